@@ -1,0 +1,150 @@
+//! The command line: parses arguments, runs a command, prints its report. The work itself
+//! lives in the library.
+
+use crate::pipeline;
+use crate::report;
+use crate::site::BuildOptions;
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Publishing tool of a town's social and solidarity economy (ESS) portal.
+#[derive(Parser, Debug)]
+#[command(name = "ess-site", version, about)]
+pub struct Cli {
+    /// The site's folder (where site.toml is).
+    #[arg(long, short = 's', global = true, default_value = ".")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Builds the site into public/ (the previous output stays intact if the build fails).
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    /// Also publish drafts (never private records), for preview.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Members' build: also publish private resources. Needs its own output folder.
+    #[arg(long)]
+    pub include_private: bool,
+    /// Overrides base_url of site.toml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Output folder [default: public, or public-membres with --include-private].
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// The build's date and time, local to Europe/Paris (2016-11-19 or 2016-11-19T14:00);
+    /// defaults to SOURCE_DATE_EPOCH if set, else the clock.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Prints nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build(&cli.root, args),
+    }
+}
+
+/// The build's `now`: `--now`, else `SOURCE_DATE_EPOCH`, else the clock; local to Europe/Paris.
+pub fn resolve_now(arg: Option<&str>) -> Result<NaiveDateTime, String> {
+    if let Some(s) = arg {
+        if let Ok(d) = crate::model::Date::parse(s) {
+            return Ok(d.at);
+        }
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Ok(t.with_timezone(&Paris).naive_local());
+        }
+        return Err(format!(
+            "--now « {s} » : écrivez AAAA-MM-JJ ou AAAA-MM-JJTHH:MM"
+        ));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch.trim().parse().map_err(|_| {
+            format!("SOURCE_DATE_EPOCH « {epoch} » n'est pas un nombre de secondes")
+        })?;
+        let t = Utc
+            .timestamp_opt(secs, 0)
+            .single()
+            .ok_or("SOURCE_DATE_EPOCH hors limites")?;
+        return Ok(t.with_timezone(&Paris).naive_local());
+    }
+    Ok(Utc::now().with_timezone(&Paris).naive_local())
+}
+
+fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
+    let started = Instant::now();
+    let now = match resolve_now(args.now.as_deref()) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("erreur: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let default_output = if args.include_private {
+        "public-membres"
+    } else {
+        "public"
+    };
+    let output = args.output.unwrap_or_else(|| root.join(default_output));
+    if args.include_private && output.file_name().is_some_and(|n| n == "public") {
+        eprintln!(
+            "erreur: une construction avec --include-private ne peut pas écrire dans public/"
+        );
+        eprintln!(
+            "  = aide : les fiches privées vont dans un dossier à part, par défaut public-membres/"
+        );
+        return ExitCode::from(2);
+    }
+    let options = BuildOptions {
+        now,
+        drafts: args.drafts,
+        include_private: args.include_private,
+        base_url: args.base_url,
+    };
+    let mut stderr = std::io::stderr().lock();
+    match pipeline::build(root, &output, options) {
+        Ok(r) => {
+            let _ = report::print(&mut stderr, root, &r.warnings);
+            if !args.quiet {
+                let secs = started.elapsed().as_secs_f64();
+                println!(
+                    "Site construit dans {} : {} en {} s{}",
+                    output.display(),
+                    report::count(r.pages, "page", "pages"),
+                    format!("{secs:.2}").replace('.', ","),
+                    if r.files > r.pages {
+                        format!(
+                            " ({} au total)",
+                            report::count(r.files, "fichier", "fichiers")
+                        )
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            let _ = report::print(&mut stderr, root, &diagnostics);
+            eprintln!(
+                "Construction interrompue : {} reste inchangé.",
+                output.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

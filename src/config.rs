@@ -1,0 +1,170 @@
+//! `site.toml`: the raw file as written, and the resolved `Config` the build uses.
+
+use crate::diagnostic::{from_serde_message, Diagnostic};
+use crate::model::DOMAINS;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// `site.toml` as written. Unknown keys are an error.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    paginate_by: Option<usize>,
+    #[serde(default)]
+    feed_limit: Option<usize>,
+    #[serde(default)]
+    max_file_size_kib: Option<u64>,
+    commune: RawCommune,
+    #[serde(default)]
+    domains: BTreeMap<String, String>,
+    #[serde(default)]
+    contact: Option<RawContact>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommune {
+    name: String,
+    #[serde(default)]
+    department: Option<String>,
+    #[serde(default)]
+    website: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, serde::Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawContact {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// The resolved configuration of a site, every optional key given its default.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Config {
+    pub title: String,
+    /// Without a trailing slash: `https://ess.sceaux.fr`.
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+    /// `None` for the default theme built into the binary.
+    pub theme: Option<String>,
+    /// Items per page of every list (directory, taxonomy pages, magazine).
+    pub paginate_by: usize,
+    /// Items per RSS feed.
+    pub feed_limit: usize,
+    /// Files larger than this are refused.
+    pub max_file_size: u64,
+    pub commune: String,
+    pub department: Option<String>,
+    pub commune_website: Option<String>,
+    pub contact: RawContact,
+    /// The site's domains of action, slug → label: the nine of the seeds, then the site's own.
+    pub domains: Vec<(String, String)>,
+}
+
+impl Config {
+    /// Reads `site.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join("site.toml");
+        let rel = Path::new("site.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(rel, 0, 0, format!("impossible de lire site.toml : {e}"))
+                .with_help("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`")
+        })?;
+        Config::parse(&text, rel)
+    }
+
+    /// Parses the text of a `site.toml`.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostic> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, column) = match e.span() {
+                Some(span) => line_col(text, span.start),
+                None => (0, 0),
+            };
+            let (message, help) = from_serde_message(e.message().trim());
+            let d = Diagnostic::error(path, line, column, message);
+            match help {
+                Some(h) => d.with_help(h),
+                None => d,
+            }
+        })?;
+        let base_url = raw.base_url.trim_end_matches('/').to_string();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            let (line, column) = line_col(text, text.find("base_url").unwrap_or(0));
+            return Err(Diagnostic::error(
+                path,
+                line,
+                column,
+                format!("base_url « {base_url} » n'est pas une adresse web"),
+            )
+            .with_help("écrivez l'adresse complète du site, par exemple https://ess.sceaux.fr"));
+        }
+        let mut domains: Vec<(String, String)> = Vec::new();
+        for slug in DOMAINS {
+            domains.push((slug.to_string(), String::new()));
+        }
+        for (slug, label) in raw.domains {
+            match domains.iter_mut().find(|(s, _)| *s == slug) {
+                Some(existing) => existing.1 = label,
+                None => domains.push((slug, label)),
+            }
+        }
+        Ok(Config {
+            title: raw.title,
+            base_url,
+            description: raw.description.unwrap_or_default(),
+            language: raw.language.unwrap_or_else(|| "fr".into()),
+            theme: raw.theme.filter(|t| t != "default"),
+            paginate_by: raw.paginate_by.unwrap_or(50).max(1),
+            feed_limit: raw.feed_limit.unwrap_or(20).max(1),
+            max_file_size: raw.max_file_size_kib.unwrap_or(4096) * 1024,
+            commune: raw.commune.name,
+            department: raw.commune.department,
+            commune_website: raw.commune.website,
+            contact: raw.contact.unwrap_or_default(),
+            domains,
+        })
+    }
+
+    /// An absolute URL for a site path (`/acteurs/` → `https://…/acteurs/`).
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_points_at_its_line() {
+        let text =
+            "title = \"x\"\nbase_url = \"https://a.fr\"\npaginat_by = 3\n[commune]\nname = \"S\"\n";
+        let e = Config::parse(text, Path::new("site.toml")).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1));
+        assert_eq!(e.message, "clé inconnue « paginat_by »");
+        assert!(e.help.unwrap().contains("« paginate_by »"));
+    }
+}

@@ -1,0 +1,214 @@
+//! The one type for everything the user reads about their content: `Diagnostic`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is: errors stop the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found in the site's files, pointing at the file, line and column.
+///
+/// `line` and `column` are 1-based and count from the start of the file (not of the front
+/// matter block); 0 means "the whole file".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at a position of a file.
+    pub fn error(
+        path: impl AsRef<Path>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.as_ref().to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning at a position of a file.
+    pub fn warning(
+        path: impl AsRef<Path>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, column, message)
+        }
+    }
+
+    /// Adds a hint saying how to fix the problem.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `path:line:col: erreur: message`, then `  aide : hint` on its own line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "erreur",
+            Severity::Warning => "avertissement",
+        };
+        write!(f, "{}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.column > 0 {
+                write!(f, ":{}", self.column)?;
+            }
+        }
+        write!(f, ": {kind}: {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  aide : {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file, then position, so reports are stable from run to run.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.severity, &a.message)
+            .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+    });
+}
+
+/// The valid value closest to `got`, if one is close enough to be a likely typo.
+pub fn closest<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let got_lower = got.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&got_lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the closest candidate, or the list of valid values.
+pub fn suggest<'a>(got: &str, candidates: &[&'a str]) -> String {
+    match closest(got, candidates.iter().copied()) {
+        Some(c) => format!(
+            "vouliez-vous dire « {c} » ? Valeurs possibles : {}",
+            candidates.join(", ")
+        ),
+        None => format!("valeurs possibles : {}", candidates.join(", ")),
+    }
+}
+
+/// Turns serde's English messages into French ones, with the closest valid value as a hint.
+pub fn from_serde_message(raw: &str) -> (String, Option<String>) {
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let (got, expected) = split_expected(rest);
+        let help = expected.map(|list| suggest(got, &list));
+        return (format!("clé inconnue « {got} »"), help);
+    }
+    if let Some(rest) = raw.strip_prefix("unknown variant `") {
+        let (got, expected) = split_expected(rest);
+        let help = expected.map(|list| suggest(got, &list));
+        return (format!("valeur inconnue « {got} »"), help);
+    }
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        let field = rest.trim_end_matches('`');
+        return (
+            format!("champ obligatoire manquant : « {field} »"),
+            Some(format!("ajoutez une ligne `{field}: …`")),
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("duplicate field `") {
+        let field = rest.trim_end_matches('`');
+        return (
+            format!("la clé « {field} » apparaît deux fois"),
+            Some("gardez une seule de ces lignes".into()),
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        if let Some((got, expected)) = rest.split_once(", expected ") {
+            return (
+                format!(
+                    "type incorrect : {}, alors que {} est attendu",
+                    describe(got),
+                    describe(expected)
+                ),
+                None,
+            );
+        }
+    }
+    if let Some(rest) = raw.strip_prefix("invalid value: ") {
+        if let Some((got, expected)) = rest.split_once(", expected ") {
+            return (
+                format!(
+                    "valeur incorrecte : {}, alors que {} est attendu",
+                    describe(got),
+                    describe(expected)
+                ),
+                None,
+            );
+        }
+    }
+    (raw.to_string(), None)
+}
+
+/// Splits "x`, expected one of `a`, `b`" into ("x", [a, b]).
+fn split_expected(rest: &str) -> (&str, Option<Vec<&str>>) {
+    let Some((got, tail)) = rest.split_once('`') else {
+        return (rest, None);
+    };
+    let list: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    (got, if list.is_empty() { None } else { Some(list) })
+}
+
+/// Serde's names for kinds of values, in French.
+fn describe(s: &str) -> String {
+    let s = s.trim();
+    let fr = match s {
+        "a string" | "string" => "une chaîne de caractères",
+        "sequence" | "a sequence" => "une liste",
+        "map" | "a map" => "un dictionnaire (clé: valeur)",
+        "a boolean" | "boolean" => "un booléen (true ou false)",
+        "unit value" => "une valeur vide",
+        "u32" | "u16" | "i32" | "i64" | "u64" | "a number" => "un nombre entier",
+        "f64" | "f32" => "un nombre",
+        _ => {
+            if let Some(v) = s.strip_prefix("string ") {
+                return format!("la chaîne {v}");
+            }
+            if let Some(v) = s.strip_prefix("integer ") {
+                return format!("le nombre {v}");
+            }
+            if let Some(v) = s.strip_prefix("boolean ") {
+                return format!("le booléen {v}");
+            }
+            if let Some(v) = s.strip_prefix("floating point ") {
+                return format!("le nombre {v}");
+            }
+            if s.starts_with("struct ") || s.starts_with("a ") || s.starts_with("an ") {
+                return s.to_string();
+            }
+            s
+        }
+    };
+    fr.to_string()
+}

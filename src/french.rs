@@ -1,0 +1,138 @@
+//! French conventions: dates (« 19 novembre 2016 »), typography (non-breaking spaces before
+//! ; : ! ? » and after «), and accent-free slugs.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const WEEKDAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+
+/// Non-breaking space, before `:` and inside « ».
+pub const NBSP: char = '\u{a0}';
+/// Narrow non-breaking space, before `;`, `!` and `?`.
+pub const NNBSP: char = '\u{202f}';
+
+/// « 19 novembre 2016 », « 1er mars 2017 ».
+pub fn date(d: NaiveDate) -> String {
+    let day = if d.day() == 1 {
+        "1er".to_string()
+    } else {
+        d.day().to_string()
+    };
+    format!(
+        "{day}{NBSP}{}{NBSP}{}",
+        MONTHS[d.month0() as usize],
+        d.year()
+    )
+}
+
+/// « samedi 19 novembre 2016 ».
+pub fn date_long(d: NaiveDate) -> String {
+    format!(
+        "{} {}",
+        WEEKDAYS[d.weekday().num_days_from_monday() as usize],
+        date(d)
+    )
+}
+
+/// « 14 h », « 14 h 30 ».
+pub fn time(t: NaiveDateTime) -> String {
+    if t.minute() == 0 {
+        format!("{}{NBSP}h", t.hour())
+    } else {
+        format!("{}{NBSP}h{NBSP}{:02}", t.hour(), t.minute())
+    }
+}
+
+/// The month and year, « novembre 2016 ».
+pub fn month_year(d: NaiveDate) -> String {
+    format!("{}{NBSP}{}", MONTHS[d.month0() as usize], d.year())
+}
+
+/// Applies French typography to plain text: the spaces before ; : ! ? » and after « become
+/// non-breaking (narrow before ; ! ?), and a missing one is added inside « ».
+pub fn typography(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | NBSP | NNBSP => match chars.peek() {
+                Some(';' | '!' | '?') => out.push(NNBSP),
+                Some(':' | '»') => out.push(NBSP),
+                _ => out.push(c),
+            },
+            '«' => {
+                out.push('«');
+                match chars.peek() {
+                    Some(&' ') | Some(&NBSP) => {
+                        chars.next();
+                        out.push(NBSP);
+                    }
+                    Some(_) => out.push(NBSP),
+                    None => {}
+                }
+            }
+            '»' => {
+                if !matches!(out.chars().last(), Some(' ' | NBSP | NNBSP) | None) {
+                    out.push(NBSP);
+                }
+                out.push('»');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// An accent-free URL slug: « Économie sociale » → `economie-sociale`.
+pub fn slugify(text: &str) -> String {
+    slug::slugify(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_french() {
+        let d = NaiveDate::from_ymd_opt(2016, 11, 19).unwrap();
+        assert_eq!(date(d), "19\u{a0}novembre\u{a0}2016");
+        assert_eq!(date_long(d), "samedi 19\u{a0}novembre\u{a0}2016");
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2017, 3, 1).unwrap()),
+            "1er\u{a0}mars\u{a0}2017"
+        );
+    }
+
+    #[test]
+    fn typography_uses_non_breaking_spaces() {
+        assert_eq!(
+            typography("Pourquoi ? Voici : « ESS »"),
+            "Pourquoi\u{202f}? Voici\u{a0}: «\u{a0}ESS\u{a0}»"
+        );
+        assert_eq!(typography("«ESS»"), "«\u{a0}ESS\u{a0}»");
+        assert_eq!(typography("https://a.fr/?x=1"), "https://a.fr/?x=1");
+    }
+
+    #[test]
+    fn slugs_drop_accents() {
+        assert_eq!(
+            slugify("Économie sociale & solidaire"),
+            "economie-sociale-solidaire"
+        );
+    }
+}

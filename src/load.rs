@@ -1,0 +1,406 @@
+//! Stage 1, load: reads `site.toml`, discovers the content files, splits front matter and
+//! parses every record, collecting every parse error with its file and line.
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Resource, Source,
+};
+use crate::theme::Theme;
+use crate::yaml;
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The folders of `content/`, each holding one kind of record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Actors,
+    Forum,
+    Conferences,
+    Magazine,
+    Resources,
+    Pages,
+}
+
+impl Section {
+    pub const ALL: [Section; 6] = [
+        Section::Actors,
+        Section::Forum,
+        Section::Conferences,
+        Section::Magazine,
+        Section::Resources,
+        Section::Pages,
+    ];
+
+    /// The folder under `content/`, which is also the URL prefix (but for plain pages).
+    pub fn folder(self) -> &'static str {
+        match self {
+            Section::Actors => "acteurs",
+            Section::Forum => "forum",
+            Section::Conferences => "conferences",
+            Section::Magazine => "magazine",
+            Section::Resources => "ressources",
+            Section::Pages => "pages",
+        }
+    }
+
+    /// The URL of a record of this section with this slug.
+    pub fn url(self, slug: &str) -> String {
+        match self {
+            Section::Pages => format!("/{slug}/"),
+            s => format!("/{}/{slug}/", s.folder()),
+        }
+    }
+
+    /// Whether `date` is required (everything but actors and pages).
+    pub fn requires_date(self) -> bool {
+        !matches!(self, Section::Actors | Section::Pages)
+    }
+
+    /// Whether records of this section are events, dated in the future on purpose.
+    pub fn is_event(self) -> bool {
+        matches!(self, Section::Forum | Section::Conferences)
+    }
+}
+
+/// Every record of the site, as parsed, drafts and private records included.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub actors: Vec<Entry<Actor>>,
+    pub forums: Vec<Entry<ForumEdition>>,
+    pub conferences: Vec<Entry<Conference>>,
+    pub dossiers: Vec<Entry<Dossier>>,
+    pub resources: Vec<Entry<Resource>>,
+    pub pages: Vec<Entry<Page>>,
+    pub home: Option<Entry<Home>>,
+    /// `content/data/NAME.yaml`, by NAME.
+    pub data: BTreeMap<String, serde_json::Value>,
+}
+
+/// What the load stage hands to validation.
+#[derive(Debug)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub content: Content,
+}
+
+/// Loads the site in `root`. Returns the site if it could be read at all, and every problem found.
+pub fn load(root: &Path) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let config = match Config::load(root) {
+        Ok(c) => c,
+        Err(d) => return (None, vec![d]),
+    };
+    let theme = match Theme::load(root, config.theme.as_deref()) {
+        Ok(t) => t,
+        Err(mut ds) => {
+            diagnostics.append(&mut ds);
+            return (None, diagnostics);
+        }
+    };
+    let content = load_content(root, &config, &mut diagnostics);
+    (
+        Some(Loaded {
+            root: root.to_path_buf(),
+            config,
+            theme,
+            content,
+        }),
+        diagnostics,
+    )
+}
+
+/// One parsed file of `content/`.
+enum Parsed {
+    Actor(Entry<Actor>),
+    Forum(Entry<ForumEdition>),
+    Conference(Entry<Conference>),
+    Dossier(Entry<Dossier>),
+    Resource(Entry<Resource>),
+    Page(Entry<Page>),
+    Home(Entry<Home>),
+    Data(String, serde_json::Value),
+}
+
+/// What a file of `content/` is, from where it stands.
+#[derive(Clone, Copy)]
+enum FileKind {
+    Record(Section),
+    Home,
+    Data,
+}
+
+fn load_content(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Content {
+    let content_dir = root.join("content");
+    let mut files: Vec<(PathBuf, FileKind)> = Vec::new();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("content", 0, 0, "le dossier content/ est introuvable").with_help(
+                "créez content/ avec vos fiches, ou un site complet avec `ess-site init DOSSIER`",
+            ),
+        );
+        return Content::default();
+    }
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
+                diagnostics.push(Diagnostic::error(
+                    path,
+                    0,
+                    0,
+                    format!("lecture impossible : {e}"),
+                ));
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
+            continue; // editor and system files
+        }
+        let ext = Path::new(&*name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
+        let is_record_file = matches!(ext, "md" | "yaml" | "yml");
+        let inside = rel.strip_prefix("content").unwrap_or(&rel);
+        let mut parts = inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let first = parts.next().unwrap_or_default();
+        let nested = parts.next().is_some();
+        let kind = if !nested {
+            (first == "_index.md").then_some(FileKind::Home)
+        } else if first == "data" {
+            matches!(ext, "yaml" | "yml").then_some(FileKind::Data)
+        } else {
+            Section::ALL
+                .iter()
+                .find(|s| s.folder() == first)
+                .map(|s| FileKind::Record(*s))
+        };
+        match kind {
+            Some(k) if is_record_file || matches!(k, FileKind::Home) => files.push((entry.path().to_path_buf(), k)),
+            _ => diagnostics.push(
+                Diagnostic::warning(&rel, 0, 0, "fichier ignoré : ni une fiche ni une donnée reconnue")
+                    .with_help(format!(
+                        "les fiches vont dans content/{{{}}}/ (.md ou .yaml), les données dans content/data/ (.yaml), les images dans static/",
+                        Section::ALL.iter().map(|s| s.folder()).collect::<Vec<_>>().join(",")
+                    )),
+            ),
+        }
+    }
+
+    let results: Vec<Result<Parsed, Diagnostic>> = files
+        .par_iter()
+        .map(|(path, kind)| parse_file(root, path, *kind, config.max_file_size))
+        .collect();
+
+    let mut content = Content::default();
+    for r in results {
+        match r {
+            Err(d) => diagnostics.push(d),
+            Ok(Parsed::Actor(e)) => content.actors.push(e),
+            Ok(Parsed::Forum(e)) => content.forums.push(e),
+            Ok(Parsed::Conference(e)) => content.conferences.push(e),
+            Ok(Parsed::Dossier(e)) => content.dossiers.push(e),
+            Ok(Parsed::Resource(e)) => content.resources.push(e),
+            Ok(Parsed::Page(e)) => content.pages.push(e),
+            Ok(Parsed::Home(e)) => content.home = Some(e),
+            Ok(Parsed::Data(name, v)) => {
+                content.data.insert(name, v);
+            }
+        }
+    }
+    content
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn parse_file(
+    root: &Path,
+    path: &Path,
+    kind: FileKind,
+    max_size: u64,
+) -> Result<Parsed, Diagnostic> {
+    let rel = relative(root, path);
+    let text = read_text(path, &rel, max_size)?;
+    let is_yaml = !rel.extension().is_some_and(|e| e == "md");
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(match kind {
+        FileKind::Data => Parsed::Data(stem, yaml::parse_value(&text, &rel)?),
+        FileKind::Home => Parsed::Home(parse_record(&rel, text, is_yaml, stem)?),
+        FileKind::Record(Section::Actors) => {
+            Parsed::Actor(parse_record(&rel, text, is_yaml, stem)?)
+        }
+        FileKind::Record(Section::Forum) => Parsed::Forum(parse_record(&rel, text, is_yaml, stem)?),
+        FileKind::Record(Section::Conferences) => {
+            Parsed::Conference(parse_record(&rel, text, is_yaml, stem)?)
+        }
+        FileKind::Record(Section::Magazine) => {
+            Parsed::Dossier(parse_record(&rel, text, is_yaml, stem)?)
+        }
+        FileKind::Record(Section::Resources) => {
+            Parsed::Resource(parse_record(&rel, text, is_yaml, stem)?)
+        }
+        FileKind::Record(Section::Pages) => Parsed::Page(parse_record(&rel, text, is_yaml, stem)?),
+    })
+}
+
+/// Reads a file as UTF-8 text, refusing files over the size limit; drops a leading BOM.
+pub fn read_text(path: &Path, rel: &Path, max_size: u64) -> Result<String, Diagnostic> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error(rel, 0, 0, format!("lecture impossible : {e}")))?;
+    if meta.len() > max_size {
+        return Err(Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!("fichier trop gros : {} Kio, la limite est {} Kio", meta.len() / 1024, max_size / 1024),
+        )
+        .with_help("mettez les documents lourds dans static/ et liez-les ; la limite se règle avec max_file_size_kib dans site.toml"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(rel, 0, 0, format!("lecture impossible : {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        Diagnostic::error(rel, line, column, "le fichier n'est pas encodé en UTF-8").with_help(
+            "enregistrez-le en UTF-8 depuis votre éditeur (« Enregistrer sous… », encodage UTF-8)",
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    })
+}
+
+/// The front matter of a Markdown file and its body, with the lines where each starts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub yaml_line: usize,
+    pub body: &'a str,
+    pub body_line: usize,
+}
+
+/// Splits `---\nYAML\n---\nbody`.
+pub fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<Split<'a>, Diagnostic> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(Diagnostic::error(rel, 1, 1, "le fichier ne commence pas par un en-tête `---`").with_help(
+            "une fiche Markdown commence par une ligne `---`, ses champs (title: …), puis une autre ligne `---`",
+        ));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    let mut line_no = 2;
+    for line in lines {
+        if line.trim_end() == "---" {
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[offset + line.len()..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::error(rel, 1, 1, "l'en-tête n'est jamais fermé")
+        .with_help("avez-vous oublié la ligne `---` qui ferme l'en-tête ?"))
+}
+
+fn parse_record<T: DeserializeOwned + Common>(
+    rel: &Path,
+    text: String,
+    is_yaml: bool,
+    stem: String,
+) -> Result<Entry<T>, Diagnostic> {
+    let source = if is_yaml {
+        let data: T = yaml::parse(&text, rel, 1)?;
+        let (body, body_line) = match data.common().body {
+            Some(b) => (
+                b.to_string(),
+                yaml::key_position(&text, "body").map_or(1, |(l, _)| l + 1),
+            ),
+            None => (String::new(), 1),
+        };
+        let source = Source {
+            path: rel.to_path_buf(),
+            yaml: text,
+            yaml_line: 1,
+            body,
+            body_line,
+        };
+        return Ok(entry(data, source, stem));
+    } else {
+        let split = split_front_matter(&text, rel)?;
+        Source {
+            path: rel.to_path_buf(),
+            yaml: split.yaml.to_string(),
+            yaml_line: split.yaml_line,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+        }
+    };
+    let data: T = yaml::parse(&source.yaml, rel, source.yaml_line)?;
+    if data.common().body.is_some() {
+        let (line, column) = source.key_position("body");
+        return Err(
+            Diagnostic::error(rel, line, column, "champ « body » dans une fiche Markdown")
+                .with_help(
+                "dans un fichier .md, le texte se place après la ligne `---` qui ferme l'en-tête",
+            ),
+        );
+    }
+    Ok(entry(data, source, stem))
+}
+
+fn entry<T: Common>(data: T, source: Source, stem: String) -> Entry<T> {
+    let slug = data.common().slug.map(str::to_string).unwrap_or(stem);
+    Entry { data, source, slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_counts_lines_from_the_file_start() {
+        let s = split_front_matter("---\ntitle: a\n---\nbody\n", Path::new("a.md")).unwrap();
+        assert_eq!(
+            (s.yaml, s.yaml_line, s.body, s.body_line),
+            ("title: a\n", 2, "body\n", 4)
+        );
+    }
+
+    #[test]
+    fn unclosed_front_matter_has_a_hint() {
+        let e = split_front_matter("---\ntitle: a\nbody\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e.message, "l'en-tête n'est jamais fermé");
+        assert!(e.help.unwrap().contains("`---`"));
+    }
+}

@@ -1,0 +1,507 @@
+//! The content model of SPEC.md: one type per kind of record, as the comms team writes it.
+//!
+//! Every record type refuses unknown keys, so a typo (`titel:`) is an error, not a silently
+//! ignored line.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+use std::path::PathBuf;
+
+/// A date, or a date and time, as written in front matter (`2016-11-19`, `2016-11-19T14:00`).
+/// Times are local to the site (Europe/Paris).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub at: NaiveDateTime,
+    /// Whether a time of day was given (`false` for a plain date).
+    pub has_time: bool,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let s = s.trim();
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            if s.len() == 10 {
+                return Ok(Date {
+                    at: d.and_time(NaiveTime::MIN),
+                    has_time: false,
+                });
+            }
+        }
+        for fmt in [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+        ] {
+            if let Ok(at) = NaiveDateTime::parse_from_str(s, fmt) {
+                return Ok(Date { at, has_time: true });
+            }
+        }
+        // Tell a date that does not exist (2016-02-30) apart from one badly written.
+        let digits: Vec<&str> = s.get(..10).unwrap_or(s).split('-').collect();
+        if digits.len() == 3
+            && digits
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err(format!("la date « {s} » n'existe pas"));
+        }
+        Err(format!(
+            "date invalide « {s} » : écrivez AAAA-MM-JJ, ou AAAA-MM-JJTHH:MM pour une heure"
+        ))
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        self.at.date()
+    }
+
+    /// ISO 8601: `2016-11-19` or `2016-11-19T14:00:00`.
+    pub fn iso(&self) -> String {
+        if self.has_time {
+            self.at.format("%Y-%m-%dT%H:%M:%S").to_string()
+        } else {
+            self.at.format("%Y-%m-%d").to_string()
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date (AAAA-MM-JJ)")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
+                Date::parse(s).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+/// A time of a Forum programme item: `10:00`, `10h`, `10h30`, or a full date and time for an
+/// edition over several days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProgramTime {
+    Clock(NaiveTime),
+    At(Date),
+}
+
+impl ProgramTime {
+    fn parse(s: &str) -> Result<ProgramTime, String> {
+        let t = s.trim();
+        let clock = t.replace(['h', 'H'], ":");
+        let clock = if clock.ends_with(':') {
+            format!("{clock}00")
+        } else {
+            clock
+        };
+        if let Ok(c) = NaiveTime::parse_from_str(&clock, "%H:%M") {
+            return Ok(ProgramTime::Clock(c));
+        }
+        match Date::parse(t) {
+            Ok(d) if d.has_time => Ok(ProgramTime::At(d)),
+            _ => Err(format!(
+                "heure invalide « {t} » : écrivez HH:MM (par exemple 14:30)"
+            )),
+        }
+    }
+
+    /// The moment on the edition's day `day`.
+    pub fn on(&self, day: NaiveDate) -> NaiveDateTime {
+        match self {
+            ProgramTime::Clock(c) => day.and_time(*c),
+            ProgramTime::At(d) => d.at,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProgramTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ProgramTime;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a time (HH:MM)")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<ProgramTime, E> {
+                ProgramTime::parse(s).map_err(E::custom)
+            }
+            // `start: 10:00` unquoted is sexagesimal in YAML 1.1 but a string in 1.2; an
+            // integer here means the editor wrote `start: 10`.
+            fn visit_u64<E: de::Error>(self, h: u64) -> Result<ProgramTime, E> {
+                ProgramTime::parse(&format!("{h}:00")).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The legal forms of SPEC.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LegalForm {
+    Association,
+    Cooperative,
+    Scop,
+    Scic,
+    Mutuelle,
+    Fondation,
+    EntrepriseEsus,
+    Collectivite,
+    Autre,
+}
+
+/// What an actor offers project holders, in the order of the *porteur de projet* path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    Informer,
+    Sensibiliser,
+    Former,
+    Conseiller,
+    Accompagner,
+    Financer,
+}
+
+/// The kind of a Forum programme item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProgramKind {
+    Salon,
+    Atelier,
+    Conference,
+    TableRonde,
+    Pitch,
+}
+
+/// The kind of a magazine record.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, Default,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum MagazineKind {
+    #[default]
+    Dossier,
+    Edito,
+    Article,
+}
+
+/// A closed list of values written in front matter, each with the slug used in URLs.
+pub trait Term: Copy + Ord + 'static {
+    const ALL: &'static [Self];
+    fn slug(self) -> &'static str;
+    fn slugs() -> Vec<&'static str> {
+        Self::ALL.iter().map(|t| t.slug()).collect()
+    }
+}
+
+macro_rules! terms {
+    ($ty:ty, [$($v:ident => $s:literal),* $(,)?]) => {
+        impl Term for $ty {
+            const ALL: &'static [Self] = &[$(<$ty>::$v),*];
+            fn slug(self) -> &'static str {
+                match self { $(<$ty>::$v => $s),* }
+            }
+        }
+    };
+}
+
+terms!(LegalForm, [Association => "association", Cooperative => "cooperative", Scop => "scop", Scic => "scic",
+    Mutuelle => "mutuelle", Fondation => "fondation", EntrepriseEsus => "entreprise-esus",
+    Collectivite => "collectivite", Autre => "autre"]);
+terms!(Stage, [Informer => "informer", Sensibiliser => "sensibiliser", Former => "former",
+    Conseiller => "conseiller", Accompagner => "accompagner", Financer => "financer"]);
+terms!(ProgramKind, [Salon => "salon", Atelier => "atelier", Conference => "conference",
+    TableRonde => "table-ronde", Pitch => "pitch"]);
+terms!(MagazineKind, [Dossier => "dossier", Edito => "edito", Article => "article"]);
+
+/// The nine action domains of the seeds; a site may add its own in `site.toml`.
+pub const DOMAINS: &[&str] = &[
+    "entrepreneuriat-social",
+    "participation-citoyenne",
+    "agriculture",
+    "jeunesse",
+    "sport",
+    "education-formation",
+    "sante",
+    "habitat",
+    "mobilite",
+];
+
+/// A geographic position (WGS 84).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Geo {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// A speaker of a conference or programme item: `{name, role, actor}`, or just a name.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Speaker {
+    pub name: String,
+    pub role: Option<String>,
+    /// The slug of the actor the speaker represents, if any.
+    pub actor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpeakerFields {
+    name: String,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    actor: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Speaker {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Speaker;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name or {name, role, actor}")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Speaker, E> {
+                Ok(Speaker {
+                    name: s.to_string(),
+                    ..Speaker::default()
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Speaker, A::Error> {
+                let f = SpeakerFields::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Speaker {
+                    name: f.name,
+                    role: f.role,
+                    actor: f.actor,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One item of a Forum edition's programme.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramItem {
+    pub start: ProgramTime,
+    #[serde(default)]
+    pub end: Option<ProgramTime>,
+    pub kind: ProgramKind,
+    pub title: String,
+    #[serde(default)]
+    pub speakers: Vec<Speaker>,
+    #[serde(default)]
+    pub room: Option<String>,
+    /// Actors taking part in this item (slugs).
+    #[serde(default)]
+    pub actors: Vec<String>,
+}
+
+impl Serialize for ProgramTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ProgramTime::Clock(c) => s.serialize_str(&c.format("%H:%M").to_string()),
+            ProgramTime::At(d) => d.serialize(s),
+        }
+    }
+}
+
+/// Defines a record type with the fields common to every record, then its own.
+macro_rules! record {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            pub title: String,
+            #[serde(default)]
+            pub date: Option<Date>,
+            #[serde(default)]
+            pub updated: Option<Date>,
+            #[serde(default)]
+            pub summary: Option<String>,
+            #[serde(default)]
+            pub draft: bool,
+            #[serde(default)]
+            pub tags: Vec<String>,
+            #[serde(default)]
+            pub slug: Option<String>,
+            #[serde(default)]
+            pub aliases: Vec<String>,
+            /// The Markdown body, for `.yaml` records (Markdown files carry it after the front matter).
+            #[serde(default, skip_serializing)]
+            pub body: Option<String>,
+            $($(#[$fdoc])* #[serde(default)] pub $field: $ty,)*
+        }
+
+        impl Common for $name {
+            fn common(&self) -> CommonRef<'_> {
+                CommonRef {
+                    title: &self.title,
+                    date: self.date,
+                    updated: self.updated,
+                    summary: self.summary.as_deref(),
+                    draft: self.draft,
+                    slug: self.slug.as_deref(),
+                    aliases: &self.aliases,
+                    body: self.body.as_deref(),
+                }
+            }
+        }
+    };
+}
+
+/// The fields every record has, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct CommonRef<'a> {
+    pub title: &'a str,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub summary: Option<&'a str>,
+    pub draft: bool,
+    pub slug: Option<&'a str>,
+    pub aliases: &'a [String],
+    pub body: Option<&'a str>,
+}
+
+/// Access to the fields every record has.
+pub trait Common {
+    fn common(&self) -> CommonRef<'_>;
+}
+
+record!(
+    /// An ESS actor of the territory (`content/acteurs/`).
+    Actor {
+        legal_form: Option<LegalForm>,
+        domains: Vec<String>,
+        stages: Vec<Stage>,
+        address: Option<String>,
+        geo: Option<Geo>,
+        website: Option<String>,
+        email: Option<String>,
+        phone: Option<String>,
+        logo: Option<String>,
+        since: Option<i32>,
+        /// When the actor closed; it stays listed, marked closed.
+        closed: Option<Date>,
+        /// Signed the territory's partnership charter.
+        partner_charter: bool,
+    }
+);
+
+record!(
+    /// One edition of the annual ESS Forum (`content/forum/`).
+    ForumEdition {
+        end_date: Option<Date>,
+        venue: Option<String>,
+        partners: Vec<String>,
+        exhibitors: Vec<String>,
+        program: Vec<ProgramItem>,
+        registration_url: Option<String>,
+    }
+);
+
+record!(
+    /// An Up Conférence (`content/conferences/`).
+    Conference {
+        end_date: Option<Date>,
+        venue: Option<String>,
+        speakers: Vec<Speaker>,
+        domains: Vec<String>,
+        registration_url: Option<String>,
+        replay_url: Option<String>,
+        slides_url: Option<String>,
+    }
+);
+
+record!(
+    /// A magazine dossier, editorial or article (`content/magazine/`).
+    Dossier {
+        issue: Option<u32>,
+        kind: MagazineKind,
+        pdf_url: Option<String>,
+        /// The actors it mentions (slugs).
+        actors: Vec<String>,
+    }
+);
+
+record!(
+    /// A resource: guide, study, replay, press release… (`content/ressources/`).
+    Resource {
+        category: Option<String>,
+        resource_type: Option<String>,
+        /// Private resources are published only by `--include-private` builds.
+        private: bool,
+        file_url: Option<String>,
+        url: Option<String>,
+    }
+);
+
+record!(
+    /// A plain page: à propos, accessibilité, mentions légales (`content/pages/`).
+    Page {
+        /// Position in the main menu; absent means not in the menu.
+        menu: Option<u32>,
+    }
+);
+
+record!(
+    /// The home page text (`content/_index.md`).
+    Home {}
+);
+
+/// Where a record came from, and its Markdown body.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file, relative to the site's folder (`content/acteurs/up-sceaux.md`).
+    pub path: PathBuf,
+    /// The YAML text of the record (front matter, or the whole `.yaml` file).
+    pub yaml: String,
+    /// The line of the file where `yaml` starts (1-based).
+    pub yaml_line: usize,
+    /// The Markdown body.
+    pub body: String,
+    /// The line of the file where the body starts (1-based).
+    pub body_line: usize,
+}
+
+impl Source {
+    /// The position in the file of a top-level key, or of the start of the YAML if absent.
+    pub fn key_position(&self, key: &str) -> (usize, usize) {
+        match crate::yaml::key_position(&self.yaml, key) {
+            Some((l, c)) => (l + self.yaml_line - 1, c),
+            None => (self.yaml_line.saturating_sub(1).max(1), 1),
+        }
+    }
+
+    /// The position in the file of `value` under a top-level key, else of the key.
+    pub fn value_position(&self, key: &str, value: &str) -> (usize, usize) {
+        match crate::yaml::value_position(&self.yaml, key, value) {
+            Some((l, c)) => (l + self.yaml_line - 1, c),
+            None => self.key_position(key),
+        }
+    }
+}
+
+/// A loaded record: what the file says, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Entry<T> {
+    pub data: T,
+    pub source: Source,
+    /// The record's slug: `slug:` or the file name.
+    pub slug: String,
+}

@@ -1,0 +1,104 @@
+//! The build, stage by stage: load → validate → render → write.
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::load;
+use crate::render::{self, Renderer};
+use crate::site::{BuildOptions, Site};
+use crate::validate;
+use crate::write::Staging;
+use rayon::prelude::*;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Files written.
+    pub files: usize,
+    /// HTML pages among them.
+    pub pages: usize,
+    /// Warnings (the build went through).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and validates the site in `root` and assembles what this build publishes.
+///
+/// Returns the site only when there are no errors; the diagnostics hold every error and warning.
+pub fn prepare(root: &Path, options: BuildOptions) -> (Option<Site>, Vec<Diagnostic>) {
+    let (loaded, mut diagnostics) = load::load(root);
+    let Some(loaded) = loaded else {
+        diagnostic::sort(&mut diagnostics);
+        return (None, diagnostics);
+    };
+    diagnostics.extend(validate::validate(&loaded));
+    diagnostic::sort(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, diagnostics);
+    }
+    (Some(Site::assemble(loaded, options)), diagnostics)
+}
+
+/// Builds the site in `root` into `output`. On any error the previous output stays as it was.
+pub fn build(
+    root: &Path,
+    output: &Path,
+    options: BuildOptions,
+) -> Result<BuildReport, Vec<Diagnostic>> {
+    check_output_folder(root, output)?;
+    let (site, mut diagnostics) = prepare(root, options);
+    let Some(site) = site else {
+        return Err(diagnostics);
+    };
+    let jobs = render::plan(&site);
+    let renderer = Renderer::new(&site, &jobs)?;
+    let staging = Staging::new(output).map_err(|d| vec![d])?;
+    let errors = Mutex::new(Vec::new());
+    let pages = AtomicUsize::new(0);
+    jobs.par_iter().for_each(|job| {
+        let result = renderer.render(job).and_then(|out| {
+            if out.path.ends_with(".html") {
+                pages.fetch_add(1, Ordering::Relaxed);
+            }
+            staging.write(&out).map_err(|d| vec![d])
+        });
+        if let Err(mut ds) = result {
+            errors
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .append(&mut ds);
+        }
+    });
+    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if !errors.is_empty() {
+        diagnostics.append(&mut errors);
+        diagnostic::sort(&mut diagnostics);
+        diagnostics.dedup();
+        return Err(diagnostics);
+    }
+    staging.commit().map_err(|d| vec![d])?;
+    Ok(BuildReport {
+        files: jobs.len(),
+        pages: pages.into_inner(),
+        warnings: diagnostics,
+    })
+}
+
+/// Refuses an output folder that would replace the site itself or its sources.
+fn check_output_folder(root: &Path, output: &Path) -> Result<(), Vec<Diagnostic>> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_abs, out_abs) = (abs(root), abs(output));
+    let forbidden = ["content", "templates", "static", "themes"]
+        .iter()
+        .map(|d| root_abs.join(d));
+    if root_abs.starts_with(&out_abs) || forbidden.into_iter().any(|f| out_abs.starts_with(f)) {
+        return Err(vec![Diagnostic::error(
+            output,
+            0,
+            0,
+            "ce dossier de sortie remplacerait les sources du site",
+        )
+        .with_help("choisissez un dossier à part, par exemple public/")]);
+    }
+    Ok(())
+}

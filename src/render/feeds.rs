@@ -1,0 +1,216 @@
+//! Machine-readable outputs: RSS 2.0 feeds (with the `rss` crate), `sitemap.xml`, `robots.txt`.
+
+use super::markdown;
+use super::plan::Feed;
+use crate::load::Section;
+use crate::model::{Common, CommonRef, Entry};
+use crate::site::Site;
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Europe::Paris;
+use rss::extension::atom::{AtomExtension, Link};
+use rss::{ChannelBuilder, GuidBuilder, ItemBuilder};
+
+/// One item of a feed, before it is written.
+struct FeedItem {
+    published: NaiveDateTime,
+    title: String,
+    url: String,
+    description: Option<String>,
+    category: &'static str,
+}
+
+fn items_of<T: Common>(
+    site: &Site,
+    section: Section,
+    entries: &[Entry<T>],
+    category: &'static str,
+    out: &mut Vec<FeedItem>,
+) {
+    for e in entries {
+        let c: CommonRef = e.data.common();
+        let Some(date) = c.updated.or(c.date) else {
+            continue;
+        };
+        // An event is announced before it happens: its item is dated no later than the build.
+        let published = date.at.min(site.options.now);
+        out.push(FeedItem {
+            published,
+            title: c.title.to_string(),
+            url: site.config.absolute(&section.url(&e.slug)),
+            description: c.summary.map(markdown::plain),
+            category,
+        });
+    }
+}
+
+/// RFC 822 date of a local (Europe/Paris) time, as RSS 2.0 wants.
+pub fn rfc822(t: NaiveDateTime) -> String {
+    match Paris.from_local_datetime(&t).earliest() {
+        Some(local) => local.to_rfc2822(),
+        None => chrono::Utc.from_utc_datetime(&t).to_rfc2822(),
+    }
+}
+
+/// The RSS 2.0 feed of what is new, site-wide or for one section.
+pub fn rss(site: &Site, feed: Feed) -> String {
+    let mut items = Vec::new();
+    let all = feed == Feed::All;
+    let want = |s: Section| all || feed == Feed::Section(s);
+    if want(Section::Magazine) {
+        items_of(
+            site,
+            Section::Magazine,
+            &site.dossiers,
+            "Magazine",
+            &mut items,
+        );
+    }
+    if want(Section::Forum) {
+        items_of(site, Section::Forum, &site.forums, "Forum", &mut items);
+    }
+    if want(Section::Conferences) {
+        items_of(
+            site,
+            Section::Conferences,
+            &site.conferences,
+            "Up Conférences",
+            &mut items,
+        );
+    }
+    if want(Section::Actors) {
+        items_of(site, Section::Actors, &site.actors, "Acteurs", &mut items);
+    }
+    if want(Section::Resources) {
+        items_of(
+            site,
+            Section::Resources,
+            &site.resources,
+            "Ressources",
+            &mut items,
+        );
+    }
+    items.sort_by(|a, b| {
+        b.published
+            .cmp(&a.published)
+            .then_with(|| a.url.cmp(&b.url))
+    });
+    items.truncate(site.config.feed_limit);
+
+    let (title, page) = match feed {
+        Feed::All => (site.config.title.clone(), "/".to_string()),
+        Feed::Section(s) => {
+            let name = match s {
+                Section::Actors => "Acteurs",
+                Section::Forum => "Forum de l'ESS",
+                Section::Conferences => "Up Conférences",
+                Section::Magazine => "Magazine",
+                Section::Resources => "Ressources",
+                Section::Pages => "Pages",
+            };
+            (
+                format!("{} — {name}", site.config.title),
+                format!("/{}/", s.folder()),
+            )
+        }
+    };
+    let self_link = Link {
+        href: site.config.absolute(&feed.url()),
+        rel: "self".into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Link::default()
+    };
+    let rss_items: Vec<rss::Item> = items
+        .iter()
+        .map(|i| {
+            ItemBuilder::default()
+                .title(Some(i.title.clone()))
+                .link(Some(i.url.clone()))
+                .guid(Some(
+                    GuidBuilder::default()
+                        .value(i.url.clone())
+                        .permalink(true)
+                        .build(),
+                ))
+                .pub_date(Some(rfc822(i.published)))
+                .description(i.description.clone())
+                .categories(vec![rss::CategoryBuilder::default()
+                    .name(i.category)
+                    .build()])
+                .build()
+        })
+        .collect();
+    let description = if site.config.description.is_empty() {
+        format!("L'économie sociale et solidaire à {}", site.config.commune)
+    } else {
+        site.config.description.clone()
+    };
+    let channel = ChannelBuilder::default()
+        .title(title)
+        .link(site.config.absolute(&page))
+        .description(description)
+        .language(Some(site.config.language.clone()))
+        .last_build_date(items.first().map(|i| rfc822(i.published)))
+        .namespaces(
+            [(
+                "atom".to_string(),
+                rss::extension::atom::NAMESPACE.to_string(),
+            )]
+            .into_iter()
+            .collect::<std::collections::BTreeMap<String, String>>(),
+        )
+        .atom_ext(Some(AtomExtension {
+            links: vec![self_link],
+        }))
+        .items(rss_items)
+        .build();
+    let mut out = channel.to_string();
+    if !out.starts_with("<?xml") {
+        out.insert_str(0, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    }
+    out
+}
+
+/// Escapes text for XML.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `sitemap.xml` (sitemaps.org 0.9) of the given site URLs with their last change.
+pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (url, lastmod) in urls {
+        out.push_str("  <url>\n    <loc>");
+        out.push_str(&xml_escape(&site.config.absolute(url)));
+        out.push_str("</loc>\n");
+        if let Some(d) = lastmod {
+            out.push_str("    <lastmod>");
+            out.push_str(d);
+            out.push_str("</lastmod>\n");
+        }
+        out.push_str("  </url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// `robots.txt`: everything open, with the sitemap; a members' build asks robots to stay out.
+pub fn robots(site: &Site) -> String {
+    if site.options.include_private {
+        return "User-agent: *\nDisallow: /\n".into();
+    }
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.config.absolute("/sitemap.xml")
+    )
+}

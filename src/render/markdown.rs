@@ -1,0 +1,164 @@
+//! Markdown bodies to safe HTML: CommonMark with tables and footnotes, heading anchors,
+//! French typography in text, and raw HTML through an allow-list sanitiser.
+
+use crate::french::{slugify, typography};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// A body rendered to HTML, with the site-internal links it contains (for link checking).
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Targets of links that start with `/` (paths of this site), in order of appearance.
+    pub internal_links: Vec<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Renders a Markdown body.
+pub fn render(markdown: &str) -> Rendered {
+    let mut events: Vec<Event> = Vec::new();
+    let mut internal_links = Vec::new();
+    let mut in_code = false;
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut heading: Option<(HeadingLevel, usize)> = None;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                events.push(event);
+            }
+            Event::Text(t) if !in_code => events.push(Event::Text(CowStr::from(typography(&t)))),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if dest_url.starts_with('/') && !dest_url.starts_with("//") {
+                    internal_links.push(dest_url.to_string());
+                }
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level, events.len()));
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start)) = heading.take() {
+                    let text: String = events[start + 1..]
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    let base = match slugify(&text) {
+                        s if s.is_empty() => "section".to_string(),
+                        s => s,
+                    };
+                    let mut id = base.clone();
+                    let mut n = 1;
+                    while !used_ids.insert(id.clone()) {
+                        n += 1;
+                        id = format!("{base}-{n}");
+                    }
+                    events[start] = Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes: vec![],
+                        attrs: vec![],
+                    });
+                }
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered {
+        html: sanitizer().clean(&html).to_string(),
+        internal_links,
+    }
+}
+
+/// Plain text of a short Markdown string (for summaries), with French typography.
+pub fn plain(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    typography(out.trim())
+}
+
+/// The allow-list: the tags and attributes Markdown produces, `id` on headings, nothing that runs.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static S: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tag_attributes("h1", ["id"])
+            .add_tag_attributes("h2", ["id"])
+            .add_tag_attributes("h3", ["id"])
+            .add_tag_attributes("h4", ["id"])
+            .add_tag_attributes("h5", ["id"])
+            .add_tag_attributes("h6", ["id"])
+            .add_tag_attributes("code", ["class"])
+            .add_tag_attributes("li", ["id"])
+            .add_tag_attributes("sup", ["id"])
+            .add_tag_attributes("div", ["id", "class"])
+            .add_tag_attributes("td", ["style"])
+            .add_tag_attributes("th", ["style"])
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+        b
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let r = render("## Nos activités\n\ntexte\n\n## Nos activités\n");
+        assert!(
+            r.html
+                .contains("<h2 id=\"nos-activites\">Nos activités</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h2 id=\"nos-activites-2\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn scripts_and_javascript_urls_are_removed() {
+        let r = render(
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+        assert!(!r.html.contains("onerror"), "{}", r.html);
+    }
+
+    #[test]
+    fn internal_links_are_collected() {
+        let r = render("Voir [Up Sceaux](/acteurs/up-sceaux/) et [RTES](https://rtes.fr).");
+        assert_eq!(r.internal_links, vec!["/acteurs/up-sceaux/"]);
+    }
+}

@@ -1,0 +1,224 @@
+//! Stage 3, render: pure. A `Site` in, output files out; no disk I/O.
+//!
+//! `plan` lists one `Job` per output file; `Renderer::render` turns one job into bytes. Jobs are
+//! independent, so they run in parallel, and a caller may render any subset of them.
+
+pub mod context;
+pub mod feeds;
+pub mod markdown;
+pub mod plan;
+
+use crate::diagnostic::Diagnostic;
+use crate::site::Site;
+pub use plan::{output_path, plan, Job};
+use std::collections::{BTreeMap, HashSet};
+use tera::Tera;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Path inside the output folder, with `/` separators (`acteurs/up-sceaux/index.html`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders jobs of one site. Holds the compiled templates and the values every page shares.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    tera: Tera,
+    /// `site` in templates: title, menu, base URL… serialised once.
+    globals: tera::Value,
+    /// The URLs of every HTML page, for the sitemap.
+    sitemap_urls: Vec<(String, Option<String>)>,
+    /// Every URL of the site, to check internal links.
+    urls: HashSet<String>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Compiles the theme's templates. `jobs` is the plan, which the sitemap lists.
+    pub fn new(site: &'a Site, jobs: &[Job]) -> Result<Renderer<'a>, Vec<Diagnostic>> {
+        let mut tera = Tera::default();
+        let templates: Vec<(&str, &str)> = site
+            .theme
+            .templates
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            return Err(vec![template_error(&e, None)]);
+        }
+        context::register_filters(&mut tera);
+        let globals = context::globals(site);
+        let sitemap_urls = jobs
+            .iter()
+            .filter(|j| j.in_sitemap())
+            .map(|j| (j.url(site), context::lastmod(site, j)))
+            .collect();
+        let urls = jobs.iter().map(|j| j.url(site)).collect();
+        Ok(Renderer {
+            site,
+            tera,
+            globals,
+            sitemap_urls,
+            urls,
+        })
+    }
+
+    /// Renders one job. Fails on a template error or a link to a page the site does not have.
+    pub fn render(&self, job: &Job) -> Result<Output, Vec<Diagnostic>> {
+        let url = job.url(self.site);
+        let path = output_path(&url);
+        let bytes = match job {
+            Job::Feed(feed) => feeds::rss(self.site, *feed).into_bytes(),
+            Job::Sitemap => feeds::sitemap(self.site, &self.sitemap_urls).into_bytes(),
+            Job::Robots => feeds::robots(self.site).into_bytes(),
+            Job::Asset(name) => self
+                .site
+                .theme
+                .assets
+                .get(name)
+                .cloned()
+                .unwrap_or_default(),
+            _ => {
+                let mut links = Vec::new();
+                let (template, ctx, source) = context::page(self.site, job, &url, &mut links);
+                self.check_links(job, &links)?;
+                let mut context = tera::Context::from_value(ctx)
+                    .map_err(|e| vec![template_error(&e, source.as_deref())])?;
+                context.insert("site", &self.globals);
+                context.insert("current_url", &url);
+                self.tera
+                    .render(template, &context)
+                    .map_err(|e| {
+                        vec![template_error(&e, source.as_deref().or(Some(url.as_str())))]
+                    })?
+                    .into_bytes()
+            }
+        };
+        Ok(Output { path, bytes })
+    }
+}
+
+impl Renderer<'_> {
+    /// Every internal link of a record's body must lead to a page of this build: a link to a
+    /// missing, draft or private record is an error, not a dead link.
+    fn check_links(&self, job: &Job, links: &[String]) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        for link in links {
+            let path = link.split(['#', '?']).next().unwrap_or("");
+            let path = percent_decode(path);
+            let found = self.urls.contains(&path)
+                || (!path.ends_with('/') && self.urls.contains(&format!("{path}/")))
+                || self.urls.contains(path.trim_end_matches("index.html"));
+            if !found {
+                let source = context::source_of(self.site, job);
+                let (file, line, column) = match source {
+                    Some(src) => {
+                        let (l, c) = position_in(&src.body, link);
+                        (src.path.clone(), l + src.body_line - 1, c)
+                    }
+                    None => (std::path::PathBuf::from("content"), 0, 0),
+                };
+                let mut d = Diagnostic::error(
+                    file,
+                    line,
+                    column,
+                    format!("lien vers une page qui n'existe pas : {link}"),
+                );
+                let candidates: Vec<&str> = self.urls.iter().map(String::as_str).collect();
+                if let Some(c) = crate::diagnostic::closest(&path, candidates.iter().copied()) {
+                    d = d.with_help(format!("vouliez-vous dire {c} ?"));
+                } else {
+                    d = d.with_help(
+                        "vérifiez l'adresse ; une fiche brouillon ou privée n'est pas publiée",
+                    );
+                }
+                errors.push(d);
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Decodes `%XX` escapes of a URL path.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && s.is_char_boundary(i + 3) {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// 1-based line and column of the first `(target` in a Markdown body.
+fn position_in(body: &str, target: &str) -> (usize, usize) {
+    let needle = format!("({target}");
+    match body.find(&needle).or_else(|| body.find(target)) {
+        Some(at) => crate::config::line_col(body, at + 1),
+        None => (1, 1),
+    }
+}
+
+/// A Tera error as a diagnostic naming the template and the page being rendered.
+fn template_error(e: &tera::Error, page: Option<&str>) -> Diagnostic {
+    let mut chain = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let template = chain
+        .iter()
+        .find_map(|m| {
+            m.split('\'')
+                .nth(1)
+                .filter(|n| n.ends_with(".html") || n.ends_with(".xml"))
+        })
+        .unwrap_or("?")
+        .to_string();
+    let message = match page {
+        Some(p) => format!("erreur de gabarit en rendant {p} : {}", chain.join(" : ")),
+        None => format!("erreur de gabarit : {}", chain.join(" : ")),
+    };
+    Diagnostic::error(format!("templates/{template}"), 0, 0, message)
+}
+
+/// Renders every job, in parallel, returning the outputs in plan order or every error.
+pub fn render_all(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    let jobs = plan(site);
+    let renderer = Renderer::new(site, &jobs)?;
+    let results: Vec<Result<Output, Vec<Diagnostic>>> =
+        jobs.par_iter().map(|j| renderer.render(j)).collect();
+    let mut outputs = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(mut d) => errors.append(&mut d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(outputs)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Outputs by path, for tests and for `serve`.
+pub fn by_path(outputs: Vec<Output>) -> BTreeMap<String, Vec<u8>> {
+    outputs.into_iter().map(|o| (o.path, o.bytes)).collect()
+}

@@ -1,0 +1,272 @@
+//! The render plan: one `Job` per output file, each knowing its URL and output path.
+
+use crate::load::Section;
+use crate::model::Common;
+use crate::site::Site;
+use crate::validate::normalise_alias;
+
+/// A group of actors or resources with a page per value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Taxonomy {
+    Domain,
+    LegalForm,
+    Stage,
+    ResourceCategory,
+    ResourceType,
+}
+
+impl Taxonomy {
+    /// The URL of the taxonomy's index page.
+    pub fn base(self) -> &'static str {
+        match self {
+            Taxonomy::Domain => "/acteurs/domaines/",
+            Taxonomy::LegalForm => "/acteurs/formes/",
+            Taxonomy::Stage => "/acteurs/etapes/",
+            Taxonomy::ResourceCategory => "/ressources/categories/",
+            Taxonomy::ResourceType => "/ressources/types/",
+        }
+    }
+
+    /// The number of terms and their slugs, in display order.
+    pub fn terms(self, site: &Site) -> Vec<(String, usize)> {
+        match self {
+            Taxonomy::Domain => site
+                .by_domain
+                .iter()
+                .map(|(s, m)| (s.clone(), m.len()))
+                .collect(),
+            Taxonomy::LegalForm => site
+                .by_legal_form
+                .iter()
+                .map(|(s, m)| (s.to_string(), m.len()))
+                .collect(),
+            Taxonomy::Stage => site
+                .by_stage
+                .iter()
+                .map(|(s, m)| (crate::model::Term::slug(*s).to_string(), m.len()))
+                .collect(),
+            Taxonomy::ResourceCategory => site
+                .by_category
+                .iter()
+                .map(|(_, s, m)| (s.clone(), m.len()))
+                .collect(),
+            Taxonomy::ResourceType => site
+                .by_resource_type
+                .iter()
+                .map(|(_, s, m)| (s.clone(), m.len()))
+                .collect(),
+        }
+    }
+}
+
+/// A site-wide or per-section RSS feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Feed {
+    All,
+    Section(Section),
+}
+
+impl Feed {
+    pub fn url(self) -> String {
+        match self {
+            Feed::All => "/rss.xml".into(),
+            Feed::Section(s) => format!("/{}/rss.xml", s.folder()),
+        }
+    }
+}
+
+/// One output file to produce.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Job {
+    Home,
+    ActorDirectory {
+        page: usize,
+    },
+    Actor(usize),
+    TaxonomyIndex(Taxonomy),
+    TaxonomyTerm {
+        taxonomy: Taxonomy,
+        term: usize,
+        page: usize,
+    },
+    ProjectPath,
+    ForumList,
+    Forum(usize),
+    ConferenceList,
+    Conference(usize),
+    Agenda,
+    MagazineList {
+        page: usize,
+    },
+    Dossier(usize),
+    ResourceList {
+        page: usize,
+    },
+    Resource(usize),
+    Page(usize),
+    Feed(Feed),
+    Sitemap,
+    Robots,
+    NotFound,
+    /// A redirect page from an old URL to a record's URL.
+    Alias {
+        from: String,
+        to: String,
+    },
+    /// A static file of the theme or the site.
+    Asset(String),
+}
+
+/// The URL of page `n` (1-based) of a list at `base`.
+pub fn page_url(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// How many pages a list of `items` needs (at least one, even when empty).
+pub fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page).max(1)
+}
+
+impl Job {
+    /// The site URL of the output (`/acteurs/up-sceaux/`, `/rss.xml`).
+    pub fn url(&self, site: &Site) -> String {
+        match self {
+            Job::Home => "/".into(),
+            Job::ActorDirectory { page } => page_url("/acteurs/", *page),
+            Job::Actor(i) => Section::Actors.url(&site.actors[*i].slug),
+            Job::TaxonomyIndex(t) => t.base().into(),
+            Job::TaxonomyTerm {
+                taxonomy,
+                term,
+                page,
+            } => {
+                let slug = &taxonomy.terms(site)[*term].0;
+                page_url(&format!("{}{slug}/", taxonomy.base()), *page)
+            }
+            Job::ProjectPath => "/porteur-de-projet/".into(),
+            Job::ForumList => "/forum/".into(),
+            Job::Forum(i) => Section::Forum.url(&site.forums[*i].slug),
+            Job::ConferenceList => "/conferences/".into(),
+            Job::Conference(i) => Section::Conferences.url(&site.conferences[*i].slug),
+            Job::Agenda => "/agenda/".into(),
+            Job::MagazineList { page } => page_url("/magazine/", *page),
+            Job::Dossier(i) => Section::Magazine.url(&site.dossiers[*i].slug),
+            Job::ResourceList { page } => page_url("/ressources/", *page),
+            Job::Resource(i) => Section::Resources.url(&site.resources[*i].slug),
+            Job::Page(i) => Section::Pages.url(&site.pages[*i].slug),
+            Job::Feed(f) => f.url(),
+            Job::Sitemap => "/sitemap.xml".into(),
+            Job::Robots => "/robots.txt".into(),
+            Job::NotFound => "/404.html".into(),
+            Job::Alias { from, .. } => from.clone(),
+            Job::Asset(path) => format!("/{path}"),
+        }
+    }
+
+    /// Whether the output is an HTML page that belongs in the sitemap.
+    pub fn in_sitemap(&self) -> bool {
+        !matches!(
+            self,
+            Job::Feed(_)
+                | Job::Sitemap
+                | Job::Robots
+                | Job::NotFound
+                | Job::Alias { .. }
+                | Job::Asset(_)
+        )
+    }
+}
+
+/// The file path, inside the output folder, of a site URL: `/a/` → `a/index.html`.
+pub fn output_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Every output file of the site, in a fixed order.
+pub fn plan(site: &Site) -> Vec<Job> {
+    let per = site.config.paginate_by;
+    let mut jobs = vec![
+        Job::Home,
+        Job::ProjectPath,
+        Job::ForumList,
+        Job::ConferenceList,
+        Job::Agenda,
+    ];
+    jobs.extend((1..=page_count(site.actors.len(), per)).map(|page| Job::ActorDirectory { page }));
+    jobs.extend((0..site.actors.len()).map(Job::Actor));
+    for taxonomy in [
+        Taxonomy::Domain,
+        Taxonomy::LegalForm,
+        Taxonomy::Stage,
+        Taxonomy::ResourceCategory,
+        Taxonomy::ResourceType,
+    ] {
+        jobs.push(Job::TaxonomyIndex(taxonomy));
+        for (term, (_, count)) in taxonomy.terms(site).into_iter().enumerate() {
+            jobs.extend((1..=page_count(count, per)).map(|page| Job::TaxonomyTerm {
+                taxonomy,
+                term,
+                page,
+            }));
+        }
+    }
+    jobs.extend((0..site.forums.len()).map(Job::Forum));
+    jobs.extend((0..site.conferences.len()).map(Job::Conference));
+    jobs.extend((1..=page_count(site.dossiers.len(), per)).map(|page| Job::MagazineList { page }));
+    jobs.extend((0..site.dossiers.len()).map(Job::Dossier));
+    jobs.extend((1..=page_count(site.resources.len(), per)).map(|page| Job::ResourceList { page }));
+    jobs.extend((0..site.resources.len()).map(Job::Resource));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.push(Job::Feed(Feed::All));
+    for s in [
+        Section::Actors,
+        Section::Forum,
+        Section::Conferences,
+        Section::Magazine,
+        Section::Resources,
+    ] {
+        jobs.push(Job::Feed(Feed::Section(s)));
+    }
+    jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound]);
+    let mut aliases = Vec::new();
+    let mut add_aliases = |section: Section, slug: &str, c: crate::model::CommonRef| {
+        for a in c.aliases {
+            if let Some(from) = normalise_alias(a) {
+                aliases.push(Job::Alias {
+                    from,
+                    to: section.url(slug),
+                });
+            }
+        }
+    };
+    site.actors
+        .iter()
+        .for_each(|e| add_aliases(Section::Actors, &e.slug, e.data.common()));
+    site.forums
+        .iter()
+        .for_each(|e| add_aliases(Section::Forum, &e.slug, e.data.common()));
+    site.conferences
+        .iter()
+        .for_each(|e| add_aliases(Section::Conferences, &e.slug, e.data.common()));
+    site.dossiers
+        .iter()
+        .for_each(|e| add_aliases(Section::Magazine, &e.slug, e.data.common()));
+    site.resources
+        .iter()
+        .for_each(|e| add_aliases(Section::Resources, &e.slug, e.data.common()));
+    site.pages
+        .iter()
+        .for_each(|e| add_aliases(Section::Pages, &e.slug, e.data.common()));
+    jobs.extend(aliases);
+    jobs.extend(site.theme.assets.keys().map(|k| Job::Asset(k.clone())));
+    jobs
+}

@@ -1,0 +1,313 @@
+//! The published site: the records a build may show (drafts, private records and future-dated
+//! records left out as SPEC.md says), sorted once, with the links between them resolved.
+
+use crate::config::Config;
+use crate::load::{Content, Loaded, Section};
+use crate::model::{
+    Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Resource, Stage, Term,
+};
+use crate::theme::Theme;
+use chrono::NaiveDateTime;
+use std::collections::{BTreeMap, HashMap};
+
+/// What a build is asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The moment of the build, local time (Europe/Paris): decides what is upcoming or past
+    /// and which future-dated records are published. An input, so builds are reproducible.
+    pub now: NaiveDateTime,
+    /// Show drafts (never private records), for preview.
+    pub drafts: bool,
+    /// Publish private resources too: the members' build, into its own output folder.
+    pub include_private: bool,
+    /// Overrides `base_url` of `site.toml`.
+    pub base_url: Option<String>,
+}
+
+/// A record that mentions an actor, for the actor's "appears in" list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mention {
+    pub section: Section,
+    pub index: usize,
+}
+
+/// The published site, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub theme: Theme,
+    pub options: BuildOptions,
+    /// By name.
+    pub actors: Vec<Entry<Actor>>,
+    /// Newest edition first.
+    pub forums: Vec<Entry<ForumEdition>>,
+    /// In time order.
+    pub conferences: Vec<Entry<Conference>>,
+    /// Newest first.
+    pub dossiers: Vec<Entry<Dossier>>,
+    /// Newest first.
+    pub resources: Vec<Entry<Resource>>,
+    /// By menu position, then title.
+    pub pages: Vec<Entry<Page>>,
+    pub home: Option<Entry<Home>>,
+    pub data: BTreeMap<String, serde_json::Value>,
+    /// Actor slug → index in `actors`.
+    pub actor_index: HashMap<String, usize>,
+    /// For each actor, the records that mention it.
+    pub appears_in: Vec<Vec<Mention>>,
+    /// Domain slug → actors (indices, by name), for every domain of the site.
+    pub by_domain: Vec<(String, Vec<usize>)>,
+    /// Legal form slug → actors, for the forms that have actors.
+    pub by_legal_form: Vec<(&'static str, Vec<usize>)>,
+    /// Stage → actors, in the order of the path.
+    pub by_stage: Vec<(Stage, Vec<usize>)>,
+    /// Resource category (label, slug) → resources.
+    pub by_category: Vec<(String, String, Vec<usize>)>,
+    /// Resource type (label, slug) → resources.
+    pub by_resource_type: Vec<(String, String, Vec<usize>)>,
+}
+
+impl Site {
+    /// Keeps what this build publishes, sorts it and resolves the links between records.
+    pub fn assemble(loaded: Loaded, options: BuildOptions) -> Site {
+        let Loaded {
+            mut config,
+            theme,
+            content,
+            ..
+        } = loaded;
+        if let Some(url) = &options.base_url {
+            config.base_url = url.trim_end_matches('/').to_string();
+        }
+        let Content {
+            actors,
+            forums,
+            conferences,
+            dossiers,
+            resources,
+            pages,
+            home,
+            data,
+        } = content;
+        let keep = |section: Section, c: crate::model::CommonRef, private: bool| -> bool {
+            if c.draft && !options.drafts {
+                return false;
+            }
+            if private && !options.include_private {
+                return false;
+            }
+            let future = c.date.is_some_and(|d| d.at > options.now);
+            !(future && !section.is_event())
+        };
+        let mut actors: Vec<_> = actors
+            .into_iter()
+            .filter(|e| keep(Section::Actors, e.data.common(), false))
+            .collect();
+        let mut forums: Vec<_> = forums
+            .into_iter()
+            .filter(|e| keep(Section::Forum, e.data.common(), false))
+            .collect();
+        let mut conferences: Vec<_> = conferences
+            .into_iter()
+            .filter(|e| keep(Section::Conferences, e.data.common(), false))
+            .collect();
+        let mut dossiers: Vec<_> = dossiers
+            .into_iter()
+            .filter(|e| keep(Section::Magazine, e.data.common(), false))
+            .collect();
+        let mut resources: Vec<_> = resources
+            .into_iter()
+            .filter(|e| keep(Section::Resources, e.data.common(), e.data.private))
+            .collect();
+        let mut pages: Vec<_> = pages
+            .into_iter()
+            .filter(|e| keep(Section::Pages, e.data.common(), false))
+            .collect();
+
+        actors.sort_by_cached_key(|e| (sort_key(&e.data.title), e.slug.clone()));
+        forums.sort_by(|a, b| {
+            b.data
+                .date
+                .cmp(&a.data.date)
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        conferences.sort_by(|a, b| {
+            a.data
+                .date
+                .cmp(&b.data.date)
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        dossiers.sort_by(|a, b| {
+            b.data
+                .date
+                .cmp(&a.data.date)
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        resources.sort_by(|a, b| {
+            b.data
+                .date
+                .cmp(&a.data.date)
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        pages.sort_by_cached_key(|e| {
+            (
+                e.data.menu.unwrap_or(u32::MAX),
+                sort_key(&e.data.title),
+                e.slug.clone(),
+            )
+        });
+
+        let actor_index: HashMap<String, usize> = actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.slug.clone(), i))
+            .collect();
+
+        // References to actors this build does not publish (drafts) are dropped, never linked.
+        let mut appears_in = vec![Vec::new(); actors.len()];
+        let mut mention = |slug: &str, m: Mention| {
+            if let Some(&i) = actor_index.get(slug) {
+                if appears_in[i].last() != Some(&m) && !appears_in[i].contains(&m) {
+                    appears_in[i].push(m);
+                }
+            }
+        };
+        for (index, f) in forums.iter().enumerate() {
+            let m = Mention {
+                section: Section::Forum,
+                index,
+            };
+            f.data
+                .partners
+                .iter()
+                .chain(&f.data.exhibitors)
+                .for_each(|s| mention(s, m));
+            for item in &f.data.program {
+                item.actors
+                    .iter()
+                    .chain(item.speakers.iter().filter_map(|s| s.actor.as_ref()))
+                    .for_each(|s| mention(s, m));
+            }
+        }
+        for (index, c) in conferences.iter().enumerate() {
+            let m = Mention {
+                section: Section::Conferences,
+                index,
+            };
+            c.data
+                .speakers
+                .iter()
+                .filter_map(|s| s.actor.as_ref())
+                .for_each(|s| mention(s, m));
+        }
+        for (index, d) in dossiers.iter().enumerate() {
+            let m = Mention {
+                section: Section::Magazine,
+                index,
+            };
+            d.data.actors.iter().for_each(|s| mention(s, m));
+        }
+        for list in &mut appears_in {
+            list.sort();
+        }
+
+        let by_domain = config
+            .domains
+            .iter()
+            .map(|(d, _)| {
+                let members = actors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.data.domains.contains(d))
+                    .map(|(i, _)| i)
+                    .collect();
+                (d.clone(), members)
+            })
+            .collect();
+        let mut forms: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+        let mut stages: BTreeMap<Stage, Vec<usize>> =
+            Stage::ALL.iter().map(|s| (*s, Vec::new())).collect();
+        for (i, a) in actors.iter().enumerate() {
+            if let Some(f) = a.data.legal_form {
+                forms.entry(f.slug()).or_default().push(i);
+            }
+            for s in &a.data.stages {
+                if let Some(list) = stages.get_mut(s) {
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+        let by_category = group_by_label(&resources, |r| r.data.category.as_deref());
+        let by_resource_type = group_by_label(&resources, |r| r.data.resource_type.as_deref());
+
+        Site {
+            config,
+            theme,
+            options,
+            actors,
+            forums,
+            conferences,
+            dossiers,
+            resources,
+            pages,
+            home,
+            data,
+            actor_index,
+            appears_in,
+            by_domain,
+            by_legal_form: forms.into_iter().collect(),
+            by_stage: stages.into_iter().collect(),
+            by_category,
+            by_resource_type,
+        }
+    }
+
+    /// The label of a domain: the site's own, else the theme's.
+    pub fn domain_label<'a>(&'a self, slug: &'a str) -> &'a str {
+        match self
+            .config
+            .domains
+            .iter()
+            .find(|(s, l)| s == slug && !l.is_empty())
+        {
+            Some((_, label)) => label,
+            None => self.theme.label("domains", slug),
+        }
+    }
+}
+
+/// A sort key that ignores case, accents and a leading article: « L'Atelier » sorts at A.
+pub fn sort_key(title: &str) -> String {
+    let s = slug::slugify(title);
+    for article in ["l-", "la-", "le-", "les-"] {
+        if let Some(rest) = s.strip_prefix(article) {
+            return rest.to_string();
+        }
+    }
+    s
+}
+
+fn group_by_label(
+    resources: &[Entry<Resource>],
+    field: impl Fn(&Entry<Resource>) -> Option<&str>,
+) -> Vec<(String, String, Vec<usize>)> {
+    let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, r) in resources.iter().enumerate() {
+        if let Some(label) = field(r) {
+            let slug = slug::slugify(label);
+            if !slug.is_empty() {
+                groups
+                    .entry(slug)
+                    .or_insert_with(|| (label.trim().to_string(), Vec::new()))
+                    .1
+                    .push(i);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(slug, (label, members))| (label, slug, members))
+        .collect()
+}

@@ -1,0 +1,151 @@
+//! The theme: Tera templates, static assets and French strings — the default one built into the
+//! binary, a site's own `themes/NAME/`, and the site's `templates/` and `static/` overrides.
+
+use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
+
+/// Labels of the theme, by group then key (`domains` → `sante` → `Santé`).
+pub type Strings = BTreeMap<String, BTreeMap<String, String>>;
+
+/// A theme with the site's overrides applied.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// Template name (`actor.html`) → source.
+    pub templates: BTreeMap<String, String>,
+    /// Asset path in the output (`style.css`, `img/logo.svg`) → bytes.
+    pub assets: BTreeMap<String, Vec<u8>>,
+    pub strings: Strings,
+}
+
+impl Theme {
+    /// The theme `name` (the built-in default when `None`), with the site's `templates/` and
+    /// `static/` laid over it.
+    pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut diagnostics = Vec::new();
+        match name {
+            None => {
+                for (path, bytes) in DEFAULT_THEME {
+                    files.insert(path.to_string(), bytes.to_vec());
+                }
+            }
+            Some(name) => {
+                let dir = root.join("themes").join(name);
+                if !dir.is_dir() {
+                    return Err(vec![Diagnostic::error("site.toml", 0, 0, format!("thème « {name} » introuvable"))
+                        .with_help(format!("créez themes/{name}/ dans le site, ou retirez la clé theme pour le thème par défaut"))]);
+                }
+                read_tree(root, &dir, "", &mut files, &mut diagnostics);
+            }
+        }
+        read_tree(
+            root,
+            &root.join("templates"),
+            "templates/",
+            &mut files,
+            &mut diagnostics,
+        );
+        read_tree(
+            root,
+            &root.join("static"),
+            "static/",
+            &mut files,
+            &mut diagnostics,
+        );
+
+        let mut theme = Theme {
+            templates: BTreeMap::new(),
+            assets: BTreeMap::new(),
+            strings: Strings::new(),
+        };
+        for (path, bytes) in files {
+            if let Some(name) = path.strip_prefix("templates/") {
+                match String::from_utf8(bytes) {
+                    Ok(s) => {
+                        theme.templates.insert(name.to_string(), s);
+                    }
+                    Err(_) => diagnostics.push(Diagnostic::error(
+                        &path,
+                        0,
+                        0,
+                        "le gabarit n'est pas encodé en UTF-8",
+                    )),
+                }
+            } else if let Some(asset) = path.strip_prefix("static/") {
+                theme.assets.insert(asset.to_string(), bytes);
+            } else if path == "strings.toml" {
+                match std::str::from_utf8(&bytes)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| toml::from_str(s).map_err(|e| e.to_string()))
+                {
+                    Ok(strings) => theme.strings = strings,
+                    Err(e) => diagnostics.push(Diagnostic::error(
+                        "strings.toml",
+                        0,
+                        0,
+                        format!("textes du thème illisibles : {e}"),
+                    )),
+                }
+            }
+        }
+        if diagnostics.is_empty() {
+            Ok(theme)
+        } else {
+            Err(diagnostics)
+        }
+    }
+
+    /// The label of `key` in `group`, or the key itself.
+    pub fn label<'a>(&'a self, group: &str, key: &'a str) -> &'a str {
+        self.strings
+            .get(group)
+            .and_then(|g| g.get(key))
+            .map_or(key, String::as_str)
+    }
+}
+
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let Ok(rel) = e.path().strip_prefix(dir) else {
+                    continue;
+                };
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                match std::fs::read(e.path()) {
+                    Ok(bytes) => {
+                        files.insert(format!("{prefix}{rel}"), bytes);
+                    }
+                    Err(err) => diagnostics.push(Diagnostic::error(
+                        e.path().strip_prefix(root).unwrap_or(e.path()),
+                        0,
+                        0,
+                        format!("lecture impossible : {err}"),
+                    )),
+                }
+            }
+            Ok(_) => {}
+            Err(err) => diagnostics.push(Diagnostic::error(
+                dir.strip_prefix(root).unwrap_or(dir),
+                0,
+                0,
+                format!("lecture impossible : {err}"),
+            )),
+        }
+    }
+}

@@ -1,0 +1,478 @@
+//! Stage 2, validate: required fields, allowed values, references between records, URL
+//! collisions and dates. Returns every problem at once.
+
+use crate::diagnostic::{closest, suggest, Diagnostic};
+use crate::load::{Loaded, Section};
+use crate::model::{Common, Entry};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Slugs that a section's generated pages use, so a record may not take them.
+pub fn reserved_slugs(section: Section) -> &'static [&'static str] {
+    match section {
+        Section::Actors => &["domaines", "formes", "etapes", "page", "rss.xml"],
+        Section::Magazine | Section::Forum | Section::Conferences => &["page", "rss.xml"],
+        Section::Resources => &["categories", "types", "page", "rss.xml"],
+        Section::Pages => &[
+            "acteurs",
+            "forum",
+            "conferences",
+            "magazine",
+            "ressources",
+            "agenda",
+            "porteur-de-projet",
+            "static",
+            "rss.xml",
+            "sitemap.xml",
+            "robots.txt",
+            "404.html",
+        ],
+    }
+}
+
+/// Whether `s` is a clean URL slug: lowercase ASCII letters, digits and single dashes.
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// Checks everything that can be checked before rendering.
+pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let c = &loaded.content;
+    let domains: Vec<&str> = loaded
+        .config
+        .domains
+        .iter()
+        .map(|(s, _)| s.as_str())
+        .collect();
+    let actor_slugs: BTreeSet<&str> = c.actors.iter().map(|a| a.slug.as_str()).collect();
+    let actor_list: Vec<&str> = actor_slugs.iter().copied().collect();
+
+    let mut urls: BTreeMap<String, Vec<(std::path::PathBuf, usize, usize)>> = BTreeMap::new();
+    let mut common = |section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>| {
+        check_common(section, e, out);
+        let src = e.source();
+        let (line, col) = if e.common().slug.is_some() {
+            src.key_position("slug")
+        } else {
+            (0, 0)
+        };
+        urls.entry(section.url(e.slug()))
+            .or_default()
+            .push((src.path.clone(), line, col));
+        for alias in e.common().aliases {
+            let (line, col) = src.value_position("aliases", alias);
+            if let Some(path) = normalise_alias(alias) {
+                urls.entry(path)
+                    .or_default()
+                    .push((src.path.clone(), line, col));
+            } else {
+                out.push(
+                    Diagnostic::error(&src.path, line, col, format!("ancienne adresse invalide « {alias} »"))
+                        .with_help("écrivez un chemin du site qui commence par /, sans `..`, par exemple /annuaire/up-sceaux/"),
+                );
+            }
+        }
+    };
+
+    for a in &c.actors {
+        common(Section::Actors, a, &mut out);
+        let src = &a.source;
+        if a.data.domains.is_empty() {
+            let (line, col) = src.key_position("title");
+            out.push(
+                Diagnostic::warning(&src.path, line, col, "acteur sans domaine d'action")
+                    .with_help(format!(
+                        "ajoutez `domains: [...]` parmi : {}",
+                        domains.join(", ")
+                    )),
+            );
+        }
+        check_terms(src, "domains", &a.data.domains, &domains, &mut out);
+        if let Some(w) = &a.data.website {
+            check_url(src, "website", w, false, &mut out);
+        }
+        if let Some(l) = &a.data.logo {
+            check_url(src, "logo", l, true, &mut out);
+        }
+        if let Some(email) = &a.data.email {
+            if !email.contains('@') || email.contains(char::is_whitespace) {
+                let (line, col) = src.key_position("email");
+                out.push(Diagnostic::error(
+                    &src.path,
+                    line,
+                    col,
+                    format!("adresse électronique invalide « {email} »"),
+                ));
+            }
+        }
+        if let Some(geo) = a.data.geo {
+            if !(-90.0..=90.0).contains(&geo.lat) || !(-180.0..=180.0).contains(&geo.lon) {
+                let (line, col) = src.key_position("geo");
+                out.push(
+                    Diagnostic::error(&src.path, line, col, "position hors du globe")
+                        .with_help("lat entre -90 et 90, lon entre -180 et 180 (Sceaux : lat 48.777, lon 2.29)"),
+                );
+            }
+        }
+    }
+    for f in &c.forums {
+        common(Section::Forum, f, &mut out);
+        let src = &f.source;
+        check_refs(
+            src,
+            "partners",
+            &f.data.partners,
+            &actor_slugs,
+            &actor_list,
+            &mut out,
+        );
+        check_refs(
+            src,
+            "exhibitors",
+            &f.data.exhibitors,
+            &actor_slugs,
+            &actor_list,
+            &mut out,
+        );
+        for item in &f.data.program {
+            let speaker_actors: Vec<String> = item
+                .speakers
+                .iter()
+                .filter_map(|s| s.actor.clone())
+                .collect();
+            check_refs(
+                src,
+                "program",
+                &speaker_actors,
+                &actor_slugs,
+                &actor_list,
+                &mut out,
+            );
+            check_refs(
+                src,
+                "program",
+                &item.actors,
+                &actor_slugs,
+                &actor_list,
+                &mut out,
+            );
+            if let (Some(end), Some(date)) = (item.end, f.data.date) {
+                if end.on(date.date()) < item.start.on(date.date()) {
+                    let (line, col) = src.value_position("program", &item.title);
+                    out.push(Diagnostic::error(
+                        &src.path,
+                        line,
+                        col,
+                        format!("« {} » finit avant de commencer", item.title),
+                    ));
+                }
+            }
+        }
+        check_end_date(src, f.data.date, f.data.end_date, &mut out);
+        if let Some(u) = &f.data.registration_url {
+            check_url(src, "registration_url", u, false, &mut out);
+        }
+    }
+    for conf in &c.conferences {
+        common(Section::Conferences, conf, &mut out);
+        let src = &conf.source;
+        let speaker_actors: Vec<String> = conf
+            .data
+            .speakers
+            .iter()
+            .filter_map(|s| s.actor.clone())
+            .collect();
+        check_refs(
+            src,
+            "speakers",
+            &speaker_actors,
+            &actor_slugs,
+            &actor_list,
+            &mut out,
+        );
+        check_terms(src, "domains", &conf.data.domains, &domains, &mut out);
+        check_end_date(src, conf.data.date, conf.data.end_date, &mut out);
+        for (key, value) in [
+            ("registration_url", &conf.data.registration_url),
+            ("replay_url", &conf.data.replay_url),
+            ("slides_url", &conf.data.slides_url),
+        ] {
+            if let Some(u) = value {
+                check_url(src, key, u, key == "slides_url", &mut out);
+            }
+        }
+    }
+    for d in &c.dossiers {
+        common(Section::Magazine, d, &mut out);
+        check_refs(
+            &d.source,
+            "actors",
+            &d.data.actors,
+            &actor_slugs,
+            &actor_list,
+            &mut out,
+        );
+        if let Some(u) = &d.data.pdf_url {
+            check_url(&d.source, "pdf_url", u, true, &mut out);
+        }
+    }
+    for r in &c.resources {
+        common(Section::Resources, r, &mut out);
+        for (key, value) in [("file_url", &r.data.file_url), ("url", &r.data.url)] {
+            if let Some(u) = value {
+                check_url(&r.source, key, u, true, &mut out);
+            }
+        }
+    }
+    for p in &c.pages {
+        common(Section::Pages, p, &mut out);
+    }
+
+    for (url, places) in &urls {
+        if places.len() > 1 {
+            for (i, (path, line, col)) in places.iter().enumerate() {
+                let others: Vec<String> = places
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, p)| p.0.display().to_string())
+                    .collect();
+                out.push(
+                    Diagnostic::error(
+                        path,
+                        *line,
+                        *col,
+                        format!("l'adresse {url} est aussi celle de {}", others.join(", ")),
+                    )
+                    .with_help(
+                        "donnez à l'une des fiches un autre nom de fichier ou un `slug:` différent",
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// What validation needs of any record.
+trait EntryView {
+    fn common(&self) -> crate::model::CommonRef<'_>;
+    fn source(&self) -> &crate::model::Source;
+    fn slug(&self) -> &str;
+}
+
+impl<T: Common> EntryView for Entry<T> {
+    fn common(&self) -> crate::model::CommonRef<'_> {
+        self.data.common()
+    }
+    fn source(&self) -> &crate::model::Source {
+        &self.source
+    }
+    fn slug(&self) -> &str {
+        &self.slug
+    }
+}
+
+fn check_common(section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>) {
+    let src = e.source();
+    let c = e.common();
+    let slug = e.slug();
+    if !is_valid_slug(slug) {
+        let fixed = slug::slugify(slug);
+        let d = if c.slug.is_some() {
+            let (line, col) = src.key_position("slug");
+            Diagnostic::error(&src.path, line, col, format!("slug invalide « {slug} »"))
+        } else {
+            Diagnostic::error(
+                &src.path,
+                0,
+                0,
+                format!("nom de fichier invalide pour une adresse : « {slug} »"),
+            )
+        };
+        out.push(d.with_help(format!(
+            "une adresse n'a que des minuscules sans accent, des chiffres et des tirets : « {fixed} »"
+        )));
+    } else if reserved_slugs(section).contains(&slug) {
+        let (line, col) = if c.slug.is_some() {
+            src.key_position("slug")
+        } else {
+            (0, 0)
+        };
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                format!("le slug « {slug} » est réservé à une page du site"),
+            )
+            .with_help("choisissez un autre nom de fichier ou un `slug:` différent"),
+        );
+    }
+    if c.title.trim().is_empty() {
+        let (line, col) = src.key_position("title");
+        out.push(Diagnostic::error(&src.path, line, col, "le titre est vide"));
+    }
+    if section.requires_date() && c.date.is_none() {
+        let (line, col) = src.key_position("title");
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                "champ obligatoire manquant : « date »",
+            )
+            .with_help("ajoutez une ligne `date: AAAA-MM-JJ`"),
+        );
+    }
+}
+
+fn check_terms(
+    src: &crate::model::Source,
+    key: &str,
+    values: &[String],
+    allowed: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    for v in values {
+        if !allowed.contains(&v.as_str()) {
+            let (line, col) = src.value_position(key, v);
+            out.push(
+                Diagnostic::error(&src.path, line, col, format!("domaine inconnu « {v} »"))
+                    .with_help(format!(
+                        "{} ; un site peut ajouter ses domaines dans site.toml, section [domains]",
+                        suggest(v, allowed)
+                    )),
+            );
+        }
+    }
+}
+
+fn check_refs(
+    src: &crate::model::Source,
+    key: &str,
+    slugs: &[String],
+    known: &BTreeSet<&str>,
+    list: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    for s in slugs {
+        if !known.contains(s.as_str()) {
+            let (line, col) = src.value_position(key, s);
+            let help = match closest(s, list.iter().copied()) {
+                Some(c) => format!("vouliez-vous dire « {c} » ?"),
+                None => "le slug d'un acteur est le nom de son fichier dans content/acteurs/, sans extension".into(),
+            };
+            out.push(
+                Diagnostic::error(&src.path, line, col, format!("acteur inconnu « {s} »"))
+                    .with_help(help),
+            );
+        }
+    }
+}
+
+fn check_end_date(
+    src: &crate::model::Source,
+    date: Option<crate::model::Date>,
+    end: Option<crate::model::Date>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let (Some(d), Some(e)) = (date, end) {
+        let end_moment = if e.has_time {
+            e.at
+        } else {
+            e.date().and_hms_opt(23, 59, 59).unwrap_or(e.at)
+        };
+        if end_moment < d.at {
+            let (line, col) = src.key_position("end_date");
+            out.push(
+                Diagnostic::error(
+                    &src.path,
+                    line,
+                    col,
+                    format!("end_date {} est avant date {}", e.iso(), d.iso()),
+                )
+                .with_help("la date de fin doit suivre la date de début"),
+            );
+        }
+    }
+}
+
+/// `http(s)://…`, or, where `local_ok`, a path of the site starting with `/`.
+fn check_url(
+    src: &crate::model::Source,
+    key: &str,
+    url: &str,
+    local_ok: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let lower = url.trim().to_ascii_lowercase();
+    let web = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > 8
+        && !url.contains(char::is_whitespace);
+    let local = local_ok
+        && url.starts_with('/')
+        && !url.starts_with("//")
+        && !url.split('/').any(|p| p == "..");
+    if !(web || local) {
+        let (line, col) = src.key_position(key);
+        let help = if local_ok {
+            "écrivez une adresse complète (https://…) ou un chemin du site qui commence par /"
+        } else {
+            "écrivez une adresse complète qui commence par https://"
+        };
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                format!("adresse invalide dans « {key} » : « {url} »"),
+            )
+            .with_help(help),
+        );
+    }
+}
+
+/// An alias as an output URL (`/old/path/`), or `None` if it is not a safe site path.
+pub fn normalise_alias(alias: &str) -> Option<String> {
+    let a = alias.trim();
+    if !a.starts_with('/') || a.starts_with("//") || a.contains(['\\', '\0', '?', '#']) {
+        return None;
+    }
+    let parts: Vec<&str> = a.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() || parts.iter().any(|p| *p == "." || *p == "..") {
+        return None;
+    }
+    let last = parts[parts.len() - 1];
+    if last.ends_with(".html") {
+        Some(format!("/{}", parts.join("/")))
+    } else {
+        Some(format!("/{}/", parts.join("/")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_valid_slug("up-sceaux"));
+        assert!(!is_valid_slug("Up Sceaux"));
+        assert!(!is_valid_slug("../etc"));
+        assert!(!is_valid_slug("économie"));
+    }
+
+    #[test]
+    fn aliases() {
+        assert_eq!(normalise_alias("/old/page").as_deref(), Some("/old/page/"));
+        assert_eq!(normalise_alias("/a/b.html").as_deref(), Some("/a/b.html"));
+        assert_eq!(normalise_alias("/a/../b"), None);
+        assert_eq!(normalise_alias("relative"), None);
+    }
+}

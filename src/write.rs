@@ -1,0 +1,123 @@
+//! Stage 4, write: the only module that touches the output folder.
+//!
+//! Files go into a fresh temporary folder beside the output; only when every file is written
+//! is that folder swapped in, so a failed or interrupted build leaves the previous output intact.
+
+use crate::diagnostic::Diagnostic;
+use crate::render::Output;
+use std::path::{Component, Path, PathBuf};
+
+/// A build's output being written, not yet visible at its final place.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    output: PathBuf,
+}
+
+impl Staging {
+    /// Prepares a temporary folder beside `output`.
+    pub fn new(output: &Path) -> Result<Staging, Diagnostic> {
+        let err = |e: std::io::Error| {
+            Diagnostic::error(
+                output,
+                0,
+                0,
+                format!("dossier de sortie inutilisable : {e}"),
+            )
+        };
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(err)?;
+        if output.exists() && !output.is_dir() {
+            return Err(Diagnostic::error(
+                output,
+                0,
+                0,
+                "le chemin de sortie existe et n'est pas un dossier",
+            ));
+        }
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.tmp-"))
+            .tempdir_in(&parent)
+            .map_err(err)?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+        })
+    }
+
+    /// Writes one file into the staging folder. Refuses any path that would leave it.
+    pub fn write(&self, file: &Output) -> Result<(), Diagnostic> {
+        let rel = Path::new(&file.path);
+        let safe = !file.path.is_empty()
+            && !file.path.contains(['\\', '\0'])
+            && rel.components().all(|c| matches!(c, Component::Normal(_)));
+        if !safe {
+            return Err(Diagnostic::error(
+                &file.path,
+                0,
+                0,
+                "chemin de sortie refusé : il sortirait du dossier du site",
+            ));
+        }
+        let target = self.dir.path().join(rel);
+        let err = |e: std::io::Error| {
+            Diagnostic::error(&file.path, 0, 0, format!("écriture impossible : {e}"))
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(err)?;
+        }
+        std::fs::write(&target, &file.bytes).map_err(err)
+    }
+
+    /// Puts the new output in place of the old one.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        let output = self.output.clone();
+        let err = |e: std::io::Error| {
+            Diagnostic::error(
+                &output,
+                0,
+                0,
+                format!("remplacement du dossier de sortie impossible : {e}"),
+            )
+        };
+        let staged = self.dir.keep();
+        set_readable(&staged).map_err(err)?;
+        if output.exists() {
+            let parent = staged.parent().unwrap_or(Path::new("."));
+            let old = tempfile::Builder::new()
+                .prefix(".old-")
+                .tempdir_in(parent)
+                .map_err(err)?
+                .keep();
+            let old_output = old.join("previous");
+            std::fs::rename(&output, &old_output).map_err(err)?;
+            if let Err(e) = std::fs::rename(&staged, &output) {
+                // Put the previous output back rather than leave nothing.
+                let _ = std::fs::rename(&old_output, &output);
+                return Err(err(e));
+            }
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            std::fs::rename(&staged, &output).map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// Temporary folders are private to their owner; a published site must be readable by the web server.
+#[cfg(unix)]
+fn set_readable(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn set_readable(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! The only module that knows the YAML library: parsing, error positions, and French messages.
+//!
+//! `serde_yaml` is archived upstream; keeping every call behind this module means swapping it
+//! is a one-file change.
+
+use crate::diagnostic::{from_serde_message, Diagnostic};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Parses `text` (YAML that starts at line `first_line` of the file at `path`) into `T`.
+///
+/// The error, if any, points at the line and column of the file, not of the YAML block.
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    // An empty document is an empty mapping, so that a file with only `---\n---` reports
+    // the missing fields rather than "invalid type: unit".
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, path, first_line))
+}
+
+/// Parses free YAML data (for `content/data/`) into a JSON-like value for templates.
+pub fn parse_value(text: &str, path: &Path) -> Result<serde_json::Value, Diagnostic> {
+    parse::<serde_json::Value>(text, path, 1)
+}
+
+fn to_diagnostic(e: &serde_yaml::Error, path: &Path, first_line: usize) -> Diagnostic {
+    let (line, column) = match e.location() {
+        Some(loc) => (loc.line() + first_line - 1, loc.column()),
+        None => (first_line, 1),
+    };
+    let raw = e.to_string();
+    // serde_yaml appends " at line X column Y": the position is given separately.
+    let raw = match raw.find(" at line ") {
+        Some(i) => &raw[..i],
+        None => raw.as_str(),
+    };
+    let (mut message, help) = from_serde_message(raw);
+    if message == raw {
+        message = format!("YAML invalide : {raw}");
+    }
+    let mut d = Diagnostic::error(path, line, column, message);
+    if let Some(h) = help {
+        d = d.with_help(h);
+    } else if raw.contains("did not find expected")
+        || raw.contains("mapping values are not allowed")
+        || raw.contains("could not find expected ':'")
+    {
+        d = d.with_help("vérifiez l'indentation et les deux-points ; une valeur qui contient « : » doit être entre guillemets");
+    }
+    d
+}
+
+/// Where a top-level `key:` starts in a YAML block: (line, column), 1-based, relative to the block.
+pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix(key)?;
+        rest.trim_start().starts_with(':').then_some((i + 1, 1))
+    })
+}
+
+/// Where `value` appears as a word in the block of the top-level `key:` (the key's line and the
+/// indented lines below it): (line, column), 1-based, relative to the block.
+pub fn value_position(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    let (start, _) = key_position(text, key)?;
+    let mut lines = text.lines().enumerate().skip(start - 1);
+    let (i, first) = lines.next()?;
+    let mut candidates = vec![(i, first, key.len() + 1)];
+    for (i, line) in lines {
+        if !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
+            break;
+        }
+        candidates.push((i, line, 0));
+    }
+    for (i, line, from) in candidates {
+        let hay = &line[from.min(line.len())..];
+        let mut offset = 0;
+        while let Some(pos) = hay[offset..].find(value) {
+            let at = offset + pos;
+            let before = hay[..at].chars().next_back();
+            let after = hay[at + value.len()..].chars().next();
+            let boundary =
+                |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+            if boundary(before) && boundary(after) {
+                let col = line[..from.min(line.len()) + at].chars().count() + 1;
+                return Some((i + 1, col));
+            }
+            offset = at + value.len();
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_gets_french_message_and_closest_key() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct R {
+            title: String,
+            date: Option<String>,
+        }
+        let e = parse::<R>("title: x\ntitel: y\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert_eq!(e.message, "clé inconnue « titel »");
+        assert!(e.help.unwrap().contains("« title »"));
+    }
+
+    #[test]
+    fn value_position_finds_list_items() {
+        let text = "title: x\ndomains:\n  - sante\n  - sport\nstages: [informer, former]\n";
+        assert_eq!(value_position(text, "domains", "sport"), Some((4, 5)));
+        assert_eq!(value_position(text, "stages", "former"), Some((5, 20)));
+        assert_eq!(value_position(text, "stages", "sante"), None);
+    }
+}
