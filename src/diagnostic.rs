@@ -108,7 +108,7 @@ pub fn closest<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
 }
 
 /// "did you mean `x`?" for the closest candidate, or the list of valid values.
-pub fn suggest<'a>(got: &str, candidates: &[&'a str]) -> String {
+pub fn suggest(got: &str, candidates: &[&str]) -> String {
     match closest(got, candidates.iter().copied()) {
         Some(c) => format!(
             "vouliez-vous dire « {c} » ? Valeurs possibles : {}",
@@ -148,9 +148,9 @@ pub fn from_serde_message(raw: &str) -> (String, Option<String>) {
         if let Some((got, expected)) = rest.split_once(", expected ") {
             return (
                 format!(
-                    "type incorrect : {}, alors que {} est attendu",
-                    describe(got),
-                    describe(expected)
+                    "type incorrect : attendu {}, trouvé {}",
+                    describe(expected),
+                    describe(got)
                 ),
                 None,
             );
@@ -160,9 +160,9 @@ pub fn from_serde_message(raw: &str) -> (String, Option<String>) {
         if let Some((got, expected)) = rest.split_once(", expected ") {
             return (
                 format!(
-                    "valeur incorrecte : {}, alors que {} est attendu",
-                    describe(got),
-                    describe(expected)
+                    "valeur incorrecte : attendu {}, trouvé {}",
+                    describe(expected),
+                    describe(got)
                 ),
                 None,
             );

@@ -64,12 +64,16 @@ pub fn month_year(d: NaiveDate) -> String {
 }
 
 /// Applies French typography to plain text: the spaces before ; : ! ? » and after « become
-/// non-breaking (narrow before ; ! ?), and a missing one is added inside « ».
+/// non-breaking (narrow before ; ! ?), a missing one is added inside « », and the space
+/// between groups of digits (« 19 520 ») becomes a narrow non-breaking space.
 pub fn typography(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            ' ' if out.ends_with(|p: char| p.is_ascii_digit()) && is_digit_group(chars.clone()) => {
+                out.push(NNBSP)
+            }
             ' ' | NBSP | NNBSP => match chars.peek() {
                 Some(';' | '!' | '?') => out.push(NNBSP),
                 Some(':' | '»') => out.push(NBSP),
@@ -96,6 +100,12 @@ pub fn typography(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether the text goes on with exactly three digits: a thousands group.
+fn is_digit_group(mut rest: impl Iterator<Item = char>) -> bool {
+    (0..3).all(|_| rest.next().is_some_and(|c| c.is_ascii_digit()))
+        && !rest.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// An accent-free URL slug: « Économie sociale » → `economie-sociale`.
@@ -126,6 +136,10 @@ mod tests {
         );
         assert_eq!(typography("«ESS»"), "«\u{a0}ESS\u{a0}»");
         assert_eq!(typography("https://a.fr/?x=1"), "https://a.fr/?x=1");
+        assert_eq!(
+            typography("19 520 habitants en 2014 2015"),
+            "19\u{202f}520 habitants en 2014 2015"
+        );
     }
 
     #[test]

@@ -242,7 +242,7 @@ fn parse_file(
 ) -> Result<Parsed, Diagnostic> {
     let rel = relative(root, path);
     let text = read_text(path, &rel, max_size)?;
-    let is_yaml = !rel.extension().is_some_and(|e| e == "md");
+    let is_yaml = rel.extension().is_none_or(|e| e != "md");
     let stem = rel
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -316,8 +316,7 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<Split<'a>, Di
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
-    let mut line_no = 2;
-    for line in lines {
+    for (line_no, line) in (2..).zip(lines) {
         if line.trim_end() == "---" {
             return Ok(Split {
                 yaml: &text[yaml_start..offset],
@@ -327,7 +326,6 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<Split<'a>, Di
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(Diagnostic::error(rel, 1, 1, "l'en-tête n'est jamais fermé")
         .with_help("avez-vous oublié la ligne `---` qui ferme l'en-tête ?"))

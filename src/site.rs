@@ -97,7 +97,7 @@ impl Site {
                 return false;
             }
             let future = c.date.is_some_and(|d| d.at > options.now);
-            !(future && !section.is_event())
+            !future || section.is_event()
         };
         let mut actors: Vec<_> = actors
             .into_iter()

@@ -37,9 +37,30 @@ fn to_diagnostic(e: &serde_yaml::Error, path: &Path, first_line: usize) -> Diagn
         Some(i) => &raw[..i],
         None => raw.as_str(),
     };
-    let (mut message, help) = from_serde_message(raw);
-    if message == raw {
-        message = format!("YAML invalide : {raw}");
+    // serde_yaml names the field path first: "program[2].kind: unknown variant …".
+    let (field, raw) = match raw.split_once(": ") {
+        Some((path, rest)) if !path.is_empty() && !path.contains(' ') => (Some(path), rest),
+        _ => (None, raw),
+    };
+    let (mut message, mut help) = from_serde_message(raw);
+    if raw.starts_with("did not find expected ',' or ']'") {
+        message = "liste entre crochets jamais fermée".into();
+        help = Some(
+            "ajoutez le « ] » qui ferme la liste, par exemple `domains: [sante, sport]`".into(),
+        );
+    } else if raw.starts_with("did not find expected ',' or '}'") {
+        message = "dictionnaire entre accolades jamais fermé".into();
+        help = Some(
+            "ajoutez le « } » qui le ferme, par exemple `geo: {lat: 48.77, lon: 2.29}`".into(),
+        );
+    } else if message == raw {
+        message = match field {
+            Some(_) => raw.to_string(),
+            None => format!("YAML invalide : {raw}"),
+        };
+    }
+    if let Some(field) = field {
+        message = format!("{field} : {message}");
     }
     let mut d = Diagnostic::error(path, line, column, message);
     if let Some(h) = help {

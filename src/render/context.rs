@@ -469,7 +469,7 @@ pub fn page(
                     (start, n, v)
                 })
                 .collect();
-            program.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            program.sort_by_key(|p| (p.0, p.1));
             let multi_day = program
                 .first()
                 .zip(program.last())

@@ -48,6 +48,7 @@ impl<'a> Renderer<'a> {
             return Err(vec![template_error(&e, None)]);
         }
         context::register_filters(&mut tera);
+        tera.set_escape_fn(escape_html);
         let globals = context::globals(site);
         let sitemap_urls = jobs
             .iter()
@@ -170,6 +171,23 @@ fn position_in(body: &str, target: &str) -> (usize, usize) {
         Some(at) => crate::config::line_col(body, at + 1),
         None => (1, 1),
     }
+}
+
+/// HTML escaping for templates: `& < > " '`. Tera's default also escapes `/`, which makes
+/// every URL unreadable (`&#x2F;acteurs&#x2F;`) for no safety gain inside quoted attributes.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A Tera error as a diagnostic naming the template and the page being rendered.

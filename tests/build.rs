@@ -1,0 +1,330 @@
+//! Builds the example site and fixture sites into temp folders and checks the real output.
+
+mod common;
+
+use common::*;
+use ess_site::pipeline;
+
+const NOW: &str = "2026-11-23T12:00";
+
+#[test]
+fn example_site_has_every_page_of_the_spec() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    for path in [
+        "index.html",
+        "acteurs/index.html",
+        "acteurs/up-sceaux/index.html",
+        "acteurs/l-atelier/index.html",
+        "acteurs/domaines/index.html",
+        "acteurs/domaines/agriculture/index.html",
+        "acteurs/formes/association/index.html",
+        "acteurs/etapes/financer/index.html",
+        "porteur-de-projet/index.html",
+        "forum/index.html",
+        "forum/2016/index.html",
+        "conferences/index.html",
+        "agenda/index.html",
+        "magazine/index.html",
+        "magazine/mois-de-l-ess-2016/index.html",
+        "ressources/index.html",
+        "ressources/categories/guides-reperess/index.html",
+        "ressources/types/ressources-rtes/index.html",
+        "a-propos/index.html",
+        "accessibilite/index.html",
+        "rss.xml",
+        "acteurs/rss.xml",
+        "magazine/rss.xml",
+        "conferences/rss.xml",
+        "forum/rss.xml",
+        "ressources/rss.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "style.css",
+    ] {
+        assert!(files.contains_key(path), "{path} missing");
+    }
+    let home = text(&files, "index.html");
+    assert!(home.contains("<html lang=\"fr\">"));
+    assert!(home.contains("Prochains rendez-vous"));
+    assert!(
+        home.contains("19\u{202f}520"),
+        "key figures from content/data on the home page"
+    );
+}
+
+#[test]
+fn every_internal_link_of_the_example_site_resolves() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let mut checked = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = std::str::from_utf8(bytes).expect("utf-8");
+        for link in internal_links(html) {
+            let target = link.split('#').next().unwrap_or("").trim_start_matches('/');
+            let file = if target.is_empty() || target.ends_with('/') {
+                format!("{target}index.html")
+            } else {
+                target.to_string()
+            };
+            assert!(
+                files.contains_key(&file),
+                "{path} links to {link}, which is not in the output"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} links checked");
+}
+
+#[test]
+fn forum_page_lists_programme_in_time_order_with_linked_exhibitors() {
+    let site = copy_site(&fixture("visibility"));
+    let files = build(site.path(), options("2021-01-01"));
+    let forum = text(&files, "forum/2020/index.html");
+    let a = forum.find("Ouverture du salon").expect("morning item");
+    let b = forum.find("Atelier du matin").expect("workshop");
+    let c = forum.find("Les pitchs de l").expect("pitch");
+    assert!(a < b && b < c, "programme out of order");
+    assert!(forum.contains("9\u{a0}h\u{a0}30"), "French time");
+    assert!(
+        forum.contains("samedi 14\u{a0}novembre\u{a0}2020"),
+        "French date"
+    );
+    assert!(forum.contains("<a href=\"/acteurs/public-actor/\">Acteur public</a>"));
+    let actor = text(&files, "acteurs/public-actor/index.html");
+    assert!(actor.contains("Apparaît dans"));
+    assert!(
+        actor.contains("href=\"/forum/2020/\""),
+        "appears in the forum"
+    );
+    assert!(
+        actor.contains("href=\"/magazine/published/\""),
+        "appears in the dossier"
+    );
+}
+
+#[test]
+fn drafts_private_and_future_records_never_reach_public_output() {
+    let site = copy_site(&fixture("visibility"));
+    let files = build(site.path(), options("2021-01-01"));
+    for (path, bytes) in &files {
+        let body = String::from_utf8_lossy(bytes);
+        assert!(
+            !body.contains("CANARY"),
+            "{path} leaks a draft, private or future record"
+        );
+        assert!(
+            !path.contains("draft") && !path.contains("private") && !path.contains("future"),
+            "{path} published"
+        );
+    }
+    assert!(files.contains_key("magazine/published/index.html"));
+    assert!(files.contains_key("ressources/public/index.html"));
+}
+
+#[test]
+fn drafts_build_shows_drafts_but_never_private_records() {
+    let site = copy_site(&fixture("visibility"));
+    let mut opts = options("2021-01-01");
+    opts.drafts = true;
+    let files = build(site.path(), opts);
+    assert!(files.contains_key("acteurs/draft-actor/index.html"));
+    assert!(files.contains_key("magazine/draft/index.html"));
+    let all: String = files
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(
+        !all.contains("CANARY-PRIVATE"),
+        "a drafts build leaks a private record"
+    );
+    assert!(
+        !all.contains("CANARY-FUTURE"),
+        "a drafts build publishes a future dossier"
+    );
+    assert!(
+        text(&files, "index.html").contains("noindex"),
+        "a preview asks robots to stay out"
+    );
+}
+
+#[test]
+fn members_build_includes_private_resources() {
+    let site = copy_site(&fixture("visibility"));
+    let mut opts = options("2021-01-01");
+    opts.include_private = true;
+    let files = build(site.path(), opts);
+    assert!(text(&files, "ressources/private/index.html").contains("CANARY-PRIVATE-RESOURCE body"));
+    assert!(text(&files, "robots.txt").contains("Disallow: /"));
+}
+
+#[test]
+fn future_dossier_appears_once_its_date_has_come() {
+    let site = copy_site(&fixture("visibility"));
+    let files = build(site.path(), options("2099-01-02"));
+    assert!(files.contains_key("magazine/future/index.html"));
+}
+
+#[test]
+fn conferences_are_upcoming_or_past_relative_to_now() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let page = text(&files, "conferences/index.html");
+    let (upcoming, past) = page.split_once("id=\"passes\"").expect("two sections");
+    assert!(upcoming.contains("se nourrir local et solidaire"));
+    assert!(past.contains("entreprendre autrement"));
+    let later = build(site.path(), options("2028-01-01"));
+    let page = text(&later, "conferences/index.html");
+    let (upcoming, _) = page.split_once("id=\"passes\"").expect("two sections");
+    assert!(!upcoming.contains("se nourrir local et solidaire"));
+}
+
+#[test]
+fn pages_are_in_french() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let forum = text(&files, "forum/2016/index.html");
+    assert!(
+        forum.contains("19\u{a0}novembre\u{a0}2016"),
+        "« 19 novembre 2016 »"
+    );
+    let dossier = text(&files, "magazine/mois-de-l-ess-2016/index.html");
+    assert!(
+        dossier.contains("«&nbsp;Faire ensemble pour vivre ensemble&nbsp;»&nbsp;:"),
+        "non-breaking spaces inside « » and before :"
+    );
+    let closed = text(&files, "acteurs/l-atelier/index.html");
+    assert!(
+        closed.contains("Cette structure a fermé le"),
+        "a closed actor stays, marked closed"
+    );
+    assert!(files.keys().all(|p| p.is_ascii()), "URLs without accents");
+}
+
+#[test]
+fn rss_feeds_are_rss_2_with_absolute_links_and_dates() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    for path in ["rss.xml", "magazine/rss.xml", "conferences/rss.xml"] {
+        let channel = rss::Channel::read_from(files[path].as_slice()).expect("valid RSS");
+        assert!(!channel.items().is_empty(), "{path} has items");
+        let mut guids = std::collections::HashSet::new();
+        for item in channel.items() {
+            assert!(item.link().unwrap().starts_with("https://ess.sceaux.fr/"));
+            let date = item.pub_date().expect("pubDate");
+            chrono::DateTime::parse_from_rfc2822(date).expect("RFC 822 date");
+            assert!(
+                guids.insert(item.guid().unwrap().value().to_string()),
+                "unique guid"
+            );
+        }
+    }
+    let all = rss::Channel::read_from(files["rss.xml"].as_slice()).unwrap();
+    assert!(all
+        .items()
+        .iter()
+        .any(|i| i.title() == Some("Dossier : novembre, le mois de l'ESS à Sceaux")));
+    assert!(
+        !String::from_utf8_lossy(&files["rss.xml"]).contains("foncier"),
+        "private resource in the feed"
+    );
+    let sitemap = text(&files, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://ess.sceaux.fr/acteurs/up-sceaux/</loc>"));
+    assert!(!sitemap.contains("404"));
+}
+
+#[test]
+fn aliases_redirect_to_the_record() {
+    let site = copy_site(&fixture("visibility"));
+    let files = build(site.path(), options("2021-01-01"));
+    let page = text(&files, "annuaire/ancien-acteur/index.html");
+    assert!(page.contains("url=/acteurs/public-actor/"));
+    assert!(
+        page.contains("rel=\"canonical\" href=\"https://test.example.org/acteurs/public-actor/\"")
+    );
+}
+
+#[test]
+fn a_site_overrides_templates_and_adds_static_files() {
+    let site = copy_site(&fixture("override"));
+    let files = build(site.path(), options("2021-01-01"));
+    assert!(text(&files, "bonjour/index.html")
+        .contains("<h1 class=\"custom-page\">Bonjour (gabarit de la commune)</h1>"));
+    assert!(
+        text(&files, "bonjour/index.html").contains("Ville de Autreville"),
+        "base template still the theme's"
+    );
+    assert!(files.contains_key("commune.css"));
+    assert!(files.contains_key("style.css"));
+}
+
+#[test]
+fn same_input_gives_byte_identical_output() {
+    let site = copy_site(&repo());
+    let first = build(site.path(), options(NOW));
+    let second = build(site.path(), options(NOW));
+    assert_eq!(first, second);
+    // And a single-threaded build gives the same bytes as the parallel one.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let single = pool.install(|| build(site.path(), options(NOW)));
+    assert_eq!(first, single);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact() {
+    let site = copy_site(&repo());
+    let before = build(site.path(), options(NOW));
+    std::fs::write(
+        site.path().join("content/acteurs/casse.md"),
+        "---\ntitle: Casse\ntitel: x\n---\n",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let result = pipeline::build(site.path(), &out, options(NOW));
+    assert!(result.is_err());
+    assert_eq!(read_tree(&out), before, "previous output changed");
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left behind");
+}
+
+#[test]
+fn files_that_no_longer_exist_disappear_from_the_output() {
+    let site = copy_site(&repo());
+    build(site.path(), options(NOW));
+    std::fs::remove_file(site.path().join("content/acteurs/moovjee.md")).unwrap();
+    // Remove the links to it too, so the site stays valid.
+    for f in [
+        "content/forum/2016.md",
+        "content/conferences/2016-automne.md",
+        "content/pages/a-propos.md",
+    ] {
+        let p = site.path().join(f);
+        let t = std::fs::read_to_string(&p).unwrap();
+        let t = t
+            .replace("  - moovjee\n", "")
+            .replace(
+                "actors: [moovjee, iut-de-sceaux]",
+                "actors: [iut-de-sceaux]",
+            )
+            .replace(
+                "{name: \"Un représentant du Moovjee\", actor: moovjee}",
+                "{name: \"Un représentant du Moovjee\"}",
+            )
+            .replace("le [Moovjee](/acteurs/moovjee/)", "le Moovjee");
+        std::fs::write(&p, t).unwrap();
+    }
+    let files = build(site.path(), options(NOW));
+    assert!(!files.contains_key("acteurs/moovjee/index.html"));
+}

@@ -1,0 +1,108 @@
+//! Helpers shared by the integration tests: copy a site, build it, read the output.
+
+#![allow(dead_code)]
+
+use ess_site::pipeline;
+use ess_site::site::BuildOptions;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The repository's root: the example site lives there.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// Copies a site's `site.toml`, `content/`, `templates/` and `static/` into a new temp folder.
+pub fn copy_site(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for part in ["site.toml", "content", "templates", "static", "themes"] {
+        let src = from.join(part);
+        if !src.exists() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.expect("walk");
+            let rel = entry.path().strip_prefix(from).expect("inside");
+            let dst = dir.path().join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dst).expect("mkdir");
+            } else {
+                std::fs::create_dir_all(dst.parent().expect("parent")).expect("mkdir");
+                std::fs::copy(entry.path(), &dst).expect("copy");
+            }
+        }
+    }
+    dir
+}
+
+pub fn options(now: &str) -> BuildOptions {
+    BuildOptions {
+        now: ess_site::model::Date::parse(now).expect("valid now").at,
+        drafts: false,
+        include_private: false,
+        base_url: None,
+    }
+}
+
+/// Builds `root` into `root/public` and returns every output file by path.
+pub fn build(root: &Path, options: BuildOptions) -> BTreeMap<String, Vec<u8>> {
+    let out = root.join("public");
+    match pipeline::build(root, &out, options) {
+        Ok(_) => read_tree(&out),
+        Err(ds) => panic!(
+            "build failed:\n{}",
+            ds.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(rel, std::fs::read(entry.path()).expect("read"));
+        }
+    }
+    files
+}
+
+pub fn text<'a>(files: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
+    let bytes = files.get(path).unwrap_or_else(|| {
+        panic!(
+            "{path} missing from output; have: {:?}",
+            files.keys().collect::<Vec<_>>()
+        )
+    });
+    std::str::from_utf8(bytes).expect("utf-8")
+}
+
+/// Every `href="/…"` and `src="/…"` of an HTML text.
+pub fn internal_links(html: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            let link = &rest[..end];
+            if link.starts_with('/') && !link.starts_with("//") {
+                links.push(link.to_string());
+            }
+        }
+    }
+    links
+}
