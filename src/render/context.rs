@@ -160,10 +160,15 @@ fn actor_card(site: &Site, i: usize) -> Card {
     card
 }
 
+/// The end date of an event, when it ends on another day than it starts.
+fn other_day(start: Option<Date>, end: Option<Date>) -> Option<String> {
+    end.filter(|e| start.is_none_or(|s| s.date() != e.date())).map(|e| e.iso())
+}
+
 fn forum_card(site: &Site, i: usize) -> Card {
     let f = &site.forums[i];
     let mut card = card(Section::Forum, f);
-    card.end_date = f.data.end_date.map(|d| d.iso());
+    card.end_date = other_day(f.data.date, f.data.end_date);
     card.kind = Some("Forum de l'ESS".into());
     card.venue = f.data.venue.as_deref().map(french::typography);
     card
@@ -172,7 +177,7 @@ fn forum_card(site: &Site, i: usize) -> Card {
 fn conference_card(site: &Site, i: usize) -> Card {
     let c = &site.conferences[i];
     let mut card = card(Section::Conferences, c);
-    card.end_date = c.data.end_date.map(|d| d.iso());
+    card.end_date = other_day(c.data.date, c.data.end_date);
     card.kind = Some("Up Conférence".into());
     card.venue = c.data.venue.as_deref().map(french::typography);
     card.labels = c
