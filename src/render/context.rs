@@ -162,7 +162,8 @@ fn actor_card(site: &Site, i: usize) -> Card {
 
 /// The end date of an event, when it ends on another day than it starts.
 fn other_day(start: Option<Date>, end: Option<Date>) -> Option<String> {
-    end.filter(|e| start.is_none_or(|s| s.date() != e.date())).map(|e| e.iso())
+    end.filter(|e| start.is_none_or(|s| s.date() != e.date()))
+        .map(|e| e.iso())
 }
 
 fn forum_card(site: &Site, i: usize) -> Card {
