@@ -26,6 +26,21 @@ pub struct Cli {
 pub enum Command {
     /// Builds the site into public/ (the previous output stays intact if the build fails).
     Build(BuildArgs),
+    /// Checks every record, reference, internal link and template; writes nothing.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Check as a build with drafts would.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Check as a members' build (with private resources) would.
+    #[arg(long)]
+    pub include_private: bool,
+    /// The date and time to check as of (see `build --now`).
+    #[arg(long)]
+    pub now: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -56,6 +71,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build(&cli.root, args),
+        Command::Check(args) => check(&cli.root, args),
     }
 }
 
@@ -83,6 +99,38 @@ pub fn resolve_now(arg: Option<&str>) -> Result<NaiveDateTime, String> {
         return Ok(t.with_timezone(&Paris).naive_local());
     }
     Ok(Utc::now().with_timezone(&Paris).naive_local())
+}
+
+fn check(root: &std::path::Path, args: CheckArgs) -> ExitCode {
+    let now = match resolve_now(args.now.as_deref()) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("erreur: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = BuildOptions {
+        now,
+        drafts: args.drafts,
+        include_private: args.include_private,
+        base_url: None,
+    };
+    let diagnostics = pipeline::check(root, options);
+    let mut stderr = std::io::stderr().lock();
+    let _ = report::print(
+        &mut stderr,
+        root,
+        &diagnostics,
+        report::Style::for_stderr(usize::MAX),
+    );
+    if diagnostics.iter().any(|d| d.is_error()) {
+        ExitCode::FAILURE
+    } else {
+        if diagnostics.is_empty() {
+            eprintln!("Aucun problème trouvé.");
+        }
+        ExitCode::SUCCESS
+    }
 }
 
 fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
@@ -118,7 +166,12 @@ fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     match pipeline::build(root, &output, options) {
         Ok(r) => {
-            let _ = report::print(&mut stderr, root, &r.warnings);
+            let _ = report::print(
+                &mut stderr,
+                root,
+                &r.warnings,
+                report::Style::for_stderr(10),
+            );
             if !args.quiet {
                 let secs = started.elapsed().as_secs_f64();
                 println!(
@@ -139,7 +192,12 @@ fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            let _ = report::print(&mut stderr, root, &diagnostics);
+            let _ = report::print(
+                &mut stderr,
+                root,
+                &diagnostics,
+                report::Style::for_stderr(10),
+            );
             eprintln!(
                 "Construction interrompue : {} reste inchangé.",
                 output.display()

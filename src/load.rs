@@ -206,7 +206,7 @@ fn load_content(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>)
         }
     }
 
-    let results: Vec<Result<Parsed, Diagnostic>> = files
+    let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|(path, kind)| parse_file(root, path, *kind, config.max_file_size))
         .collect();
@@ -214,7 +214,7 @@ fn load_content(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>)
     let mut content = Content::default();
     for r in results {
         match r {
-            Err(d) => diagnostics.push(d),
+            Err(mut ds) => diagnostics.append(&mut ds),
             Ok(Parsed::Actor(e)) => content.actors.push(e),
             Ok(Parsed::Forum(e)) => content.forums.push(e),
             Ok(Parsed::Conference(e)) => content.conferences.push(e),
@@ -239,32 +239,63 @@ fn parse_file(
     path: &Path,
     kind: FileKind,
     max_size: u64,
-) -> Result<Parsed, Diagnostic> {
+) -> Result<Parsed, Vec<Diagnostic>> {
     let rel = relative(root, path);
-    let text = read_text(path, &rel, max_size)?;
+    let text = read_text(path, &rel, max_size).map_err(|d| vec![d])?;
+    parse_text(&rel, text, kind)
+}
+
+/// Parses the text of a content file, whose path relative to the site is `rel`.
+fn parse_text(rel: &Path, text: String, kind: FileKind) -> Result<Parsed, Vec<Diagnostic>> {
     let is_yaml = rel.extension().is_none_or(|e| e != "md");
     let stem = rel
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(match kind {
-        FileKind::Data => Parsed::Data(stem, yaml::parse_value(&text, &rel)?),
-        FileKind::Home => Parsed::Home(parse_record(&rel, text, is_yaml, stem)?),
-        FileKind::Record(Section::Actors) => {
-            Parsed::Actor(parse_record(&rel, text, is_yaml, stem)?)
-        }
-        FileKind::Record(Section::Forum) => Parsed::Forum(parse_record(&rel, text, is_yaml, stem)?),
+        FileKind::Data => Parsed::Data(stem, yaml::parse_value(&text, rel).map_err(|d| vec![d])?),
+        FileKind::Home => Parsed::Home(parse_record(rel, text, is_yaml, stem)?),
+        FileKind::Record(Section::Actors) => Parsed::Actor(parse_record(rel, text, is_yaml, stem)?),
+        FileKind::Record(Section::Forum) => Parsed::Forum(parse_record(rel, text, is_yaml, stem)?),
         FileKind::Record(Section::Conferences) => {
-            Parsed::Conference(parse_record(&rel, text, is_yaml, stem)?)
+            Parsed::Conference(parse_record(rel, text, is_yaml, stem)?)
         }
         FileKind::Record(Section::Magazine) => {
-            Parsed::Dossier(parse_record(&rel, text, is_yaml, stem)?)
+            Parsed::Dossier(parse_record(rel, text, is_yaml, stem)?)
         }
         FileKind::Record(Section::Resources) => {
-            Parsed::Resource(parse_record(&rel, text, is_yaml, stem)?)
+            Parsed::Resource(parse_record(rel, text, is_yaml, stem)?)
         }
-        FileKind::Record(Section::Pages) => Parsed::Page(parse_record(&rel, text, is_yaml, stem)?),
+        FileKind::Record(Section::Pages) => Parsed::Page(parse_record(rel, text, is_yaml, stem)?),
     })
+}
+
+/// Parses arbitrary bytes as the content file `rel` would be parsed (`content/acteurs/x.md`…):
+/// a record, or every diagnostic. For tests that feed the parsers with any input.
+pub fn parse_bytes(rel: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
+    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+        vec![Diagnostic::error(
+            rel,
+            1,
+            1,
+            "le fichier n'est pas encodé en UTF-8",
+        )]
+    })?;
+    let inside = rel.strip_prefix("content").unwrap_or(rel);
+    let folder = inside
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let kind = match folder.as_deref() {
+        Some("_index.md") => FileKind::Home,
+        Some("data") => FileKind::Data,
+        Some(f) => match Section::ALL.iter().find(|s| s.folder() == f) {
+            Some(s) => FileKind::Record(*s),
+            None => return Err(vec![Diagnostic::error(rel, 0, 0, "dossier inconnu")]),
+        },
+        None => return Err(vec![Diagnostic::error(rel, 0, 0, "chemin vide")]),
+    };
+    parse_text(rel, text, kind).map(|_| ())
 }
 
 /// Reads a file as UTF-8 text, refusing files over the size limit; drops a leading BOM.
@@ -336,9 +367,9 @@ fn parse_record<T: DeserializeOwned + Common>(
     text: String,
     is_yaml: bool,
     stem: String,
-) -> Result<Entry<T>, Diagnostic> {
-    let source = if is_yaml {
-        let data: T = yaml::parse(&text, rel, 1)?;
+) -> Result<Entry<T>, Vec<Diagnostic>> {
+    if is_yaml {
+        let data: T = yaml::parse_all(&text, rel, 1)?;
         let (body, body_line) = match data.common().body {
             Some(b) => (
                 b.to_string(),
@@ -354,25 +385,27 @@ fn parse_record<T: DeserializeOwned + Common>(
             body_line,
         };
         return Ok(entry(data, source, stem));
-    } else {
-        let split = split_front_matter(&text, rel)?;
-        Source {
-            path: rel.to_path_buf(),
-            yaml: split.yaml.to_string(),
-            yaml_line: split.yaml_line,
-            body: split.body.to_string(),
-            body_line: split.body_line,
-        }
+    }
+    let split = split_front_matter(&text, rel).map_err(|d| vec![d])?;
+    let source = Source {
+        path: rel.to_path_buf(),
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
+        body: split.body.to_string(),
+        body_line: split.body_line,
     };
-    let data: T = yaml::parse(&source.yaml, rel, source.yaml_line)?;
+    let data: T = yaml::parse_all(&source.yaml, rel, source.yaml_line)?;
     if data.common().body.is_some() {
         let (line, column) = source.key_position("body");
-        return Err(
-            Diagnostic::error(rel, line, column, "champ « body » dans une fiche Markdown")
-                .with_help(
-                "dans un fichier .md, le texte se place après la ligne `---` qui ferme l'en-tête",
-            ),
-        );
+        return Err(vec![Diagnostic::error(
+            rel,
+            line,
+            column,
+            "champ « body » dans une fiche Markdown",
+        )
+        .with_help(
+            "dans un fichier .md, le texte se place après la ligne `---` qui ferme l'en-tête",
+        )]);
     }
     Ok(entry(data, source, stem))
 }

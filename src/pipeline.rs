@@ -26,17 +26,75 @@ pub struct BuildReport {
 ///
 /// Returns the site only when there are no errors; the diagnostics hold every error and warning.
 pub fn prepare(root: &Path, options: BuildOptions) -> (Option<Site>, Vec<Diagnostic>) {
+    let now = options.now;
     let (loaded, mut diagnostics) = load::load(root);
     let Some(loaded) = loaded else {
         diagnostic::sort(&mut diagnostics);
         return (None, diagnostics);
     };
-    diagnostics.extend(validate::validate(&loaded));
+    diagnostics.extend(validate::validate(&loaded, now));
     diagnostic::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }
     (Some(Site::assemble(loaded, options)), diagnostics)
+}
+
+/// Checks the site in `root` as a build would — records, references, internal links,
+/// templates — and writes nothing. Returns every error and warning.
+pub fn check(root: &Path, options: BuildOptions) -> Vec<Diagnostic> {
+    let (site, mut diagnostics) = prepare(root, options);
+    let Some(site) = site else { return diagnostics };
+    let jobs = render::plan(&site);
+    let renderer = match Renderer::new(&site, &jobs) {
+        Ok(r) => r,
+        Err(mut ds) => {
+            diagnostics.append(&mut ds);
+            return diagnostics;
+        }
+    };
+    let mut errors: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|job| renderer.render(job).err())
+        .flatten()
+        .collect();
+    diagnostics.append(&mut errors);
+    finish(diagnostics)
+}
+
+/// Sorts diagnostics and folds a template error repeated on many pages into one.
+fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostic::sort(&mut diagnostics);
+    diagnostics.dedup();
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut repeats: Vec<usize> = Vec::new();
+    for d in diagnostics {
+        let same_place = out.last().is_some_and(|last: &Diagnostic| {
+            last.path == d.path
+                && last.line == d.line
+                && last.column == d.column
+                && d.message.starts_with("erreur dans le gabarit")
+                && last.message.starts_with("erreur dans le gabarit")
+        });
+        if same_place {
+            if let Some(n) = repeats.last_mut() {
+                *n += 1;
+            }
+        } else {
+            out.push(d);
+            repeats.push(0);
+        }
+    }
+    for (d, n) in out.iter_mut().zip(repeats) {
+        if n > 0 {
+            d.message.push_str(&format!(
+                " (et {n} autre{} page{})",
+                if n > 1 { "s" } else { "" },
+                if n > 1 { "s" } else { "" }
+            ));
+        }
+    }
+    out
 }
 
 /// Builds the site in `root` into `output`. On any error the previous output stays as it was.
@@ -72,9 +130,7 @@ pub fn build(
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     if !errors.is_empty() {
         diagnostics.append(&mut errors);
-        diagnostic::sort(&mut diagnostics);
-        diagnostics.dedup();
-        return Err(diagnostics);
+        return Err(finish(diagnostics));
     }
     staging.commit().map_err(|d| vec![d])?;
     Ok(BuildReport {

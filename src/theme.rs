@@ -18,6 +18,9 @@ pub struct Theme {
     /// Asset path in the output (`style.css`, `img/logo.svg`) → bytes.
     pub assets: BTreeMap<String, Vec<u8>>,
     pub strings: Strings,
+    /// Where each template comes from, for error messages (`templates/page.html` for the
+    /// site's own, `themes/default/templates/page.html` for the theme's).
+    pub origins: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -25,6 +28,8 @@ impl Theme {
     /// `static/` laid over it.
     pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let theme_dir = format!("themes/{}/", name.unwrap_or("default"));
+        let mut origins: BTreeMap<String, String> = BTreeMap::new();
         let mut diagnostics = Vec::new();
         match name {
             None => {
@@ -40,6 +45,9 @@ impl Theme {
                 }
                 read_tree(root, &dir, "", &mut files, &mut diagnostics);
             }
+        }
+        for path in files.keys() {
+            origins.insert(path.clone(), format!("{theme_dir}{path}"));
         }
         read_tree(
             root,
@@ -60,9 +68,16 @@ impl Theme {
             templates: BTreeMap::new(),
             assets: BTreeMap::new(),
             strings: Strings::new(),
+            origins: BTreeMap::new(),
         };
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {
+                let origin = if root.join(&path).is_file() {
+                    path.clone()
+                } else {
+                    origins.get(&path).cloned().unwrap_or_else(|| path.clone())
+                };
+                theme.origins.insert(name.to_string(), origin);
                 match String::from_utf8(bytes) {
                     Ok(s) => {
                         theme.templates.insert(name.to_string(), s);
@@ -96,6 +111,14 @@ impl Theme {
         } else {
             Err(diagnostics)
         }
+    }
+
+    /// The file a template comes from, relative to the site (for error messages).
+    pub fn origin(&self, name: &str) -> String {
+        self.origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| format!("templates/{name}"))
     }
 
     /// The label of `key` in `group`, or the key itself.

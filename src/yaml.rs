@@ -21,6 +21,77 @@ pub fn parse<T: DeserializeOwned>(
     serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, path, first_line))
 }
 
+/// Parses `text` into `T`, reporting every field-level problem rather than only the first:
+/// after each error in a top-level key, that key's lines are set aside and parsing goes on.
+/// A YAML syntax error stops at once, since nothing after it can be trusted.
+pub fn parse_all<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<T, Vec<Diagnostic>> {
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut current = text.to_string();
+    let mut set_aside: Vec<String> = Vec::new();
+    // Each round sets one key aside, so there are at most as many rounds as lines.
+    for _ in 0..=text.lines().count() {
+        let d = match parse::<T>(&current, path, first_line) {
+            Ok(value) if diagnostics.is_empty() => return Ok(value),
+            Ok(_) => break,
+            Err(d) => d,
+        };
+        // A required key set aside because it was wrong is not also "missing".
+        if set_aside
+            .iter()
+            .any(|k| d.message == format!("champ obligatoire manquant : « {k} »"))
+        {
+            break;
+        }
+        let recoverable = d.message.starts_with("clé inconnue")
+            || d.message.contains(" : ")
+                && !d.message.starts_with("YAML invalide")
+                && !d.message.starts_with("champ obligatoire");
+        let block = (recoverable && d.line >= first_line)
+            .then(|| top_level_block(&current, d.line - first_line + 1))
+            .flatten();
+        diagnostics.push(d);
+        let Some((start, end, key)) = block else {
+            break;
+        };
+        current = current
+            .split_inclusive('\n')
+            .enumerate()
+            .map(|(i, l)| {
+                if (start..=end).contains(&(i + 1)) {
+                    if l.ends_with('\n') {
+                        "\n"
+                    } else {
+                        ""
+                    }
+                } else {
+                    l
+                }
+            })
+            .collect();
+        set_aside.push(key);
+    }
+    Err(diagnostics)
+}
+
+/// The top-level `key:` block holding line `line` (1-based): (first line, last line, key).
+fn top_level_block(text: &str, line: usize) -> Option<(usize, usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let is_top =
+        |l: &str| !l.is_empty() && !l.starts_with([' ', '\t', '-', '#']) && l.contains(':');
+    let start = (1..=line.min(lines.len()))
+        .rev()
+        .find(|&n| is_top(lines[n - 1]))?;
+    let end = (start + 1..=lines.len())
+        .find(|&n| is_top(lines[n - 1]))
+        .map_or(lines.len(), |n| n - 1);
+    let key = lines[start - 1].split(':').next()?.trim().to_string();
+    Some((start, end, key))
+}
+
 /// Parses free YAML data (for `content/data/`) into a JSON-like value for templates.
 pub fn parse_value(text: &str, path: &Path) -> Result<serde_json::Value, Diagnostic> {
     parse::<serde_json::Value>(text, path, 1)
@@ -131,6 +202,26 @@ mod tests {
         assert_eq!(e.line, 3);
         assert_eq!(e.message, "clé inconnue « titel »");
         assert!(e.help.unwrap().contains("« title »"));
+    }
+
+    #[test]
+    fn every_wrong_key_is_reported() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct R {
+            title: String,
+            #[serde(default)]
+            tags: Vec<String>,
+            #[serde(default)]
+            draft: bool,
+        }
+        let text = "title: x\ntitel: y\ntags: un\ndraft: oui\n";
+        let errors = parse_all::<R>(text, Path::new("a.md"), 2).unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 4, 5], "{errors:?}");
+        let errors = parse_all::<R>("title: [a]\ntitel: y\n", Path::new("a.md"), 1).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl<'a> Renderer<'a> {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         if let Err(e) = tera.add_raw_templates(templates) {
-            return Err(vec![template_error(&e, None)]);
+            return Err(vec![template_error(&e, None, &site.theme)]);
         }
         context::register_filters(&mut tera);
         tera.set_escape_fn(escape_html);
@@ -85,13 +85,17 @@ impl<'a> Renderer<'a> {
                 let (template, ctx, source) = context::page(self.site, job, &url, &mut links);
                 self.check_links(job, &links)?;
                 let mut context = tera::Context::from_value(ctx)
-                    .map_err(|e| vec![template_error(&e, source.as_deref())])?;
+                    .map_err(|e| vec![template_error(&e, source.as_deref(), &self.site.theme)])?;
                 context.insert("site", &self.globals);
                 context.insert("current_url", &url);
                 self.tera
                     .render(template, &context)
                     .map_err(|e| {
-                        vec![template_error(&e, source.as_deref().or(Some(url.as_str())))]
+                        vec![template_error(
+                            &e,
+                            Some(&page_name(source.as_deref(), &url)),
+                            &self.site.theme,
+                        )]
                     })?
                     .into_bytes()
             }
@@ -190,28 +194,92 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
+/// Tera's most common messages, in French.
+fn french_tera_message(detail: &str) -> String {
+    let culprit = detail.split('`').nth(1).unwrap_or("");
+    if detail.starts_with("Variable `") && detail.contains("not found in context") {
+        format!("variable `{culprit}` inconnue ici")
+    } else if detail.starts_with("Filter `") && detail.contains("not found") {
+        format!("filtre `{culprit}` inconnu")
+    } else if detail.starts_with("Function `") && detail.contains("not found") {
+        format!("fonction `{culprit}` inconnue")
+    } else if detail.starts_with("Template '") && detail.contains("not found") {
+        format!(
+            "gabarit introuvable : {}",
+            detail.split('\'').nth(1).unwrap_or("")
+        )
+    } else {
+        detail.to_string()
+    }
+}
+
+/// "content/pages/x.md (/x/)", or the URL of a generated page.
+fn page_name(source: Option<&str>, url: &str) -> String {
+    match source {
+        Some(s) => format!("{s} ({url})"),
+        None => url.to_string(),
+    }
+}
+
 /// A Tera error as a diagnostic naming the template and the page being rendered.
-fn template_error(e: &tera::Error, page: Option<&str>) -> Diagnostic {
+fn template_error(e: &tera::Error, page: Option<&str>, theme: &crate::theme::Theme) -> Diagnostic {
     let mut chain = vec![e.to_string()];
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         chain.push(s.to_string());
         source = s.source();
     }
-    let template = chain
+    // The innermost template named is the one at fault (a child names its parent too).
+    let name = chain
         .iter()
-        .find_map(|m| {
-            m.split('\'')
-                .nth(1)
-                .filter(|n| n.ends_with(".html") || n.ends_with(".xml"))
-        })
+        .rev()
+        .flat_map(|m| m.split('\'').skip(1).step_by(2))
+        .find(|n| theme.templates.contains_key(*n))
         .unwrap_or("?")
         .to_string();
+    let file = theme.origin(&name);
+    let text = theme.templates.get(&name).map(String::as_str).unwrap_or("");
+    // Parse errors carry " --> line:col"; render errors name a variable or a filter.
+    let position = chain.iter().find_map(|m| {
+        let rest = &m[m.find("--> ")? + 4..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+            .unwrap_or(rest.len());
+        let (l, c) = rest[..end].split_once(':')?;
+        Some((l.parse().ok()?, c.parse().ok()?))
+    });
+    let culprit = chain
+        .iter()
+        .find_map(|m| m.split('`').nth(1).map(str::to_string));
+    let (line, column) = position
+        .or_else(|| {
+            let needle = culprit.as_deref()?;
+            text.lines()
+                .enumerate()
+                .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+        })
+        .unwrap_or((0, 0));
+    let detail = chain
+        .iter()
+        .flat_map(|m| m.lines())
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("-->")
+                && !l.starts_with('|')
+                && !l.starts_with(char::is_numeric)
+        })
+        .filter(|l| !l.starts_with("Failed to render") && !l.starts_with("Failed to parse"))
+        .map(|l| l.trim_start_matches("= "))
+        .collect::<Vec<_>>()
+        .join(" ; ");
+    let detail = french_tera_message(&detail);
     let message = match page {
-        Some(p) => format!("erreur de gabarit en rendant {p} : {}", chain.join(" : ")),
-        None => format!("erreur de gabarit : {}", chain.join(" : ")),
+        Some(p) => format!("erreur dans le gabarit {name} en rendant {p} : {detail}"),
+        None => format!("erreur de syntaxe dans le gabarit {name} : {detail}"),
     };
-    Diagnostic::error(format!("templates/{template}"), 0, 0, message)
+    Diagnostic::error(file, line, column, message)
+        .with_help("corrigez le gabarit ; les variables disponibles sont décrites dans le README")
 }
 
 /// Renders every job, in parallel, returning the outputs in plan order or every error.
