@@ -418,7 +418,7 @@ fn check_common(section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>) 
         out.push(Diagnostic::error(&src.path, line, col, "le titre est vide"));
     }
     if section.requires_date() && c.date.is_none() {
-        let (line, col) = src.key_position("title");
+        let (line, col) = (src.yaml_line, 1);
         out.push(
             Diagnostic::error(
                 &src.path,

@@ -18,7 +18,7 @@ pub fn parse<T: DeserializeOwned>(
     // An empty document is an empty mapping, so that a file with only `---\n---` reports
     // the missing fields rather than "invalid type: unit".
     let text = if text.trim().is_empty() { "{}" } else { text };
-    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, path, first_line))
+    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, text, path, first_line))
 }
 
 /// Parses `text` into `T`, reporting every field-level problem rather than only the first:
@@ -97,10 +97,10 @@ pub fn parse_value(text: &str, path: &Path) -> Result<serde_json::Value, Diagnos
     parse::<serde_json::Value>(text, path, 1)
 }
 
-fn to_diagnostic(e: &serde_yaml::Error, path: &Path, first_line: usize) -> Diagnostic {
-    let (line, column) = match e.location() {
-        Some(loc) => (loc.line() + first_line - 1, loc.column()),
-        None => (first_line, 1),
+fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize) -> Diagnostic {
+    let (mut line, mut column) = match e.location() {
+        Some(loc) => (loc.line(), loc.column()),
+        None => (1, 1),
     };
     let raw = e.to_string();
     // serde_yaml appends " at line X column Y": the position is given separately.
@@ -114,35 +114,92 @@ fn to_diagnostic(e: &serde_yaml::Error, path: &Path, first_line: usize) -> Diagn
         _ => (None, raw),
     };
     let (mut message, mut help) = from_serde_message(raw);
-    if raw.starts_with("did not find expected ',' or ']'") {
-        message = "liste entre crochets jamais fermée".into();
-        help = Some(
-            "ajoutez le « ] » qui ferme la liste, par exemple `domains: [sante, sport]`".into(),
-        );
+    let syntax: Option<(&str, &str)> = if raw.starts_with("did not find expected ',' or ']'") {
+        Some((
+            "liste entre crochets jamais fermée",
+            "ajoutez le « ] » qui ferme la liste, par exemple `domains: [sante, sport]`",
+        ))
     } else if raw.starts_with("did not find expected ',' or '}'") {
-        message = "dictionnaire entre accolades jamais fermé".into();
-        help = Some(
-            "ajoutez le « } » qui le ferme, par exemple `geo: {lat: 48.77, lon: 2.29}`".into(),
-        );
+        Some((
+            "dictionnaire entre accolades jamais fermé",
+            "ajoutez le « } » qui le ferme, par exemple `geo: {lat: 48.77, lon: 2.29}`",
+        ))
+    } else if raw.starts_with("mapping values are not allowed") {
+        Some(("« : » inattendu", "une valeur qui contient « : » se met entre guillemets : title: \"Forum : le programme\" ; sinon vérifiez l'indentation"))
+    } else if raw.contains("tab character") || raw.contains("cannot start any token") {
+        Some((
+            "caractère interdit à cet endroit (une tabulation ?)",
+            "indentez avec des espaces, jamais avec des tabulations",
+        ))
+    } else if raw.starts_with("did not find expected key")
+        || raw.starts_with("did not find expected '-'")
+    {
+        Some((
+            "indentation incohérente",
+            "les clés d'un même bloc et les éléments d'une même liste doivent être alignés",
+        ))
+    } else if raw.starts_with("found unknown escape character") {
+        Some((
+            "caractère d'échappement inconnu entre guillemets doubles",
+            "écrivez \\\\ pour une barre oblique inverse, ou utilisez des guillemets simples",
+        ))
+    } else if raw.starts_with("unknown anchor") {
+        Some((
+            "renvoi (*nom) vers une ancre (&nom) qui n'existe pas",
+            "définissez l'ancre avant de la citer, ou retirez le « * »",
+        ))
+    } else if raw.starts_with("found unexpected end of stream")
+        || raw.contains("while scanning a quoted scalar")
+    {
+        // The usual cause: a quote opened and never closed. Point at it.
+        if let Some(n) = text.lines().position(|l| l.matches('"').count() % 2 == 1) {
+            line = n + 1;
+            column = text
+                .lines()
+                .nth(n)
+                .and_then(|l| l.find('"'))
+                .map_or(1, |c| c + 1);
+            Some((
+                "guillemet jamais fermé",
+                "fermez le guillemet à la fin de la valeur",
+            ))
+        } else {
+            Some((
+                "fin de l'en-tête inattendue",
+                "vérifiez les guillemets et les crochets",
+            ))
+        }
+    } else {
+        None
+    };
+    if let Some((m, h)) = syntax {
+        message = m.to_string();
+        help = Some(h.to_string());
     } else if message == raw {
         message = match field {
             Some(_) => raw.to_string(),
             None => format!("YAML invalide : {raw}"),
         };
     }
+    if raw.starts_with("duplicate field `") {
+        // serde points at the start of the mapping; the second occurrence is the culprit.
+        let key = raw.split('`').nth(1).unwrap_or("");
+        let mut found = text.lines().enumerate().filter(|(_, l)| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        });
+        if let Some((n, _)) = found.nth(1) {
+            (line, column) = (n + 1, 1);
+        }
+    }
     if let Some(field) = field {
         message = format!("{field} : {message}");
     }
-    let mut d = Diagnostic::error(path, line, column, message);
-    if let Some(h) = help {
-        d = d.with_help(h);
-    } else if raw.contains("did not find expected")
-        || raw.contains("mapping values are not allowed")
-        || raw.contains("could not find expected ':'")
-    {
-        d = d.with_help("vérifiez l'indentation et les deux-points ; une valeur qui contient « : » doit être entre guillemets");
+    let d = Diagnostic::error(path, line + first_line - 1, column, message);
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
     }
-    d
 }
 
 /// Where a top-level `key:` starts in a YAML block: (line, column), 1-based, relative to the block.
