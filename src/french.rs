@@ -67,38 +67,56 @@ pub fn month_year(d: NaiveDate) -> String {
 /// non-breaking (narrow before ; ! ?), a missing one is added inside « », and the space
 /// between groups of digits (« 19 520 ») becomes a narrow non-breaking space.
 pub fn typography(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' if out.ends_with(|p: char| p.is_ascii_digit()) && is_digit_group(chars.clone()) => {
-                out.push(NNBSP)
+    let mut copied = 0; // text[..copied] is already in `out`
+    // Only the bytes of ; : ! ? and the first byte of « and » (0xC2) can need a change.
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b';' | b'!' | b'?' | b':' => {
+                let nb = if b == b':' { NBSP } else { NNBSP };
+                if i > 0 && bytes[i - 1] == b' ' && i - 1 >= copied {
+                    out.push_str(&text[copied..i - 1]);
+                    out.push(nb);
+                    copied = i;
+                }
             }
-            ' ' | NBSP | NNBSP => match chars.peek() {
-                Some(';' | '!' | '?') => out.push(NNBSP),
-                Some(':' | '»') => out.push(NBSP),
-                _ => out.push(c),
-            },
-            '«' => {
-                out.push('«');
-                match chars.peek() {
-                    Some(&' ') | Some(&NBSP) => {
-                        chars.next();
+            b' ' if i > 0 && bytes[i - 1].is_ascii_digit() && is_digit_group(text[i + 1..].chars()) => {
+                out.push_str(&text[copied..i]);
+                out.push(NNBSP);
+                copied = i + 1;
+            }
+            0xC2 if text[i..].starts_with('«') => {
+                let after = i + '«'.len_utf8();
+                out.push_str(&text[copied..after]);
+                match text[after..].chars().next() {
+                    Some(' ') => {
                         out.push(NBSP);
+                        copied = after + 1;
                     }
-                    Some(_) => out.push(NBSP),
-                    None => {}
+                    Some(NBSP) | None => copied = after,
+                    Some(_) => {
+                        out.push(NBSP);
+                        copied = after;
+                    }
                 }
             }
-            '»' => {
-                if !matches!(out.chars().last(), Some(' ' | NBSP | NNBSP) | None) {
+            0xC2 if text[i..].starts_with('»') => {
+                let before = text[..i].chars().next_back();
+                if before == Some(' ') && i - 1 >= copied {
+                    out.push_str(&text[copied..i - 1]);
                     out.push(NBSP);
+                    copied = i;
+                } else if !matches!(before, Some(' ' | NBSP | NNBSP) | None) {
+                    out.push_str(&text[copied..i]);
+                    out.push(NBSP);
+                    copied = i;
                 }
-                out.push('»');
             }
-            _ => out.push(c),
+            _ => {}
         }
     }
+    out.push_str(&text[copied..]);
     out
 }
 

@@ -195,7 +195,7 @@ fn pages_are_in_french() {
     );
     let dossier = text(&files, "magazine/mois-de-l-ess-2016/index.html");
     assert!(
-        dossier.contains("«&nbsp;Faire ensemble pour vivre ensemble&nbsp;»&nbsp;:"),
+        dossier.contains("«\u{a0}Faire ensemble pour vivre ensemble\u{a0}»\u{a0}:"),
         "non-breaking spaces inside « » and before :"
     );
     let closed = text(&files, "acteurs/l-atelier/index.html");

@@ -25,8 +25,31 @@ pub fn render(markdown: &str) -> Rendered {
     let mut in_code = false;
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut heading: Option<(HeadingLevel, usize)> = None;
+    let mut has_html = false;
+    // A link or image whose URL is not allowed is dropped (its text stays, for a link).
+    let mut dropping_link = false;
+    let mut dropping_image = 0usize;
     for event in Parser::new_ext(markdown, options()) {
+        if dropping_image > 0 {
+            match event {
+                Event::Start(Tag::Image { .. }) => dropping_image += 1,
+                Event::End(TagEnd::Image) => dropping_image -= 1,
+                _ => {}
+            }
+            continue;
+        }
         match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_html = true;
+                events.push(event);
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) if !is_safe_url(dest_url) => {
+                dropping_image = 1;
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) if !is_safe_url(dest_url) => {
+                dropping_link = true;
+            }
+            Event::End(TagEnd::Link) if dropping_link => dropping_link = false,
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
                 events.push(event);
@@ -89,9 +112,28 @@ pub fn render(markdown: &str) -> Rendered {
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered {
-        html: sanitizer().clean(&html).to_string(),
-        internal_links,
+    // Without raw HTML, pulldown-cmark escapes every text and the URLs were checked above:
+    // the sanitiser (a full HTML parse, the costliest step) is needed only for raw HTML.
+    if has_html {
+        html = sanitizer().clean(&html).to_string();
+    }
+    Rendered { html, internal_links }
+}
+
+/// Whether a Markdown link or image URL is allowed: relative, or http, https, mailto, tel.
+pub fn is_safe_url(url: &str) -> bool {
+    // Browsers ignore leading spaces and control characters, and tabs or newlines anywhere.
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    match cleaned.find([':', '/', '?', '#']) {
+        Some(i) if cleaned.as_bytes()[i] == b':' => {
+            let scheme = cleaned[..i].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
     }
 }
 
@@ -154,6 +196,16 @@ mod tests {
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("javascript:"), "{}", r.html);
         assert!(!r.html.contains("onerror"), "{}", r.html);
+    }
+
+    #[test]
+    fn unsafe_urls_are_dropped_without_raw_html_too() {
+        let r = render("[a](javascript:alert(1)) [b](JaVaScript:x) [f](<\u{1}javascript:x>) ![c](data:text/html,x) [d](/ok/) [e](mailto:a@b.fr)");
+        assert!(!r.html.to_lowercase().contains("script:"), "{}", r.html);
+        assert!(!r.html.contains("data:"), "{}", r.html);
+        assert!(r.html.contains(">a<") || r.html.contains("a "), "{}", r.html);
+        assert!(r.html.contains("href=\"/ok/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"mailto:a@b.fr\""), "{}", r.html);
     }
 
     #[test]
