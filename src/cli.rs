@@ -61,7 +61,7 @@ pub struct BuildArgs {
     /// defaults to SOURCE_DATE_EPOCH if set, else the clock.
     #[arg(long)]
     pub now: Option<String>,
-    /// Prints nothing but errors.
+    /// Prints nothing but errors (no warnings, no summary).
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }
@@ -166,12 +166,10 @@ fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     match pipeline::build(root, &output, options) {
         Ok(r) => {
-            let _ = report::print(
-                &mut stderr,
-                root,
-                &r.warnings,
-                report::Style::for_stderr(10),
-            );
+            if !args.quiet {
+                let style = report::Style::for_stderr(10);
+                let _ = report::print(&mut stderr, root, &r.warnings, style);
+            }
             if !args.quiet {
                 let secs = started.elapsed().as_secs_f64();
                 println!(

@@ -70,8 +70,26 @@ pub fn typography(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
     let mut copied = 0; // text[..copied] is already in `out`
-    // Only the bytes of ; : ! ? and the first byte of « and » (0xC2) can need a change.
+                        // Only ; : ! ?, digits (before a space) and the first byte of « and » (0xC2) can need a
+                        // change; a table lookup skips every other byte with one predictable branch.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b';' as usize] = true;
+        t[b':' as usize] = true;
+        t[b'!' as usize] = true;
+        t[b'?' as usize] = true;
+        t[0xC2] = true;
+        let mut d = b'0';
+        while d <= b'9' {
+            t[d as usize] = true;
+            d += 1;
+        }
+        t
+    };
     for (i, &b) in bytes.iter().enumerate() {
+        if !SPECIAL[b as usize] {
+            continue;
+        }
         match b {
             b';' | b'!' | b'?' | b':' => {
                 let nb = if b == b':' { NBSP } else { NNBSP };
@@ -81,10 +99,12 @@ pub fn typography(text: &str) -> String {
                     copied = i;
                 }
             }
-            b' ' if i > 0 && bytes[i - 1].is_ascii_digit() && is_digit_group(text[i + 1..].chars()) => {
-                out.push_str(&text[copied..i]);
+            b'0'..=b'9'
+                if bytes.get(i + 1) == Some(&b' ') && is_digit_group(text[i + 2..].chars()) =>
+            {
+                out.push_str(&text[copied..=i]);
                 out.push(NNBSP);
-                copied = i + 1;
+                copied = i + 2;
             }
             0xC2 if text[i..].starts_with('«') => {
                 let after = i + '«'.len_utf8();

@@ -47,7 +47,6 @@ pub fn globals(site: &Site) -> Value {
         "footer_pages": footer_pages,
         "members": site.options.include_private,
         "drafts": site.options.drafts,
-        "t": site.theme.strings,
     })
 }
 

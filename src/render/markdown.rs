@@ -117,7 +117,10 @@ pub fn render(markdown: &str) -> Rendered {
     if has_html {
         html = sanitizer().clean(&html).to_string();
     }
-    Rendered { html, internal_links }
+    Rendered {
+        html,
+        internal_links,
+    }
 }
 
 /// Whether a Markdown link or image URL is allowed: relative, or http, https, mailto, tel.
@@ -203,7 +206,11 @@ mod tests {
         let r = render("[a](javascript:alert(1)) [b](JaVaScript:x) [f](<\u{1}javascript:x>) ![c](data:text/html,x) [d](/ok/) [e](mailto:a@b.fr)");
         assert!(!r.html.to_lowercase().contains("script:"), "{}", r.html);
         assert!(!r.html.contains("data:"), "{}", r.html);
-        assert!(r.html.contains(">a<") || r.html.contains("a "), "{}", r.html);
+        assert!(
+            r.html.contains(">a<") || r.html.contains("a "),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"/ok/\""), "{}", r.html);
         assert!(r.html.contains("href=\"mailto:a@b.fr\""), "{}", r.html);
     }
