@@ -93,7 +93,7 @@ pub fn typography(text: &str) -> String {
         match b {
             b';' | b'!' | b'?' | b':' => {
                 let nb = if b == b':' { NBSP } else { NNBSP };
-                if i > 0 && bytes[i - 1] == b' ' && i - 1 >= copied {
+                if i > copied && bytes[i - 1] == b' ' {
                     out.push_str(&text[copied..i - 1]);
                     out.push(nb);
                     copied = i;
@@ -123,7 +123,7 @@ pub fn typography(text: &str) -> String {
             }
             0xC2 if text[i..].starts_with('»') => {
                 let before = text[..i].chars().next_back();
-                if before == Some(' ') && i - 1 >= copied {
+                if before == Some(' ') && i > copied {
                     out.push_str(&text[copied..i - 1]);
                     out.push(NBSP);
                     copied = i;

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The folders of `content/`, each holding one kind of record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,13 +69,13 @@ impl Section {
 /// Every record of the site, as parsed, drafts and private records included.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub actors: Vec<Entry<Actor>>,
-    pub forums: Vec<Entry<ForumEdition>>,
-    pub conferences: Vec<Entry<Conference>>,
-    pub dossiers: Vec<Entry<Dossier>>,
-    pub resources: Vec<Entry<Resource>>,
-    pub pages: Vec<Entry<Page>>,
-    pub home: Option<Entry<Home>>,
+    pub actors: Vec<Arc<Entry<Actor>>>,
+    pub forums: Vec<Arc<Entry<ForumEdition>>>,
+    pub conferences: Vec<Arc<Entry<Conference>>>,
+    pub dossiers: Vec<Arc<Entry<Dossier>>>,
+    pub resources: Vec<Arc<Entry<Resource>>>,
+    pub pages: Vec<Arc<Entry<Page>>>,
+    pub home: Option<Arc<Entry<Home>>>,
     /// `content/data/NAME.yaml`, by NAME.
     pub data: BTreeMap<String, serde_json::Value>,
 }
@@ -84,7 +85,7 @@ pub struct Content {
 pub struct Loaded {
     pub root: PathBuf,
     pub config: Config,
-    pub theme: Theme,
+    pub theme: std::sync::Arc<Theme>,
     pub content: Content,
 }
 
@@ -96,7 +97,7 @@ pub fn load(root: &Path) -> (Option<Loaded>, Vec<Diagnostic>) {
         Err(d) => return (None, vec![d]),
     };
     let theme = match Theme::load(root, config.theme.as_deref()) {
-        Ok(t) => t,
+        Ok(t) => std::sync::Arc::new(t),
         Err(mut ds) => {
             diagnostics.append(&mut ds);
             return (None, diagnostics);
@@ -115,35 +116,58 @@ pub fn load(root: &Path) -> (Option<Loaded>, Vec<Diagnostic>) {
 }
 
 /// One parsed file of `content/`.
-enum Parsed {
-    Actor(Entry<Actor>),
-    Forum(Entry<ForumEdition>),
-    Conference(Entry<Conference>),
-    Dossier(Entry<Dossier>),
-    Resource(Entry<Resource>),
-    Page(Entry<Page>),
-    Home(Entry<Home>),
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Actor(Arc<Entry<Actor>>),
+    Forum(Arc<Entry<ForumEdition>>),
+    Conference(Arc<Entry<Conference>>),
+    Dossier(Arc<Entry<Dossier>>),
+    Resource(Arc<Entry<Resource>>),
+    Page(Arc<Entry<Page>>),
+    Home(Arc<Entry<Home>>),
     Data(String, serde_json::Value),
 }
 
 /// What a file of `content/` is, from where it stands.
-#[derive(Clone, Copy)]
-enum FileKind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
     Record(Section),
     Home,
     Data,
 }
 
 fn load_content(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Content {
+    let (files, mut found) = discover(root);
+    diagnostics.append(&mut found);
+    let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|f| parse_file(root, &f.path, f.kind, config.max_file_size))
+        .collect();
+    let (content, mut problems) = collect(results.iter());
+    diagnostics.append(&mut problems);
+    content
+}
+
+/// A file of `content/` and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentFile {
+    /// The file's path (the site's folder joined with `content/…`).
+    pub path: PathBuf,
+    pub kind: FileKind,
+}
+
+/// Lists the files of `content/`, sorted, with a warning for each file that is not content.
+pub fn discover(root: &Path) -> (Vec<ContentFile>, Vec<Diagnostic>) {
     let content_dir = root.join("content");
-    let mut files: Vec<(PathBuf, FileKind)> = Vec::new();
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
         diagnostics.push(
             Diagnostic::error("content", 0, 0, "le dossier content/ est introuvable").with_help(
                 "créez content/ avec vos fiches, ou un site complet avec `ess-site init DOSSIER`",
             ),
         );
-        return Content::default();
+        return (files, diagnostics);
     }
     let walker = walkdir::WalkDir::new(&content_dir)
         .follow_links(false)
@@ -169,72 +193,83 @@ fn load_content(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>)
             continue;
         }
         let rel = relative(root, entry.path());
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
-            continue; // editor and system files
-        }
-        let ext = Path::new(&*name)
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("");
-        let is_record_file = matches!(ext, "md" | "yaml" | "yml");
-        let inside = rel.strip_prefix("content").unwrap_or(&rel);
-        let mut parts = inside
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned());
-        let first = parts.next().unwrap_or_default();
-        let nested = parts.next().is_some();
-        let kind = if !nested {
-            (first == "_index.md").then_some(FileKind::Home)
-        } else if first == "data" {
-            matches!(ext, "yaml" | "yml").then_some(FileKind::Data)
-        } else {
-            Section::ALL
-                .iter()
-                .find(|s| s.folder() == first)
-                .map(|s| FileKind::Record(*s))
-        };
-        match kind {
-            Some(k) if is_record_file || matches!(k, FileKind::Home) => files.push((entry.path().to_path_buf(), k)),
-            _ => diagnostics.push(
+        match classify(&rel) {
+            Some(Some(kind)) => files.push(ContentFile { path: entry.path().to_path_buf(), kind }),
+            Some(None) => diagnostics.push(
                 Diagnostic::warning(&rel, 0, 0, "fichier ignoré : ni une fiche ni une donnée reconnue")
                     .with_help(format!(
                         "les fiches vont dans content/{{{}}}/ (.md ou .yaml), les données dans content/data/ (.yaml), les images dans static/",
                         Section::ALL.iter().map(|s| s.folder()).collect::<Vec<_>>().join(",")
                     )),
             ),
+            None => {}
         }
     }
+    (files, diagnostics)
+}
 
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
-        .par_iter()
-        .map(|(path, kind)| parse_file(root, path, *kind, config.max_file_size))
-        .collect();
+/// What a file of `content/` is, from its path relative to the site: `None` for editor and
+/// system files (skipped silently), `Some(None)` for a file that is not content.
+pub fn classify(rel: &Path) -> Option<Option<FileKind>> {
+    let name = rel.file_name()?.to_string_lossy();
+    if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
+        return None; // editor and system files
+    }
+    let ext = Path::new(&*name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    let is_record_file = matches!(ext, "md" | "yaml" | "yml");
+    let inside = rel.strip_prefix("content").unwrap_or(rel);
+    let mut parts = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let first = parts.next().unwrap_or_default();
+    let nested = parts.next().is_some();
+    let kind = if !nested {
+        (first == "_index.md").then_some(FileKind::Home)
+    } else if first == "data" {
+        matches!(ext, "yaml" | "yml").then_some(FileKind::Data)
+    } else {
+        Section::ALL
+            .iter()
+            .find(|s| s.folder() == first)
+            .filter(|_| is_record_file)
+            .map(|s| FileKind::Record(*s))
+    };
+    Some(kind)
+}
 
+/// Gathers parsed files into the site's content, and their problems.
+pub fn collect<'a>(
+    results: impl IntoIterator<Item = &'a Result<Parsed, Vec<Diagnostic>>>,
+) -> (Content, Vec<Diagnostic>) {
     let mut content = Content::default();
+    let mut diagnostics = Vec::new();
     for r in results {
         match r {
-            Err(mut ds) => diagnostics.append(&mut ds),
-            Ok(Parsed::Actor(e)) => content.actors.push(e),
-            Ok(Parsed::Forum(e)) => content.forums.push(e),
-            Ok(Parsed::Conference(e)) => content.conferences.push(e),
-            Ok(Parsed::Dossier(e)) => content.dossiers.push(e),
-            Ok(Parsed::Resource(e)) => content.resources.push(e),
-            Ok(Parsed::Page(e)) => content.pages.push(e),
-            Ok(Parsed::Home(e)) => content.home = Some(e),
+            Err(ds) => diagnostics.extend(ds.iter().cloned()),
+            Ok(Parsed::Actor(e)) => content.actors.push(e.clone()),
+            Ok(Parsed::Forum(e)) => content.forums.push(e.clone()),
+            Ok(Parsed::Conference(e)) => content.conferences.push(e.clone()),
+            Ok(Parsed::Dossier(e)) => content.dossiers.push(e.clone()),
+            Ok(Parsed::Resource(e)) => content.resources.push(e.clone()),
+            Ok(Parsed::Page(e)) => content.pages.push(e.clone()),
+            Ok(Parsed::Home(e)) => content.home = Some(e.clone()),
             Ok(Parsed::Data(name, v)) => {
-                content.data.insert(name, v);
+                content.data.insert(name.clone(), v.clone());
             }
         }
     }
-    content
+    (content, diagnostics)
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn parse_file(
+/// Reads and parses one file of `content/`.
+pub fn parse_file(
     root: &Path,
     path: &Path,
     kind: FileKind,
@@ -367,7 +402,7 @@ fn parse_record<T: DeserializeOwned + Common>(
     text: String,
     is_yaml: bool,
     stem: String,
-) -> Result<Entry<T>, Vec<Diagnostic>> {
+) -> Result<Arc<Entry<T>>, Vec<Diagnostic>> {
     if is_yaml {
         let data: T = yaml::parse_all(&text, rel, 1)?;
         let (body, body_line) = match data.common().body {
@@ -377,12 +412,15 @@ fn parse_record<T: DeserializeOwned + Common>(
             ),
             None => (String::new(), 1),
         };
+        let hash = crate::model::text_hash(&[&text]);
         let source = Source {
             path: rel.to_path_buf(),
             yaml: text,
             yaml_line: 1,
             body,
             body_line,
+            front_hash: hash,
+            full_hash: hash,
         };
         return Ok(entry(data, source, stem));
     }
@@ -393,6 +431,8 @@ fn parse_record<T: DeserializeOwned + Common>(
         yaml_line: split.yaml_line,
         body: split.body.to_string(),
         body_line: split.body_line,
+        front_hash: crate::model::text_hash(&[split.yaml]),
+        full_hash: crate::model::text_hash(&[split.yaml, split.body]),
     };
     let data: T = yaml::parse_all(&source.yaml, rel, source.yaml_line)?;
     if data.common().body.is_some() {
@@ -410,9 +450,9 @@ fn parse_record<T: DeserializeOwned + Common>(
     Ok(entry(data, source, stem))
 }
 
-fn entry<T: Common>(data: T, source: Source, stem: String) -> Entry<T> {
+fn entry<T: Common>(data: T, source: Source, stem: String) -> Arc<Entry<T>> {
     let slug = data.common().slug.map(str::to_string).unwrap_or(stem);
-    Entry { data, source, slug }
+    Arc::new(Entry { data, source, slug })
 }
 
 #[cfg(test)]

@@ -477,6 +477,20 @@ pub struct Source {
     pub body: String,
     /// The line of the file where the body starts (1-based).
     pub body_line: usize,
+    /// A hash of the YAML text: what lists and links show of the record can only change with it.
+    pub front_hash: u64,
+    /// A hash of the whole record, YAML and body.
+    pub full_hash: u64,
+}
+
+/// A stable hash of some text (the same in every run), for change detection.
+pub fn text_hash(parts: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
+    }
+    h.finish()
 }
 
 impl Source {

@@ -9,6 +9,7 @@ use crate::model::{
 use crate::theme::Theme;
 use chrono::NaiveDateTime;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// What a build is asked to do.
 #[derive(Debug, Clone)]
@@ -35,21 +36,21 @@ pub struct Mention {
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
-    pub theme: Theme,
+    pub theme: std::sync::Arc<Theme>,
     pub options: BuildOptions,
     /// By name.
-    pub actors: Vec<Entry<Actor>>,
+    pub actors: Vec<Arc<Entry<Actor>>>,
     /// Newest edition first.
-    pub forums: Vec<Entry<ForumEdition>>,
+    pub forums: Vec<Arc<Entry<ForumEdition>>>,
     /// In time order.
-    pub conferences: Vec<Entry<Conference>>,
+    pub conferences: Vec<Arc<Entry<Conference>>>,
     /// Newest first.
-    pub dossiers: Vec<Entry<Dossier>>,
+    pub dossiers: Vec<Arc<Entry<Dossier>>>,
     /// Newest first.
-    pub resources: Vec<Entry<Resource>>,
+    pub resources: Vec<Arc<Entry<Resource>>>,
     /// By menu position, then title.
-    pub pages: Vec<Entry<Page>>,
-    pub home: Option<Entry<Home>>,
+    pub pages: Vec<Arc<Entry<Page>>>,
+    pub home: Option<Arc<Entry<Home>>>,
     pub data: BTreeMap<String, serde_json::Value>,
     /// Actor slug → index in `actors`.
     pub actor_index: HashMap<String, usize>,
@@ -290,7 +291,7 @@ pub fn sort_key(title: &str) -> String {
 }
 
 fn group_by_label(
-    resources: &[Entry<Resource>],
+    resources: &[Arc<Entry<Resource>>],
     field: impl Fn(&Entry<Resource>) -> Option<&str>,
 ) -> Vec<(String, String, Vec<usize>)> {
     let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();

@@ -365,7 +365,7 @@ trait EntryView {
     fn slug(&self) -> &str;
 }
 
-impl<T: Common> EntryView for Entry<T> {
+impl<T: Common> EntryView for std::sync::Arc<Entry<T>> {
     fn common(&self) -> crate::model::CommonRef<'_> {
         self.data.common()
     }

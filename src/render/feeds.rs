@@ -22,7 +22,7 @@ struct FeedItem {
 fn items_of<T: Common>(
     site: &Site,
     section: Section,
-    entries: &[Entry<T>],
+    entries: &[std::sync::Arc<Entry<T>>],
     category: &'static str,
     out: &mut Vec<FeedItem>,
 ) {

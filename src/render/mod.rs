@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod feeds;
+pub mod fingerprint;
 pub mod markdown;
 pub mod plan;
 
@@ -20,6 +21,8 @@ pub struct Output {
     /// Path inside the output folder, with `/` separators (`acteurs/up-sceaux/index.html`).
     pub path: String,
     pub bytes: Vec<u8>,
+    /// The site-internal links of the Markdown shown on the page (checked when rendered).
+    pub links: Vec<String>,
 }
 
 /// Renders jobs of one site. Holds the compiled templates and the values every page shares.
@@ -69,6 +72,7 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: &Job) -> Result<Output, Vec<Diagnostic>> {
         let url = job.url(self.site);
         let path = output_path(&url);
+        let mut links = Vec::new();
         let bytes = match job {
             Job::Feed(feed) => feeds::rss(self.site, *feed).into_bytes(),
             Job::Sitemap => feeds::sitemap(self.site, &self.sitemap_urls).into_bytes(),
@@ -81,7 +85,6 @@ impl<'a> Renderer<'a> {
                 .cloned()
                 .unwrap_or_default(),
             _ => {
-                let mut links = Vec::new();
                 let (template, ctx, source) = context::page(self.site, job, &url, &mut links);
                 self.check_links(job, &links)?;
                 let mut context = tera::Context::from_value(ctx)
@@ -100,7 +103,20 @@ impl<'a> Renderer<'a> {
                     .into_bytes()
             }
         };
-        Ok(Output { path, bytes })
+        Ok(Output { path, bytes, links })
+    }
+
+    /// Whether every link of `links` leads to a page of this build.
+    pub fn links_resolve(&self, links: &[String]) -> bool {
+        links.iter().all(|l| self.link_resolves(l))
+    }
+
+    fn link_resolves(&self, link: &str) -> bool {
+        let path = link.split(['#', '?']).next().unwrap_or("");
+        let path = percent_decode(path);
+        self.urls.contains(&path)
+            || (!path.ends_with('/') && self.urls.contains(&format!("{path}/")))
+            || self.urls.contains(path.trim_end_matches("index.html"))
     }
 }
 
@@ -110,12 +126,8 @@ impl Renderer<'_> {
     fn check_links(&self, job: &Job, links: &[String]) -> Result<(), Vec<Diagnostic>> {
         let mut errors = Vec::new();
         for link in links {
-            let path = link.split(['#', '?']).next().unwrap_or("");
-            let path = percent_decode(path);
-            let found = self.urls.contains(&path)
-                || (!path.ends_with('/') && self.urls.contains(&format!("{path}/")))
-                || self.urls.contains(path.trim_end_matches("index.html"));
-            if !found {
+            if !self.link_resolves(link) {
+                let path = percent_decode(link.split(['#', '?']).next().unwrap_or(""));
                 let source = context::source_of(self.site, job);
                 let (file, line, column) = match source {
                     Some(src) => {

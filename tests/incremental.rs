@@ -1,0 +1,292 @@
+//! After any sequence of edits, creations, renames and deletions, an incremental rebuild gives
+//! the same files, byte for byte, as a full build of the same content.
+
+mod common;
+
+use common::*;
+use ess_site::incremental::Incremental;
+use ess_site::{pipeline, render};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const NOW: &str = "2026-11-23T12:00";
+
+/// A full build in memory, or None when the site has errors.
+fn full_build(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    let (site, _) = pipeline::prepare(root, options(NOW));
+    let outputs = render::render_all(&site?).ok()?;
+    Some(outputs.into_iter().map(|o| (o.path, o.bytes)).collect())
+}
+
+fn incremental_outputs(inc: &Incremental) -> BTreeMap<String, Vec<u8>> {
+    inc.outputs()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.bytes.to_vec()))
+        .collect()
+}
+
+/// A small deterministic random generator (xorshift), so failures replay.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn files_in(root: &Path, folder: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root.join(folder))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+/// One random change to the site; returns the paths it touched.
+fn random_change(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
+    let actors = files_in(root, "content/acteurs");
+    let pick = |rng: &mut Rng, v: &[PathBuf]| v[rng.below(v.len())].clone();
+    match rng.below(14) {
+        0 => {
+            let p = pick(rng, &actors);
+            edit(&p, |t| {
+                format!("{t}\nUne phrase ajoutée à l'étape {step}.\n")
+            });
+            ("edit an actor's body".into(), vec![p])
+        }
+        1 => {
+            let p = pick(rng, &actors);
+            edit(&p, |t| {
+                t.replacen(
+                    "title: \"",
+                    &format!("title: \"{} ", ["Zèbre", "Abeille", "Moulin"][step % 3]),
+                    1,
+                )
+            });
+            ("rename an actor (title)".into(), vec![p])
+        }
+        2 => {
+            let p = root.join(format!("content/acteurs/nouvel-acteur-{step}.md"));
+            let domain = ["sante", "sport", "habitat", "agriculture"][rng.below(4)];
+            std::fs::write(&p, format!("---\ntitle: \"Nouvel acteur {step}\"\nsummary: \"Créé.\"\nlegal_form: scop\ndomains: [{domain}]\nstages: [former]\n---\nTexte.\n")).unwrap();
+            ("create an actor".into(), vec![p])
+        }
+        3 => {
+            // Only actors created by this test can go without breaking references.
+            let created: Vec<PathBuf> = actors
+                .iter()
+                .filter(|p| p.to_string_lossy().contains("nouvel-acteur"))
+                .cloned()
+                .collect();
+            if created.is_empty() {
+                return ("nothing".into(), vec![]);
+            }
+            let p = pick(rng, &created);
+            std::fs::remove_file(&p).unwrap();
+            ("delete an actor".into(), vec![p])
+        }
+        4 => {
+            let created: Vec<PathBuf> = actors
+                .iter()
+                .filter(|p| p.to_string_lossy().contains("nouvel-acteur"))
+                .cloned()
+                .collect();
+            if created.is_empty() {
+                return ("nothing".into(), vec![]);
+            }
+            let from = pick(rng, &created);
+            let to = root.join(format!("content/acteurs/renomme-{step}.md"));
+            std::fs::rename(&from, &to).unwrap();
+            ("rename an actor's file".into(), vec![from, to])
+        }
+        5 => {
+            let p = root.join("content/magazine/edito-faire-ensemble.md");
+            edit(&p, |t| {
+                if t.contains("draft: true\n") {
+                    t.replace("draft: true\n", "")
+                } else {
+                    t.replacen("---\n", "---\ndraft: true\n", 1)
+                }
+            });
+            ("toggle a draft".into(), vec![p])
+        }
+        6 => {
+            let p = root.join("content/forum/2016.md");
+            edit(&p, |t| {
+                if t.contains("  - moovjee\n") {
+                    t.replace("  - moovjee\n", "")
+                } else {
+                    t.replace("  - rtes\n", "  - rtes\n  - moovjee\n")
+                }
+            });
+            ("change the Forum's exhibitors".into(), vec![p])
+        }
+        7 => {
+            let p = root.join("content/pages/accessibilite.md");
+            edit(&p, |t| {
+                if t.contains("menu: 3\n") {
+                    t.replace("menu: 3\n", "")
+                } else {
+                    t.replacen("---\n", "---\nmenu: 3\n", 1)
+                }
+            });
+            ("put a page in the menu or take it out".into(), vec![p])
+        }
+        8 => {
+            let p = root.join("site.toml");
+            edit(&p, |t| {
+                t.replacen("title = \"", &format!("title = \"{step} "), 1)
+            });
+            ("change the site's title".into(), vec![p])
+        }
+        9 => {
+            let p = root.join("templates/page.html");
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            if p.exists() {
+                std::fs::remove_file(&p).unwrap();
+            } else {
+                std::fs::write(&p, "{% extends \"base.html\" %}{% block main %}<h1>{{ title }} — surcharge</h1>{{ content | safe }}{% endblock main %}").unwrap();
+            }
+            ("override a template, or stop".into(), vec![p])
+        }
+        10 => {
+            let p = root.join("content/data/chiffres_cles.yaml");
+            edit(&p, |t| {
+                t.replacen("valeur: \"169\"", &format!("valeur: \"{}\"", 100 + step), 1)
+                    .replacen("valeur: \"1", "valeur: \"2", 1)
+            });
+            ("change a key figure".into(), vec![p])
+        }
+        11 => {
+            let p = root.join("content/acteurs/casse.md");
+            if p.exists() {
+                std::fs::remove_file(&p).unwrap();
+                ("fix a broken record (delete it)".into(), vec![p])
+            } else {
+                std::fs::write(&p, "---\ntitle: Cassé\ntitel: oups\n---\n").unwrap();
+                ("add a broken record".into(), vec![p])
+            }
+        }
+        12 => {
+            let p = root.join("content/conferences/2027-printemps.md");
+            edit(&p, |t| {
+                if t.contains("date: 2027-03-18T19:00") {
+                    t.replace("date: 2027-03-18T19:00", "date: 2026-03-18T19:00")
+                        .replace("end_date: 2027-03-18T21:00", "end_date: 2026-03-18T21:00")
+                } else {
+                    t.replace("date: 2026-03-18T19:00", "date: 2027-03-18T19:00")
+                        .replace("end_date: 2026-03-18T21:00", "end_date: 2027-03-18T21:00")
+                }
+            });
+            ("move a conference to the past or back".into(), vec![p])
+        }
+        _ => {
+            // Atomic save as editors do it: write a temporary file, rename it over the record.
+            let p = pick(rng, &actors);
+            let tmp = p.with_extension("md.tmp~");
+            let text = std::fs::read_to_string(&p).unwrap().replacen(
+                "summary: \"",
+                "summary: \"Mis à jour. ",
+                1,
+            );
+            std::fs::write(&tmp, text).unwrap();
+            std::fs::rename(&tmp, &p).unwrap();
+            ("atomic save".into(), vec![tmp, p])
+        }
+    }
+}
+
+fn run(seed: u64, steps: usize) {
+    let site = copy_site(&repo());
+    let root = site.path();
+    let mut inc = Incremental::new(root, options(NOW));
+    inc.rebuild(&[]);
+    assert_eq!(
+        Some(incremental_outputs(&inc)),
+        full_build(root),
+        "first build differs"
+    );
+    let mut rng = Rng(seed);
+    let mut last_good = incremental_outputs(&inc);
+    for step in 0..steps {
+        let (what, paths) = random_change(root, &mut rng, step);
+        // Half the time the watcher reports the paths; otherwise the rebuild must find them.
+        let report = if rng.below(2) == 0 {
+            inc.rebuild(&paths)
+        } else {
+            inc.rebuild(&[])
+        };
+        let got = incremental_outputs(&inc);
+        match full_build(root) {
+            Some(expected) => {
+                assert!(
+                    inc.diagnostics.iter().all(|d| !d.is_error()),
+                    "seed {seed} step {step} ({what}): {:?}",
+                    inc.diagnostics
+                );
+                if got != expected {
+                    let differ: Vec<&String> = expected
+                        .keys()
+                        .filter(|k| got.get(*k) != expected.get(*k))
+                        .chain(got.keys().filter(|k| !expected.contains_key(*k)))
+                        .collect();
+                    panic!("seed {seed} step {step} ({what}): incremental build differs from a full build in {differ:?}");
+                }
+                assert!(
+                    report.reused > 0 || report.rendered == expected.len(),
+                    "nothing was reused"
+                );
+                last_good = got;
+            }
+            None => {
+                assert!(
+                    inc.diagnostics.iter().any(|d| d.is_error()),
+                    "seed {seed} step {step} ({what}): errors not reported"
+                );
+                assert_eq!(got, last_good, "the last good site is no longer served");
+            }
+        }
+    }
+}
+
+#[test]
+fn random_edit_sequences_match_full_builds() {
+    for seed in [0x9e3779b97f4a7c15, 42, 7, 2026] {
+        run(seed, 40);
+    }
+}
+
+#[test]
+fn an_edit_to_one_actor_re_renders_only_what_shows_it() {
+    let site = copy_site(&repo());
+    let root = site.path();
+    let mut inc = Incremental::new(root, options(NOW));
+    let first = inc.rebuild(&[]);
+    let p = root.join("content/acteurs/amap-de-sceaux.md");
+    edit(&p, |t| {
+        t.replace("Ce circuit court", "Ce circuit très court")
+    });
+    let report = inc.rebuild(&[p]);
+    assert_eq!(report.files_read, 1);
+    assert_eq!(
+        report.changed,
+        vec!["acteurs/amap-de-sceaux/index.html".to_string()]
+    );
+    assert!(report.rendered < 5, "{report:?}");
+    assert_eq!(report.reused + report.rendered, first.rendered);
+}
