@@ -28,6 +28,24 @@ pub enum Command {
     Build(BuildArgs),
     /// Checks every record, reference, internal link and template; writes nothing.
     Check(CheckArgs),
+    /// Builds the site in memory and serves it for preview; rebuilds and reloads on changes.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// The port (0 picks a free one).
+    #[arg(long, short = 'p', default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on: loopback unless said otherwise.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Show drafts too.
+    #[arg(long)]
+    pub drafts: bool,
+    /// The date and time to preview as of (see `build --now`).
+    #[arg(long)]
+    pub now: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -72,6 +90,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
+        Command::Serve(args) => serve(&cli.root, args),
     }
 }
 
@@ -99,6 +118,37 @@ pub fn resolve_now(arg: Option<&str>) -> Result<NaiveDateTime, String> {
         return Ok(t.with_timezone(&Paris).naive_local());
     }
     Ok(Utc::now().with_timezone(&Paris).naive_local())
+}
+
+fn serve(root: &std::path::Path, args: ServeArgs) -> ExitCode {
+    let now = match resolve_now(args.now.as_deref()) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("erreur: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("\nAperçu arrêté.");
+        std::process::exit(0);
+    });
+    let options = crate::serve::ServeOptions {
+        bind: args.bind,
+        port: args.port,
+        build: BuildOptions {
+            now,
+            drafts: args.drafts,
+            include_private: false,
+            base_url: None,
+        },
+    };
+    match crate::serve::serve(root, options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("erreur: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn check(root: &std::path::Path, args: CheckArgs) -> ExitCode {

@@ -1,0 +1,236 @@
+//! The preview's web server logic: from a request line and headers to a response, served from
+//! memory. No path can leave the built site: the site is a map of paths, not a folder.
+
+use crate::incremental::CachedOutput;
+use std::collections::HashMap;
+
+/// A response to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body,
+        }
+    }
+
+    fn text(status: u16, message: &str) -> Reply {
+        Reply::new(
+            status,
+            "text/plain; charset=utf-8",
+            message.as_bytes().to_vec(),
+        )
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The script every served HTML page loads: it waits for a new version of the site and
+/// reloads the page (or swaps the stylesheet), and shows the content errors in an overlay.
+pub const LIVE_JS: &str = include_str!("live.js");
+
+/// The `Content-Type` of a path, from its extension.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => {
+            if path.ends_with("rss.xml") {
+                "application/rss+xml; charset=utf-8"
+            } else {
+                "application/xml; charset=utf-8"
+            }
+        }
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Decodes a request path: percent escapes, then refuses anything that is not a plain path of
+/// the site (`..`, `.` segments, backslashes, NUL, control characters, over-long paths).
+pub fn clean_path(raw: &str) -> Option<String> {
+    if raw.len() > 2048 || !raw.starts_with('/') || raw.starts_with("//") {
+        return None;
+    }
+    let path = raw.split(['?', '#']).next().unwrap_or("");
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = path.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(out).ok()?;
+    if decoded.chars().any(|c| c.is_control() || c == '\\') || decoded.starts_with("//") {
+        return None;
+    }
+    if decoded.split('/').any(|seg| seg == ".." || seg == ".") {
+        return None;
+    }
+    Some(decoded)
+}
+
+/// Whether a `Host` header names this server (a DNS-rebinding page names another host).
+pub fn host_allowed(host: Option<&str>, port: u16, bind: &str) -> bool {
+    let Some(host) = host else { return true }; // HTTP/1.0 clients send none
+    let host = host.trim().to_ascii_lowercase();
+    let allowed = ["127.0.0.1", "localhost", "[::1]", bind];
+    allowed
+        .iter()
+        .any(|h| host == *h || host == format!("{h}:{port}"))
+}
+
+/// Serves a GET or HEAD of `raw_path` from the built site.
+pub fn serve_file(
+    outputs: &HashMap<String, CachedOutput>,
+    raw_path: &str,
+    if_none_match: Option<&str>,
+) -> Reply {
+    let Some(path) = clean_path(raw_path) else {
+        return Reply::text(400, "Requête refusée : chemin invalide.");
+    };
+    if path == "/__ess/live.js" {
+        let mut r = Reply::new(
+            200,
+            "text/javascript; charset=utf-8",
+            LIVE_JS.as_bytes().to_vec(),
+        );
+        r.headers.push(("Cache-Control".into(), "no-store".into()));
+        return r;
+    }
+    if outputs.is_empty() {
+        // No good build yet: a page that loads the live script, which shows the errors and
+        // reloads once they are fixed.
+        let page = b"<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Erreurs dans le contenu</title></head><body><p>Le site n'a pas encore pu \xc3\xaatre construit.</p></body></html>";
+        let mut r = Reply::new(503, "text/html; charset=utf-8", inject(page));
+        r.headers.push(("Cache-Control".into(), "no-store".into()));
+        return r;
+    }
+    let key = path.trim_start_matches('/');
+    let key = if key.is_empty() || key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        key.to_string()
+    };
+    let Some(out) = outputs.get(&key) else {
+        // A folder asked without its final slash: redirect, as a web server does.
+        if outputs.contains_key(&format!("{key}/index.html")) {
+            let mut r = Reply::text(301, "");
+            r.headers.push(("Location".into(), format!("{}/", path)));
+            return r;
+        }
+        let body = outputs
+            .get("404.html")
+            .map(|o| inject(&o.bytes))
+            .unwrap_or_else(|| b"Page introuvable".to_vec());
+        let mut r = Reply::new(404, "text/html; charset=utf-8", body);
+        r.headers.push(("Cache-Control".into(), "no-store".into()));
+        return r;
+    };
+    let etag = format!(
+        "\"{:016x}\"",
+        out.fingerprint ^ crate::model::text_hash(&[LIVE_JS])
+    );
+    if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+        let mut r = Reply::text(304, "");
+        r.body.clear();
+        r.headers = vec![("ETag".into(), etag)];
+        return r;
+    }
+    let ctype = content_type(&key);
+    let body = if ctype.starts_with("text/html") {
+        inject(&out.bytes)
+    } else {
+        out.bytes.to_vec()
+    };
+    let mut r = Reply::new(200, ctype, body);
+    r.headers.push(("ETag".into(), etag));
+    r.headers.push(("Cache-Control".into(), "no-cache".into()));
+    r
+}
+
+/// Adds the live-reload script to an HTML page (served pages only, never built files).
+fn inject(html: &[u8]) -> Vec<u8> {
+    const TAG: &[u8] = b"<script src=\"/__ess/live.js\" defer></script>";
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + TAG.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(TAG);
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_site_are_refused() {
+        for bad in [
+            "/../site.toml",
+            "/%2e%2e/site.toml",
+            "/..%2fsite.toml",
+            "/a/%2E%2E/%2E%2E/x",
+            "//etc/passwd",
+            "/a%00b",
+            "/a\\b",
+            "/%5c..%5cx",
+            "relative",
+            "/%zz",
+        ] {
+            assert_eq!(clean_path(bad), None, "{bad}");
+        }
+        assert_eq!(
+            clean_path("/acteurs/up-sceaux/?x=1").as_deref(),
+            Some("/acteurs/up-sceaux/")
+        );
+        assert_eq!(clean_path("/caf%C3%A9/").as_deref(), Some("/café/"));
+    }
+
+    #[test]
+    fn hosts() {
+        assert!(host_allowed(Some("127.0.0.1:1111"), 1111, "127.0.0.1"));
+        assert!(host_allowed(Some("localhost:1111"), 1111, "127.0.0.1"));
+        assert!(!host_allowed(Some("evil.example:1111"), 1111, "127.0.0.1"));
+    }
+}

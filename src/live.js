@@ -1,0 +1,52 @@
+// ess-site serve: live reload and error overlay. Injected into served pages only.
+(function () {
+  "use strict";
+  var version = null;
+  var overlay = null;
+
+  function showErrors(errors) {
+    if (!errors || errors.length === 0) {
+      if (overlay) { overlay.remove(); overlay = null; }
+      return;
+    }
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "ess-overlay";
+      overlay.setAttribute("role", "alertdialog");
+      overlay.setAttribute("aria-label", "Erreurs dans le contenu");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace;padding:2rem";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "";
+    var h = document.createElement("h2");
+    h.textContent = errors.length + (errors.length > 1 ? " erreurs" : " erreur") + " dans le contenu — le site affiché est la dernière version correcte";
+    h.style.cssText = "color:#ff8a80;font-size:1.2rem;margin:0 0 1rem";
+    overlay.appendChild(h);
+    errors.forEach(function (e) {
+      var pre = document.createElement("pre");
+      pre.style.cssText = "white-space:pre-wrap;border-left:4px solid #ff8a80;padding-left:1rem;margin:0 0 1rem";
+      pre.textContent = e;
+      overlay.appendChild(pre);
+    });
+  }
+
+  function poll() {
+    var url = "/__ess/poll?since=" + (version === null ? "" : version);
+    fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (state) {
+      if (version !== null && state.version !== version && state.errors.length === 0) {
+        if (state.css_only) {
+          document.querySelectorAll('link[rel="stylesheet"]').forEach(function (l) {
+            var u = new URL(l.href); u.searchParams.set("v", state.version); l.href = u.toString();
+          });
+        } else {
+          location.reload();
+          return;
+        }
+      }
+      version = state.version;
+      showErrors(state.errors);
+      poll();
+    }).catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();

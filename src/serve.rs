@@ -1,0 +1,296 @@
+//! `ess-site serve`: builds the site in memory, serves it on loopback, watches the sources and
+//! rebuilds what a change touches; open pages reload by themselves and show content errors.
+
+use crate::diagnostic::Diagnostic;
+use crate::http::{self, Reply};
+use crate::incremental::{CachedOutput, Incremental};
+use crate::report;
+use crate::site::BuildOptions;
+use notify::{RecursiveMode, Watcher};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// What `serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub bind: String,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub build: BuildOptions,
+}
+
+/// What open pages are told: the site's version, and the errors to show.
+#[derive(Debug, Clone, Default)]
+struct Status {
+    version: u64,
+    errors: Vec<String>,
+    css_only: bool,
+}
+
+struct Shared {
+    outputs: RwLock<Arc<HashMap<String, CachedOutput>>>,
+    status: Mutex<Status>,
+    bumped: Condvar,
+}
+
+/// The folders and files whose changes rebuild the site.
+const WATCHED: [&str; 4] = ["content", "templates", "static", "themes"];
+
+/// Errors as the overlay shows them: the same text as `ess-site check`.
+fn error_texts(root: &Path, diagnostics: &[Diagnostic]) -> Vec<String> {
+    let style = report::Style {
+        color: false,
+        max_warnings: 0,
+    };
+    diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let mut out = Vec::new();
+            let _ = report::print(&mut out, root, std::slice::from_ref(d), style);
+            let text = String::from_utf8_lossy(&out).into_owned();
+            text.trim_end()
+                .trim_end_matches("1 erreur")
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Runs the preview until the process is stopped. Returns an error message if it cannot start.
+pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
+    let started = Instant::now();
+    // Watchers report absolute paths: compare them with an absolute root.
+    let root = &root
+        .canonicalize()
+        .map_err(|e| format!("dossier du site introuvable : {e}"))?;
+    let mut inc = Incremental::new(root, options.build.clone());
+    inc.rebuild(&[]);
+    let errors = error_texts(root, &inc.diagnostics);
+    let pages = inc.outputs().len();
+    let shared = Arc::new(Shared {
+        outputs: RwLock::new(inc.outputs()),
+        status: Mutex::new(Status {
+            version: 1,
+            errors,
+            css_only: false,
+        }),
+        bumped: Condvar::new(),
+    });
+
+    let server = tiny_http::Server::http((options.bind.as_str(), options.port)).map_err(|e| {
+        format!(
+            "impossible d'écouter sur {}:{} : {e} ; essayez un autre port avec --port",
+            options.bind, options.port
+        )
+    })?;
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map_or(options.port, |a| a.port());
+    let host = if options.bind.contains(':') {
+        format!("[{}]", options.bind)
+    } else {
+        options.bind.clone()
+    };
+    println!(
+        "Aperçu sur http://{host}:{port}/ ({pages} fichiers en {} ms) — Ctrl-C pour arrêter",
+        started.elapsed().as_millis()
+    );
+    if !inc.diagnostics.is_empty() {
+        let mut stderr = std::io::stderr().lock();
+        let _ = report::print(
+            &mut stderr,
+            root,
+            &inc.diagnostics,
+            report::Style::for_stderr(10),
+        );
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            let _ = tx.send(event.paths);
+        }
+    })
+    .map_err(|e| format!("impossible de surveiller les fichiers : {e}"))?;
+    let _ = watcher.watch(root, RecursiveMode::NonRecursive);
+    for dir in WATCHED {
+        if root.join(dir).is_dir() {
+            let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
+        }
+    }
+    let watcher = Arc::new(Mutex::new(watcher));
+
+    {
+        let shared = Arc::clone(&shared);
+        let root = root.to_path_buf();
+        let watcher = Arc::clone(&watcher);
+        std::thread::spawn(move || watch_loop(&root, inc, rx, &shared, &watcher));
+    }
+
+    let bind = options.bind.clone();
+    for request in server.incoming_requests() {
+        let shared = Arc::clone(&shared);
+        let bind = bind.clone();
+        std::thread::spawn(move || handle(request, &shared, port, &bind));
+    }
+    Ok(())
+}
+
+/// Waits for changes, lets a burst of them settle, rebuilds once, and tells the open pages.
+fn watch_loop(
+    root: &Path,
+    mut inc: Incremental,
+    rx: mpsc::Receiver<Vec<PathBuf>>,
+    shared: &Shared,
+    watcher: &Mutex<notify::RecommendedWatcher>,
+) {
+    let relevant = |p: &Path| {
+        let rel = p.strip_prefix(root).unwrap_or(p);
+        rel == Path::new("site.toml") || WATCHED.iter().any(|d| rel.starts_with(d))
+    };
+    while let Ok(first) = rx.recv() {
+        let mut paths: BTreeSet<PathBuf> = first.into_iter().collect();
+        // Debounce: an editor's save or a `git checkout` is many events; wait for quiet.
+        let deadline = Instant::now() + Duration::from_millis(1000);
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(25)) {
+            paths.extend(more);
+            if Instant::now() > deadline {
+                break;
+            }
+        }
+        paths.retain(|p| relevant(p));
+        if paths.is_empty() {
+            continue;
+        }
+        // A watched folder created after the start (templates/, static/…) is watched from now on.
+        if let Ok(mut w) = watcher.lock() {
+            for dir in WATCHED {
+                if paths.iter().any(|p| p == &root.join(dir)) {
+                    let _ = w.watch(&root.join(dir), RecursiveMode::Recursive);
+                }
+            }
+        }
+        let paths: Vec<PathBuf> = paths.into_iter().collect();
+        let started = Instant::now();
+        let report = inc.rebuild(&paths);
+        let errors = error_texts(root, &inc.diagnostics);
+        let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
+        if report.changed.is_empty() && errors == status.errors {
+            continue;
+        }
+        if errors.is_empty() {
+            *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = inc.outputs();
+        }
+        status.version += 1;
+        status.css_only =
+            !report.changed.is_empty() && report.changed.iter().all(|p| p.ends_with(".css"));
+        status.errors = errors;
+        shared.bumped.notify_all();
+        let errors = status.errors.len();
+        drop(status);
+        let file = paths
+            .iter()
+            .max_by_key(|p| p.components().count())
+            .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+            .unwrap_or_default();
+        if errors > 0 {
+            eprintln!(
+                "{file} : {} — la dernière version correcte reste servie",
+                report::count(errors, "erreur", "erreurs")
+            );
+        } else {
+            let n = report.changed.len();
+            eprintln!(
+                "{file} : {} mise{} à jour en {} ms",
+                report::count(n, "page", "pages"),
+                if n > 1 { "s" } else { "" },
+                started.elapsed().as_millis()
+            );
+        }
+    }
+}
+
+fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
+    let header = |name: &str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str().to_string())
+    };
+    let host = header("Host");
+    let method = request.method().clone();
+    let url = request.url().to_string();
+    let reply = if !http::host_allowed(host.as_deref(), port, bind) {
+        Reply {
+            status: 403,
+            headers: vec![],
+            body: "Hôte refusé.".as_bytes().to_vec(),
+        }
+    } else if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
+        Reply {
+            status: 405,
+            headers: vec![("Allow".into(), "GET, HEAD".into())],
+            body: vec![],
+        }
+    } else if url.starts_with("/__ess/poll") {
+        poll(shared, &url)
+    } else {
+        let outputs = Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner()));
+        http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
+    };
+    let head = method == tiny_http::Method::Head;
+    let length = reply.body.len();
+    let body = if head { Vec::new() } else { reply.body };
+    let mut response = tiny_http::Response::new(
+        tiny_http::StatusCode(reply.status),
+        Vec::new(),
+        std::io::Cursor::new(body),
+        Some(length),
+        None,
+    );
+    for (name, value) in reply.headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    let _ = request.respond(response);
+}
+
+/// Long polling: answers at once if the site changed since `since`, else when it changes or
+/// after 20 seconds.
+fn poll(shared: &Shared, url: &str) -> Reply {
+    let since: Option<u64> = url
+        .split_once("since=")
+        .and_then(|(_, v)| v.split('&').next()?.parse().ok());
+    let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(since) = since {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while status.version == since {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            status = shared
+                .bumped
+                .wait_timeout(status, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+    let body = serde_json::json!({ "version": status.version, "errors": status.errors, "css_only": status.css_only });
+    Reply {
+        status: 200,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Cache-Control".into(), "no-store".into()),
+        ],
+        body: body.to_string().into_bytes(),
+    }
+}

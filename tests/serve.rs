@@ -1,0 +1,320 @@
+//! A real `ess-site serve` on a free loopback port, spoken to over HTTP.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running preview; killed when dropped, so a failing test never leaves it behind.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(["serve", "--port", "0", "--now", "2026-11-23T12:00"])
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ess-site serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .expect("address printed")
+        .to_string();
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "serves on loopback by default: {line}"
+    );
+    Server { child, addr }
+}
+
+struct Response {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+/// Sends raw bytes, reads the whole response (the server closes with `Connection: close`).
+fn raw(addr: &str, request: &[u8]) -> Response {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(request).unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(buf.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response {
+        status,
+        headers: head,
+        body: buf[split..].to_vec(),
+    }
+}
+
+fn get(server: &Server, path: &str) -> Response {
+    get_with(server, path, "")
+}
+
+fn get_with(server: &Server, path: &str, extra: &str) -> Response {
+    raw(
+        &server.addr,
+        format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n{extra}Connection: close\r\n\r\n",
+            server.addr
+        )
+        .as_bytes(),
+    )
+}
+
+fn wait_for(mut condition: impl FnMut() -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if condition() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn serves_the_site_like_a_web_server() {
+    let site = copy_site(&repo());
+    let server = start(site.path());
+    let home = get(&server, "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.text()
+            .contains("<script src=\"/__ess/live.js\" defer></script></body>"),
+        "live script injected"
+    );
+    for (path, ctype) in [
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/rss.xml", "application/rss+xml; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/__ess/live.js", "text/javascript; charset=utf-8"),
+    ] {
+        let r = get(&server, path);
+        assert_eq!(
+            (r.status, r.header("Content-Type").as_deref()),
+            (200, Some(ctype)),
+            "{path}"
+        );
+    }
+    assert!(
+        !get(&server, "/style.css").text().contains("live.js"),
+        "script only in HTML"
+    );
+    let folder = get(&server, "/acteurs");
+    assert_eq!(
+        (folder.status, folder.header("Location").as_deref()),
+        (301, Some("/acteurs/"))
+    );
+    let missing = get(&server, "/nulle-part/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("Page introuvable"),
+        "the site's 404 page"
+    );
+    let encoded = get(&server, "/acteurs/up-sceaux/%69ndex.html");
+    assert_eq!(encoded.status, 200, "percent-decoded paths");
+    // ETag and conditional requests.
+    let etag = get(&server, "/style.css").header("ETag").expect("ETag");
+    let again = get_with(&server, "/style.css", &format!("If-None-Match: {etag}\r\n"));
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    // HEAD: the headers, no body.
+    let head = raw(
+        &server.addr,
+        format!(
+            "HEAD / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.addr
+        )
+        .as_bytes(),
+    );
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert!(head.header("Content-Length").is_some_and(|l| l != "0"));
+    assert_eq!(
+        raw(
+            &server.addr,
+            format!(
+                "POST / HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                server.addr
+            )
+            .as_bytes()
+        )
+        .status,
+        405
+    );
+}
+
+#[test]
+fn no_path_escapes_the_served_site_and_foreign_hosts_are_refused() {
+    let site = copy_site(&repo());
+    let server = start(site.path());
+    for path in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/..%2fsite.toml",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "//etc/passwd",
+        "/a%00b",
+        "/..\\site.toml",
+        "/%5c..%5csite.toml",
+    ] {
+        let r = get(&server, path);
+        assert!(r.status == 400 || r.status == 404, "{path}: {}", r.status);
+        assert!(!r.text().contains("base_url"), "{path} leaked site.toml");
+    }
+    let long = format!("/{}", "a".repeat(5000));
+    assert!(matches!(get(&server, &long).status, 400 | 404 | 414));
+    let r = raw(
+        &server.addr,
+        b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 403, "DNS rebinding");
+    assert!(r.header("Access-Control-Allow-Origin").is_none());
+    // A malformed request does not take the server down.
+    let _ = raw(&server.addr, b"\x00\x01garbage\r\n\r\n");
+    let _ = raw(&server.addr, b"GET\r\n\r\n");
+    assert_eq!(get(&server, "/").status, 200, "still serving");
+}
+
+#[test]
+fn an_edit_reloads_open_pages_and_errors_show_then_go() {
+    let site = copy_site(&repo());
+    let server = start(site.path());
+    let state = |s: &Server| {
+        serde_json::from_slice::<serde_json::Value>(&get(s, "/__ess/poll").body).unwrap()
+    };
+    let v1 = state(&server)["version"].as_u64().unwrap();
+    // A page waiting for a change gets it as soon as the edit is rebuilt.
+    let addr = server.addr.clone();
+    let waiter = std::thread::spawn(move || {
+        let r = raw(
+            &addr,
+            format!(
+                "GET /__ess/poll?since={v1} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let actor = site.path().join("content/acteurs/amap-de-sceaux.md");
+    let text = std::fs::read_to_string(&actor).unwrap();
+    std::fs::write(
+        &actor,
+        text.replace("Ce circuit court", "Ce circuit vraiment court"),
+    )
+    .unwrap();
+    let answer = waiter.join().unwrap();
+    assert!(answer["version"].as_u64().unwrap() > v1);
+    assert_eq!(answer["errors"].as_array().unwrap().len(), 0);
+    assert!(get(&server, "/acteurs/amap-de-sceaux/")
+        .text()
+        .contains("Ce circuit vraiment court"));
+
+    // A broken edit: the last good site stays, the errors are told.
+    std::fs::write(&actor, "---\ntitle: AMAP\ntitel: faute\n---\n").unwrap();
+    wait_for(
+        || !state(&server)["errors"].as_array().unwrap().is_empty(),
+        "the errors",
+    );
+    let errors = state(&server)["errors"].to_string();
+    assert!(
+        errors.contains("content/acteurs/amap-de-sceaux.md:3:1: erreur: clé inconnue « titel »"),
+        "{errors}"
+    );
+    assert!(
+        get(&server, "/acteurs/amap-de-sceaux/")
+            .text()
+            .contains("Ce circuit vraiment court"),
+        "last good page"
+    );
+    // Fixed: the errors go and the new page is served.
+    std::fs::write(
+        &actor,
+        text.replace("Ce circuit court", "Un circuit court réparé"),
+    )
+    .unwrap();
+    wait_for(
+        || state(&server)["errors"].as_array().unwrap().is_empty(),
+        "the errors to go",
+    );
+    assert!(get(&server, "/acteurs/amap-de-sceaux/")
+        .text()
+        .contains("Un circuit court réparé"));
+}
+
+#[test]
+fn a_burst_of_changes_gives_one_rebuild() {
+    let site = copy_site(&repo());
+    let server = start(site.path());
+    let version = |s: &Server| {
+        serde_json::from_slice::<serde_json::Value>(&get(s, "/__ess/poll").body).unwrap()["version"]
+            .as_u64()
+            .unwrap()
+    };
+    let v1 = version(&server);
+    // As a `git checkout` does: many files written at once.
+    for i in 0..300 {
+        std::fs::write(
+            site.path().join(format!("content/acteurs/lot-{i:03}.md")),
+            format!("---\ntitle: \"Acteur {i}\"\nsummary: \"x\"\ndomains: [sport]\n---\n"),
+        )
+        .unwrap();
+    }
+    wait_for(
+        || get(&server, "/acteurs/lot-299/").status == 200,
+        "the last file",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let v2 = version(&server);
+    assert!(v2 - v1 <= 2, "{} rebuilds for one burst", v2 - v1);
+    assert_eq!(get(&server, "/acteurs/lot-150/").status, 200);
+}
