@@ -1,0 +1,59 @@
+//! Browser tests, in Debian's headless Chromium driven by playwright-core (tests/browser/).
+//! `.ci/run` installs both; on a machine without them these tests say so and are skipped,
+//! except under CI (`CI` set), where a missing browser is a failure.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+/// Whether the browser tests can run here; panics under CI if they cannot.
+fn browser_ready() -> bool {
+    let missing: Vec<&str> = [
+        ("/usr/bin/chromium", "chromium (apt-get install chromium)"),
+        (
+            "tests/browser/node_modules/playwright-core",
+            "playwright-core (npm ci in tests/browser)",
+        ),
+    ]
+    .iter()
+    .filter(|(p, _)| !repo().join(p).exists() && !Path::new(p).exists())
+    .map(|(_, what)| *what)
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "browser tests cannot run under CI: missing {}",
+            missing.join(", ")
+        );
+    }
+    eprintln!(
+        "SKIPPED browser test: missing {} (`.ci/run` installs them)",
+        missing.join(", ")
+    );
+    false
+}
+
+#[test]
+fn live_reload_in_a_real_browser() {
+    if !browser_ready() {
+        return;
+    }
+    let site = copy_site(&repo());
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser/live_reload.mjs"))
+        .arg(env!("CARGO_BIN_EXE_ess-site"))
+        .arg(site.path())
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+}

@@ -1,0 +1,68 @@
+// End-to-end test in Debian's headless Chromium: open a page served by `ess-site serve`, edit
+// its Markdown, and see the new text appear without a manual reload; then a broken edit shows
+// the error overlay, and fixing it removes the overlay.
+//
+// Usage: node live_reload.mjs PATH/TO/ess-site SITE_FOLDER
+import { chromium } from "playwright-core";
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [bin, site] = process.argv.slice(2);
+if (!bin || !site) {
+  console.error("usage: node live_reload.mjs ESS_SITE_BINARY SITE_FOLDER");
+  process.exit(2);
+}
+
+const server = spawn(bin, ["serve", "--port", "0", "--now", "2026-11-23T12:00"], { cwd: site, stdio: ["ignore", "pipe", "inherit"] });
+const stop = () => server.kill();
+process.on("exit", stop);
+const timer = setTimeout(() => { console.error("test timed out"); process.exit(1); }, 60000);
+
+const url = await new Promise((resolve, reject) => {
+  server.stdout.on("data", (d) => {
+    const m = String(d).match(/http:\/\/[^ ]+/);
+    if (m) resolve(m[0]);
+  });
+  server.on("exit", (code) => reject(new Error("serve exited with " + code)));
+});
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let failed = false;
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url + "acteurs/amap-de-sceaux/");
+  await page.getByText("Ce circuit court").first().waitFor();
+
+  const file = join(site, "content/acteurs/amap-de-sceaux.md");
+  const original = readFileSync(file, "utf8");
+  writeFileSync(file, original.replace("Ce circuit court", "Ce circuit court et vivant"));
+  await page.getByText("Ce circuit court et vivant").waitFor({ timeout: 10000 });
+  console.log("ok - the edited text appears without a manual reload");
+
+  writeFileSync(file, "---\ntitle: AMAP\ntitel: faute\n---\n");
+  await page.locator("#ess-overlay").waitFor({ timeout: 10000 });
+  const overlay = await page.locator("#ess-overlay").innerText();
+  if (!overlay.includes("clé inconnue « titel »")) throw new Error("overlay without the error: " + overlay);
+  console.log("ok - a broken edit shows the error overlay");
+
+  writeFileSync(file, original.replace("Ce circuit court", "Ce circuit réparé"));
+  await page.getByText("Ce circuit réparé").waitFor({ timeout: 10000 });
+  if (await page.locator("#ess-overlay").count() !== 0) throw new Error("overlay still shown");
+  console.log("ok - fixing it removes the overlay and reloads");
+  if (errors.length) throw new Error("page errors: " + errors.join("; "));
+} catch (e) {
+  failed = true;
+  console.error("not ok - " + e.message);
+} finally {
+  await browser.close();
+  clearTimeout(timer);
+  stop();
+}
+console.log(failed ? "0 passed, 1 failed" : "1 passed, 0 failed");
+process.exit(failed ? 1 : 0);
