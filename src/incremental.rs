@@ -11,7 +11,7 @@ use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 use crate::validate;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -29,6 +29,13 @@ pub struct CachedOutput {
     pub bytes: Arc<Vec<u8>>,
     pub links: Arc<Vec<String>>,
 }
+
+/// The outputs of a build by path.
+pub type Outputs = Arc<HashMap<String, CachedOutput>>;
+
+/// Called with the outputs as soon as the pages of the changed files are rendered, and the
+/// paths that changed.
+pub type Partial<'a> = dyn FnMut(Outputs, &[String]) + 'a;
 
 /// What one rebuild did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -52,7 +59,15 @@ pub struct Incremental {
     /// The configuration and theme, with the stamp of the files they were read from.
     config: Option<(Config, Arc<Theme>)>,
     config_stamp: u64,
-    files: BTreeMap<PathBuf, CachedFile>,
+    /// The theme's compiled templates, kept while the theme does not change.
+    templates: Option<Arc<tera::Tera>>,
+    /// Whether to compute warnings too (a preview only shows errors).
+    pub warnings: bool,
+    files: HashMap<PathBuf, CachedFile>,
+    /// The content files, sorted, as `discover` lists them.
+    order: Vec<PathBuf>,
+    /// The warnings of the last listing of `content/` (files that are not content).
+    listing: Vec<Diagnostic>,
     outputs: Arc<HashMap<String, CachedOutput>>,
     /// The diagnostics of the last rebuild: errors mean the outputs are those of the last good build.
     pub diagnostics: Vec<Diagnostic>,
@@ -70,7 +85,11 @@ impl Incremental {
             options,
             config: None,
             config_stamp: 0,
-            files: BTreeMap::new(),
+            templates: None,
+            warnings: true,
+            files: HashMap::new(),
+            order: Vec::new(),
+            listing: Vec::new(),
             outputs: Arc::new(HashMap::new()),
             diagnostics: Vec::new(),
         }
@@ -100,14 +119,92 @@ impl Incremental {
         h.finish()
     }
 
+    /// Brings the parsed files up to date; returns the listing's warnings.
+    fn update_files(
+        &mut self,
+        changed: &[PathBuf],
+        max_size: u64,
+        report: &mut RebuildReport,
+    ) -> Vec<Diagnostic> {
+        let content = self.root.join("content");
+        // The fast way: the watcher named files (not folders), each read again or dropped.
+        let fast = !changed.is_empty()
+            && !self.order.is_empty()
+            && changed.iter().all(|p| {
+                !p.is_dir()
+                    && (p.exists() || !self.order.iter().any(|f| f.starts_with(p) && f != p))
+            });
+        let mut to_read: Vec<(load::ContentFile, Option<(SystemTime, u64)>)> = Vec::new();
+        if fast {
+            for p in changed.iter().filter(|p| p.starts_with(&content)) {
+                let rel = p.strip_prefix(&self.root).unwrap_or(p);
+                match load::classify(rel) {
+                    Some(Some(kind)) if p.is_file() => {
+                        if let Err(i) = self.order.binary_search(p) {
+                            self.order.insert(i, p.clone());
+                        }
+                        to_read.push((
+                            load::ContentFile {
+                                path: p.clone(),
+                                kind,
+                            },
+                            stamp(p),
+                        ));
+                    }
+                    _ => {
+                        if let Ok(i) = self.order.binary_search(p) {
+                            self.order.remove(i);
+                        }
+                        self.files.remove(p);
+                    }
+                }
+            }
+        } else {
+            let (found, listing) = load::discover(&self.root);
+            self.listing = listing;
+            self.order = found.iter().map(|f| f.path.clone()).collect();
+            let present: std::collections::HashSet<&PathBuf> = self.order.iter().collect();
+            self.files.retain(|p, _| present.contains(p));
+            let files = &self.files;
+            to_read = found
+                .into_par_iter()
+                .filter_map(|f| {
+                    let now = stamp(&f.path);
+                    let fresh = files
+                        .get(&f.path)
+                        .is_some_and(|c| c.stamp == now && now.is_some());
+                    (!fresh || changed.contains(&f.path)).then_some((f, now))
+                })
+                .collect();
+        }
+        report.files_read = to_read.len();
+        let read: Vec<(PathBuf, CachedFile)> = to_read
+            .into_par_iter()
+            .map(|(f, now)| {
+                let result = load::parse_file(&self.root, &f.path, f.kind, max_size);
+                (f.path, CachedFile { stamp: now, result })
+            })
+            .collect();
+        self.files.extend(read);
+        self.listing.clone()
+    }
+
     /// Rebuilds after a change to `changed` (paths of files that changed; empty for "look at
     /// everything"). Content files are also compared with their size and modification time,
     /// so a change the watcher did not report is not missed.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> RebuildReport {
+        self.rebuild_with(changed, &mut |_, _| {})
+    }
+
+    /// Like `rebuild`, and hands `partial` the outputs as soon as the pages of the changed
+    /// files are rendered, with the paths that changed, before the lists that show them
+    /// (and before the new outputs are put together).
+    pub fn rebuild_with(&mut self, changed: &[PathBuf], partial: &mut Partial) -> RebuildReport {
         let mut report = RebuildReport::default();
         let config_stamp = self.config_stamp();
         if self.config.is_none() || config_stamp != self.config_stamp {
             self.config = None;
+            self.templates = None;
             self.config_stamp = config_stamp;
             let config = match Config::load(&self.root) {
                 Ok(c) => c,
@@ -128,31 +225,13 @@ impl Incremental {
             return report;
         };
 
-        // Content files: new, changed or gone.
-        let (found, mut diagnostics) = load::discover(&self.root);
-        let mut next: BTreeMap<PathBuf, CachedFile> = BTreeMap::new();
-        let mut to_read = Vec::new();
-        for f in found {
-            let now = stamp(&f.path);
-            let explicitly = changed.contains(&f.path);
-            match self.files.remove(&f.path) {
-                Some(cached) if cached.stamp == now && now.is_some() && !explicitly => {
-                    next.insert(f.path, cached);
-                }
-                _ => to_read.push((f, now)),
-            }
-        }
-        report.files_read = to_read.len();
-        let read: Vec<(PathBuf, CachedFile)> = to_read
-            .into_par_iter()
-            .map(|(f, now)| {
-                let result = load::parse_file(&self.root, &f.path, f.kind, config.max_file_size);
-                (f.path, CachedFile { stamp: now, result })
-            })
-            .collect();
-        next.extend(read);
-        self.files = next;
-        let (content, mut problems) = load::collect(self.files.values().map(|c| &c.result));
+        let mut diagnostics = self.update_files(changed, config.max_file_size, &mut report);
+        let (content, mut problems) = load::collect(
+            self.order
+                .iter()
+                .filter_map(|p| self.files.get(p))
+                .map(|c| &c.result),
+        );
         diagnostics.append(&mut problems);
         let loaded = Loaded {
             root: self.root.clone(),
@@ -160,14 +239,18 @@ impl Incremental {
             theme,
             content,
         };
-        diagnostics.extend(validate::validate(&loaded, self.options.now));
+        if self.warnings {
+            diagnostics.extend(validate::validate(&loaded, self.options.now));
+        } else {
+            diagnostics.extend(validate::errors(&loaded));
+        }
         diagnostic::sort(&mut diagnostics);
         if diagnostics.iter().any(Diagnostic::is_error) {
             self.diagnostics = diagnostics;
             return report;
         }
         let site = Site::assemble(loaded, self.options.clone());
-        match self.render(&site, &mut report) {
+        match self.render(&site, &mut report, changed, partial) {
             Ok(()) => self.diagnostics = diagnostics,
             Err(mut errors) => {
                 diagnostics.append(&mut errors);
@@ -178,51 +261,95 @@ impl Incremental {
         report
     }
 
-    fn render(&mut self, site: &Site, report: &mut RebuildReport) -> Result<(), Vec<Diagnostic>> {
+    fn render(
+        &mut self,
+        site: &Site,
+        report: &mut RebuildReport,
+        changed: &[PathBuf],
+        partial: &mut Partial,
+    ) -> Result<(), Vec<Diagnostic>> {
         let jobs = render::plan(site);
-        let renderer = Renderer::new(site, &jobs)?;
+        let templates = match &self.templates {
+            Some(t) => Arc::clone(t),
+            None => {
+                let t = render::compile_templates(&site.theme)?;
+                self.templates = Some(Arc::clone(&t));
+                t
+            }
+        };
+        let renderer = Renderer::with_templates(site, &jobs, templates);
         let fingerprints = Fingerprints::new(site);
-        let previous = &self.outputs;
-        let results: Vec<Result<(String, CachedOutput, bool), Vec<Diagnostic>>> = jobs
+        let previous = Arc::clone(&self.outputs);
+        // Which jobs can keep their output, which must be rendered again.
+        let planned: Vec<(usize, String, u64, Option<CachedOutput>)> = jobs
             .par_iter()
-            .map(|job| {
+            .enumerate()
+            .map(|(i, job)| {
                 let fingerprint = fingerprints.of(job);
                 let path = render::output_path(&job.url(site));
-                if let Some(old) = previous.get(&path) {
-                    if old.fingerprint == fingerprint && renderer.links_resolve(&old.links) {
-                        return Ok((path, old.clone(), false));
-                    }
-                }
-                let out = renderer.render(job)?;
-                let cached = CachedOutput {
-                    fingerprint,
-                    bytes: Arc::new(out.bytes),
-                    links: Arc::new(out.links),
-                };
-                Ok((out.path, cached, true))
+                let keep = previous
+                    .get(&path)
+                    .filter(|old| {
+                        old.fingerprint == fingerprint && renderer.links_resolve(&old.links)
+                    })
+                    .cloned();
+                (i, path, fingerprint, keep)
             })
             .collect();
-        let mut outputs = HashMap::with_capacity(results.len());
-        let mut errors = Vec::new();
-        for r in results {
-            match r {
-                Ok((path, out, rendered)) => {
-                    if rendered {
-                        report.rendered += 1;
-                        if previous.get(&path).is_none_or(|old| old.bytes != out.bytes) {
-                            report.changed.push(path.clone());
-                        }
-                    } else {
-                        report.reused += 1;
-                    }
-                    outputs.insert(path, out);
+        // The pages of the files that changed come first, and are served at once; the lists
+        // and pages that show them follow.
+        let is_changed_source = |i: usize| {
+            render::context::source_of(site, &jobs[i])
+                .is_some_and(|src| changed.contains(&self.root.join(&src.path)))
+        };
+        let (first, rest): (Vec<_>, Vec<_>) = planned
+            .iter()
+            .filter(|p| p.3.is_none())
+            .partition(|p| is_changed_source(p.0));
+        let render_all = |work: &[&(usize, String, u64, Option<CachedOutput>)]| -> Result<Vec<(String, CachedOutput)>, Vec<Diagnostic>> {
+            let results: Vec<Result<(String, CachedOutput), Vec<Diagnostic>>> = work
+                .par_iter()
+                .map(|(i, path, fingerprint, _)| {
+                    let out = renderer.render(&jobs[*i])?;
+                    Ok((path.clone(), CachedOutput { fingerprint: *fingerprint, bytes: Arc::new(out.bytes), links: Arc::new(out.links) }))
+                })
+                .collect();
+            let mut ok = Vec::with_capacity(results.len());
+            let mut errors = Vec::new();
+            for r in results {
+                match r {
+                    Ok(o) => ok.push(o),
+                    Err(mut ds) => errors.append(&mut ds),
                 }
-                Err(mut ds) => errors.append(&mut ds),
+            }
+            if errors.is_empty() { Ok(ok) } else { Err(errors) }
+        };
+        let changed_paths = |rendered: &[(String, CachedOutput)]| -> Vec<String> {
+            rendered
+                .iter()
+                .filter(|(p, o)| previous.get(p).is_none_or(|old| old.bytes != o.bytes))
+                .map(|(p, _)| p.clone())
+                .collect()
+        };
+        let rendered_first = render_all(&first)?;
+        if !rendered_first.is_empty() && !previous.is_empty() {
+            let mut interim = (*previous).clone();
+            interim.extend(rendered_first.iter().cloned());
+            partial(Arc::new(interim), &changed_paths(&rendered_first));
+        }
+        let rendered_rest = render_all(&rest)?;
+        report.rendered = rendered_first.len() + rendered_rest.len();
+        report.reused = planned.len() - report.rendered;
+        report.changed = changed_paths(&rendered_first);
+        report.changed.extend(changed_paths(&rendered_rest));
+        let mut outputs: HashMap<String, CachedOutput> = HashMap::with_capacity(planned.len());
+        for (_, path, _, keep) in planned {
+            if let Some(k) = keep {
+                outputs.insert(path, k);
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        outputs.extend(rendered_first);
+        outputs.extend(rendered_rest);
         for path in previous.keys() {
             if !outputs.contains_key(path) {
                 report.removed += 1;

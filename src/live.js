@@ -30,10 +30,15 @@
     });
   }
 
+  // This page's file in the built site: "/acteurs/x/" is "acteurs/x/index.html".
+  var here = decodeURIComponent(location.pathname).replace(/^\//, "");
+  if (here === "" || here.endsWith("/")) here += "index.html";
+
   function poll() {
     var url = "/__ess/poll?since=" + (version === null ? "" : version);
     fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (state) {
-      if (version !== null && state.version !== version && state.errors.length === 0) {
+      var mine = !state.changed || state.changed.indexOf(here) !== -1;
+      if (version !== null && state.version !== version && state.errors.length === 0 && (mine || state.css_only)) {
         if (state.css_only) {
           document.querySelectorAll('link[rel="stylesheet"]').forEach(function (l) {
             var u = new URL(l.href); u.searchParams.set("v", state.version); l.href = u.toString();
@@ -43,6 +48,8 @@
           return;
         }
       }
+      // Leaving the overlay: the page may have changed meanwhile.
+      if (overlay && state.errors.length === 0) { location.reload(); return; }
       version = state.version;
       showErrors(state.errors);
       poll();

@@ -27,6 +27,10 @@ struct Status {
     version: u64,
     errors: Vec<String>,
     css_only: bool,
+    /// The output paths that changed in the last version (pages elsewhere need no reload).
+    changed: Vec<String>,
+    /// How many rebuilds ran since the start.
+    rebuilds: u64,
 }
 
 struct Shared {
@@ -66,8 +70,27 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     let root = &root
         .canonicalize()
         .map_err(|e| format!("dossier du site introuvable : {e}"))?;
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // Reads (our own, while rebuilding) are not changes.
+        if let Ok(event) = res {
+            if !matches!(event.kind, notify::EventKind::Access(_)) {
+                let _ = tx.send(event.paths);
+            }
+        }
+    })
+    .map_err(|e| format!("impossible de surveiller les fichiers : {e}"))?;
+    let _ = watcher.watch(root, RecursiveMode::NonRecursive);
+    for dir in WATCHED {
+        if root.join(dir).is_dir() {
+            let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
+        }
+    }
+    // Watching starts before the first build: a save made while it runs is not missed.
     let mut inc = Incremental::new(root, options.build.clone());
     inc.rebuild(&[]);
+    // The first build reports the warnings; later ones, on every save, only the errors.
+    inc.warnings = false;
     let errors = error_texts(root, &inc.diagnostics);
     let pages = inc.outputs().len();
     let shared = Arc::new(Shared {
@@ -75,7 +98,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         status: Mutex::new(Status {
             version: 1,
             errors,
-            css_only: false,
+            ..Status::default()
         }),
         bumped: Condvar::new(),
     });
@@ -111,19 +134,6 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     use std::io::Write;
     let _ = std::io::stdout().flush();
 
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res {
-            let _ = tx.send(event.paths);
-        }
-    })
-    .map_err(|e| format!("impossible de surveiller les fichiers : {e}"))?;
-    let _ = watcher.watch(root, RecursiveMode::NonRecursive);
-    for dir in WATCHED {
-        if root.join(dir).is_dir() {
-            let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
-        }
-    }
     let watcher = Arc::new(Mutex::new(watcher));
 
     {
@@ -157,9 +167,15 @@ fn watch_loop(
     while let Ok(first) = rx.recv() {
         let mut paths: BTreeSet<PathBuf> = first.into_iter().collect();
         // Debounce: an editor's save or a `git checkout` is many events; wait for quiet.
-        let deadline = Instant::now() + Duration::from_millis(1000);
-        while let Ok(more) = rx.recv_timeout(Duration::from_millis(25)) {
-            paths.extend(more);
+        // A single save settles within milliseconds; a mass change (a checkout, a copy) gets a
+        // longer quiet time, so that it gives one rebuild.
+        let deadline = Instant::now() + Duration::from_millis(2000);
+        loop {
+            let quiet = Duration::from_millis(if paths.len() > 10 { 150 } else { 15 });
+            match rx.recv_timeout(quiet) {
+                Ok(more) => paths.extend(more),
+                Err(_) => break,
+            }
             if Instant::now() > deadline {
                 break;
             }
@@ -178,14 +194,32 @@ fn watch_loop(
         }
         let paths: Vec<PathBuf> = paths.into_iter().collect();
         let started = Instant::now();
-        let report = inc.rebuild(&paths);
+        // The edited page is served as soon as it is rendered; the lists follow.
+        let mut announced: Vec<String> = Vec::new();
+        let report = inc.rebuild_with(&paths, &mut |outputs, changed| {
+            announced = changed.to_vec();
+            *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = outputs;
+            let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
+            status.version += 1;
+            status.errors.clear();
+            status.css_only = false;
+            status.changed = changed.to_vec();
+            shared.bumped.notify_all();
+        });
         let errors = error_texts(root, &inc.diagnostics);
         let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
-        if report.changed.is_empty() && errors == status.errors {
-            continue;
-        }
+        status.rebuilds += 1;
+        let still_changed: Vec<String> = report
+            .changed
+            .iter()
+            .filter(|p| !announced.contains(p))
+            .cloned()
+            .collect();
         if errors.is_empty() {
             *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = inc.outputs();
+        }
+        if still_changed.is_empty() && errors == status.errors {
+            continue;
         }
         status.version += 1;
         status.css_only =
@@ -284,7 +318,15 @@ fn poll(shared: &Shared, url: &str) -> Reply {
                 .0;
         }
     }
-    let body = serde_json::json!({ "version": status.version, "errors": status.errors, "css_only": status.css_only });
+    // The changed paths are only meaningful to a page that saw the version just before.
+    let changed = (since == Some(status.version.wrapping_sub(1))).then_some(&status.changed);
+    let body = serde_json::json!({
+        "version": status.version,
+        "errors": status.errors,
+        "css_only": status.css_only,
+        "changed": changed,
+        "rebuilds": status.rebuilds,
+    });
     Reply {
         status: 200,
         headers: vec![

@@ -45,6 +45,14 @@ pub fn is_valid_slug(s: &str) -> bool {
 pub fn validate(loaded: &Loaded, now: chrono::NaiveDateTime) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     warnings(loaded, now, &mut out);
+    out.extend(errors(loaded));
+    out
+}
+
+/// The checks that can fail a build, without the costlier warnings (for the preview, which
+/// runs them on every save).
+pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let c = &loaded.content;
     let domains: Vec<&str> = loaded
         .config

@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::site::Site;
 pub use plan::{output_path, plan, Job};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, OnceLock};
 use tera::Tera;
 
 /// One file of the built site.
@@ -28,43 +29,65 @@ pub struct Output {
 /// Renders jobs of one site. Holds the compiled templates and the values every page shares.
 pub struct Renderer<'a> {
     pub site: &'a Site,
-    tera: Tera,
+    tera: Arc<Tera>,
     /// `site` in templates: title, menu, base URL… serialised once.
     globals: tera::Value,
-    /// The URLs of every HTML page, for the sitemap.
-    sitemap_urls: Vec<(String, Option<String>)>,
+    /// The plan, which the sitemap lists.
+    jobs: &'a [Job],
+    /// The URLs of every HTML page with their last change, for the sitemap (made when needed).
+    sitemap_urls: OnceLock<Vec<(String, Option<String>)>>,
     /// Every URL of the site, to check internal links.
     urls: HashSet<String>,
 }
 
+/// Compiles a theme's templates, with the theme's filters and escaping.
+pub fn compile_templates(theme: &crate::theme::Theme) -> Result<Arc<Tera>, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    let templates: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(templates) {
+        return Err(vec![template_error(&e, None, theme)]);
+    }
+    context::register_filters(&mut tera);
+    tera.set_escape_fn(escape_html);
+    Ok(Arc::new(tera))
+}
+
 impl<'a> Renderer<'a> {
     /// Compiles the theme's templates. `jobs` is the plan, which the sitemap lists.
-    pub fn new(site: &'a Site, jobs: &[Job]) -> Result<Renderer<'a>, Vec<Diagnostic>> {
-        let mut tera = Tera::default();
-        let templates: Vec<(&str, &str)> = site
-            .theme
-            .templates
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        if let Err(e) = tera.add_raw_templates(templates) {
-            return Err(vec![template_error(&e, None, &site.theme)]);
-        }
-        context::register_filters(&mut tera);
-        tera.set_escape_fn(escape_html);
+    pub fn new(site: &'a Site, jobs: &'a [Job]) -> Result<Renderer<'a>, Vec<Diagnostic>> {
+        Ok(Renderer::with_templates(
+            site,
+            jobs,
+            compile_templates(&site.theme)?,
+        ))
+    }
+
+    /// A renderer with templates compiled before (a preview keeps them while the theme is
+    /// unchanged).
+    pub fn with_templates(site: &'a Site, jobs: &'a [Job], tera: Arc<Tera>) -> Renderer<'a> {
         let globals = context::globals(site);
-        let sitemap_urls = jobs
-            .iter()
-            .filter(|j| j.in_sitemap())
-            .map(|j| (j.url(site), context::lastmod(site, j)))
-            .collect();
         let urls = jobs.iter().map(|j| j.url(site)).collect();
-        Ok(Renderer {
+        Renderer {
             site,
             tera,
             globals,
-            sitemap_urls,
+            jobs,
+            sitemap_urls: OnceLock::new(),
             urls,
+        }
+    }
+
+    fn sitemap_urls(&self) -> &[(String, Option<String>)] {
+        self.sitemap_urls.get_or_init(|| {
+            self.jobs
+                .iter()
+                .filter(|j| j.in_sitemap())
+                .map(|j| (j.url(self.site), context::lastmod(self.site, j)))
+                .collect()
         })
     }
 
@@ -75,7 +98,7 @@ impl<'a> Renderer<'a> {
         let mut links = Vec::new();
         let bytes = match job {
             Job::Feed(feed) => feeds::rss(self.site, *feed).into_bytes(),
-            Job::Sitemap => feeds::sitemap(self.site, &self.sitemap_urls).into_bytes(),
+            Job::Sitemap => feeds::sitemap(self.site, self.sitemap_urls()).into_bytes(),
             Job::Robots => feeds::robots(self.site).into_bytes(),
             Job::Asset(name) => self
                 .site
