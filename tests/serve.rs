@@ -324,3 +324,29 @@ fn a_burst_of_changes_gives_one_rebuild() {
     );
     assert_eq!(get(&server, "/acteurs/lot-150/").status, 200);
 }
+
+#[test]
+fn ctrl_c_stops_it_cleanly() {
+    let site = copy_site(&repo());
+    let mut server = start(site.path());
+    assert_eq!(get(&server, "/").status, 200);
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !site.path().join("public").exists(),
+        "the preview writes nothing"
+    );
+}
