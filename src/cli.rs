@@ -30,6 +30,22 @@ pub enum Command {
     Check(CheckArgs),
     /// Builds the site in memory and serves it for preview; rebuilds and reloads on changes.
     Serve(ServeArgs),
+    /// Writes a new record, every field documented: acteur, forum, conference, magazine,
+    /// ressource or page.
+    New {
+        /// acteur, forum, conference, magazine, ressource or page
+        kind: String,
+        /// The record's title (its file name and address come from it).
+        title: String,
+    },
+    /// Starts a new commune's site in DIR: site.toml and an example of each record.
+    Init {
+        /// The new site's folder (must not exist, or be empty).
+        dir: PathBuf,
+        /// The commune's name [default: from the folder's name].
+        #[arg(long)]
+        commune: Option<String>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -91,6 +107,8 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
         Command::Serve(args) => serve(&cli.root, args),
+        Command::New { kind, title } => new(&cli.root, &kind, &title),
+        Command::Init { dir, commune } => init(&dir, commune),
     }
 }
 
@@ -118,6 +136,66 @@ pub fn resolve_now(arg: Option<&str>) -> Result<NaiveDateTime, String> {
         return Ok(t.with_timezone(&Paris).naive_local());
     }
     Ok(Utc::now().with_timezone(&Paris).naive_local())
+}
+
+fn new(root: &std::path::Path, kind: &str, title: &str) -> ExitCode {
+    let today = match resolve_now(None) {
+        Ok(n) => n.date().format("%Y-%m-%d").to_string(),
+        Err(e) => {
+            eprintln!("erreur: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !root.join("site.toml").is_file() {
+        eprintln!("erreur: pas de site.toml dans {}", root.display());
+        eprintln!("  = aide : lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`");
+        return ExitCode::from(2);
+    }
+    match crate::scaffold::new_record(root, kind, title, &today) {
+        Ok(path) => {
+            println!("{}", path.display());
+            eprintln!("Fiche créée en brouillon (draft: true) : remplissez-la, puis passez draft à false pour la publier.");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("erreur: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init(dir: &std::path::Path, commune: Option<String>) -> ExitCode {
+    let commune = commune.unwrap_or_else(|| {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().replace(['-', '_'], " "))
+            .unwrap_or_default();
+        let mut chars = name.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_else(|| "Ma commune".into())
+    });
+    let year = resolve_now(None)
+        .map(|n| chrono::Datelike::year(&n))
+        .unwrap_or(2026);
+    match crate::scaffold::init_site(dir, &commune, year) {
+        Ok(files) => {
+            for f in &files {
+                println!("{}", f.display());
+            }
+            eprintln!(
+                "Site de {commune} créé dans {} : `cd {}` puis `ess-site serve` pour le voir, `ess-site build` pour le publier.",
+                dir.display(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("erreur: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn serve(root: &std::path::Path, args: ServeArgs) -> ExitCode {

@@ -426,7 +426,11 @@ fn check_common(section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>) 
         out.push(Diagnostic::error(&src.path, line, col, "le titre est vide"));
     }
     if section.requires_date() && c.date.is_none() {
-        let (line, col) = (src.yaml_line, 1);
+        // `date:` left empty (as `ess-site new` writes it) points at its line.
+        let (line, col) = match crate::yaml::key_position(&src.yaml, "date") {
+            Some(_) => src.key_position("date"),
+            None => (src.yaml_line, 1),
+        };
         out.push(
             Diagnostic::error(
                 &src.path,
