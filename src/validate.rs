@@ -20,6 +20,7 @@ pub fn reserved_slugs(section: Section) -> &'static [&'static str] {
             "ressources",
             "agenda",
             "porteur-de-projet",
+            "chiffres-cles",
             "static",
             "rss.xml",
             "sitemap.xml",

@@ -328,3 +328,42 @@ fn files_that_no_longer_exist_disappear_from_the_output() {
     let files = build(site.path(), options(NOW));
     assert!(!files.contains_key("acteurs/moovjee/index.html"));
 }
+
+#[test]
+fn key_figures_count_what_the_content_holds() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let page = text(&files, "chiffres-cles/index.html");
+    // Count the actors of each domain straight from the files, as an editor would.
+    let mut expected: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(site.path().join("content/acteurs")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("domains:"))
+            .unwrap_or("domains: []");
+        let list = line
+            .trim_start_matches("domains:")
+            .trim()
+            .trim_matches(['[', ']']);
+        for d in list.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+            *expected.entry(d.to_string()).or_default() += 1;
+        }
+    }
+    for (slug, label) in [
+        ("entrepreneuriat-social", "Entrepreneuriat social"),
+        ("agriculture", "Agriculture"),
+        ("jeunesse", "Jeunesse"),
+        ("sport", "Sport"),
+    ] {
+        let n = expected.get(slug).copied().unwrap_or(0);
+        let row = format!("<tr><th scope=\"row\">{label}</th><td>{n}</td></tr>");
+        assert!(page.contains(&row), "{row} missing");
+    }
+    assert!(
+        page.contains("<tr><th scope=\"row\">2016</th><td>3</td></tr>"),
+        "events of 2016: the Forum and two conferences"
+    );
+    assert!(page.contains("<svg class=\"chart-svg\" role=\"img\""));
+    assert!(text(&files, "index.html").contains("href=\"/chiffres-cles/\""));
+}

@@ -315,6 +315,9 @@ pub fn page(
                 "dossiers": dossiers,
                 "actor_count": site.actors.len(),
                 "open_actor_count": site.actors.iter().filter(|a| a.data.closed.is_none()).count(),
+                "event_count": site.forums.len() + site.conferences.len(),
+                "dossier_count": site.dossiers.len(),
+                "resource_count": site.resources.len(),
                 "domains": taxonomy_terms(site, Taxonomy::Domain),
                 "data": site.data,
             });
@@ -438,6 +441,7 @@ pub fn page(
                 None,
             )
         }
+        Job::KeyFigures => ("figures.html", key_figures(site), None),
         Job::ForumList => {
             let cards: Vec<Card> = (0..site.forums.len())
                 .map(|i| forum_card(site, i))
@@ -623,6 +627,71 @@ pub fn page(
             ("404.html", json!({"title": url}), None) // not HTML jobs; never called for them
         }
     }
+}
+
+/// One bar chart: its rows (label, value, share of the largest) and total.
+fn chart(id: &str, title: &str, axis: &str, unit: &str, rows: Vec<(String, usize)>) -> Value {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let total: usize = rows.iter().map(|r| r.1).sum();
+    let rows: Vec<Value> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            json!({
+                "label": label,
+                "value": value,
+                // In the SVG (600 wide): the bar's length (500 at most), its row's top.
+                "length": (value as f64 * 500.0 / max as f64).round() as u32,
+                "y": i * 44,
+            })
+        })
+        .collect();
+    json!({"id": id, "title": title, "axis": axis, "unit": unit, "total": total, "height": rows.len() * 44 + 4, "rows": rows})
+}
+
+/// The key figures: actors by domain, legal form and stage, events per year.
+fn key_figures(site: &Site) -> Value {
+    let domains = site
+        .by_domain
+        .iter()
+        .map(|(d, m)| (site.domain_label(d).to_string(), m.len()))
+        .collect();
+    let forms = site
+        .by_legal_form
+        .iter()
+        .map(|(f, m)| (site.theme.label("legal_forms", f).to_string(), m.len()))
+        .collect();
+    let stages = site
+        .by_stage
+        .iter()
+        .map(|(s, m)| (site.theme.label("stages", s.slug()).to_string(), m.len()))
+        .collect();
+    let mut years: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    let dates = site
+        .forums
+        .iter()
+        .map(|f| f.data.date)
+        .chain(site.conferences.iter().map(|c| c.data.date));
+    for d in dates.flatten() {
+        *years.entry(chrono::Datelike::year(&d.date())).or_default() += 1;
+    }
+    let years = years.into_iter().map(|(y, n)| (y.to_string(), n)).collect();
+    json!({
+        "title": "Chiffres clés",
+        "summary": french::typography(&format!("L'économie sociale et solidaire à {} en chiffres, calculés à partir des fiches du site.", site.config.commune)),
+        "actor_count": site.actors.len(),
+        "open_actor_count": site.actors.iter().filter(|a| a.data.closed.is_none()).count(),
+        "event_count": site.forums.len() + site.conferences.len(),
+        "dossier_count": site.dossiers.len(),
+        "resource_count": site.resources.len(),
+        "charts": [
+            chart("domaines", "Les acteurs par domaine d'action", "Domaine", "Acteurs", domains),
+            chart("formes", "Les acteurs par forme juridique", "Forme juridique", "Acteurs", forms),
+            chart("etapes", "Ce que les acteurs proposent aux porteurs de projet", "Étape", "Acteurs", stages),
+            chart("evenements", "Les événements par année (Forum et Up Conférences)", "Année", "Événements", years),
+        ],
+        "data": site.data,
+    })
 }
 
 /// Every event (Forum editions and conferences) in time order, with whether it is upcoming.

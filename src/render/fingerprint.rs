@@ -165,6 +165,17 @@ impl<'a> Fingerprints<'a> {
                     actors_page(&mut h, &mut members.iter().take(12).copied());
                 }
             }
+            Job::KeyFigures => {
+                (
+                    self.taxonomies,
+                    self.section(Section::Forum),
+                    self.section(Section::Conferences),
+                )
+                    .hash(&mut h);
+                serde_json::to_string(&site.data)
+                    .unwrap_or_default()
+                    .hash(&mut h);
+            }
             Job::ForumList => self.section(Section::Forum).hash(&mut h),
             Job::Forum(i) => {
                 let f = &site.forums[*i];

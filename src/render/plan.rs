@@ -90,6 +90,8 @@ pub enum Job {
         page: usize,
     },
     ProjectPath,
+    /// The key figures: charts computed from the content, and the data tables.
+    KeyFigures,
     ForumList,
     Forum(usize),
     ConferenceList,
@@ -148,6 +150,7 @@ impl Job {
                 page_url(&format!("{}{slug}/", taxonomy.base()), *page)
             }
             Job::ProjectPath => "/porteur-de-projet/".into(),
+            Job::KeyFigures => "/chiffres-cles/".into(),
             Job::ForumList => "/forum/".into(),
             Job::Forum(i) => Section::Forum.url(&site.forums[*i].slug),
             Job::ConferenceList => "/conferences/".into(),
@@ -197,6 +200,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     let mut jobs = vec![
         Job::Home,
         Job::ProjectPath,
+        Job::KeyFigures,
         Job::ForumList,
         Job::ConferenceList,
         Job::Agenda,
