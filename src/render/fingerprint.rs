@@ -107,14 +107,7 @@ impl<'a> Fingerprints<'a> {
                 serde_json::to_string(&site.data)
                     .unwrap_or_default()
                     .hash(&mut h);
-                for s in [
-                    Section::Actors,
-                    Section::Forum,
-                    Section::Conferences,
-                    Section::Magazine,
-                ] {
-                    self.section(s).hash(&mut h);
-                }
+                self.sections.hash(&mut h);
                 self.taxonomies.hash(&mut h);
             }
             Job::ActorDirectory { page } => {
@@ -166,12 +159,7 @@ impl<'a> Fingerprints<'a> {
                 }
             }
             Job::KeyFigures => {
-                (
-                    self.taxonomies,
-                    self.section(Section::Forum),
-                    self.section(Section::Conferences),
-                )
-                    .hash(&mut h);
+                (self.taxonomies, self.sections).hash(&mut h);
                 serde_json::to_string(&site.data)
                     .unwrap_or_default()
                     .hash(&mut h);
