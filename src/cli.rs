@@ -38,6 +38,20 @@ pub enum Command {
         /// The record's title (its file name and address come from it).
         title: String,
     },
+    /// The citizens' newsletter of what was published from --since to --until (email-ready
+    /// HTML and plain text).
+    Newsletter {
+        /// First day of the window (AAAA-MM-JJ).
+        #[arg(long)]
+        since: String,
+        /// Last day of the window [default: today].
+        #[arg(long)]
+        until: Option<String>,
+        /// The HTML file to write; the text part goes beside it, in .txt
+        /// [default: newsletter-UNTIL.html in the site's folder].
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+    },
     /// Starts a new commune's site in DIR: site.toml and an example of each record.
     Init {
         /// The new site's folder (must not exist, or be empty).
@@ -109,6 +123,11 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve(&cli.root, args),
         Command::New { kind, title } => new(&cli.root, &kind, &title),
         Command::Init { dir, commune } => init(&dir, commune),
+        Command::Newsletter {
+            since,
+            until,
+            output,
+        } => newsletter(&cli.root, &since, until.as_deref(), output),
     }
 }
 
@@ -159,6 +178,63 @@ fn new(root: &std::path::Path, kind: &str, title: &str) -> ExitCode {
         }
         Err(e) => {
             eprintln!("erreur: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn newsletter(
+    root: &std::path::Path,
+    since: &str,
+    until: Option<&str>,
+    output: Option<PathBuf>,
+) -> ExitCode {
+    let day = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| format!("date invalide « {s} » : écrivez AAAA-MM-JJ"))
+    };
+    let since = match day(since) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("erreur: --since : {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let until = match until
+        .map(day)
+        .unwrap_or_else(|| resolve_now(None).map(|n| n.date()))
+    {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("erreur: --until : {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match crate::newsletter::newsletter(root, since, until) {
+        Ok(letter) => {
+            let html = output.unwrap_or_else(|| root.join(format!("newsletter-{until}.html")));
+            let text = html.with_extension("txt");
+            for (path, body) in [(&html, &letter.html), (&text, &letter.text)] {
+                if let Err(e) = std::fs::write(path, body) {
+                    eprintln!("erreur: impossible d'écrire {} : {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+                println!("{}", path.display());
+            }
+            eprintln!(
+                "Lettre du {since} au {until} : {}.",
+                report::count(letter.items, "fiche", "fiches")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = report::print(
+                &mut stderr,
+                root,
+                &diagnostics,
+                report::Style::for_stderr(10),
+            );
             ExitCode::FAILURE
         }
     }

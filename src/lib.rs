@@ -12,6 +12,7 @@ pub mod http;
 pub mod incremental;
 pub mod load;
 pub mod model;
+pub mod newsletter;
 pub mod pipeline;
 pub mod render;
 pub mod report;
