@@ -109,9 +109,12 @@ pub struct BuildArgs {
     /// defaults to SOURCE_DATE_EPOCH if set, else the clock.
     #[arg(long)]
     pub now: Option<String>,
-    /// Prints nothing but errors (no warnings, no summary).
+    /// Prints nothing but errors (no warnings, no summary, no progress bar).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Lists every file written.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -367,24 +370,61 @@ fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
         include_private: args.include_private,
         base_url: args.base_url,
     };
+    // A progress bar on a terminal, once a build has taken more than a second.
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+    let shown = std::sync::atomic::AtomicBool::new(false);
+    let tty = {
+        use std::io::IsTerminal;
+        std::io::stderr().is_terminal()
+    } && !args.quiet;
+    let progress = |done: usize, total: usize| {
+        if tty
+            && !shown.load(std::sync::atomic::Ordering::Relaxed)
+            && started.elapsed().as_secs_f64() > 1.0
+        {
+            shown.store(true, std::sync::atomic::Ordering::Relaxed);
+            bar.set_length(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} fichiers")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.set_position(done as u64);
+    };
+    let result = pipeline::build_with_progress(root, &output, options, &progress);
+    bar.finish_and_clear();
     let mut stderr = std::io::stderr().lock();
-    match pipeline::build(root, &output, options) {
+    match result {
         Ok(r) => {
             if !args.quiet {
                 let style = report::Style::for_stderr(10);
                 let _ = report::print(&mut stderr, root, &r.warnings, style);
             }
+            if args.verbose {
+                for path in &r.written {
+                    println!("{}", output.join(path).display());
+                }
+            }
             if !args.quiet {
                 let secs = started.elapsed().as_secs_f64();
+                let kinds: Vec<String> = r
+                    .by_kind
+                    .iter()
+                    .map(|(k, n)| report::count(*n, pipeline::singular(k), k))
+                    .collect();
+                let warnings = r.warnings.len();
                 println!(
-                    "Site construit dans {} : {} en {} s{}",
+                    "Site construit dans {} en {} s : {} ({}){}",
                     output.display(),
-                    report::count(r.pages, "page", "pages"),
                     format!("{secs:.2}").replace('.', ","),
-                    if r.files > r.pages {
+                    report::count(r.files, "fichier", "fichiers"),
+                    kinds.join(", "),
+                    if warnings > 0 {
                         format!(
-                            " ({} au total)",
-                            report::count(r.files, "fichier", "fichiers")
+                            ", {}",
+                            report::count(warnings, "avertissement", "avertissements")
                         )
                     } else {
                         String::new()

@@ -20,7 +20,49 @@ pub struct BuildReport {
     pub pages: usize,
     /// Warnings (the build went through).
     pub warnings: Vec<Diagnostic>,
+    /// Files written, by kind of page (« acteurs », « listes »…), in a fixed order.
+    pub by_kind: Vec<(&'static str, usize)>,
+    /// The paths written, sorted (for `--verbose`).
+    pub written: Vec<String>,
 }
+
+/// The kind of page a job writes, as the build's summary names it.
+fn kind_of(job: &render::Job) -> &'static str {
+    use render::Job;
+    match job {
+        Job::Actor(_) => "acteurs",
+        Job::Forum(_) => "éditions du Forum",
+        Job::Conference(_) => "conférences",
+        Job::Dossier(_) => "articles",
+        Job::Resource(_) => "ressources",
+        Job::Page(_) => "pages",
+        Job::Feed(_) => "flux RSS",
+        Job::Asset(_) => "fichiers statiques",
+        Job::Alias { .. } => "redirections",
+        Job::Sitemap | Job::Robots | Job::NotFound => "autres",
+        _ => "listes",
+    }
+}
+
+/// The singular of a kind of page of the summary (« 1 acteur », « 2 acteurs »).
+pub fn singular(kind: &str) -> &str {
+    match kind {
+        "acteurs" => "acteur",
+        "éditions du Forum" => "édition du Forum",
+        "conférences" => "conférence",
+        "articles" => "article",
+        "ressources" => "ressource",
+        "pages" => "page",
+        "listes" => "liste",
+        "flux RSS" => "flux RSS",
+        "redirections" => "redirection",
+        "fichiers statiques" => "fichier statique",
+        _ => "autre",
+    }
+}
+
+/// Called while a build writes: (files written, files to write).
+pub type Progress<'a> = dyn Fn(usize, usize) + Sync + 'a;
 
 /// Loads and validates the site in `root` and assembles what this build publishes.
 ///
@@ -103,6 +145,16 @@ pub fn build(
     output: &Path,
     options: BuildOptions,
 ) -> Result<BuildReport, Vec<Diagnostic>> {
+    build_with_progress(root, output, options, &|_, _| {})
+}
+
+/// `build`, telling `progress` how far it is.
+pub fn build_with_progress(
+    root: &Path,
+    output: &Path,
+    options: BuildOptions,
+    progress: &Progress,
+) -> Result<BuildReport, Vec<Diagnostic>> {
     check_output_folder(root, output)?;
     let (site, mut diagnostics) = prepare(root, options);
     let Some(site) = site else {
@@ -113,6 +165,7 @@ pub fn build(
     let staging = Staging::new(output).map_err(|d| vec![d])?;
     let errors = Mutex::new(Vec::new());
     let pages = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
     jobs.par_iter().for_each(|job| {
         let result = renderer.render(job).and_then(|out| {
             if out.path.ends_with(".html") {
@@ -120,6 +173,7 @@ pub fn build(
             }
             staging.write(&out).map_err(|d| vec![d])
         });
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
         if let Err(mut ds) = result {
             errors
                 .lock()
@@ -133,10 +187,39 @@ pub fn build(
         return Err(finish(diagnostics));
     }
     staging.commit().map_err(|d| vec![d])?;
+    let mut by_kind: Vec<(&'static str, usize)> = Vec::new();
+    for job in &jobs {
+        let kind = kind_of(job);
+        match by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            Some(entry) => entry.1 += 1,
+            None => by_kind.push((kind, 1)),
+        }
+    }
+    let order = [
+        "acteurs",
+        "éditions du Forum",
+        "conférences",
+        "articles",
+        "ressources",
+        "pages",
+        "listes",
+        "flux RSS",
+        "redirections",
+        "fichiers statiques",
+        "autres",
+    ];
+    by_kind.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
+    let mut written: Vec<String> = jobs
+        .iter()
+        .map(|j| render::output_path(&j.url(&site)))
+        .collect();
+    written.sort();
     Ok(BuildReport {
         files: jobs.len(),
         pages: pages.into_inner(),
         warnings: diagnostics,
+        by_kind,
+        written,
     })
 }
 

@@ -367,3 +367,46 @@ fn key_figures_count_what_the_content_holds() {
     assert!(page.contains("<svg class=\"chart-svg\" role=\"img\""));
     assert!(text(&files, "index.html").contains("href=\"/chiffres-cles/\""));
 }
+
+#[test]
+fn the_build_talks_like_a_good_command() {
+    let site = copy_site(&repo());
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ess-site"))
+            .args(args)
+            .current_dir(site.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (stdout, stderr) = run(&["build", "--now", NOW]);
+    let summary = stdout.lines().last().unwrap();
+    assert!(
+        summary.starts_with("Site construit dans ./public en "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "15 acteurs, 1 édition du Forum, 3 conférences, 2 articles, 5 ressources, 4 pages"
+        ),
+        "{summary}"
+    );
+    assert!(summary.ends_with("2 avertissements"), "{summary}");
+    assert!(
+        !stderr.contains('░') && !stderr.contains("\u{1b}["),
+        "no progress bar nor colours off a terminal"
+    );
+    let (stdout, stderr) = run(&["build", "--now", NOW, "--quiet"]);
+    assert_eq!((stdout.as_str(), stderr.as_str()), ("", ""), "--quiet");
+    let (stdout, _) = run(&["build", "--now", NOW, "--verbose"]);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "./public/acteurs/up-sceaux/index.html"),
+        "{stdout}"
+    );
+}
