@@ -29,6 +29,8 @@ struct RawConfig {
     domains: BTreeMap<String, String>,
     #[serde(default)]
     contact: Option<RawContact>,
+    #[serde(default)]
+    video_hosts: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,7 +76,16 @@ pub struct Config {
     pub contact: RawContact,
     /// The site's domains of action, slug → label: the nine of the seeds, then the site's own.
     pub domains: Vec<(String, String)>,
+    /// Hosts whose video players a Markdown body may embed (`<iframe src="https://HOST/…">`).
+    pub video_hosts: Vec<String>,
 }
+
+/// The video hosts a site may embed when `site.toml` names none: their privacy-friendly players.
+pub const DEFAULT_VIDEO_HOSTS: &[&str] = &[
+    "www.youtube-nocookie.com",
+    "player.vimeo.com",
+    "www.dailymotion.com",
+];
 
 impl Config {
     /// Reads `site.toml` in `root`.
@@ -137,6 +148,9 @@ impl Config {
             commune_website: raw.commune.website,
             contact: raw.contact.unwrap_or_default(),
             domains,
+            video_hosts: raw
+                .video_hosts
+                .unwrap_or_else(|| DEFAULT_VIDEO_HOSTS.iter().map(|h| h.to_string()).collect()),
         })
     }
 

@@ -193,6 +193,12 @@ pub fn discover(root: &Path) -> (Vec<ContentFile>, Vec<Diagnostic>) {
             continue;
         }
         let rel = relative(root, entry.path());
+        if entry.path_is_symlink() {
+            if let Err(d) = check_symlink(root, entry.path(), &rel) {
+                diagnostics.push(d);
+                continue;
+            }
+        }
         match classify(&rel) {
             Some(Some(kind)) => files.push(ContentFile { path: entry.path().to_path_buf(), kind }),
             Some(None) => diagnostics.push(
@@ -206,6 +212,25 @@ pub fn discover(root: &Path) -> (Vec<ContentFile>, Vec<Diagnostic>) {
         }
     }
     (files, diagnostics)
+}
+
+/// A symbolic link in `content/` is read only if it leads to a file inside the site: one that
+/// leads outside, to a folder, nowhere, or round in a loop is refused.
+fn check_symlink(root: &Path, path: &Path, rel: &Path) -> Result<(), Diagnostic> {
+    let refuse = |why: &str| {
+        Diagnostic::error(rel, 0, 0, format!("lien symbolique refusé : {why}"))
+            .with_help("remplacez le lien par le fichier lui-même, placé dans le dossier du site")
+    };
+    let target = std::fs::canonicalize(path)
+        .map_err(|_| refuse("il ne mène nulle part, ou tourne en boucle"))?;
+    let site = std::fs::canonicalize(root).map_err(|_| refuse("dossier du site introuvable"))?;
+    if !target.starts_with(&site) {
+        return Err(refuse("il mène hors du dossier du site"));
+    }
+    if !target.is_file() {
+        return Err(refuse("il mène à un dossier, qui n'est pas suivi"));
+    }
+    Ok(())
 }
 
 /// What a file of `content/` is, from its path relative to the site: `None` for editor and

@@ -165,7 +165,10 @@ pub fn newsletter(
         .and_then(|n| n.get("intro"))
         .and_then(Value::as_str)
         .unwrap_or("");
-    let intro_html = absolute_links(&markdown::render(intro).html, &site.config.base_url);
+    let intro_html = absolute_links(
+        &markdown::render_with(intro, &site.config.video_hosts).html,
+        &site.config.base_url,
+    );
     let context = json!({
         "site": {"title": site.config.title, "base_url": site.config.base_url, "commune": site.config.commune},
         "title": site.data.get("newsletter").and_then(|n| n.get("title")).and_then(Value::as_str)

@@ -66,6 +66,8 @@ pub struct Site {
     pub by_category: Vec<(String, String, Vec<usize>)>,
     /// Resource type (label, slug) → resources.
     pub by_resource_type: Vec<(String, String, Vec<usize>)>,
+    /// URLs of the records this build does not publish (drafts, private, future-dated).
+    pub unpublished: std::collections::HashSet<String>,
 }
 
 impl Site {
@@ -100,30 +102,33 @@ impl Site {
             let future = c.date.is_some_and(|d| d.at > options.now);
             !future || section.is_event()
         };
-        let mut actors: Vec<_> = actors
+        // The addresses of the records this build leaves out, so that a link to one of them is
+        // reported as such.
+        let mut unpublished: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let (mut actors, gone): (Vec<_>, Vec<_>) = actors
             .into_iter()
-            .filter(|e| keep(Section::Actors, e.data.common(), false))
-            .collect();
-        let mut forums: Vec<_> = forums
+            .partition(|e| keep(Section::Actors, e.data.common(), false));
+        unpublished.extend(gone.iter().map(|e| Section::Actors.url(&e.slug)));
+        let (mut forums, gone): (Vec<_>, Vec<_>) = forums
             .into_iter()
-            .filter(|e| keep(Section::Forum, e.data.common(), false))
-            .collect();
-        let mut conferences: Vec<_> = conferences
+            .partition(|e| keep(Section::Forum, e.data.common(), false));
+        unpublished.extend(gone.iter().map(|e| Section::Forum.url(&e.slug)));
+        let (mut conferences, gone): (Vec<_>, Vec<_>) = conferences
             .into_iter()
-            .filter(|e| keep(Section::Conferences, e.data.common(), false))
-            .collect();
-        let mut dossiers: Vec<_> = dossiers
+            .partition(|e| keep(Section::Conferences, e.data.common(), false));
+        unpublished.extend(gone.iter().map(|e| Section::Conferences.url(&e.slug)));
+        let (mut dossiers, gone): (Vec<_>, Vec<_>) = dossiers
             .into_iter()
-            .filter(|e| keep(Section::Magazine, e.data.common(), false))
-            .collect();
-        let mut resources: Vec<_> = resources
+            .partition(|e| keep(Section::Magazine, e.data.common(), false));
+        unpublished.extend(gone.iter().map(|e| Section::Magazine.url(&e.slug)));
+        let (mut resources, gone): (Vec<_>, Vec<_>) = resources
             .into_iter()
-            .filter(|e| keep(Section::Resources, e.data.common(), e.data.private))
-            .collect();
-        let mut pages: Vec<_> = pages
+            .partition(|e| keep(Section::Resources, e.data.common(), e.data.private));
+        unpublished.extend(gone.iter().map(|e| Section::Resources.url(&e.slug)));
+        let (mut pages, gone): (Vec<_>, Vec<_>) = pages
             .into_iter()
-            .filter(|e| keep(Section::Pages, e.data.common(), false))
-            .collect();
+            .partition(|e| keep(Section::Pages, e.data.common(), false));
+        unpublished.extend(gone.iter().map(|e| Section::Pages.url(&e.slug)));
 
         actors.sort_by_cached_key(|e| (sort_key(&e.data.title), e.slug.clone()));
         forums.sort_by(|a, b| {
@@ -262,6 +267,7 @@ impl Site {
             by_stage: stages.into_iter().collect(),
             by_category,
             by_resource_type,
+            unpublished,
         }
     }
 

@@ -41,6 +41,7 @@ impl Staging {
                 "le chemin de sortie existe et n'est pas un dossier",
             ));
         }
+        remove_leftovers(&parent, &name);
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.tmp-"))
             .tempdir_in(&parent)
@@ -90,8 +91,12 @@ impl Staging {
         set_readable(&staged).map_err(err)?;
         if output.exists() {
             let parent = staged.parent().unwrap_or(Path::new("."));
+            let name = output
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let old = tempfile::Builder::new()
-                .prefix(".old-")
+                .prefix(&format!(".{name}.old-"))
                 .tempdir_in(parent)
                 .map_err(err)?
                 .keep();
@@ -107,6 +112,21 @@ impl Staging {
             std::fs::rename(&staged, &output).map_err(err)?;
         }
         Ok(())
+    }
+}
+
+/// Removes what an interrupted build (killed, machine stopped) left beside the output: its
+/// temporary folder, or the previous output it was about to delete.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let (tmp, old) = (format!(".{name}.tmp-"), format!(".{name}.old-"));
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if (n.starts_with(&tmp) || n.starts_with(&old)) && e.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_tree(&e.path());
+        }
     }
 }
 

@@ -143,6 +143,13 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
             "caractère d'échappement inconnu entre guillemets doubles",
             "écrivez \\\\ pour une barre oblique inverse, ou utilisez des guillemets simples",
         ))
+    } else if raw.starts_with("repetition limit exceeded")
+        || raw.starts_with("recursion limit exceeded")
+    {
+        Some((
+            "trop de renvois (*nom) ou d'imbrications : le contenu se développerait sans fin",
+            "écrivez les valeurs en entier plutôt qu'avec des ancres (&nom) et des renvois (*nom)",
+        ))
     } else if raw.starts_with("unknown anchor") {
         Some((
             "renvoi (*nom) vers une ancre (&nom) qui n'existe pas",

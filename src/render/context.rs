@@ -278,8 +278,8 @@ pub fn is_upcoming(date: Option<Date>, end: Option<Date>, now: NaiveDateTime) ->
     }
 }
 
-fn body(e: &crate::model::Source, links: &mut Vec<String>) -> String {
-    let r = markdown::render(&e.body);
+fn body(site: &Site, e: &crate::model::Source, links: &mut Vec<String>) -> String {
+    let r = markdown::render_with(&e.body, &site.config.video_hosts);
     links.extend(r.internal_links);
     r.html
 }
@@ -310,7 +310,7 @@ pub fn page(
             let ctx = json!({
                 "title": home.map(|h| french::typography(&h.data.title)).unwrap_or_else(|| french::typography(&site.config.title)),
                 "summary": home.and_then(|h| summary(h.data.common())),
-                "content": home.map(|h| body(&h.source, links)).unwrap_or_default(),
+                "content": home.map(|h| body(site, &h.source, links)).unwrap_or_default(),
                 "upcoming": upcoming,
                 "dossiers": dossiers,
                 "actor_count": site.actors.len(),
@@ -353,7 +353,7 @@ pub fn page(
             let ctx = json!({
                 "title": french::typography(&d.title),
                 "summary": summary(d.common()),
-                "content": body(&a.source, links),
+                "content": body(site, &a.source, links),
                 "actor": d,
                 "legal_form": d.legal_form.map(|f| json!({"label": site.theme.label("legal_forms", f.slug()), "url": format!("/acteurs/formes/{}/", f.slug())})),
                 "domains": d.domains.iter().map(|s| json!({"label": site.domain_label(s), "url": format!("/acteurs/domaines/{s}/")})).collect::<Vec<_>>(),
@@ -486,7 +486,7 @@ pub fn page(
             let ctx = json!({
                 "title": french::typography(&d.title),
                 "summary": summary(d.common()),
-                "content": body(&f.source, links),
+                "content": body(site, &f.source, links),
                 "event": d,
                 "upcoming": is_upcoming(d.date, d.end_date, now),
                 "program": program.into_iter().map(|(_, _, v)| v).collect::<Vec<_>>(),
@@ -522,7 +522,7 @@ pub fn page(
             let ctx = json!({
                 "title": french::typography(&d.title),
                 "summary": summary(d.common()),
-                "content": body(&c.source, links),
+                "content": body(site, &c.source, links),
                 "event": d,
                 "upcoming": is_upcoming(d.date, d.end_date, now),
                 "speakers": speakers(site, &d.speakers),
@@ -569,7 +569,7 @@ pub fn page(
             let ctx = json!({
                 "title": french::typography(&d.title),
                 "summary": summary(d.common()),
-                "content": body(&e.source, links),
+                "content": body(site, &e.source, links),
                 "dossier": d,
                 "kind": site.theme.label("magazine_kinds", d.kind.slug()),
                 "actors": actor_links(site, &d.actors),
@@ -601,7 +601,7 @@ pub fn page(
             let ctx = json!({
                 "title": french::typography(&d.title),
                 "summary": summary(d.common()),
-                "content": body(&e.source, links),
+                "content": body(site, &e.source, links),
                 "resource": d,
                 "category": d.category.as_ref().map(|c| json!({"label": c, "url": format!("/ressources/categories/{}/", slug::slugify(c))})),
                 "resource_type": d.resource_type.as_ref().map(|c| json!({"label": c, "url": format!("/ressources/types/{}/", slug::slugify(c))})),
@@ -613,7 +613,7 @@ pub fn page(
             let ctx = json!({
                 "title": french::typography(&e.data.title),
                 "summary": summary(e.data.common()),
-                "content": body(&e.source, links),
+                "content": body(site, &e.source, links),
             });
             ("page.html", ctx, src(&e.source.path))
         }

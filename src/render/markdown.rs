@@ -4,7 +4,6 @@
 use crate::french::{slugify, typography};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
 /// A body rendered to HTML, with the site-internal links it contains (for link checking).
 #[derive(Debug, Clone, Default)]
@@ -18,8 +17,13 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Renders a Markdown body.
+/// Renders a Markdown body, with no embedded video allowed.
 pub fn render(markdown: &str) -> Rendered {
+    render_with(markdown, &[])
+}
+
+/// Renders a Markdown body; raw `<iframe>`s are kept only from `video_hosts` (over https).
+pub fn render_with(markdown: &str, video_hosts: &[String]) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut internal_links = Vec::new();
     let mut in_code = false;
@@ -115,7 +119,7 @@ pub fn render(markdown: &str) -> Rendered {
     // Without raw HTML, pulldown-cmark escapes every text and the URLs were checked above:
     // the sanitiser (a full HTML parse, the costliest step) is needed only for raw HTML.
     if has_html {
-        html = sanitizer().clean(&html).to_string();
+        html = sanitizer(video_hosts).clean(&html).to_string();
     }
     Rendered {
         html,
@@ -153,26 +157,60 @@ pub fn plain(markdown: &str) -> String {
     typography(out.trim())
 }
 
-/// The allow-list: the tags and attributes Markdown produces, `id` on headings, nothing that runs.
-fn sanitizer() -> &'static ammonia::Builder<'static> {
-    static S: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    S.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_tag_attributes("h1", ["id"])
-            .add_tag_attributes("h2", ["id"])
-            .add_tag_attributes("h3", ["id"])
-            .add_tag_attributes("h4", ["id"])
-            .add_tag_attributes("h5", ["id"])
-            .add_tag_attributes("h6", ["id"])
-            .add_tag_attributes("code", ["class"])
-            .add_tag_attributes("li", ["id"])
-            .add_tag_attributes("sup", ["id"])
-            .add_tag_attributes("div", ["id", "class"])
-            .add_tag_attributes("td", ["style"])
-            .add_tag_attributes("th", ["style"])
-            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
-        b
-    })
+/// Whether an embedded frame's address is an https page of one of the allowed video hosts.
+pub fn is_allowed_frame(src: &str, video_hosts: &[String]) -> bool {
+    let Some(rest) = src.trim().strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    !host.contains(['@', ':']) && video_hosts.iter().any(|h| h.eq_ignore_ascii_case(&host))
+}
+
+/// The allow-list: the tags and attributes Markdown produces, `id` on headings, iframes from
+/// the video hosts, nothing that runs.
+fn sanitizer(video_hosts: &[String]) -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_tag_attributes("h1", ["id"])
+        .add_tag_attributes("h2", ["id"])
+        .add_tag_attributes("h3", ["id"])
+        .add_tag_attributes("h4", ["id"])
+        .add_tag_attributes("h5", ["id"])
+        .add_tag_attributes("h6", ["id"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("li", ["id"])
+        .add_tag_attributes("sup", ["id"])
+        .add_tag_attributes("div", ["id", "class"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("th", ["style"])
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+    if !video_hosts.is_empty() {
+        let hosts = video_hosts.to_vec();
+        b.add_tags(["iframe"])
+            .add_tag_attributes(
+                "iframe",
+                [
+                    "src",
+                    "title",
+                    "width",
+                    "height",
+                    "allow",
+                    "allowfullscreen",
+                    "loading",
+                ],
+            )
+            .attribute_filter(move |element, attribute, value| {
+                if element == "iframe" && attribute == "src" && !is_allowed_frame(value, &hosts) {
+                    None
+                } else {
+                    Some(value.into())
+                }
+            });
+    }
+    b
 }
 
 #[cfg(test)]
@@ -213,6 +251,43 @@ mod tests {
         );
         assert!(r.html.contains("href=\"/ok/\""), "{}", r.html);
         assert!(r.html.contains("href=\"mailto:a@b.fr\""), "{}", r.html);
+    }
+
+    #[test]
+    fn iframes_only_from_the_video_hosts() {
+        let hosts = vec!["www.youtube-nocookie.com".to_string()];
+        let ok = render_with(
+            "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" title=\"Replay\"></iframe>",
+            &hosts,
+        );
+        assert!(
+            ok.html
+                .contains("src=\"https://www.youtube-nocookie.com/embed/x\""),
+            "{}",
+            ok.html
+        );
+        for bad in [
+            "<iframe src=\"https://evil.example/x\"></iframe>",
+            "<iframe src=\"http://www.youtube-nocookie.com/embed/x\"></iframe>",
+            "<iframe src=\"https://www.youtube-nocookie.com@evil.example/\"></iframe>",
+            "<iframe src=\"javascript:alert(1)\"></iframe>",
+        ] {
+            let r = render_with(bad, &hosts);
+            assert!(!r.html.contains("src="), "{bad} -> {}", r.html);
+        }
+        assert!(
+            !render("<iframe src=\"https://www.youtube-nocookie.com/embed/x\"></iframe>")
+                .html
+                .contains("iframe")
+        );
+        let r = render_with("<p onclick=\"x()\">a</p><a href=\"vbscript:x\">b</a><img src=\"data:image/png;base64,AA\" alt=\"c\">", &hosts);
+        assert!(
+            !r.html.contains("onclick")
+                && !r.html.contains("vbscript")
+                && !r.html.contains("data:"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

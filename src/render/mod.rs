@@ -159,20 +159,30 @@ impl Renderer<'_> {
                     }
                     None => (std::path::PathBuf::from("content"), 0, 0),
                 };
-                let mut d = Diagnostic::error(
-                    file,
-                    line,
-                    column,
-                    format!("lien vers une page qui n'existe pas : {link}"),
-                );
-                let candidates: Vec<&str> = self.urls.iter().map(String::as_str).collect();
-                if let Some(c) = crate::diagnostic::closest(&path, candidates.iter().copied()) {
-                    d = d.with_help(format!("vouliez-vous dire {c} ?"));
+                let with_slash = if path.ends_with('/') {
+                    path.clone()
                 } else {
-                    d = d.with_help(
-                        "vérifiez l'adresse ; une fiche brouillon ou privée n'est pas publiée",
+                    format!("{path}/")
+                };
+                let d = if self.site.unpublished.contains(&with_slash) {
+                    Diagnostic::error(file, line, column, format!("lien vers une fiche qui n'est pas publiée : {link}"))
+                        .with_help("la fiche est privée, en brouillon ou datée dans le futur : retirez le lien, ou publiez la fiche")
+                } else {
+                    let d = Diagnostic::error(
+                        file,
+                        line,
+                        column,
+                        format!("lien vers une page qui n'existe pas : {link}"),
                     );
-                }
+                    // Only a near miss is a useful hint (a typo in a slug), not any page nearby.
+                    let candidates = self.urls.iter().map(String::as_str);
+                    match crate::diagnostic::closest(&path, candidates)
+                        .filter(|c| strsim::jaro_winkler(c, &path) > 0.93)
+                    {
+                        Some(c) => d.with_help(format!("vouliez-vous dire {c} ?")),
+                        None => d.with_help("vérifiez l'adresse : les fiches ont pour adresse /dossier/nom-du-fichier/"),
+                    }
+                };
                 errors.push(d);
             }
         }

@@ -1,0 +1,362 @@
+//! Safe by construction: nothing private leaks, hostile content is neutralised, nothing is
+//! written outside the output folder, and the output is never half-written.
+
+mod common;
+
+use common::*;
+use ess_site::pipeline;
+use std::collections::{BTreeSet, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn assert_no_canary(files: &std::collections::BTreeMap<String, Vec<u8>>, what: &str) {
+    assert!(files.len() > 20, "{what}: too few files");
+    for (path, bytes) in files {
+        assert!(
+            !path.contains("CANARY") && !path.contains("canary"),
+            "{what}: {path}"
+        );
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("CANARY"),
+            "{what}: {path} leaks"
+        );
+    }
+}
+
+#[test]
+fn drafts_and_private_records_never_leak_from_a_build() {
+    let site = copy_site(&fixture("visibility"));
+    assert_no_canary(&build(site.path(), options("2021-01-01")), "build");
+    let mut drafts = options("2021-01-01");
+    drafts.drafts = true;
+    let files = build(site.path(), drafts);
+    for (path, bytes) in &files {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("CANARY-PRIVATE"),
+            "build --drafts: {path}"
+        );
+    }
+}
+
+/// Fetches a path from a running preview.
+fn fetch(addr: &str, path: &str) -> (u16, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(buf.len(), |i| i + 4);
+    let status = String::from_utf8_lossy(&buf[..split])
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, buf[split..].to_vec())
+}
+
+#[test]
+fn drafts_and_private_records_never_leak_from_the_preview() {
+    let site = copy_site(&fixture("visibility"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(["serve", "--port", "0", "--now", "2021-01-01"])
+        .current_dir(site.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    // Crawl every page reachable from the home page, the sitemap and the feeds.
+    let mut seen = BTreeSet::new();
+    let mut queue: VecDeque<String> = [
+        "/",
+        "/sitemap.xml",
+        "/rss.xml",
+        "/acteurs/rss.xml",
+        "/ressources/rss.xml",
+        "/404.html",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let base = "https://test.example.org";
+    while let Some(path) = queue.pop_front() {
+        if !seen.insert(path.clone()) || seen.len() > 500 {
+            continue;
+        }
+        let (status, body) = fetch(&addr, &path);
+        let text = String::from_utf8_lossy(&body).into_owned();
+        assert!(!text.contains("CANARY"), "serve: {path} ({status}) leaks");
+        for link in internal_links(&text).into_iter().chain(
+            text.split("<loc>")
+                .skip(1)
+                .filter_map(|l| l.split("</loc>").next())
+                .map(|l| l.trim_start_matches(base).to_string()),
+        ) {
+            let link = link.split('#').next().unwrap_or("").to_string();
+            if link.starts_with('/') && !link.starts_with("/__ess") {
+                queue.push_back(link);
+            }
+        }
+    }
+    assert!(seen.len() > 20, "crawled only {}", seen.len());
+    for path in [
+        "/acteurs/draft-actor/",
+        "/ressources/private/",
+        "/magazine/draft/",
+        "/draft/",
+        "/CANARY-PRIVATE-RESOURCE-alias/",
+    ] {
+        assert_eq!(fetch(&addr, path).0, 404, "{path}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn hostile_front_matter_is_escaped_in_every_output() {
+    let site = copy_site(&fixture("visibility"));
+    let hostile = "---\ntitle: \"Coop </title><script>alert(1)</script> & « co » ]]> <b>\"\nsummary: \"<img src=x onerror=alert(1)> ]]> &amp;\"\ndate: 2020-01-01\ndomains: [sante]\naddress: \"<script>alert(2)</script>\"\nwebsite: \"https://example.org/?a=1&b=<x>\"\n---\n<script>alert(3)</script>\n\n<a href=\"javascript:alert(4)\" onclick=\"alert(5)\">lien</a>\n";
+    std::fs::write(site.path().join("content/acteurs/hostile.md"), hostile).unwrap();
+    let files = build(site.path(), options("2021-01-01"));
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        for bad in [
+            "<script>alert",
+            "onerror=alert",
+            "javascript:alert",
+            "onclick=",
+            "</title><script",
+        ] {
+            assert!(!text.contains(bad), "{path} contains {bad}");
+        }
+    }
+    let page = text(&files, "acteurs/hostile/index.html");
+    assert!(
+        page.contains("Coop &lt;&#x2F;title&gt;") || page.contains("Coop &lt;/title&gt;"),
+        "title escaped"
+    );
+    for feed in ["rss.xml", "acteurs/rss.xml"] {
+        let channel = rss::Channel::read_from(files[feed].as_slice()).expect("still valid XML");
+        assert!(
+            channel
+                .items()
+                .iter()
+                .any(|i| i.title().is_some_and(|t| t.contains("</title><script>"))),
+            "the title survives as text in {feed}"
+        );
+    }
+    assert!(text(&files, "sitemap.xml")
+        .contains("<loc>https://test.example.org/acteurs/hostile/</loc>"));
+}
+
+#[test]
+fn yaml_traps_give_an_error_or_a_correct_value() {
+    let site = copy_site(&fixture("visibility"));
+    let acteurs = site.path().join("content/acteurs");
+    // A "billion laughs" in free data: ten levels of ten aliases, 10^10 strings once expanded.
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    for w in names.windows(2) {
+        let (p, n) = (w[0], w[1]);
+        bomb.push_str(&format!(
+            "{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
+    }
+    std::fs::write(site.path().join("content/data/bombe.yaml"), bomb).unwrap();
+    // A BOM, then a correct record: read as if it were not there.
+    std::fs::write(
+        acteurs.join("bom.md"),
+        "\u{feff}---\ntitle: \"Avec BOM\"\ndomains: [sport]\n---\nTexte.\n",
+    )
+    .unwrap();
+    let errors: Vec<String> = pipeline::check(site.path(), options("2021-01-01"))
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("content/data/bombe.yaml:1:1: erreur: trop de renvois"),
+        "{errors:?}"
+    );
+    // A 10 MB record, with the size limit raised: parsed or refused, never a hang.
+    std::fs::remove_file(site.path().join("content/data/bombe.yaml")).unwrap();
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        format!("max_file_size_kib = 20000\n{toml}"),
+    )
+    .unwrap();
+    let big = format!(
+        "---\ntitle: \"Gros\"\ndomains: [sport]\ntags:\n{}---\n",
+        "  - mot-clé\n".repeat(800_000)
+    );
+    assert!(big.len() > 10_000_000);
+    std::fs::write(acteurs.join("gros.md"), big).unwrap();
+    let started = Instant::now();
+    let diagnostics = pipeline::check(site.path(), options("2021-01-01"));
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "a 10 MB record took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn symbolic_links_that_leave_the_site_are_refused() {
+    let site = copy_site(&fixture("visibility"));
+    let acteurs = site.path().join("content/acteurs");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: \"Hors du site\"\n---\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), acteurs.join("dehors.md"))
+        .unwrap();
+    std::os::unix::fs::symlink(acteurs.join("boucle-b.md"), acteurs.join("boucle-a.md")).unwrap();
+    std::os::unix::fs::symlink(acteurs.join("boucle-a.md"), acteurs.join("boucle-b.md")).unwrap();
+    let pages = site.path().join("content/pages");
+    std::os::unix::fs::symlink(pages.join("contact.md"), pages.join("nous-ecrire.md")).unwrap();
+    let errors: Vec<String> = pipeline::check(site.path(), options("2021-01-01"))
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string().lines().next().unwrap().to_string())
+        .collect();
+    assert!(
+        pipeline::check(site.path(), options("2021-01-01"))
+            .iter()
+            .all(|d| d.path != Path::new("content/pages/nous-ecrire.md")),
+        "a link inside the site is read"
+    );
+    assert_eq!(
+        errors,
+        vec![
+            "content/acteurs/boucle-a.md: erreur: lien symbolique refusé : il ne mène nulle part, ou tourne en boucle",
+            "content/acteurs/boucle-b.md: erreur: lien symbolique refusé : il ne mène nulle part, ou tourne en boucle",
+            "content/acteurs/dehors.md: erreur: lien symbolique refusé : il mène hors du dossier du site",
+        ]
+    );
+}
+
+fn tree_outside(root: &Path, output: &str) -> BTreeSet<String> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|p| !p.starts_with(output))
+        .collect()
+}
+
+#[test]
+fn nothing_is_written_outside_the_output_folder() {
+    let site = copy_site(&repo());
+    let before = tree_outside(site.path(), "public");
+    build(site.path(), options("2026-11-23"));
+    build(site.path(), options("2026-11-23"));
+    assert_eq!(tree_outside(site.path(), "public"), before);
+}
+
+#[test]
+fn a_template_failing_on_the_last_page_leaves_the_previous_output() {
+    let site = copy_site(&repo());
+    let before = build(site.path(), options("2026-11-23"));
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    // Fails for one actor only, the last in the directory's order.
+    std::fs::write(site.path().join("templates/actor.html"), "{% extends \"base.html\" %}{% block main %}{% if title is starting_with(\"Ville\") %}{{ rien.ici }}{% endif %}{{ title }}{% endblock main %}").unwrap();
+    let err = pipeline::build(
+        site.path(),
+        &site.path().join("public"),
+        options("2026-11-23"),
+    )
+    .unwrap_err();
+    let errors: Vec<String> = err
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("templates/actor.html:1:85: erreur: erreur dans le gabarit actor.html en rendant content/acteurs/ville-de-sceaux.md"), "{errors:?}");
+    assert_eq!(read_tree(&site.path().join("public")), before);
+}
+
+#[test]
+fn a_build_killed_midway_leaves_the_previous_output_intact() {
+    let site = copy_site(&fixture("visibility"));
+    // A large enough site for the build to take a while.
+    for i in 0..4000 {
+        std::fs::write(
+            site.path().join(format!("content/acteurs/lot-{i:04}.md")),
+            format!(
+                "---\ntitle: \"Acteur {i}\"\nsummary: \"Un acteur.\"\ndomains: [sport]\n---\n{}\n",
+                "Du texte pour le corps de la fiche. ".repeat(40)
+            ),
+        )
+        .unwrap();
+    }
+    let before = build(site.path(), options("2021-01-01"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(["build", "--quiet", "--now", "2021-01-02"])
+        .current_dir(site.path())
+        .spawn()
+        .unwrap();
+    // Kill it once it has started writing its temporary folder.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let writing = std::fs::read_dir(site.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"));
+        if writing || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the build finished before it could be killed"
+    );
+    assert_eq!(
+        read_tree(&site.path().join("public")),
+        before,
+        "previous output changed"
+    );
+    // The next build cleans up what the killed one left.
+    build(site.path(), options("2021-01-02"));
+    let leftovers: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
