@@ -6,9 +6,9 @@ mod common;
 use common::*;
 use ess_site::pipeline;
 use std::collections::{BTreeSet, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn assert_no_canary(files: &std::collections::BTreeMap<String, Vec<u8>>, what: &str) {
@@ -66,23 +66,8 @@ fn fetch(addr: &str, path: &str) -> (u16, Vec<u8>) {
 #[test]
 fn drafts_and_private_records_never_leak_from_the_preview() {
     let site = copy_site(&fixture("visibility"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
-        .args(["serve", "--port", "0", "--now", "2021-01-01"])
-        .current_dir(site.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap()
-        .to_string();
+    let server = start(site.path(), "2021-01-01");
+    let addr = server.addr.clone();
     // Crawl every page reachable from the home page, the sitemap and the feeds.
     let mut seen = BTreeSet::new();
     let mut queue: VecDeque<String> = [
@@ -126,8 +111,7 @@ fn drafts_and_private_records_never_leak_from_the_preview() {
     ] {
         assert_eq!(fetch(&addr, path).0, 404, "{path}");
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
 }
 
 #[test]

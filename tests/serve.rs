@@ -3,49 +3,10 @@
 mod common;
 
 use common::*;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// A running preview; killed when dropped, so a failing test never leaves it behind.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(root: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
-        .args(["serve", "--port", "0", "--now", "2026-11-23T12:00"])
-        .current_dir(root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start ess-site serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .expect("address printed")
-        .to_string();
-    assert!(
-        addr.starts_with("127.0.0.1:"),
-        "serves on loopback by default: {line}"
-    );
-    Server { child, addr }
-}
 
 struct Response {
     status: u16,
@@ -118,7 +79,7 @@ fn wait_for(mut condition: impl FnMut() -> bool, what: &str) {
 #[test]
 fn serves_the_site_like_a_web_server() {
     let site = copy_site(&repo());
-    let server = start(site.path());
+    let server = start(site.path(), "2026-11-23T12:00");
     let home = get(&server, "/");
     assert_eq!(home.status, 200);
     assert_eq!(
@@ -195,7 +156,7 @@ fn serves_the_site_like_a_web_server() {
 #[test]
 fn no_path_escapes_the_served_site_and_foreign_hosts_are_refused() {
     let site = copy_site(&repo());
-    let server = start(site.path());
+    let server = start(site.path(), "2026-11-23T12:00");
     for path in [
         "/../site.toml",
         "/%2e%2e/site.toml",
@@ -227,7 +188,7 @@ fn no_path_escapes_the_served_site_and_foreign_hosts_are_refused() {
 #[test]
 fn an_edit_reloads_open_pages_and_errors_show_then_go() {
     let site = copy_site(&repo());
-    let server = start(site.path());
+    let server = start(site.path(), "2026-11-23T12:00");
     let state = |s: &Server| {
         serde_json::from_slice::<serde_json::Value>(&get(s, "/__ess/poll").body).unwrap()
     };
@@ -294,7 +255,7 @@ fn an_edit_reloads_open_pages_and_errors_show_then_go() {
 #[test]
 fn a_burst_of_changes_gives_one_rebuild() {
     let site = copy_site(&repo());
-    let server = start(site.path());
+    let server = start(site.path(), "2026-11-23T12:00");
     let rebuilds = |s: &Server| {
         serde_json::from_slice::<serde_json::Value>(&get(s, "/__ess/poll").body).unwrap()
             ["rebuilds"]
@@ -328,7 +289,7 @@ fn a_burst_of_changes_gives_one_rebuild() {
 #[test]
 fn ctrl_c_stops_it_cleanly() {
     let site = copy_site(&repo());
-    let mut server = start(site.path());
+    let mut server = start(site.path(), "2026-11-23T12:00");
     assert_eq!(get(&server, "/").status, 200);
     let pid = server.child.id().to_string();
     let sent = Command::new("kill")

@@ -5,7 +5,9 @@
 use ess_site::pipeline;
 use ess_site::site::BuildOptions;
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 
 /// The repository's root: the example site lives there.
 pub fn repo() -> PathBuf {
@@ -105,4 +107,43 @@ pub fn internal_links(html: &str) -> Vec<String> {
         }
     }
     links
+}
+
+/// A running preview; killed when dropped, so a failing test never leaves it behind.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `ess-site serve` on a free loopback port, as of `now`.
+pub fn start(root: &Path, now: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(["serve", "--port", "0", "--now", now])
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ess-site serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .expect("address printed")
+        .to_string();
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "serves on loopback by default: {line}"
+    );
+    Server { child, addr }
 }
