@@ -103,7 +103,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         bumped: Condvar::new(),
     });
 
-    let server = tiny_http::Server::http((options.bind.as_str(), options.port)).map_err(|e| {
+    let server = listen(&options.bind, options.port).map_err(|e| {
         format!(
             "impossible d'écouter sur {}:{} : {e} ; essayez un autre port avec --port",
             options.bind, options.port
@@ -150,6 +150,27 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         std::thread::spawn(move || handle(request, &shared, port, &bind));
     }
     Ok(())
+}
+
+/// A listening socket with TCP_NODELAY, which the connections it accepts inherit: without it,
+/// a response's headers and body wait on the client's delayed acknowledgement (40 ms).
+fn listen(
+    bind: &str,
+    port: u16,
+) -> Result<tiny_http::Server, Box<dyn std::error::Error + Send + Sync>> {
+    use socket2::{Domain, Socket, Type};
+    let addr: std::net::SocketAddr = match bind.parse::<std::net::IpAddr>() {
+        Ok(ip) => std::net::SocketAddr::new(ip, port),
+        Err(_) => std::net::ToSocketAddrs::to_socket_addrs(&(bind, port))?
+            .next()
+            .ok_or("adresse introuvable")?,
+    };
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    tiny_http::Server::from_listener(std::net::TcpListener::from(socket), None)
 }
 
 /// Waits for changes, lets a burst of them settle, rebuilds once, and tells the open pages.
