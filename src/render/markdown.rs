@@ -119,7 +119,7 @@ pub fn render_with(markdown: &str, video_hosts: &[String]) -> Rendered {
     // Without raw HTML, pulldown-cmark escapes every text and the URLs were checked above:
     // the sanitiser (a full HTML parse, the costliest step) is needed only for raw HTML.
     if has_html {
-        html = sanitizer(video_hosts).clean(&html).to_string();
+        html = empty_frames(&sanitizer(video_hosts).clean(&html).to_string());
     }
     Rendered {
         html,
@@ -155,6 +155,28 @@ pub fn plain(markdown: &str) -> String {
         }
     }
     typography(out.trim())
+}
+
+/// Drops what stands between `<iframe …>` and `</iframe>`: browsers never show it, and it is
+/// written out unescaped (raw text), which a later reader of the HTML could take for tags.
+fn empty_frames(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<iframe") {
+        let Some(open_end) = rest[start..].find('>').map(|i| start + i + 1) else {
+            break;
+        };
+        out.push_str(&rest[..open_end]);
+        match rest[open_end..].find("</iframe>") {
+            Some(close) => rest = &rest[open_end + close..],
+            None => {
+                rest = "";
+                out.push_str("</iframe>");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether an embedded frame's address is an https page of one of the allowed video hosts.
