@@ -7,8 +7,15 @@ cd "$(dirname "$0")"
 secs="${1:-30}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
 export RUSTC_BOOTSTRAP=1
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 for target in front_matter record sanitizer; do
   echo "== fuzz $target (${secs}s)"
-  cargo fuzz run -O "$target" "corpus/$target" -- -max_total_time="$secs" -max_len=4096 2>&1 | grep -E "^(Done|SUMMARY)|panicked" || true
-  test "${PIPESTATUS[0]}" -eq 0
+  status=0
+  cargo fuzz run -O "$target" "corpus/$target" -- -max_total_time="$secs" -max_len=4096 >"$log" 2>&1 || status=$?
+  grep -a -E "^(Done|SUMMARY)|panicked" "$log" || true
+  if [ "$status" -ne 0 ]; then
+    tail -n 40 "$log"
+    exit "$status"
+  fi
 done
