@@ -269,6 +269,17 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
             ),
         ),
         (
+            "content/data/accessibilite.yaml".into(),
+            format!(
+                "# La déclaration d'accessibilité (RGAA), affichée sur /accessibilite/ et, par son statut, en pied de page.\n\
+                 statut: \"non conforme\"   # totalement conforme, partiellement conforme, non conforme ; à revoir après l'audit\n\
+                 audit:\n  date:          # date de l'audit (AAAA-MM-JJ)\n  taux:          # taux de conformité, par exemple \"75 %\"\n\
+                 contenus_non_accessibles: []\n\
+                 contact:\n  email: \"ess@{slug}.fr\"\n\
+                 schema_pluriannuel: \"Un audit RGAA du portail est à programmer.\"\n"
+            ),
+        ),
+        (
             "content/data/chiffres_cles.yaml".into(),
             format!(
                 "titre: \"{commune} et l'ESS en chiffres\"\nchiffres:\n  - valeur: \"1\"\n    libelle: \"Forum de l'ESS par an\"\n  - valeur: \"2\"\n    libelle: \"Up Conférences par an\"\n"

@@ -57,3 +57,51 @@ fn live_reload_in_a_real_browser() {
     );
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
+
+#[test]
+fn pages_pass_accessibility_and_validity_checks() {
+    if !browser_ready() {
+        return;
+    }
+    let out = repo().join("target/quality");
+    let _ = std::fs::remove_dir_all(&out);
+    let example = copy_site(&repo());
+    let mut sites = vec![example.path().to_path_buf()];
+    // A generated larger site, when the shared benchmark generator is beside the repository.
+    let generated = tempfile::tempdir().unwrap();
+    let generator = repo().join("../shared/bench/gen_corpus.py");
+    if generator.exists() {
+        let site = generated.path().join("site");
+        let status = Command::new("python3")
+            .arg(&generator)
+            .args(["--flavor", "ess", "--pages", "300", "--out"])
+            .arg(&site)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("python3");
+        assert!(status.success());
+        sites.push(site);
+    } else {
+        eprintln!(
+            "NOTE: ../shared/bench/gen_corpus.py not found: only the example site is checked"
+        );
+    }
+    let result = Command::new("node")
+        .arg(repo().join("tests/browser/quality.mjs"))
+        .arg(env!("CARGO_BIN_EXE_ess-site"))
+        .arg(&out)
+        .args(&sites)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        result.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    assert!(
+        out.join("screenshots/0-375.png").exists(),
+        "screenshots kept in target/quality/screenshots"
+    );
+}

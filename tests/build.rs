@@ -65,7 +65,8 @@ fn every_internal_link_of_the_example_site_resolves() {
         }
         let html = std::str::from_utf8(bytes).expect("utf-8");
         for link in internal_links(html) {
-            let target = link.split('#').next().unwrap_or("").trim_start_matches('/');
+            let (target, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let target = target.trim_start_matches('/');
             let file = if target.is_empty() || target.ends_with('/') {
                 format!("{target}index.html")
             } else {
@@ -75,7 +76,25 @@ fn every_internal_link_of_the_example_site_resolves() {
                 files.contains_key(&file),
                 "{path} links to {link}, which is not in the output"
             );
+            if !fragment.is_empty() {
+                let page = std::str::from_utf8(&files[&file]).unwrap();
+                assert!(
+                    page.contains(&format!("id=\"{fragment}\"")),
+                    "{path} links to {link}: no such anchor"
+                );
+            }
             checked += 1;
+        }
+        // Links within the page.
+        for anchor in html
+            .split("href=\"#")
+            .skip(1)
+            .filter_map(|r| r.split('"').next())
+        {
+            assert!(
+                html.contains(&format!("id=\"{anchor}\"")),
+                "{path}: #{anchor} has no target"
+            );
         }
     }
     assert!(checked > 500, "only {checked} links checked");

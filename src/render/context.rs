@@ -47,6 +47,9 @@ pub fn globals(site: &Site) -> Value {
         "footer_pages": footer_pages,
         "members": site.options.include_private,
         "drafts": site.options.drafts,
+        // The accessibility statement's data, for the footer and the statement page.
+        "accessibility": site.data.get("accessibilite"),
+        "accessibility_page": site.pages.iter().any(|p| p.slug == "accessibilite"),
     })
 }
 

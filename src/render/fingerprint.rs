@@ -60,6 +60,9 @@ impl<'a> Fingerprints<'a> {
         site.theme.strings.hash(&mut h);
         (o.now, o.drafts, o.include_private, &o.base_url).hash(&mut h);
         sections[section_index(Section::Pages)].hash(&mut h);
+        serde_json::to_string(&site.data.get("accessibilite"))
+            .unwrap_or_default()
+            .hash(&mut h);
         let globals = h.finish();
         let taxonomies = hash_of((
             &site.by_domain,

@@ -1,0 +1,182 @@
+// The quality suite an auditor would run, on the example site and on a generated larger site:
+// - accessibility: axe-core in Debian's headless Chromium, zero violations for wcag2a, wcag2aa,
+//   wcag21a, wcag21aa on one page of every page type;
+// - layout: screenshots at 375 px and 1280 px (kept in OUT/screenshots), no horizontal scrolling
+//   at 375 px, nor at 1280 px with the text at 200 %;
+// - HTML validity: the Nu Html Checker (vnu-jar, with the machine's Java), zero errors over
+//   every HTML file;
+// - feeds and data: every XML file well-formed (xmllint), the sitemap valid against the
+//   sitemaps.org XSD, RSS items with absolute links, RFC 822 dates and unique guids.
+//
+// Usage: node quality.mjs ESS_SITE_BINARY OUT_FOLDER SITE_FOLDER...
+import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const [bin, out, ...sites] = process.argv.slice(2);
+if (!bin || !out || sites.length === 0) {
+  console.error("usage: node quality.mjs ESS_SITE_BINARY OUT_FOLDER SITE_FOLDER...");
+  process.exit(2);
+}
+const NOW = "2026-11-23T12:00";
+let passed = 0;
+let failed = 0;
+function check(ok, what) {
+  if (ok) { passed++; } else { failed++; console.log("not ok - " + what); }
+}
+
+function files(dir, ext) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) found.push(...files(p, ext));
+    else if (p.endsWith(ext)) found.push(p);
+  }
+  return found;
+}
+
+// One page per page type: the first URL of the sitemap under each prefix.
+const TYPES = ["/", "/acteurs/", "/acteurs/domaines/", "/acteurs/domaines/*", "/acteurs/formes/*", "/acteurs/etapes/*",
+  "/acteurs/*", "/porteur-de-projet/", "/forum/", "/forum/*", "/conferences/", "/conferences/*", "/agenda/",
+  "/magazine/", "/magazine/*", "/ressources/", "/ressources/categories/*", "/ressources/*", "/chiffres-cles/",
+  "/a-propos/", "/accessibilite/"];
+function pageTypes(urls) {
+  const chosen = new Set();
+  for (const t of TYPES) {
+    const prefix = t.replace("*", "");
+    const generated = ["domaines", "formes", "etapes", "categories", "types", "page"];
+    const match = urls.find((u) => {
+      if (!t.endsWith("*")) return u === t;
+      const rest = u.slice(prefix.length).replace(/\/$/, "");
+      return u.startsWith(prefix) && rest !== "" && !rest.includes("/") && !generated.includes(rest);
+    });
+    if (match) chosen.add(match);
+  }
+  chosen.add("/404.html");
+  return [...chosen];
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const shots = join(out, "screenshots");
+mkdirSync(shots, { recursive: true });
+
+for (const [n, site] of sites.entries()) {
+  const built = join(out, "site-" + n);
+  const b = spawnSync(bin, ["-s", site, "build", "--quiet", "--now", NOW, "--output", built], { encoding: "utf8" });
+  check(b.status === 0, `build of ${site}: ${b.stderr}`);
+  if (b.status !== 0) continue;
+
+  // HTML validity.
+  const vnu = spawnSync("java", ["-jar", join(here, "node_modules/vnu-jar/build/dist/vnu.jar"), "--errors-only", "--skip-non-html", built], { encoding: "utf8" });
+  const vnuErrors = (vnu.stderr + vnu.stdout).split("\n").filter((l) => l.includes("error:"));
+  check(vnu.status === 0 && vnuErrors.length === 0, `Nu Html Checker on ${site}:\n${vnuErrors.slice(0, 20).join("\n")}`);
+  console.log(`# ${files(built, ".html").length} HTML files checked by vnu: ${vnuErrors.length} errors`);
+
+  // XML: well-formed, the sitemap valid, RSS items complete.
+  for (const xml of files(built, ".xml")) {
+    const wf = spawnSync("xmllint", ["--noout", xml], { encoding: "utf8" });
+    check(wf.status === 0, `well-formed ${xml}: ${wf.stderr}`);
+  }
+  const xsd = spawnSync("xmllint", ["--noout", "--schema", join(here, "node_modules/sitemap/schema/sitemap.xsd"), join(built, "sitemap.xml")], { encoding: "utf8" });
+  check(xsd.status === 0, `sitemap.xml against the XSD: ${xsd.stderr}`);
+  for (const feed of files(built, "rss.xml")) {
+    const text = readFileSync(feed, "utf8");
+    const items = text.split("<item>").slice(1);
+    const guids = new Set();
+    for (const item of items) {
+      const link = (item.match(/<link>([^<]*)<\/link>/) || [])[1] || "";
+      const date = (item.match(/<pubDate>([^<]*)<\/pubDate>/) || [])[1] || "";
+      const guid = (item.match(/<guid[^>]*>([^<]*)<\/guid>/) || [])[1] || "";
+      check(/^https?:\/\//.test(link), `${feed}: item link not absolute: ${link}`);
+      check(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d [+-]\d{4}$/.test(date), `${feed}: pubDate not RFC 822: ${date}`);
+      check(guid && !guids.has(guid), `${feed}: guid missing or repeated: ${guid}`);
+      guids.add(guid);
+    }
+  }
+
+  // Internal links and anchors, over every HTML file (what lychee --offline would check).
+  const htmlFiles = files(built, ".html");
+  const ids = new Map();
+  for (const f of htmlFiles) {
+    ids.set(f, new Set([...readFileSync(f, "utf8").matchAll(/ id="([^"]+)"/g)].map((m) => m[1])));
+  }
+  let links = 0;
+  for (const f of htmlFiles) {
+    const html = readFileSync(f, "utf8");
+    for (const m of html.matchAll(/ (?:href|src)="([^"]*)"/g)) {
+      const link = m[1].replace(/&amp;/g, "&");
+      if (!(link.startsWith("/") || link.startsWith("#")) || link.startsWith("//")) continue;
+      links++;
+      const [path, fragment] = link.split("#");
+      let target = f;
+      if (path) {
+        const clean = decodeURIComponent(path.split("?")[0]);
+        target = join(built, clean.endsWith("/") ? clean + "index.html" : clean);
+        let exists = false;
+        try { exists = statSync(target).isFile(); } catch { exists = false; }
+        check(exists, `${f}: link to ${link}, which does not exist`);
+        if (!exists) continue;
+      }
+      if (fragment && target.endsWith(".html")) {
+        check(ids.get(target)?.has(fragment), `${f}: link to ${link}: no such anchor`);
+      }
+    }
+  }
+  console.log(`# ${links} internal links and anchors checked`);
+
+  // Page weight: every page with its stylesheet under 100 KB, without images.
+  const css = files(built, ".css").reduce((n, f) => n + statSync(f).size, 0);
+  for (const f of htmlFiles) {
+    check(statSync(f).size + css < 100 * 1024, `${f}: ${Math.round((statSync(f).size + css) / 1024)} KB with its CSS`);
+  }
+
+  // The pages in the browser, served by ess-site itself.
+  const server = spawn(bin, ["-s", site, "serve", "--port", "0", "--now", NOW], { stdio: ["ignore", "pipe", "ignore"] });
+  const base = await new Promise((resolve, reject) => {
+    server.stdout.on("data", (d) => { const m = String(d).match(/http:\/\/[^ ]+/); if (m) resolve(m[0].replace(/\/$/, "")); });
+    server.on("exit", (code) => reject(new Error("serve exited " + code)));
+  });
+  const urls = [...readFileSync(join(built, "sitemap.xml"), "utf8").matchAll(/<loc>[^<]*?(\/[^<]*)<\/loc>/g)].map((m) => new URL(m[0].replace(/<\/?loc>/g, "")).pathname);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // No request leaves the site on load (no third party).
+  const foreign = [];
+  page.on("request", (r) => { if (!r.url().startsWith(base)) foreign.push(r.url()); });
+  for (const path of pageTypes(urls)) {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(base + path);
+    const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    for (const v of axe.violations) {
+      check(false, `axe ${path}: ${v.id} (${v.impact}) ${v.nodes.map((x) => x.target.join(" ")).slice(0, 3).join(", ")}`);
+    }
+    if (axe.violations.length === 0) passed++;
+    const name = (n + path).replace(/[^a-z0-9]+/gi, "-").replace(/-$/, "") || "home";
+    await page.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true });
+    const zoomed = await page.evaluate(() => {
+      document.documentElement.style.fontSize = "200%";
+      const overflow = document.documentElement.scrollWidth > window.innerWidth + 1;
+      document.documentElement.style.fontSize = "";
+      return overflow;
+    });
+    check(!zoomed, `${path}: horizontal scrolling with the text at 200 %`);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(base + path);
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    check(!scroll, `${path}: horizontal scrolling at 375 px`);
+    await page.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true });
+  }
+  check(foreign.length === 0, `requests to third parties: ${foreign.slice(0, 5).join(", ")}`);
+  console.log(`# ${site}: ${pageTypes(urls).length} page types checked in Chromium`);
+  await context.close();
+  server.kill();
+}
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
