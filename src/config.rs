@@ -31,6 +31,10 @@ struct RawConfig {
     contact: Option<RawContact>,
     #[serde(default)]
     video_hosts: Option<Vec<String>>,
+    #[serde(default)]
+    data_licence: Option<String>,
+    #[serde(default)]
+    data_licence_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +82,9 @@ pub struct Config {
     pub domains: Vec<(String, String)>,
     /// Hosts whose video players a Markdown body may embed (`<iframe src="https://HOST/…">`).
     pub video_hosts: Vec<String>,
+    /// The licence of the open data exports, and where to read it.
+    pub data_licence: String,
+    pub data_licence_url: String,
 }
 
 /// The video hosts a site may embed when `site.toml` names none: their privacy-friendly players.
@@ -148,6 +155,12 @@ impl Config {
             commune_website: raw.commune.website,
             contact: raw.contact.unwrap_or_default(),
             domains,
+            data_licence: raw
+                .data_licence
+                .unwrap_or_else(|| "Licence Ouverte / Open Licence version 2.0".into()),
+            data_licence_url: raw.data_licence_url.unwrap_or_else(|| {
+                "https://www.etalab.gouv.fr/licence-ouverte-open-licence/".into()
+            }),
             video_hosts: raw
                 .video_hosts
                 .unwrap_or_else(|| DEFAULT_VIDEO_HOSTS.iter().map(|h| h.to_string()).collect()),

@@ -21,6 +21,7 @@ pub fn reserved_slugs(section: Section) -> &'static [&'static str] {
             "agenda",
             "porteur-de-projet",
             "chiffres-cles",
+            "donnees",
             "static",
             "rss.xml",
             "sitemap.xml",

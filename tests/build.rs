@@ -429,3 +429,47 @@ fn the_build_talks_like_a_good_command() {
         "{stdout}"
     );
 }
+
+#[test]
+fn open_data_lists_every_public_actor_with_documented_columns() {
+    let site = copy_site(&fixture("visibility"));
+    let files = build(site.path(), options("2021-01-01"));
+    let mut reader = csv::Reader::from_reader(files["donnees/acteurs.csv"].as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let documented: Vec<String> = ess_site::render::opendata::COLUMNS
+        .iter()
+        .map(|(c, _)| c.to_string())
+        .collect();
+    assert_eq!(header, documented);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let pages = files
+        .keys()
+        .filter(|k| {
+            k.starts_with("acteurs/")
+                && k.matches('/').count() == 2
+                && !k.contains("/page/")
+                && ![
+                    "acteurs/domaines/index.html",
+                    "acteurs/formes/index.html",
+                    "acteurs/etapes/index.html",
+                ]
+                .contains(&k.as_str())
+        })
+        .count();
+    assert_eq!(rows.len(), pages, "one row per actor page");
+    assert_eq!(&rows[0][0], "public-actor");
+    assert_eq!(&rows[0][3], "sante");
+    let json: Vec<serde_json::Value> =
+        serde_json::from_slice(&files["donnees/acteurs.json"]).unwrap();
+    assert_eq!(json.len(), rows.len());
+    assert_eq!(
+        json[0]["url"],
+        "https://test.example.org/acteurs/public-actor/"
+    );
+    for column in &documented {
+        assert!(
+            text(&files, "donnees/index.html").contains(&format!("<code>{column}</code>")),
+            "{column} documented"
+        );
+    }
+}

@@ -106,6 +106,11 @@ fn hostile_front_matter_is_escaped_in_every_output() {
     std::fs::write(site.path().join("content/acteurs/hostile.md"), hostile).unwrap();
     let files = build(site.path(), options("2021-01-01"));
     for (path, bytes) in &files {
+        // Data exports carry the values as they are (a reader escapes them where it shows
+        // them); every other output is markup.
+        if path.ends_with(".csv") || path.ends_with(".json") {
+            continue;
+        }
         let text = String::from_utf8_lossy(bytes);
         for bad in [
             "<script>alert",

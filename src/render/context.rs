@@ -445,6 +445,21 @@ pub fn page(
             )
         }
         Job::KeyFigures => ("figures.html", key_figures(site), None),
+        Job::OpenDataPage => {
+            let columns: Vec<Value> = super::opendata::COLUMNS
+                .iter()
+                .map(|(name, what)| json!({"name": name, "description": french::typography(what)}))
+                .collect();
+            let ctx = json!({
+                "title": "Données ouvertes",
+                "summary": french::typography(&format!("L'annuaire des acteurs de l'ESS de {}, à réutiliser librement.", site.config.commune)),
+                "columns": columns,
+                "count": site.actors.len(),
+                "licence": site.config.data_licence,
+                "licence_url": site.config.data_licence_url,
+            });
+            ("opendata.html", ctx, None)
+        }
         Job::ForumList => {
             let cards: Vec<Card> = (0..site.forums.len())
                 .map(|i| forum_card(site, i))
@@ -626,7 +641,7 @@ pub fn page(
             json!({"title": "Cette page a changé d'adresse", "target": to}),
             None,
         ),
-        Job::Feed(_) | Job::Sitemap | Job::Robots | Job::Asset(_) => {
+        Job::Feed(_) | Job::Sitemap | Job::Robots | Job::Asset(_) | Job::OpenData(_) => {
             ("404.html", json!({"title": url}), None) // not HTML jobs; never called for them
         }
     }

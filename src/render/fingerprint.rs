@@ -167,6 +167,7 @@ impl<'a> Fingerprints<'a> {
                     .unwrap_or_default()
                     .hash(&mut h);
             }
+            Job::OpenDataPage | Job::OpenData(_) => self.section(Section::Actors).hash(&mut h),
             Job::ForumList => self.section(Section::Forum).hash(&mut h),
             Job::Forum(i) => {
                 let f = &site.forums[*i];

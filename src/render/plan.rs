@@ -75,6 +75,13 @@ impl Feed {
     }
 }
 
+/// A format of the open data exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DataFormat {
+    Csv,
+    Json,
+}
+
 /// One output file to produce.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Job {
@@ -92,6 +99,10 @@ pub enum Job {
     ProjectPath,
     /// The key figures: charts computed from the content, and the data tables.
     KeyFigures,
+    /// The open data page, documenting the exports.
+    OpenDataPage,
+    /// The actors directory as open data.
+    OpenData(DataFormat),
     ForumList,
     Forum(usize),
     ConferenceList,
@@ -151,6 +162,9 @@ impl Job {
             }
             Job::ProjectPath => "/porteur-de-projet/".into(),
             Job::KeyFigures => "/chiffres-cles/".into(),
+            Job::OpenDataPage => "/donnees/".into(),
+            Job::OpenData(DataFormat::Csv) => "/donnees/acteurs.csv".into(),
+            Job::OpenData(DataFormat::Json) => "/donnees/acteurs.json".into(),
             Job::ForumList => "/forum/".into(),
             Job::Forum(i) => Section::Forum.url(&site.forums[*i].slug),
             Job::ConferenceList => "/conferences/".into(),
@@ -174,7 +188,8 @@ impl Job {
     pub fn in_sitemap(&self) -> bool {
         !matches!(
             self,
-            Job::Feed(_)
+            Job::OpenData(_)
+                | Job::Feed(_)
                 | Job::Sitemap
                 | Job::Robots
                 | Job::NotFound
@@ -201,6 +216,9 @@ pub fn plan(site: &Site) -> Vec<Job> {
         Job::Home,
         Job::ProjectPath,
         Job::KeyFigures,
+        Job::OpenDataPage,
+        Job::OpenData(DataFormat::Csv),
+        Job::OpenData(DataFormat::Json),
         Job::ForumList,
         Job::ConferenceList,
         Job::Agenda,

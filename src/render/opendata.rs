@@ -1,0 +1,108 @@
+//! Open data: the actors directory as CSV and JSON (`/donnees/acteurs.csv`, `.json`), with the
+//! same documented columns, for other sites and tools to reuse.
+
+use crate::load::Section;
+use crate::model::Term;
+use crate::site::Site;
+use serde::Serialize;
+
+/// The columns, in order, with what each holds (shown on `/donnees/`).
+pub const COLUMNS: &[(&str, &str)] = &[
+    ("slug", "identifiant stable de l'acteur, la fin de l'adresse de sa page"),
+    ("nom", "nom de la structure"),
+    ("forme_juridique", "association, cooperative, scop, scic, mutuelle, fondation, entreprise-esus, collectivite ou autre"),
+    ("domaines", "domaines d'action, séparés par « ; »"),
+    ("etapes", "ce qu'elle propose aux porteurs de projet (informer … financer), séparées par « ; »"),
+    ("adresse", "adresse postale"),
+    ("latitude", "latitude WGS 84, en degrés décimaux"),
+    ("longitude", "longitude WGS 84, en degrés décimaux"),
+    ("site_web", "site web"),
+    ("courriel", "courriel de contact"),
+    ("telephone", "téléphone"),
+    ("creation", "année de création"),
+    ("fermeture", "date de fermeture (AAAA-MM-JJ), vide si en activité"),
+    ("charte_partenariat", "signataire de la charte de partenariat du territoire (true ou false)"),
+    ("mise_a_jour", "date de la dernière mise à jour de la fiche (AAAA-MM-JJ)"),
+    ("url", "adresse de sa page sur le portail"),
+];
+
+/// One actor, as the exports give it.
+#[derive(Serialize)]
+pub struct Row {
+    slug: String,
+    nom: String,
+    forme_juridique: String,
+    domaines: String,
+    etapes: String,
+    adresse: String,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    site_web: String,
+    courriel: String,
+    telephone: String,
+    creation: Option<i32>,
+    fermeture: String,
+    charte_partenariat: bool,
+    mise_a_jour: String,
+    url: String,
+}
+
+/// Every published actor, in the directory's order.
+pub fn rows(site: &Site) -> Vec<Row> {
+    site.actors
+        .iter()
+        .map(|e| {
+            let a = &e.data;
+            Row {
+                slug: e.slug.clone(),
+                nom: a.title.clone(),
+                forme_juridique: a
+                    .legal_form
+                    .map(|f| f.slug().to_string())
+                    .unwrap_or_default(),
+                domaines: a.domains.join(";"),
+                etapes: a
+                    .stages
+                    .iter()
+                    .map(|s| s.slug())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                adresse: a.address.clone().unwrap_or_default(),
+                latitude: a.geo.map(|g| g.lat),
+                longitude: a.geo.map(|g| g.lon),
+                site_web: a.website.clone().unwrap_or_default(),
+                courriel: a.email.clone().unwrap_or_default(),
+                telephone: a.phone.clone().unwrap_or_default(),
+                creation: a.since,
+                fermeture: a.closed.map(|d| d.date().to_string()).unwrap_or_default(),
+                charte_partenariat: a.partner_charter,
+                mise_a_jour: a
+                    .updated
+                    .or(a.date)
+                    .map(|d| d.date().to_string())
+                    .unwrap_or_default(),
+                url: site.config.absolute(&Section::Actors.url(&e.slug)),
+            }
+        })
+        .collect()
+}
+
+/// The CSV export: UTF-8, comma-separated, a header line, RFC 4180 quoting.
+pub fn csv(site: &Site) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows(site) {
+        // Serialising plain strings and numbers into memory cannot fail.
+        let _ = w.serialize(row);
+    }
+    if site.actors.is_empty() {
+        let _ = w.write_record(COLUMNS.iter().map(|(c, _)| *c));
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// The JSON export: an array of objects with the CSV's columns.
+pub fn json(site: &Site) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(&rows(site)).unwrap_or_else(|_| b"[]".to_vec());
+    out.push(b'\n');
+    out
+}
