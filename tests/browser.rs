@@ -21,6 +21,14 @@ fn browser_ready() -> bool {
     .filter(|(p, _)| !repo().join(p).exists() && !Path::new(p).exists())
     .map(|(_, what)| *what)
     .collect();
+    let icalendar = Command::new("python3")
+        .args(["-c", "import icalendar"])
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut missing = missing;
+    if !icalendar {
+        missing.push("the icalendar Python package (pip install icalendar)");
+    }
     if missing.is_empty() {
         return true;
     }

@@ -473,3 +473,69 @@ fn open_data_lists_every_public_actor_with_documented_columns() {
         );
     }
 }
+
+#[test]
+fn events_have_icalendar_files_with_stable_uids() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let agenda = text(&files, "agenda.ics");
+    for path in [
+        "agenda.ics",
+        "forum/2016/evenement.ics",
+        "conferences/2016-printemps/evenement.ics",
+    ] {
+        let ics = text(&files, path);
+        assert!(
+            ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"),
+            "{path}"
+        );
+        assert!(
+            !ics.replace("\r\n", "").contains('\n'),
+            "{path}: CRLF line ends only"
+        );
+        for line in ics.split("\r\n") {
+            assert!(line.len() <= 75, "{path}: line over 75 octets: {line}");
+        }
+        assert!(
+            ics.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n"),
+            "{path}"
+        );
+        let unfolded = ics.replace("\r\n ", "");
+        for event in unfolded.split("BEGIN:VEVENT").skip(1) {
+            for key in ["\r\nUID:", "\r\nDTSTAMP:", "\r\nDTSTART"] {
+                assert!(event.contains(key), "{path}: an event without {key}");
+            }
+        }
+    }
+    let unfolded = agenda.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("DTSTART;TZID=Europe/Paris:20161119T140000"),
+        "programme items at Paris time"
+    );
+    assert!(
+        unfolded.contains("DTSTART;VALUE=DATE:20161119"),
+        "the edition as a whole day"
+    );
+    assert!(
+        unfolded.contains("salon\\, ateliers\\, conférences"),
+        "commas escaped"
+    );
+    let uids: Vec<&str> = unfolded
+        .split("\r\nUID:")
+        .skip(1)
+        .map(|r| r.split("\r\n").next().unwrap())
+        .collect();
+    let unique: std::collections::BTreeSet<&&str> = uids.iter().collect();
+    assert_eq!(unique.len(), uids.len(), "unique UIDs");
+    // The same events keep their UIDs in a later build.
+    let later = build(site.path(), options("2027-06-01"));
+    let later_agenda = text(&later, "agenda.ics").replace("\r\n ", "");
+    for uid in &uids {
+        assert!(
+            later_agenda.contains(&format!("\r\nUID:{uid}\r\n")),
+            "{uid} changed"
+        );
+    }
+    assert!(text(&files, "agenda/index.html").contains("href=\"/agenda.ics\""));
+    assert!(text(&files, "forum/2016/index.html").contains("href=\"/forum/2016/evenement.ics\""));
+}

@@ -641,7 +641,12 @@ pub fn page(
             json!({"title": "Cette page a changé d'adresse", "target": to}),
             None,
         ),
-        Job::Feed(_) | Job::Sitemap | Job::Robots | Job::Asset(_) | Job::OpenData(_) => {
+        Job::Feed(_)
+        | Job::Sitemap
+        | Job::Robots
+        | Job::Asset(_)
+        | Job::OpenData(_)
+        | Job::Calendar(_) => {
             ("404.html", json!({"title": url}), None) // not HTML jobs; never called for them
         }
     }

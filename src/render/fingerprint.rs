@@ -168,6 +168,19 @@ impl<'a> Fingerprints<'a> {
                     .hash(&mut h);
             }
             Job::OpenDataPage | Job::OpenData(_) => self.section(Section::Actors).hash(&mut h),
+            Job::Calendar(super::ics::Calendar::Forum(i)) => {
+                site.forums[*i].source.full_hash.hash(&mut h)
+            }
+            Job::Calendar(super::ics::Calendar::Conference(i)) => {
+                site.conferences[*i].source.full_hash.hash(&mut h)
+            }
+            Job::Calendar(super::ics::Calendar::Agenda) => {
+                (
+                    self.section(Section::Forum),
+                    self.section(Section::Conferences),
+                )
+                    .hash(&mut h);
+            }
             Job::ForumList => self.section(Section::Forum).hash(&mut h),
             Job::Forum(i) => {
                 let f = &site.forums[*i];

@@ -6,6 +6,7 @@
 pub mod context;
 pub mod feeds;
 pub mod fingerprint;
+pub mod ics;
 pub mod markdown;
 pub mod opendata;
 pub mod plan;
@@ -101,6 +102,7 @@ impl<'a> Renderer<'a> {
             Job::Feed(feed) => feeds::rss(self.site, *feed).into_bytes(),
             Job::Sitemap => feeds::sitemap(self.site, self.sitemap_urls()).into_bytes(),
             Job::Robots => feeds::robots(self.site).into_bytes(),
+            Job::Calendar(which) => ics::calendar(self.site, *which).into_bytes(),
             Job::OpenData(plan::DataFormat::Csv) => opendata::csv(self.site),
             Job::OpenData(plan::DataFormat::Json) => opendata::json(self.site),
             Job::Asset(name) => self

@@ -103,6 +103,8 @@ pub enum Job {
     OpenDataPage,
     /// The actors directory as open data.
     OpenData(DataFormat),
+    /// An iCalendar file.
+    Calendar(super::ics::Calendar),
     ForumList,
     Forum(usize),
     ConferenceList,
@@ -165,6 +167,16 @@ impl Job {
             Job::OpenDataPage => "/donnees/".into(),
             Job::OpenData(DataFormat::Csv) => "/donnees/acteurs.csv".into(),
             Job::OpenData(DataFormat::Json) => "/donnees/acteurs.json".into(),
+            Job::Calendar(super::ics::Calendar::Agenda) => "/agenda.ics".into(),
+            Job::Calendar(super::ics::Calendar::Forum(i)) => {
+                format!("{}evenement.ics", Section::Forum.url(&site.forums[*i].slug))
+            }
+            Job::Calendar(super::ics::Calendar::Conference(i)) => {
+                format!(
+                    "{}evenement.ics",
+                    Section::Conferences.url(&site.conferences[*i].slug)
+                )
+            }
             Job::ForumList => "/forum/".into(),
             Job::Forum(i) => Section::Forum.url(&site.forums[*i].slug),
             Job::ConferenceList => "/conferences/".into(),
@@ -189,6 +201,7 @@ impl Job {
         !matches!(
             self,
             Job::OpenData(_)
+                | Job::Calendar(_)
                 | Job::Feed(_)
                 | Job::Sitemap
                 | Job::Robots
@@ -243,6 +256,11 @@ pub fn plan(site: &Site) -> Vec<Job> {
     }
     jobs.extend((0..site.forums.len()).map(Job::Forum));
     jobs.extend((0..site.conferences.len()).map(Job::Conference));
+    jobs.push(Job::Calendar(super::ics::Calendar::Agenda));
+    jobs.extend((0..site.forums.len()).map(|i| Job::Calendar(super::ics::Calendar::Forum(i))));
+    jobs.extend(
+        (0..site.conferences.len()).map(|i| Job::Calendar(super::ics::Calendar::Conference(i))),
+    );
     jobs.extend((1..=page_count(site.dossiers.len(), per)).map(|page| Job::MagazineList { page }));
     jobs.extend((0..site.dossiers.len()).map(Job::Dossier));
     jobs.extend((1..=page_count(site.resources.len(), per)).map(|page| Job::ResourceList { page }));

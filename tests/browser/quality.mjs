@@ -6,7 +6,10 @@
 // - HTML validity: the Nu Html Checker (vnu-jar, with the machine's Java), zero errors over
 //   every HTML file;
 // - feeds and data: every XML file well-formed (xmllint), the sitemap valid against the
-//   sitemaps.org XSD, RSS items with absolute links, RFC 822 dates and unique guids.
+//   sitemaps.org XSD, RSS items with absolute links, RFC 822 dates and unique guids, every
+//   iCalendar file parsed by PyPI's icalendar;
+// - every internal link and anchor resolved, every page under 100 KB with its CSS, and no
+//   request to a third party.
 //
 // Usage: node quality.mjs ESS_SITE_BINARY OUT_FOLDER SITE_FOLDER...
 import { chromium } from "playwright-core";
@@ -99,6 +102,12 @@ for (const [n, site] of sites.entries()) {
       check(guid && !guids.has(guid), `${feed}: guid missing or repeated: ${guid}`);
       guids.add(guid);
     }
+  }
+
+  // iCalendar: every file parses with a real parser (PyPI icalendar), each event complete.
+  for (const ics of files(built, ".ics")) {
+    const py = spawnSync("python3", ["-c", "import icalendar,sys\ncal=icalendar.Calendar.from_ical(open(sys.argv[1],'rb').read())\nfor e in cal.walk('VEVENT'):\n  assert e.get('UID') and e.get('DTSTAMP') and e.get('DTSTART'), e\n", ics], { encoding: "utf8" });
+    check(py.status === 0, `${ics} does not parse: ${py.stderr}`);
   }
 
   // Internal links and anchors, over every HTML file (what lychee --offline would check).
