@@ -539,3 +539,30 @@ fn events_have_icalendar_files_with_stable_uids() {
     assert!(text(&files, "agenda/index.html").contains("href=\"/agenda.ics\""));
     assert!(text(&files, "forum/2016/index.html").contains("href=\"/forum/2016/evenement.ics\""));
 }
+
+#[test]
+fn structured_data_parses_on_every_page() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let mut blocks = 0;
+    for (path, bytes) in &files {
+        let html = String::from_utf8_lossy(bytes);
+        for block in html.split("<script type=\"application/ld+json\">").skip(1) {
+            let json = block.split("</script>").next().unwrap();
+            let value: serde_json::Value =
+                serde_json::from_str(json).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert_eq!(value["@context"], "https://schema.org", "{path}");
+            blocks += 1;
+        }
+    }
+    assert!(blocks >= 20, "{blocks} JSON-LD blocks");
+    let forum = text(&files, "forum/2016/index.html");
+    assert!(
+        forum.contains("\"@type\":\"Event\"") && forum.contains("\"startDate\":\"2016-11-19\"")
+    );
+    let conf = text(&files, "conferences/2016-printemps/index.html");
+    assert!(
+        conf.contains("\"startDate\":\"2016-04-07T19:00:00+02:00\""),
+        "Paris offset"
+    );
+}

@@ -123,6 +123,18 @@ fn hostile_front_matter_is_escaped_in_every_output() {
         }
     }
     let page = text(&files, "acteurs/hostile/index.html");
+    // JSON-LD inside <script>: a value cannot end the element, and the block still parses.
+    let ld = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|r| r.split("</script>").next())
+        .expect("JSON-LD");
+    let data: serde_json::Value = serde_json::from_str(ld).expect("JSON-LD parses");
+    assert!(data["name"]
+        .as_str()
+        .unwrap()
+        .contains("</title><script>alert(1)</script>"));
+    assert!(!ld.contains("</"), "{ld}");
     assert!(
         page.contains("Coop &lt;&#x2F;title&gt;") || page.contains("Coop &lt;/title&gt;"),
         "title escaped"

@@ -323,6 +323,13 @@ pub fn page(
                 "resource_count": site.resources.len(),
                 "domains": taxonomy_terms(site, Taxonomy::Domain),
                 "data": site.data,
+                "jsonld": json_ld(&json!({
+                    "@context": "https://schema.org",
+                    "@type": "WebSite",
+                    "name": site.config.title,
+                    "url": site.config.absolute("/"),
+                    "inLanguage": site.config.language,
+                })),
             });
             (
                 "home.html",
@@ -364,6 +371,19 @@ pub fn page(
                 "website_label": d.website.as_deref().map(|w| w.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')),
                 "phone_uri": d.phone.as_deref().map(|p| p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()),
                 "appears_in": appears,
+                "jsonld": json_ld(&json!({
+                    "@context": "https://schema.org",
+                    "@type": "Organization",
+                    "name": d.title,
+                    "url": site.config.absolute(url),
+                    "description": d.summary.as_deref().map(markdown::plain),
+                    "address": d.address,
+                    "geo": d.geo.map(|g| json!({"@type": "GeoCoordinates", "latitude": g.lat, "longitude": g.lon})),
+                    "email": d.email,
+                    "telephone": d.phone,
+                    "foundingDate": d.since.map(|y| y.to_string()),
+                    "sameAs": d.website,
+                })),
             });
             ("actor.html", ctx, src(&a.source.path))
         }
@@ -511,6 +531,7 @@ pub fn page(
                 "multi_day": multi_day,
                 "exhibitors": actor_links(site, &d.exhibitors),
                 "partners": actor_links(site, &d.partners),
+                "jsonld": json_ld(&event_ld(site, d.common(), url, d.end_date, d.venue.as_deref())),
                 "ics": Value::Null,
             });
             ("forum.html", ctx, src(&f.source.path))
@@ -544,6 +565,7 @@ pub fn page(
                 "event": d,
                 "upcoming": is_upcoming(d.date, d.end_date, now),
                 "speakers": speakers(site, &d.speakers),
+                "jsonld": json_ld(&event_ld(site, d.common(), url, d.end_date, d.venue.as_deref())),
                 "domains": d.domains.iter().map(|s| json!({"label": site.domain_label(s), "url": format!("/acteurs/domaines/{s}/")})).collect::<Vec<_>>(),
             });
             ("conference.html", ctx, src(&c.source.path))
@@ -650,6 +672,63 @@ pub fn page(
             ("404.html", json!({"title": url}), None) // not HTML jobs; never called for them
         }
     }
+}
+
+/// Structured data (schema.org, JSON-LD) ready to sit in a `<script>` element.
+pub fn json_ld(value: &Value) -> String {
+    fn without_nulls(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), without_nulls(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    // `<`, `>` and `&` as JSON escapes: no value can end the element or open a comment.
+    serde_json::to_string(&without_nulls(value))
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// An event's moment as ISO 8601 with its Paris offset (a plain date stays a date).
+fn iso_paris(d: Date) -> String {
+    use chrono::TimeZone;
+    if !d.has_time {
+        return d.iso();
+    }
+    match chrono_tz::Europe::Paris
+        .from_local_datetime(&d.at)
+        .earliest()
+    {
+        Some(t) => t.to_rfc3339(),
+        None => d.iso(),
+    }
+}
+
+fn event_ld(
+    site: &Site,
+    c: crate::model::CommonRef,
+    url: &str,
+    end: Option<Date>,
+    venue: Option<&str>,
+) -> Value {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": c.title,
+        "url": site.config.absolute(url),
+        "description": c.summary.map(markdown::plain),
+        "startDate": c.date.map(iso_paris),
+        "endDate": end.map(iso_paris),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": venue.map(|v| json!({"@type": "Place", "name": v, "address": v})),
+        "organizer": {"@type": "GovernmentOrganization", "name": format!("Ville de {}", site.config.commune)},
+    })
 }
 
 /// One bar chart: its rows (label, value, share of the largest) and total.
