@@ -140,6 +140,15 @@ for (const [n, site] of sites.entries()) {
   }
   console.log(`# ${links} internal links and anchors checked`);
 
+  // Structured data: every JSON-LD block parses.
+  for (const f of htmlFiles) {
+    for (const m of readFileSync(f, "utf8").matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)) {
+      let ok = true;
+      try { JSON.parse(m[1]); } catch { ok = false; }
+      check(ok, `${f}: a JSON-LD block does not parse`);
+    }
+  }
+
   // Page weight: every page with its stylesheet under 100 KB, without images.
   const css = files(built, ".css").reduce((n, f) => n + statSync(f).size, 0);
   for (const f of htmlFiles) {
@@ -166,6 +175,19 @@ for (const [n, site] of sites.entries()) {
       check(false, `axe ${path}: ${v.id} (${v.impact}) ${v.nodes.map((x) => x.target.join(" ")).slice(0, 3).join(", ")}`);
     }
     if (axe.violations.length === 0) passed++;
+    // One h1, and no heading level skipped on the way down.
+    const levels = await page.evaluate(() => [...document.querySelectorAll("h1,h2,h3,h4,h5,h6")].map((h) => Number(h.tagName[1])));
+    check(levels.filter((l) => l === 1).length === 1, `${path}: ${levels.filter((l) => l === 1).length} h1`);
+    check(levels.every((l, i) => i === 0 || l <= levels[i - 1] + 1), `${path}: heading levels skipped: ${levels.join(",")}`);
+    // A skip link to the main content, and a visible focus.
+    const skip = await page.evaluate(() => {
+      const a = document.querySelector("a.skip-link");
+      return !!a && a.getAttribute("href") === "#contenu" && !!document.getElementById("contenu") && document.querySelector("main#contenu") !== null;
+    });
+    check(skip, `${path}: skip link to the main content`);
+    await page.keyboard.press("Tab");
+    const focus = await page.evaluate(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2; });
+    check(focus, `${path}: the focused element shows no outline`);
     const name = (n + path).replace(/[^a-z0-9]+/gi, "-").replace(/-$/, "") || "home";
     await page.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true });
     const zoomed = await page.evaluate(() => {
