@@ -134,6 +134,14 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `resolve_now`, or the exit code of a usage error after saying what is wrong.
+fn now_or_usage_error(arg: Option<&str>) -> Result<NaiveDateTime, ExitCode> {
+    resolve_now(arg).map_err(|e| {
+        eprintln!("erreur: {e}");
+        ExitCode::from(2)
+    })
+}
+
 /// The build's `now`: `--now`, else `SOURCE_DATE_EPOCH`, else the clock; local to Europe/Paris.
 pub fn resolve_now(arg: Option<&str>) -> Result<NaiveDateTime, String> {
     if let Some(s) = arg {
@@ -278,12 +286,9 @@ fn init(dir: &std::path::Path, commune: Option<String>) -> ExitCode {
 }
 
 fn serve(root: &std::path::Path, args: ServeArgs) -> ExitCode {
-    let now = match resolve_now(args.now.as_deref()) {
+    let now = match now_or_usage_error(args.now.as_deref()) {
         Ok(n) => n,
-        Err(e) => {
-            eprintln!("erreur: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let _ = ctrlc::set_handler(|| {
         eprintln!("\nAperçu arrêté.");
@@ -309,12 +314,9 @@ fn serve(root: &std::path::Path, args: ServeArgs) -> ExitCode {
 }
 
 fn check(root: &std::path::Path, args: CheckArgs) -> ExitCode {
-    let now = match resolve_now(args.now.as_deref()) {
+    let now = match now_or_usage_error(args.now.as_deref()) {
         Ok(n) => n,
-        Err(e) => {
-            eprintln!("erreur: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let options = BuildOptions {
         now,
@@ -342,12 +344,9 @@ fn check(root: &std::path::Path, args: CheckArgs) -> ExitCode {
 
 fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let now = match resolve_now(args.now.as_deref()) {
+    let now = match now_or_usage_error(args.now.as_deref()) {
         Ok(n) => n,
-        Err(e) => {
-            eprintln!("erreur: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let default_output = if args.include_private {
         "public-membres"

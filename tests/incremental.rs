@@ -57,6 +57,15 @@ fn edit(path: &Path, f: impl FnOnce(String) -> String) {
     std::fs::write(path, f(text)).unwrap();
 }
 
+/// The actors this test created: only those can go without breaking references.
+fn created_actors(actors: &[PathBuf]) -> Vec<PathBuf> {
+    actors
+        .iter()
+        .filter(|p| p.to_string_lossy().contains("nouvel-acteur"))
+        .cloned()
+        .collect()
+}
+
 /// One random change to the site; returns the paths it touched.
 fn random_change(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
     let actors = files_in(root, "content/acteurs");
@@ -88,11 +97,7 @@ fn random_change(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<PathBu
         }
         3 => {
             // Only actors created by this test can go without breaking references.
-            let created: Vec<PathBuf> = actors
-                .iter()
-                .filter(|p| p.to_string_lossy().contains("nouvel-acteur"))
-                .cloned()
-                .collect();
+            let created = created_actors(&actors);
             if created.is_empty() {
                 return ("nothing".into(), vec![]);
             }
@@ -101,11 +106,7 @@ fn random_change(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<PathBu
             ("delete an actor".into(), vec![p])
         }
         4 => {
-            let created: Vec<PathBuf> = actors
-                .iter()
-                .filter(|p| p.to_string_lossy().contains("nouvel-acteur"))
-                .cloned()
-                .collect();
+            let created = created_actors(&actors);
             if created.is_empty() {
                 return ("nothing".into(), vec![]);
             }
