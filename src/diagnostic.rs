@@ -88,6 +88,26 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Every value if there is no error, else every error: for work done in parallel, where one
+/// failure must not hide the others.
+pub fn all_or_errors<T>(
+    results: Vec<Result<T, Vec<Diagnostic>>>,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut values = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => values.push(v),
+            Err(mut ds) => errors.append(&mut ds),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Sorts diagnostics by file, then position, so reports are stable from run to run.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {

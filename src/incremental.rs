@@ -314,15 +314,7 @@ impl Incremental {
                     Ok((path.clone(), CachedOutput { fingerprint: *fingerprint, bytes: Arc::new(out.bytes), links: Arc::new(out.links) }))
                 })
                 .collect();
-            let mut ok = Vec::with_capacity(results.len());
-            let mut errors = Vec::new();
-            for r in results {
-                match r {
-                    Ok(o) => ok.push(o),
-                    Err(mut ds) => errors.append(&mut ds),
-                }
-            }
-            if errors.is_empty() { Ok(ok) } else { Err(errors) }
+            diagnostic::all_or_errors(results)
         };
         let changed_paths = |rendered: &[(String, CachedOutput)]| -> Vec<String> {
             rendered

@@ -14,7 +14,7 @@ pub mod plan;
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
 pub use plan::{output_path, plan, Job};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 use tera::Tera;
 
@@ -337,24 +337,5 @@ pub fn render_all(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
     use rayon::prelude::*;
     let jobs = plan(site);
     let renderer = Renderer::new(site, &jobs)?;
-    let results: Vec<Result<Output, Vec<Diagnostic>>> =
-        jobs.par_iter().map(|j| renderer.render(j)).collect();
-    let mut outputs = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => outputs.push(o),
-            Err(mut d) => errors.append(&mut d),
-        }
-    }
-    if errors.is_empty() {
-        Ok(outputs)
-    } else {
-        Err(errors)
-    }
-}
-
-/// Outputs by path, for tests and for `serve`.
-pub fn by_path(outputs: Vec<Output>) -> BTreeMap<String, Vec<u8>> {
-    outputs.into_iter().map(|o| (o.path, o.bytes)).collect()
+    crate::diagnostic::all_or_errors(jobs.par_iter().map(|j| renderer.render(j)).collect())
 }
