@@ -35,6 +35,12 @@ struct RawConfig {
     data_licence: Option<String>,
     #[serde(default)]
     data_licence_url: Option<String>,
+    #[serde(default)]
+    search: Option<bool>,
+    #[serde(default)]
+    map_tiles: Option<String>,
+    #[serde(default)]
+    map_attribution: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,7 +91,18 @@ pub struct Config {
     /// The licence of the open data exports, and where to read it.
     pub data_licence: String,
     pub data_licence_url: String,
+    /// Whether the build writes a search index (`/pagefind/`) and the search page.
+    pub search: bool,
+    /// The map tiles' URL template (`{z}/{x}/{y}`), loaded by visitors' browsers.
+    pub map_tiles: String,
+    /// The attribution the tiles' licence requires, shown on every map (HTML allowed: a link).
+    pub map_attribution: String,
 }
+
+/// OpenStreetMap's standard tiles, and the attribution their licence (ODbL) requires.
+pub const DEFAULT_MAP_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+pub const DEFAULT_MAP_ATTRIBUTION: &str =
+    "© <a href=\"https://www.openstreetmap.org/copyright\">les contributeurs d'OpenStreetMap</a>";
 
 /// The video hosts a site may embed when `site.toml` names none: their privacy-friendly players.
 pub const DEFAULT_VIDEO_HOSTS: &[&str] = &[
@@ -161,6 +178,11 @@ impl Config {
             data_licence_url: raw.data_licence_url.unwrap_or_else(|| {
                 "https://www.etalab.gouv.fr/licence-ouverte-open-licence/".into()
             }),
+            search: raw.search.unwrap_or(true),
+            map_tiles: raw.map_tiles.unwrap_or_else(|| DEFAULT_MAP_TILES.into()),
+            map_attribution: raw
+                .map_attribution
+                .unwrap_or_else(|| DEFAULT_MAP_ATTRIBUTION.into()),
             video_hosts: raw
                 .video_hosts
                 .unwrap_or_else(|| DEFAULT_VIDEO_HOSTS.iter().map(|h| h.to_string()).collect()),

@@ -71,6 +71,14 @@ pub struct Incremental {
     outputs: Arc<HashMap<String, CachedOutput>>,
     /// The diagnostics of the last rebuild: errors mean the outputs are those of the last good build.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether a rebuild also makes the search index (else `documents` are left for the caller
+    /// to index when it likes: the live preview does it on a thread of its own).
+    pub search: bool,
+    documents_cache: crate::search::DocumentCache,
+    /// The search documents of the last good build (`None` when the site has no search).
+    pub documents: Option<Arc<Vec<Arc<crate::search::Document>>>>,
+    /// The fingerprint of the documents the index in `outputs` was made from.
+    search_fingerprint: Option<u64>,
 }
 
 fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
@@ -92,6 +100,10 @@ impl Incremental {
             listing: Vec::new(),
             outputs: Arc::new(HashMap::new()),
             diagnostics: Vec::new(),
+            search: true,
+            documents_cache: crate::search::DocumentCache::default(),
+            documents: None,
+            search_fingerprint: None,
         }
     }
 
@@ -205,6 +217,7 @@ impl Incremental {
         if self.config.is_none() || config_stamp != self.config_stamp {
             self.config = None;
             self.templates = None;
+            self.documents_cache.clear();
             self.config_stamp = config_stamp;
             let config = match Config::load(&self.root) {
                 Ok(c) => c,
@@ -342,6 +355,7 @@ impl Incremental {
         }
         outputs.extend(rendered_first);
         outputs.extend(rendered_rest);
+        self.search_outputs(site, &previous, &mut outputs, report)?;
         for path in previous.keys() {
             if !outputs.contains_key(path) {
                 report.removed += 1;
@@ -350,6 +364,52 @@ impl Incremental {
         }
         report.changed.sort();
         self.outputs = Arc::new(outputs);
+        Ok(())
+    }
+
+    /// Brings the search documents up to date and, when this rebuild makes the index, puts
+    /// its files in `outputs`: those of the previous build while the documents are the same.
+    fn search_outputs(
+        &mut self,
+        site: &Site,
+        previous: &HashMap<String, CachedOutput>,
+        outputs: &mut HashMap<String, CachedOutput>,
+        report: &mut RebuildReport,
+    ) -> Result<(), Vec<Diagnostic>> {
+        if !site.config.search {
+            self.documents = None;
+            self.search_fingerprint = None;
+            return Ok(());
+        }
+        let docs = self.documents_cache.documents(site);
+        let fingerprint = crate::search::fingerprint(&docs);
+        self.documents = Some(Arc::new(docs));
+        if !self.search {
+            return Ok(());
+        }
+        let prefix = format!("{}/", crate::search::FOLDER);
+        if self.search_fingerprint == Some(fingerprint) {
+            for (path, out) in previous.iter().filter(|(p, _)| p.starts_with(&prefix)) {
+                outputs.insert(path.clone(), out.clone());
+            }
+            report.reused += previous.keys().filter(|p| p.starts_with(&prefix)).count();
+            return Ok(());
+        }
+        let docs = self.documents.as_deref().map(Vec::as_slice).unwrap_or(&[]);
+        let files = crate::search::index(docs).map_err(|d| vec![d])?;
+        report.rendered += files.len();
+        for (path, bytes) in files {
+            if previous.get(&path).is_none_or(|old| *old.bytes != bytes) {
+                report.changed.push(path.clone());
+            }
+            let out = CachedOutput {
+                fingerprint,
+                bytes: Arc::new(bytes),
+                links: Arc::new(Vec::new()),
+            };
+            outputs.insert(path, out);
+        }
+        self.search_fingerprint = Some(fingerprint);
         Ok(())
     }
 }

@@ -41,7 +41,7 @@ fn kind_of(job: &render::Job) -> &'static str {
         Job::Calendar(_) => "agendas iCalendar",
         Job::Asset(_) => "fichiers statiques",
         Job::Alias { .. } => "redirections",
-        Job::Sitemap | Job::Robots | Job::NotFound => "autres",
+        Job::Sitemap | Job::Robots | Job::NotFound | Job::SearchPage | Job::Map => "autres",
         _ => "listes",
     }
 }
@@ -61,6 +61,7 @@ pub fn singular(kind: &str) -> &str {
         "agendas iCalendar" => "agenda iCalendar",
         "redirections" => "redirection",
         "fichiers statiques" => "fichier statique",
+        "fichiers de l'index de recherche" => "fichier de l'index de recherche",
         _ => "autre",
     }
 }
@@ -170,6 +171,102 @@ pub fn build_with_progress(
     let errors = Mutex::new(Vec::new());
     let pages = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
+    // The search index is made on a thread of its own while the pages render (Pagefind
+    // indexes one document at a time).
+    let search = std::thread::scope(|scope| {
+        let search = site
+            .config
+            .search
+            .then(|| scope.spawn(|| crate::search::index(&crate::search::documents(&site))));
+        render_all(&jobs, &renderer, &staging, &pages, &done, &errors, progress);
+        search.map(|h| {
+            h.join().unwrap_or_else(|_| {
+                Err(Diagnostic::error(
+                    Path::new(crate::search::FOLDER),
+                    0,
+                    0,
+                    "l'index de recherche n'a pas pu être construit",
+                ))
+            })
+        })
+    });
+    let search_files = match search {
+        Some(Ok(files)) => files,
+        Some(Err(d)) => {
+            errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    for (path, bytes) in &search_files {
+        let out = render::Output {
+            path: path.clone(),
+            bytes: bytes.clone(),
+            links: Vec::new(),
+        };
+        if let Err(d) = staging.write(&out) {
+            errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+        }
+    }
+    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if !errors.is_empty() {
+        diagnostics.append(&mut errors);
+        return Err(finish(diagnostics));
+    }
+    staging.commit().map_err(|d| vec![d])?;
+    let mut by_kind: Vec<(&'static str, usize)> = Vec::new();
+    for job in &jobs {
+        let kind = kind_of(job);
+        match by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            Some(entry) => entry.1 += 1,
+            None => by_kind.push((kind, 1)),
+        }
+    }
+    if !search_files.is_empty() {
+        by_kind.push(("fichiers de l'index de recherche", search_files.len()));
+    }
+    let order = [
+        "acteurs",
+        "éditions du Forum",
+        "conférences",
+        "articles",
+        "ressources",
+        "pages",
+        "listes",
+        "flux RSS",
+        "exports de données ouvertes",
+        "agendas iCalendar",
+        "redirections",
+        "fichiers statiques",
+        "fichiers de l'index de recherche",
+        "autres",
+    ];
+    by_kind.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
+    let mut written: Vec<String> = jobs
+        .iter()
+        .map(|j| render::output_path(&j.url(&site)))
+        .collect();
+    written.extend(search_files.iter().map(|(p, _)| p.clone()));
+    written.sort();
+    Ok(BuildReport {
+        files: jobs.len() + search_files.len(),
+        pages: pages.into_inner(),
+        warnings: diagnostics,
+        by_kind,
+        written,
+    })
+}
+
+/// Renders every job into `staging`, in parallel.
+fn render_all(
+    jobs: &[render::Job],
+    renderer: &Renderer,
+    staging: &Staging,
+    pages: &AtomicUsize,
+    done: &AtomicUsize,
+    errors: &Mutex<Vec<Diagnostic>>,
+    progress: &Progress,
+) {
     jobs.par_iter().for_each(|job| {
         let result = renderer.render(job).and_then(|out| {
             if out.path.ends_with(".html") {
@@ -185,48 +282,6 @@ pub fn build_with_progress(
                 .append(&mut ds);
         }
     });
-    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
-    if !errors.is_empty() {
-        diagnostics.append(&mut errors);
-        return Err(finish(diagnostics));
-    }
-    staging.commit().map_err(|d| vec![d])?;
-    let mut by_kind: Vec<(&'static str, usize)> = Vec::new();
-    for job in &jobs {
-        let kind = kind_of(job);
-        match by_kind.iter_mut().find(|(k, _)| *k == kind) {
-            Some(entry) => entry.1 += 1,
-            None => by_kind.push((kind, 1)),
-        }
-    }
-    let order = [
-        "acteurs",
-        "éditions du Forum",
-        "conférences",
-        "articles",
-        "ressources",
-        "pages",
-        "listes",
-        "flux RSS",
-        "exports de données ouvertes",
-        "agendas iCalendar",
-        "redirections",
-        "fichiers statiques",
-        "autres",
-    ];
-    by_kind.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
-    let mut written: Vec<String> = jobs
-        .iter()
-        .map(|j| render::output_path(&j.url(&site)))
-        .collect();
-    written.sort();
-    Ok(BuildReport {
-        files: jobs.len(),
-        pages: pages.into_inner(),
-        warnings: diagnostics,
-        by_kind,
-        written,
-    })
 }
 
 /// Refuses an output folder that would replace the site itself or its sources.

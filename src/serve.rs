@@ -35,6 +35,9 @@ struct Status {
 
 struct Shared {
     outputs: RwLock<Arc<HashMap<String, CachedOutput>>>,
+    /// The search index's files (`pagefind/…`), made on a thread of their own after each
+    /// rebuild, so that a change is shown without waiting for the index.
+    search: RwLock<Arc<HashMap<String, CachedOutput>>>,
     status: Mutex<Status>,
     bumped: Condvar,
 }
@@ -88,6 +91,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     }
     // Watching starts before the first build: a save made while it runs is not missed.
     let mut inc = Incremental::new(root, options.build.clone());
+    inc.search = false;
     inc.rebuild(&[]);
     // The first build reports the warnings; later ones, on every save, only the errors.
     inc.warnings = false;
@@ -95,6 +99,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     let pages = inc.outputs().len();
     let shared = Arc::new(Shared {
         outputs: RwLock::new(inc.outputs()),
+        search: RwLock::new(Arc::new(HashMap::new())),
         status: Mutex::new(Status {
             version: 1,
             errors,
@@ -136,11 +141,19 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
 
     let watcher = Arc::new(Mutex::new(watcher));
 
+    let (search_tx, search_rx) = mpsc::channel();
+    if let Some(docs) = &inc.documents {
+        let _ = search_tx.send(Arc::clone(docs));
+    }
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || search_loop(search_rx, &shared));
+    }
     {
         let shared = Arc::clone(&shared);
         let root = root.to_path_buf();
         let watcher = Arc::clone(&watcher);
-        std::thread::spawn(move || watch_loop(&root, inc, rx, &shared, &watcher));
+        std::thread::spawn(move || watch_loop(&root, inc, rx, &shared, &watcher, &search_tx));
     }
 
     let bind = options.bind.clone();
@@ -180,6 +193,7 @@ fn watch_loop(
     rx: mpsc::Receiver<Vec<PathBuf>>,
     shared: &Shared,
     watcher: &Mutex<notify::RecommendedWatcher>,
+    search: &mpsc::Sender<Documents>,
 ) {
     let relevant = |p: &Path| {
         let rel = p.strip_prefix(root).unwrap_or(p);
@@ -228,6 +242,9 @@ fn watch_loop(
             shared.bumped.notify_all();
         });
         let errors = error_texts(root, &inc.diagnostics);
+        if let (true, Some(docs)) = (errors.is_empty(), &inc.documents) {
+            let _ = search.send(Arc::clone(docs));
+        }
         let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
         status.rebuilds += 1;
         let still_changed: Vec<String> = report
@@ -271,6 +288,42 @@ fn watch_loop(
     }
 }
 
+/// The search documents of a build.
+type Documents = Arc<Vec<Arc<crate::search::Document>>>;
+
+/// Makes the search index of the latest documents it is sent (skipping those a newer set
+/// replaced while it worked), and serves it from then on.
+fn search_loop(rx: mpsc::Receiver<Documents>, shared: &Shared) {
+    let mut last = None;
+    while let Ok(mut docs) = rx.recv() {
+        while let Ok(newer) = rx.try_recv() {
+            docs = newer;
+        }
+        let fingerprint = crate::search::fingerprint(&docs);
+        if last == Some(fingerprint) {
+            continue;
+        }
+        match crate::search::index(&docs) {
+            Ok(files) => {
+                let map: HashMap<String, CachedOutput> = files
+                    .into_iter()
+                    .map(|(path, bytes)| {
+                        let out = CachedOutput {
+                            fingerprint,
+                            bytes: Arc::new(bytes),
+                            links: Arc::new(Vec::new()),
+                        };
+                        (path, out)
+                    })
+                    .collect();
+                *shared.search.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(map);
+                last = Some(fingerprint);
+            }
+            Err(d) => eprintln!("{}", d.message),
+        }
+    }
+}
+
 fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
     let header = |name: &str| {
         request
@@ -297,7 +350,12 @@ fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
     } else if url.starts_with("/__ess/poll") {
         poll(shared, &url)
     } else {
-        let outputs = Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner()));
+        let from = if url.starts_with(&format!("/{}/", crate::search::FOLDER)) {
+            &shared.search
+        } else {
+            &shared.outputs
+        };
+        let outputs = Arc::clone(&from.read().unwrap_or_else(|p| p.into_inner()));
         http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
     };
     let head = method == tiny_http::Method::Head;

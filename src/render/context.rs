@@ -50,6 +50,9 @@ pub fn globals(site: &Site) -> Value {
         // The accessibility statement's data, for the footer and the statement page.
         "accessibility": site.data.get("accessibilite"),
         "accessibility_page": site.pages.iter().any(|p| p.slug == "accessibilite"),
+        "search": c.search,
+        "map_tiles": c.map_tiles,
+        "map_attribution": c.map_attribution,
     })
 }
 
@@ -350,6 +353,7 @@ pub fn page(
                 "pager": pager("/acteurs/", *page, pages),
                 "browse": browse(site),
                 "feed": "/acteurs/rss.xml",
+                "filterable": true,
             });
             ("list.html", ctx, None)
         }
@@ -465,6 +469,47 @@ pub fn page(
             )
         }
         Job::KeyFigures => ("figures.html", key_figures(site), None),
+        Job::SearchPage => {
+            let filters: Vec<Value> = crate::search::FILTERS
+                .iter()
+                .map(|(key, label)| json!({"key": key, "label": label}))
+                .collect();
+            let ctx = json!({
+                "title": "Rechercher",
+                "summary": french::typography(&format!("Rechercher parmi les acteurs, les événements, le magazine, les ressources et les pages de {}.", site.config.title)),
+                "filters": filters,
+            });
+            ("search.html", ctx, None)
+        }
+        Job::Map => {
+            let markers: Vec<Value> = site
+                .actors
+                .iter()
+                .filter_map(|e| {
+                    let a = &e.data;
+                    let g = a.geo?;
+                    Some(json!({
+                        "slug": e.slug,
+                        "title": french::typography(&a.title),
+                        "url": Section::Actors.url(&e.slug),
+                        "lat": g.lat,
+                        "lon": g.lon,
+                        "address": a.address,
+                        "closed": a.closed.is_some(),
+                        "legal_form": a.legal_form.map(|f| site.theme.label("legal_forms", f.slug())),
+                    }))
+                })
+                .collect();
+            let ctx = json!({
+                "title": "Carte des acteurs",
+                "summary": french::typography(&format!("Les acteurs de l'économie sociale et solidaire de {} sur une carte.", site.config.commune)),
+                "count": markers.len(),
+                "without_position": site.actors.len() - markers.len(),
+                "markers": markers,
+                "browse": browse(site),
+            });
+            ("map.html", ctx, None)
+        }
         Job::OpenDataPage => {
             let columns: Vec<Value> = super::opendata::COLUMNS
                 .iter()

@@ -167,7 +167,10 @@ impl<'a> Fingerprints<'a> {
                     .unwrap_or_default()
                     .hash(&mut h);
             }
-            Job::OpenDataPage | Job::OpenData(_) => self.section(Section::Actors).hash(&mut h),
+            Job::OpenDataPage | Job::OpenData(_) | Job::Map => {
+                self.section(Section::Actors).hash(&mut h)
+            }
+            Job::SearchPage => self.taxonomies.hash(&mut h),
             Job::Calendar(super::ics::Calendar::Forum(i)) => {
                 site.forums[*i].source.full_hash.hash(&mut h)
             }

@@ -105,6 +105,7 @@ impl<'a> Renderer<'a> {
             Job::Calendar(which) => ics::calendar(self.site, *which).into_bytes(),
             Job::OpenData(plan::DataFormat::Csv) => opendata::csv(self.site),
             Job::OpenData(plan::DataFormat::Json) => opendata::json(self.site),
+            Job::OpenData(plan::DataFormat::GoGoCarto) => opendata::gogocarto(self.site),
             Job::Asset(name) => self
                 .site
                 .theme

@@ -106,3 +106,79 @@ pub fn json(site: &Site) -> Vec<u8> {
     out.push(b'\n');
     out
 }
+
+/// The GoGoCarto export: `data` holds the elements (actors with a position or an address),
+/// `taxonomy` the categories they use (domains of action, legal forms, stages), so that a
+/// GoGoCarto map — the regional ESS maps use it — can import the directory from its URL.
+pub fn gogocarto(site: &Site) -> Vec<u8> {
+    use serde_json::{json, Value};
+    let domain = |s: &str| format!("domaine-{s}");
+    let form = |s: &str| format!("forme-{s}");
+    let stage = |s: &str| format!("etape-{s}");
+    let data: Vec<Value> = site
+        .actors
+        .iter()
+        .map(|e| {
+            let a = &e.data;
+            let mut categories: Vec<(String, String)> = a
+                .domains
+                .iter()
+                .map(|d| (domain(d), site.domain_label(d).to_string()))
+                .collect();
+            if let Some(f) = a.legal_form {
+                categories.push((
+                    form(f.slug()),
+                    site.theme.label("legal_forms", f.slug()).to_string(),
+                ));
+            }
+            for s in &a.stages {
+                categories.push((
+                    stage(s.slug()),
+                    site.theme.label("stages", s.slug()).to_string(),
+                ));
+            }
+            json!({
+                "id": e.slug,
+                "name": a.title,
+                "geo": a.geo.map(|g| json!({"latitude": g.lat, "longitude": g.lon})),
+                "address": {
+                    "customFormatedAddress": a.address.clone().unwrap_or_default(),
+                    "addressCountry": "FR",
+                },
+                "categories": categories.iter().map(|(_, name)| name).collect::<Vec<_>>(),
+                "categoriesFull": categories
+                    .iter()
+                    .map(|(id, name)| json!({"id": id, "name": name}))
+                    .collect::<Vec<_>>(),
+                "description": a.summary.as_deref().map(crate::render::markdown::plain).unwrap_or_default(),
+                "website": a.website.clone().unwrap_or_default(),
+                "email": a.email.clone().unwrap_or_default(),
+                "telephone": a.phone.clone().unwrap_or_default(),
+                "status": if a.closed.is_some() { "fermé" } else { "en activité" },
+                "updatedAt": a.updated.or(a.date).map(|d| d.date().to_string()).unwrap_or_default(),
+                "sourceKey": site.config.title,
+                "url": site.config.absolute(&Section::Actors.url(&e.slug)),
+            })
+        })
+        .collect();
+    let options = |items: Vec<(String, String)>| -> Vec<Value> {
+        items
+            .into_iter()
+            .map(|(id, name)| json!({"id": id, "name": name, "subcategories": []}))
+            .collect()
+    };
+    let taxonomy = json!([
+        {"id": "domaines", "name": "Domaines d'action", "options": options(site.by_domain.iter().filter(|(_, m)| !m.is_empty()).map(|(s, _)| (domain(s), site.domain_label(s).to_string())).collect())},
+        {"id": "formes", "name": "Formes juridiques", "options": options(site.by_legal_form.iter().map(|(s, _)| (form(s), site.theme.label("legal_forms", s).to_string())).collect())},
+        {"id": "etapes", "name": "Étapes d'un projet", "options": options(site.by_stage.iter().map(|(s, _)| (stage(s.slug()), site.theme.label("stages", s.slug()).to_string())).collect())},
+    ]);
+    let doc = json!({
+        "licence": site.config.data_licence_url,
+        "ontology": "gogofull",
+        "data": data,
+        "taxonomy": taxonomy,
+    });
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_else(|_| b"{}".to_vec());
+    out.push(b'\n');
+    out
+}

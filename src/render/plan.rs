@@ -80,6 +80,8 @@ impl Feed {
 pub enum DataFormat {
     Csv,
     Json,
+    /// Elements and taxonomy, as GoGoCarto imports them (the regional ESS maps).
+    GoGoCarto,
 }
 
 /// One output file to produce.
@@ -103,6 +105,10 @@ pub enum Job {
     OpenDataPage,
     /// The actors directory as open data.
     OpenData(DataFormat),
+    /// The search page (when the site has search).
+    SearchPage,
+    /// The map of the actors.
+    Map,
     /// An iCalendar file.
     Calendar(super::ics::Calendar),
     ForumList,
@@ -167,6 +173,9 @@ impl Job {
             Job::OpenDataPage => "/donnees/".into(),
             Job::OpenData(DataFormat::Csv) => "/donnees/acteurs.csv".into(),
             Job::OpenData(DataFormat::Json) => "/donnees/acteurs.json".into(),
+            Job::OpenData(DataFormat::GoGoCarto) => "/donnees/gogocarto.json".into(),
+            Job::SearchPage => "/recherche/".into(),
+            Job::Map => "/carte/".into(),
             Job::Calendar(super::ics::Calendar::Agenda) => "/agenda.ics".into(),
             Job::Calendar(super::ics::Calendar::Forum(i)) => {
                 format!("{}evenement.ics", Section::Forum.url(&site.forums[*i].slug))
@@ -232,10 +241,15 @@ pub fn plan(site: &Site) -> Vec<Job> {
         Job::OpenDataPage,
         Job::OpenData(DataFormat::Csv),
         Job::OpenData(DataFormat::Json),
+        Job::OpenData(DataFormat::GoGoCarto),
+        Job::Map,
         Job::ForumList,
         Job::ConferenceList,
         Job::Agenda,
     ];
+    if site.config.search {
+        jobs.push(Job::SearchPage);
+    }
     jobs.extend((1..=page_count(site.actors.len(), per)).map(|page| Job::ActorDirectory { page }));
     jobs.extend((0..site.actors.len()).map(Job::Actor));
     for taxonomy in [

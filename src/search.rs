@@ -1,0 +1,411 @@
+//! Site search: a Pagefind index (`/pagefind/`) of every record this build publishes, made at
+//! build time and searched in the visitor's browser, a chunk at a time.
+//!
+//! The index is made from the records, not from the rendered pages: each published record
+//! becomes a small HTML document (its title as the heading, so it weighs most; its summary,
+//! facts and body text), with the filters the search page offers: kind, domain, legal form,
+//! stage. Only what `Site` holds is indexed, so drafts and private records — which a public
+//! build leaves out of `Site` — can never be found.
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Section;
+use crate::model::{Actor, Common, Conference, Dossier, Entry, ForumEdition, Page, Resource, Term};
+use crate::site::Site;
+use pulldown_cmark::{Event, Parser, TagEnd};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The folder of the index in the output.
+pub const FOLDER: &str = "pagefind";
+
+/// One published record, as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Document {
+    /// The page's path on the site (`/acteurs/up-sceaux/`).
+    pub url: String,
+    /// A small HTML document: Pagefind reads the heading, text and `data-pagefind-filter`s.
+    pub html: String,
+}
+
+/// How much of a record's body text is indexed, in characters (about 350 words): enough for
+/// the records of a directory and most dossiers; it bounds the index's cost on large sites.
+pub const BODY_LIMIT: usize = 2000;
+
+/// The filters of the search page, in the order it shows them: (key, label).
+pub const FILTERS: &[(&str, &str)] = &[
+    ("type", "Type de contenu"),
+    ("domaine", "Domaine d'action"),
+    ("statut", "Forme juridique"),
+    ("etape", "Étape du parcours"),
+];
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The words of a Markdown body, without markup or raw HTML: one line per block.
+pub fn body_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Builds one document.
+struct Doc {
+    html: String,
+}
+
+impl Doc {
+    fn new(title: &str, kind: &str) -> Doc {
+        let mut html = String::from("<html lang=\"fr\"><body><h1>");
+        html.push_str(&escape(title));
+        html.push_str("</h1>");
+        let mut d = Doc { html };
+        d.filter("type", kind);
+        d
+    }
+
+    /// A value of a filter; its words are indexed too (« santé » finds the health actors).
+    fn filter(&mut self, key: &str, value: &str) {
+        self.html.push_str(&format!(
+            "<p data-pagefind-filter=\"{key}\">{}</p>",
+            escape(value)
+        ));
+    }
+
+    fn text(&mut self, text: &str) {
+        if !text.trim().is_empty() {
+            self.html.push_str("<p>");
+            self.html.push_str(&escape(text));
+            self.html.push_str("</p>");
+        }
+    }
+
+    fn record(&mut self, summary: Option<&str>, tags: &[String], body: &str) {
+        if let Some(s) = summary {
+            self.text(&crate::render::markdown::plain(s));
+        }
+        if !tags.is_empty() {
+            self.text(&tags.join(", "));
+        }
+        let text = body_text(body);
+        let mut left = BODY_LIMIT;
+        for block in text.lines() {
+            if left == 0 {
+                break;
+            }
+            let cut = match block.char_indices().nth(left) {
+                Some((i, _)) => &block[..i],
+                None => block,
+            };
+            left -= cut.chars().count();
+            self.text(cut);
+        }
+    }
+
+    fn finish(mut self, url: String) -> Document {
+        self.html.push_str("</body></html>");
+        Document {
+            url,
+            html: self.html,
+        }
+    }
+}
+
+/// A published record of any kind.
+#[derive(Clone, Copy)]
+enum Record<'a> {
+    Actor(&'a Entry<Actor>),
+    Forum(&'a Entry<ForumEdition>),
+    Conference(&'a Entry<Conference>),
+    Dossier(&'a Entry<Dossier>),
+    Resource(&'a Entry<Resource>),
+    Page(&'a Entry<Page>),
+}
+
+/// Every record `site` publishes, in a fixed order.
+fn records(site: &Site) -> Vec<Record<'_>> {
+    let mut out: Vec<Record> = Vec::new();
+    out.extend(site.actors.iter().map(|e| Record::Actor(e)));
+    out.extend(site.forums.iter().map(|e| Record::Forum(e)));
+    out.extend(site.conferences.iter().map(|e| Record::Conference(e)));
+    out.extend(site.dossiers.iter().map(|e| Record::Dossier(e)));
+    out.extend(site.resources.iter().map(|e| Record::Resource(e)));
+    out.extend(site.pages.iter().map(|e| Record::Page(e)));
+    out
+}
+
+impl Record<'_> {
+    fn url(self) -> String {
+        match self {
+            Record::Actor(e) => Section::Actors.url(&e.slug),
+            Record::Forum(e) => Section::Forum.url(&e.slug),
+            Record::Conference(e) => Section::Conferences.url(&e.slug),
+            Record::Dossier(e) => Section::Magazine.url(&e.slug),
+            Record::Resource(e) => Section::Resources.url(&e.slug),
+            Record::Page(e) => Section::Pages.url(&e.slug),
+        }
+    }
+
+    fn full_hash(self) -> u64 {
+        match self {
+            Record::Actor(e) => e.source.full_hash,
+            Record::Forum(e) => e.source.full_hash,
+            Record::Conference(e) => e.source.full_hash,
+            Record::Dossier(e) => e.source.full_hash,
+            Record::Resource(e) => e.source.full_hash,
+            Record::Page(e) => e.source.full_hash,
+        }
+    }
+
+    /// The record's document.
+    fn document(self, site: &Site) -> Document {
+        let theme = &site.theme;
+        let url = self.url();
+        match self {
+            Record::Actor(e) => {
+                let a = &e.data;
+                let mut d = Doc::new(&a.title, "Acteur");
+                for dom in &a.domains {
+                    d.filter("domaine", site.domain_label(dom));
+                }
+                if let Some(f) = a.legal_form {
+                    d.filter("statut", theme.label("legal_forms", f.slug()));
+                }
+                for s in &a.stages {
+                    d.filter("etape", theme.label("stages", s.slug()));
+                }
+                if let Some(addr) = &a.address {
+                    d.text(addr);
+                }
+                d.record(a.summary.as_deref(), &a.tags, &e.source.body);
+                d.finish(url)
+            }
+            Record::Forum(e) => {
+                let f = &e.data;
+                let mut d = Doc::new(&f.title, "Événement");
+                if let Some(v) = &f.venue {
+                    d.text(v);
+                }
+                d.record(f.summary.as_deref(), &f.tags, &e.source.body);
+                for item in &f.program {
+                    let speakers: Vec<&str> =
+                        item.speakers.iter().map(|s| s.name.as_str()).collect();
+                    d.text(&format!("{} {}", item.title, speakers.join(", ")));
+                }
+                d.finish(url)
+            }
+            Record::Conference(e) => {
+                let c = &e.data;
+                let mut d = Doc::new(&c.title, "Événement");
+                for dom in &c.domains {
+                    d.filter("domaine", site.domain_label(dom));
+                }
+                if let Some(v) = &c.venue {
+                    d.text(v);
+                }
+                let speakers: Vec<String> = c
+                    .speakers
+                    .iter()
+                    .map(|s| match &s.role {
+                        Some(r) => format!("{}, {r}", s.name),
+                        None => s.name.clone(),
+                    })
+                    .collect();
+                d.text(&speakers.join(" ; "));
+                d.record(c.summary.as_deref(), &c.tags, &e.source.body);
+                d.finish(url)
+            }
+            Record::Dossier(e) => {
+                let m = &e.data;
+                let mut d = Doc::new(&m.title, "Magazine");
+                d.record(m.summary.as_deref(), &m.tags, &e.source.body);
+                d.finish(url)
+            }
+            Record::Resource(e) => {
+                let r = &e.data;
+                let mut d = Doc::new(&r.title, "Ressource");
+                for v in [&r.category, &r.resource_type].into_iter().flatten() {
+                    d.text(v);
+                }
+                d.record(r.summary.as_deref(), &r.tags, &e.source.body);
+                d.finish(url)
+            }
+            Record::Page(e) => {
+                let p = &e.data;
+                let mut d = Doc::new(&p.title, "Page");
+                d.record(p.common().summary, &p.tags, &e.source.body);
+                d.finish(url)
+            }
+        }
+    }
+}
+
+/// The documents of every record `site` publishes, in a fixed order.
+pub fn documents(site: &Site) -> Vec<Document> {
+    records(site).par_iter().map(|r| r.document(site)).collect()
+}
+
+/// Documents of the previous builds of a live preview, by URL, with the hash of the record
+/// they were made from: only the records that changed are made again.
+#[derive(Default)]
+pub struct DocumentCache {
+    by_url: HashMap<String, (u64, Arc<Document>)>,
+}
+
+impl DocumentCache {
+    /// `documents(site)`, reusing the unchanged records' documents.
+    pub fn documents(&mut self, site: &Site) -> Vec<Arc<Document>> {
+        let records = records(site);
+        let made: Vec<(String, u64, Arc<Document>)> = records
+            .par_iter()
+            .map(|r| {
+                let url = r.url();
+                let hash = r.full_hash();
+                let doc = match self.by_url.get(&url) {
+                    Some((h, d)) if *h == hash => Arc::clone(d),
+                    _ => Arc::new(r.document(site)),
+                };
+                (url, hash, doc)
+            })
+            .collect();
+        self.by_url = made
+            .iter()
+            .map(|(u, h, d)| (u.clone(), (*h, Arc::clone(d))))
+            .collect();
+        made.into_iter().map(|(_, _, d)| d).collect()
+    }
+
+    /// Forgets every document (the configuration or the theme changed their labels).
+    pub fn clear(&mut self) {
+        self.by_url.clear();
+    }
+}
+
+/// A hash of documents: the index changes only when it does.
+pub fn fingerprint<D: AsRef<Document>>(docs: &[D]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for d in docs {
+        d.as_ref().hash(&mut h);
+    }
+    h.finish()
+}
+
+impl AsRef<Document> for Document {
+    fn as_ref(&self) -> &Document {
+        self
+    }
+}
+
+/// The files of Pagefind's bundle a site needs: the index, the search library and its
+/// WebAssembly; not its ready-made interfaces (the theme has its own search page).
+fn wanted(name: &str) -> bool {
+    !(name.starts_with("pagefind-ui")
+        || name.starts_with("pagefind-modular-ui")
+        || name.starts_with("pagefind-component-ui")
+        || name.starts_with("pagefind-highlight"))
+}
+
+/// Indexes `docs`: the files of `/pagefind/`, as (path in the output, bytes), sorted by path.
+/// The same documents give the same bytes.
+pub fn index<D: AsRef<Document>>(docs: &[D]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let failed = |e: String| {
+        Diagnostic::error(
+            Path::new("pagefind"),
+            0,
+            0,
+            format!("l'index de recherche n'a pas pu être construit : {e}"),
+        )
+        .with_help(
+            "désactivez la recherche avec `search = false` dans site.toml, et signalez le problème",
+        )
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| failed(e.to_string()))?;
+    let started = std::time::Instant::now();
+    let files = runtime.block_on(async {
+        let config = pagefind::options::PagefindServiceConfig::builder()
+            .force_language("fr".into())
+            .build();
+        let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
+        for doc in docs {
+            let doc = doc.as_ref();
+            index
+                .add_html_file(None, Some(doc.url.clone()), doc.html.clone())
+                .await?;
+        }
+        let t = std::time::Instant::now();
+        let r = index.get_files().await;
+        if std::env::var_os("ESS_SEARCH_TIMING").is_some() {
+            eprintln!("pagefind get_files {:?}", t.elapsed());
+        }
+        r
+    });
+    if std::env::var_os("ESS_SEARCH_TIMING").is_some() {
+        eprintln!("pagefind total {:?}", started.elapsed());
+    }
+    let files = files.map_err(|e| failed(e.to_string()))?;
+    let mut out: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .filter_map(|f| {
+            let name = f.filename.to_string_lossy().replace('\\', "/");
+            wanted(&name).then(|| (format!("{FOLDER}/{name}"), f.contents))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_text_keeps_words_and_drops_markup() {
+        let t = body_text("# Titre\n\nUn *mot* et <b>du HTML</b>.\n\n- un\n- deux\n");
+        assert_eq!(t, "Titre\nUn mot et du HTML.\nun\ndeux\n");
+    }
+
+    #[test]
+    fn the_same_documents_give_the_same_bytes() {
+        let docs: Vec<Document> = (0..30)
+            .map(|i| {
+                let mut d = Doc::new(&format!("Coopérative {i} <b>"), "Acteur");
+                d.filter("domaine", if i % 2 == 0 { "Santé" } else { "Habitat" });
+                d.text("Les coopératives de Sceaux travaillent ensemble.");
+                d.finish(format!("/acteurs/a{i}/"))
+            })
+            .collect();
+        let a = index(&docs).unwrap();
+        let b = index(&docs).unwrap();
+        assert_eq!(a, b);
+        let names: Vec<&str> = a.iter().map(|(p, _)| p.as_str()).collect();
+        assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
+        assert!(names.contains(&"pagefind/pagefind-entry.json"));
+        assert!(names.iter().any(|n| n.ends_with(".pf_fragment")));
+        assert!(!names.iter().any(|n| n.contains("-ui")));
+    }
+}

@@ -1,0 +1,292 @@
+// The actors directory's filters (/acteurs/), the map of the actors (/carte/) and an actor's
+// own map. Progressive enhancement: without this script the pages are complete lists with
+// links to the taxonomy pages, and every address is written out.
+(function () {
+  "use strict";
+
+  var FILTERS = ["q", "domaine", "statut", "etape", "etat"];
+
+  // Lower case, without accents: « Coopérative » matches « cooperative ».
+  function fold(s) {
+    return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // The labels of a select's options, by value.
+  function labels(select) {
+    var out = {};
+    if (!select) return out;
+    Array.prototype.forEach.call(select.options, function (o) {
+      if (o.value) out[o.value] = o.textContent;
+    });
+    return out;
+  }
+
+  function plural(n, one, many) {
+    return n + "\u00a0" + (n > 1 ? many : one);
+  }
+
+  // The filter form: reads and writes its state, and the page's address.
+  function Filters(form, onChange) {
+    this.form = form;
+    var self = this;
+    var params = new URLSearchParams(window.location.search);
+    FILTERS.forEach(function (name) {
+      var field = form.elements[name];
+      var value = params.get(name);
+      if (field && value !== null) field.value = value;
+    });
+    var timer = null;
+    form.addEventListener("input", function (e) {
+      clearTimeout(timer);
+      timer = setTimeout(onChange, e.target.type === "search" ? 150 : 0);
+    });
+    form.addEventListener("change", onChange);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      onChange();
+    });
+    form.addEventListener("reset", function () {
+      setTimeout(onChange, 0);
+    });
+    form.hidden = false;
+    this.labels = {
+      domaine: labels(form.elements.domaine),
+      statut: labels(form.elements.statut),
+      etape: labels(form.elements.etape),
+    };
+    this.state = function () {
+      var s = {};
+      FILTERS.forEach(function (name) {
+        var field = self.form.elements[name];
+        s[name] = field ? field.value.trim() : "";
+      });
+      return s;
+    };
+  }
+
+  Filters.prototype.active = function (s) {
+    return FILTERS.some(function (name) { return s[name] !== ""; });
+  };
+
+  // Keeps the filters in the address, so that a filtered list can be shared.
+  Filters.prototype.remember = function (s) {
+    var params = new URLSearchParams();
+    FILTERS.forEach(function (name) {
+      if (s[name]) params.set(name, s[name]);
+    });
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    window.history.replaceState(null, "", url);
+  };
+
+  Filters.prototype.matches = function (actor, s) {
+    var domains = actor.domaines ? actor.domaines.split(";") : [];
+    var stages = actor.etapes ? actor.etapes.split(";") : [];
+    if (s.domaine && domains.indexOf(s.domaine) < 0) return false;
+    if (s.statut && actor.forme_juridique !== s.statut) return false;
+    if (s.etape && stages.indexOf(s.etape) < 0) return false;
+    if (s.etat === "ouvert" && actor.fermeture) return false;
+    if (s.etat === "ferme" && !actor.fermeture) return false;
+    if (s.q) {
+      var self = this;
+      var text = fold([
+        actor.nom,
+        actor.adresse,
+        self.labels.statut[actor.forme_juridique] || "",
+        domains.map(function (d) { return self.labels.domaine[d] || d; }).join(" "),
+        stages.map(function (d) { return self.labels.etape[d] || d; }).join(" "),
+      ].join(" "));
+      var words = fold(s.q).split(/\s+/).filter(Boolean);
+      if (!words.every(function (w) { return text.indexOf(w) >= 0; })) return false;
+    }
+    return true;
+  };
+
+  function loadActors() {
+    return fetch("/donnees/acteurs.json", { headers: { Accept: "application/json" } }).then(
+      function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      }
+    );
+  }
+
+  function actorPath(a) {
+    return "/acteurs/" + encodeURIComponent(a.slug) + "/";
+  }
+
+  // A card as the directory shows it.
+  function card(a, filters) {
+    var article = el("article", "card" + (a.fermeture ? " card-closed" : ""));
+    if (a.forme_juridique) {
+      article.appendChild(el("p", "card-kind", filters.labels.statut[a.forme_juridique] || a.forme_juridique));
+    }
+    var h = el("h3", "card-title");
+    var link = el("a", null, a.nom);
+    link.href = actorPath(a);
+    h.appendChild(link);
+    article.appendChild(h);
+    if (a.fermeture) article.appendChild(el("p", "badge badge-closed", "Structure fermée"));
+    var domains = a.domaines ? a.domaines.split(";") : [];
+    if (domains.length) {
+      var ul = el("ul", "tags");
+      ul.setAttribute("aria-label", "Thèmes");
+      domains.forEach(function (d) {
+        ul.appendChild(el("li", null, filters.labels.domaine[d] || d));
+      });
+      article.appendChild(ul);
+    }
+    return article;
+  }
+
+  // The directory: the page's list when no filter is set; else every matching actor.
+  function directory(form) {
+    var status = document.getElementById("nombre");
+    var results = document.getElementById("resultats-filtres");
+    var list = document.getElementById("liste");
+    var pager = document.getElementById("pagination");
+    var initial = status.textContent;
+    var actors = null;
+    var filters = new Filters(form, apply);
+
+    function apply() {
+      var s = filters.state();
+      filters.remember(s);
+      if (!filters.active(s) || !actors) {
+        results.hidden = true;
+        if (list) list.hidden = false;
+        if (pager) pager.hidden = false;
+        status.textContent = initial;
+        return;
+      }
+      var found = actors.filter(function (a) { return filters.matches(a, s); });
+      results.replaceChildren.apply(results, found.map(function (a) { return card(a, filters); }));
+      results.hidden = false;
+      if (list) list.hidden = true;
+      if (pager) pager.hidden = true;
+      status.textContent = found.length
+        ? plural(found.length, "acteur correspond", "acteurs correspondent") + " aux filtres"
+        : "Aucun acteur ne correspond aux filtres";
+    }
+
+    loadActors().then(function (data) {
+      actors = data;
+      apply();
+    }).catch(function () {
+      status.textContent = initial + " (les filtres sont indisponibles : rechargez la page)";
+    });
+  }
+
+  function tileLayer(container) {
+    return L.tileLayer(container.getAttribute("data-tiles"), {
+      maxZoom: 19,
+      attribution: container.getAttribute("data-attribution"),
+    });
+  }
+
+  function newMap(container) {
+    container.hidden = false;
+    var map = L.map(container, {
+      scrollWheelZoom: false,
+      zoomControl: false,
+      attributionControl: false,
+    });
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+    L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
+    tileLayer(container).addTo(map);
+    return map;
+  }
+
+  function marker(lat, lon, title) {
+    return L.marker([lat, lon], { title: title, alt: title, keyboard: true });
+  }
+
+  // The map of the actors, with the directory's filters; the list under it is its text
+  // alternative and follows the same filters.
+  function actorsMap(container, form) {
+    var status = document.getElementById("nombre");
+    var items = {};
+    document.querySelectorAll("#liste-carte li[data-slug]").forEach(function (li) {
+      items[li.getAttribute("data-slug")] = li;
+    });
+    var map = newMap(container);
+    var group = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
+    group.addTo(map);
+    var actors = [];
+    var placed = false;
+    var filters = new Filters(form, apply);
+
+    function apply() {
+      var s = filters.state();
+      filters.remember(s);
+      group.clearLayers();
+      var shown = 0;
+      var markers = [];
+      actors.forEach(function (a) {
+        var ok = filters.matches(a, s);
+        var li = items[a.slug];
+        if (li) li.hidden = !ok;
+        if (!ok || a.latitude === null || a.longitude === null) return;
+        shown += 1;
+        var m = marker(a.latitude, a.longitude, a.nom);
+        var popup = el("div");
+        var link = el("a", null, a.nom);
+        link.href = actorPath(a);
+        popup.appendChild(link);
+        if (a.adresse) popup.appendChild(el("p", null, a.adresse));
+        m.bindPopup(popup);
+        markers.push(m);
+      });
+      if (group.addLayers) group.addLayers(markers);
+      else markers.forEach(function (m) { group.addLayer(m); });
+      container.setAttribute("data-markers", String(shown));
+      status.textContent = shown
+        ? plural(shown, "acteur", "acteurs") + " sur la carte"
+        : "Aucun acteur de la carte ne correspond aux filtres";
+      if (markers.length) {
+        map.fitBounds(L.featureGroup(markers).getBounds(), { padding: [30, 30], maxZoom: 16 });
+        placed = true;
+      } else if (!placed) {
+        map.setView([46.6, 2.4], 5);
+        placed = true;
+      }
+    }
+
+    loadActors().then(function (data) {
+      actors = data;
+      apply();
+    }).catch(function () {
+      status.textContent = "La carte n'a pas pu charger les acteurs : rechargez la page";
+    });
+  }
+
+  // An actor's own position.
+  function actorMap(container) {
+    var lat = parseFloat(container.getAttribute("data-lat"));
+    var lon = parseFloat(container.getAttribute("data-lon"));
+    if (isNaN(lat) || isNaN(lon)) return;
+    var map = newMap(container);
+    map.setView([lat, lon], 16);
+    marker(lat, lon, container.getAttribute("data-title")).addTo(map);
+    container.setAttribute("data-markers", "1");
+  }
+
+  function start() {
+    var form = document.getElementById("filtres");
+    var big = document.getElementById("carte");
+    var small = document.getElementById("carte-acteur");
+    if (big && form && window.L) actorsMap(big, form);
+    else if (form && document.getElementById("resultats-filtres")) directory(form);
+    if (small && window.L) actorMap(small);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,161 @@
+// The search page (/recherche/): searches the Pagefind index the build wrote in /pagefind/,
+// a chunk at a time, with filters by kind, domain, legal form and stage. The query and the
+// filters are kept in the address (?q=…&type=Acteur), so a search can be shared.
+const form = document.getElementById("recherche");
+const input = document.getElementById("r-q");
+const filterBox = document.getElementById("r-filtres");
+const status = document.getElementById("r-statut");
+const list = document.getElementById("r-resultats");
+const more = document.getElementById("r-plus");
+const PAGE = 10;
+
+// "type=Type de contenu|domaine=Domaine d'action|…", in the order the page shows them.
+const FILTERS = filterBox.dataset.labels
+  .split("|")
+  .map((pair) => pair.split("="))
+  .filter((p) => p.length === 2);
+
+const plural = (n, one, many) => `${n}\u00a0${n > 1 ? many : one}`;
+
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// Pagefind's excerpts mark the words found with <mark>; the rest is text. Built with text
+// nodes only, so nothing in a record can become markup.
+function excerpt(html) {
+  const p = el("p", "search-excerpt");
+  const decode = (s) =>
+    s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (m, e) =>
+      ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" })[e]
+    );
+  let marked = false;
+  for (const part of html.split(/(<\/?mark>)/)) {
+    if (part === "<mark>") marked = true;
+    else if (part === "</mark>") marked = false;
+    else if (part) p.appendChild(marked ? el("mark", null, decode(part)) : document.createTextNode(decode(part)));
+  }
+  return p;
+}
+
+let pagefind;
+try {
+  pagefind = await import("/pagefind/pagefind.js");
+  await pagefind.options({ excerptLength: 24 });
+  pagefind.init();
+} catch (e) {
+  status.textContent = "La recherche est momentanément indisponible.";
+  throw e;
+}
+
+// The filters, with the number of pages each value has.
+const available = await pagefind.filters();
+for (const [key, label] of FILTERS) {
+  const values = Object.entries(available[key] || {}).sort((a, b) => a[0].localeCompare(b[0], "fr"));
+  if (!values.length) continue;
+  const fieldset = el("fieldset", "search-filter");
+  fieldset.appendChild(el("legend", null, label));
+  values.forEach(([value, count], i) => {
+    const id = `r-${key}-${i}`;
+    const p = el("p", "check");
+    const box = el("input");
+    box.type = "checkbox";
+    box.name = key;
+    box.value = value;
+    box.id = id;
+    const lab = el("label", null, `${value} (${count})`);
+    lab.htmlFor = id;
+    p.append(box, lab);
+    fieldset.appendChild(p);
+  });
+  filterBox.appendChild(fieldset);
+}
+
+function state() {
+  const filters = {};
+  for (const [key] of FILTERS) {
+    const checked = [...form.querySelectorAll(`input[name="${key}"]:checked`)].map((b) => b.value);
+    if (checked.length) filters[key] = { any: checked };
+  }
+  return { q: input.value.trim(), filters };
+}
+
+function remember({ q, filters }) {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  for (const [key, f] of Object.entries(filters)) f.any.forEach((v) => params.append(key, v));
+  const query = params.toString();
+  history.replaceState(null, "", location.pathname + (query ? `?${query}` : ""));
+}
+
+let results = [];
+let shown = 0;
+let run = 0;
+
+async function showMore() {
+  const batch = results.slice(shown, shown + PAGE);
+  const data = await Promise.all(batch.map((r) => r.data()));
+  for (const d of data) {
+    const li = el("li", "search-result");
+    const kind = d.filters && d.filters.type ? d.filters.type[0] : "";
+    if (kind) li.appendChild(el("p", "card-kind", kind));
+    const h = el("h2", "search-title");
+    const a = el("a", null, (d.meta && d.meta.title) || d.url);
+    a.href = d.url;
+    h.appendChild(a);
+    li.appendChild(h);
+    li.appendChild(excerpt(d.excerpt || ""));
+    list.appendChild(li);
+  }
+  shown += batch.length;
+  more.hidden = shown >= results.length;
+}
+
+async function search() {
+  const s = state();
+  remember(s);
+  const mine = ++run;
+  const hasFilters = Object.keys(s.filters).length > 0;
+  if (!s.q && !hasFilters) {
+    list.replaceChildren();
+    more.hidden = true;
+    status.textContent = "";
+    return;
+  }
+  const found = await pagefind.search(s.q || null, { filters: s.filters });
+  if (mine !== run || !found) return;
+  results = found.results;
+  shown = 0;
+  list.replaceChildren();
+  const what = s.q ? ` pour «\u00a0${s.q}\u00a0»` : "";
+  status.textContent = results.length
+    ? `${plural(results.length, "résultat", "résultats")}${what}`
+    : `Aucun résultat${what}. Essayez d'autres mots, ou retirez des filtres.`;
+  await showMore();
+}
+
+// The address's query and filters, then every change.
+const params = new URLSearchParams(location.search);
+input.value = params.get("q") || "";
+for (const [key] of FILTERS) {
+  for (const v of params.getAll(key)) {
+    for (const box of form.querySelectorAll(`input[name="${key}"]`)) if (box.value === v) box.checked = true;
+  }
+}
+let timer;
+input.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(search, 200);
+});
+form.addEventListener("change", (e) => {
+  if (e.target.type === "checkbox") search();
+});
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  search();
+});
+more.querySelector("button").addEventListener("click", showMore);
+search();
