@@ -113,3 +113,28 @@ fn pages_pass_accessibility_and_validity_checks() {
         "screenshots kept in target/quality/screenshots"
     );
 }
+
+#[test]
+fn search_directory_filters_and_maps_in_a_real_browser() {
+    if !browser_ready() {
+        return;
+    }
+    let example = copy_site(&repo());
+    let visibility = copy_site(&fixture("visibility"));
+    let out = tempfile::tempdir().unwrap();
+    let result = Command::new("node")
+        .arg(repo().join("tests/browser/find.mjs"))
+        .arg(env!("CARGO_BIN_EXE_ess-site"))
+        .arg(example.path())
+        .arg(visibility.path())
+        .arg(out.path())
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        result.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}

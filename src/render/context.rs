@@ -372,6 +372,7 @@ pub fn page(
                 "legal_form": d.legal_form.map(|f| json!({"label": site.theme.label("legal_forms", f.slug()), "url": format!("/acteurs/formes/{}/", f.slug())})),
                 "domains": d.domains.iter().map(|s| json!({"label": site.domain_label(s), "url": format!("/acteurs/domaines/{s}/")})).collect::<Vec<_>>(),
                 "stages": d.stages.iter().map(|s| json!({"label": site.theme.label("stages", s.slug()), "url": format!("/acteurs/etapes/{}/", s.slug())})).collect::<Vec<_>>(),
+                "og_image": d.logo.as_deref().map(|l| if l.starts_with("http") { l.to_string() } else { site.config.absolute(l) }),
                 "website_label": d.website.as_deref().map(|w| w.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')),
                 "phone_uri": d.phone.as_deref().map(|p| p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()),
                 "appears_in": appears,
@@ -382,7 +383,8 @@ pub fn page(
                     "url": site.config.absolute(url),
                     "description": d.summary.as_deref().map(markdown::plain),
                     "address": d.address,
-                    "geo": d.geo.map(|g| json!({"@type": "GeoCoordinates", "latitude": g.lat, "longitude": g.lon})),
+                    // `geo` belongs to a Place: the organisation's location.
+                    "location": d.geo.map(|g| json!({"@type": "Place", "address": d.address, "geo": {"@type": "GeoCoordinates", "latitude": g.lat, "longitude": g.lon}})),
                     "email": d.email,
                     "telephone": d.phone,
                     "foundingDate": d.since.map(|y| y.to_string()),
@@ -576,7 +578,7 @@ pub fn page(
                 "multi_day": multi_day,
                 "exhibitors": actor_links(site, &d.exhibitors),
                 "partners": actor_links(site, &d.partners),
-                "jsonld": json_ld(&event_ld(site, d.common(), url, d.end_date, d.venue.as_deref())),
+                "jsonld": json_ld(&forum_ld(site, d, url)),
                 "ics": Value::Null,
             });
             ("forum.html", ctx, src(&f.source.path))
@@ -658,6 +660,21 @@ pub fn page(
                 "dossier": d,
                 "kind": site.theme.label("magazine_kinds", d.kind.slug()),
                 "actors": actor_links(site, &d.actors),
+                "og_type": "article",
+                "jsonld": json_ld(&json!({
+                    "@context": "https://schema.org",
+                    "@type": "Article",
+                    "headline": d.title,
+                    "description": d.summary.as_deref().map(markdown::plain),
+                    "url": site.config.absolute(url),
+                    "mainEntityOfPage": site.config.absolute(url),
+                    "datePublished": d.date.map(|x| x.iso()),
+                    "dateModified": d.updated.or(d.date).map(|x| x.iso()),
+                    "inLanguage": site.config.language,
+                    "keywords": (!d.tags.is_empty()).then(|| d.tags.join(", ")),
+                    "publisher": {"@type": "GovernmentOrganization", "name": format!("Ville de {}", site.config.commune)},
+                    "about": d.actors.iter().filter_map(|slug| site.actor_index.get(slug)).map(|&i| json!({"@type": "Organization", "name": site.actors[i].data.title, "url": site.config.absolute(&Section::Actors.url(&site.actors[i].slug))})).collect::<Vec<_>>(),
+                })),
             });
             ("dossier.html", ctx, src(&e.source.path))
         }
@@ -729,6 +746,7 @@ pub fn json_ld(value: &Value) -> String {
                     .map(|(k, v)| (k.clone(), without_nulls(v)))
                     .collect(),
             ),
+            Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
             other => other.clone(),
         }
     }
@@ -755,6 +773,38 @@ fn iso_paris(d: Date) -> String {
     }
 }
 
+/// A Forum edition as an Event, its programme items as its sub-events.
+fn forum_ld(site: &Site, d: &crate::model::ForumEdition, url: &str) -> Value {
+    let mut ld = event_ld(site, d.common(), url, d.end_date, d.venue.as_deref());
+    if let Some(day) = d.date.map(|x| x.date()) {
+        let items: Vec<Value> = d
+            .program
+            .iter()
+            .map(|item| {
+                let at = |t: crate::model::ProgramTime| {
+                    iso_paris(Date {
+                        at: t.on(day),
+                        has_time: true,
+                    })
+                };
+                json!({
+                    "@type": "Event",
+                    "name": item.title,
+                    "startDate": at(item.start),
+                    "endDate": item.end.map(at),
+                    "eventStatus": "https://schema.org/EventScheduled",
+                    "location": d.venue.as_deref().map(|v| json!({"@type": "Place", "name": item.room.as_deref().map_or_else(|| v.to_string(), |r| format!("{r}, {v}")), "address": v})),
+                    "performer": item.speakers.iter().map(|s| json!({"@type": "Person", "name": s.name})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        if !items.is_empty() {
+            ld["subEvent"] = Value::Array(items);
+        }
+    }
+    ld
+}
+
 fn event_ld(
     site: &Site,
     c: crate::model::CommonRef,
@@ -770,6 +820,7 @@ fn event_ld(
         "description": c.summary.map(markdown::plain),
         "startDate": c.date.map(iso_paris),
         "endDate": end.map(iso_paris),
+        "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": venue.map(|v| json!({"@type": "Place", "name": v, "address": v})),
         "organizer": {"@type": "GovernmentOrganization", "name": format!("Ville de {}", site.config.commune)},

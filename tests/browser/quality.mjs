@@ -46,7 +46,7 @@ function files(dir, ext) {
 const TYPES = ["/", "/acteurs/", "/acteurs/domaines/", "/acteurs/domaines/*", "/acteurs/formes/*", "/acteurs/etapes/*",
   "/acteurs/*", "/porteur-de-projet/", "/forum/", "/forum/*", "/conferences/", "/conferences/*", "/agenda/",
   "/magazine/", "/magazine/*", "/ressources/", "/ressources/categories/*", "/ressources/*", "/chiffres-cles/",
-  "/a-propos/", "/accessibilite/"];
+  "/a-propos/", "/accessibilite/", "/recherche/", "/carte/"];
 function pageTypes(urls) {
   const chosen = new Set();
   for (const t of TYPES) {
@@ -60,7 +60,11 @@ function pageTypes(urls) {
     if (match) chosen.add(match);
   }
   chosen.add("/404.html");
-  return [...chosen];
+  // The search page with results and filters, the directory filtered by its script.
+  // (The search page first: in the preview, after many navigations in one tab, its index
+  // files can wait behind the live-reload requests of the pages left.)
+  const list = [...chosen].filter((u) => u !== "/recherche/");
+  return (chosen.has("/recherche/") ? ["/recherche/?q=ESS"] : []).concat(list, ["/acteurs/?etat=ouvert"]);
 }
 
 const browser = await chromium.launch({
@@ -140,12 +144,51 @@ for (const [n, site] of sites.entries()) {
   }
   console.log(`# ${links} internal links and anchors checked`);
 
-  // Structured data: every JSON-LD block parses.
+  // Structured data: every JSON-LD block parses, and uses only schema.org types and, on
+  // each type, properties schema.org defines for it (its own or inherited from Thing,
+  // CreativeWork, Organization, Event, Place), from this closed table.
+  const THING = ["name", "description", "url", "sameAs", "image"];
+  const SCHEMA = {
+    WebSite: [...THING, "inLanguage"],
+    Organization: [...THING, "address", "location", "email", "telephone", "foundingDate"],
+    GovernmentOrganization: [...THING, "address", "location", "email", "telephone", "foundingDate"],
+    GeoCoordinates: [...THING, "latitude", "longitude"],
+    Place: [...THING, "address", "geo"],
+    Event: [...THING, "startDate", "endDate", "eventStatus", "eventAttendanceMode", "location", "organizer", "performer", "subEvent"],
+    Person: [...THING],
+    Article: [...THING, "headline", "datePublished", "dateModified", "inLanguage", "keywords", "publisher", "about", "mainEntityOfPage"],
+  };
+  function schemaProblems(v, where) {
+    if (Array.isArray(v)) return v.flatMap((x) => schemaProblems(x, where));
+    if (v === null || typeof v !== "object") return [];
+    const type = v["@type"];
+    const allowed = SCHEMA[type];
+    if (!allowed) return [`${where}: type ${type} is not in the table`];
+    return Object.entries(v).flatMap(([k, x]) => {
+      if (k === "@context" || k === "@type") return [];
+      if (!allowed.includes(k)) return [`${where}: ${type} has no property ${k}`];
+      return schemaProblems(x, where);
+    });
+  }
+  let jsonld = 0;
   for (const f of htmlFiles) {
     for (const m of readFileSync(f, "utf8").matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)) {
-      let ok = true;
-      try { JSON.parse(m[1]); } catch { ok = false; }
-      check(ok, `${f}: a JSON-LD block does not parse`);
+      let data = null;
+      try { data = JSON.parse(m[1]); } catch { data = null; }
+      check(data !== null, `${f}: a JSON-LD block does not parse`);
+      if (data === null) continue;
+      jsonld++;
+      check(data["@context"] === "https://schema.org", `${f}: JSON-LD context`);
+      for (const p of schemaProblems(data, f)) check(false, p);
+    }
+  }
+  console.log(`# ${jsonld} JSON-LD blocks checked against the schema.org table`);
+  // Open Graph and Twitter card on every page.
+  for (const f of htmlFiles.filter((f) => !f.endsWith("404.html"))) {
+    const html = readFileSync(f, "utf8");
+    if (html.includes('http-equiv="refresh"')) continue;
+    for (const tag of ['property="og:title"', 'property="og:url"', 'property="og:description"', 'property="og:type"', 'name="twitter:card"']) {
+      check(html.includes(tag), `${f}: no ${tag}`);
     }
   }
 
@@ -162,14 +205,37 @@ for (const [n, site] of sites.entries()) {
     server.on("exit", (code) => reject(new Error("serve exited " + code)));
   });
   const urls = [...readFileSync(join(built, "sitemap.xml"), "utf8").matchAll(/<loc>[^<]*?(\/[^<]*)<\/loc>/g)].map((m) => new URL(m[0].replace(/<\/?loc>/g, "")).pathname);
+  // The search index is made after the pages by the preview: wait for it.
+  for (let i = 0; i < 600; i++) {
+    const r = await fetch(base + "/pagefind/pagefind-entry.json").catch(() => null);
+    if (r && r.status === 200) break;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
   const context = await browser.newContext();
-  const page = await context.newPage();
-  // No request leaves the site on load (no third party).
+  // No request leaves the site on load (no third party) but the map tiles, answered here.
   const foreign = [];
-  page.on("request", (r) => { if (!r.url().startsWith(base)) foreign.push(r.url()); });
+  const tile = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+  await context.route((url) => !url.href.startsWith(base), (route) => {
+    const url = route.request().url();
+    if (url.startsWith("https://tile.openstreetmap.org/")) return route.fulfill({ status: 200, contentType: "image/png", body: tile });
+    foreign.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const scriptErrors = [];
+  page.on("pageerror", (e) => scriptErrors.push(String(e)));
   for (const path of pageTypes(urls)) {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(base + path);
+    // The pages that scripts complete: check them once complete.
+    const ready = { "/recherche/?q=ESS": "#r-resultats li", "/carte/": "#carte[data-markers]", "/acteurs/?etat=ouvert": "#resultats-filtres:not([hidden])" }[path]
+      || null;
+    if (ready) await page.waitForSelector(ready, { timeout: 60000 }).catch(() => null);
+    if (path.startsWith("/recherche/")) {
+      const said = await page.locator("#r-statut").textContent();
+      check((await page.locator("#r-resultats li").count()) > 0, `${path}: no results (${said}; ${scriptErrors.join(" | ")})`);
+    }
+    await page.waitForFunction(() => { const m = document.getElementById("carte-acteur"); return !m || m.dataset.markers === "1"; });
     const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     for (const v of axe.violations) {
       check(false, `axe ${path}: ${v.id} (${v.impact}) ${v.nodes.map((x) => x.target.join(" ")).slice(0, 3).join(", ")}`);
@@ -204,6 +270,7 @@ for (const [n, site] of sites.entries()) {
     await page.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true });
   }
   check(foreign.length === 0, `requests to third parties: ${foreign.slice(0, 5).join(", ")}`);
+  check(scriptErrors.length === 0, `script errors: ${scriptErrors.slice(0, 5).join(" | ")}`);
   console.log(`# ${site}: ${pageTypes(urls).length} page types checked in Chromium`);
   await context.close();
   server.kill();

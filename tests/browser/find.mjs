@@ -1,0 +1,234 @@
+// Find and reuse, in Debian's headless Chromium, on the built output served by a plain static
+// web server (as a town would deploy it):
+// - search: French stemming (« coopératives » finds « coopérative »), the kind filter, the
+//   query kept in the address; on the visibility fixture, a word of a private or draft
+//   record finds nothing while a word of a public one does;
+// - directory filters: a filter narrows the list, the count is announced (role=status) and
+//   the address holds the filters; an address with filters opens filtered; without
+//   JavaScript the page is the complete list;
+// - maps: the map page loads without errors and has a marker per actor with a position, the
+//   filters narrow markers and the text list; an actor's page shows its own position.
+// Map tiles are answered locally: no test needs the network.
+//
+// Usage: node find.mjs ESS_SITE_BINARY EXAMPLE_SITE VISIBILITY_SITE OUT_FOLDER
+import { chromium } from "playwright-core";
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [bin, example, visibility, out] = process.argv.slice(2);
+if (!bin || !example || !visibility || !out) {
+  console.error("usage: node find.mjs ESS_SITE_BINARY EXAMPLE_SITE VISIBILITY_SITE OUT_FOLDER");
+  process.exit(2);
+}
+let passed = 0;
+let failed = 0;
+function check(ok, what) {
+  if (ok) { passed++; } else { failed++; console.log("not ok - " + what); }
+}
+
+function build(site, name, now) {
+  const dir = join(out, name);
+  const b = spawnSync(bin, ["-s", site, "build", "--quiet", "--now", now, "--output", dir], { encoding: "utf8" });
+  if (b.status !== 0) throw new Error(`build of ${site}: ${b.stderr}`);
+  return dir;
+}
+
+// A plain static web server on loopback (Python's), serving a built folder.
+async function staticServer(dir) {
+  const server = spawn("python3", ["-u", "-m", "http.server", "--bind", "127.0.0.1", "0", "--directory", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  const base = await new Promise((resolve, reject) => {
+    server.stdout.on("data", (d) => { const m = String(d).match(/port (\d+)/); if (m) resolve(`http://127.0.0.1:${m[1]}`); });
+    server.on("exit", (code) => reject(new Error("http.server exited " + code)));
+  });
+  return { base, stop: () => server.kill() };
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+// A 1×1 transparent PNG for every map tile.
+const TILE = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+
+async function newPage(base, options = {}) {
+  const context = await browser.newContext(options);
+  const foreign = [];
+  await context.route((url) => !url.href.startsWith(base), (route) => {
+    const url = route.request().url();
+    if (url.startsWith("https://tile.openstreetmap.org/")) return route.fulfill({ status: 200, contentType: "image/png", body: TILE });
+    foreign.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  return { context, page, errors, foreign };
+}
+
+const status = (page, sel) => page.locator(sel).textContent();
+
+// --- Search on the example site ---------------------------------------------------------
+const site = build(example, "example", "2026-11-23T12:00");
+const server = await staticServer(site);
+const base = server.base;
+{
+  const { context, page, errors, foreign } = await newPage(base);
+  // The header's search box leads to the search page with the query.
+  await page.goto(base + "/");
+  await page.fill("#recherche-entete", "coopératives");
+  await page.press("#recherche-entete", "Enter");
+  await page.waitForURL(/\/recherche\/\?q=/);
+  await page.waitForSelector("#r-resultats li");
+  const titles = await page.locator("#r-resultats .search-title").allTextContents();
+  check(titles.length > 0, "search « coopératives »: results");
+  const statusText = await status(page, "#r-statut");
+  check(/résultat/.test(statusText), `search status announced: ${statusText}`);
+  check((await page.locator("#r-statut").getAttribute("role")) === "status", "search status is a live region");
+  // Stemming: the plural query finds a record that has only the singular.
+  await page.fill("#r-q", "coopérative");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "coopérative");
+  await page.waitForSelector("#r-resultats li");
+  const singular = await page.locator("#r-resultats .search-title").count();
+  check(singular > 0, "search « coopérative »: results");
+  await page.goto(base + "/recherche/?q=cooperatives");
+  await page.waitForSelector("#r-resultats li");
+  check((await page.locator("#r-resultats li").count()) > 0, "search without the accent finds results");
+  // A kind filter, kept in the address.
+  await page.goto(base + "/recherche/?q=ESS&type=Acteur");
+  await page.waitForSelector("#r-resultats li");
+  const kinds = await page.locator("#r-resultats .card-kind").allTextContents();
+  check(kinds.length > 0 && kinds.every((k) => k === "Acteur"), `type=Acteur gives only actors: ${kinds.join(", ")}`);
+  const acteurChecked = await page.locator('#r-filtres input[name="type"][value="Acteur"]').isChecked();
+  check(acteurChecked, "the filter of the address is checked");
+  await page.goto(base + "/recherche/?q=ESS");
+  await page.waitForSelector("#r-resultats li");
+  const allKinds = new Set(await page.locator("#r-resultats .card-kind").allTextContents());
+  check(allKinds.size > 1, `without the filter, several kinds: ${[...allKinds].join(", ")}`);
+  // Excerpts show the words found, marked.
+  check((await page.locator("#r-resultats mark").count()) > 0, "excerpts mark the words found");
+  // A word that is nowhere.
+  await page.goto(base + "/recherche/?q=zzzxqw");
+  await page.waitForFunction(() => document.getElementById("r-statut").textContent.includes("Aucun résultat"));
+  check(true, "no result is said");
+  check(errors.length === 0, `search page errors: ${errors.join(" | ")}`);
+  check(foreign.length === 0, `search: requests to third parties: ${foreign.join(", ")}`);
+  await context.close();
+}
+
+// --- Directory filters ----------------------------------------------------------------
+const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8"));
+{
+  const { context, page, errors } = await newPage(base);
+  await page.goto(base + "/acteurs/");
+  await page.waitForSelector("#filtres:not([hidden])");
+  const all = await page.locator("#liste .card").count();
+  check(all === Math.min(actors.length, all) && all > 0, `directory lists the actors: ${all}`);
+  const domain = actors.find((a) => a.domaines)?.domaines.split(";")[0];
+  const expected = actors.filter((a) => a.domaines.split(";").includes(domain));
+  await page.selectOption("#f-domaine", domain);
+  await page.waitForFunction((d) => new URL(location.href).searchParams.get("domaine") === d, domain);
+  const shown = await page.locator("#resultats-filtres .card").count();
+  check(shown === expected.length && shown < actors.length, `domaine=${domain}: ${shown} cards, expected ${expected.length} of ${actors.length}`);
+  check(await page.locator("#liste").isHidden(), "the full list is hidden while filtering");
+  const said = await status(page, "#nombre");
+  check(said.includes(String(expected.length)), `the count is announced: ${said}`);
+  // Two filters, and free text.
+  const form = actors.find((a) => a.domaines.split(";").includes(domain) && a.forme_juridique)?.forme_juridique;
+  await page.selectOption("#f-statut", form);
+  await page.waitForFunction(() => new URL(location.href).searchParams.has("statut"));
+  const both = actors.filter((a) => a.domaines.split(";").includes(domain) && a.forme_juridique === form);
+  check((await page.locator("#resultats-filtres .card").count()) === both.length, `domaine=${domain}&statut=${form}: ${both.length}`);
+  await page.click('#filtres button[type="reset"]');
+  await page.waitForFunction(() => location.search === "");
+  check(await page.locator("#liste").isVisible(), "reset shows the full list again");
+  const first = actors[0];
+  await page.fill("#f-q", first.nom.split(" ")[0]);
+  await page.waitForFunction(() => new URL(location.href).searchParams.has("q"));
+  const byText = await page.locator("#resultats-filtres .card-title").allTextContents();
+  check(byText.includes(first.nom), `free text finds ${first.nom}: ${byText.join(", ")}`);
+  // A shared address opens filtered.
+  await page.goto(base + `/acteurs/?domaine=${domain}&etat=ouvert`);
+  await page.waitForSelector("#resultats-filtres:not([hidden])");
+  const open = expected.filter((a) => !a.fermeture).length;
+  check((await page.locator("#resultats-filtres .card").count()) === open, `shared address domaine=${domain}&etat=ouvert: ${open}`);
+  check((await page.locator("#f-domaine").inputValue()) === domain, "the shared address sets the form");
+  // The filters can be used with the keyboard alone.
+  await page.goto(base + "/acteurs/");
+  await page.waitForSelector("#filtres:not([hidden])");
+  await page.focus("#f-q");
+  await page.keyboard.press("Tab");
+  check(await page.evaluate(() => document.activeElement.id === "f-domaine"), "Tab goes from the text field to the domain filter");
+  await page.keyboard.press("ArrowDown");
+  await page.waitForFunction(() => new URL(location.href).searchParams.has("domaine"));
+  check(true, "a filter changes with the keyboard");
+  check(errors.length === 0, `directory errors: ${errors.join(" | ")}`);
+  await context.close();
+
+  // Without JavaScript: the complete list, no filter form, links to the taxonomy pages.
+  const nojs = await newPage(base, { javaScriptEnabled: false });
+  await nojs.page.goto(base + "/acteurs/");
+  check(await nojs.page.locator("#filtres").isHidden(), "without JavaScript the filter form is hidden");
+  check((await nojs.page.locator("#liste .card").count()) === Math.min(actors.length, all), "without JavaScript the list is complete");
+  check((await nojs.page.locator('.browse a[href^="/acteurs/domaines/"]').count()) > 0, "without JavaScript the taxonomy pages are linked");
+  await nojs.context.close();
+}
+
+// --- Maps -------------------------------------------------------------------------------
+{
+  const located = actors.filter((a) => a.latitude !== null && a.longitude !== null);
+  const { context, page, errors, foreign } = await newPage(base);
+  await page.goto(base + "/carte/");
+  await page.waitForSelector("#carte[data-markers]");
+  const markers = Number(await page.getAttribute("#carte", "data-markers"));
+  check(markers === located.length && markers > 0, `map: ${markers} markers, ${located.length} actors with a position`);
+  const visible = await page.locator("#carte .leaflet-marker-icon").count();
+  check(visible > 0, `map: markers or clusters drawn (${visible})`);
+  const list = await page.locator("#liste-carte li:visible").count();
+  check(list === located.length, `map: the text list has ${list} actors`);
+  const domain = located.find((a) => a.domaines)?.domaines.split(";")[0];
+  const expected = located.filter((a) => a.domaines.split(";").includes(domain)).length;
+  await page.selectOption("#f-domaine", domain);
+  await page.waitForFunction((n) => document.getElementById("carte").dataset.markers === String(n), expected);
+  check((await page.locator("#liste-carte li:visible").count()) === expected, `map filtered by ${domain}: the list follows (${expected})`);
+  check(new URL(page.url()).searchParams.get("domaine") === domain, "map: the filter is in the address");
+  // Each marker links to its actor's page.
+  await page.selectOption("#f-domaine", "");
+  await page.waitForFunction((n) => document.getElementById("carte").dataset.markers === String(n), located.length);
+  // An actor's own map.
+  const one = located[0];
+  await page.goto(base + `/acteurs/${one.slug}/`);
+  await page.waitForSelector("#carte-acteur[data-markers='1']");
+  check(await page.locator("#carte-acteur .leaflet-marker-icon").count() === 1, `${one.slug}: one marker`);
+  check((await page.locator("#carte-acteur .leaflet-marker-icon").getAttribute("alt")) === one.nom, "the marker is named");
+  check(errors.length === 0, `map errors: ${errors.join(" | ")}`);
+  check(foreign.length === 0, `map: requests to third parties other than the tiles: ${foreign.join(", ")}`);
+  await context.close();
+}
+server.stop();
+
+// --- Private and draft records are never found -------------------------------------------
+{
+  const dir = build(visibility, "visibility", "2021-01-01");
+  const names = readdirSync(join(dir, "pagefind"));
+  check(names.includes("pagefind.js") && names.includes("pagefind-entry.json"), "the search index exists");
+  const vis = await staticServer(dir);
+  const { context, page, errors } = await newPage(vis.base);
+  await page.goto(vis.base + "/recherche/?q=public");
+  await page.waitForSelector("#r-resultats li");
+  check((await page.locator("#r-resultats li").count()) > 0, "a public record's word is found");
+  for (const word of ["CANARY", "canary", "PRIVATE", "DRAFT", "FUTURE"]) {
+    await page.goto(vis.base + `/recherche/?q=${word}`);
+    await page.waitForFunction(() => document.getElementById("r-statut").textContent !== "");
+    const said = await status(page, "#r-statut");
+    check(said.startsWith("Aucun résultat"), `search « ${word} » finds nothing: ${said}`);
+  }
+  check(errors.length === 0, `visibility search errors: ${errors.join(" | ")}`);
+  await context.close();
+  vis.stop();
+}
+
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
