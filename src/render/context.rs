@@ -777,9 +777,10 @@ fn iso_paris(d: Date) -> String {
 fn forum_ld(site: &Site, d: &crate::model::ForumEdition, url: &str) -> Value {
     let mut ld = event_ld(site, d.common(), url, d.end_date, d.venue.as_deref());
     if let Some(day) = d.date.map(|x| x.date()) {
-        let items: Vec<Value> = d
-            .program
-            .iter()
+        let mut program: Vec<&crate::model::ProgramItem> = d.program.iter().collect();
+        program.sort_by_key(|item| item.start.on(day));
+        let items: Vec<Value> = program
+            .into_iter()
             .map(|item| {
                 let at = |t: crate::model::ProgramTime| {
                     iso_paris(Date {
