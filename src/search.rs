@@ -41,20 +41,6 @@ pub const FILTERS: &[(&str, &str)] = &[
     ("etape", "Étape du parcours"),
 ];
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The words of a Markdown body, without markup or raw HTML: one line per block.
 pub fn body_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
@@ -79,7 +65,7 @@ struct Doc {
 impl Doc {
     fn new(title: &str, kind: &str) -> Doc {
         let mut html = String::from("<html lang=\"fr\"><body><h1>");
-        html.push_str(&escape(title));
+        html.push_str(&crate::render::escape_html(title));
         html.push_str("</h1>");
         let mut d = Doc { html };
         d.filter("type", kind);
@@ -90,14 +76,14 @@ impl Doc {
     fn filter(&mut self, key: &str, value: &str) {
         self.html.push_str(&format!(
             "<p data-pagefind-filter=\"{key}\">{}</p>",
-            escape(value)
+            crate::render::escape_html(value)
         ));
     }
 
     fn text(&mut self, text: &str) {
         if !text.trim().is_empty() {
             self.html.push_str("<p>");
-            self.html.push_str(&escape(text));
+            self.html.push_str(&crate::render::escape_html(text));
             self.html.push_str("</p>");
         }
     }
