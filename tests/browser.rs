@@ -45,24 +45,31 @@ fn browser_ready() -> bool {
     false
 }
 
+/// Runs a script of tests/browser/ with node, with the ess-site binary as its first argument,
+/// and asserts it succeeded; returns what it printed.
+fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let result = Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .arg(env!("CARGO_BIN_EXE_ess-site"))
+        .args(args)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&result.stdout).into_owned();
+    assert!(
+        result.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    stdout
+}
+
 #[test]
 fn live_reload_in_a_real_browser() {
     if !browser_ready() {
         return;
     }
     let site = copy_site(&repo());
-    let out = Command::new("node")
-        .arg(repo().join("tests/browser/live_reload.mjs"))
-        .arg(env!("CARGO_BIN_EXE_ess-site"))
-        .arg(site.path())
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = node("live_reload.mjs", &[site.path().as_os_str()]);
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
 
@@ -94,19 +101,9 @@ fn pages_pass_accessibility_and_validity_checks() {
             "NOTE: ../shared/bench/gen_corpus.py not found: only the example site is checked"
         );
     }
-    let result = Command::new("node")
-        .arg(repo().join("tests/browser/quality.mjs"))
-        .arg(env!("CARGO_BIN_EXE_ess-site"))
-        .arg(&out)
-        .args(&sites)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    assert!(
-        result.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let mut args = vec![out.as_os_str()];
+    args.extend(sites.iter().map(|s| s.as_os_str()));
+    let stdout = node("quality.mjs", &args);
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
     assert!(
         out.join("screenshots/0-375.png").exists(),
@@ -122,19 +119,13 @@ fn search_directory_filters_and_maps_in_a_real_browser() {
     let example = copy_site(&repo());
     let visibility = copy_site(&fixture("visibility"));
     let out = tempfile::tempdir().unwrap();
-    let result = Command::new("node")
-        .arg(repo().join("tests/browser/find.mjs"))
-        .arg(env!("CARGO_BIN_EXE_ess-site"))
-        .arg(example.path())
-        .arg(visibility.path())
-        .arg(out.path())
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    assert!(
-        result.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&result.stderr)
+    let stdout = node(
+        "find.mjs",
+        &[
+            example.path().as_os_str(),
+            visibility.path().as_os_str(),
+            out.path().as_os_str(),
+        ],
     );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
