@@ -7,7 +7,10 @@ the median wall time, CPU time (user + system), peak memory and pages per second
 to Hugo. Hugo is Debian's `hugo` (installed with apt-get when missing and running as root).
 
 Usage: bench/bench.py [--sizes 1000,10000,100000] [--actors 200000] [--runs 3] [--hugo-max 10000]
-       [--dir DIR]   (default: a folder in /dev/shm when it exists, so both tools write to
+       [--search-max 10000] [--dir DIR]
+
+ess-site is built with `search = false` (pages only, what Hugo builds) and, up to --search-max
+records, also as configured by default, with the Pagefind search index.   (default: a folder in /dev/shm when it exists, so both tools write to
                       memory and the disk's noise stays out of the figures; --dir on disk for
                       the other case)
 """
@@ -63,6 +66,15 @@ def ensure_hugo():
     return shutil.which("hugo") is not None
 
 
+def search_off(site, off):
+    """Sets `search = false` at the top of the site's site.toml (or removes it)."""
+    path = os.path.join(site, "site.toml")
+    with open(path, encoding="utf-8") as f:
+        lines = [l for l in f.read().splitlines(True) if l.strip() != "search = false"]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(("search = false\n" if off else "") + "".join(lines))
+
+
 def row(name, r, hugo=None):
     line = "%-22s %8.2f s %8.2f s %8.0f MiB %8d %10.0f" % (name, r["wall"], r["cpu"], r["mem"], r["pages"], r["pps"])
     if hugo:
@@ -76,6 +88,8 @@ def main():
     ap.add_argument("--actors", type=int, default=200000, help="0 to skip the directory-only run")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--hugo-max", type=int, default=10000, help="largest size also built with Hugo")
+    ap.add_argument("--search-max", type=int, default=10000,
+                    help="largest size also built with the search index")
     ap.add_argument("--dir", default=None)
     a = ap.parse_args()
 
@@ -92,7 +106,12 @@ def main():
             subprocess.run([sys.executable, GEN, "--flavor", "ess", "--pages", str(n), "--out", site],
                            check=True, stdout=subprocess.DEVNULL)
             out = os.path.join(site, "public")
+            search_off(site, True)
             r = median_runs(a.runs, [ess, "-s", site, "build", "-q", "--now", NOW], out)
+            searched = None
+            if n <= a.search_max:
+                search_off(site, False)
+                searched = median_runs(a.runs, [ess, "-s", site, "build", "-q", "--now", NOW], out)
             hugo = None
             if have_hugo and n <= a.hugo_max:
                 hsite = os.path.join(work, "hugo-%d" % n)
@@ -103,11 +122,14 @@ def main():
                 row("hugo %d records" % n, hugo)
                 shutil.rmtree(hsite)
             row("ess-site %d records" % n, r, hugo)
+            if searched:
+                row("  with search index", searched, hugo)
             shutil.rmtree(site)
         if a.actors:
             site = os.path.join(work, "actors-%d" % a.actors)
             subprocess.run([sys.executable, os.path.join(HERE, "gen_actors.py"), "--actors", str(a.actors),
                             "--out", site], check=True)
+            search_off(site, True)
             out = os.path.join(site, "public")
             r = median_runs(a.runs, [ess, "-s", site, "build", "-q", "--now", NOW], out)
             sizes = [os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs if f.endswith(".html")]

@@ -331,7 +331,6 @@ pub fn index<D: AsRef<Document>>(docs: &[D]) -> Result<Vec<(String, Vec<u8>)>, D
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| failed(e.to_string()))?;
-    let started = std::time::Instant::now();
     let files = runtime.block_on(async {
         let config = pagefind::options::PagefindServiceConfig::builder()
             .force_language("fr".into())
@@ -343,16 +342,8 @@ pub fn index<D: AsRef<Document>>(docs: &[D]) -> Result<Vec<(String, Vec<u8>)>, D
                 .add_html_file(None, Some(doc.url.clone()), doc.html.clone())
                 .await?;
         }
-        let t = std::time::Instant::now();
-        let r = index.get_files().await;
-        if std::env::var_os("ESS_SEARCH_TIMING").is_some() {
-            eprintln!("pagefind get_files {:?}", t.elapsed());
-        }
-        r
+        index.get_files().await
     });
-    if std::env::var_os("ESS_SEARCH_TIMING").is_some() {
-        eprintln!("pagefind total {:?}", started.elapsed());
-    }
     let files = files.map_err(|e| failed(e.to_string()))?;
     let mut out: Vec<(String, Vec<u8>)> = files
         .into_iter()
