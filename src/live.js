@@ -34,9 +34,13 @@
   var here = decodeURIComponent(location.pathname).replace(/^\//, "");
   if (here === "" || here.endsWith("/")) here += "index.html";
 
+  // The long poll holds a connection: a page that is left (or kept in the back/forward cache)
+  // gives it back, so that the browser's few connections to the preview stay free for pages.
+  var pending = null;
   function poll() {
     var url = "/__ess/poll?since=" + (version === null ? "" : version);
-    fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (state) {
+    pending = window.AbortController ? new AbortController() : null;
+    fetch(url, { cache: "no-store", signal: pending && pending.signal }).then(function (r) { return r.json(); }).then(function (state) {
       var mine = !state.changed || state.changed.indexOf(here) !== -1;
       if (version !== null && state.version !== version && state.errors.length === 0 && (mine || state.css_only)) {
         if (state.css_only) {
@@ -53,7 +57,13 @@
       version = state.version;
       showErrors(state.errors);
       poll();
-    }).catch(function () { setTimeout(poll, 1000); });
+    }).catch(function () { if (pending) setTimeout(poll, 1000); });
   }
+  window.addEventListener("pagehide", function () {
+    if (pending) { var p = pending; pending = null; p.abort(); }
+  });
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted && !pending) poll();
+  });
   poll();
 })();

@@ -54,13 +54,14 @@ const TILE = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQV
 async function newPage(base, options = {}) {
   const context = await browser.newContext(options);
   const foreign = [];
-  await context.route((url) => !url.href.startsWith(base), (route) => {
-    const url = route.request().url();
-    if (url.startsWith("https://tile.openstreetmap.org/")) return route.fulfill({ status: 200, contentType: "image/png", body: TILE });
-    foreign.push(url);
-    return route.abort();
-  });
+  // Only the tiles are intercepted (routing every request slows the browser's own loading);
+  // any other request leaving the site is recorded.
+  await context.route("https://tile.openstreetmap.org/**", (route) => route.fulfill({ status: 200, contentType: "image/png", body: TILE }));
   const page = await context.newPage();
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith(base) && !url.startsWith("https://tile.openstreetmap.org/") && !url.startsWith("data:")) foreign.push(url);
+  });
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });

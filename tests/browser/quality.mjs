@@ -61,10 +61,7 @@ function pageTypes(urls) {
   }
   chosen.add("/404.html");
   // The search page with results and filters, the directory filtered by its script.
-  // (The search page first: in the preview, after many navigations in one tab, its index
-  // files can wait behind the live-reload requests of the pages left.)
-  const list = [...chosen].filter((u) => u !== "/recherche/");
-  return (chosen.has("/recherche/") ? ["/recherche/?q=ESS"] : []).concat(list, ["/acteurs/?etat=ouvert"]);
+  return [...chosen].map((u) => (u === "/recherche/" ? "/recherche/?q=ESS" : u)).concat(["/acteurs/?etat=ouvert"]);
 }
 
 const browser = await chromium.launch({
@@ -215,13 +212,13 @@ for (const [n, site] of sites.entries()) {
   // No request leaves the site on load (no third party) but the map tiles, answered here.
   const foreign = [];
   const tile = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
-  await context.route((url) => !url.href.startsWith(base), (route) => {
-    const url = route.request().url();
-    if (url.startsWith("https://tile.openstreetmap.org/")) return route.fulfill({ status: 200, contentType: "image/png", body: tile });
-    foreign.push(url);
-    return route.abort();
-  });
+  // Only the tiles are intercepted: routing every request slows the browser's own loading.
+  await context.route("https://tile.openstreetmap.org/**", (route) => route.fulfill({ status: 200, contentType: "image/png", body: tile }));
   const page = await context.newPage();
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith(base) && !url.startsWith("https://tile.openstreetmap.org/") && !url.startsWith("data:")) foreign.push(url);
+  });
   const scriptErrors = [];
   page.on("pageerror", (e) => scriptErrors.push(String(e)));
   for (const path of pageTypes(urls)) {
@@ -230,7 +227,10 @@ for (const [n, site] of sites.entries()) {
     // The pages that scripts complete: check them once complete.
     const ready = { "/recherche/?q=ESS": "#r-resultats li", "/carte/": "#carte[data-markers]", "/acteurs/?etat=ouvert": "#resultats-filtres:not([hidden])" }[path]
       || null;
-    if (ready) await page.waitForSelector(ready, { timeout: 60000 }).catch(() => null);
+    if (ready) {
+      const done = await page.waitForSelector(ready).then(() => true).catch(() => false);
+      check(done, `${path}: its script did not complete (${ready})`);
+    }
     if (path.startsWith("/recherche/")) {
       const said = await page.locator("#r-statut").textContent();
       check((await page.locator("#r-resultats li").count()) > 0, `${path}: no results (${said}; ${scriptErrors.join(" | ")})`);
