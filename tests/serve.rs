@@ -267,3 +267,73 @@ fn ctrl_c_stops_it_cleanly() {
         "the preview writes nothing"
     );
 }
+
+/// One request on a kept-alive connection, as browsers send them: the answer is read by its
+/// `Content-Length` and the connection stays open. `None` when no answer came in 5 seconds.
+fn keep_alive_get(stream: &mut std::net::TcpStream, addr: &str, path: &str) -> Option<u16> {
+    use std::io::{Read, Write};
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: keep-alive\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        if buf.len() >= end + 4 + length {
+            return head.split(' ').nth(1).and_then(|s| s.parse().ok());
+        }
+    }
+}
+
+/// A browser opens several connections at once and keeps them open between requests; a
+/// connection opened in such a burst must be answered at once, not left waiting for another
+/// to close.
+#[test]
+fn connections_opened_together_are_all_answered() {
+    let site = copy_site(&repo());
+    let server = start(site.path(), "2026-11-23T12:00");
+    let addr = server.addr.clone();
+    let mut open = Vec::new();
+    let mut unanswered = 0;
+    for round in 0..40 {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let burst: Vec<_> = (0..8)
+            .map(|_| {
+                let (addr, barrier) = (addr.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+                    let status = keep_alive_get(&mut stream, &addr, "/acteurs/");
+                    (stream, status)
+                })
+            })
+            .collect();
+        for handle in burst {
+            let (stream, status) = handle.join().unwrap();
+            if status != Some(200) {
+                unanswered += 1;
+            }
+            open.push(stream);
+        }
+        // Connections close now and then, as a browser's do.
+        if round % 4 == 3 {
+            open.drain(..open.len() / 2);
+        }
+    }
+    assert_eq!(unanswered, 0, "requests left without an answer for 5 s");
+}

@@ -197,6 +197,7 @@ for (const [n, site] of sites.entries()) {
 
   // The pages in the browser, served by ess-site itself.
   const server = spawn(bin, ["-s", site, "serve", "--port", "0", "--now", NOW], { stdio: ["ignore", "pipe", "ignore"] });
+  process.on("exit", () => server.kill());
   const base = await new Promise((resolve, reject) => {
     server.stdout.on("data", (d) => { const m = String(d).match(/http:\/\/[^ ]+/); if (m) resolve(m[0].replace(/\/$/, "")); });
     server.on("exit", (code) => reject(new Error("serve exited " + code)));
@@ -221,6 +222,12 @@ for (const [n, site] of sites.entries()) {
   });
   const scriptErrors = [];
   page.on("pageerror", (e) => scriptErrors.push(String(e)));
+  // The requests not answered yet, named when a page's script does not complete.
+  const pending = new Map();
+  page.on("request", (r) => pending.set(r, Date.now()));
+  page.on("requestfinished", (r) => pending.delete(r));
+  page.on("requestfailed", (r) => pending.delete(r));
+  const waiting = () => [...pending].map(([r, t]) => `${r.url().replace(base, "")} (${Date.now() - t} ms)`).join(", ");
   for (const path of pageTypes(urls)) {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(base + path);
@@ -229,7 +236,7 @@ for (const [n, site] of sites.entries()) {
       || null;
     if (ready) {
       const done = await page.waitForSelector(ready).then(() => true).catch(() => false);
-      check(done, `${path}: its script did not complete (${ready})`);
+      check(done, `${path}: its script did not complete (${ready}); waiting for: ${waiting()}`);
     }
     if (path.startsWith("/recherche/")) {
       const said = await page.locator("#r-statut").textContent();
