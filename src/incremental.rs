@@ -30,6 +30,17 @@ pub struct CachedOutput {
     pub links: Arc<Vec<String>>,
 }
 
+impl CachedOutput {
+    /// An output that links to no page (the search index's files).
+    pub fn unlinked(fingerprint: u64, bytes: Vec<u8>) -> Self {
+        CachedOutput {
+            fingerprint,
+            bytes: Arc::new(bytes),
+            links: Arc::new(Vec::new()),
+        }
+    }
+}
+
 /// The outputs of a build by path.
 pub type Outputs = Arc<HashMap<String, CachedOutput>>;
 
@@ -402,12 +413,7 @@ impl Incremental {
             if previous.get(&path).is_none_or(|old| *old.bytes != bytes) {
                 report.changed.push(path.clone());
             }
-            let out = CachedOutput {
-                fingerprint,
-                bytes: Arc::new(bytes),
-                links: Arc::new(Vec::new()),
-            };
-            outputs.insert(path, out);
+            outputs.insert(path, CachedOutput::unlinked(fingerprint, bytes));
         }
         self.search_fingerprint = Some(fingerprint);
         Ok(())

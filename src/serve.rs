@@ -307,14 +307,7 @@ fn search_loop(rx: mpsc::Receiver<Documents>, shared: &Shared) {
             Ok(files) => {
                 let map: HashMap<String, CachedOutput> = files
                     .into_iter()
-                    .map(|(path, bytes)| {
-                        let out = CachedOutput {
-                            fingerprint,
-                            bytes: Arc::new(bytes),
-                            links: Arc::new(Vec::new()),
-                        };
-                        (path, out)
-                    })
+                    .map(|(path, bytes)| (path, CachedOutput::unlinked(fingerprint, bytes)))
                     .collect();
                 *shared.search.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(map);
                 last = Some(fingerprint);
