@@ -2,7 +2,8 @@
 // web server (as a town would deploy it):
 // - search: French stemming (« coopératives » finds « coopérative »), the kind filter, the
 //   query kept in the address; on the visibility fixture, a word of a private or draft
-//   record finds nothing while a word of a public one does;
+//   record finds nothing while a word of a public one does; when the results' files cannot
+//   be loaded (the site published again meanwhile), the page says to reload it;
 // - directory filters: a filter narrows the list, the count is announced (role=status) and
 //   the address holds the filters; an address with filters opens filtered; without
 //   JavaScript the page is the complete list;
@@ -115,6 +116,19 @@ const base = server.base;
   check(true, "no result is said");
   check(errors.length === 0, `search page errors: ${errors.join(" | ")}`);
   check(foreign.length === 0, `search: requests to third parties: ${foreign.join(", ")}`);
+  await context.close();
+}
+{
+  // The site published again while the page was open: the results' files are gone. The page
+  // says so instead of failing silently.
+  const { context, page, errors } = await newPage(base);
+  await page.route("**/pagefind/fragment/**", (route) => route.fulfill({ status: 404, body: "" }));
+  await page.goto(base + "/recherche/?q=ESS");
+  const said = await page.waitForFunction(() => document.getElementById("r-statut").textContent.includes("rechargez la page"), null, { timeout: 10000 })
+    .then(() => true).catch(() => false);
+  check(said, `results that cannot be loaded are said: ${await status(page, "#r-statut")}`);
+  const thrown = errors.filter((e) => !e.startsWith("Failed to load resource"));
+  check(thrown.length === 0, `no script error when results cannot be loaded: ${thrown.join(" | ")}`);
   await context.close();
 }
 

@@ -95,9 +95,17 @@ let results = [];
 let shown = 0;
 let run = 0;
 
+// Said when part of the index cannot be loaded: the site was published again while the page
+// was open (the index's files change names), or the connection dropped.
+const RELOAD = "Une partie des résultats n'a pas pu être chargée : rechargez la page.";
+
 async function showMore() {
   const batch = results.slice(shown, shown + PAGE);
-  const data = await Promise.all(batch.map((r) => r.data()));
+  const settled = await Promise.allSettled(batch.map((r) => r.data()));
+  const data = settled.filter((s) => s.status === "fulfilled").map((s) => s.value);
+  if (data.length < settled.length && !status.textContent.includes(RELOAD)) {
+    status.textContent = `${status.textContent} ${RELOAD}`;
+  }
   for (const d of data) {
     const li = el("li", "search-result");
     const kind = d.filters && d.filters.type ? d.filters.type[0] : "";
@@ -125,7 +133,13 @@ async function search() {
     status.textContent = "";
     return;
   }
-  const found = await pagefind.search(s.q || null, { filters: s.filters });
+  let found;
+  try {
+    found = await pagefind.search(s.q || null, { filters: s.filters });
+  } catch {
+    if (mine === run) status.textContent = RELOAD;
+    return;
+  }
   if (mine !== run || !found) return;
   results = found.results;
   shown = 0;
