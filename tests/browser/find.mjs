@@ -14,6 +14,7 @@
 // Usage: node find.mjs ESS_SITE_BINARY EXAMPLE_SITE VISIBILITY_SITE OUT_FOLDER
 import { chromium } from "playwright-core";
 import { spawn, spawnSync } from "node:child_process";
+import { sitePage } from "./site_page.mjs";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -49,20 +50,10 @@ const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
-// A 1×1 transparent PNG for every map tile.
-const TILE = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
 
+// A page of the site, its script errors and console errors collected.
 async function newPage(base, options = {}) {
-  const context = await browser.newContext(options);
-  const foreign = [];
-  // Only the tiles are intercepted (routing every request slows the browser's own loading);
-  // any other request leaving the site is recorded.
-  await context.route("https://tile.openstreetmap.org/**", (route) => route.fulfill({ status: 200, contentType: "image/png", body: TILE }));
-  const page = await context.newPage();
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(base) && !url.startsWith("https://tile.openstreetmap.org/") && !url.startsWith("data:")) foreign.push(url);
-  });
+  const { context, page, foreign } = await sitePage(browser, base, options);
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });

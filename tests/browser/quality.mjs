@@ -15,6 +15,7 @@
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import { spawn, spawnSync } from "node:child_process";
+import { sitePage } from "./site_page.mjs";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -209,17 +210,8 @@ for (const [n, site] of sites.entries()) {
     if (r && r.status === 200) break;
     await new Promise((ok) => setTimeout(ok, 100));
   }
-  const context = await browser.newContext();
   // No request leaves the site on load (no third party) but the map tiles, answered here.
-  const foreign = [];
-  const tile = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
-  // Only the tiles are intercepted: routing every request slows the browser's own loading.
-  await context.route("https://tile.openstreetmap.org/**", (route) => route.fulfill({ status: 200, contentType: "image/png", body: tile }));
-  const page = await context.newPage();
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(base) && !url.startsWith("https://tile.openstreetmap.org/") && !url.startsWith("data:")) foreign.push(url);
-  });
+  const { context, page, foreign } = await sitePage(browser, base);
   const scriptErrors = [];
   page.on("pageerror", (e) => scriptErrors.push(String(e)));
   // The requests not answered yet, named when a page's script does not complete.
