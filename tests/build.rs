@@ -52,6 +52,18 @@ fn example_site_has_every_page_of_the_spec() {
         home.contains("19\u{202f}520"),
         "key figures from content/data on the home page"
     );
+    // An actor with contact details lists them; one without says so and names the site's
+    // contact, rather than a heading over nothing.
+    let with = text(&files, "acteurs/up-sceaux/index.html");
+    assert!(with.contains("<dl class=\"facts\">") && !with.contains("pas publié de coordonnées"));
+    let without = text(&files, "acteurs/amap-de-sceaux/index.html");
+    assert!(
+        !without.contains("<dl class=\"facts\">"),
+        "no empty list of details"
+    );
+    assert!(without.contains(
+        "Cet acteur n'a pas publié de coordonnées. Pour toute question, écrivez à <a href=\"mailto:ess@sceaux.fr\">"
+    ));
 }
 
 #[test]
