@@ -101,6 +101,13 @@ const base = server.base;
   check(allKinds.size > 1, `without the filter, several kinds: ${[...allKinds].join(", ")}`);
   // Excerpts show the words found, marked.
   check((await page.locator("#r-resultats mark").count()) > 0, "excerpts mark the words found");
+  // « Afficher plus », from the keyboard: ten more results, and the focus on the first of them.
+  const before = await page.locator("#r-resultats li").count();
+  await page.focus("#r-plus button");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((n) => document.querySelectorAll("#r-resultats li").length > n, before);
+  const focused = await page.evaluate((n) => document.activeElement === document.querySelectorAll("#r-resultats li")[n].querySelector("a"), before);
+  check(before === 10 && focused, `« afficher plus » adds results and focuses the first added (${before} before)`);
   // A word that is nowhere.
   await page.goto(base + "/recherche/?q=zzzxqw");
   await page.waitForFunction(() => document.getElementById("r-statut").textContent.includes("Aucun résultat"));

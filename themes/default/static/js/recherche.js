@@ -99,13 +99,16 @@ let run = 0;
 // was open (the index's files change names), or the connection dropped.
 const RELOAD = "Une partie des résultats n'a pas pu être chargée : rechargez la page.";
 
-async function showMore() {
+// `focusNew`: when asked for by the « afficher plus » button, the keyboard focus goes to the
+// first result added, so it is not lost when the button goes after the last batch.
+async function showMore(focusNew = false) {
   const batch = results.slice(shown, shown + PAGE);
   const settled = await Promise.allSettled(batch.map((r) => r.data()));
   const data = settled.filter((s) => s.status === "fulfilled").map((s) => s.value);
   if (data.length < settled.length && !status.textContent.includes(RELOAD)) {
     status.textContent = `${status.textContent} ${RELOAD}`;
   }
+  let first = null;
   for (const d of data) {
     const li = el("li", "search-result");
     const kind = d.filters && d.filters.type ? d.filters.type[0] : "";
@@ -113,6 +116,7 @@ async function showMore() {
     const h = el("h2", "search-title");
     const a = el("a", null, (d.meta && d.meta.title) || d.url);
     a.href = d.url;
+    first = first || a;
     h.appendChild(a);
     li.appendChild(h);
     li.appendChild(excerpt(d.excerpt || ""));
@@ -120,6 +124,7 @@ async function showMore() {
   }
   shown += batch.length;
   more.hidden = shown >= results.length;
+  if (focusNew && first) first.focus();
 }
 
 async function search() {
@@ -171,5 +176,5 @@ form.addEventListener("submit", (e) => {
   e.preventDefault();
   search();
 });
-more.querySelector("button").addEventListener("click", showMore);
+more.querySelector("button").addEventListener("click", () => showMore(true));
 search();
