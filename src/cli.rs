@@ -115,6 +115,9 @@ pub struct BuildArgs {
     /// Lists every file written.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Fails at once if another build is writing the same output folder, instead of waiting.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -354,7 +357,11 @@ fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
         "public"
     };
     let output = args.output.unwrap_or_else(|| root.join(default_output));
-    if args.include_private && output.file_name().is_some_and(|n| n == "public") {
+    let public = crate::write::resolve(&root.join("public"));
+    if args.include_private
+        && (output.file_name().is_some_and(|n| n == "public")
+            || crate::write::resolve(&output) == public)
+    {
         eprintln!(
             "erreur: une construction avec --include-private ne peut pas écrire dans public/"
         );
@@ -392,7 +399,24 @@ fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
         }
         bar.set_position(done as u64);
     };
-    let result = pipeline::build_with_progress(root, &output, options, &progress);
+    let on_wait = || {
+        if !args.quiet {
+            eprintln!(
+                "Une autre construction écrit dans {} : en attente qu'elle finisse…",
+                output.display()
+            );
+        }
+    };
+    let hooks = pipeline::Hooks {
+        wait: if args.no_wait {
+            crate::write::Wait::No
+        } else {
+            crate::write::Wait::Yes
+        },
+        on_wait: &on_wait,
+        progress: &progress,
+    };
+    let result = pipeline::build_with(root, &output, options, &hooks);
     bar.finish_and_clear();
     let mut stderr = std::io::stderr().lock();
     match result {

@@ -108,6 +108,34 @@ pub fn all_or_errors<T>(
     }
 }
 
+/// An operating system error in French (the system's own text is English): what happened,
+/// then the error code for whoever needs to look it up.
+pub fn io_fr(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "fichier ou dossier introuvable",
+        K::PermissionDenied => "permission refusée",
+        K::AlreadyExists => "existe déjà",
+        K::StorageFull => "plus de place sur le disque",
+        K::ReadOnlyFilesystem => "système de fichiers en lecture seule",
+        K::NotADirectory => "n'est pas un dossier",
+        K::IsADirectory => "est un dossier",
+        K::DirectoryNotEmpty => "dossier non vide",
+        K::InvalidFilename => "nom de fichier invalide",
+        K::CrossesDevices => "déplacement impossible d'un disque à un autre",
+        K::Unsupported => "opération non prise en charge par ce système",
+        K::InvalidData => "contenu invalide",
+        K::QuotaExceeded => "quota de disque dépassé",
+        K::FileTooLarge => "fichier trop grand",
+        K::Interrupted => "opération interrompue",
+        _ => "erreur du système",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{what} (code {code})"),
+        None => what.to_string(),
+    }
+}
+
 /// Sorts diagnostics by file, then position, so reports are stable from run to run.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {

@@ -5,7 +5,7 @@ use crate::load;
 use crate::render::{self, Renderer};
 use crate::site::{BuildOptions, Site};
 use crate::validate;
-use crate::write::Staging;
+use crate::write::{Staging, Wait};
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -150,24 +150,40 @@ pub fn build(
     output: &Path,
     options: BuildOptions,
 ) -> Result<BuildReport, Vec<Diagnostic>> {
-    build_with_progress(root, output, options, &|_, _| {})
+    let hooks = Hooks {
+        wait: Wait::Yes,
+        on_wait: &|| {},
+        progress: &|_, _| {},
+    };
+    build_with(root, output, options, &hooks)
 }
 
-/// `build`, telling `progress` how far it is.
-pub fn build_with_progress(
+/// How a build waits for another one writing the same output, and tells how far it is.
+pub struct Hooks<'a> {
+    /// Wait for another build writing the same output, or fail at once.
+    pub wait: Wait,
+    /// Called once if the build has to wait for another one.
+    pub on_wait: &'a dyn Fn(),
+    /// Called while files are written.
+    pub progress: &'a Progress<'a>,
+}
+
+/// `build`, waiting and telling progress as `hooks` say.
+pub fn build_with(
     root: &Path,
     output: &Path,
     options: BuildOptions,
-    progress: &Progress,
+    hooks: &Hooks,
 ) -> Result<BuildReport, Vec<Diagnostic>> {
-    check_output_folder(root, output)?;
+    let progress = hooks.progress;
+    crate::write::check_output(root, output).map_err(|d| vec![d])?;
     let (site, mut diagnostics) = prepare(root, options);
     let Some(site) = site else {
         return Err(diagnostics);
     };
     let jobs = render::plan(&site);
     let renderer = Renderer::new(&site, &jobs)?;
-    let staging = Staging::new(output).map_err(|d| vec![d])?;
+    let staging = Staging::new(root, output, hooks.wait, hooks.on_wait).map_err(|d| vec![d])?;
     let errors = Mutex::new(Vec::new());
     let pages = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
@@ -282,23 +298,4 @@ fn render_all(
                 .append(&mut ds);
         }
     });
-}
-
-/// Refuses an output folder that would replace the site itself or its sources.
-fn check_output_folder(root: &Path, output: &Path) -> Result<(), Vec<Diagnostic>> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_abs, out_abs) = (abs(root), abs(output));
-    let forbidden = ["content", "templates", "static", "themes"]
-        .iter()
-        .map(|d| root_abs.join(d));
-    if root_abs.starts_with(&out_abs) || forbidden.into_iter().any(|f| out_abs.starts_with(f)) {
-        return Err(vec![Diagnostic::error(
-            output,
-            0,
-            0,
-            "ce dossier de sortie remplacerait les sources du site",
-        )
-        .with_help("choisissez un dossier à part, par exemple public/")]);
-    }
-    Ok(())
 }

@@ -1,55 +1,117 @@
 //! Stage 4, write: the only module that touches the output folder.
 //!
-//! Files go into a fresh temporary folder beside the output; only when every file is written
-//! is that folder swapped in, so a failed or interrupted build leaves the previous output intact.
+//! Guarantees (README, « Le dossier de sortie ») :
+//! - the output folder is never the site, above it, or inside its sources, however it is
+//!   spelled (paths are compared once resolved: `..`, symlinks, trailing slashes);
+//! - one build at a time writes an output folder: an exclusive lock on a file beside it;
+//! - files go into a staging folder beside the output, and only when every file is written is
+//!   it exchanged with the output in one atomic step (`renameat2(RENAME_EXCHANGE)` on Linux,
+//!   `renameatx_np(RENAME_SWAP)` on macOS), so a web server serving the output never sees a
+//!   missing file and a failed build leaves the previous output intact;
+//! - the build deletes only folders it made: its staging folders carry a marker file written
+//!   first, and an existing output is replaced only if the last build recorded it as its own
+//!   (or it is empty, or an output of an earlier version of ess-site).
 
 use crate::diagnostic::Diagnostic;
 use crate::render::Output;
+use std::fs::File;
 use std::path::{Component, Path, PathBuf};
+
+/// The file that marks a folder as made by ess-site, written first in each staging folder.
+const MARKER: &str = ".ess-site-staging";
+const MARKER_TEXT: &str =
+    "Dossier temporaire d'une construction d'ess-site : il peut être supprimé.\n";
+
+/// Whether a build waits for another one writing the same output, or gives up at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Wait for the other build to finish; `on_wait` of [`Staging::new`] is told once.
+    Yes,
+    /// Fail at once with a clear message.
+    No,
+}
 
 /// A build's output being written, not yet visible at its final place.
 pub struct Staging {
-    dir: tempfile::TempDir,
+    /// The staging folder, with its marker: deleted whole when the build ends.
+    dir: PathBuf,
+    /// `dir/site`: what becomes the output.
+    site: PathBuf,
+    /// The output folder, resolved.
     output: PathBuf,
+    /// The locked file beside the output; it records which folder the last build published.
+    lock: File,
+    committed: bool,
 }
 
 impl Staging {
-    /// Prepares a temporary folder beside `output`.
-    pub fn new(output: &Path) -> Result<Staging, Diagnostic> {
+    /// Checks `output` against the site in `root`, takes the output's lock (waiting for another
+    /// build or not, as `wait` says; `on_wait` is called once if it has to wait), removes what
+    /// interrupted builds left, and prepares a staging folder beside the output.
+    pub fn new(
+        root: &Path,
+        output: &Path,
+        wait: Wait,
+        on_wait: &dyn Fn(),
+    ) -> Result<Staging, Diagnostic> {
+        let output = check_output(root, output)?;
         let err = |e: std::io::Error| {
             Diagnostic::error(
-                output,
+                &output,
                 0,
                 0,
-                format!("dossier de sortie inutilisable : {e}"),
+                format!(
+                    "dossier de sortie inutilisable : {}",
+                    crate::diagnostic::io_fr(&e)
+                ),
             )
         };
         let name = output
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let parent = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(err)?;
         if output.exists() && !output.is_dir() {
             return Err(Diagnostic::error(
-                output,
+                &output,
                 0,
                 0,
                 "le chemin de sortie existe et n'est pas un dossier",
-            ));
+            )
+            .with_help("choisissez un dossier, par exemple public/"));
+        }
+        let lock = lock(
+            &parent.join(format!(".{name}.lock")),
+            &output,
+            wait,
+            on_wait,
+        )?;
+        if !replaceable(&output, &lock) {
+            return Err(Diagnostic::error(
+                &output,
+                0,
+                0,
+                "ce dossier contient des fichiers qu'ess-site n'a pas écrits : la construction ne les remplacera pas",
+            )
+            .with_help("choisissez un dossier vide ou qui n'existe pas encore, par exemple public/"));
         }
         remove_leftovers(&parent, &name);
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.tmp-"))
             .tempdir_in(&parent)
-            .map_err(err)?;
-        Ok(Staging {
+            .map_err(err)?
+            .keep();
+        let staging = Staging {
+            site: dir.join("site"),
             dir,
-            output: output.to_path_buf(),
-        })
+            output: output.clone(),
+            lock,
+            committed: false,
+        };
+        std::fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(err)?;
+        std::fs::create_dir(&staging.site).map_err(err)?;
+        Ok(staging)
     }
 
     /// Writes one file into the staging folder. Refuses any path that would leave it.
@@ -66,9 +128,14 @@ impl Staging {
                 "chemin de sortie refusé : il sortirait du dossier du site",
             ));
         }
-        let target = self.dir.path().join(rel);
+        let target = self.site.join(rel);
         let err = |e: std::io::Error| {
-            Diagnostic::error(&file.path, 0, 0, format!("écriture impossible : {e}"))
+            Diagnostic::error(
+                &file.path,
+                0,
+                0,
+                format!("écriture impossible : {}", crate::diagnostic::io_fr(&e)),
+            )
         };
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(err)?;
@@ -76,62 +143,263 @@ impl Staging {
         std::fs::write(&target, &file.bytes).map_err(err)
     }
 
-    /// Puts the new output in place of the old one.
-    pub fn commit(self) -> Result<(), Diagnostic> {
+    /// Puts the new output in place of the old one, in one atomic step where the system has
+    /// one, then deletes the previous output.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
         let output = self.output.clone();
         let err = |e: std::io::Error| {
             Diagnostic::error(
                 &output,
                 0,
                 0,
-                format!("remplacement du dossier de sortie impossible : {e}"),
+                format!(
+                    "remplacement du dossier de sortie impossible : {}",
+                    crate::diagnostic::io_fr(&e)
+                ),
             )
         };
-        let staged = self.dir.keep();
-        set_readable(&staged).map_err(err)?;
+        set_readable(&self.site).map_err(err)?;
         if output.exists() {
-            let parent = staged.parent().unwrap_or(Path::new("."));
-            let name = output
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let old = tempfile::Builder::new()
-                .prefix(&format!(".{name}.old-"))
-                .tempdir_in(parent)
-                .map_err(err)?
-                .keep();
-            let old_output = old.join("previous");
-            std::fs::rename(&output, &old_output).map_err(err)?;
-            if let Err(e) = std::fs::rename(&staged, &output) {
-                // Put the previous output back rather than leave nothing.
-                let _ = std::fs::rename(&old_output, &output);
-                return Err(err(e));
+            if let Err(e) = exchange(&self.site, &output) {
+                // No atomic exchange on this system or file system: two renames, the previous
+                // output put back if the second fails. A reader may miss a file in between.
+                if !exchange_unsupported(&e) {
+                    return Err(err(e));
+                }
+                let previous = self.dir.join("previous");
+                std::fs::rename(&output, &previous).map_err(err)?;
+                if let Err(e) = std::fs::rename(&self.site, &output) {
+                    let _ = std::fs::rename(&previous, &output);
+                    return Err(err(e));
+                }
             }
-            remove_tree(&old);
         } else {
-            std::fs::rename(&staged, &output).map_err(err)?;
+            std::fs::rename(&self.site, &output).map_err(err)?;
         }
+        self.committed = true;
+        record_owner(&mut self.lock, &output);
+        remove_tree(&self.dir);
         Ok(())
     }
 }
 
-/// Removes what an interrupted build (killed, machine stopped) left beside the output: its
-/// temporary folder, or the previous output it was about to delete.
+impl Drop for Staging {
+    /// A build that did not commit leaves nothing behind (its staging folder is marked as its own).
+    fn drop(&mut self) {
+        if !self.committed && self.dir.join(MARKER).is_file() {
+            remove_tree(&self.dir);
+        }
+    }
+}
+
+/// The absolute form of `path` with symlinks and `..` resolved, for the part that exists; the
+/// rest (not created yet) appended as written, `..` applied.
+pub fn resolve(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => out.push(part.as_os_str()),
+            Component::CurDir => {}
+            // `out` is resolved while it exists, so its parent is the real one.
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The output folder, resolved; refused if it is, contains or sits inside the site's sources,
+/// or is the site itself or a folder above it.
+pub fn check_output(root: &Path, asked: &Path) -> Result<PathBuf, Diagnostic> {
+    let output = resolve(asked);
+    let root = resolve(root);
+    let refuse = |what: &str| {
+        Err(Diagnostic::error(
+            asked,
+            0,
+            0,
+            format!("ce dossier de sortie {what} : la construction l'aurait remplacé"),
+        )
+        .with_help("choisissez un dossier à part, par exemple public/ dans le dossier du site"))
+    };
+    if root.starts_with(&output) {
+        return refuse(if root == output {
+            "est le dossier du site"
+        } else {
+            "contient le dossier du site"
+        });
+    }
+    for source in ["content", "templates", "static", "themes", "site.toml"] {
+        let source = root.join(source);
+        if output.starts_with(&source) {
+            return refuse(&format!(
+                "est dans les sources du site ({})",
+                source.strip_prefix(&root).unwrap_or(&source).display()
+            ));
+        }
+    }
+    Ok(output)
+}
+
+/// Takes the exclusive lock of an output folder.
+fn lock(path: &Path, output: &Path, wait: Wait, on_wait: &dyn Fn()) -> Result<File, Diagnostic> {
+    let err = |e: std::io::Error| {
+        Diagnostic::error(
+            path,
+            0,
+            0,
+            format!(
+                "verrou du dossier de sortie impossible à prendre : {}",
+                crate::diagnostic::io_fr(&e)
+            ),
+        )
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(err)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => match wait {
+            Wait::No => Err(Diagnostic::error(
+                output,
+                0,
+                0,
+                "une autre construction écrit déjà dans ce dossier de sortie",
+            )
+            .with_help("attendez qu'elle finisse, ou relancez sans --no-wait pour l'attendre")),
+            Wait::Yes => {
+                on_wait();
+                file.lock().map_err(err)?;
+                Ok(file)
+            }
+        },
+        Err(std::fs::TryLockError::Error(e)) => Err(err(e)),
+    }
+}
+
+/// What identifies a folder on its file system: the last published output is recorded in the
+/// lock file, so that the next build knows the folder is its own to replace.
+#[cfg(unix)]
+fn identity(dir: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(dir).ok()?;
+    Some(format!("{}:{}", m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_dir: &Path) -> Option<String> {
+    None
+}
+
+fn record_owner(lock: &mut File, output: &Path) {
+    use std::io::{Seek, Write};
+    if let Some(id) = identity(output) {
+        let _ = lock.set_len(0);
+        let _ = lock.seek(std::io::SeekFrom::Start(0));
+        let _ = writeln!(lock, "{id}");
+    }
+}
+
+/// Whether the build may replace `output`: it does not exist, is empty, was published by the
+/// last build (as the lock file records), or holds an ess-site output of before that record.
+fn replaceable(output: &Path, lock: &File) -> bool {
+    use std::io::Read;
+    let Ok(mut entries) = std::fs::read_dir(output) else {
+        return true;
+    };
+    if entries.next().is_none() {
+        return true;
+    }
+    let mut recorded = String::new();
+    let _ = (&*lock).read_to_string(&mut recorded);
+    if identity(output).is_some_and(|id| recorded.trim() == id) {
+        return true;
+    }
+    ["index.html", "404.html", "sitemap.xml", "robots.txt"]
+        .iter()
+        .all(|f| output.join(f).is_file())
+}
+
+/// Exchanges two folders in one step.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+)))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Whether an exchange failed only because the system or file system has none.
+fn exchange_unsupported(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Unsupported
+        || matches!(e.raw_os_error(), Some(code) if code == libc_einval() || code == libc_enosys())
+}
+
+const fn libc_einval() -> i32 {
+    22
+}
+
+#[cfg(target_os = "linux")]
+const fn libc_enosys() -> i32 {
+    38
+}
+
+#[cfg(not(target_os = "linux"))]
+const fn libc_enosys() -> i32 {
+    78
+}
+
+/// Removes what interrupted builds (killed, machine stopped) left beside the output: their
+/// staging folders, recognised by their marker. A folder without it is never emptied.
 fn remove_leftovers(parent: &Path, name: &str) {
-    let (tmp, old) = (format!(".{name}.tmp-"), format!(".{name}.old-"));
+    let prefix = format!(".{name}.tmp-");
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
-        if (n.starts_with(&tmp) || n.starts_with(&old)) && e.file_type().is_ok_and(|t| t.is_dir()) {
-            remove_tree(&e.path());
+        let path = e.path();
+        if !n.starts_with(&prefix) || !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if path.join(MARKER).is_file() {
+            remove_tree(&path);
+        } else {
+            // A build killed between making its folder and marking it left it empty; removing
+            // an empty folder fails on any other.
+            let _ = std::fs::remove_dir(&path);
         }
     }
 }
 
 /// Removes a folder and everything in it, the subfolders in parallel: on a site of many
-/// thousands of pages, deleting the previous output is a large part of a build.
+/// thousands of pages, deleting the previous output is a large part of a build. Symlinks are
+/// removed, never followed.
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
     let entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(dir) {
@@ -157,4 +425,24 @@ fn set_readable(dir: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn set_readable(_dir: &Path) -> std::io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_applies_dotdot_and_symlinks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        std::fs::create_dir(base.join("site")).unwrap();
+        assert_eq!(resolve(&base.join("site/../site/")), base.join("site"));
+        assert_eq!(resolve(&base.join("site/new/../x")), base.join("site/x"));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(base.join("site"), base.join("link")).unwrap();
+            assert_eq!(resolve(&base.join("link")), base.join("site"));
+            assert_eq!(resolve(&base.join("link/public")), base.join("site/public"));
+        }
+    }
 }

@@ -327,7 +327,7 @@ fn a_failed_build_leaves_the_previous_output_intact() {
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary folders left behind");
 }

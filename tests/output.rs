@@ -1,0 +1,329 @@
+//! The output folder has one owner: a build never replaces the site or its sources, never
+//! deletes what it did not make, waits for another build writing the same folder, and swaps the
+//! new output in so that a reader never finds a file missing.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const NOW: &str = "2026-11-23";
+
+fn ess_site(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run ess-site")
+}
+
+/// Every file and folder under `dir`, with the bytes of the files.
+fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let bytes = e
+                .file_type()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// The example site in `parent/name`, with a git folder and a file of the user's own.
+fn site_in(parent: &Path, name: &str) -> std::path::PathBuf {
+    let copy = copy_site(&repo());
+    let dir = parent.join(name);
+    std::fs::rename(copy.path(), &dir)
+        .or_else(|_| {
+            // Another file system: copy instead.
+            Command::new("cp")
+                .arg("-r")
+                .arg(copy.path())
+                .arg(&dir)
+                .status()
+                .map(|_| ())
+        })
+        .unwrap();
+    std::fs::create_dir_all(dir.join(".git/objects")).unwrap();
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(dir.join("notes.txt"), "les notes de l'équipe\n").unwrap();
+    dir
+}
+
+#[test]
+fn an_output_folder_that_is_or_holds_the_sources_is_refused_however_spelled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outer = tmp.path().join("outer");
+    std::fs::create_dir(&outer).unwrap();
+    std::fs::write(outer.join("budget.ods"), "à garder").unwrap();
+    let site = site_in(&outer, "site");
+    std::fs::create_dir(site.join("static")).unwrap();
+    std::fs::write(site.join("static/logo.txt"), "logo").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&site, tmp.path().join("lien-vers-le-site")).unwrap();
+        std::os::unix::fs::symlink(".", site.join("ici")).unwrap();
+    }
+    let before = snapshot(tmp.path());
+    let mut spellings = vec![
+        ".",
+        "./",
+        "../site",
+        "../site/",
+        "../../outer/site/.",
+        "..",
+        "../",
+        "../..",
+        "content",
+        "content/acteurs/../public",
+        "./static/",
+        "templates/public",
+        "themes",
+        "site.toml",
+        "/",
+    ];
+    if cfg!(unix) {
+        spellings.extend(["ici", "ici/", "../../lien-vers-le-site", "ici/content/x"]);
+    }
+    for spelling in spellings {
+        let out = ess_site(
+            &site,
+            &["build", "--quiet", "--now", NOW, "--output", spelling],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "--output {spelling} was accepted");
+        assert!(
+            stderr.contains("erreur: ce dossier de sortie"),
+            "--output {spelling}: {stderr}"
+        );
+        assert_eq!(
+            snapshot(tmp.path()),
+            before,
+            "--output {spelling} changed the files"
+        );
+    }
+    // A folder beside the site, and one inside it that is not a source, are fine.
+    for spelling in ["../public-site", "public", "./public/"] {
+        let out = ess_site(
+            &site,
+            &["build", "--quiet", "--now", NOW, "--output", spelling],
+        );
+        assert!(
+            out.status.success(),
+            "--output {spelling}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(outer.join("public-site/index.html").is_file());
+    assert_eq!(
+        std::fs::read_to_string(outer.join("budget.ods")).unwrap(),
+        "à garder"
+    );
+}
+
+#[test]
+fn a_folder_of_the_users_own_files_is_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let documents = tmp.path().join("documents");
+    std::fs::create_dir(&documents).unwrap();
+    std::fs::write(documents.join("compte-rendu.odt"), "réunion").unwrap();
+    let before = snapshot(&documents);
+    let out = ess_site(&site, &["build", "--now", NOW, "--output", "../documents"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ce dossier contient des fichiers qu'ess-site n'a pas écrits"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&documents), before);
+    // An empty folder is fine, and once built it is the build's own to replace.
+    let empty = tmp.path().join("vide");
+    std::fs::create_dir(&empty).unwrap();
+    for _ in 0..2 {
+        let out = ess_site(
+            &site,
+            &["build", "--quiet", "--now", NOW, "--output", "../vide"],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(empty.join("index.html").is_file());
+    // A folder replaced by hand with other files is not.
+    std::fs::remove_dir_all(&empty).unwrap();
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("photo.jpg"), "jpeg").unwrap();
+    let out = ess_site(
+        &site,
+        &["build", "--quiet", "--now", NOW, "--output", "../vide"],
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(empty.join("photo.jpg")).unwrap(),
+        "jpeg"
+    );
+}
+
+#[test]
+fn only_marked_staging_folders_are_cleaned_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    // Left by a killed build: marked, so removed by the next one.
+    let killed = site.join(".public.tmp-AbC123");
+    std::fs::create_dir_all(killed.join("site/acteurs")).unwrap();
+    std::fs::write(killed.join(".ess-site-staging"), "").unwrap();
+    std::fs::write(killed.join("site/acteurs/index.html"), "old").unwrap();
+    // Not made by ess-site, though named like it: kept as is.
+    let foreign = site.join(".public.tmp-sauvegarde");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("archive.txt"), "à garder").unwrap();
+    let out = ess_site(&site, &["build", "--quiet", "--now", NOW]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!killed.exists(), "the marked leftover was not removed");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("archive.txt")).unwrap(),
+        "à garder"
+    );
+    let beside: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    let mut beside = beside;
+    beside.sort();
+    assert_eq!(beside, [".public.lock", ".public.tmp-sauvegarde"]);
+}
+
+#[test]
+fn builds_at_once_into_one_folder_take_turns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let reference = tmp.path().join("reference");
+    let out = ess_site(
+        &site,
+        &["build", "--quiet", "--now", NOW, "--output", "../reference"],
+    );
+    assert!(out.status.success());
+    let expected = read_tree(&reference);
+    for round in 0..3 {
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                Command::new(env!("CARGO_BIN_EXE_ess-site"))
+                    .args(["build", "--quiet", "--now", NOW])
+                    .current_dir(&site)
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert!(
+            read_tree(&site.join("public")) == expected,
+            "round {round}: the output differs from a build alone"
+        );
+    }
+}
+
+#[test]
+fn a_second_build_waits_or_with_no_wait_fails_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let out = ess_site(&site, &["build", "--quiet", "--now", NOW]);
+    assert!(out.status.success());
+    // This test holds the lock, as a build in progress does.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(site.join(".public.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let out = ess_site(&site, &["build", "--no-wait", "--now", NOW]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("erreur: une autre construction écrit déjà dans ce dossier de sortie"),
+        "{stderr}"
+    );
+    let mut waiting = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(["build", "--now", NOW])
+        .current_dir(&site)
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        waiting.try_wait().unwrap().is_none(),
+        "the build did not wait for the lock"
+    );
+    drop(lock);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = waiting.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the build never finished");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut waiting.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Une autre construction écrit dans"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_reader_never_misses_a_file_while_the_site_is_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let out = ess_site(&site, &["build", "--quiet", "--now", NOW]);
+    assert!(out.status.success());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (stop, public) = (stop.clone(), site.join("public"));
+        std::thread::spawn(move || {
+            let (mut reads, mut misses) = (0u64, 0u64);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for page in ["index.html", "acteurs/index.html", "style.css"] {
+                    match std::fs::read(public.join(page)) {
+                        Ok(bytes) if !bytes.is_empty() => reads += 1,
+                        _ => misses += 1,
+                    }
+                }
+            }
+            (reads, misses)
+        })
+    };
+    for _ in 0..15 {
+        let out = ess_site(&site, &["build", "--quiet", "--now", NOW]);
+        assert!(out.status.success());
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (reads, misses) = reader.join().unwrap();
+    assert!(reads > 1000, "the reader barely ran: {reads} reads");
+    assert_eq!(misses, 0, "{misses} missing files in {reads} reads");
+}
