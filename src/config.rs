@@ -26,7 +26,7 @@ struct RawConfig {
     max_file_size_kib: Option<u64>,
     commune: RawCommune,
     #[serde(default)]
-    domains: BTreeMap<String, String>,
+    domains: BTreeMap<toml::Spanned<String>, String>,
     #[serde(default)]
     contact: Option<RawContact>,
     #[serde(default)]
@@ -86,6 +86,8 @@ pub struct Config {
     pub contact: RawContact,
     /// The site's domains of action, slug → label: the nine of the seeds, then the site's own.
     pub domains: Vec<(String, String)>,
+    /// Where each domain of the site's own is written in `site.toml` (line, column).
+    pub domain_positions: BTreeMap<String, (usize, usize)>,
     /// Hosts whose video players a Markdown body may embed (`<iframe src="https://HOST/…">`).
     pub video_hosts: Vec<String>,
     /// The licence of the open data exports, and where to read it.
@@ -152,7 +154,10 @@ impl Config {
         for slug in DOMAINS {
             domains.push((slug.to_string(), String::new()));
         }
+        let mut domain_positions = BTreeMap::new();
         for (slug, label) in raw.domains {
+            domain_positions.insert(slug.get_ref().clone(), line_col(text, slug.span().start));
+            let slug = slug.into_inner();
             match domains.iter_mut().find(|(s, _)| *s == slug) {
                 Some(existing) => existing.1 = label,
                 None => domains.push((slug, label)),
@@ -172,6 +177,7 @@ impl Config {
             commune_website: raw.commune.website,
             contact: raw.contact.unwrap_or_default(),
             domains,
+            domain_positions,
             data_licence: raw
                 .data_licence
                 .unwrap_or_else(|| "Licence Ouverte / Open Licence version 2.0".into()),

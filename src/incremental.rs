@@ -293,6 +293,10 @@ impl Incremental {
         partial: &mut Partial,
     ) -> Result<(), Vec<Diagnostic>> {
         let jobs = render::plan(site);
+        let clashes = render::owners::check(site, &jobs);
+        if !clashes.is_empty() {
+            return Err(clashes);
+        }
         let templates = match &self.templates {
             Some(t) => Arc::clone(t),
             None => {

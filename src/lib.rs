@@ -21,6 +21,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod url;
 pub mod validate;
 pub mod write;
 mod yaml;

@@ -78,6 +78,9 @@ pub struct Content {
     pub home: Option<Arc<Entry<Home>>>,
     /// `content/data/NAME.yaml`, by NAME.
     pub data: BTreeMap<String, serde_json::Value>,
+    /// The members' files (`content/ressources/fichiers/NAME`), by NAME: published only by a
+    /// members' build (`--include-private`), at `/ressources/fichiers/NAME`.
+    pub members_files: BTreeMap<String, Arc<Vec<u8>>>,
 }
 
 /// What the load stage hands to validation.
@@ -126,6 +129,8 @@ pub enum Parsed {
     Page(Arc<Entry<Page>>),
     Home(Arc<Entry<Home>>),
     Data(String, serde_json::Value),
+    /// A members' file: its name under `content/ressources/fichiers/`, its bytes.
+    MembersFile(String, Arc<Vec<u8>>),
 }
 
 /// What a file of `content/` is, from where it stands.
@@ -134,6 +139,8 @@ pub enum FileKind {
     Record(Section),
     Home,
     Data,
+    /// A file of `content/ressources/fichiers/`, for members only.
+    MembersFile,
 }
 
 fn load_content(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Content {
@@ -251,7 +258,9 @@ pub fn classify(rel: &Path) -> Option<Option<FileKind>> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned());
     let first = parts.next().unwrap_or_default();
     let nested = parts.next().is_some();
-    let kind = if !nested {
+    let kind = if inside.starts_with(MEMBERS_FILES) {
+        Some(FileKind::MembersFile)
+    } else if !nested {
         (first == "_index.md").then_some(FileKind::Home)
     } else if first == "data" {
         matches!(ext, "yaml" | "yml").then_some(FileKind::Data)
@@ -284,6 +293,9 @@ pub fn collect<'a>(
             Ok(Parsed::Data(name, v)) => {
                 content.data.insert(name.clone(), v.clone());
             }
+            Ok(Parsed::MembersFile(name, bytes)) => {
+                content.members_files.insert(name.clone(), bytes.clone());
+            }
         }
     }
     (content, diagnostics)
@@ -301,8 +313,50 @@ pub fn parse_file(
     max_size: u64,
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let rel = relative(root, path);
+    if kind == FileKind::MembersFile {
+        return read_members_file(path, &rel, max_size).map_err(|d| vec![d]);
+    }
     let text = read_text(path, &rel, max_size).map_err(|d| vec![d])?;
     parse_text(&rel, text, kind)
+}
+
+/// The folder of the members' files, inside `content/`, and the URL they are published at.
+pub const MEMBERS_FILES: &str = "ressources/fichiers";
+
+/// Reads a members' file. Documents are larger than records: the limit is 16 times theirs.
+fn read_members_file(path: &Path, rel: &Path, max_size: u64) -> Result<Parsed, Diagnostic> {
+    let limit = max_size.saturating_mul(16);
+    let name = rel
+        .strip_prefix(Path::new("content").join(MEMBERS_FILES))
+        .unwrap_or(rel)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let read_error = |e: std::io::Error| {
+        Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(read_error)?;
+    if meta.len() > limit {
+        return Err(Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!(
+                "fichier trop gros : {} Kio, la limite des fichiers des membres est {} Kio",
+                meta.len() / 1024,
+                limit / 1024
+            ),
+        )
+        .with_help(
+            "la limite se règle avec max_file_size_kib dans site.toml (16 fois cette valeur)",
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    Ok(Parsed::MembersFile(name, Arc::new(bytes)))
 }
 
 /// Parses the text of a content file, whose path relative to the site is `rel`.
@@ -327,6 +381,7 @@ fn parse_text(rel: &Path, text: String, kind: FileKind) -> Result<Parsed, Vec<Di
             Parsed::Resource(parse_record(rel, text, is_yaml, stem)?)
         }
         FileKind::Record(Section::Pages) => Parsed::Page(parse_record(rel, text, is_yaml, stem)?),
+        FileKind::MembersFile => Parsed::MembersFile(stem, Arc::new(text.into_bytes())),
     })
 }
 

@@ -40,6 +40,7 @@ fn kind_of(job: &render::Job) -> &'static str {
         Job::OpenData(_) => "exports de données ouvertes",
         Job::Calendar(_) => "agendas iCalendar",
         Job::Asset(_) => "fichiers statiques",
+        Job::MembersFile(_) => "fichiers des membres",
         Job::Alias { .. } => "redirections",
         Job::Sitemap | Job::Robots | Job::NotFound | Job::SearchPage | Job::Map => "autres",
         _ => "listes",
@@ -61,6 +62,7 @@ pub fn singular(kind: &str) -> &str {
         "agendas iCalendar" => "agenda iCalendar",
         "redirections" => "redirection",
         "fichiers statiques" => "fichier statique",
+        "fichiers des membres" => "fichier des membres",
         "fichiers de l'index de recherche" => "fichier de l'index de recherche",
         _ => "autre",
     }
@@ -93,6 +95,11 @@ pub fn check(root: &Path, options: BuildOptions) -> Vec<Diagnostic> {
     let (site, mut diagnostics) = prepare(root, options);
     let Some(site) = site else { return diagnostics };
     let jobs = render::plan(&site);
+    let clashes = render::owners::check(&site, &jobs);
+    if !clashes.is_empty() {
+        diagnostics.extend(clashes);
+        return finish(diagnostics);
+    }
     let renderer = match Renderer::new(&site, &jobs) {
         Ok(r) => r,
         Err(mut ds) => {
@@ -182,6 +189,11 @@ pub fn build_with(
         return Err(diagnostics);
     };
     let jobs = render::plan(&site);
+    let clashes = render::owners::check(&site, &jobs);
+    if !clashes.is_empty() {
+        diagnostics.extend(clashes);
+        return Err(finish(diagnostics));
+    }
     let renderer = Renderer::new(&site, &jobs)?;
     let staging = Staging::new(root, output, hooks.wait, hooks.on_wait).map_err(|d| vec![d])?;
     let errors = Mutex::new(Vec::new());
@@ -254,6 +266,7 @@ pub fn build_with(
         "agendas iCalendar",
         "redirections",
         "fichiers statiques",
+        "fichiers des membres",
         "fichiers de l'index de recherche",
         "autres",
     ];

@@ -68,6 +68,8 @@ pub struct Site {
     pub by_resource_type: Vec<(String, String, Vec<usize>)>,
     /// URLs of the records this build does not publish (drafts, private, future-dated).
     pub unpublished: std::collections::HashSet<String>,
+    /// The members' files this build publishes (a members' build only), by name.
+    pub members_files: BTreeMap<String, Arc<Vec<u8>>>,
 }
 
 impl Site {
@@ -91,7 +93,14 @@ impl Site {
             pages,
             home,
             data,
+            members_files,
         } = content;
+        // Members' files are published by a members' build only.
+        let members_files = if options.include_private {
+            members_files
+        } else {
+            BTreeMap::new()
+        };
         let keep = |section: Section, c: crate::model::CommonRef, private: bool| -> bool {
             if c.draft && !options.drafts {
                 return false;
@@ -268,6 +277,7 @@ impl Site {
             by_category,
             by_resource_type,
             unpublished,
+            members_files,
         }
     }
 
@@ -282,6 +292,34 @@ impl Site {
             Some((_, label)) => label,
             None => self.theme.label("domains", slug),
         }
+    }
+}
+
+/// A published record seen through what every kind has: its section, slug, common fields
+/// and source file.
+pub type RecordView<'a> = (
+    Section,
+    &'a str,
+    crate::model::CommonRef<'a>,
+    &'a crate::model::Source,
+);
+
+impl Site {
+    /// Every published record, section by section, in the site's order.
+    pub fn records(&self) -> impl Iterator<Item = RecordView<'_>> {
+        fn each<T: Common>(
+            section: Section,
+            list: &[Arc<Entry<T>>],
+        ) -> impl Iterator<Item = RecordView<'_>> {
+            list.iter()
+                .map(move |e| (section, e.slug.as_str(), e.data.common(), &e.source))
+        }
+        each(Section::Actors, &self.actors)
+            .chain(each(Section::Forum, &self.forums))
+            .chain(each(Section::Conferences, &self.conferences))
+            .chain(each(Section::Magazine, &self.dossiers))
+            .chain(each(Section::Resources, &self.resources))
+            .chain(each(Section::Pages, &self.pages))
     }
 }
 

@@ -21,6 +21,9 @@ pub struct Theme {
     /// Where each template comes from, for error messages (`templates/page.html` for the
     /// site's own, `themes/default/templates/page.html` for the theme's).
     pub origins: BTreeMap<String, String>,
+    /// Where each asset comes from (`static/logo.svg` for the site's own,
+    /// `themes/default/static/style.css` for the theme's): the owner of its output path.
+    pub asset_origins: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -69,6 +72,7 @@ impl Theme {
             assets: BTreeMap::new(),
             strings: Strings::new(),
             origins: BTreeMap::new(),
+            asset_origins: BTreeMap::new(),
         };
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {
@@ -90,6 +94,12 @@ impl Theme {
                     )),
                 }
             } else if let Some(asset) = path.strip_prefix("static/") {
+                let origin = if root.join(&path).is_file() {
+                    path.clone()
+                } else {
+                    origins.get(&path).cloned().unwrap_or_else(|| path.clone())
+                };
+                theme.asset_origins.insert(asset.to_string(), origin);
                 theme.assets.insert(asset.to_string(), bytes);
             } else if path == "strings.toml" {
                 match std::str::from_utf8(&bytes)

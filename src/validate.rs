@@ -4,32 +4,8 @@
 use crate::diagnostic::{closest, suggest, Diagnostic};
 use crate::load::{Loaded, Section};
 use crate::model::{Common, Entry};
+use crate::url::{normalise_alias, output_path};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Slugs that a section's generated pages use, so a record may not take them.
-pub fn reserved_slugs(section: Section) -> &'static [&'static str] {
-    match section {
-        Section::Actors => &["domaines", "formes", "etapes", "page", "rss.xml"],
-        Section::Magazine | Section::Forum | Section::Conferences => &["page", "rss.xml"],
-        Section::Resources => &["categories", "types", "page", "rss.xml"],
-        Section::Pages => &[
-            "acteurs",
-            "forum",
-            "conferences",
-            "magazine",
-            "ressources",
-            "agenda",
-            "porteur-de-projet",
-            "chiffres-cles",
-            "donnees",
-            "static",
-            "rss.xml",
-            "sitemap.xml",
-            "robots.txt",
-            "404.html",
-        ],
-    }
-}
 
 /// Whether `s` is a clean URL slug: lowercase ASCII letters, digits and single dashes.
 pub fn is_valid_slug(s: &str) -> bool {
@@ -62,6 +38,25 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
         .iter()
         .map(|(s, _)| s.as_str())
         .collect();
+    for (key, (line, col)) in &loaded.config.domain_positions {
+        if !is_valid_slug(key) {
+            let fixed = slug::slugify(key);
+            let hint = if fixed.is_empty() {
+                "une clé de domaine n'a que des minuscules sans accent, des chiffres et des tirets, par exemple « economie-circulaire »".to_string()
+            } else {
+                format!("une clé de domaine n'a que des minuscules sans accent, des chiffres et des tirets : « {fixed} »")
+            };
+            out.push(
+                Diagnostic::error(
+                    "site.toml",
+                    *line,
+                    *col,
+                    format!("clé de domaine invalide « {key} » : elle sert d'adresse (/acteurs/domaines/CLÉ/)"),
+                )
+                .with_help(hint),
+            );
+        }
+    }
     let actor_slugs: BTreeSet<&str> = c.actors.iter().map(|a| a.slug.as_str()).collect();
     let actor_list: Vec<&str> = actor_slugs.iter().copied().collect();
 
@@ -74,13 +69,13 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
         } else {
             (0, 0)
         };
-        urls.entry(section.url(e.slug()))
+        urls.entry(output_path(&section.url(e.slug())))
             .or_default()
             .push((src.path.clone(), line, col));
         for alias in e.common().aliases {
             let (line, col) = src.value_position("aliases", alias);
             if let Some(path) = normalise_alias(alias) {
-                urls.entry(path)
+                urls.entry(output_path(&path))
                     .or_default()
                     .push((src.path.clone(), line, col));
             } else {
@@ -239,6 +234,7 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
         for (key, value) in [("file_url", &r.data.file_url), ("url", &r.data.url)] {
             if let Some(u) = value {
                 check_url(&r.source, key, u, true, &mut out);
+                check_resource_file(loaded, r, key, u, &mut out);
             }
         }
     }
@@ -246,8 +242,9 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
         common(Section::Pages, p, &mut out);
     }
 
-    for (url, places) in &urls {
+    for (path, places) in &urls {
         if places.len() > 1 {
+            let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
             for (i, (path, line, col)) in places.iter().enumerate() {
                 let others: Vec<String> = places
                     .iter()
@@ -407,21 +404,6 @@ fn check_common(section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>) 
         out.push(d.with_help(format!(
             "une adresse n'a que des minuscules sans accent, des chiffres et des tirets : « {fixed} »"
         )));
-    } else if reserved_slugs(section).contains(&slug) {
-        let (line, col) = if c.slug.is_some() {
-            src.key_position("slug")
-        } else {
-            (0, 0)
-        };
-        out.push(
-            Diagnostic::error(
-                &src.path,
-                line,
-                col,
-                format!("le slug « {slug} » est réservé à une page du site"),
-            )
-            .with_help("choisissez un autre nom de fichier ou un `slug:` différent"),
-        );
     }
     if c.title.trim().is_empty() {
         let (line, col) = src.key_position("title");
@@ -516,6 +498,81 @@ fn check_end_date(
     }
 }
 
+/// A resource's file on the site: a members' file (`/ressources/fichiers/…`) for a private
+/// resource only, and never a file of `static/` for a private one (static/ is published on
+/// the public site). A file that does not exist is an error too.
+fn check_resource_file(
+    loaded: &Loaded,
+    r: &Entry<crate::model::Resource>,
+    key: &str,
+    url: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !url.starts_with('/') || url.starts_with("//") {
+        return;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let path = path.trim_start_matches('/');
+    let src = &r.source;
+    let (line, col) = src.key_position(key);
+    let members = format!("{}/", crate::load::MEMBERS_FILES);
+    if let Some(name) = path.strip_prefix(&members) {
+        if !loaded.content.members_files.contains_key(name) {
+            out.push(
+                Diagnostic::error(
+                    &src.path,
+                    line,
+                    col,
+                    format!("fichier introuvable : content/{members}{name}"),
+                )
+                .with_help(format!(
+                    "placez le fichier dans content/{members}, ou corrigez son nom"
+                )),
+            );
+        } else if !r.data.private {
+            out.push(
+                Diagnostic::error(
+                    &src.path,
+                    line,
+                    col,
+                    format!("une ressource publique lie un fichier réservé aux membres : {url}"),
+                )
+                .with_help(format!(
+                    "les fichiers de content/{members} ne sont publiés que pour les membres : rendez la ressource privée (private: true), ou mettez le fichier dans static/"
+                )),
+            );
+        }
+        return;
+    }
+    let in_static = loaded.theme.assets.contains_key(path);
+    if r.data.private && in_static {
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                format!("le fichier de cette ressource privée est dans static/ : il serait publié sur le site public ({url})"),
+            )
+            .with_help(format!(
+                "déplacez static/{path} dans content/{members} et écrivez `{key}: /{members}{}` : seules les constructions des membres (--include-private) le publient",
+                path.rsplit('/').next().unwrap_or(path)
+            )),
+        );
+    } else if key == "file_url" && !in_static && !path.is_empty() {
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                format!("fichier introuvable sur le site : {url}"),
+            )
+            .with_help(format!(
+                "placez le fichier dans static/{path}, ou écrivez une adresse complète (https://…)"
+            )),
+        );
+    }
+}
+
 /// `http(s)://…`, or, where `local_ok`, a path of the site starting with `/`.
 fn check_url(
     src: &crate::model::Source,
@@ -551,24 +608,6 @@ fn check_url(
     }
 }
 
-/// An alias as an output URL (`/old/path/`), or `None` if it is not a safe site path.
-pub fn normalise_alias(alias: &str) -> Option<String> {
-    let a = alias.trim();
-    if !a.starts_with('/') || a.starts_with("//") || a.contains(['\\', '\0', '?', '#']) {
-        return None;
-    }
-    let parts: Vec<&str> = a.split('/').filter(|p| !p.is_empty()).collect();
-    if parts.is_empty() || parts.iter().any(|p| *p == "." || *p == "..") {
-        return None;
-    }
-    let last = parts[parts.len() - 1];
-    if last.ends_with(".html") {
-        Some(format!("/{}", parts.join("/")))
-    } else {
-        Some(format!("/{}/", parts.join("/")))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,13 +618,5 @@ mod tests {
         assert!(!is_valid_slug("Up Sceaux"));
         assert!(!is_valid_slug("../etc"));
         assert!(!is_valid_slug("économie"));
-    }
-
-    #[test]
-    fn aliases() {
-        assert_eq!(normalise_alias("/old/page").as_deref(), Some("/old/page/"));
-        assert_eq!(normalise_alias("/a/b.html").as_deref(), Some("/a/b.html"));
-        assert_eq!(normalise_alias("/a/../b"), None);
-        assert_eq!(normalise_alias("relative"), None);
     }
 }

@@ -60,6 +60,15 @@ fn drafts_and_private_records_never_leak_from_a_build() {
             "build --drafts: {path}"
         );
     }
+    // The members' build publishes the private resource and its file, which the public
+    // builds above did not (the canary check).
+    let mut members = options("2021-01-01");
+    members.include_private = true;
+    let files = build(site.path(), members);
+    assert!(
+        text(&files, "ressources/fichiers/compte-rendu.txt").contains("CANARY-PRIVATE-FILE"),
+        "the members' build lacks the members' file"
+    );
 }
 
 /// Fetches a path from a running preview.

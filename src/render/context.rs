@@ -729,6 +729,7 @@ pub fn page(
         | Job::Sitemap
         | Job::Robots
         | Job::Asset(_)
+        | Job::MembersFile(_)
         | Job::OpenData(_)
         | Job::Calendar(_) => {
             ("404.html", json!({"title": url}), None) // not HTML jobs; never called for them

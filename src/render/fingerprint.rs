@@ -245,6 +245,7 @@ impl<'a> Fingerprints<'a> {
             Job::Feed(Feed::Section(s)) => self.section(*s).hash(&mut h),
             Job::Robots | Job::NotFound | Job::Alias { .. } => {}
             Job::Asset(name) => site.theme.assets.get(name).hash(&mut h),
+            Job::MembersFile(name) => site.members_files.get(name).hash(&mut h),
         }
         h.finish()
     }

@@ -17,6 +17,15 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// The text with each NUL replaced by U+FFFD, as CommonMark says (§ 2.3, insecure characters).
+fn without_nul(markdown: &str) -> std::borrow::Cow<'_, str> {
+    if markdown.contains('\0') {
+        std::borrow::Cow::Owned(markdown.replace('\0', "\u{fffd}"))
+    } else {
+        std::borrow::Cow::Borrowed(markdown)
+    }
+}
+
 /// Renders a Markdown body, with no embedded video allowed.
 pub fn render(markdown: &str) -> Rendered {
     render_with(markdown, &[])
@@ -24,6 +33,7 @@ pub fn render(markdown: &str) -> Rendered {
 
 /// Renders a Markdown body; raw `<iframe>`s are kept only from `video_hosts` (over https).
 pub fn render_with(markdown: &str, video_hosts: &[String]) -> Rendered {
+    let markdown = &*without_nul(markdown);
     let mut events: Vec<Event> = Vec::new();
     let mut internal_links = Vec::new();
     let mut in_code = false;
@@ -146,6 +156,7 @@ pub fn is_safe_url(url: &str) -> bool {
 
 /// Plain text of a short Markdown string (for summaries), with French typography.
 pub fn plain(markdown: &str) -> String {
+    let markdown = &*without_nul(markdown);
     let mut out = String::new();
     for event in Parser::new_ext(markdown, options()) {
         match event {
@@ -238,6 +249,15 @@ fn sanitizer(video_hosts: &[String]) -> ammonia::Builder<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_bytes_become_replacement_characters() {
+        let body = "Texte\0 avec <span>\0</span> un NUL.\n\n```\ncode\0\n```\n\n`en\0ligne`";
+        let html = render(body).html;
+        assert!(!html.contains('\0'), "{html:?}");
+        assert_eq!(html.matches('\u{fffd}').count(), 4, "{html:?}");
+        assert!(!plain("a\0b").contains('\0'));
+    }
 
     #[test]
     fn headings_get_unique_anchors() {

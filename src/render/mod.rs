@@ -9,6 +9,7 @@ pub mod fingerprint;
 pub mod ics;
 pub mod markdown;
 pub mod opendata;
+pub mod owners;
 pub mod plan;
 
 use crate::diagnostic::Diagnostic;
@@ -113,6 +114,12 @@ impl<'a> Renderer<'a> {
                 .get(name)
                 .cloned()
                 .unwrap_or_default(),
+            Job::MembersFile(name) => self
+                .site
+                .members_files
+                .get(name)
+                .map(|b| b.to_vec())
+                .unwrap_or_default(),
             _ => {
                 let (template, ctx, source) = context::page(self.site, job, &url, &mut links);
                 self.check_links(job, &links)?;
@@ -170,7 +177,11 @@ impl Renderer<'_> {
                 } else {
                     format!("{path}/")
                 };
-                let d = if self.site.unpublished.contains(&with_slash) {
+                let members = format!("/{}/", crate::load::MEMBERS_FILES);
+                let d = if path.starts_with(&members) {
+                    Diagnostic::error(file, line, column, format!("lien vers un fichier réservé aux membres : {link}"))
+                        .with_help("les fichiers de content/ressources/fichiers/ ne sont publiés que par une construction des membres (--include-private) : liez-les depuis une ressource privée")
+                } else if self.site.unpublished.contains(&with_slash) {
                     Diagnostic::error(file, line, column, format!("lien vers une fiche qui n'est pas publiée : {link}"))
                         .with_help("la fiche est privée, en brouillon ou datée dans le futur : retirez le lien, ou publiez la fiche")
                 } else {

@@ -1,9 +1,9 @@
 //! The render plan: one `Job` per output file, each knowing its URL and output path.
 
 use crate::load::Section;
-use crate::model::Common;
 use crate::site::Site;
-use crate::validate::normalise_alias;
+use crate::url::normalise_alias;
+pub use crate::url::output_path;
 
 /// A group of actors or resources with a page per value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -136,6 +136,8 @@ pub enum Job {
     },
     /// A static file of the theme or the site.
     Asset(String),
+    /// A members' file (`content/ressources/fichiers/NAME`), in a members' build only.
+    MembersFile(String),
 }
 
 /// The URL of page `n` (1-based) of a list at `base`.
@@ -202,6 +204,7 @@ impl Job {
             Job::NotFound => "/404.html".into(),
             Job::Alias { from, .. } => from.clone(),
             Job::Asset(path) => format!("/{path}"),
+            Job::MembersFile(name) => format!("/{}/{name}", crate::load::MEMBERS_FILES),
         }
     }
 
@@ -217,17 +220,8 @@ impl Job {
                 | Job::NotFound
                 | Job::Alias { .. }
                 | Job::Asset(_)
+                | Job::MembersFile(_)
         )
-    }
-}
-
-/// The file path, inside the output folder, of a site URL: `/a/` → `a/index.html`.
-pub fn output_path(url: &str) -> String {
-    let trimmed = url.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
     }
 }
 
@@ -291,36 +285,24 @@ pub fn plan(site: &Site) -> Vec<Job> {
         jobs.push(Job::Feed(Feed::Section(s)));
     }
     jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound]);
-    let mut aliases = Vec::new();
-    let mut add_aliases = |section: Section, slug: &str, c: crate::model::CommonRef| {
-        for a in c.aliases {
-            if let Some(from) = normalise_alias(a) {
-                aliases.push(Job::Alias {
+    for (section, slug, common, _) in site.records() {
+        let to = section.url(slug);
+        jobs.extend(
+            common
+                .aliases
+                .iter()
+                .filter_map(|a| normalise_alias(a))
+                .map(|from| Job::Alias {
                     from,
-                    to: section.url(slug),
-                });
-            }
-        }
-    };
-    site.actors
-        .iter()
-        .for_each(|e| add_aliases(Section::Actors, &e.slug, e.data.common()));
-    site.forums
-        .iter()
-        .for_each(|e| add_aliases(Section::Forum, &e.slug, e.data.common()));
-    site.conferences
-        .iter()
-        .for_each(|e| add_aliases(Section::Conferences, &e.slug, e.data.common()));
-    site.dossiers
-        .iter()
-        .for_each(|e| add_aliases(Section::Magazine, &e.slug, e.data.common()));
-    site.resources
-        .iter()
-        .for_each(|e| add_aliases(Section::Resources, &e.slug, e.data.common()));
-    site.pages
-        .iter()
-        .for_each(|e| add_aliases(Section::Pages, &e.slug, e.data.common()));
-    jobs.extend(aliases);
+                    to: to.clone(),
+                }),
+        );
+    }
     jobs.extend(site.theme.assets.keys().map(|k| Job::Asset(k.clone())));
+    jobs.extend(
+        site.members_files
+            .keys()
+            .map(|k| Job::MembersFile(k.clone())),
+    );
     jobs
 }
