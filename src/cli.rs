@@ -224,7 +224,11 @@ fn newsletter(
             return ExitCode::from(2);
         }
     };
-    match crate::newsletter::newsletter(root, since, until) {
+    let now = match now_or_usage_error(None) {
+        Ok(n) => n,
+        Err(code) => return code,
+    };
+    match crate::newsletter::newsletter(root, since, until, now) {
         Ok(letter) => {
             let html = output.unwrap_or_else(|| root.join(format!("newsletter-{until}.html")));
             let text = html.with_extension("txt");

@@ -49,11 +49,45 @@ fn item(
     })
 }
 
-/// Builds the newsletter of the site in `root` for the days `since` to `until`, both included.
+/// The editorial introduction of `content/data/newsletter.yaml`, if any.
+fn intro(site: &Site) -> Option<&str> {
+    site.data
+        .get("newsletter")
+        .and_then(|n| n.get("intro"))
+        .and_then(Value::as_str)
+}
+
+/// The internal links of the newsletter's introduction must lead to pages of the site, as a
+/// record's body links must: never to a draft, a private or a future record.
+pub fn check_intro_links(root: &Path, renderer: &render::Renderer) -> Vec<Diagnostic> {
+    let site = renderer.site;
+    let Some(intro) = intro(site) else {
+        return Vec::new();
+    };
+    let links = markdown::render_with(intro, &site.config.video_hosts).internal_links;
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let (path, text) = ["yaml", "yml"]
+        .iter()
+        .map(|ext| std::path::PathBuf::from(format!("content/data/newsletter.{ext}")))
+        .find_map(|p| Some((p.clone(), std::fs::read_to_string(root.join(&p)).ok()?)))
+        .unwrap_or_else(|| ("content/data/newsletter.yaml".into(), String::new()));
+    let first_line = if text.is_empty() { 0 } else { 1 };
+    renderer
+        .check_links_in(&path, &text, first_line, &links)
+        .err()
+        .unwrap_or_default()
+}
+
+/// Builds the newsletter of the site in `root` for the days `since` to `until`, both included,
+/// as the site is published at `now`: a record the build would not publish at that moment
+/// (dated later, even later the same day) is not in the letter.
 pub fn newsletter(
     root: &Path,
     since: NaiveDate,
     until: NaiveDate,
+    now: chrono::NaiveDateTime,
 ) -> Result<Newsletter, Vec<Diagnostic>> {
     if since > until {
         return Err(vec![Diagnostic::error(
@@ -63,9 +97,11 @@ pub fn newsletter(
             format!("--since {since} est après --until {until}"),
         )]);
     }
-    // The site as published at the end of the window: no drafts, no private records.
+    // The site as a build publishes it at the end of the window, or now if the window ends
+    // later: no drafts, no private records, nothing dated after that moment.
+    let end_of_window = until.and_hms_opt(23, 59, 59).unwrap_or_default();
     let options = BuildOptions {
-        now: until.and_hms_opt(23, 59, 59).unwrap_or_default(),
+        now: end_of_window.min(now),
         drafts: false,
         include_private: false,
         base_url: None,
@@ -74,6 +110,12 @@ pub fn newsletter(
     let Some(site) = site else {
         return Err(diagnostics);
     };
+    let jobs = render::plan(&site);
+    let renderer = render::Renderer::new(&site, &jobs)?;
+    let broken = check_intro_links(root, &renderer);
+    if !broken.is_empty() {
+        return Err(broken);
+    }
 
     let ahead = until + Duration::days(EVENTS_AHEAD_DAYS);
     let mut events: Vec<(Date, Value)> = Vec::new();
@@ -159,12 +201,7 @@ pub fn newsletter(
         .collect();
     let items = events.len() + dossiers.len() + actors.len() + resources.len();
 
-    let intro = site
-        .data
-        .get("newsletter")
-        .and_then(|n| n.get("intro"))
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let intro = intro(&site).unwrap_or("");
     let intro_html = absolute_links(
         &markdown::render_with(intro, &site.config.video_hosts).html,
         &site.config.base_url,

@@ -112,6 +112,7 @@ pub fn check(root: &Path, options: BuildOptions) -> Vec<Diagnostic> {
         .filter_map(|job| renderer.render(job).err())
         .flatten()
         .collect();
+    errors.extend(crate::newsletter::check_intro_links(root, &renderer));
     diagnostics.append(&mut errors);
     finish(diagnostics)
 }
@@ -195,6 +196,11 @@ pub fn build_with(
         return Err(finish(diagnostics));
     }
     let renderer = Renderer::new(&site, &jobs)?;
+    let broken = crate::newsletter::check_intro_links(root, &renderer);
+    if !broken.is_empty() {
+        diagnostics.extend(broken);
+        return Err(finish(diagnostics));
+    }
     let staging = Staging::new(root, output, hooks.wait, hooks.on_wait).map_err(|d| vec![d])?;
     let errors = Mutex::new(Vec::new());
     let pages = AtomicUsize::new(0);

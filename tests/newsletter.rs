@@ -6,6 +6,15 @@ use chrono::NaiveDate;
 use common::*;
 use ess_site::newsletter::newsletter;
 
+/// A moment long after every window of these tests.
+fn later() -> chrono::NaiveDateTime {
+    day("2099-01-01").and_hms_opt(0, 0, 0).unwrap()
+}
+
+fn at(s: &str) -> chrono::NaiveDateTime {
+    ess_site::model::Date::parse(s).unwrap().at
+}
+
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
@@ -25,7 +34,7 @@ fn hrefs(html: &str) -> Vec<String> {
 #[test]
 fn the_window_holds_exactly_its_public_records() {
     let site = copy_site(&fixture("visibility"));
-    let june = newsletter(site.path(), day("2020-05-01"), day("2020-06-30")).unwrap();
+    let june = newsletter(site.path(), day("2020-05-01"), day("2020-06-30"), later()).unwrap();
     assert_eq!(june.items, 1, "{}", june.text);
     assert!(june.html.contains("Dossier publié"));
     assert!(june
@@ -34,12 +43,12 @@ fn the_window_holds_exactly_its_public_records() {
     assert!(!june.html.contains("Acteur public"), "outside the window");
     assert!(!june.html.contains("Forum 2020"), "too far ahead");
 
-    let january = newsletter(site.path(), day("2020-01-01"), day("2020-01-31")).unwrap();
+    let january = newsletter(site.path(), day("2020-01-01"), day("2020-01-31"), later()).unwrap();
     assert!(january.html.contains("Acteur public"));
     assert!(january.html.contains("Ressource publique"));
     assert_eq!(january.items, 2, "{}", january.text);
 
-    let autumn = newsletter(site.path(), day("2020-09-01"), day("2020-09-30")).unwrap();
+    let autumn = newsletter(site.path(), day("2020-09-01"), day("2020-09-30"), later()).unwrap();
     assert!(
         autumn.html.contains("Forum 2020"),
         "an event coming within three months"
@@ -109,4 +118,84 @@ fn the_command_writes_html_and_text() {
         .output()
         .unwrap();
     assert!(!bad.status.success());
+}
+
+#[test]
+fn the_letter_follows_the_builds_publication_rule_at_its_moment() {
+    let site = copy_site(&fixture("visibility"));
+    std::fs::write(
+        site.path().join("content/magazine/ce-soir.md"),
+        "---\ntitle: \"Dossier du soir\"\ndate: 2020-06-10T23:30\n---\nTexte.\n",
+    )
+    .unwrap();
+    // At 10:00 a build does not publish the dossier dated 23:30: nor does the letter.
+    let morning = newsletter(
+        site.path(),
+        day("2020-06-01"),
+        day("2020-06-10"),
+        at("2020-06-10T10:00"),
+    )
+    .unwrap();
+    assert!(
+        !morning.html.contains("Dossier du soir"),
+        "{}",
+        morning.text
+    );
+    assert!(morning.html.contains("Dossier publié"));
+    let night = newsletter(
+        site.path(),
+        day("2020-06-01"),
+        day("2020-06-10"),
+        at("2020-06-10T23:45"),
+    )
+    .unwrap();
+    assert!(night.html.contains("Dossier du soir"));
+    // A window that ends in the future holds only what is published now.
+    let ahead = newsletter(
+        site.path(),
+        day("2020-06-01"),
+        day("2030-12-31"),
+        at("2020-06-10T10:00"),
+    )
+    .unwrap();
+    assert!(!ahead.html.contains("Dossier du soir"));
+    assert!(!ahead.html.contains("CANARY"), "a future record");
+}
+
+#[test]
+fn links_of_the_introduction_to_unpublished_records_are_errors() {
+    let site = copy_site(&fixture("visibility"));
+    std::fs::write(
+        site.path().join("content/data/newsletter.yaml"),
+        "title: \"La lettre\"\nintro: |\n  Bonjour !\n  Lisez [le brouillon](/magazine/draft/) et [la suite](/magazine/future/).\n",
+    )
+    .unwrap();
+    let errors: Vec<String> =
+        newsletter(site.path(), day("2020-06-01"), day("2020-06-30"), later())
+            .unwrap_err()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("content/data/newsletter.yaml:4:24: erreur: lien vers une fiche qui n'est pas publiée : /magazine/draft/"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("content/data/newsletter.yaml:4:56: erreur: lien vers une fiche qui n'est pas publiée : /magazine/future/"),
+        "{errors:?}"
+    );
+    // `check` reports them too, the future record's as well.
+    let check: Vec<String> = ess_site::pipeline::check(site.path(), options("2021-01-01"))
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(check.len(), 2, "{check:?}");
+    assert!(
+        check
+            .iter()
+            .all(|e| e.starts_with("content/data/newsletter.yaml:4:")),
+        "{check:?}"
+    );
 }

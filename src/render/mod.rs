@@ -160,18 +160,32 @@ impl Renderer<'_> {
     /// Every internal link of a record's body must lead to a page of this build: a link to a
     /// missing, draft or private record is an error, not a dead link.
     fn check_links(&self, job: &Job, links: &[String]) -> Result<(), Vec<Diagnostic>> {
+        match context::source_of(self.site, job) {
+            Some(src) => self.check_links_in(&src.path, &src.body, src.body_line, links),
+            None => self.check_links_in(std::path::Path::new("content"), "", 0, links),
+        }
+    }
+
+    /// `check_links` for links found in `text`, which starts at line `first_line` of `file`
+    /// (0: no position).
+    pub fn check_links_in(
+        &self,
+        file: &std::path::Path,
+        text: &str,
+        first_line: usize,
+        links: &[String],
+    ) -> Result<(), Vec<Diagnostic>> {
         let mut errors = Vec::new();
         for link in links {
             if !self.link_resolves(link) {
                 let path = percent_decode(link.split(['#', '?']).next().unwrap_or(""));
-                let source = context::source_of(self.site, job);
-                let (file, line, column) = match source {
-                    Some(src) => {
-                        let (l, c) = position_in(&src.body, link);
-                        (src.path.clone(), l + src.body_line - 1, c)
-                    }
-                    None => (std::path::PathBuf::from("content"), 0, 0),
+                let (line, column) = if first_line == 0 {
+                    (0, 0)
+                } else {
+                    let (l, c) = position_in(text, link);
+                    (l + first_line - 1, c)
                 };
+                let file = file.to_path_buf();
                 let with_slash = if path.ends_with('/') {
                     path.clone()
                 } else {
