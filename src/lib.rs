@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod french;
+pub mod html;
 pub mod http;
 pub mod incremental;
 pub mod load;

@@ -405,6 +405,21 @@ fn check_common(section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>) 
             "une adresse n'a que des minuscules sans accent, des chiffres et des tirets : « {fixed} »"
         )));
     }
+    if let Some(at) = crate::html::too_deep(&src.body, crate::html::MAX_DEPTH) {
+        let (line, col) = crate::config::line_col(&src.body, at);
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line + src.body_line - 1,
+                col,
+                format!(
+                    "HTML imbriqué sur plus de {} niveaux",
+                    crate::html::MAX_DEPTH
+                ),
+            )
+            .with_help("fermez les balises ouvertes (</div>…), ou simplifiez ce HTML : un navigateur n'en afficherait pas plus"),
+        );
+    }
     if c.title.trim().is_empty() {
         let (line, col) = src.key_position("title");
         out.push(Diagnostic::error(&src.path, line, col, "le titre est vide"));

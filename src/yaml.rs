@@ -32,8 +32,31 @@ pub fn parse_all<T: DeserializeOwned>(
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut current = text.to_string();
     let mut set_aside: Vec<String> = Vec::new();
-    // Each round sets one key aside, so there are at most as many rounds as lines.
+    // Each round sets one key aside and parses again, so there are at most as many rounds as
+    // lines; and the rounds together read at most 16 times the text (or 1 MiB), so that a file
+    // of thousands of wrong keys costs a bounded time.
+    let budget = (text.len() * 16).max(1 << 20);
+    let mut read = 0usize;
     for _ in 0..=text.lines().count() {
+        if read > budget {
+            let (line, _) = diagnostics
+                .last()
+                .map_or((first_line, 0), |d| (d.line, d.column));
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    line,
+                    0,
+                    format!(
+                        "trop d'erreurs dans ce fichier : les {} premières sont montrées",
+                        diagnostics.len()
+                    ),
+                )
+                .with_help("corrigez-les, puis relancez pour voir la suite"),
+            );
+            break;
+        }
+        read += current.len();
         let d = match parse::<T>(&current, path, first_line) {
             Ok(value) if diagnostics.is_empty() => return Ok(value),
             Ok(_) => break,
@@ -252,6 +275,32 @@ pub fn value_position(text: &str, key: &str, value: &str) -> Option<(usize, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_of_wrong_keys_are_reported_in_bounded_rounds() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct R {
+            title: String,
+        }
+        let text: String = "title: x\n".to_string()
+            + &(0..20_000)
+                .map(|i| format!("cle{i}: {i}\n"))
+                .collect::<String>();
+        let ds = parse_all::<R>(&text, Path::new("a.md"), 2).unwrap_err();
+        // Every round parses the text again: their number is bounded by the budget (16 times
+        // the text, or 1 MiB), not by the number of wrong keys.
+        let rounds = (text.len() * 16).max(1 << 20) / text.len() + 2;
+        assert!(ds.len() <= rounds, "{} diagnostics", ds.len());
+        assert_eq!(ds[0].message, "clé inconnue « cle0 »");
+        let last = ds.last().unwrap();
+        assert!(
+            last.message
+                .starts_with("trop d'erreurs dans ce fichier : les "),
+            "{last:?}"
+        );
+    }
 
     #[test]
     fn unknown_key_gets_french_message_and_closest_key() {

@@ -1,0 +1,102 @@
+//! Raw HTML measured without parsing it: how deep it nests.
+
+/// How deep raw HTML may nest. Browsers stop at 512 (Blink's parser nests no deeper); the
+/// sanitiser's HTML parser costs time in proportion to the depth for each element, so a body
+/// of 200,000 nested `<div>`s would take minutes.
+pub const MAX_DEPTH: usize = 512;
+
+/// The byte offset of the first tag of `html` that opens an element deeper than `max`, if
+/// any. Linear: elements that close by themselves (void, `<p>`, `<li>`…) are not counted, and
+/// an end tag closes up to its open element, as an HTML parser does.
+pub fn too_deep(html: &str, max: usize) -> Option<usize> {
+    const SELF_CLOSING: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
+        "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+    ];
+    let bytes = html.as_bytes();
+    let mut open: Vec<String> = Vec::new();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut i = 0;
+    while let Some(at) = memchr_lt(bytes, i) {
+        i = at + 1;
+        if bytes[i..].starts_with(b"!--") {
+            i = html[i..].find("-->").map_or(bytes.len(), |e| i + e + 3);
+            continue;
+        }
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+                .count();
+        if end == start || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        let tag_end = html[end..].find('>').map_or(bytes.len(), |e| end + e);
+        let self_closed = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
+        i = tag_end;
+        if closing {
+            if counts.get(&name).is_some_and(|n| *n > 0) {
+                while let Some(top) = open.pop() {
+                    if let Some(n) = counts.get_mut(&top) {
+                        *n -= 1;
+                    }
+                    if top == name {
+                        break;
+                    }
+                }
+            }
+        } else if !self_closed && !SELF_CLOSING.contains(&name.as_str()) {
+            *counts.entry(name.clone()).or_default() += 1;
+            open.push(name);
+            if open.len() > max {
+                return Some(at);
+            }
+        }
+    }
+    None
+}
+
+fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|b| *b == b'<')
+        .map(|p| p + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_depth_is_measured_as_a_parser_would() {
+        let deep = format!("{}x{}", "<div>".repeat(600), "</div>".repeat(600));
+        assert_eq!(too_deep(&deep, 512), Some(512 * 5));
+        let closed = "<div></div>".repeat(10_000);
+        assert_eq!(too_deep(&closed, 512), None);
+        let items = "<ul>".to_string() + &"<li>un".repeat(2000) + "</ul>";
+        assert_eq!(too_deep(&items, 512), None);
+        let mixed = format!(
+            "{}{}",
+            "<span><br><img src=x />".repeat(600),
+            "</span>".repeat(600)
+        );
+        assert!(too_deep(&mixed, 512).is_some());
+        // An end tag without its start closes nothing; one with it closes what it holds.
+        let stray = format!("{}{}", "<div></span>".repeat(600), "");
+        assert!(too_deep(&stray, 512).is_some());
+        let closes = format!(
+            "{}{}",
+            "<section><b><i>".repeat(100),
+            "</section>".repeat(100)
+        );
+        assert_eq!(too_deep(&(closes.clone() + &closes + &closes), 512), None);
+        assert_eq!(too_deep("<!-- <div><div> -->", 1), None);
+        let html = crate::render::markdown::render(&deep).html;
+        assert!(!html.contains("<div>"), "escaped, not parsed");
+    }
+}
