@@ -9,6 +9,7 @@ use crate::site::BuildOptions;
 use notify::{RecursiveMode, Watcher};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -40,6 +41,47 @@ struct Shared {
     search: RwLock<Arc<HashMap<String, CachedOutput>>>,
     status: Mutex<Status>,
     bumped: Condvar,
+    /// Requests being answered, and live-reload polls waiting: both capped, the excess
+    /// answered 503 at once, so that threads and memory stay bounded.
+    handlers: AtomicUsize,
+    polls: AtomicUsize,
+}
+
+/// The most requests answered at once (each on its thread), and the most live-reload polls
+/// waiting at once (each holds its thread up to 20 s).
+const MAX_HANDLERS: usize = 256;
+const MAX_POLLS: usize = 64;
+
+/// Counts a request or a poll while it runs.
+struct Counted<'a>(&'a AtomicUsize);
+
+impl<'a> Counted<'a> {
+    /// Counts one more unless `max` are already counted.
+    fn enter(counter: &'a AtomicUsize, max: usize) -> Option<Counted<'a>> {
+        let before = counter.fetch_add(1, Ordering::SeqCst);
+        if before >= max {
+            counter.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Counted(counter))
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// 503 with `Retry-After`: the server is at one of its caps.
+fn busy() -> Reply {
+    Reply {
+        status: 503,
+        headers: vec![("Retry-After".into(), "1".into())],
+        body: "Serveur occupé : réessayez dans une seconde."
+            .as_bytes()
+            .to_vec(),
+    }
 }
 
 /// The folders and files whose changes rebuild the site.
@@ -106,6 +148,8 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
             ..Status::default()
         }),
         bumped: Condvar::new(),
+        handlers: AtomicUsize::new(0),
+        polls: AtomicUsize::new(0),
     });
 
     let server = listen(&options.bind, options.port).map_err(|e| {
@@ -158,9 +202,19 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
 
     let bind = options.bind.clone();
     for request in server.incoming_requests() {
+        if shared.handlers.load(Ordering::SeqCst) >= MAX_HANDLERS {
+            respond(request, busy(), false);
+            continue;
+        }
         let shared = Arc::clone(&shared);
         let bind = bind.clone();
-        std::thread::spawn(move || handle(request, &shared, port, &bind));
+        std::thread::spawn(move || {
+            let Some(_counted) = Counted::enter(&shared.handlers, MAX_HANDLERS) else {
+                respond(request, busy(), false);
+                return;
+            };
+            handle(request, &shared, port, &bind)
+        });
     }
     Ok(())
 }
@@ -326,9 +380,24 @@ fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
             .map(|h| h.value.as_str().to_string())
     };
     let host = header("Host");
+    let hosts = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.as_str().as_str().eq_ignore_ascii_case("Host"))
+        .count();
     let method = request.method().clone();
     let url = request.url().to_string();
-    let reply = if !http::host_allowed(host.as_deref(), port, bind) {
+    let http11 = *request.http_version() == tiny_http::HTTPVersion(1, 1);
+    // RFC 9112 § 3.2: a request of HTTP/1.1 without Host, or with more than one, is 400.
+    let reply = if hosts > 1 || (http11 && hosts == 0) {
+        Reply {
+            status: 400,
+            headers: vec![],
+            body: "Requête invalide : un seul en-tête Host est attendu."
+                .as_bytes()
+                .to_vec(),
+        }
+    } else if !http::host_allowed(host.as_deref(), port, bind) {
         Reply {
             status: 403,
             headers: vec![],
@@ -341,7 +410,10 @@ fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
             body: vec![],
         }
     } else if url.starts_with("/__ess/poll") {
-        poll(shared, &url)
+        match Counted::enter(&shared.polls, MAX_POLLS) {
+            Some(_counted) => poll(shared, &url),
+            None => busy(),
+        }
     } else {
         let from = if url.starts_with(&format!("/{}/", crate::search::FOLDER)) {
             &shared.search
@@ -351,7 +423,11 @@ fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
         let outputs = Arc::clone(&from.read().unwrap_or_else(|p| p.into_inner()));
         http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
     };
-    let head = method == tiny_http::Method::Head;
+    respond(request, reply, method == tiny_http::Method::Head);
+}
+
+/// Sends `reply` (without its body for a HEAD request).
+fn respond(request: tiny_http::Request, reply: Reply, head: bool) {
     let length = reply.body.len();
     let body = if head { Vec::new() } else { reply.body };
     let mut response = tiny_http::Response::new(

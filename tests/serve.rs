@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use std::io::{Read, Write};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -336,4 +337,143 @@ fn connections_opened_together_are_all_answered() {
         }
     }
     assert_eq!(unanswered, 0, "requests left without an answer for 5 s");
+}
+
+/// The resident memory of a process, in MiB (Linux).
+fn rss_mib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib: u64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kib / 1024)
+}
+
+/// The first line of what the server answers to `request`, read within 10 s.
+fn status_line(addr: &str, request: &[u8]) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let _ = s.write_all(request);
+    let mut buf = vec![0; 256];
+    let n = s.read(&mut buf).unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn oversized_requests_and_missing_hosts_are_refused_with_bounded_memory() {
+    let site = copy_site(&repo());
+    let server = start(site.path(), "2026-11-23T12:00");
+    let addr = server.addr.clone();
+    let host = format!("Host: {addr}\r\n");
+    let ok = format!("GET / HTTP/1.1\r\n{host}Connection: close\r\n\r\n");
+    assert_eq!(status_line(&addr, ok.as_bytes()), "HTTP/1.1 200 OK");
+    // RFC 9112: HTTP/1.1 needs exactly one Host.
+    assert_eq!(
+        status_line(&addr, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n"),
+        "HTTP/1.1 400 Bad Request"
+    );
+    let two = format!("GET / HTTP/1.1\r\n{host}{host}Connection: close\r\n\r\n");
+    assert_eq!(
+        status_line(&addr, two.as_bytes()),
+        "HTTP/1.1 400 Bad Request"
+    );
+    // A request line of 20 KiB: 414; headers of 64 KiB: 431.
+    let long = format!("GET /{} HTTP/1.1\r\n{host}\r\n", "a".repeat(20 * 1024));
+    assert_eq!(
+        status_line(&addr, long.as_bytes()),
+        "HTTP/1.1 414 URI Too Long"
+    );
+    let big = format!(
+        "GET / HTTP/1.1\r\n{host}X-Grand: {}\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    assert_eq!(
+        status_line(&addr, big.as_bytes()),
+        "HTTP/1.1 431 Request Header Fields Too Large"
+    );
+    // A header of 200 MiB sent as fast as the server reads: cut off after a few KiB.
+    let before = rss_mib(server.child.id()).expect("/proc");
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(format!("GET / HTTP/1.1\r\n{host}X-Enorme: ").as_bytes())
+        .unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    let mut sent = 0;
+    while sent < 200 && s.write_all(&chunk).is_ok() {
+        sent += 1;
+    }
+    assert!(sent < 200, "the server read a 200 MiB header");
+    let after = rss_mib(server.child.id()).expect("/proc");
+    assert!(
+        after < before + 20,
+        "memory grew from {before} to {after} MiB"
+    );
+    assert_eq!(status_line(&addr, ok.as_bytes()), "HTTP/1.1 200 OK");
+}
+
+#[test]
+fn live_reload_polls_and_connections_are_capped() {
+    let site = copy_site(&repo());
+    let server = start(site.path(), "2026-11-23T12:00");
+    let addr = server.addr.clone();
+    let before = rss_mib(server.child.id()).expect("/proc");
+    // 600 connections each waiting on a long poll: the first 64 polls wait, the rest are
+    // answered 503 at once (by the poll cap, or the connection cap past 256).
+    let state = raw(
+        &addr,
+        format!("GET /__ess/poll HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    let version: serde_json::Value = serde_json::from_slice(&state.body).unwrap();
+    let version = version["version"].as_u64().unwrap();
+    let poll = format!("GET /__ess/poll?since={version} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let mut polls = Vec::new();
+    for _ in 0..600 {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.write_all(poll.as_bytes()).unwrap();
+        polls.push(s);
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    let (mut waiting, mut busy) = (0, 0);
+    for s in &mut polls {
+        s.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let mut buf = vec![0; 512];
+        match s.read(&mut buf) {
+            Ok(n) if n > 0 => {
+                let head = String::from_utf8_lossy(&buf[..n]);
+                assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+                assert!(head.contains("Retry-After: 1"), "{head}");
+                busy += 1;
+            }
+            _ => waiting += 1,
+        }
+    }
+    assert!(waiting <= 64, "{waiting} polls waiting");
+    assert!(busy >= 600 - 64, "{busy} answered at once");
+    let threads: usize = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()))
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Threads:")
+                .map(|t| t.trim().parse().unwrap())
+        })
+        .unwrap();
+    assert!(threads < 400, "{threads} threads");
+    let during = rss_mib(server.child.id()).expect("/proc");
+    assert!(
+        during < before + 250,
+        "memory grew from {before} to {during} MiB"
+    );
+    drop(polls);
+    // The server still answers, once the polls are gone.
+    std::thread::sleep(Duration::from_millis(500));
+    let ok = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    assert_eq!(status_line(&addr, ok.as_bytes()), "HTTP/1.1 200 OK");
 }

@@ -44,6 +44,32 @@ enum ReadError {
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
     ReadIoError(IoError),
+    /// ess-site patch: the request line is longer than MAX_REQUEST_LINE (414)
+    UriTooLong,
+    /// ess-site patch: the headers are larger than MAX_HEADERS_SIZE, or too many (431)
+    HeadersTooLarge(HTTPVersion),
+}
+
+/// ess-site patch: the longest request line read (method, target, version).
+pub const MAX_REQUEST_LINE: usize = 8 * 1024;
+/// ess-site patch: the most bytes of headers read for one request, and the most headers.
+pub const MAX_HEADERS_SIZE: usize = 16 * 1024;
+pub const MAX_HEADERS: usize = 100;
+
+/// ess-site patch: a line longer than its limit.
+#[derive(Debug)]
+struct LineTooLong;
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("line too long")
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+fn is_too_long(e: &IoError) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<LineTooLong>())
 }
 
 impl ClientConnection {
@@ -77,11 +103,15 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    fn read_next_line(&mut self, limit: usize) -> IoResult<AsciiString> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
         loop {
+            // ess-site patch: a line is never buffered past its limit.
+            if buf.len() > limit {
+                return Err(IoError::new(ErrorKind::InvalidData, LineTooLong));
+            }
             let byte = self.next_header_source.by_ref().bytes().next();
 
             let byte = match byte {
@@ -107,7 +137,13 @@ impl ClientConnection {
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = self.read_next_line(MAX_REQUEST_LINE).map_err(|e| {
+                    if is_too_long(&e) {
+                        ReadError::UriTooLong
+                    } else {
+                        ReadError::ReadIoError(e)
+                    }
+                })?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -117,8 +153,19 @@ impl ClientConnection {
             // getting all headers
             let headers = {
                 let mut headers = Vec::new();
+                let mut left = MAX_HEADERS_SIZE;
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let line = self.read_next_line(left).map_err(|e| {
+                        if is_too_long(&e) {
+                            ReadError::HeadersTooLarge(version.clone())
+                        } else {
+                            ReadError::ReadIoError(e)
+                        }
+                    })?;
+                    left = left.saturating_sub(line.len() + 2);
+                    if headers.len() >= MAX_HEADERS && !line.is_empty() {
+                        return Err(ReadError::HeadersTooLarge(version));
+                    }
 
                     if line.is_empty() {
                         break;
@@ -193,6 +240,24 @@ impl Iterator for ClientConnection {
                         .ok();
                     return None; // we don't know where the next request would start,
                                  // se we have to close
+                }
+
+                // ess-site patch: 414 and 431, then the connection closes (the rest of the
+                // oversized request is never read).
+                Err(ReadError::UriTooLong) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(414));
+                    response
+                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
+                        .ok();
+                    return None;
+                }
+
+                Err(ReadError::HeadersTooLarge(ver)) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(431));
+                    response.raw_print(writer, ver, &[], false, None).ok();
+                    return None;
                 }
 
                 Err(ReadError::WrongHeader(ver)) => {

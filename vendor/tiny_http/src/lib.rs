@@ -99,7 +99,7 @@ use std::io::Error as IoError;
 use std::io::ErrorKind as IoErrorKind;
 use std::io::Result as IoResult;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -288,12 +288,26 @@ impl Server {
         thread::spawn(move || {
             // a tasks pool is used to dispatch the connections into threads
             let tasks_pool = util::TaskPool::new();
+            // ess-site patch: the open connections are counted and capped.
+            let open_connections = Arc::new(AtomicUsize::new(0));
 
             log::debug!("Running accept thread");
             while !inside_close_trigger.load(Relaxed) {
                 let new_client = match server.accept() {
-                    Ok((sock, _)) => {
+                    Ok((mut sock, _)) => {
                         use util::RefinedTcpStream;
+                        // ess-site patch: an idle or stalled connection is closed, and past
+                        // MAX_CONNECTIONS a new one is answered 503 at once, so that memory
+                        // and threads stay bounded whatever clients do.
+                        let _ = sock.set_timeouts(CONNECTION_TIMEOUT);
+                        if open_connections.load(Relaxed) >= MAX_CONNECTIONS {
+                            use std::io::Write;
+                            let _ = sock.write_all(
+                                b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                            );
+                            let _ = sock.shutdown(std::net::Shutdown::Both);
+                            continue;
+                        }
                         let (read_closable, write_closable) = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
@@ -320,7 +334,10 @@ impl Server {
                     Ok(client) => {
                         let messages = inside_messages.clone();
                         let mut client = Some(client);
+                        open_connections.fetch_add(1, Relaxed);
+                        let mut counted = Some(OpenConnection(Arc::clone(&open_connections)));
                         tasks_pool.spawn(Box::new(move || {
+                            let _counted = counted.take();
                             if let Some(client) = client.take() {
                                 // Synchronization is needed for HTTPS requests to avoid a deadlock
                                 if client.secure() {
@@ -441,5 +458,21 @@ impl Drop for Server {
                 let _ = std::fs::remove_file(path);
             }
         }
+    }
+}
+
+/// ess-site patch: the most connections open at once; past it, 503 with `Retry-After`.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// ess-site patch: how long a connection may wait for a read or a write (an idle keep-alive
+/// connection, a client sending its request slowly).
+pub const CONNECTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Counts an open connection until its task ends.
+struct OpenConnection(Arc<AtomicUsize>);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
     }
 }
