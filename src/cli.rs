@@ -7,6 +7,7 @@ use crate::site::BuildOptions;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -120,9 +121,87 @@ pub struct BuildArgs {
     pub no_wait: bool,
 }
 
-/// Runs the command line and returns the process's exit code.
+/// Why a command could not do its work: printed once, by [`main`].
+#[derive(Debug)]
+pub enum Failure {
+    /// A wrong argument: exit code 2.
+    Usage {
+        message: String,
+        help: Option<String>,
+    },
+    /// The command could not do its work: exit code 1.
+    Fatal {
+        message: String,
+        help: Option<String>,
+    },
+    /// Problems in the site, with a closing line (« Construction interrompue… »): exit code 1.
+    Content {
+        root: PathBuf,
+        diagnostics: Vec<crate::diagnostic::Diagnostic>,
+        max_warnings: usize,
+        closing: Option<String>,
+    },
+}
+
+impl Failure {
+    fn usage(message: impl Into<String>) -> Failure {
+        Failure::Usage {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn fatal(message: impl Into<String>) -> Failure {
+        Failure::Fatal {
+            message: message.into(),
+            help: None,
+        }
+    }
+}
+
+/// Runs the command line and returns the process's exit code. The only place that prints a
+/// command's failure.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(failure) => {
+            let mut stderr = std::io::stderr().lock();
+            let code = match failure {
+                Failure::Usage { .. } => 2,
+                _ => 1,
+            };
+            match failure {
+                Failure::Usage { message, help } | Failure::Fatal { message, help } => {
+                    let _ = writeln!(stderr, "erreur: {message}");
+                    if let Some(help) = help {
+                        let _ = writeln!(stderr, "  = aide : {help}");
+                    }
+                }
+                Failure::Content {
+                    root,
+                    diagnostics,
+                    max_warnings,
+                    closing,
+                } => {
+                    let _ = report::print(
+                        &mut stderr,
+                        &root,
+                        &diagnostics,
+                        report::Style::for_stderr(max_warnings),
+                    );
+                    if let Some(line) = closing {
+                        let _ = writeln!(stderr, "{line}");
+                    }
+                }
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
@@ -137,12 +216,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// `resolve_now`, or the exit code of a usage error after saying what is wrong.
-fn now_or_usage_error(arg: Option<&str>) -> Result<NaiveDateTime, ExitCode> {
-    resolve_now(arg).map_err(|e| {
-        eprintln!("erreur: {e}");
-        ExitCode::from(2)
-    })
+/// `resolve_now`, or a usage failure saying what is wrong.
+fn now_or_usage_error(arg: Option<&str>) -> Result<NaiveDateTime, Failure> {
+    resolve_now(arg).map_err(Failure::usage)
 }
 
 /// The build's `now`: `--now`, else `SOURCE_DATE_EPOCH`, else the clock; local to Europe/Paris.
@@ -171,30 +247,21 @@ pub fn resolve_now(arg: Option<&str>) -> Result<NaiveDateTime, String> {
     Ok(Utc::now().with_timezone(&Paris).naive_local())
 }
 
-fn new(root: &std::path::Path, kind: &str, title: &str) -> ExitCode {
-    let today = match resolve_now(None) {
-        Ok(n) => n.date().format("%Y-%m-%d").to_string(),
-        Err(e) => {
-            eprintln!("erreur: {e}");
-            return ExitCode::from(2);
-        }
-    };
+fn new(root: &std::path::Path, kind: &str, title: &str) -> Result<ExitCode, Failure> {
+    let today = now_or_usage_error(None)?
+        .date()
+        .format("%Y-%m-%d")
+        .to_string();
     if !root.join("site.toml").is_file() {
-        eprintln!("erreur: pas de site.toml dans {}", root.display());
-        eprintln!("  = aide : lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`");
-        return ExitCode::from(2);
+        return Err(Failure::Usage {
+            message: format!("pas de site.toml dans {}", root.display()),
+            help: Some("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`".into()),
+        });
     }
-    match crate::scaffold::new_record(root, kind, title, &today) {
-        Ok(path) => {
-            println!("{}", path.display());
-            eprintln!("Fiche créée en brouillon (draft: true) : remplissez-la, puis passez draft à false pour la publier.");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("erreur: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let path = crate::scaffold::new_record(root, kind, title, &today).map_err(Failure::fatal)?;
+    println!("{}", path.display());
+    eprintln!("Fiche créée en brouillon (draft: true) : remplissez-la, puis passez draft à false pour la publier.");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn newsletter(
@@ -202,63 +269,48 @@ fn newsletter(
     since: &str,
     until: Option<&str>,
     output: Option<PathBuf>,
-) -> ExitCode {
-    let day = |s: &str| {
-        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| format!("date invalide « {s} » : écrivez AAAA-MM-JJ"))
+) -> Result<ExitCode, Failure> {
+    let day = |flag: &str, s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+            Failure::usage(format!(
+                "{flag} : date invalide « {s} » : écrivez AAAA-MM-JJ"
+            ))
+        })
     };
-    let since = match day(since) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("erreur: --since : {e}");
-            return ExitCode::from(2);
-        }
+    let since = day("--since", since)?;
+    let now = now_or_usage_error(None)?;
+    let until = match until {
+        Some(u) => day("--until", u)?,
+        None => now.date(),
     };
-    let until = match until
-        .map(day)
-        .unwrap_or_else(|| resolve_now(None).map(|n| n.date()))
-    {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("erreur: --until : {e}");
-            return ExitCode::from(2);
+    let letter = crate::newsletter::newsletter(root, since, until, now).map_err(|diagnostics| {
+        Failure::Content {
+            root: root.to_path_buf(),
+            diagnostics,
+            max_warnings: 10,
+            closing: None,
         }
-    };
-    let now = match now_or_usage_error(None) {
-        Ok(n) => n,
-        Err(code) => return code,
-    };
-    match crate::newsletter::newsletter(root, since, until, now) {
-        Ok(letter) => {
-            let html = output.unwrap_or_else(|| root.join(format!("newsletter-{until}.html")));
-            let text = html.with_extension("txt");
-            for (path, body) in [(&html, &letter.html), (&text, &letter.text)] {
-                if let Err(e) = std::fs::write(path, body) {
-                    eprintln!("erreur: impossible d'écrire {} : {e}", path.display());
-                    return ExitCode::FAILURE;
-                }
-                println!("{}", path.display());
-            }
-            eprintln!(
-                "Lettre du {since} au {until} : {}.",
-                report::count(letter.items, "fiche", "fiches")
-            );
-            ExitCode::SUCCESS
-        }
-        Err(diagnostics) => {
-            let mut stderr = std::io::stderr().lock();
-            let _ = report::print(
-                &mut stderr,
-                root,
-                &diagnostics,
-                report::Style::for_stderr(10),
-            );
-            ExitCode::FAILURE
-        }
+    })?;
+    let html = output.unwrap_or_else(|| root.join(format!("newsletter-{until}.html")));
+    let text = html.with_extension("txt");
+    for (path, body) in [(&html, &letter.html), (&text, &letter.text)] {
+        std::fs::write(path, body).map_err(|e| {
+            Failure::fatal(format!(
+                "impossible d'écrire {} : {}",
+                path.display(),
+                crate::diagnostic::io_fr(&e)
+            ))
+        })?;
+        println!("{}", path.display());
     }
+    eprintln!(
+        "Lettre du {since} au {until} : {}.",
+        report::count(letter.items, "fiche", "fiches")
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
-fn init(dir: &std::path::Path, commune: Option<String>) -> ExitCode {
+fn init(dir: &std::path::Path, commune: Option<String>) -> Result<ExitCode, Failure> {
     let commune = commune.unwrap_or_else(|| {
         let name = dir
             .file_name()
@@ -273,30 +325,20 @@ fn init(dir: &std::path::Path, commune: Option<String>) -> ExitCode {
     let year = resolve_now(None)
         .map(|n| chrono::Datelike::year(&n))
         .unwrap_or(2026);
-    match crate::scaffold::init_site(dir, &commune, year) {
-        Ok(files) => {
-            for f in &files {
-                println!("{}", f.display());
-            }
-            eprintln!(
-                "Site de {commune} créé dans {} : `cd {}` puis `ess-site serve` pour le voir, `ess-site build` pour le publier.",
-                dir.display(),
-                dir.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("erreur: {e}");
-            ExitCode::FAILURE
-        }
+    let files = crate::scaffold::init_site(dir, &commune, year).map_err(Failure::fatal)?;
+    for f in &files {
+        println!("{}", f.display());
     }
+    eprintln!(
+        "Site de {commune} créé dans {} : `cd {}` puis `ess-site serve` pour le voir, `ess-site build` pour le publier.",
+        dir.display(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
-fn serve(root: &std::path::Path, args: ServeArgs) -> ExitCode {
-    let now = match now_or_usage_error(args.now.as_deref()) {
-        Ok(n) => n,
-        Err(code) => return code,
-    };
+fn serve(root: &std::path::Path, args: ServeArgs) -> Result<ExitCode, Failure> {
+    let now = now_or_usage_error(args.now.as_deref())?;
     let _ = ctrlc::set_handler(|| {
         eprintln!("\nAperçu arrêté.");
         std::process::exit(0);
@@ -311,20 +353,12 @@ fn serve(root: &std::path::Path, args: ServeArgs) -> ExitCode {
             base_url: None,
         },
     };
-    match crate::serve::serve(root, options) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("erreur: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    crate::serve::serve(root, options).map_err(Failure::fatal)?;
+    Ok(ExitCode::SUCCESS)
 }
 
-fn check(root: &std::path::Path, args: CheckArgs) -> ExitCode {
-    let now = match now_or_usage_error(args.now.as_deref()) {
-        Ok(n) => n,
-        Err(code) => return code,
-    };
+fn check(root: &std::path::Path, args: CheckArgs) -> Result<ExitCode, Failure> {
+    let now = now_or_usage_error(args.now.as_deref())?;
     let options = BuildOptions {
         now,
         drafts: args.drafts,
@@ -332,6 +366,14 @@ fn check(root: &std::path::Path, args: CheckArgs) -> ExitCode {
         base_url: None,
     };
     let diagnostics = pipeline::check(root, options);
+    if diagnostics.iter().any(|d| d.is_error()) {
+        return Err(Failure::Content {
+            root: root.to_path_buf(),
+            diagnostics,
+            max_warnings: usize::MAX,
+            closing: None,
+        });
+    }
     let mut stderr = std::io::stderr().lock();
     let _ = report::print(
         &mut stderr,
@@ -339,22 +381,15 @@ fn check(root: &std::path::Path, args: CheckArgs) -> ExitCode {
         &diagnostics,
         report::Style::for_stderr(usize::MAX),
     );
-    if diagnostics.iter().any(|d| d.is_error()) {
-        ExitCode::FAILURE
-    } else {
-        if diagnostics.is_empty() {
-            eprintln!("Aucun problème trouvé.");
-        }
-        ExitCode::SUCCESS
+    if diagnostics.is_empty() {
+        eprintln!("Aucun problème trouvé.");
     }
+    Ok(ExitCode::SUCCESS)
 }
 
-fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
+fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
-    let now = match now_or_usage_error(args.now.as_deref()) {
-        Ok(n) => n,
-        Err(code) => return code,
-    };
+    let now = now_or_usage_error(args.now.as_deref())?;
     let default_output = if args.include_private {
         "public-membres"
     } else {
@@ -366,13 +401,13 @@ fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
         && (output.file_name().is_some_and(|n| n == "public")
             || crate::write::resolve(&output) == public)
     {
-        eprintln!(
-            "erreur: une construction avec --include-private ne peut pas écrire dans public/"
-        );
-        eprintln!(
-            "  = aide : les fiches privées vont dans un dossier à part, par défaut public-membres/"
-        );
-        return ExitCode::from(2);
+        return Err(Failure::Usage {
+            message: "une construction avec --include-private ne peut pas écrire dans public/"
+                .into(),
+            help: Some(
+                "les fiches privées vont dans un dossier à part, par défaut public-membres/".into(),
+            ),
+        });
     }
     let options = BuildOptions {
         now,
@@ -422,56 +457,52 @@ fn build(root: &std::path::Path, args: BuildArgs) -> ExitCode {
     };
     let result = pipeline::build_with(root, &output, options, &hooks);
     bar.finish_and_clear();
-    let mut stderr = std::io::stderr().lock();
-    match result {
-        Ok(r) => {
-            if !args.quiet {
-                let style = report::Style::for_stderr(10);
-                let _ = report::print(&mut stderr, root, &r.warnings, style);
-            }
-            if args.verbose {
-                for path in &r.written {
-                    println!("{}", output.join(path).display());
-                }
-            }
-            if !args.quiet {
-                let secs = started.elapsed().as_secs_f64();
-                let kinds: Vec<String> = r
-                    .by_kind
-                    .iter()
-                    .map(|(k, n)| report::count(*n, pipeline::singular(k), k))
-                    .collect();
-                let warnings = r.warnings.len();
-                println!(
-                    "Site construit dans {} en {} s : {} ({}){}",
-                    output.display(),
-                    format!("{secs:.2}").replace('.', ","),
-                    report::count(r.files, "fichier", "fichiers"),
-                    kinds.join(", "),
-                    if warnings > 0 {
-                        format!(
-                            ", {}",
-                            report::count(warnings, "avertissement", "avertissements")
-                        )
-                    } else {
-                        String::new()
-                    }
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(diagnostics) => {
-            let _ = report::print(
-                &mut stderr,
-                root,
-                &diagnostics,
-                report::Style::for_stderr(10),
-            );
-            eprintln!(
-                "Construction interrompue : {} reste inchangé.",
-                output.display()
-            );
-            ExitCode::FAILURE
+    let r = result.map_err(|diagnostics| Failure::Content {
+        root: root.to_path_buf(),
+        diagnostics,
+        max_warnings: 10,
+        closing: Some(format!(
+            "Construction interrompue : {} reste inchangé.",
+            output.display()
+        )),
+    })?;
+    if !args.quiet {
+        let mut stderr = std::io::stderr().lock();
+        let _ = report::print(
+            &mut stderr,
+            root,
+            &r.warnings,
+            report::Style::for_stderr(10),
+        );
+    }
+    if args.verbose {
+        for path in &r.written {
+            println!("{}", output.join(path).display());
         }
     }
+    if !args.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        let kinds: Vec<String> = r
+            .by_kind
+            .iter()
+            .map(|(k, n)| report::count(*n, pipeline::singular(k), k))
+            .collect();
+        let warnings = r.warnings.len();
+        println!(
+            "Site construit dans {} en {} s : {} ({}){}",
+            output.display(),
+            format!("{secs:.2}").replace('.', ","),
+            report::count(r.files, "fichier", "fichiers"),
+            kinds.join(", "),
+            if warnings > 0 {
+                format!(
+                    ", {}",
+                    report::count(warnings, "avertissement", "avertissements")
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -58,11 +58,6 @@ pub fn time(t: NaiveDateTime) -> String {
     }
 }
 
-/// The month and year, « novembre 2016 ».
-pub fn month_year(d: NaiveDate) -> String {
-    format!("{}{NBSP}{}", MONTHS[d.month0() as usize], d.year())
-}
-
 /// Applies French typography to plain text: the spaces before ; : ! ? » and after « become
 /// non-breaking (narrow before ; ! ?), a missing one is added inside « », and the space
 /// between groups of digits (« 19 520 ») becomes a narrow non-breaking space.

@@ -28,13 +28,6 @@ impl Reply {
             message.as_bytes().to_vec(),
         )
     }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 /// The script every served HTML page loads: it waits for a new version of the site and

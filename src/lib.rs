@@ -5,24 +5,24 @@
 //! [`write`] (the only stage that touches the output folder). [`pipeline`] chains them.
 
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod diagnostic;
-pub mod french;
-pub mod html;
-pub mod http;
+pub(crate) mod french;
+pub(crate) mod html;
+pub(crate) mod http;
 pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod newsletter;
 pub mod pipeline;
 pub mod render;
-pub mod report;
-pub mod scaffold;
-pub mod search;
-pub mod serve;
+pub(crate) mod report;
+pub(crate) mod scaffold;
+pub(crate) mod search;
+pub(crate) mod serve;
 pub mod site;
-pub mod theme;
-pub mod url;
-pub mod validate;
-pub mod write;
+pub(crate) mod theme;
+pub(crate) mod url;
+pub(crate) mod validate;
+pub(crate) mod write;
 mod yaml;

@@ -201,9 +201,6 @@ pub enum MagazineKind {
 pub trait Term: Copy + Ord + 'static {
     const ALL: &'static [Self];
     fn slug(self) -> &'static str;
-    fn slugs() -> Vec<&'static str> {
-        Self::ALL.iter().map(|t| t.slug()).collect()
-    }
 }
 
 macro_rules! terms {

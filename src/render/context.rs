@@ -579,7 +579,6 @@ pub fn page(
                 "exhibitors": actor_links(site, &d.exhibitors),
                 "partners": actor_links(site, &d.partners),
                 "jsonld": json_ld(&forum_ld(site, d, url)),
-                "ics": Value::Null,
             });
             ("forum.html", ctx, src(&f.source.path))
         }

@@ -357,11 +357,3 @@ fn template_error(e: &tera::Error, page: Option<&str>, theme: &crate::theme::The
     Diagnostic::error(file, line, column, message)
         .with_help("corrigez le gabarit ; les variables disponibles sont décrites dans le README")
 }
-
-/// Renders every job, in parallel, returning the outputs in plan order or every error.
-pub fn render_all(site: &Site) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    use rayon::prelude::*;
-    let jobs = plan(site);
-    let renderer = Renderer::new(site, &jobs)?;
-    crate::diagnostic::all_or_errors(jobs.par_iter().map(|j| renderer.render(j)).collect())
-}
