@@ -244,7 +244,7 @@ pub fn resolve_now(arg: Option<&str>) -> Result<NaiveDateTime, String> {
             .ok_or("SOURCE_DATE_EPOCH hors limites")?;
         return Ok(t.with_timezone(&Paris).naive_local());
     }
-    Ok(Utc::now().with_timezone(&Paris).naive_local())
+    Ok(crate::time::clock_now())
 }
 
 fn new(root: &std::path::Path, kind: &str, title: &str) -> Result<ExitCode, Failure> {
@@ -343,7 +343,9 @@ fn serve(root: &std::path::Path, args: ServeArgs) -> Result<ExitCode, Failure> {
         eprintln!("\nAperçu arrêté.");
         std::process::exit(0);
     });
+    let follow_clock = args.now.is_none() && std::env::var_os("SOURCE_DATE_EPOCH").is_none();
     let options = crate::serve::ServeOptions {
+        follow_clock,
         bind: args.bind,
         port: args.port,
         build: BuildOptions {

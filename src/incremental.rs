@@ -118,6 +118,39 @@ impl Incremental {
         }
     }
 
+    /// The build's `now`.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.options.now
+    }
+
+    /// Moves the build's `now` (the preview following the clock); the next rebuild renders
+    /// again what depends on it.
+    pub fn set_now(&mut self, now: chrono::NaiveDateTime) {
+        self.options.now = now;
+    }
+
+    /// The next moment after `now` at which a record read changes state (a dated record is
+    /// published, an event becomes past).
+    pub fn next_change(&self) -> Option<chrono::NaiveDateTime> {
+        use crate::load::{Parsed, Section};
+        use crate::model::Common;
+        let dated = self.files.values().filter_map(|f| {
+            let section_dates = |s: Section, c: crate::model::CommonRef, end| (s, c.date, end);
+            Some(match f.result.as_ref().ok()? {
+                Parsed::Actor(e) => section_dates(Section::Actors, e.data.common(), None),
+                Parsed::Forum(e) => section_dates(Section::Forum, e.data.common(), e.data.end_date),
+                Parsed::Conference(e) => {
+                    section_dates(Section::Conferences, e.data.common(), e.data.end_date)
+                }
+                Parsed::Dossier(e) => section_dates(Section::Magazine, e.data.common(), None),
+                Parsed::Resource(e) => section_dates(Section::Resources, e.data.common(), None),
+                Parsed::Page(e) => section_dates(Section::Pages, e.data.common(), None),
+                _ => return None,
+            })
+        });
+        crate::time::next_change(dated, self.options.now)
+    }
+
     /// The outputs of the last good build, by path (`acteurs/up-sceaux/index.html`).
     pub fn outputs(&self) -> Arc<HashMap<String, CachedOutput>> {
         Arc::clone(&self.outputs)

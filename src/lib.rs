@@ -22,6 +22,7 @@ pub(crate) mod search;
 pub(crate) mod serve;
 pub mod site;
 pub(crate) mod theme;
+pub(crate) mod time;
 pub(crate) mod url;
 pub(crate) mod validate;
 pub(crate) mod write;

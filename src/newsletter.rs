@@ -99,7 +99,10 @@ pub fn newsletter(
     }
     // The site as a build publishes it at the end of the window, or now if the window ends
     // later: no drafts, no private records, nothing dated after that moment.
-    let end_of_window = until.and_hms_opt(23, 59, 59).unwrap_or_default();
+    let end_of_window = crate::time::end_moment(Date {
+        at: until.and_time(chrono::NaiveTime::MIN),
+        has_time: false,
+    });
     let options = BuildOptions {
         now: end_of_window.min(now),
         drafts: false,

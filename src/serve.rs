@@ -20,6 +20,9 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub build: BuildOptions,
+    /// Whether `now` follows the clock (no `--now` nor `SOURCE_DATE_EPOCH`): then a record
+    /// whose date comes while the preview is open is shown when it comes.
+    pub follow_clock: bool,
 }
 
 /// What open pages are told: the site's version, and the errors to show.
@@ -197,7 +200,10 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         let shared = Arc::clone(&shared);
         let root = root.to_path_buf();
         let watcher = Arc::clone(&watcher);
-        std::thread::spawn(move || watch_loop(&root, inc, rx, &shared, &watcher, &search_tx));
+        let follow_clock = options.follow_clock;
+        std::thread::spawn(move || {
+            watch_loop(&root, inc, follow_clock, rx, &shared, &watcher, &search_tx)
+        });
     }
 
     let bind = options.bind.clone();
@@ -244,6 +250,7 @@ fn listen(
 fn watch_loop(
     root: &Path,
     mut inc: Incremental,
+    follow_clock: bool,
     rx: mpsc::Receiver<Vec<PathBuf>>,
     shared: &Shared,
     watcher: &Mutex<notify::RecommendedWatcher>,
@@ -253,7 +260,36 @@ fn watch_loop(
         let rel = p.strip_prefix(root).unwrap_or(p);
         rel == Path::new("site.toml") || WATCHED.iter().any(|d| rel.starts_with(d))
     };
-    while let Ok(first) = rx.recv() {
+    loop {
+        // Following the clock, the preview wakes when a record changes state (a dossier's
+        // date comes, an event ends) and moves `now` to the clock then. Between two such
+        // moments nothing depends on the time, so a save keeps `now` (and its fingerprints):
+        // a record saved with a date already past wakes the loop at once.
+        let wake = follow_clock.then(|| inc.next_change()).flatten();
+        let first = match wake {
+            Some(at) => {
+                let wait = (at - crate::time::clock_now())
+                    .to_std()
+                    .unwrap_or_default()
+                    .min(Duration::from_secs(3600));
+                match rx.recv_timeout(wait) {
+                    Ok(first) => first,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        let now = crate::time::clock_now();
+                        if now >= at {
+                            inc.set_now(now);
+                            publish(root, &mut inc, &[], shared, search);
+                        }
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            None => match rx.recv() {
+                Ok(first) => first,
+                Err(_) => return,
+            },
+        };
         let mut paths: BTreeSet<PathBuf> = first.into_iter().collect();
         // Debounce: an editor's save or a `git checkout` is many events; wait for quiet.
         // A single save settles within milliseconds; a mass change (a checkout, a copy) gets a
@@ -282,63 +318,75 @@ fn watch_loop(
             }
         }
         let paths: Vec<PathBuf> = paths.into_iter().collect();
-        let started = Instant::now();
-        // The edited page is served as soon as it is rendered; the lists follow.
-        let mut announced: Vec<String> = Vec::new();
-        let report = inc.rebuild_with(&paths, &mut |outputs, changed| {
-            announced = changed.to_vec();
-            *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = outputs;
-            let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
-            status.version += 1;
-            status.errors.clear();
-            status.css_only = false;
-            status.changed = changed.to_vec();
-            shared.bumped.notify_all();
-        });
-        let errors = error_texts(root, &inc.diagnostics);
-        if let (true, Some(docs)) = (errors.is_empty(), &inc.documents) {
-            let _ = search.send(Arc::clone(docs));
-        }
+        publish(root, &mut inc, &paths, shared, search);
+    }
+}
+
+/// Rebuilds what `paths` touch (or what a new `now` changes), serves it, and tells the open
+/// pages and the terminal.
+fn publish(
+    root: &Path,
+    inc: &mut Incremental,
+    paths: &[PathBuf],
+    shared: &Shared,
+    search: &mpsc::Sender<Documents>,
+) {
+    let started = Instant::now();
+    // The edited page is served as soon as it is rendered; the lists follow.
+    let mut announced: Vec<String> = Vec::new();
+    let report = inc.rebuild_with(paths, &mut |outputs, changed| {
+        announced = changed.to_vec();
+        *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = outputs;
         let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
-        status.rebuilds += 1;
-        let still_changed: Vec<String> = report
-            .changed
-            .iter()
-            .filter(|p| !announced.contains(p))
-            .cloned()
-            .collect();
-        if errors.is_empty() {
-            *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = inc.outputs();
-        }
-        if still_changed.is_empty() && errors == status.errors {
-            continue;
-        }
         status.version += 1;
-        status.css_only =
-            !report.changed.is_empty() && report.changed.iter().all(|p| p.ends_with(".css"));
-        status.errors = errors;
+        status.errors.clear();
+        status.css_only = false;
+        status.changed = changed.to_vec();
         shared.bumped.notify_all();
-        let errors = status.errors.len();
-        drop(status);
-        let file = paths
-            .iter()
-            .max_by_key(|p| p.components().count())
-            .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
-            .unwrap_or_default();
-        if errors > 0 {
-            eprintln!(
-                "{file} : {} — la dernière version correcte reste servie",
-                report::count(errors, "erreur", "erreurs")
-            );
-        } else {
-            let n = report.changed.len();
-            eprintln!(
-                "{file} : {} mise{} à jour en {} ms",
-                report::count(n, "page", "pages"),
-                if n > 1 { "s" } else { "" },
-                started.elapsed().as_millis()
-            );
-        }
+    });
+    let errors = error_texts(root, &inc.diagnostics);
+    if let (true, Some(docs)) = (errors.is_empty(), &inc.documents) {
+        let _ = search.send(Arc::clone(docs));
+    }
+    let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
+    status.rebuilds += 1;
+    let still_changed: Vec<String> = report
+        .changed
+        .iter()
+        .filter(|p| !announced.contains(p))
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = inc.outputs();
+    }
+    if still_changed.is_empty() && errors == status.errors {
+        return;
+    }
+    status.version += 1;
+    status.css_only =
+        !report.changed.is_empty() && report.changed.iter().all(|p| p.ends_with(".css"));
+    status.errors = errors;
+    shared.bumped.notify_all();
+    let errors = status.errors.len();
+    drop(status);
+    let file = paths
+        .iter()
+        .max_by_key(|p| p.components().count())
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .unwrap_or_default();
+    if errors > 0 {
+        eprintln!(
+            "{file} : {} — la dernière version correcte reste servie",
+            report::count(errors, "erreur", "erreurs")
+        );
+    } else {
+        let n = report.changed.len();
+        eprintln!(
+            "{file} : {} mise{} à jour en {} ms",
+            report::count(n, "page", "pages"),
+            if n > 1 { "s" } else { "" },
+            started.elapsed().as_millis()
+        );
     }
 }
 

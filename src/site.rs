@@ -108,8 +108,7 @@ impl Site {
             if private && !options.include_private {
                 return false;
             }
-            let future = c.date.is_some_and(|d| d.at > options.now);
-            !future || section.is_event()
+            crate::time::is_published(section, c.date, options.now)
         };
         // The addresses of the records this build leaves out, so that a link to one of them is
         // reported as such.

@@ -303,7 +303,7 @@ fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnosti
         images_without_alt(e.source(), out);
     }
     for conf in &c.conferences {
-        let past = !crate::render::context::is_upcoming(conf.data.date, conf.data.end_date, now);
+        let past = !crate::time::is_upcoming(conf.data.date, conf.data.end_date, now);
         if past && conf.data.date.is_some() && conf.data.replay_url.is_none() {
             let (line, col) = conf.source.key_position("date");
             out.push(
@@ -493,12 +493,7 @@ fn check_end_date(
     out: &mut Vec<Diagnostic>,
 ) {
     if let (Some(d), Some(e)) = (date, end) {
-        let end_moment = if e.has_time {
-            e.at
-        } else {
-            e.date().and_hms_opt(23, 59, 59).unwrap_or(e.at)
-        };
-        if end_moment < d.at {
+        if crate::time::end_moment(e) < d.at {
             let (line, col) = src.key_position("end_date");
             out.push(
                 Diagnostic::error(

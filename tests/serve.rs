@@ -477,3 +477,56 @@ fn live_reload_polls_and_connections_are_capped() {
     let ok = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     assert_eq!(status_line(&addr, ok.as_bytes()), "HTTP/1.1 200 OK");
 }
+
+#[test]
+fn a_preview_following_the_clock_publishes_a_dossier_when_its_time_comes() {
+    let site = copy_site(&repo());
+    let paris = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
+    let at = (paris + chrono::Duration::seconds(4)).naive_local();
+    std::fs::write(
+        site.path().join("content/magazine/a-l-heure.md"),
+        format!(
+            "---\ntitle: \"Dossier à l'heure\"\ndate: {}\nkind: dossier\nsummary: \"Publié à son heure.\"\n---\nTexte.\n",
+            at.format("%Y-%m-%dT%H:%M:%S")
+        ),
+    )
+    .unwrap();
+    // No --now: the preview follows the clock.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    let server = Server { child, addr };
+    let before = get(&server, "/magazine/a-l-heure/");
+    assert_eq!(before.status, 404, "published before its time");
+    assert!(!get(&server, "/magazine/")
+        .text()
+        .contains("Dossier à l&#39;heure"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if get(&server, "/magazine/a-l-heure/").status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never published");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(get(&server, "/magazine/")
+        .text()
+        .contains("Dossier à l&#39;heure"));
+}

@@ -274,15 +274,7 @@ fn slice<T>(items: &[T], page: usize, per: usize) -> &[T] {
     &items[page_range(items.len(), page, per)]
 }
 
-/// Whether an event is still to come at `now`: it ends at or after now.
-pub fn is_upcoming(date: Option<Date>, end: Option<Date>, now: NaiveDateTime) -> bool {
-    let end = end.or(date);
-    match end {
-        Some(e) if e.has_time => e.at >= now,
-        Some(e) => e.date() >= now.date(),
-        None => false,
-    }
-}
+use crate::time::is_upcoming;
 
 fn body(site: &Site, e: &crate::model::Source, links: &mut Vec<String>) -> String {
     let r = markdown::render_with(&e.body, &site.config.video_hosts);

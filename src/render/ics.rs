@@ -62,13 +62,7 @@ fn event(item: Item, stamp: &str) -> Event<'static> {
     let mut e = Event::new(item.uid, stamp.to_string());
     if item.start.has_time {
         e.push(with_tz("DTSTART", item.start.at));
-        let end = item.end.map(|d| {
-            if d.has_time {
-                d.at
-            } else {
-                d.date().and_hms_opt(23, 59, 0).unwrap_or(d.at)
-            }
-        });
+        let end = item.end.map(crate::time::end_moment);
         if let Some(end) = end.filter(|e| *e > item.start.at) {
             e.push(with_tz("DTEND", end));
         }
