@@ -22,24 +22,7 @@ struct CachedFile {
     result: Result<Parsed, Vec<Diagnostic>>,
 }
 
-/// A rendered output and what it was rendered from.
-#[derive(Clone)]
-pub struct CachedOutput {
-    pub fingerprint: u64,
-    pub bytes: Arc<Vec<u8>>,
-    pub links: Arc<Vec<String>>,
-}
-
-impl CachedOutput {
-    /// An output that links to no page (the search index's files).
-    pub fn unlinked(fingerprint: u64, bytes: Vec<u8>) -> Self {
-        CachedOutput {
-            fingerprint,
-            bytes: Arc::new(bytes),
-            links: Arc::new(Vec::new()),
-        }
-    }
-}
+pub use crate::render::CachedOutput;
 
 /// The outputs of a build by path.
 pub type Outputs = Arc<HashMap<String, CachedOutput>>;

@@ -29,6 +29,25 @@ pub struct Output {
     pub links: Vec<String>,
 }
 
+/// A rendered output and what it was rendered from.
+#[derive(Clone)]
+pub struct CachedOutput {
+    pub fingerprint: u64,
+    pub bytes: Arc<Vec<u8>>,
+    pub links: Arc<Vec<String>>,
+}
+
+impl CachedOutput {
+    /// An output that links to no page (the search index's files).
+    pub fn unlinked(fingerprint: u64, bytes: Vec<u8>) -> Self {
+        CachedOutput {
+            fingerprint,
+            bytes: Arc::new(bytes),
+            links: Arc::new(Vec::new()),
+        }
+    }
+}
+
 /// Renders jobs of one site. Holds the compiled templates and the values every page shares.
 pub struct Renderer<'a> {
     pub site: &'a Site,
