@@ -12,111 +12,156 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Publishing tool of a town's social and solidarity economy (ESS) portal.
+/// The help's layouts, with French headings (clap's own are English, without the space French
+/// puts before a colon): the tool's, a command's, a command's with arguments.
+const HELP_TOOL: &str = "{about-with-newline}\nUtilisation : {usage}\n\nCommandes :\n{subcommands}\n\nOptions :\n{options}{after-help}";
+const HELP: &str = "{about-with-newline}\nUtilisation : {usage}\n\nOptions :\n{options}\n";
+const HELP_ARGS: &str = "{about-with-newline}\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n";
+
+/// Outil de publication du portail de l'économie sociale et solidaire (ESS) d'une commune.
 #[derive(Parser, Debug)]
-#[command(name = "ess-site", version, about)]
+#[command(
+    name = "ess-site",
+    version,
+    help_template = HELP_TOOL,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_value_name = "COMMANDE",
+    override_usage = "ess-site [OPTIONS] <COMMANDE>",
+    after_help = "Aide d'une commande : ess-site COMMANDE --help"
+)]
 pub struct Cli {
-    /// The site's folder (where site.toml is).
-    #[arg(long, short = 's', global = true, default_value = ".")]
+    /// Le dossier du site (celui de site.toml) [par défaut : le dossier courant].
+    #[arg(
+        long,
+        short = 's',
+        global = true,
+        default_value = ".",
+        hide_default_value = true,
+        value_name = "DOSSIER"
+    )]
     pub root: PathBuf,
+    /// Affiche cette aide.
+    #[arg(long, short = 'h', global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+    /// Affiche la version.
+    #[arg(long, short = 'V', action = clap::ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Builds the site into public/ (the previous output stays intact if the build fails).
+    /// Construit le site dans public/ (la version précédente reste intacte si la construction échoue).
+    #[command(help_template = HELP, override_usage = "ess-site build [OPTIONS]")]
     Build(BuildArgs),
-    /// Checks every record, reference, internal link and template; writes nothing.
+    /// Vérifie chaque fiche, référence, lien interne et gabarit ; n'écrit rien.
+    #[command(help_template = HELP, override_usage = "ess-site check [OPTIONS]")]
     Check(CheckArgs),
-    /// Builds the site in memory and serves it for preview; rebuilds and reloads on changes.
+    /// Aperçu en direct : construit le site en mémoire, le sert, le reconstruit et recharge les pages à chaque modification.
+    #[command(help_template = HELP, override_usage = "ess-site serve [OPTIONS]")]
     Serve(ServeArgs),
-    /// Writes a new record, every field documented: acteur, forum, conference, magazine,
-    /// ressource or page.
+    /// Crée une fiche, chaque champ documenté : acteur, forum, conference, magazine, ressource ou page.
+    #[command(help_template = HELP_ARGS, override_usage = "ess-site new [OPTIONS] <TYPE> <TITRE>")]
     New {
-        /// acteur, forum, conference, magazine, ressource or page
+        /// acteur, forum, conference, magazine, ressource ou page
+        #[arg(value_name = "TYPE")]
         kind: String,
-        /// The record's title (its file name and address come from it).
+        /// Le titre de la fiche (son nom de fichier et son adresse en viennent).
+        #[arg(value_name = "TITRE")]
         title: String,
     },
-    /// The citizens' newsletter of what was published from --since to --until (email-ready
-    /// HTML and plain text).
+    /// La lettre d'information de ce qui a été publié de --since à --until (HTML prêt à envoyer, et texte).
+    #[command(help_template = HELP, override_usage = "ess-site newsletter [OPTIONS] --since <DATE>")]
     Newsletter {
-        /// First day of the window (AAAA-MM-JJ).
-        #[arg(long)]
+        /// Premier jour de la période (AAAA-MM-JJ).
+        #[arg(long, value_name = "DATE")]
         since: String,
-        /// Last day of the window [default: today].
-        #[arg(long)]
+        /// Dernier jour de la période [par défaut : aujourd'hui].
+        #[arg(long, value_name = "DATE")]
         until: Option<String>,
-        /// The HTML file to write; the text part goes beside it, in .txt
-        /// [default: newsletter-UNTIL.html in the site's folder].
-        #[arg(long, short = 'o')]
+        /// Le fichier HTML à écrire ; le texte va à côté, en .txt [par défaut : newsletter-FIN.html dans le dossier du site].
+        #[arg(long, short = 'o', value_name = "FICHIER")]
         output: Option<PathBuf>,
     },
-    /// Starts a new commune's site in DIR: site.toml and an example of each record.
+    /// Crée le site d'une nouvelle commune dans DOSSIER : site.toml et un exemple de chaque fiche.
+    #[command(help_template = HELP_ARGS, override_usage = "ess-site init [OPTIONS] <DOSSIER>")]
     Init {
-        /// The new site's folder (must not exist, or be empty).
+        /// Le dossier du nouveau site (qui ne doit pas exister, ou être vide).
+        #[arg(value_name = "DOSSIER")]
         dir: PathBuf,
-        /// The commune's name [default: from the folder's name].
-        #[arg(long)]
+        /// Le nom de la commune [par défaut : d'après le nom du dossier].
+        #[arg(long, value_name = "NOM")]
         commune: Option<String>,
     },
 }
 
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
-    /// The port (0 picks a free one).
-    #[arg(long, short = 'p', default_value_t = 1111)]
+    /// Le port (0 en choisit un libre) [par défaut : 1111].
+    #[arg(
+        long,
+        short = 'p',
+        default_value_t = 1111,
+        hide_default_value = true,
+        value_name = "PORT"
+    )]
     pub port: u16,
-    /// The address to listen on: loopback unless said otherwise.
-    #[arg(long, default_value = "127.0.0.1")]
+    /// L'adresse d'écoute [par défaut : 127.0.0.1, cette machine seulement].
+    #[arg(
+        long,
+        default_value = "127.0.0.1",
+        hide_default_value = true,
+        value_name = "ADRESSE"
+    )]
     pub bind: String,
-    /// Show drafts too.
+    /// Montre aussi les brouillons.
     #[arg(long)]
     pub drafts: bool,
-    /// The date and time to preview as of (see `build --now`).
-    #[arg(long)]
+    /// La date et l'heure de l'aperçu (voir `build --now`) ; sans elle, l'aperçu suit l'horloge.
+    #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Check as a build with drafts would.
+    /// Vérifie comme une construction avec les brouillons.
     #[arg(long)]
     pub drafts: bool,
-    /// Check as a members' build (with private resources) would.
+    /// Vérifie comme une construction des membres (avec les ressources privées).
     #[arg(long)]
     pub include_private: bool,
-    /// The date and time to check as of (see `build --now`).
-    #[arg(long)]
+    /// La date et l'heure de la vérification (voir `build --now`).
+    #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct BuildArgs {
-    /// Also publish drafts (never private records), for preview.
+    /// Publie aussi les brouillons (jamais les fiches privées), pour relecture.
     #[arg(long)]
     pub drafts: bool,
-    /// Members' build: also publish private resources. Needs its own output folder.
+    /// Construction des membres : publie aussi les ressources privées, dans son propre dossier.
     #[arg(long)]
     pub include_private: bool,
-    /// Overrides base_url of site.toml.
-    #[arg(long)]
+    /// Remplace le base_url de site.toml.
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Output folder [default: public, or public-membres with --include-private].
-    #[arg(long, short = 'o')]
+    /// Le dossier de sortie [par défaut : public, ou public-membres avec --include-private].
+    #[arg(long, short = 'o', value_name = "DOSSIER")]
     pub output: Option<PathBuf>,
-    /// The build's date and time, local to Europe/Paris (2016-11-19 or 2016-11-19T14:00);
-    /// defaults to SOURCE_DATE_EPOCH if set, else the clock.
-    #[arg(long)]
+    /// La date et l'heure de la construction, heure de Paris (2016-11-19 ou 2016-11-19T14:00) ; par défaut SOURCE_DATE_EPOCH s'il est donné, sinon l'horloge.
+    #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
-    /// Prints nothing but errors (no warnings, no summary, no progress bar).
+    /// N'affiche que les erreurs (ni avertissements, ni résumé, ni barre de progression).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Lists every file written.
+    /// Liste chaque fichier écrit.
     #[arg(long, short = 'v')]
     pub verbose: bool,
-    /// Fails at once if another build is writing the same output folder, instead of waiting.
+    /// Échoue aussitôt si une autre construction écrit dans le même dossier de sortie, au lieu de l'attendre.
     #[arg(long)]
     pub no_wait: bool,
 }
@@ -162,7 +207,10 @@ impl Failure {
 /// Runs the command line and returns the process's exit code. The only place that prints a
 /// command's failure.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return parse_error(&e),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(failure) => {
@@ -198,6 +246,74 @@ pub fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Prints the help or version clap asked for, or a French message for a wrong command line.
+fn parse_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    match e.kind() {
+        ErrorKind::DisplayHelp => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::DisplayVersion => {
+            println!("ess-site {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let value = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::StyledStrs(v)) => Some(
+            v.iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let arg = value(ContextKind::InvalidArg).unwrap_or_default();
+    let message = match e.kind() {
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue « {} »",
+            value(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::UnknownArgument => format!("option inconnue « {arg} »"),
+        ErrorKind::MissingRequiredArgument => format!("il manque {arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "il manque la commande (build, check, serve, new, init ou newsletter)".to_string()
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "valeur invalide « {} » pour {arg}",
+            value(ContextKind::InvalidValue).unwrap_or_default()
+        ),
+        ErrorKind::ArgumentConflict => format!(
+            "{arg} ne va pas avec {}",
+            value(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::TooManyValues => format!(
+            "valeur de trop : « {} »",
+            value(ContextKind::InvalidValue).unwrap_or_default()
+        ),
+        ErrorKind::NoEquals => format!("{arg} attend une valeur après ="),
+        _ => "ligne de commande invalide".to_string(),
+    };
+    let help = value(ContextKind::SuggestedSubcommand)
+        .map(|s| format!("vouliez-vous dire « {s} » ?"))
+        .or_else(|| {
+            value(ContextKind::SuggestedArg).map(|s| format!("vouliez-vous dire « {s} » ?"))
+        })
+        .or_else(|| value(ContextKind::ValidValue).map(|s| format!("valeurs possibles : {s}")));
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "erreur: {message}");
+    if let Some(help) = help {
+        let _ = writeln!(stderr, "  = aide : {help}");
+    }
+    let _ = writeln!(stderr, "\nPour l'aide : ess-site --help");
+    ExitCode::from(2)
 }
 
 /// Runs one command.
