@@ -179,7 +179,10 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
                 c = quoted(commune),
             ),
         ),
-        (".gitignore".into(), "public/\npublic-membres/\n".into()),
+        (
+            ".gitignore".into(),
+            "public/\npublic-membres/\n.public.lock\n.public-membres.lock\n.public.tmp-*\n.public-membres.tmp-*\n".into(),
+        ),
         (
             "README.md".into(),
             format!(
