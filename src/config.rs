@@ -1,6 +1,6 @@
 //! `site.toml`: the raw file as written, and the resolved `Config` the build uses.
 
-use crate::diagnostic::{from_serde_message, Diagnostic};
+use crate::diagnostic::{from_toml_message, Diagnostic};
 use crate::model::DOMAINS;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -119,7 +119,7 @@ impl Config {
         let path = root.join("site.toml");
         let rel = Path::new("site.toml");
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(rel, 0, 0, format!("impossible de lire site.toml : {e}"))
+            Diagnostic::error(rel, 0, 0, format!("impossible de lire site.toml : {}", crate::diagnostic::io_fr(&e)))
                 .with_help("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`")
         })?;
         Config::parse(&text, rel)
@@ -132,7 +132,7 @@ impl Config {
                 Some(span) => line_col(text, span.start),
                 None => (0, 0),
             };
-            let (message, help) = from_serde_message(e.message().trim());
+            let (message, help) = from_toml_message(e.message().trim());
             let d = Diagnostic::error(path, line, column, message);
             match help {
                 Some(h) => d.with_help(h),

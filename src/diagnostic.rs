@@ -108,6 +108,77 @@ pub fn all_or_errors<T>(
     }
 }
 
+/// A message of the TOML parser (`site.toml`, a theme's strings) in French, with a hint; its
+/// serde messages (unknown key, wrong type) go through [`from_serde_message`] first.
+pub fn from_toml_message(raw: &str) -> (String, Option<String>) {
+    let (message, help) = from_serde_message(raw);
+    if message != raw {
+        return (message, help);
+    }
+    let first = raw.lines().next().unwrap_or("").trim();
+    let (m, h): (String, Option<&str>) = if let Some(rest) = first.strip_prefix("duplicate key `") {
+        let key = rest.split('`').next().unwrap_or("");
+        (
+            format!("la clé « {key} » apparaît deux fois"),
+            Some("gardez une seule de ces lignes"),
+        )
+    } else if first.starts_with("expected newline") {
+        (
+            "fin de ligne attendue après la valeur".into(),
+            Some(
+                "une seule valeur par ligne ; un texte va entre guillemets : title = \"Mon titre\"",
+            ),
+        )
+    } else if first.starts_with("invalid basic string")
+        || first.starts_with("invalid literal string")
+    {
+        (
+            "texte entre guillemets jamais fermé".into(),
+            Some("fermez le guillemet à la fin de la valeur"),
+        )
+    } else if first.starts_with("invalid string") {
+        (
+            "valeur invalide : un texte va entre guillemets".into(),
+            Some("par exemple title = \"Maison de l'ESS\" ; true, false et les nombres s'écrivent sans guillemets"),
+        )
+    } else if first.starts_with("number too large") || first.contains("too large") {
+        ("nombre trop grand".into(), None)
+    } else if first.starts_with("invalid table header") || first.starts_with("unclosed table") {
+        (
+            "en-tête de section mal formé".into(),
+            Some("une section s'écrit [nom] seule sur sa ligne, par exemple [commune]"),
+        )
+    } else if first.starts_with("invalid key") {
+        (
+            "clé mal formée".into(),
+            Some("une clé s'écrit en lettres, chiffres, - et _, suivie de « = » et de la valeur"),
+        )
+    } else if first.starts_with("expected `.`, `=`") || first.starts_with("expected `=`") {
+        (
+            "« = » attendu après la clé".into(),
+            Some("écrivez clé = valeur"),
+        )
+    } else if first.starts_with("invalid number") || first.starts_with("invalid integer") {
+        ("nombre mal écrit".into(), None)
+    } else if first.starts_with("invalid inline table") {
+        (
+            "table { … } mal formée".into(),
+            Some("écrivez {clé = valeur, autre = valeur} sur une seule ligne"),
+        )
+    } else if first.starts_with("invalid array") {
+        (
+            "liste [ … ] mal formée".into(),
+            Some("séparez les éléments par des virgules et fermez le « ] »"),
+        )
+    } else {
+        (
+            "syntaxe TOML invalide à cet endroit".into(),
+            Some("vérifiez les guillemets, les crochets et le « = » de cette ligne"),
+        )
+    };
+    (m, h.map(str::to_string))
+}
+
 /// An operating system error in French (the system's own text is English): what happened,
 /// then the error code for whoever needs to look it up.
 pub fn io_fr(e: &std::io::Error) -> String {
@@ -133,6 +204,14 @@ pub fn io_fr(e: &std::io::Error) -> String {
     match e.raw_os_error() {
         Some(code) => format!("{what} (code {code})"),
         None => what.to_string(),
+    }
+}
+
+/// A folder walk's error in French: the system's error, or a loop of symbolic links.
+pub fn walk_fr(e: &walkdir::Error) -> String {
+    match e.io_error() {
+        Some(io) => io_fr(io),
+        None => "boucle de liens symboliques".into(),
     }
 }
 
@@ -231,26 +310,39 @@ fn split_expected(rest: &str) -> (&str, Option<Vec<&str>>) {
 /// Serde's names for kinds of values, in French.
 fn describe(s: &str) -> String {
     let s = s.trim();
+    // A value as serde quotes it (`true`, "abc"), in French quotes.
+    let quoted = |v: &str| {
+        let v = v.split(" as ").next().unwrap_or(v).trim();
+        format!("« {} »", v.trim_matches(|c| c == '`' || c == '"'))
+    };
     let fr = match s {
         "a string" | "string" => "une chaîne de caractères",
         "sequence" | "a sequence" => "une liste",
         "map" | "a map" => "un dictionnaire (clé: valeur)",
         "a boolean" | "boolean" => "un booléen (true ou false)",
         "unit value" => "une valeur vide",
-        "u32" | "u16" | "i32" | "i64" | "u64" | "a number" => "un nombre entier",
+        "u32" | "u16" | "i32" | "i64" | "u64" | "a number" | "i8" | "i16" | "isize" => {
+            "un nombre entier"
+        }
+        "usize" | "u8" => "un nombre entier positif",
         "f64" | "f32" => "un nombre",
+        "a character" | "char" => "un caractère",
+        "a date" => "une date",
         _ => {
             if let Some(v) = s.strip_prefix("string ") {
-                return format!("la chaîne {v}");
+                return format!("la chaîne {}", quoted(v));
             }
             if let Some(v) = s.strip_prefix("integer ") {
-                return format!("le nombre {v}");
+                return format!("le nombre {}", quoted(v));
             }
             if let Some(v) = s.strip_prefix("boolean ") {
-                return format!("le booléen {v}");
+                return format!("le booléen {}", quoted(v));
             }
             if let Some(v) = s.strip_prefix("floating point ") {
-                return format!("le nombre {v}");
+                return format!("le nombre {}", quoted(v));
+            }
+            if let Some(v) = s.strip_prefix("char ") {
+                return format!("le caractère {}", quoted(v));
             }
             if s.starts_with("struct ") || s.starts_with("a ") || s.starts_with("an ") {
                 return s.to_string();

@@ -191,7 +191,7 @@ pub fn discover(root: &Path) -> (Vec<ContentFile>, Vec<Diagnostic>) {
                     path,
                     0,
                     0,
-                    format!("lecture impossible : {e}"),
+                    format!("lecture impossible : {}", crate::diagnostic::walk_fr(&e)),
                 ));
                 continue;
             }
@@ -415,8 +415,14 @@ pub fn parse_bytes(rel: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
 
 /// Reads a file as UTF-8 text, refusing files over the size limit; drops a leading BOM.
 pub fn read_text(path: &Path, rel: &Path, max_size: u64) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(rel, 0, 0, format!("lecture impossible : {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
+        )
+    })?;
     if meta.len() > max_size {
         return Err(Diagnostic::error(
             rel,
@@ -426,8 +432,14 @@ pub fn read_text(path: &Path, rel: &Path, max_size: u64) -> Result<String, Diagn
         )
         .with_help("mettez les documents lourds dans static/ et liez-les ; la limite se règle avec max_file_size_kib dans site.toml"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(rel, 0, 0, format!("lecture impossible : {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
+        )
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;

@@ -141,11 +141,28 @@ pub fn new_record(root: &Path, kind: &str, title: &str, today: &str) -> Result<P
         ));
     }
     let text = record_text(kind, title, today).ok_or("type de fiche inconnu")?;
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| format!("impossible de créer {} : {e}", dir.display()))?;
-    std::fs::write(&path, text)
-        .map_err(|e| format!("impossible d'écrire {} : {e}", path.display()))?;
+    write_file(&path, &text)?;
     Ok(path)
+}
+
+/// Writes a new file, and its folder if needed; the error said in French.
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "impossible de créer {} : {}",
+                parent.display(),
+                crate::diagnostic::io_fr(&e)
+            )
+        })?;
+    }
+    std::fs::write(path, text).map_err(|e| {
+        format!(
+            "impossible d'écrire {} : {}",
+            path.display(),
+            crate::diagnostic::io_fr(&e)
+        )
+    })
 }
 
 /// The files of a new commune's site: (path, text).
@@ -306,12 +323,7 @@ pub fn init_site(dir: &Path, commune: &str, year: i32) -> Result<Vec<PathBuf>, S
     let mut written = Vec::new();
     for (rel, text) in site_files(commune, year) {
         let path = dir.join(&rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("impossible de créer {} : {e}", parent.display()))?;
-        }
-        std::fs::write(&path, text)
-            .map_err(|e| format!("impossible d'écrire {} : {e}", path.display()))?;
+        write_file(&path, &text)?;
         written.push(path);
     }
     Ok(written)

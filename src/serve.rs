@@ -115,9 +115,12 @@ fn error_texts(root: &Path, diagnostics: &[Diagnostic]) -> Vec<String> {
 pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     let started = Instant::now();
     // Watchers report absolute paths: compare them with an absolute root.
-    let root = &root
-        .canonicalize()
-        .map_err(|e| format!("dossier du site introuvable : {e}"))?;
+    let root = &root.canonicalize().map_err(|e| {
+        format!(
+            "dossier du site introuvable : {}",
+            crate::diagnostic::io_fr(&e)
+        )
+    })?;
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         // Reads (our own, while rebuilding) are not changes.

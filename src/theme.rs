@@ -168,7 +168,7 @@ fn read_tree(
                         e.path().strip_prefix(root).unwrap_or(e.path()),
                         0,
                         0,
-                        format!("lecture impossible : {err}"),
+                        format!("lecture impossible : {}", crate::diagnostic::io_fr(&err)),
                     )),
                 }
             }
@@ -177,7 +177,7 @@ fn read_tree(
                 dir.strip_prefix(root).unwrap_or(dir),
                 0,
                 0,
-                format!("lecture impossible : {err}"),
+                format!("lecture impossible : {}", crate::diagnostic::walk_fr(&err)),
             )),
         }
     }

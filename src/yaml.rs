@@ -173,6 +173,29 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
             "trop de renvois (*nom) ou d'imbrications : le contenu se développerait sans fin",
             "écrivez les valeurs en entier plutôt qu'avec des ancres (&nom) et des renvois (*nom)",
         ))
+    } else if raw.starts_with("did not find expected <document start>") {
+        Some((
+            "texte inattendu hors d'une clé",
+            "chaque ligne de l'en-tête est `clé: valeur` ; un texte sur plusieurs lignes s'indente sous sa clé",
+        ))
+    } else if raw.starts_with("control characters are not allowed") {
+        Some((
+            "caractère de contrôle (invisible) interdit",
+            "retirez ce caractère, souvent copié d'un autre logiciel",
+        ))
+    } else if raw.starts_with("found invalid Unicode character escape code")
+        || raw.contains("escape code")
+        || raw.starts_with("did not find expected hexadecimal number")
+    {
+        Some((
+            "échappement Unicode invalide entre guillemets doubles",
+            "écrivez \\u suivi de quatre chiffres hexadécimaux, ou mettez la valeur entre guillemets simples",
+        ))
+    } else if raw.contains("more than one document") {
+        Some((
+            "plusieurs documents YAML dans un même fichier",
+            "une fiche est un seul document : retirez les lignes « --- » en trop",
+        ))
     } else if raw.starts_with("unknown anchor") {
         Some((
             "renvoi (*nom) vers une ancre (&nom) qui n'existe pas",
@@ -206,10 +229,19 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
         message = m.to_string();
         help = Some(h.to_string());
     } else if message == raw {
-        message = match field {
-            Some(_) => raw.to_string(),
-            None => format!("YAML invalide : {raw}"),
-        };
+        match field {
+            // A field's own message: ours, already French.
+            Some(_) => message = raw.to_string(),
+            // A message of the YAML parser not translated above: said in French, without
+            // its English text.
+            None => {
+                message = "YAML invalide à cet endroit".to_string();
+                help = Some(
+                    "vérifiez l'indentation, les guillemets et les « : » de cette ligne et de la précédente"
+                        .into(),
+                );
+            }
+        }
     }
     if raw.starts_with("duplicate field `") {
         // serde points at the start of the mapping; the second occurrence is the culprit.

@@ -142,3 +142,123 @@ fn check_exits_zero_on_a_good_site_and_one_on_a_broken_one() {
         "no colours when not on a terminal"
     );
 }
+
+/// English words of the parsers' and the system's messages, which must never reach the user.
+const ENGLISH: &[&str] = &[
+    "expected",
+    "found",
+    "invalid ",
+    "duplicate",
+    "not allowed",
+    "document start",
+    "supported",
+    "os error",
+    "No such file",
+    "usize",
+    "u128",
+    " as u",
+    "newline",
+    "escape code",
+    "control",
+];
+
+/// A change made to a copy of a site.
+type Change = Box<dyn Fn(&std::path::Path)>;
+
+/// The first error of checking a copy of the `duplicate-url` fixture changed by `change`.
+fn first_error(change: impl Fn(&std::path::Path)) -> String {
+    let site = copy_site(&fixture("invalid/duplicate-url"));
+    std::fs::remove_file(site.path().join("content/acteurs/b.md")).unwrap();
+    change(site.path());
+    pipeline::check(site.path(), options("2020-01-01"))
+        .into_iter()
+        .find(|d| d.is_error())
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_parser_error_is_said_in_french() {
+    let toml = |text: &'static str| {
+        move |root: &std::path::Path| std::fs::write(root.join("site.toml"), text).unwrap()
+    };
+    let record = |name: &'static str, text: &'static [u8]| {
+        move |root: &std::path::Path| {
+            std::fs::write(root.join("content/acteurs").join(name), text).unwrap()
+        }
+    };
+    let base = "title = \"T\"\nbase_url = \"https://t.example.org\"\n";
+    let cases: Vec<(Change, &str)> = vec![
+        (
+            Box::new(toml(Box::leak(
+                format!("{base}paginate_by = 3\npaginate_by = 4\n[commune]\nname = \"X\"\n")
+                    .into_boxed_str(),
+            ))),
+            "site.toml:4:1: erreur: la clé « paginate_by » apparaît deux fois",
+        ),
+        (
+            Box::new(toml(
+                "title = \"T\" x\nbase_url = \"https://t.example.org\"\n[commune]\nname = \"X\"\n",
+            )),
+            "site.toml:1:13: erreur: fin de ligne attendue après la valeur",
+        ),
+        (
+            Box::new(toml(Box::leak(
+                format!("{base}paginate_by = 99999999999999999999999\n[commune]\nname = \"X\"\n")
+                    .into_boxed_str(),
+            ))),
+            "site.toml:3:15: erreur: nombre trop grand",
+        ),
+        (
+            Box::new(record(
+                "a.md",
+                b"---\ntitle: \"A\"\ndomains: [sport]\n---\n",
+            )),
+            "",
+        ),
+        (
+            Box::new(record("c.md", b"---\ntitle: \"C\"\n\"x\" y\n---\n")),
+            "content/acteurs/c.md",
+        ),
+        (
+            Box::new(record("d.md", b"---\ntitle: \"D\x07\"\n---\n")),
+            "erreur: caractère de contrôle (invisible) interdit",
+        ),
+        (
+            Box::new(record("e.md", b"---\ntitle: \"E \\uZZZZ\"\n---\n")),
+            "erreur: échappement Unicode invalide entre guillemets doubles",
+        ),
+        (
+            Box::new(record("f.yml", b"title: \"F\"\n---\ntitle: \"G\"\n")),
+            "erreur: plusieurs documents YAML dans un même fichier",
+        ),
+        (
+            Box::new(record(
+                "g.md",
+                b"---\ntitle: \"G\"\nsince: 99999999999999999999999\n---\n",
+            )),
+            "erreur: since : ",
+        ),
+        (
+            Box::new(record(
+                "h.md",
+                b"---\ntitle: \"H\"\nsince: !!bool \"true\"\n---\n",
+            )),
+            "erreur: since : type incorrect : attendu un nombre entier, trouvé le booléen « true »",
+        ),
+    ];
+    for (change, expected) in cases {
+        let error = first_error(change);
+        if expected.is_empty() {
+            assert!(error.is_empty(), "{error}");
+            continue;
+        }
+        assert!(
+            error.contains(expected),
+            "expected « {expected} » in:\n{error}"
+        );
+        for word in ENGLISH {
+            assert!(!error.contains(word), "« {word} » in:\n{error}");
+        }
+    }
+}
