@@ -163,7 +163,7 @@ impl Staging {
             if let Err(e) = exchange(&self.site, &output) {
                 // No atomic exchange on this system or file system: two renames, the previous
                 // output put back if the second fails. A reader may miss a file in between.
-                if !exchange_unsupported(&e) {
+                if e.kind() != std::io::ErrorKind::Unsupported {
                     return Err(err(e));
                 }
                 let previous = self.dir.join("previous");
@@ -332,7 +332,8 @@ fn replaceable(output: &Path, lock: &File) -> bool {
         .all(|f| output.join(f).is_file())
 }
 
-/// Exchanges two folders in one step.
+/// Exchanges two folders in one step. `Unsupported` when the system or the file system has no
+/// such exchange (the caller then renames twice).
 #[cfg(any(
     target_os = "linux",
     target_os = "android",
@@ -341,7 +342,14 @@ fn replaceable(output: &Path, lock: &File) -> bool {
 ))]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use rustix::fs::{renameat_with, RenameFlags, CWD};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::NOTSUP => {
+            Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+        }
+        Err(e) => Err(std::io::Error::from(e)),
+    }
 }
 
 #[cfg(not(any(
@@ -352,26 +360,6 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 )))]
 fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
-}
-
-/// Whether an exchange failed only because the system or file system has none.
-fn exchange_unsupported(e: &std::io::Error) -> bool {
-    e.kind() == std::io::ErrorKind::Unsupported
-        || matches!(e.raw_os_error(), Some(code) if code == libc_einval() || code == libc_enosys())
-}
-
-const fn libc_einval() -> i32 {
-    22
-}
-
-#[cfg(target_os = "linux")]
-const fn libc_enosys() -> i32 {
-    38
-}
-
-#[cfg(not(target_os = "linux"))]
-const fn libc_enosys() -> i32 {
-    78
 }
 
 /// Removes what interrupted builds (killed, machine stopped) left beside the output: their
