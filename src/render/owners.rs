@@ -7,7 +7,7 @@
 use super::plan::{DataFormat, Feed, Job, Taxonomy};
 use crate::diagnostic::Diagnostic;
 use crate::load::Section;
-use crate::model::{Common, Source};
+use crate::model::Source;
 use crate::site::Site;
 use crate::url::{normalise_alias, output_path};
 use std::collections::BTreeMap;
@@ -211,43 +211,25 @@ fn report(out: &mut Vec<Diagnostic>, owner: &Owner, others: &[&Owner], message: 
 
 /// The source of one job's output.
 fn owner(site: &Site, job: &Job) -> Owner {
-    let record = |src: &Source, has_slug: bool| {
-        let at = if has_slug {
-            src.key_position("slug")
-        } else {
-            (0, 0)
-        };
-        Owner::at(Kind::Record, src, at, "la fiche".into())
-    };
     match job {
         Job::Home => match &site.home {
             Some(h) => Owner::at(Kind::Home, &h.source, (0, 0), "la page d'accueil".into()),
             None => Owner::generated("la page d'accueil"),
         },
-        Job::Actor(i) => {
-            let e = &site.actors[*i];
-            record(&e.source, e.data.common().slug.is_some())
-        }
-        Job::Forum(i) => {
-            let e = &site.forums[*i];
-            record(&e.source, e.data.common().slug.is_some())
-        }
-        Job::Conference(i) => {
-            let e = &site.conferences[*i];
-            record(&e.source, e.data.common().slug.is_some())
-        }
-        Job::Dossier(i) => {
-            let e = &site.dossiers[*i];
-            record(&e.source, e.data.common().slug.is_some())
-        }
-        Job::Resource(i) => {
-            let e = &site.resources[*i];
-            record(&e.source, e.data.common().slug.is_some())
-        }
-        Job::Page(i) => {
-            let e = &site.pages[*i];
-            record(&e.source, e.data.common().slug.is_some())
-        }
+        Job::Actor(_)
+        | Job::Forum(_)
+        | Job::Conference(_)
+        | Job::Dossier(_)
+        | Job::Resource(_)
+        | Job::Page(_) => match super::context::source_of(site, job) {
+            // At its `slug:` line when the slug is written, else the file itself.
+            Some(src) => {
+                let at = crate::yaml::key_position(&src.yaml, "slug")
+                    .map_or((0, 0), |_| src.key_position("slug"));
+                Owner::at(Kind::Record, src, at, "la fiche".into())
+            }
+            None => Owner::generated("une page du site"),
+        },
         Job::Calendar(super::ics::Calendar::Forum(i)) => Owner::at(
             Kind::Derived,
             &site.forums[*i].source,
