@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Loaded, Parsed};
 use crate::render::fingerprint::Fingerprints;
-use crate::render::{self, Renderer};
+use crate::render::search::DocumentCache;
+use crate::render::{self, Documents, Job, Renderer};
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 use crate::validate;
@@ -65,14 +66,57 @@ pub struct Incremental {
     outputs: Arc<HashMap<String, CachedOutput>>,
     /// The diagnostics of the last rebuild: errors mean the outputs are those of the last good build.
     pub diagnostics: Vec<Diagnostic>,
-    /// Whether a rebuild also makes the search index (else `documents` are left for the caller
-    /// to index when it likes: the live preview does it on a thread of its own).
-    pub search: bool,
-    documents_cache: crate::search::DocumentCache,
-    /// The search documents of the last good build (`None` when the site has no search).
-    pub documents: Option<Arc<Vec<Arc<crate::search::Document>>>>,
-    /// The fingerprint of the documents the index in `outputs` was made from.
-    search_fingerprint: Option<u64>,
+    /// For each job of the last good build, by URL: its fingerprint and the paths it made.
+    by_job: HashMap<String, (u64, Vec<String>)>,
+    /// Whether a rebuild leaves the deferrable jobs (the search index) to the caller, who
+    /// renders them when it likes with `deferred`: the live preview does it on a thread of
+    /// its own, so that an edit is shown without waiting for the index.
+    pub defer: bool,
+    /// The deferrable jobs of the last good build, ready to render.
+    deferred: Option<Arc<Deferred>>,
+    documents_cache: DocumentCache,
+}
+
+/// Jobs of a build left to render later, with what they need.
+pub struct Deferred {
+    site: Arc<Site>,
+    templates: Arc<tera::Tera>,
+    documents: Documents,
+    jobs: Vec<(Job, u64)>,
+}
+
+impl Deferred {
+    /// A hash of the jobs' fingerprints: the same, the same outputs.
+    pub fn fingerprint(&self) -> u64 {
+        crate::render::fingerprint::hash_of(self.jobs.iter().map(|j| j.1).collect::<Vec<_>>())
+    }
+
+    /// The URLs of the jobs (folders for the search index).
+    pub fn urls(&self) -> Vec<String> {
+        self.jobs.iter().map(|(j, _)| j.url(&self.site)).collect()
+    }
+
+    /// Renders the jobs: their outputs by path.
+    pub fn render(&self) -> Result<HashMap<String, CachedOutput>, Vec<Diagnostic>> {
+        let jobs: Vec<Job> = self.jobs.iter().map(|j| j.0.clone()).collect();
+        let renderer = Renderer::with_templates(&self.site, &jobs, Arc::clone(&self.templates))
+            .with_documents(Arc::clone(&self.documents));
+        let mut out = HashMap::new();
+        for (job, fingerprint) in &self.jobs {
+            for o in renderer.render(job)? {
+                out.insert(o.path, cached(*fingerprint, o.bytes, o.links));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn cached(fingerprint: u64, bytes: Vec<u8>, links: Vec<String>) -> CachedOutput {
+    CachedOutput {
+        fingerprint,
+        bytes: Arc::new(bytes),
+        links: Arc::new(links),
+    }
 }
 
 fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
@@ -94,10 +138,10 @@ impl Incremental {
             listing: Vec::new(),
             outputs: Arc::new(HashMap::new()),
             diagnostics: Vec::new(),
-            search: true,
-            documents_cache: crate::search::DocumentCache::default(),
-            documents: None,
-            search_fingerprint: None,
+            by_job: HashMap::new(),
+            defer: false,
+            deferred: None,
+            documents_cache: DocumentCache::default(),
         }
     }
 
@@ -115,8 +159,9 @@ impl Incremental {
     /// The next moment after `now` at which a record read changes state (a dated record is
     /// published, an event becomes past).
     pub fn next_change(&self) -> Option<chrono::NaiveDateTime> {
-        use crate::load::{Parsed, Section};
+        use crate::load::Parsed;
         use crate::model::Common;
+        use crate::model::Section;
         let dated = self.files.values().filter_map(|f| {
             let section_dates = |s: Section, c: crate::model::CommonRef, end| (s, c.date, end);
             Some(match f.result.as_ref().ok()? {
@@ -132,6 +177,11 @@ impl Incremental {
             })
         });
         crate::time::next_change(dated, self.options.now)
+    }
+
+    /// The deferrable jobs of the last good build (when `defer` is set and the site has any).
+    pub fn deferred(&self) -> Option<Arc<Deferred>> {
+        self.deferred.clone()
     }
 
     /// The outputs of the last good build, by path (`acteurs/up-sceaux/index.html`).
@@ -289,7 +339,7 @@ impl Incremental {
             self.diagnostics = diagnostics;
             return report;
         }
-        let site = Site::assemble(loaded, self.options.clone());
+        let site = Arc::new(Site::assemble(loaded, self.options.clone()));
         match self.render(&site, &mut report, changed, partial) {
             Ok(()) => self.diagnostics = diagnostics,
             Err(mut errors) => {
@@ -303,7 +353,7 @@ impl Incremental {
 
     fn render(
         &mut self,
-        site: &Site,
+        site: &Arc<Site>,
         report: &mut RebuildReport,
         changed: &[PathBuf],
         partial: &mut Partial,
@@ -321,72 +371,63 @@ impl Incremental {
                 t
             }
         };
-        let renderer = Renderer::with_templates(site, &jobs, templates);
-        let fingerprints = Fingerprints::new(site);
+        let documents: Documents = Arc::new(if site.config.search {
+            self.documents_cache.documents(site)
+        } else {
+            Vec::new()
+        });
+        let renderer = Renderer::with_templates(site, &jobs, Arc::clone(&templates))
+            .with_documents(Arc::clone(&documents));
         let previous = Arc::clone(&self.outputs);
-        // Which jobs can keep their output, which must be rendered again.
-        let planned: Vec<(usize, String, u64, Option<CachedOutput>)> = jobs
-            .par_iter()
-            .enumerate()
-            .map(|(i, job)| {
-                let fingerprint = fingerprints.of(job);
-                let path = render::output_path(&job.url(site));
-                let keep = previous
-                    .get(&path)
-                    .filter(|old| {
-                        old.fingerprint == fingerprint && renderer.links_resolve(&old.links)
-                    })
-                    .cloned();
-                (i, path, fingerprint, keep)
-            })
-            .collect();
+        let planned = self.plan(&renderer, &jobs, &documents, &previous);
         // The pages of the files that changed come first, and are served at once; the lists
         // and pages that show them follow.
         let is_changed_source = |i: usize| {
-            render::context::source_of(site, &jobs[i])
+            jobs[i]
+                .source(site)
                 .is_some_and(|src| changed.contains(&self.root.join(&src.path)))
         };
-        let (first, rest): (Vec<_>, Vec<_>) = planned
+        let (first, rest): (Vec<&Planned>, Vec<&Planned>) = planned
             .iter()
-            .filter(|p| p.3.is_none())
-            .partition(|p| is_changed_source(p.0));
-        let render_all = |work: &[&(usize, String, u64, Option<CachedOutput>)]| -> Result<Vec<(String, CachedOutput)>, Vec<Diagnostic>> {
-            let results: Vec<Result<(String, CachedOutput), Vec<Diagnostic>>> = work
-                .par_iter()
-                .map(|(i, path, fingerprint, _)| {
-                    let out = renderer.render(&jobs[*i])?;
-                    Ok((path.clone(), CachedOutput { fingerprint: *fingerprint, bytes: Arc::new(out.bytes), links: Arc::new(out.links) }))
-                })
-                .collect();
-            diagnostic::all_or_errors(results)
-        };
-        let changed_paths = |rendered: &[(String, CachedOutput)]| -> Vec<String> {
-            rendered
-                .iter()
-                .filter(|(p, o)| previous.get(p).is_none_or(|old| old.bytes != o.bytes))
-                .map(|(p, _)| p.clone())
-                .collect()
-        };
-        let rendered_first = render_all(&first)?;
+            .filter(|p| p.keep.is_none() && !p.deferred)
+            .partition(|p| is_changed_source(p.index));
+        let rendered_first = render_jobs(&renderer, &jobs, &first)?;
         if !rendered_first.is_empty() && !previous.is_empty() {
             let mut interim = (*previous).clone();
-            interim.extend(rendered_first.iter().cloned());
-            partial(Arc::new(interim), &changed_paths(&rendered_first));
+            interim.extend(
+                rendered_first
+                    .iter()
+                    .flat_map(|r| r.outputs.iter().cloned()),
+            );
+            partial(
+                Arc::new(interim),
+                &changed_paths(&previous, &rendered_first),
+            );
         }
-        let rendered_rest = render_all(&rest)?;
-        report.rendered = rendered_first.len() + rendered_rest.len();
-        report.reused = planned.len() - report.rendered;
-        report.changed = changed_paths(&rendered_first);
-        report.changed.extend(changed_paths(&rendered_rest));
+        let rendered_rest = render_jobs(&renderer, &jobs, &rest)?;
+        report.changed = changed_paths(&previous, &rendered_first);
+        report
+            .changed
+            .extend(changed_paths(&previous, &rendered_rest));
         let mut outputs: HashMap<String, CachedOutput> = HashMap::with_capacity(planned.len());
-        for (_, path, _, keep) in planned {
-            if let Some(k) = keep {
-                outputs.insert(path, k);
+        let mut by_job = HashMap::with_capacity(planned.len());
+        let mut deferred = Vec::new();
+        for p in planned {
+            if let Some(kept) = p.keep {
+                report.reused += kept.len();
+                let paths = kept.iter().map(|k| k.0.clone()).collect();
+                by_job.insert(p.url, (p.fingerprint, paths));
+                outputs.extend(kept);
+            } else if p.deferred {
+                deferred.push((jobs[p.index].clone(), p.fingerprint));
             }
         }
-        outputs.extend(rendered_first);
-        outputs.extend(rendered_rest);
-        self.search_outputs(site, &previous, &mut outputs, report)?;
+        for r in rendered_first.into_iter().chain(rendered_rest) {
+            report.rendered += r.outputs.len();
+            let paths = r.outputs.iter().map(|o| o.0.clone()).collect();
+            by_job.insert(r.url, (r.fingerprint, paths));
+            outputs.extend(r.outputs);
+        }
         for path in previous.keys() {
             if !outputs.contains_key(path) {
                 report.removed += 1;
@@ -394,48 +435,113 @@ impl Incremental {
             }
         }
         report.changed.sort();
+        self.deferred = (!deferred.is_empty()).then(|| {
+            Arc::new(Deferred {
+                site: Arc::clone(site),
+                templates,
+                documents,
+                jobs: deferred,
+            })
+        });
         self.outputs = Arc::new(outputs);
+        self.by_job = by_job;
         Ok(())
     }
 
-    /// Brings the search documents up to date and, when this rebuild makes the index, puts
-    /// its files in `outputs`: those of the previous build while the documents are the same.
-    fn search_outputs(
-        &mut self,
-        site: &Site,
+    /// For each job: its fingerprint, and the outputs it keeps from the previous build (same
+    /// fingerprint, every link still resolving), or whether it is left to the caller.
+    fn plan(
+        &self,
+        renderer: &Renderer,
+        jobs: &[Job],
+        documents: &Documents,
         previous: &HashMap<String, CachedOutput>,
-        outputs: &mut HashMap<String, CachedOutput>,
-        report: &mut RebuildReport,
-    ) -> Result<(), Vec<Diagnostic>> {
-        if !site.config.search {
-            self.documents = None;
-            self.search_fingerprint = None;
-            return Ok(());
-        }
-        let docs = self.documents_cache.documents(site);
-        let fingerprint = crate::search::fingerprint(&docs);
-        self.documents = Some(Arc::new(docs));
-        if !self.search {
-            return Ok(());
-        }
-        let prefix = format!("{}/", crate::search::FOLDER);
-        if self.search_fingerprint == Some(fingerprint) {
-            for (path, out) in previous.iter().filter(|(p, _)| p.starts_with(&prefix)) {
-                outputs.insert(path.clone(), out.clone());
-            }
-            report.reused += previous.keys().filter(|p| p.starts_with(&prefix)).count();
-            return Ok(());
-        }
-        let docs = self.documents.as_deref().map(Vec::as_slice).unwrap_or(&[]);
-        let files = crate::search::index(docs).map_err(|d| vec![d])?;
-        report.rendered += files.len();
-        for (path, bytes) in files {
-            if previous.get(&path).is_none_or(|old| *old.bytes != bytes) {
-                report.changed.push(path.clone());
-            }
-            outputs.insert(path, CachedOutput::unlinked(fingerprint, bytes));
-        }
-        self.search_fingerprint = Some(fingerprint);
-        Ok(())
+    ) -> Vec<Planned> {
+        let site = renderer.site;
+        let fingerprints = Fingerprints::new(site, Some(documents));
+        jobs.par_iter()
+            .enumerate()
+            .map(|(index, job)| {
+                let fingerprint = fingerprints.of(job);
+                let url = job.url(site);
+                let keep = self
+                    .by_job
+                    .get(&url)
+                    .filter(|(f, _)| *f == fingerprint)
+                    .and_then(|(_, paths)| {
+                        paths
+                            .iter()
+                            .map(|p| {
+                                let old = previous.get(p)?;
+                                renderer
+                                    .links_resolve(&old.links)
+                                    .then(|| (p.clone(), old.clone()))
+                            })
+                            .collect::<Option<Vec<_>>>()
+                    });
+                Planned {
+                    index,
+                    url,
+                    fingerprint,
+                    keep,
+                    deferred: self.defer && job.deferrable(),
+                }
+            })
+            .collect()
     }
+}
+
+/// The outputs of one job rendered again.
+struct RenderedJob {
+    url: String,
+    fingerprint: u64,
+    outputs: Vec<(String, CachedOutput)>,
+}
+
+/// Renders the planned jobs `work`, in parallel: all of them, or every error.
+fn render_jobs(
+    renderer: &Renderer,
+    jobs: &[Job],
+    work: &[&Planned],
+) -> Result<Vec<RenderedJob>, Vec<Diagnostic>> {
+    let results: Vec<Result<RenderedJob, Vec<Diagnostic>>> = work
+        .par_iter()
+        .map(|p| {
+            let outputs = renderer
+                .render(&jobs[p.index])?
+                .into_iter()
+                .map(|o| (o.path, cached(p.fingerprint, o.bytes, o.links)))
+                .collect();
+            Ok(RenderedJob {
+                url: p.url.clone(),
+                fingerprint: p.fingerprint,
+                outputs,
+            })
+        })
+        .collect();
+    diagnostic::all_or_errors(results)
+}
+
+/// The paths of `rendered` whose bytes differ from the previous build's.
+fn changed_paths(
+    previous: &HashMap<String, CachedOutput>,
+    rendered: &[RenderedJob],
+) -> Vec<String> {
+    rendered
+        .iter()
+        .flat_map(|r| &r.outputs)
+        .filter(|(p, o)| previous.get(p).is_none_or(|old| old.bytes != o.bytes))
+        .map(|(p, _)| p.clone())
+        .collect()
+}
+
+/// What a rebuild does with one job.
+struct Planned {
+    index: usize,
+    url: String,
+    fingerprint: u64,
+    /// The outputs of the previous build it keeps, when its fingerprint is the same.
+    keep: Option<Vec<(String, CachedOutput)>>,
+    /// Left to the caller (`Incremental::defer`).
+    deferred: bool,
 }

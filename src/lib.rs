@@ -18,7 +18,6 @@ pub mod pipeline;
 pub mod render;
 pub(crate) mod report;
 pub(crate) mod scaffold;
-pub(crate) mod search;
 pub(crate) mod serve;
 pub mod site;
 pub(crate) mod theme;

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Resource, Source,
+    Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Resource, Section, Source,
 };
 use crate::theme::Theme;
 use crate::yaml;
@@ -13,58 +13,6 @@ use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// The folders of `content/`, each holding one kind of record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Section {
-    Actors,
-    Forum,
-    Conferences,
-    Magazine,
-    Resources,
-    Pages,
-}
-
-impl Section {
-    pub const ALL: [Section; 6] = [
-        Section::Actors,
-        Section::Forum,
-        Section::Conferences,
-        Section::Magazine,
-        Section::Resources,
-        Section::Pages,
-    ];
-
-    /// The folder under `content/`, which is also the URL prefix (but for plain pages).
-    pub fn folder(self) -> &'static str {
-        match self {
-            Section::Actors => "acteurs",
-            Section::Forum => "forum",
-            Section::Conferences => "conferences",
-            Section::Magazine => "magazine",
-            Section::Resources => "ressources",
-            Section::Pages => "pages",
-        }
-    }
-
-    /// The URL of a record of this section with this slug.
-    pub fn url(self, slug: &str) -> String {
-        match self {
-            Section::Pages => format!("/{slug}/"),
-            s => format!("/{}/{slug}/", s.folder()),
-        }
-    }
-
-    /// Whether `date` is required (everything but actors and pages).
-    pub fn requires_date(self) -> bool {
-        !matches!(self, Section::Actors | Section::Pages)
-    }
-
-    /// Whether records of this section are events, dated in the future on purpose.
-    pub fn is_event(self) -> bool {
-        matches!(self, Section::Forum | Section::Conferences)
-    }
-}
 
 /// Every record of the site, as parsed, drafts and private records included.
 #[derive(Debug, Default)]

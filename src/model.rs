@@ -9,6 +9,75 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::path::PathBuf;
 
+/// The folders of `content/`, each holding one kind of record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Actors,
+    Forum,
+    Conferences,
+    Magazine,
+    Resources,
+    Pages,
+}
+
+impl Section {
+    pub const ALL: [Section; 6] = [
+        Section::Actors,
+        Section::Forum,
+        Section::Conferences,
+        Section::Magazine,
+        Section::Resources,
+        Section::Pages,
+    ];
+
+    /// The folder under `content/`, which is also the URL prefix (but for plain pages).
+    pub fn folder(self) -> &'static str {
+        match self {
+            Section::Actors => "acteurs",
+            Section::Forum => "forum",
+            Section::Conferences => "conferences",
+            Section::Magazine => "magazine",
+            Section::Resources => "ressources",
+            Section::Pages => "pages",
+        }
+    }
+
+    /// Whether `date` is required (everything but actors and pages).
+    pub fn requires_date(self) -> bool {
+        !matches!(self, Section::Actors | Section::Pages)
+    }
+
+    /// Whether records of this section are events, dated in the future on purpose.
+    pub fn is_event(self) -> bool {
+        matches!(self, Section::Forum | Section::Conferences)
+    }
+}
+
+/// A group of actors or resources with a page per value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Taxonomy {
+    Domain,
+    LegalForm,
+    Stage,
+    ResourceCategory,
+    ResourceType,
+}
+
+impl Taxonomy {
+    pub const ALL: [Taxonomy; 5] = [
+        Taxonomy::Domain,
+        Taxonomy::LegalForm,
+        Taxonomy::Stage,
+        Taxonomy::ResourceCategory,
+        Taxonomy::ResourceType,
+    ];
+
+    /// Whether its members are resources (else actors).
+    pub fn of_resources(self) -> bool {
+        matches!(self, Taxonomy::ResourceCategory | Taxonomy::ResourceType)
+    }
+}
+
 /// A date, or a date and time, as written in front matter (`2016-11-19`, `2016-11-19T14:00`).
 /// Times are local to the site (Europe/Paris).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::french;
-use crate::load::Section;
+use crate::model::Section;
 use crate::model::{Common, CommonRef, Date};
 use crate::pipeline;
 use crate::render::{self, markdown};

@@ -9,7 +9,6 @@ use crate::write::{Staging, Wait};
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// What a successful build did.
 #[derive(Debug)]
@@ -24,27 +23,6 @@ pub struct BuildReport {
     pub by_kind: Vec<(&'static str, usize)>,
     /// The paths written, sorted (for `--verbose`).
     pub written: Vec<String>,
-}
-
-/// The kind of page a job writes, as the build's summary names it.
-fn kind_of(job: &render::Job) -> &'static str {
-    use render::Job;
-    match job {
-        Job::Actor(_) => "acteurs",
-        Job::Forum(_) => "éditions du Forum",
-        Job::Conference(_) => "conférences",
-        Job::Dossier(_) => "articles",
-        Job::Resource(_) => "ressources",
-        Job::Page(_) => "pages",
-        Job::Feed(_) => "flux RSS",
-        Job::OpenData(_) => "exports de données ouvertes",
-        Job::Calendar(_) => "agendas iCalendar",
-        Job::Asset(_) => "fichiers statiques",
-        Job::MembersFile(_) => "fichiers des membres",
-        Job::Alias { .. } => "redirections",
-        Job::Sitemap | Job::Robots | Job::NotFound | Job::SearchPage | Job::Map => "autres",
-        _ => "listes",
-    }
 }
 
 /// The singular of a kind of page of the summary (« 1 acteur », « 2 acteurs »).
@@ -107,8 +85,10 @@ pub fn check(root: &Path, options: BuildOptions) -> Vec<Diagnostic> {
             return diagnostics;
         }
     };
+    // The search index has no template and no link to check: `check` does not make it.
     let mut errors: Vec<Diagnostic> = jobs
         .par_iter()
+        .filter(|job| !job.deferrable())
         .filter_map(|job| renderer.render(job).err())
         .flatten()
         .collect();
@@ -202,119 +182,78 @@ pub fn build_with(
         return Err(finish(diagnostics));
     }
     let staging = Staging::new(root, output, hooks.wait, hooks.on_wait).map_err(|d| vec![d])?;
-    let errors = Mutex::new(Vec::new());
-    let pages = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    // The search index is made on a thread of its own while the pages render (Pagefind
-    // indexes one document at a time).
-    let search = std::thread::scope(|scope| {
-        let search = site
-            .config
-            .search
-            .then(|| scope.spawn(|| crate::search::index(&crate::search::documents(&site))));
-        render_all(&jobs, &renderer, &staging, &pages, &done, &errors, progress);
-        search.map(|h| {
-            h.join().unwrap_or_else(|_| {
-                Err(Diagnostic::error(
-                    Path::new(crate::search::FOLDER),
-                    0,
-                    0,
-                    "l'index de recherche n'a pas pu être construit",
-                ))
-            })
-        })
-    });
-    let search_files = match search {
-        Some(Ok(files)) => files,
-        Some(Err(d)) => {
-            errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
-            Vec::new()
-        }
-        None => Vec::new(),
-    };
-    for (path, bytes) in &search_files {
-        let out = render::Output {
-            path: path.clone(),
-            bytes: bytes.clone(),
-            links: Vec::new(),
-        };
-        if let Err(d) = staging.write(&out) {
-            errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+    let written = render_all(&jobs, &renderer, &staging, progress);
+    let mut errors = Vec::new();
+    let mut by_kind: Vec<(&'static str, usize)> = Vec::new();
+    let mut paths: Vec<String> = Vec::new();
+    for (job, result) in jobs.iter().zip(written) {
+        match result {
+            Ok(files) => {
+                let kind = job.kind();
+                match by_kind.iter_mut().find(|(k, _)| *k == kind) {
+                    Some(entry) => entry.1 += files.len(),
+                    None => by_kind.push((kind, files.len())),
+                }
+                paths.extend(files);
+            }
+            Err(mut ds) => errors.append(&mut ds),
         }
     }
-    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     if !errors.is_empty() {
         diagnostics.append(&mut errors);
         return Err(finish(diagnostics));
     }
     staging.commit().map_err(|d| vec![d])?;
-    let mut by_kind: Vec<(&'static str, usize)> = Vec::new();
-    for job in &jobs {
-        let kind = kind_of(job);
-        match by_kind.iter_mut().find(|(k, _)| *k == kind) {
-            Some(entry) => entry.1 += 1,
-            None => by_kind.push((kind, 1)),
-        }
-    }
-    if !search_files.is_empty() {
-        by_kind.push(("fichiers de l'index de recherche", search_files.len()));
-    }
-    let order = [
-        "acteurs",
-        "éditions du Forum",
-        "conférences",
-        "articles",
-        "ressources",
-        "pages",
-        "listes",
-        "flux RSS",
-        "exports de données ouvertes",
-        "agendas iCalendar",
-        "redirections",
-        "fichiers statiques",
-        "fichiers des membres",
-        "fichiers de l'index de recherche",
-        "autres",
-    ];
-    by_kind.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
-    let mut written: Vec<String> = jobs
-        .iter()
-        .map(|j| render::output_path(&j.url(&site)))
-        .collect();
-    written.extend(search_files.iter().map(|(p, _)| p.clone()));
-    written.sort();
+    by_kind.sort_by_key(|(k, _)| KINDS.iter().position(|o| o == k));
+    paths.sort();
     Ok(BuildReport {
-        files: jobs.len() + search_files.len(),
-        pages: pages.into_inner(),
+        files: paths.len(),
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         warnings: diagnostics,
         by_kind,
-        written,
+        written: paths,
     })
 }
 
-/// Renders every job into `staging`, in parallel.
+/// The kinds of output of the build's summary, in its order.
+const KINDS: [&str; 15] = [
+    "acteurs",
+    "éditions du Forum",
+    "conférences",
+    "articles",
+    "ressources",
+    "pages",
+    "listes",
+    "flux RSS",
+    "exports de données ouvertes",
+    "agendas iCalendar",
+    "redirections",
+    "fichiers statiques",
+    "fichiers des membres",
+    "fichiers de l'index de recherche",
+    "autres",
+];
+
+/// Renders every job into `staging`, in parallel; for each job, the paths it wrote.
 fn render_all(
     jobs: &[render::Job],
     renderer: &Renderer,
     staging: &Staging,
-    pages: &AtomicUsize,
-    done: &AtomicUsize,
-    errors: &Mutex<Vec<Diagnostic>>,
     progress: &Progress,
-) {
-    jobs.par_iter().for_each(|job| {
-        let result = renderer.render(job).and_then(|out| {
-            if out.path.ends_with(".html") {
-                pages.fetch_add(1, Ordering::Relaxed);
-            }
-            staging.write(&out).map_err(|d| vec![d])
-        });
-        progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
-        if let Err(mut ds) = result {
-            errors
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .append(&mut ds);
-        }
-    });
+) -> Vec<Result<Vec<String>, Vec<Diagnostic>>> {
+    let done = AtomicUsize::new(0);
+    jobs.par_iter()
+        .map(|job| {
+            let result = renderer.render(job).and_then(|outputs| {
+                let mut paths = Vec::with_capacity(outputs.len());
+                for out in outputs {
+                    staging.write(&out).map_err(|d| vec![d])?;
+                    paths.push(out.path);
+                }
+                Ok(paths)
+            });
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
+            result
+        })
+        .collect()
 }

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::http::{self, Reply};
-use crate::incremental::{CachedOutput, Incremental};
+use crate::incremental::{CachedOutput, Deferred, Incremental, Outputs};
 use crate::report;
 use crate::site::BuildOptions;
 use notify::{RecursiveMode, Watcher};
@@ -39,9 +39,10 @@ struct Status {
 
 struct Shared {
     outputs: RwLock<Arc<HashMap<String, CachedOutput>>>,
-    /// The search index's files (`pagefind/…`), made on a thread of their own after each
-    /// rebuild, so that a change is shown without waiting for the index.
-    search: RwLock<Arc<HashMap<String, CachedOutput>>>,
+    /// The outputs of the deferred jobs (the search index, `pagefind/…`), made on a thread of
+    /// their own after each rebuild so that a change is shown without waiting for them, with
+    /// the URLs (folders) they are served at.
+    deferred: RwLock<(Vec<String>, Outputs)>,
     status: Mutex<Status>,
     bumped: Condvar,
     /// Requests being answered, and live-reload polls waiting: both capped, the excess
@@ -139,7 +140,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     }
     // Watching starts before the first build: a save made while it runs is not missed.
     let mut inc = Incremental::new(root, options.build.clone());
-    inc.search = false;
+    inc.defer = true;
     inc.rebuild(&[]);
     // The first build reports the warnings; later ones, on every save, only the errors.
     inc.warnings = false;
@@ -147,7 +148,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     let pages = inc.outputs().len();
     let shared = Arc::new(Shared {
         outputs: RwLock::new(inc.outputs()),
-        search: RwLock::new(Arc::new(HashMap::new())),
+        deferred: RwLock::new((Vec::new(), Arc::new(HashMap::new()))),
         status: Mutex::new(Status {
             version: 1,
             errors,
@@ -191,13 +192,13 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
 
     let watcher = Arc::new(Mutex::new(watcher));
 
-    let (search_tx, search_rx) = mpsc::channel();
-    if let Some(docs) = &inc.documents {
-        let _ = search_tx.send(Arc::clone(docs));
+    let (deferred_tx, deferred_rx) = mpsc::channel();
+    if let Some(d) = inc.deferred() {
+        let _ = deferred_tx.send(d);
     }
     {
         let shared = Arc::clone(&shared);
-        std::thread::spawn(move || search_loop(search_rx, &shared));
+        std::thread::spawn(move || deferred_loop(deferred_rx, &shared));
     }
     {
         let shared = Arc::clone(&shared);
@@ -205,7 +206,15 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         let watcher = Arc::clone(&watcher);
         let follow_clock = options.follow_clock;
         std::thread::spawn(move || {
-            watch_loop(&root, inc, follow_clock, rx, &shared, &watcher, &search_tx)
+            watch_loop(
+                &root,
+                inc,
+                follow_clock,
+                rx,
+                &shared,
+                &watcher,
+                &deferred_tx,
+            )
         });
     }
 
@@ -257,7 +266,7 @@ fn watch_loop(
     rx: mpsc::Receiver<Vec<PathBuf>>,
     shared: &Shared,
     watcher: &Mutex<notify::RecommendedWatcher>,
-    search: &mpsc::Sender<Documents>,
+    deferred: &mpsc::Sender<Arc<Deferred>>,
 ) {
     let relevant = |p: &Path| {
         let rel = p.strip_prefix(root).unwrap_or(p);
@@ -281,7 +290,7 @@ fn watch_loop(
                         let now = crate::time::clock_now();
                         if now >= at {
                             inc.set_now(now);
-                            publish(root, &mut inc, &[], shared, search);
+                            publish(root, &mut inc, &[], shared, deferred);
                         }
                         continue;
                     }
@@ -321,7 +330,7 @@ fn watch_loop(
             }
         }
         let paths: Vec<PathBuf> = paths.into_iter().collect();
-        publish(root, &mut inc, &paths, shared, search);
+        publish(root, &mut inc, &paths, shared, deferred);
     }
 }
 
@@ -332,7 +341,7 @@ fn publish(
     inc: &mut Incremental,
     paths: &[PathBuf],
     shared: &Shared,
-    search: &mpsc::Sender<Documents>,
+    deferred: &mpsc::Sender<Arc<Deferred>>,
 ) {
     let started = Instant::now();
     // The edited page is served as soon as it is rendered; the lists follow.
@@ -348,8 +357,8 @@ fn publish(
         shared.bumped.notify_all();
     });
     let errors = error_texts(root, &inc.diagnostics);
-    if let (true, Some(docs)) = (errors.is_empty(), &inc.documents) {
-        let _ = search.send(Arc::clone(docs));
+    if let (true, Some(d)) = (errors.is_empty(), inc.deferred()) {
+        let _ = deferred.send(d);
     }
     let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
     status.rebuilds += 1;
@@ -393,31 +402,29 @@ fn publish(
     }
 }
 
-/// The search documents of a build.
-type Documents = Arc<Vec<Arc<crate::search::Document>>>;
-
-/// Makes the search index of the latest documents it is sent (skipping those a newer set
-/// replaced while it worked), and serves it from then on.
-fn search_loop(rx: mpsc::Receiver<Documents>, shared: &Shared) {
+/// Renders the latest deferred jobs it is sent (skipping those a newer set replaced while it
+/// worked, and those the same as the last rendered), and serves them from then on.
+fn deferred_loop(rx: mpsc::Receiver<Arc<Deferred>>, shared: &Shared) {
     let mut last = None;
-    while let Ok(mut docs) = rx.recv() {
+    while let Ok(mut deferred) = rx.recv() {
         while let Ok(newer) = rx.try_recv() {
-            docs = newer;
+            deferred = newer;
         }
-        let fingerprint = crate::search::fingerprint(&docs);
+        let fingerprint = deferred.fingerprint();
         if last == Some(fingerprint) {
             continue;
         }
-        match crate::search::index(&docs) {
-            Ok(files) => {
-                let map: HashMap<String, CachedOutput> = files
-                    .into_iter()
-                    .map(|(path, bytes)| (path, CachedOutput::unlinked(fingerprint, bytes)))
-                    .collect();
-                *shared.search.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(map);
+        match deferred.render() {
+            Ok(map) => {
+                *shared.deferred.write().unwrap_or_else(|p| p.into_inner()) =
+                    (deferred.urls(), Arc::new(map));
                 last = Some(fingerprint);
             }
-            Err(d) => eprintln!("{}", d.message),
+            Err(ds) => {
+                for d in ds {
+                    eprintln!("{}", d.message);
+                }
+            }
         }
     }
 }
@@ -466,12 +473,18 @@ fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
             None => busy(),
         }
     } else {
-        let from = if url.starts_with(&format!("/{}/", crate::search::FOLDER)) {
-            &shared.search
-        } else {
-            &shared.outputs
+        let outputs = {
+            let deferred = shared.deferred.read().unwrap_or_else(|p| p.into_inner());
+            if deferred
+                .0
+                .iter()
+                .any(|folder| url.starts_with(folder.as_str()))
+            {
+                Arc::clone(&deferred.1)
+            } else {
+                Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner()))
+            }
         };
-        let outputs = Arc::clone(&from.read().unwrap_or_else(|p| p.into_inner()));
         http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
     };
     respond(request, reply, method == tiny_http::Method::Head);

@@ -2,7 +2,8 @@
 //! records left out as SPEC.md says), sorted once, with the links between them resolved.
 
 use crate::config::Config;
-use crate::load::{Content, Loaded, Section};
+use crate::load::{Content, Loaded};
+use crate::model::Section;
 use crate::model::{
     Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Resource, Stage, Term,
 };
@@ -354,4 +355,70 @@ fn group_by_label(
         .into_iter()
         .map(|(slug, (label, members))| (label, slug, members))
         .collect()
+}
+
+/// One term of a taxonomy: its slug, label, description and members (indices of actors, or
+/// of resources for the resources' taxonomies).
+pub struct TermView<'a> {
+    pub slug: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub members: &'a [usize],
+}
+
+impl Site {
+    /// The number of terms of a taxonomy.
+    pub fn term_count(&self, t: crate::model::Taxonomy) -> usize {
+        use crate::model::Taxonomy;
+        match t {
+            Taxonomy::Domain => self.by_domain.len(),
+            Taxonomy::LegalForm => self.by_legal_form.len(),
+            Taxonomy::Stage => self.by_stage.len(),
+            Taxonomy::ResourceCategory => self.by_category.len(),
+            Taxonomy::ResourceType => self.by_resource_type.len(),
+        }
+    }
+
+    /// Term `i` of a taxonomy, in display order.
+    pub fn term(&self, t: crate::model::Taxonomy, i: usize) -> TermView<'_> {
+        use crate::model::Taxonomy;
+        let theme = &self.theme;
+        let (slug, label, description, members): (String, String, Option<String>, &[usize]) =
+            match t {
+                Taxonomy::Domain => {
+                    let (s, m) = &self.by_domain[i];
+                    (s.clone(), self.domain_label(s).to_string(), None, m)
+                }
+                Taxonomy::LegalForm => {
+                    let (s, m) = &self.by_legal_form[i];
+                    let label = theme.label("legal_forms", s).to_string();
+                    (s.to_string(), label, None, m)
+                }
+                Taxonomy::Stage => {
+                    let (s, m) = &self.by_stage[i];
+                    let desc = theme.label("stage_descriptions", s.slug()).to_string();
+                    let label = theme.label("stages", s.slug()).to_string();
+                    (s.slug().to_string(), label, Some(desc), m)
+                }
+                Taxonomy::ResourceCategory => {
+                    let (label, s, m) = &self.by_category[i];
+                    (s.clone(), label.clone(), None, m)
+                }
+                Taxonomy::ResourceType => {
+                    let (label, s, m) = &self.by_resource_type[i];
+                    (s.clone(), label.clone(), None, m)
+                }
+            };
+        TermView {
+            slug,
+            label,
+            description,
+            members,
+        }
+    }
+
+    /// Every term of a taxonomy, in display order.
+    pub fn terms(&self, t: crate::model::Taxonomy) -> impl Iterator<Item = TermView<'_>> {
+        (0..self.term_count(t)).map(move |i| self.term(t, i))
+    }
 }

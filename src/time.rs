@@ -2,8 +2,8 @@
 //! is still to come, and when a day given without a time ends. `now` itself is decided once,
 //! by the command line (`--now`, `SOURCE_DATE_EPOCH`, the clock).
 
-use crate::load::Section;
 use crate::model::Date;
+use crate::model::Section;
 use chrono::NaiveDateTime;
 
 /// The clock, as local time in Europe/Paris (the site's time zone).

@@ -1,4 +1,114 @@
-//! Site URLs and the output paths they are written to.
+//! Every URL of the site, and the output paths they are written to. No other module writes a
+//! URL format: pages, feeds, exports and diagnostics ask here.
+
+use crate::model::{Section, Taxonomy};
+
+/// The home page.
+pub const HOME: &str = "/";
+/// The directory of actors (first page).
+pub const ACTORS: &str = "/acteurs/";
+/// « Porteur de projet »: who helps at each stage.
+pub const PROJECT_PATH: &str = "/porteur-de-projet/";
+pub const KEY_FIGURES: &str = "/chiffres-cles/";
+/// The open data page, documenting the exports.
+pub const OPEN_DATA: &str = "/donnees/";
+pub const OPEN_DATA_CSV: &str = "/donnees/acteurs.csv";
+pub const OPEN_DATA_JSON: &str = "/donnees/acteurs.json";
+pub const OPEN_DATA_GOGOCARTO: &str = "/donnees/gogocarto.json";
+pub const SEARCH: &str = "/recherche/";
+/// The folder of the search index (many files).
+pub const SEARCH_INDEX: &str = "/pagefind/";
+pub const MAP: &str = "/carte/";
+pub const FORUMS: &str = "/forum/";
+pub const CONFERENCES: &str = "/conferences/";
+pub const AGENDA: &str = "/agenda/";
+pub const AGENDA_ICS: &str = "/agenda.ics";
+pub const MAGAZINE: &str = "/magazine/";
+pub const RESOURCES: &str = "/ressources/";
+/// The site-wide RSS feed.
+pub const FEED: &str = "/rss.xml";
+pub const SITEMAP: &str = "/sitemap.xml";
+pub const ROBOTS: &str = "/robots.txt";
+pub const NOT_FOUND: &str = "/404.html";
+
+impl Section {
+    /// The URL of a record of this section with this slug.
+    pub fn url(self, slug: &str) -> String {
+        match self {
+            Section::Pages => format!("/{slug}/"),
+            s => format!("/{}/{slug}/", s.folder()),
+        }
+    }
+
+    /// The URL of the section's list (`/acteurs/`); the home page for plain pages.
+    pub fn list_url(self) -> &'static str {
+        match self {
+            Section::Actors => ACTORS,
+            Section::Forum => FORUMS,
+            Section::Conferences => CONFERENCES,
+            Section::Magazine => MAGAZINE,
+            Section::Resources => RESOURCES,
+            Section::Pages => HOME,
+        }
+    }
+
+    /// The URL of the section's RSS feed.
+    pub fn feed_url(self) -> String {
+        format!("{}rss.xml", self.list_url())
+    }
+}
+
+impl Taxonomy {
+    /// The URL of the taxonomy's index page.
+    pub fn base(self) -> &'static str {
+        match self {
+            Taxonomy::Domain => "/acteurs/domaines/",
+            Taxonomy::LegalForm => "/acteurs/formes/",
+            Taxonomy::Stage => "/acteurs/etapes/",
+            Taxonomy::ResourceCategory => "/ressources/categories/",
+            Taxonomy::ResourceType => "/ressources/types/",
+        }
+    }
+
+    /// The URL of a term's page (`/acteurs/domaines/alimentation/`).
+    pub fn term_url(self, slug: &str) -> String {
+        format!("{}{slug}/", self.base())
+    }
+}
+
+/// The URL of page `n` (1-based) of a list at `base`.
+pub fn paged(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// The iCalendar file beside an event's page.
+pub fn event_calendar(section: Section, slug: &str) -> String {
+    format!("{}evenement.ics", section.url(slug))
+}
+
+/// A static file of the theme or the site (`css/site.css`).
+pub fn asset(path: &str) -> String {
+    format!("/{path}")
+}
+
+/// The folder of the members' files (`content/ressources/fichiers/`), as a URL.
+pub fn members_files() -> String {
+    format!("/{}/", crate::load::MEMBERS_FILES)
+}
+
+/// A members' file.
+pub fn members_file(name: &str) -> String {
+    format!("{}{name}", members_files())
+}
+
+/// The URL people see for an output path (`acteurs/index.html` → `/acteurs/`).
+pub fn of_output_path(path: &str) -> String {
+    format!("/{}", path.strip_suffix("index.html").unwrap_or(path))
+}
 
 /// The file path, inside the output folder, of a site URL: `/a/` → `a/index.html`.
 pub fn output_path(url: &str) -> String {

@@ -2,7 +2,8 @@
 //! collisions and dates. Returns every problem at once.
 
 use crate::diagnostic::{closest, suggest, Diagnostic};
-use crate::load::{Loaded, Section};
+use crate::load::Loaded;
+use crate::model::Section;
 use crate::model::{Common, Entry};
 use crate::url::{normalise_alias, output_path};
 use std::collections::{BTreeMap, BTreeSet};
@@ -244,7 +245,7 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
 
     for (path, places) in &urls {
         if places.len() > 1 {
-            let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
+            let url = crate::url::of_output_path(path);
             for (i, (path, line, col)) in places.iter().enumerate() {
                 let others: Vec<String> = places
                     .iter()

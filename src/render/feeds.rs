@@ -1,8 +1,8 @@
 //! Machine-readable outputs: RSS 2.0 feeds (with the `rss` crate), `sitemap.xml`, `robots.txt`.
 
 use super::markdown;
-use super::plan::Feed;
-use crate::load::Section;
+use super::pages::data::Feed;
+use crate::model::Section;
 use crate::model::{Common, CommonRef, Entry};
 use crate::site::Site;
 use chrono::{NaiveDateTime, TimeZone};

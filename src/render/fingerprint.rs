@@ -7,9 +7,8 @@
 //! the taxonomies' counts, the templates, the configuration and the build options. A test
 //! compares previews after random edits with full builds, byte for byte.
 
-use super::plan::{page_count, Feed, Job, Taxonomy};
-use crate::load::Section;
-use crate::model::{Common, Entry};
+use super::pages::Job;
+use crate::model::{Common, Entry, Section};
 use crate::site::Site;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
@@ -23,16 +22,17 @@ pub struct Fingerprints<'a> {
     sections: [u64; 6],
     /// Terms, labels and counts of every taxonomy.
     taxonomies: u64,
+    documents: Option<&'a [Arc<crate::render::search::Document>]>,
 }
 
-fn hash_of(value: impl Hash) -> u64 {
+pub fn hash_of(value: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     value.hash(&mut h);
     h.finish()
 }
 
 /// What lists and links show of a record: its slug and its front matter.
-fn card<T: Common>(e: &Arc<Entry<T>>) -> u64 {
+pub fn card<T: Common>(e: &Arc<Entry<T>>) -> u64 {
     hash_of((&e.slug, e.source.front_hash))
 }
 
@@ -41,7 +41,11 @@ fn section_index(s: Section) -> usize {
 }
 
 impl<'a> Fingerprints<'a> {
-    pub fn new(site: &'a Site) -> Fingerprints<'a> {
+    /// The shared hashes of `site`; `documents` are the search documents when known.
+    pub fn new(
+        site: &'a Site,
+        documents: Option<&'a [Arc<crate::render::search::Document>]>,
+    ) -> Fingerprints<'a> {
         let cards = |hashes: Vec<u64>| hash_of(hashes);
         let sections = [
             cards(site.actors.iter().map(card).collect()),
@@ -76,177 +80,59 @@ impl<'a> Fingerprints<'a> {
             globals,
             sections,
             taxonomies,
+            documents,
         }
     }
 
-    fn section(&self, s: Section) -> u64 {
+    /// The front matter of every record of section `s`.
+    pub fn section(&self, s: Section) -> u64 {
         self.sections[section_index(s)]
     }
 
     /// The fingerprint of a job: equal fingerprints, equal bytes.
     pub fn of(&self, job: &Job) -> u64 {
-        let site = self.site;
-        let per = site.config.paginate_by;
         let mut h = DefaultHasher::new();
         self.globals.hash(&mut h);
         // The URL, not the job itself: a job's index moves when a record is added before it,
         // and its output does not change for that.
-        job.url(site).hash(&mut h);
-        let actors_page = |h: &mut DefaultHasher, members: &mut dyn Iterator<Item = usize>| {
-            for i in members {
-                card(&site.actors[i]).hash(h);
-            }
-        };
-        let actor_ref = |h: &mut DefaultHasher, slug: &str| {
-            slug.hash(h);
-            site.actor_index
-                .get(slug)
-                .map(|&i| card(&site.actors[i]))
-                .hash(h);
-        };
-        match job {
-            Job::Home => {
-                site.home.as_ref().map(|e| e.source.full_hash).hash(&mut h);
-                serde_json::to_string(&site.data)
-                    .unwrap_or_default()
-                    .hash(&mut h);
-                self.sections.hash(&mut h);
-                self.taxonomies.hash(&mut h);
-            }
-            Job::ActorDirectory { page } => {
-                let n = site.actors.len();
-                (n, page_count(n, per), self.taxonomies).hash(&mut h);
-                actors_page(&mut h, &mut ((page - 1) * per..(page * per).min(n)));
-            }
-            Job::Actor(i) => {
-                site.actors[*i].source.full_hash.hash(&mut h);
-                for m in &site.appears_in[*i] {
-                    let c = match m.section {
-                        Section::Forum => card(&site.forums[m.index]),
-                        Section::Conferences => card(&site.conferences[m.index]),
-                        _ => card(&site.dossiers[m.index]),
-                    };
-                    (m.section, c).hash(&mut h);
-                }
-            }
-            Job::TaxonomyIndex(_) => self.taxonomies.hash(&mut h),
-            Job::TaxonomyTerm {
-                taxonomy,
-                term,
-                page,
-            } => {
-                self.taxonomies.hash(&mut h);
-                let members: &[usize] = match taxonomy {
-                    Taxonomy::Domain => &site.by_domain[*term].1,
-                    Taxonomy::LegalForm => &site.by_legal_form[*term].1,
-                    Taxonomy::Stage => &site.by_stage[*term].1,
-                    Taxonomy::ResourceCategory => &site.by_category[*term].2,
-                    Taxonomy::ResourceType => &site.by_resource_type[*term].2,
-                };
-                let start = ((page - 1) * per).min(members.len());
-                let shown = &members[start..(start + per).min(members.len())];
-                for i in shown {
-                    match taxonomy {
-                        Taxonomy::ResourceCategory | Taxonomy::ResourceType => {
-                            card(&site.resources[*i])
-                        }
-                        _ => card(&site.actors[*i]),
-                    }
-                    .hash(&mut h);
-                }
-            }
-            Job::ProjectPath => {
-                for (stage, members) in &site.by_stage {
-                    (stage, members.len()).hash(&mut h);
-                    actors_page(&mut h, &mut members.iter().take(12).copied());
-                }
-            }
-            Job::KeyFigures => {
-                (self.taxonomies, self.sections).hash(&mut h);
-                serde_json::to_string(&site.data)
-                    .unwrap_or_default()
-                    .hash(&mut h);
-            }
-            Job::OpenDataPage | Job::OpenData(_) | Job::Map => {
-                self.section(Section::Actors).hash(&mut h)
-            }
-            Job::SearchPage => self.taxonomies.hash(&mut h),
-            Job::Calendar(super::ics::Calendar::Forum(i)) => {
-                site.forums[*i].source.full_hash.hash(&mut h)
-            }
-            Job::Calendar(super::ics::Calendar::Conference(i)) => {
-                site.conferences[*i].source.full_hash.hash(&mut h)
-            }
-            Job::Calendar(super::ics::Calendar::Agenda) => {
-                (
-                    self.section(Section::Forum),
-                    self.section(Section::Conferences),
-                )
-                    .hash(&mut h);
-            }
-            Job::ForumList => self.section(Section::Forum).hash(&mut h),
-            Job::Forum(i) => {
-                let f = &site.forums[*i];
-                f.source.full_hash.hash(&mut h);
-                let d = &f.data;
-                for slug in d.exhibitors.iter().chain(&d.partners) {
-                    actor_ref(&mut h, slug);
-                }
-                for item in &d.program {
-                    for slug in item
-                        .actors
-                        .iter()
-                        .chain(item.speakers.iter().filter_map(|s| s.actor.as_ref()))
-                    {
-                        actor_ref(&mut h, slug);
-                    }
-                }
-            }
-            Job::ConferenceList => self.section(Section::Conferences).hash(&mut h),
-            Job::Conference(i) => {
-                let c = &site.conferences[*i];
-                c.source.full_hash.hash(&mut h);
-                for slug in c.data.speakers.iter().filter_map(|s| s.actor.as_ref()) {
-                    actor_ref(&mut h, slug);
-                }
-            }
-            Job::Agenda => {
-                (
-                    self.section(Section::Forum),
-                    self.section(Section::Conferences),
-                )
-                    .hash(&mut h);
-            }
-            Job::MagazineList { page } => {
-                let n = site.dossiers.len();
-                (n, page_count(n, per)).hash(&mut h);
-                for e in site.dossiers.iter().skip((page - 1) * per).take(per) {
-                    card(e).hash(&mut h);
-                }
-            }
-            Job::Dossier(i) => {
-                let d = &site.dossiers[*i];
-                d.source.full_hash.hash(&mut h);
-                for slug in &d.data.actors {
-                    actor_ref(&mut h, slug);
-                }
-            }
-            Job::ResourceList { page } => {
-                let n = site.resources.len();
-                (n, page_count(n, per), self.taxonomies).hash(&mut h);
-                for e in site.resources.iter().skip((page - 1) * per).take(per) {
-                    card(e).hash(&mut h);
-                }
-            }
-            Job::Resource(i) => site.resources[*i].source.full_hash.hash(&mut h),
-            Job::Page(i) => site.pages[*i].source.full_hash.hash(&mut h),
-            Job::Feed(Feed::All) => self.sections.hash(&mut h),
-            Job::Sitemap => (self.sections, self.taxonomies).hash(&mut h),
-            Job::Feed(Feed::Section(s)) => self.section(*s).hash(&mut h),
-            Job::Robots | Job::NotFound | Job::Alias { .. } => {}
-            Job::Asset(name) => site.theme.assets.get(name).hash(&mut h),
-            Job::MembersFile(name) => site.members_files.get(name).hash(&mut h),
-        }
+        job.url(self.site).hash(&mut h);
+        job.inputs(self, &mut h);
         h.finish()
+    }
+
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// The front matter of every record of every section.
+    pub fn sections(&self) -> [u64; 6] {
+        self.sections
+    }
+
+    /// Terms, labels and counts of every taxonomy.
+    pub fn taxonomies(&self) -> u64 {
+        self.taxonomies
+    }
+
+    /// The search documents, when the renderer was given them (a preview keeps them).
+    pub fn documents(&self) -> Option<&'a [Arc<crate::render::search::Document>]> {
+        self.documents
+    }
+
+    /// Hashes what a link to actor `slug` shows: its card, or that it is not published.
+    pub fn actor_ref(&self, h: &mut DefaultHasher, slug: &str) {
+        slug.hash(h);
+        self.site
+            .actor_index
+            .get(slug)
+            .map(|&i| card(&self.site.actors[i]))
+            .hash(h);
+    }
+
+    /// Hashes the cards of actors `members`.
+    pub fn actor_cards(&self, h: &mut DefaultHasher, members: impl Iterator<Item = usize>) {
+        for i in members {
+            card(&self.site.actors[i]).hash(h);
+        }
     }
 }

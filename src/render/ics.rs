@@ -3,7 +3,7 @@
 //! local to Europe/Paris, with its VTIMEZONE; UIDs are stable from build to build.
 
 use super::markdown;
-use crate::load::Section;
+use crate::model::Section;
 use crate::model::{Common, Date};
 use crate::site::Site;
 use chrono::{Duration, NaiveDateTime, TimeZone, Utc};

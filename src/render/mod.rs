@@ -1,22 +1,29 @@
 //! Stage 3, render: pure. A `Site` in, output files out; no disk I/O.
 //!
-//! `plan` lists one `Job` per output file; `Renderer::render` turns one job into bytes. Jobs are
-//! independent, so they run in parallel, and a caller may render any subset of them.
+//! `plan` lists one `Job` per output (one per file, or one per folder of files for the search
+//! index); `Renderer::render` turns one job into its files. Jobs are independent, so they run
+//! in parallel, and a caller may render any subset of them. Each job belongs to a family of
+//! pages (`pages/`), which says its URL, inputs, context and template.
 
-pub mod context;
 pub mod feeds;
 pub mod fingerprint;
 pub mod ics;
 pub mod markdown;
 pub mod opendata;
 pub mod owners;
-pub mod plan;
+pub mod pages;
+pub mod search;
+pub mod templates;
 
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
-pub use plan::{output_path, plan, Job};
+pub use crate::url::output_path;
+pub use pages::{plan, Job, Rendered};
+use search::Document;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
+pub use templates::{compile_templates, escape_html};
+use templates::{page_name, template_error};
 use tera::Tera;
 
 /// One file of the built site.
@@ -37,16 +44,8 @@ pub struct CachedOutput {
     pub links: Arc<Vec<String>>,
 }
 
-impl CachedOutput {
-    /// An output that links to no page (the search index's files).
-    pub fn unlinked(fingerprint: u64, bytes: Vec<u8>) -> Self {
-        CachedOutput {
-            fingerprint,
-            bytes: Arc::new(bytes),
-            links: Arc::new(Vec::new()),
-        }
-    }
-}
+/// The search documents of a build.
+pub type Documents = Arc<Vec<Arc<Document>>>;
 
 /// Renders jobs of one site. Holds the compiled templates and the values every page shares.
 pub struct Renderer<'a> {
@@ -60,22 +59,8 @@ pub struct Renderer<'a> {
     sitemap_urls: OnceLock<Vec<(String, Option<String>)>>,
     /// Every URL of the site, to check internal links.
     urls: HashSet<String>,
-}
-
-/// Compiles a theme's templates, with the theme's filters and escaping.
-pub fn compile_templates(theme: &crate::theme::Theme) -> Result<Arc<Tera>, Vec<Diagnostic>> {
-    let mut tera = Tera::default();
-    let templates: Vec<(&str, &str)> = theme
-        .templates
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    if let Err(e) = tera.add_raw_templates(templates) {
-        return Err(vec![template_error(&e, None, theme)]);
-    }
-    context::register_filters(&mut tera);
-    tera.set_escape_fn(escape_html);
-    Ok(Arc::new(tera))
+    /// The search documents (made when needed, or given by a preview that keeps them).
+    documents: OnceLock<Documents>,
 }
 
 impl<'a> Renderer<'a> {
@@ -91,7 +76,7 @@ impl<'a> Renderer<'a> {
     /// A renderer with templates compiled before (a preview keeps them while the theme is
     /// unchanged).
     pub fn with_templates(site: &'a Site, jobs: &'a [Job], tera: Arc<Tera>) -> Renderer<'a> {
-        let globals = context::globals(site);
+        let globals = templates::globals(site);
         let urls = jobs.iter().map(|j| j.url(site)).collect();
         Renderer {
             site,
@@ -100,65 +85,79 @@ impl<'a> Renderer<'a> {
             jobs,
             sitemap_urls: OnceLock::new(),
             urls,
+            documents: OnceLock::new(),
         }
     }
 
-    fn sitemap_urls(&self) -> &[(String, Option<String>)] {
+    /// Uses `documents` as the search documents of the site (they must be `search::documents`
+    /// of it: a preview keeps them from build to build).
+    pub fn with_documents(self, documents: Documents) -> Self {
+        let _ = self.documents.set(documents);
+        self
+    }
+
+    /// The search documents of the site.
+    pub fn documents(&self) -> Documents {
+        Arc::clone(self.documents.get_or_init(|| {
+            Arc::new(
+                search::documents(self.site)
+                    .into_iter()
+                    .map(Arc::new)
+                    .collect(),
+            )
+        }))
+    }
+
+    /// The URLs of the sitemap with their last change.
+    pub fn sitemap_urls(&self) -> &[(String, Option<String>)] {
         self.sitemap_urls.get_or_init(|| {
             self.jobs
                 .iter()
                 .filter(|j| j.in_sitemap())
-                .map(|j| (j.url(self.site), context::lastmod(self.site, j)))
+                .map(|j| (j.url(self.site), j.lastmod(self.site)))
                 .collect()
         })
     }
 
-    /// Renders one job. Fails on a template error or a link to a page the site does not have.
-    pub fn render(&self, job: &Job) -> Result<Output, Vec<Diagnostic>> {
+    /// Renders one job into its files. Fails on a template error or a link to a page the
+    /// site does not have.
+    pub fn render(&self, job: &Job) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let url = job.url(self.site);
-        let path = output_path(&url);
-        let mut links = Vec::new();
-        let bytes = match job {
-            Job::Feed(feed) => feeds::rss(self.site, *feed).into_bytes(),
-            Job::Sitemap => feeds::sitemap(self.site, self.sitemap_urls()).into_bytes(),
-            Job::Robots => feeds::robots(self.site).into_bytes(),
-            Job::Calendar(which) => ics::calendar(self.site, *which).into_bytes(),
-            Job::OpenData(plan::DataFormat::Csv) => opendata::csv(self.site),
-            Job::OpenData(plan::DataFormat::Json) => opendata::json(self.site),
-            Job::OpenData(plan::DataFormat::GoGoCarto) => opendata::gogocarto(self.site),
-            Job::Asset(name) => self
-                .site
-                .theme
-                .assets
-                .get(name)
-                .cloned()
-                .unwrap_or_default(),
-            Job::MembersFile(name) => self
-                .site
-                .members_files
-                .get(name)
-                .map(|b| b.to_vec())
-                .unwrap_or_default(),
-            _ => {
-                let (template, ctx, source) = context::page(self.site, job, &url, &mut links);
+        let one = |bytes: Vec<u8>, links: Vec<String>| {
+            vec![Output {
+                path: output_path(&url),
+                bytes,
+                links,
+            }]
+        };
+        Ok(match job.render(self, &url)? {
+            Rendered::File(bytes) => one(bytes, Vec::new()),
+            Rendered::Folder(files) => files
+                .into_iter()
+                .map(|(path, bytes)| Output {
+                    path,
+                    bytes,
+                    links: Vec::new(),
+                })
+                .collect(),
+            Rendered::Page {
+                template,
+                context,
+                links,
+            } => {
                 self.check_links(job, &links)?;
-                let mut context = tera::Context::from_value(ctx)
+                let source = job.source(self.site).map(|s| s.path.display().to_string());
+                let mut context = context
                     .map_err(|e| vec![template_error(&e, source.as_deref(), &self.site.theme)])?;
                 context.insert("site", &self.globals);
                 context.insert("current_url", &url);
-                self.tera
-                    .render(template, &context)
-                    .map_err(|e| {
-                        vec![template_error(
-                            &e,
-                            Some(&page_name(source.as_deref(), &url)),
-                            &self.site.theme,
-                        )]
-                    })?
-                    .into_bytes()
+                let html = self.tera.render(template, &context).map_err(|e| {
+                    let page = page_name(source.as_deref(), &url);
+                    vec![template_error(&e, Some(&page), &self.site.theme)]
+                })?;
+                one(html.into_bytes(), links)
             }
-        };
-        Ok(Output { path, bytes, links })
+        })
     }
 
     /// Whether every link of `links` leads to a page of this build.
@@ -179,7 +178,7 @@ impl Renderer<'_> {
     /// Every internal link of a record's body must lead to a page of this build: a link to a
     /// missing, draft or private record is an error, not a dead link.
     fn check_links(&self, job: &Job, links: &[String]) -> Result<(), Vec<Diagnostic>> {
-        match context::source_of(self.site, job) {
+        match job.source(self.site) {
             Some(src) => self.check_links_in(&src.path, &src.body, src.body_line, links),
             None => self.check_links_in(std::path::Path::new("content"), "", 0, links),
         }
@@ -210,7 +209,7 @@ impl Renderer<'_> {
                 } else {
                     format!("{path}/")
                 };
-                let members = format!("/{}/", crate::load::MEMBERS_FILES);
+                let members = crate::url::members_files();
                 let d = if path.starts_with(&members) {
                     Diagnostic::error(file, line, column, format!("lien vers un fichier réservé aux membres : {link}"))
                         .with_help("les fichiers de content/ressources/fichiers/ ne sont publiés que par une construction des membres (--include-private) : liez-les depuis une ressource privée")
@@ -270,109 +269,4 @@ fn position_in(body: &str, target: &str) -> (usize, usize) {
         Some(at) => crate::config::line_col(body, at + 1),
         None => (1, 1),
     }
-}
-
-/// HTML escaping for templates: `& < > " '`. Tera's default also escapes `/`, which makes
-/// every URL unreadable (`&#x2F;acteurs&#x2F;`) for no safety gain inside quoted attributes.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Tera's most common messages, in French.
-fn french_tera_message(detail: &str) -> String {
-    let culprit = detail.split('`').nth(1).unwrap_or("");
-    if detail.starts_with("Variable `") && detail.contains("not found in context") {
-        format!("variable `{culprit}` inconnue ici")
-    } else if detail.starts_with("Filter `") && detail.contains("not found") {
-        format!("filtre `{culprit}` inconnu")
-    } else if detail.starts_with("Function `") && detail.contains("not found") {
-        format!("fonction `{culprit}` inconnue")
-    } else if detail.starts_with("Template '") && detail.contains("not found") {
-        format!(
-            "gabarit introuvable : {}",
-            detail.split('\'').nth(1).unwrap_or("")
-        )
-    } else {
-        detail.to_string()
-    }
-}
-
-/// "content/pages/x.md (/x/)", or the URL of a generated page.
-fn page_name(source: Option<&str>, url: &str) -> String {
-    match source {
-        Some(s) => format!("{s} ({url})"),
-        None => url.to_string(),
-    }
-}
-
-/// A Tera error as a diagnostic naming the template and the page being rendered.
-fn template_error(e: &tera::Error, page: Option<&str>, theme: &crate::theme::Theme) -> Diagnostic {
-    let mut chain = vec![e.to_string()];
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        chain.push(s.to_string());
-        source = s.source();
-    }
-    // The innermost template named is the one at fault (a child names its parent too).
-    let name = chain
-        .iter()
-        .rev()
-        .flat_map(|m| m.split('\'').skip(1).step_by(2))
-        .find(|n| theme.templates.contains_key(*n))
-        .unwrap_or("?")
-        .to_string();
-    let file = theme.origin(&name);
-    let text = theme.templates.get(&name).map(String::as_str).unwrap_or("");
-    // Parse errors carry " --> line:col"; render errors name a variable or a filter.
-    let position = chain.iter().find_map(|m| {
-        let rest = &m[m.find("--> ")? + 4..];
-        let end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == ':'))
-            .unwrap_or(rest.len());
-        let (l, c) = rest[..end].split_once(':')?;
-        Some((l.parse().ok()?, c.parse().ok()?))
-    });
-    let culprit = chain
-        .iter()
-        .find_map(|m| m.split('`').nth(1).map(str::to_string));
-    let (line, column) = position
-        .or_else(|| {
-            let needle = culprit.as_deref()?;
-            text.lines()
-                .enumerate()
-                .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
-        })
-        .unwrap_or((0, 0));
-    let detail = chain
-        .iter()
-        .flat_map(|m| m.lines())
-        .map(str::trim)
-        .filter(|l| {
-            !l.is_empty()
-                && !l.starts_with("-->")
-                && !l.starts_with('|')
-                && !l.starts_with(char::is_numeric)
-        })
-        .filter(|l| !l.starts_with("Failed to render") && !l.starts_with("Failed to parse"))
-        .map(|l| l.trim_start_matches("= "))
-        .collect::<Vec<_>>()
-        .join(" ; ");
-    let detail = french_tera_message(&detail);
-    let message = match page {
-        Some(p) => format!("erreur dans le gabarit {name} en rendant {p} : {detail}"),
-        None => format!("erreur de syntaxe dans le gabarit {name} : {detail}"),
-    };
-    Diagnostic::error(file, line, column, message)
-        .with_help("corrigez le gabarit ; les variables disponibles sont décrites dans le README")
 }

@@ -1,7 +1,7 @@
 //! Open data: the actors directory as CSV and JSON (`/donnees/acteurs.csv`, `.json`), with the
 //! same documented columns, for other sites and tools to reuse.
 
-use crate::load::Section;
+use crate::model::Section;
 use crate::model::Term;
 use crate::site::Site;
 use serde::Serialize;

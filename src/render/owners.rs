@@ -4,18 +4,17 @@
 //! The reserved names are the plan itself: a record, an alias, a taxonomy key or a static file
 //! that takes the path of a generated page is reported with both sources, never overwritten.
 
-use super::plan::{DataFormat, Feed, Job, Taxonomy};
+use super::pages::Job;
 use crate::diagnostic::Diagnostic;
-use crate::load::Section;
 use crate::model::Source;
 use crate::site::Site;
-use crate::url::{normalise_alias, output_path};
+use crate::url::output_path;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What kind of source owns an output path: it decides the hint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     /// A record's own page (its file name or `slug:`).
     Record,
     /// An old URL of a record (`aliases:`).
@@ -36,16 +35,16 @@ enum Kind {
 
 /// The source of an output path.
 #[derive(Debug, Clone)]
-struct Owner {
-    kind: Kind,
+pub struct Owner {
+    pub kind: Kind,
     /// Where the user wrote it (file, line, column), if they did.
-    place: Option<(PathBuf, usize, usize)>,
+    pub place: Option<(PathBuf, usize, usize)>,
     /// What it is, in the user's words (« la page de recherche »).
-    what: String,
+    pub what: String,
 }
 
 impl Owner {
-    fn generated(what: impl Into<String>) -> Owner {
+    pub fn generated(what: impl Into<String>) -> Owner {
         Owner {
             kind: Kind::Generated,
             place: None,
@@ -53,12 +52,19 @@ impl Owner {
         }
     }
 
-    fn at(kind: Kind, src: &Source, (line, col): (usize, usize), what: String) -> Owner {
+    pub fn at(kind: Kind, src: &Source, (line, col): (usize, usize), what: String) -> Owner {
         Owner {
             kind,
             place: Some((src.path.clone(), line, col)),
             what,
         }
+    }
+
+    /// A record's page: at its `slug:` line when the slug is written, else the file itself.
+    pub fn record(src: &Source) -> Owner {
+        let at = crate::yaml::key_position(&src.yaml, "slug")
+            .map_or((0, 0), |_| src.key_position("slug"));
+        Owner::at(Kind::Record, src, at, "la fiche".into())
     }
 
     /// How the other side of a clash names this owner.
@@ -91,10 +97,7 @@ impl Owner {
     }
 }
 
-/// The URL people see for an output path (`acteurs/index.html` → `/acteurs/`).
-fn shown_url(path: &str) -> String {
-    format!("/{}", path.strip_suffix("index.html").unwrap_or(path))
-}
+use crate::url::of_output_path as shown_url;
 
 /// The output path with empty segments dropped, as the file system reads it.
 fn normalised(path: &str) -> String {
@@ -108,9 +111,16 @@ fn normalised(path: &str) -> String {
 /// another output needs a folder. Empty when every path has one owner.
 pub fn check(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
     let mut by_path: BTreeMap<String, Vec<Owner>> = BTreeMap::new();
+    // Jobs that make a folder of files (the search index): nothing else may be inside.
+    let mut folders: Vec<(String, Owner)> = Vec::new();
     for job in jobs {
-        let path = normalised(&output_path(&job.url(site)));
-        by_path.entry(path).or_default().push(owner(site, job));
+        let url = job.url(site);
+        if job.is_folder() {
+            folders.push((normalised(&url), job.owner(site)));
+        } else {
+            let path = normalised(&output_path(&url));
+            by_path.entry(path).or_default().push(job.owner(site));
+        }
     }
     let mut out = Vec::new();
     for (path, owners) in &by_path {
@@ -150,11 +160,6 @@ pub fn check(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
         }
     }
     // A file where another output needs a folder (`/rss.xml` and `/rss.xml/`).
-    let search = site
-        .config
-        .search
-        .then(|| Owner::generated("l'index de recherche"));
-    let folder = crate::search::FOLDER;
     for (path, owners) in &by_path {
         let mut ancestors = path.match_indices('/').map(|(i, _)| &path[..i]);
         if let Some(file) = ancestors.find(|a| by_path.contains_key(*a)) {
@@ -177,7 +182,7 @@ pub fn check(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
                 report(&mut out, o, &folders, &message);
             }
         }
-        if let Some(index) = &search {
+        for (folder, index) in &folders {
             if path == folder || path.starts_with(&format!("{folder}/")) {
                 for o in owners {
                     let message = format!(
@@ -207,177 +212,4 @@ fn report(out: &mut Vec<Diagnostic>, owner: &Owner, others: &[&Owner], message: 
         )
         .with_help(owner.help()),
     );
-}
-
-/// The source of one job's output.
-fn owner(site: &Site, job: &Job) -> Owner {
-    match job {
-        Job::Home => match &site.home {
-            Some(h) => Owner::at(Kind::Home, &h.source, (0, 0), "la page d'accueil".into()),
-            None => Owner::generated("la page d'accueil"),
-        },
-        Job::Actor(_)
-        | Job::Forum(_)
-        | Job::Conference(_)
-        | Job::Dossier(_)
-        | Job::Resource(_)
-        | Job::Page(_) => match super::context::source_of(site, job) {
-            // At its `slug:` line when the slug is written, else the file itself.
-            Some(src) => {
-                let at = crate::yaml::key_position(&src.yaml, "slug")
-                    .map_or((0, 0), |_| src.key_position("slug"));
-                Owner::at(Kind::Record, src, at, "la fiche".into())
-            }
-            None => Owner::generated("une page du site"),
-        },
-        Job::Calendar(super::ics::Calendar::Forum(i)) => Owner::at(
-            Kind::Derived,
-            &site.forums[*i].source,
-            (0, 0),
-            "le fichier iCalendar de la fiche".into(),
-        ),
-        Job::Calendar(super::ics::Calendar::Conference(i)) => Owner::at(
-            Kind::Derived,
-            &site.conferences[*i].source,
-            (0, 0),
-            "le fichier iCalendar de la fiche".into(),
-        ),
-        Job::Calendar(super::ics::Calendar::Agenda) => Owner::generated("l'agenda iCalendar"),
-        Job::Alias { from, to } => alias_owner(site, from, to),
-        Job::Asset(path) => {
-            let origin = site
-                .theme
-                .asset_origins
-                .get(path)
-                .cloned()
-                .unwrap_or_else(|| format!("static/{path}"));
-            if origin.starts_with("themes/default/") && site.config.theme.is_none() {
-                Owner::generated(format!("le fichier « {path} » du thème"))
-            } else {
-                Owner {
-                    kind: Kind::Asset,
-                    place: Some((PathBuf::from(&origin), 0, 0)),
-                    what: "le fichier statique".into(),
-                }
-            }
-        }
-        Job::MembersFile(name) => Owner {
-            kind: Kind::Asset,
-            place: Some((
-                PathBuf::from(format!("content/{}/{name}", crate::load::MEMBERS_FILES)),
-                0,
-                0,
-            )),
-            what: "le fichier des membres".into(),
-        },
-        Job::TaxonomyTerm { taxonomy, term, .. } => term_owner(site, *taxonomy, *term),
-        other => Owner::generated(generated_name(other)),
-    }
-}
-
-/// The record an alias belongs to, at the line of the alias.
-fn alias_owner(site: &Site, from: &str, to: &str) -> Owner {
-    let found = site
-        .records()
-        .find(|(section, slug, _, _)| section.url(slug) == to);
-    if let Some((_, _, common, src)) = found {
-        if let Some(alias) = common
-            .aliases
-            .iter()
-            .find(|a| normalise_alias(a).as_deref() == Some(from))
-        {
-            let at = src.value_position("aliases", alias);
-            return Owner::at(
-                Kind::Alias,
-                src,
-                at,
-                format!("l'ancienne adresse « {alias} »"),
-            );
-        }
-    }
-    Owner::generated(format!("la redirection {from}"))
-}
-
-/// A taxonomy term's page: a domain of `site.toml`, or the first record naming the term.
-fn term_owner(site: &Site, taxonomy: Taxonomy, term: usize) -> Owner {
-    let terms = taxonomy.terms(site);
-    let slug = terms.get(term).map(|t| t.0.as_str()).unwrap_or_default();
-    match taxonomy {
-        Taxonomy::Domain => match site.config.domain_positions.get(slug) {
-            Some(&(line, col)) => Owner {
-                kind: Kind::ConfigKey,
-                place: Some((PathBuf::from("site.toml"), line, col)),
-                what: format!("la page du domaine « {slug} »"),
-            },
-            None => Owner::generated(format!("la page du domaine « {slug} »")),
-        },
-        Taxonomy::ResourceCategory | Taxonomy::ResourceType => {
-            let (list, key, name) = if taxonomy == Taxonomy::ResourceCategory {
-                (&site.by_category, "category", "la catégorie")
-            } else {
-                (&site.by_resource_type, "resource_type", "le type")
-            };
-            match list
-                .get(term)
-                .and_then(|(label, _, ids)| Some((label, *ids.first()?)))
-            {
-                Some((label, first)) => {
-                    let src = &site.resources[first].source;
-                    Owner::at(
-                        Kind::Term(key),
-                        src,
-                        src.value_position(key, label),
-                        format!("la page de {name} « {label} »"),
-                    )
-                }
-                None => Owner::generated(format!("la page de {name} « {slug} »")),
-            }
-        }
-        Taxonomy::LegalForm => {
-            Owner::generated(format!("la page de la forme juridique « {slug} »"))
-        }
-        Taxonomy::Stage => Owner::generated(format!("la page de l'étape « {slug} »")),
-    }
-}
-
-/// What a generated page is, in the user's words.
-fn generated_name(job: &Job) -> String {
-    let section_name = |s: Section| match s {
-        Section::Actors => "des acteurs",
-        Section::Forum => "du Forum",
-        Section::Conferences => "des Up Conférences",
-        Section::Magazine => "du magazine",
-        Section::Resources => "des ressources",
-        Section::Pages => "des pages",
-    };
-    match job {
-        Job::ActorDirectory { .. } => "l'annuaire des acteurs".into(),
-        Job::TaxonomyIndex(t) => match t {
-            Taxonomy::Domain => "la liste des domaines",
-            Taxonomy::LegalForm => "la liste des formes juridiques",
-            Taxonomy::Stage => "la liste des étapes",
-            Taxonomy::ResourceCategory => "la liste des catégories de ressources",
-            Taxonomy::ResourceType => "la liste des types de ressources",
-        }
-        .into(),
-        Job::ProjectPath => "le parcours du porteur de projet".into(),
-        Job::KeyFigures => "la page des chiffres clés".into(),
-        Job::OpenDataPage => "la page des données ouvertes".into(),
-        Job::OpenData(DataFormat::Csv) => "l'annuaire en CSV".into(),
-        Job::OpenData(DataFormat::Json) => "l'annuaire en JSON".into(),
-        Job::OpenData(DataFormat::GoGoCarto) => "l'export GoGoCarto".into(),
-        Job::SearchPage => "la page de recherche".into(),
-        Job::Map => "la carte des acteurs".into(),
-        Job::ForumList => "la liste des éditions du Forum".into(),
-        Job::ConferenceList => "la liste des Up Conférences".into(),
-        Job::Agenda => "l'agenda".into(),
-        Job::MagazineList { .. } => "la liste du magazine".into(),
-        Job::ResourceList { .. } => "la liste des ressources".into(),
-        Job::Feed(Feed::All) => "le flux RSS du site".into(),
-        Job::Feed(Feed::Section(s)) => format!("le flux RSS {}", section_name(*s)),
-        Job::Sitemap => "le plan du site pour les moteurs de recherche".into(),
-        Job::Robots => "le fichier robots.txt".into(),
-        Job::NotFound => "la page « introuvable »".into(),
-        _ => "une page du site".into(),
-    }
 }

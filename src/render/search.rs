@@ -8,7 +8,7 @@
 //! build leaves out of `Site` — can never be found.
 
 use crate::diagnostic::Diagnostic;
-use crate::load::Section;
+use crate::model::Section;
 use crate::model::{Actor, Common, Conference, Dossier, Entry, ForumEdition, Page, Resource, Term};
 use crate::site::Site;
 use pulldown_cmark::{Event, Parser, TagEnd};

@@ -1,0 +1,366 @@
+//! The actors: the directory (paginated), each actor's page, the project holder's path
+//! (« porteur de projet ») and the map.
+
+use super::shared::{
+    actor_card, body, browse, domain_links, json_ld, page_range, section_list, summary, Browse,
+    Card, Link,
+};
+use super::{page_count, view, Family, Job, Rendered};
+use crate::diagnostic::Diagnostic;
+use crate::french;
+use crate::model::{Actor, Common, Section, Taxonomy, Term};
+use crate::render::fingerprint::{card, Fingerprints};
+use crate::render::markdown;
+use crate::render::owners::Owner;
+use crate::render::Renderer;
+use crate::site::{Mention, RecordView, Site};
+use crate::url;
+use serde::Serialize;
+use serde_json::json;
+use std::hash::{DefaultHasher, Hash};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Actors {
+    /// Page `page` (1-based) of the directory.
+    Directory {
+        page: usize,
+    },
+    /// The page of actor `i` of `Site::actors`.
+    Actor(usize),
+    /// Who helps at each stage of a project.
+    ProjectPath,
+    Map,
+}
+
+/// The path of the project holder, at the front of the plan.
+pub fn front_jobs() -> Vec<Job> {
+    vec![Job::Actors(Actors::ProjectPath)]
+}
+
+pub fn map_jobs() -> Vec<Job> {
+    vec![Job::Actors(Actors::Map)]
+}
+
+/// The directory's pages and every actor's page.
+pub fn record_jobs(site: &Site) -> Vec<Job> {
+    let pages = page_count(site.actors.len(), site.config.paginate_by);
+    (1..=pages)
+        .map(|page| Job::Actors(Actors::Directory { page }))
+        .chain((0..site.actors.len()).map(|i| Job::Actors(Actors::Actor(i))))
+        .collect()
+}
+
+/// What the directory shows more than other lists: the filters.
+#[derive(Serialize)]
+struct DirectoryExtra {
+    browse: Browse,
+    filterable: bool,
+}
+
+#[derive(Serialize)]
+struct ActorPage<'a> {
+    title: String,
+    summary: Option<String>,
+    content: String,
+    actor: &'a Actor,
+    legal_form: Option<Link>,
+    domains: Vec<Link>,
+    stages: Vec<Link>,
+    og_image: Option<String>,
+    website_label: Option<&'a str>,
+    phone_uri: Option<String>,
+    appears_in: Vec<MentionLink>,
+    jsonld: String,
+}
+
+/// A record that mentions the actor.
+#[derive(Serialize)]
+struct MentionLink {
+    kind: String,
+    title: String,
+    url: String,
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ProjectPath {
+    title: &'static str,
+    steps: Vec<Step>,
+}
+
+#[derive(Serialize)]
+struct Step {
+    slug: &'static str,
+    label: String,
+    description: String,
+    url: String,
+    cards: Vec<Card>,
+    total: usize,
+}
+
+/// How many actors the path shows at each stage (the stage's page lists them all).
+const PATH_CARDS: usize = 12;
+
+#[derive(Serialize)]
+struct MapPage {
+    title: &'static str,
+    summary: String,
+    count: usize,
+    without_position: usize,
+    markers: Vec<Marker>,
+    browse: Browse,
+}
+
+#[derive(Serialize)]
+struct Marker {
+    slug: String,
+    title: String,
+    url: String,
+    lat: f64,
+    lon: f64,
+    address: Option<String>,
+    closed: bool,
+    legal_form: Option<String>,
+}
+
+impl Family for Actors {
+    fn url(&self, site: &Site) -> String {
+        match self {
+            Actors::Directory { page } => url::paged(url::ACTORS, *page),
+            Actors::Actor(i) => Section::Actors.url(&site.actors[*i].slug),
+            Actors::ProjectPath => url::PROJECT_PATH.into(),
+            Actors::Map => url::MAP.into(),
+        }
+    }
+
+    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
+        let site = fp.site();
+        let per = site.config.paginate_by;
+        match self {
+            Actors::Directory { page } => {
+                let n = site.actors.len();
+                (n, page_count(n, per), fp.taxonomies()).hash(h);
+                fp.actor_cards(h, page_range(n, *page, per));
+            }
+            Actors::Actor(i) => {
+                site.actors[*i].source.full_hash.hash(h);
+                for m in &site.appears_in[*i] {
+                    let c = match m.section {
+                        Section::Forum => card(&site.forums[m.index]),
+                        Section::Conferences => card(&site.conferences[m.index]),
+                        _ => card(&site.dossiers[m.index]),
+                    };
+                    (m.section, c).hash(h);
+                }
+            }
+            Actors::ProjectPath => {
+                for (stage, members) in &site.by_stage {
+                    (stage, members.len()).hash(h);
+                    fp.actor_cards(h, members.iter().take(PATH_CARDS).copied());
+                }
+            }
+            Actors::Map => fp.section(Section::Actors).hash(h),
+        }
+    }
+
+    fn render(&self, r: &Renderer, url: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let site = r.site;
+        Ok(match self {
+            Actors::Directory { page } => directory(site, *page),
+            Actors::Actor(i) => actor(site, *i, url),
+            Actors::ProjectPath => project_path(site),
+            Actors::Map => map(site),
+        })
+    }
+
+    fn owner(&self, site: &Site) -> Owner {
+        match self {
+            Actors::Actor(i) => Owner::record(&site.actors[*i].source),
+            Actors::Directory { .. } => Owner::generated("l'annuaire des acteurs"),
+            Actors::ProjectPath => Owner::generated("le parcours du porteur de projet"),
+            Actors::Map => Owner::generated("la carte des acteurs"),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Actors::Actor(_) => "acteurs",
+            Actors::Map => "autres",
+            _ => "listes",
+        }
+    }
+
+    fn record<'a>(&self, site: &'a Site) -> Option<RecordView<'a>> {
+        match self {
+            Actors::Actor(i) => Some(view(Section::Actors, &site.actors[*i])),
+            _ => None,
+        }
+    }
+
+    fn in_sitemap(&self) -> bool {
+        true
+    }
+}
+
+fn directory(site: &Site, page: usize) -> Rendered {
+    let n = site.actors.len();
+    let intro = format!(
+        "{n} acteurs de l'économie sociale et solidaire à {}.",
+        site.config.commune
+    );
+    let extra = DirectoryExtra {
+        browse: browse(site),
+        filterable: true,
+    };
+    let title = ("Annuaire des acteurs de l'ESS", intro);
+    section_list(site, Section::Actors, title, (n, page), actor_card, extra)
+}
+
+fn actor(site: &Site, i: usize, url: &str) -> Rendered {
+    let a = &site.actors[i];
+    let d = &a.data;
+    let mut links = Vec::new();
+    let label = |group: &str, slug: &str| site.theme.label(group, slug).to_string();
+    let context = ActorPage {
+        title: french::typography(&d.title),
+        summary: summary(d.common()),
+        content: body(site, &a.source, &mut links),
+        actor: d,
+        legal_form: d.legal_form.map(|f| Link {
+            label: label("legal_forms", f.slug()),
+            url: Taxonomy::LegalForm.term_url(f.slug()),
+        }),
+        domains: domain_links(site, &d.domains),
+        stages: d
+            .stages
+            .iter()
+            .map(|s| Link {
+                label: label("stages", s.slug()),
+                url: Taxonomy::Stage.term_url(s.slug()),
+            })
+            .collect(),
+        og_image: d.logo.as_deref().map(|l| {
+            if l.starts_with("http") {
+                l.to_string()
+            } else {
+                site.config.absolute(l)
+            }
+        }),
+        website_label: d.website.as_deref().map(|w| {
+            w.trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+        }),
+        phone_uri: d.phone.as_deref().map(|p| {
+            p.chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect()
+        }),
+        appears_in: site.appears_in[i]
+            .iter()
+            .map(|m| mention(site, *m))
+            .collect(),
+        jsonld: json_ld(&json!({
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": d.title,
+            "url": site.config.absolute(url),
+            "description": d.summary.as_deref().map(markdown::plain),
+            "address": d.address,
+            // `geo` belongs to a Place: the organisation's location.
+            "location": d.geo.map(|g| json!({"@type": "Place", "address": d.address, "geo": {"@type": "GeoCoordinates", "latitude": g.lat, "longitude": g.lon}})),
+            "email": d.email,
+            "telephone": d.phone,
+            "foundingDate": d.since.map(|y| y.to_string()),
+            "sameAs": d.website,
+        })),
+    };
+    Rendered::page("actor.html", &context, links)
+}
+
+/// An "appears in" link.
+fn mention(site: &Site, m: Mention) -> MentionLink {
+    let (kind, c, slug) = match m.section {
+        Section::Forum => {
+            let f = &site.forums[m.index];
+            ("Forum de l'ESS", f.data.common(), &f.slug)
+        }
+        Section::Conferences => {
+            let c = &site.conferences[m.index];
+            ("Up Conférence", c.data.common(), &c.slug)
+        }
+        _ => {
+            let d = &site.dossiers[m.index];
+            let kind = site.theme.label("magazine_kinds", d.data.kind.slug());
+            (kind, d.data.common(), &d.slug)
+        }
+    };
+    MentionLink {
+        kind: kind.to_string(),
+        title: french::typography(c.title),
+        url: m.section.url(slug),
+        date: c.date.map(|d| d.iso()),
+    }
+}
+
+fn project_path(site: &Site) -> Rendered {
+    let steps = site
+        .by_stage
+        .iter()
+        .map(|(stage, members)| Step {
+            slug: stage.slug(),
+            label: site.theme.label("stages", stage.slug()).to_string(),
+            description: site
+                .theme
+                .label("stage_descriptions", stage.slug())
+                .to_string(),
+            url: Taxonomy::Stage.term_url(stage.slug()),
+            cards: members
+                .iter()
+                .take(PATH_CARDS)
+                .map(|i| actor_card(site, *i))
+                .collect(),
+            total: members.len(),
+        })
+        .collect();
+    let context = ProjectPath {
+        title: "Porteur de projet : qui peut vous aider ?",
+        steps,
+    };
+    Rendered::page("path.html", &context, Vec::new())
+}
+
+fn map(site: &Site) -> Rendered {
+    let markers: Vec<Marker> = site
+        .actors
+        .iter()
+        .filter_map(|e| {
+            let a = &e.data;
+            let g = a.geo?;
+            Some(Marker {
+                slug: e.slug.clone(),
+                title: french::typography(&a.title),
+                url: Section::Actors.url(&e.slug),
+                lat: g.lat,
+                lon: g.lon,
+                address: a.address.clone(),
+                closed: a.closed.is_some(),
+                legal_form: a
+                    .legal_form
+                    .map(|f| site.theme.label("legal_forms", f.slug()).to_string()),
+            })
+        })
+        .collect();
+    let context = MapPage {
+        title: "Carte des acteurs",
+        summary: french::typography(&format!(
+            "Les acteurs de l'économie sociale et solidaire de {} sur une carte.",
+            site.config.commune
+        )),
+        count: markers.len(),
+        without_position: site.actors.len() - markers.len(),
+        markers,
+        browse: browse(site),
+    };
+    Rendered::page("map.html", &context, Vec::new())
+}

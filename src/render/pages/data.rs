@@ -1,0 +1,308 @@
+//! Data and exports: the RSS feeds, the sitemap, `robots.txt`, the open data exports with
+//! their page, and the key figures computed from the content.
+
+use super::home::{counts, Counts};
+use super::{Family, Job, Rendered};
+use crate::diagnostic::Diagnostic;
+use crate::french;
+use crate::model::{Section, Term};
+use crate::render::fingerprint::Fingerprints;
+use crate::render::owners::Owner;
+use crate::render::{feeds, opendata, Renderer};
+use crate::site::Site;
+use crate::url;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash};
+
+/// A site-wide or per-section RSS feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Feed {
+    All,
+    Section(Section),
+}
+
+impl Feed {
+    pub fn url(self) -> String {
+        match self {
+            Feed::All => url::FEED.into(),
+            Feed::Section(s) => s.feed_url(),
+        }
+    }
+}
+
+/// A format of the open data exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DataFormat {
+    Csv,
+    Json,
+    /// Elements and taxonomy, as GoGoCarto imports them (the regional ESS maps).
+    GoGoCarto,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Data {
+    /// The key figures: charts computed from the content, and the data tables.
+    KeyFigures,
+    /// The open data page, documenting the exports.
+    OpenDataPage,
+    /// The actors directory as open data.
+    OpenData(DataFormat),
+    Feed(Feed),
+    Sitemap,
+    Robots,
+}
+
+/// The pages at the front of the plan: key figures, open data.
+pub fn front_jobs() -> Vec<Job> {
+    [
+        Data::KeyFigures,
+        Data::OpenDataPage,
+        Data::OpenData(DataFormat::Csv),
+        Data::OpenData(DataFormat::Json),
+        Data::OpenData(DataFormat::GoGoCarto),
+    ]
+    .into_iter()
+    .map(Job::Data)
+    .collect()
+}
+
+/// The site's feed and one per section with a list.
+pub fn feed_jobs() -> Vec<Job> {
+    let sections = [
+        Section::Actors,
+        Section::Forum,
+        Section::Conferences,
+        Section::Magazine,
+        Section::Resources,
+    ];
+    std::iter::once(Feed::All)
+        .chain(sections.map(Feed::Section))
+        .map(|f| Job::Data(Data::Feed(f)))
+        .collect()
+}
+
+pub fn back_jobs() -> Vec<Job> {
+    vec![Job::Data(Data::Sitemap), Job::Data(Data::Robots)]
+}
+
+#[derive(Serialize)]
+struct OpenDataPage<'a> {
+    title: &'static str,
+    summary: String,
+    columns: Vec<Column>,
+    count: usize,
+    licence: &'a str,
+    licence_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Column {
+    name: &'static str,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct KeyFigures<'a> {
+    title: &'static str,
+    summary: String,
+    #[serde(flatten)]
+    counts: Counts,
+    charts: Vec<Chart>,
+    data: &'a BTreeMap<String, serde_json::Value>,
+}
+
+/// One bar chart: its rows and total.
+#[derive(Serialize)]
+struct Chart {
+    id: &'static str,
+    title: &'static str,
+    axis: &'static str,
+    unit: &'static str,
+    total: usize,
+    height: usize,
+    rows: Vec<Bar>,
+}
+
+#[derive(Serialize)]
+struct Bar {
+    label: String,
+    value: usize,
+    /// In the SVG (600 wide): the bar's length (500 at most), its row's top.
+    length: u32,
+    y: usize,
+}
+
+impl Family for Data {
+    fn url(&self, _: &Site) -> String {
+        match self {
+            Data::KeyFigures => url::KEY_FIGURES.into(),
+            Data::OpenDataPage => url::OPEN_DATA.into(),
+            Data::OpenData(DataFormat::Csv) => url::OPEN_DATA_CSV.into(),
+            Data::OpenData(DataFormat::Json) => url::OPEN_DATA_JSON.into(),
+            Data::OpenData(DataFormat::GoGoCarto) => url::OPEN_DATA_GOGOCARTO.into(),
+            Data::Feed(f) => f.url(),
+            Data::Sitemap => url::SITEMAP.into(),
+            Data::Robots => url::ROBOTS.into(),
+        }
+    }
+
+    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
+        match self {
+            Data::KeyFigures => {
+                (fp.taxonomies(), fp.sections()).hash(h);
+                serde_json::to_string(&fp.site().data)
+                    .unwrap_or_default()
+                    .hash(h);
+            }
+            Data::OpenDataPage | Data::OpenData(_) => fp.section(Section::Actors).hash(h),
+            Data::Feed(Feed::All) => fp.sections().hash(h),
+            Data::Feed(Feed::Section(s)) => fp.section(*s).hash(h),
+            Data::Sitemap => (fp.sections(), fp.taxonomies()).hash(h),
+            Data::Robots => {}
+        }
+    }
+
+    fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let site = r.site;
+        Ok(match self {
+            Data::KeyFigures => key_figures(site),
+            Data::OpenDataPage => open_data_page(site),
+            Data::OpenData(DataFormat::Csv) => Rendered::File(opendata::csv(site)),
+            Data::OpenData(DataFormat::Json) => Rendered::File(opendata::json(site)),
+            Data::OpenData(DataFormat::GoGoCarto) => Rendered::File(opendata::gogocarto(site)),
+            Data::Feed(feed) => Rendered::File(feeds::rss(site, *feed).into_bytes()),
+            Data::Sitemap => Rendered::File(feeds::sitemap(site, r.sitemap_urls()).into_bytes()),
+            Data::Robots => Rendered::File(feeds::robots(site).into_bytes()),
+        })
+    }
+
+    fn owner(&self, _: &Site) -> Owner {
+        let section_name = |s: Section| match s {
+            Section::Actors => "des acteurs",
+            Section::Forum => "du Forum",
+            Section::Conferences => "des Up Conférences",
+            Section::Magazine => "du magazine",
+            Section::Resources => "des ressources",
+            Section::Pages => "des pages",
+        };
+        Owner::generated(match self {
+            Data::KeyFigures => "la page des chiffres clés".into(),
+            Data::OpenDataPage => "la page des données ouvertes".into(),
+            Data::OpenData(DataFormat::Csv) => "l'annuaire en CSV".into(),
+            Data::OpenData(DataFormat::Json) => "l'annuaire en JSON".into(),
+            Data::OpenData(DataFormat::GoGoCarto) => "l'export GoGoCarto".into(),
+            Data::Feed(Feed::All) => "le flux RSS du site".into(),
+            Data::Feed(Feed::Section(s)) => format!("le flux RSS {}", section_name(*s)),
+            Data::Sitemap => "le plan du site pour les moteurs de recherche".into(),
+            Data::Robots => "le fichier robots.txt".to_string(),
+        })
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Data::KeyFigures | Data::OpenDataPage => "listes",
+            Data::OpenData(_) => "exports de données ouvertes",
+            Data::Feed(_) => "flux RSS",
+            Data::Sitemap | Data::Robots => "autres",
+        }
+    }
+
+    fn in_sitemap(&self) -> bool {
+        matches!(self, Data::KeyFigures | Data::OpenDataPage)
+    }
+}
+
+fn open_data_page(site: &Site) -> Rendered {
+    let context = OpenDataPage {
+        title: "Données ouvertes",
+        summary: french::typography(&format!(
+            "L'annuaire des acteurs de l'ESS de {}, à réutiliser librement.",
+            site.config.commune
+        )),
+        columns: opendata::COLUMNS
+            .iter()
+            .map(|(name, what)| Column {
+                name,
+                description: french::typography(what),
+            })
+            .collect(),
+        count: site.actors.len(),
+        licence: &site.config.data_licence,
+        licence_url: &site.config.data_licence_url,
+    };
+    Rendered::page("opendata.html", &context, Vec::new())
+}
+
+fn chart(
+    id: &'static str,
+    title: &'static str,
+    axis: &'static str,
+    unit: &'static str,
+    rows: Vec<(String, usize)>,
+) -> Chart {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let total = rows.iter().map(|r| r.1).sum();
+    let rows: Vec<Bar> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, value))| Bar {
+            label,
+            value,
+            length: (value as f64 * 500.0 / max as f64).round() as u32,
+            y: i * 44,
+        })
+        .collect();
+    Chart {
+        id,
+        title,
+        axis,
+        unit,
+        total,
+        height: rows.len() * 44 + 4,
+        rows,
+    }
+}
+
+/// The key figures: actors by domain, legal form and stage, events per year.
+fn key_figures(site: &Site) -> Rendered {
+    let label = |group: &str, slug: &str| site.theme.label(group, slug).to_string();
+    let domains = site
+        .by_domain
+        .iter()
+        .map(|(d, m)| (site.domain_label(d).to_string(), m.len()))
+        .collect();
+    let forms = site
+        .by_legal_form
+        .iter()
+        .map(|(f, m)| (label("legal_forms", f), m.len()))
+        .collect();
+    let stages = site
+        .by_stage
+        .iter()
+        .map(|(s, m)| (label("stages", s.slug()), m.len()))
+        .collect();
+    let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+    let dates = site
+        .forums
+        .iter()
+        .map(|f| f.data.date)
+        .chain(site.conferences.iter().map(|c| c.data.date));
+    for d in dates.flatten() {
+        *years.entry(chrono::Datelike::year(&d.date())).or_default() += 1;
+    }
+    let years = years.into_iter().map(|(y, n)| (y.to_string(), n)).collect();
+    let context = KeyFigures {
+        title: "Chiffres clés",
+        summary: french::typography(&format!("L'économie sociale et solidaire à {} en chiffres, calculés à partir des fiches du site.", site.config.commune)),
+        counts: counts(site),
+        charts: vec![
+            chart("domaines", "Les acteurs par domaine d'action", "Domaine", "Acteurs", domains),
+            chart("formes", "Les acteurs par forme juridique", "Forme juridique", "Acteurs", forms),
+            chart("etapes", "Ce que les acteurs proposent aux porteurs de projet", "Étape", "Acteurs", stages),
+            chart("evenements", "Les événements par année (Forum et Up Conférences)", "Année", "Événements", years),
+        ],
+        data: &site.data,
+    };
+    Rendered::page("figures.html", &context, Vec::new())
+}

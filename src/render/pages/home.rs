@@ -1,0 +1,134 @@
+//! The home page: the text of `content/_index.md`, the next events, the latest dossiers, the
+//! domains and the site's figures.
+
+use super::events::agenda;
+use super::magazine::dossier_card;
+use super::shared::{body, json_ld, summary, term_links, Card, TermLink};
+use super::{Family, Rendered};
+use crate::diagnostic::Diagnostic;
+use crate::french;
+use crate::model::{Common, Taxonomy};
+use crate::render::fingerprint::Fingerprints;
+use crate::render::owners::{Kind, Owner};
+use crate::render::Renderer;
+use crate::site::Site;
+use crate::url;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Home;
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    title: String,
+    summary: Option<String>,
+    content: String,
+    upcoming: Vec<Card>,
+    dossiers: Vec<Card>,
+    actor_count: usize,
+    open_actor_count: usize,
+    event_count: usize,
+    dossier_count: usize,
+    resource_count: usize,
+    domains: Vec<TermLink>,
+    data: &'a BTreeMap<String, serde_json::Value>,
+    jsonld: String,
+}
+
+/// The counts of records the home page and the key figures show.
+#[derive(Serialize)]
+pub struct Counts {
+    pub actor_count: usize,
+    pub open_actor_count: usize,
+    pub event_count: usize,
+    pub dossier_count: usize,
+    pub resource_count: usize,
+}
+
+pub fn counts(site: &Site) -> Counts {
+    Counts {
+        actor_count: site.actors.len(),
+        open_actor_count: site
+            .actors
+            .iter()
+            .filter(|a| a.data.closed.is_none())
+            .count(),
+        event_count: site.forums.len() + site.conferences.len(),
+        dossier_count: site.dossiers.len(),
+        resource_count: site.resources.len(),
+    }
+}
+
+impl Family for Home {
+    fn url(&self, _: &Site) -> String {
+        url::HOME.into()
+    }
+
+    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
+        let site = fp.site();
+        site.home.as_ref().map(|e| e.source.full_hash).hash(h);
+        serde_json::to_string(&site.data)
+            .unwrap_or_default()
+            .hash(h);
+        fp.sections().hash(h);
+        fp.taxonomies().hash(h);
+    }
+
+    fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let site = r.site;
+        let mut links = Vec::new();
+        let upcoming = agenda(site)
+            .into_iter()
+            .filter(|(up, _)| *up)
+            .take(4)
+            .map(|(_, c)| c)
+            .collect();
+        let dossiers = (0..site.dossiers.len().min(3))
+            .map(|i| dossier_card(site, i))
+            .collect();
+        let home = site.home.as_ref();
+        let n = counts(site);
+        let page = HomePage {
+            title: french::typography(home.map_or(&site.config.title, |h| &h.data.title)),
+            summary: home.and_then(|h| summary(h.data.common())),
+            content: home
+                .map(|h| body(site, &h.source, &mut links))
+                .unwrap_or_default(),
+            upcoming,
+            dossiers,
+            actor_count: n.actor_count,
+            open_actor_count: n.open_actor_count,
+            event_count: n.event_count,
+            dossier_count: n.dossier_count,
+            resource_count: n.resource_count,
+            domains: term_links(site, Taxonomy::Domain),
+            data: &site.data,
+            jsonld: json_ld(&json!({
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": site.config.title,
+                "url": site.config.absolute(url::HOME),
+                "inLanguage": site.config.language,
+            })),
+        };
+        Ok(Rendered::page("home.html", &page, links))
+    }
+
+    fn owner(&self, site: &Site) -> Owner {
+        match &site.home {
+            Some(h) => Owner::at(Kind::Home, &h.source, (0, 0), "la page d'accueil".into()),
+            None => Owner::generated("la page d'accueil"),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        "listes"
+    }
+
+    fn in_sitemap(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,119 @@
+//! Site search: the search page, and the Pagefind index of every published record (a folder
+//! of files, `/pagefind/`, made from the records — see `render::search`).
+
+use super::{Family, Job, Rendered};
+use crate::diagnostic::Diagnostic;
+use crate::french;
+use crate::render::fingerprint::Fingerprints;
+use crate::render::owners::Owner;
+use crate::render::search::{self, FILTERS};
+use crate::render::Renderer;
+use crate::site::Site;
+use crate::url;
+use serde::Serialize;
+use std::hash::{DefaultHasher, Hash};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Search {
+    Page,
+    Index,
+}
+
+/// The index, when the site has search: first in the plan, as the longest job.
+pub fn index_jobs(site: &Site) -> Vec<Job> {
+    if site.config.search {
+        vec![Job::Search(Search::Index)]
+    } else {
+        Vec::new()
+    }
+}
+
+pub fn page_jobs(site: &Site) -> Vec<Job> {
+    if site.config.search {
+        vec![Job::Search(Search::Page)]
+    } else {
+        Vec::new()
+    }
+}
+
+#[derive(Serialize)]
+struct SearchPage {
+    title: &'static str,
+    summary: String,
+    filters: Vec<Filter>,
+}
+
+#[derive(Serialize)]
+struct Filter {
+    key: &'static str,
+    label: &'static str,
+}
+
+impl Family for Search {
+    fn url(&self, _: &Site) -> String {
+        match self {
+            Search::Page => url::SEARCH.into(),
+            Search::Index => url::SEARCH_INDEX.into(),
+        }
+    }
+
+    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
+        match self {
+            Search::Page => fp.taxonomies().hash(h),
+            // The documents when known (a preview keeps them), else every record they are
+            // made from: a change that leaves every document alone leaves the index alone.
+            Search::Index => match fp.documents() {
+                Some(docs) => search::fingerprint(docs).hash(h),
+                None => {
+                    for (section, slug, _, source) in fp.site().records() {
+                        (section, slug, source.full_hash).hash(h);
+                    }
+                }
+            },
+        }
+    }
+
+    fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let site = r.site;
+        Ok(match self {
+            Search::Page => {
+                let context = SearchPage {
+                    title: "Rechercher",
+                    summary: french::typography(&format!("Rechercher parmi les acteurs, les événements, le magazine, les ressources et les pages de {}.", site.config.title)),
+                    filters: FILTERS
+                        .iter()
+                        .map(|&(key, label)| Filter { key, label })
+                        .collect(),
+                };
+                Rendered::page("search.html", &context, Vec::new())
+            }
+            Search::Index => Rendered::Folder(search::index(&r.documents()).map_err(|d| vec![d])?),
+        })
+    }
+
+    fn owner(&self, _: &Site) -> Owner {
+        Owner::generated(match self {
+            Search::Page => "la page de recherche",
+            Search::Index => "l'index de recherche",
+        })
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Search::Page => "autres",
+            Search::Index => "fichiers de l'index de recherche",
+        }
+    }
+
+    fn in_sitemap(&self) -> bool {
+        *self == Search::Page
+    }
+
+    fn is_folder(&self) -> bool {
+        *self == Search::Index
+    }
+
+    fn deferrable(&self) -> bool {
+        *self == Search::Index
+    }
+}

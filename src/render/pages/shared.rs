@@ -1,0 +1,330 @@
+//! What many families show: cards of records, links to actors, pagers, term links, body
+//! HTML, structured data.
+
+use crate::french;
+use crate::model::{Common, CommonRef, Date, Entry, Section, Speaker, Taxonomy, Term};
+use crate::render::markdown;
+use crate::site::Site;
+use crate::url;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// A record in a list: what a card shows.
+#[derive(Serialize)]
+pub struct Card {
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+    pub date: Option<String>,
+    pub end_date: Option<String>,
+    /// A short label above the title (legal form, kind of record).
+    pub kind: Option<String>,
+    /// Labels shown under the summary (domains, category).
+    pub labels: Vec<String>,
+    pub closed: bool,
+    pub venue: Option<String>,
+}
+
+/// A record's summary as plain text, if it has one.
+pub fn summary(c: CommonRef) -> Option<String> {
+    c.summary.map(markdown::plain).filter(|s| !s.is_empty())
+}
+
+/// The card of a record: title, URL, summary, date.
+pub fn card<T: Common>(section: Section, e: &Entry<T>) -> Card {
+    let c = e.data.common();
+    Card {
+        title: french::typography(c.title),
+        url: section.url(&e.slug),
+        summary: summary(c),
+        date: c.date.map(|d| d.iso()),
+        end_date: None,
+        kind: None,
+        labels: Vec::new(),
+        closed: false,
+        venue: None,
+    }
+}
+
+/// The card of actor `i`: its legal form above, its domains below.
+pub fn actor_card(site: &Site, i: usize) -> Card {
+    let a = &site.actors[i];
+    let mut card = card(Section::Actors, a);
+    card.date = None;
+    card.kind = a
+        .data
+        .legal_form
+        .map(|f| site.theme.label("legal_forms", f.slug()).to_string());
+    card.labels = a
+        .data
+        .domains
+        .iter()
+        .map(|d| site.domain_label(d).to_string())
+        .collect();
+    card.closed = a.data.closed.is_some();
+    card
+}
+
+/// The card of resource `i`: its type above, its category below.
+pub fn resource_card(site: &Site, i: usize) -> Card {
+    let r = &site.resources[i];
+    let mut card = card(Section::Resources, r);
+    card.kind = r.data.resource_type.clone();
+    card.labels = r.data.category.iter().cloned().collect();
+    card
+}
+
+/// A label and the page it links to.
+#[derive(Serialize)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+/// The links to the term pages of an actor's (or a conference's) domains.
+pub fn domain_links(site: &Site, domains: &[String]) -> Vec<Link> {
+    domains
+        .iter()
+        .map(|s| Link {
+            label: site.domain_label(s).to_string(),
+            url: Taxonomy::Domain.term_url(s),
+        })
+        .collect()
+}
+
+/// A link to an actor.
+#[derive(Serialize)]
+pub struct ActorLink {
+    pub title: String,
+    pub url: String,
+    pub closed: bool,
+}
+
+/// A link to an actor if this build publishes it.
+pub fn actor_link(site: &Site, slug: &str) -> Option<ActorLink> {
+    let &i = site.actor_index.get(slug)?;
+    let a = &site.actors[i];
+    Some(ActorLink {
+        title: french::typography(&a.data.title),
+        url: Section::Actors.url(&a.slug),
+        closed: a.data.closed.is_some(),
+    })
+}
+
+/// Links to the published actors of `slugs`, by name, each once.
+pub fn actor_links(site: &Site, slugs: &[String]) -> Vec<ActorLink> {
+    let mut links: Vec<(String, ActorLink)> = slugs
+        .iter()
+        .filter_map(|s| actor_link(site, s).map(|l| (crate::site::sort_key(&l.title), l)))
+        .collect();
+    links.sort_by(|a, b| a.0.cmp(&b.0));
+    links.dedup_by(|a, b| a.1.url == b.1.url);
+    links.into_iter().map(|(_, l)| l).collect()
+}
+
+/// A speaker of an event.
+#[derive(Serialize)]
+pub struct SpeakerView {
+    pub name: String,
+    pub role: Option<String>,
+    pub actor: Option<ActorLink>,
+}
+
+pub fn speakers(site: &Site, list: &[Speaker]) -> Vec<SpeakerView> {
+    list.iter()
+        .map(|s| SpeakerView {
+            name: french::typography(&s.name),
+            role: s.role.as_deref().map(french::typography),
+            actor: s.actor.as_deref().and_then(|a| actor_link(site, a)),
+        })
+        .collect()
+}
+
+/// The pager of a list.
+#[derive(Serialize)]
+pub struct Pager {
+    pub page: usize,
+    pub pages: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub links: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// The pager of page `page` of a list at `base`.
+pub fn pager(base: &str, page: usize, pages: usize) -> Pager {
+    let links = (1..=pages)
+        .filter(|n| *n == 1 || *n == pages || n.abs_diff(page) <= 2)
+        .map(|n| PagerLink {
+            number: n,
+            url: url::paged(base, n),
+            current: n == page,
+        })
+        .collect();
+    Pager {
+        page,
+        pages,
+        prev: (page > 1).then(|| url::paged(base, page - 1)),
+        next: (page < pages).then(|| url::paged(base, page + 1)),
+        links,
+    }
+}
+
+/// The indices of page `page` (1-based) of a list of `len` items.
+pub fn page_range(len: usize, page: usize, per: usize) -> std::ops::Range<usize> {
+    let start = ((page - 1) * per).min(len);
+    start..(start + per).min(len)
+}
+
+/// The HTML of a record's body; its internal links go into `links`.
+pub fn body(site: &Site, e: &crate::model::Source, links: &mut Vec<String>) -> String {
+    let r = markdown::render_with(&e.body, &site.config.video_hosts);
+    links.extend(r.internal_links);
+    r.html
+}
+
+/// A term of a taxonomy, linked.
+#[derive(Serialize)]
+pub struct TermLink {
+    pub slug: String,
+    pub label: String,
+    pub count: usize,
+    pub url: String,
+}
+
+/// The terms of a taxonomy, with their counts.
+pub fn term_links(site: &Site, t: Taxonomy) -> Vec<TermLink> {
+    site.terms(t)
+        .map(|term| TermLink {
+            url: t.term_url(&term.slug),
+            count: term.members.len(),
+            slug: term.slug,
+            label: term.label,
+        })
+        .collect()
+}
+
+/// Links to the actors' taxonomy pages, for the directory's "browse by" block.
+#[derive(Serialize)]
+pub struct Browse {
+    pub domains: Vec<TermLink>,
+    pub legal_forms: Vec<TermLink>,
+    pub stages: Vec<TermLink>,
+}
+
+pub fn browse(site: &Site) -> Browse {
+    Browse {
+        domains: term_links(site, Taxonomy::Domain),
+        legal_forms: term_links(site, Taxonomy::LegalForm),
+        stages: term_links(site, Taxonomy::Stage),
+    }
+}
+
+/// Structured data (schema.org, JSON-LD) ready to sit in a `<script>` element.
+pub fn json_ld(value: &Value) -> String {
+    fn without_nulls(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), without_nulls(v)))
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+            other => other.clone(),
+        }
+    }
+    // `<`, `>` and `&` as JSON escapes: no value can end the element or open a comment.
+    serde_json::to_string(&without_nulls(value))
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// An event's moment as ISO 8601 with its Paris offset (a plain date stays a date).
+pub fn iso_paris(d: Date) -> String {
+    use chrono::TimeZone;
+    if !d.has_time {
+        return d.iso();
+    }
+    match chrono_tz::Europe::Paris
+        .from_local_datetime(&d.at)
+        .earliest()
+    {
+        Some(t) => t.to_rfc3339(),
+        None => d.iso(),
+    }
+}
+
+/// The commune as the publisher or organiser of a record, in structured data.
+pub fn town_ld(site: &Site) -> Value {
+    json!({"@type": "GovernmentOrganization", "name": format!("Ville de {}", site.config.commune)})
+}
+
+/// A "Ville de …" event in structured data.
+pub fn event_ld(
+    site: &Site,
+    c: CommonRef,
+    url: &str,
+    end: Option<Date>,
+    venue: Option<&str>,
+) -> Value {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": c.title,
+        "url": site.config.absolute(url),
+        "description": c.summary.map(markdown::plain),
+        "startDate": c.date.map(iso_paris),
+        "endDate": end.map(iso_paris),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": venue.map(|v| json!({"@type": "Place", "name": v, "address": v})),
+        "organizer": town_ld(site),
+    })
+}
+
+/// A page of a section's paginated list (`list.html`): the directory, the magazine, the
+/// resources. `extra` holds what one list shows more (the directory's filters…).
+#[derive(Serialize)]
+struct SectionList<'a, E: Serialize> {
+    title: &'a str,
+    intro: String,
+    cards: Vec<Card>,
+    total: usize,
+    pager: Pager,
+    feed: String,
+    #[serde(flatten)]
+    extra: E,
+}
+
+/// Page `page` of the list of `section`'s `count` records, each shown by `card`.
+pub fn section_list<E: Serialize>(
+    site: &Site,
+    section: Section,
+    (title, intro): (&str, String),
+    (count, page): (usize, usize),
+    card: impl Fn(&Site, usize) -> Card,
+    extra: E,
+) -> super::Rendered {
+    let per = site.config.paginate_by;
+    let context = SectionList {
+        title,
+        intro,
+        cards: page_range(count, page, per)
+            .map(|i| card(site, i))
+            .collect(),
+        total: count,
+        pager: pager(section.list_url(), page, super::page_count(count, per)),
+        feed: section.feed_url(),
+        extra,
+    };
+    super::Rendered::page("list.html", &context, Vec::new())
+}

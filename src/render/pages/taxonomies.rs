@@ -1,0 +1,236 @@
+//! The taxonomies: for each (domains, legal forms, stages of the actors; categories and types
+//! of the resources) an index of its terms and a paginated page per term.
+
+use super::shared::{actor_card, browse, page_range, pager, resource_card, term_links};
+use super::shared::{Browse, Card, Link, Pager, TermLink};
+use super::{page_count, Family, Job, Rendered};
+use crate::diagnostic::Diagnostic;
+use crate::french;
+use crate::model::Taxonomy;
+use crate::render::fingerprint::{card, Fingerprints};
+use crate::render::owners::{Kind, Owner};
+use crate::render::Renderer;
+use crate::site::Site;
+use crate::url;
+use serde::Serialize;
+use std::hash::{DefaultHasher, Hash};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Taxonomies {
+    Index(Taxonomy),
+    /// Page `page` (1-based) of term `term` (its index in `Site::term`).
+    Term {
+        taxonomy: Taxonomy,
+        term: usize,
+        page: usize,
+    },
+}
+
+/// Every taxonomy's index and its terms' pages.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let per = site.config.paginate_by;
+    let mut jobs = Vec::new();
+    for taxonomy in Taxonomy::ALL {
+        jobs.push(Job::Taxonomies(Taxonomies::Index(taxonomy)));
+        for (term, t) in site.terms(taxonomy).enumerate() {
+            jobs.extend((1..=page_count(t.members.len(), per)).map(|page| {
+                Job::Taxonomies(Taxonomies::Term {
+                    taxonomy,
+                    term,
+                    page,
+                })
+            }));
+        }
+    }
+    jobs
+}
+
+#[derive(Serialize)]
+struct Index {
+    title: &'static str,
+    intro: String,
+    terms: Vec<TermLink>,
+}
+
+#[derive(Serialize)]
+struct TermPage {
+    title: String,
+    intro: Option<String>,
+    cards: Vec<Card>,
+    total: usize,
+    pager: Pager,
+    parent: Link,
+    browse: Option<Browse>,
+}
+
+impl Family for Taxonomies {
+    fn url(&self, site: &Site) -> String {
+        match self {
+            Taxonomies::Index(t) => t.base().into(),
+            Taxonomies::Term {
+                taxonomy,
+                term,
+                page,
+            } => url::paged(&taxonomy.term_url(&site.term(*taxonomy, *term).slug), *page),
+        }
+    }
+
+    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
+        fp.taxonomies().hash(h);
+        if let Taxonomies::Term {
+            taxonomy,
+            term,
+            page,
+        } = self
+        {
+            let site = fp.site();
+            let members = site.term(*taxonomy, *term).members;
+            for &i in &members[page_range(members.len(), *page, site.config.paginate_by)] {
+                if taxonomy.of_resources() {
+                    card(&site.resources[i])
+                } else {
+                    card(&site.actors[i])
+                }
+                .hash(h);
+            }
+        }
+    }
+
+    fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let site = r.site;
+        Ok(match self {
+            Taxonomies::Index(t) => index(site, *t),
+            Taxonomies::Term {
+                taxonomy,
+                term,
+                page,
+            } => term_page(site, *taxonomy, *term, *page),
+        })
+    }
+
+    fn owner(&self, site: &Site) -> Owner {
+        match self {
+            Taxonomies::Index(t) => Owner::generated(match t {
+                Taxonomy::Domain => "la liste des domaines",
+                Taxonomy::LegalForm => "la liste des formes juridiques",
+                Taxonomy::Stage => "la liste des étapes",
+                Taxonomy::ResourceCategory => "la liste des catégories de ressources",
+                Taxonomy::ResourceType => "la liste des types de ressources",
+            }),
+            Taxonomies::Term { taxonomy, term, .. } => term_owner(site, *taxonomy, *term),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        "listes"
+    }
+
+    fn in_sitemap(&self) -> bool {
+        true
+    }
+}
+
+fn index(site: &Site, t: Taxonomy) -> Rendered {
+    let (title, intro) = match t {
+        Taxonomy::Domain => ("Les domaines d'action", "Les acteurs par domaine d'action."),
+        Taxonomy::LegalForm => (
+            "Les formes juridiques",
+            "Les acteurs par statut : associations, coopératives, mutuelles, fondations…",
+        ),
+        Taxonomy::Stage => (
+            "Les étapes d'un projet",
+            "Ce que les acteurs proposent aux porteurs de projet, de l'information au financement.",
+        ),
+        Taxonomy::ResourceCategory => (
+            "Les catégories de ressources",
+            "Les ressources par catégorie.",
+        ),
+        Taxonomy::ResourceType => ("Les types de ressources", "Les ressources par type."),
+    };
+    let context = Index {
+        title,
+        intro: french::typography(intro),
+        terms: term_links(site, t),
+    };
+    Rendered::page("terms.html", &context, Vec::new())
+}
+
+fn term_page(site: &Site, taxonomy: Taxonomy, term: usize, page: usize) -> Rendered {
+    let per = site.config.paginate_by;
+    let t = site.term(taxonomy, term);
+    let base = taxonomy.term_url(&t.slug);
+    let cards = t.members[page_range(t.members.len(), page, per)]
+        .iter()
+        .map(|&i| {
+            if taxonomy.of_resources() {
+                resource_card(site, i)
+            } else {
+                actor_card(site, i)
+            }
+        })
+        .collect();
+    let label = &t.label;
+    let (title, parent) = match taxonomy {
+        Taxonomy::Domain => (format!("Domaine : {label}"), "Domaines"),
+        Taxonomy::LegalForm => (format!("Forme juridique : {label}"), "Formes juridiques"),
+        Taxonomy::Stage => (label.clone(), "Étapes"),
+        Taxonomy::ResourceCategory => (format!("Catégorie : {label}"), "Catégories"),
+        Taxonomy::ResourceType => (format!("Type : {label}"), "Types"),
+    };
+    let context = TermPage {
+        title: french::typography(&title),
+        intro: t.description.as_deref().map(french::typography),
+        cards,
+        total: t.members.len(),
+        pager: pager(&base, page, page_count(t.members.len(), per)),
+        parent: Link {
+            label: parent.into(),
+            url: taxonomy.base().into(),
+        },
+        browse: (!taxonomy.of_resources()).then(|| browse(site)),
+    };
+    Rendered::page("list.html", &context, Vec::new())
+}
+
+/// A taxonomy term's page: a domain of `site.toml`, or the first record naming the term.
+fn term_owner(site: &Site, taxonomy: Taxonomy, term: usize) -> Owner {
+    let t = site.term(taxonomy, term);
+    let slug = &t.slug;
+    match taxonomy {
+        Taxonomy::Domain => {
+            let what = format!("la page du domaine « {slug} »");
+            match site.config.domain_positions.get(slug) {
+                Some(&(line, col)) => Owner {
+                    kind: Kind::ConfigKey,
+                    place: Some((PathBuf::from("site.toml"), line, col)),
+                    what,
+                },
+                None => Owner::generated(what),
+            }
+        }
+        Taxonomy::ResourceCategory | Taxonomy::ResourceType => {
+            let (key, name) = if taxonomy == Taxonomy::ResourceCategory {
+                ("category", "la catégorie")
+            } else {
+                ("resource_type", "le type")
+            };
+            match t.members.first() {
+                Some(&first) => {
+                    let src = &site.resources[first].source;
+                    Owner::at(
+                        Kind::Term(key),
+                        src,
+                        src.value_position(key, &t.label),
+                        format!("la page de {name} « {} »", t.label),
+                    )
+                }
+                None => Owner::generated(format!("la page de {name} « {slug} »")),
+            }
+        }
+        Taxonomy::LegalForm => {
+            Owner::generated(format!("la page de la forme juridique « {slug} »"))
+        }
+        Taxonomy::Stage => Owner::generated(format!("la page de l'étape « {slug} »")),
+    }
+}

@@ -1,0 +1,216 @@
+//! The theme's templates: compiled once, with the theme's filters and escaping, the values
+//! every page shares, and Tera's errors as French diagnostics.
+
+use crate::diagnostic::Diagnostic;
+use crate::french;
+use crate::model::{Date, Section};
+use crate::site::Site;
+use crate::url;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tera::Tera;
+
+/// Compiles a theme's templates, with the theme's filters and escaping.
+pub fn compile_templates(theme: &crate::theme::Theme) -> Result<Arc<Tera>, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    let templates: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(templates) {
+        return Err(vec![template_error(&e, None, theme)]);
+    }
+    register_filters(&mut tera);
+    tera.set_escape_fn(escape_html);
+    Ok(Arc::new(tera))
+}
+
+/// The values every page shares: the site's title, menu, commune…
+pub fn globals(site: &Site) -> Value {
+    let c = &site.config;
+    let mut menu = vec![
+        json!({"label": "Annuaire", "url": url::ACTORS}),
+        json!({"label": "Porteurs de projet", "url": url::PROJECT_PATH}),
+        json!({"label": "Agenda", "url": url::AGENDA}),
+        json!({"label": "Forum", "url": url::FORUMS}),
+        json!({"label": "Up Conférences", "url": url::CONFERENCES}),
+        json!({"label": "Magazine", "url": url::MAGAZINE}),
+        json!({"label": "Ressources", "url": url::RESOURCES}),
+    ];
+    for p in site.pages.iter().filter(|p| p.data.menu.is_some()) {
+        menu.push(
+            json!({"label": french::typography(&p.data.title), "url": Section::Pages.url(&p.slug)}),
+        );
+    }
+    let footer_pages: Vec<Value> = site
+        .pages
+        .iter()
+        .map(|p| json!({"label": french::typography(&p.data.title), "url": Section::Pages.url(&p.slug)}))
+        .collect();
+    json!({
+        "title": french::typography(&c.title),
+        "description": french::typography(&c.description),
+        "base_url": c.base_url,
+        "language": c.language,
+        "commune": c.commune,
+        "department": c.department,
+        "commune_website": c.commune_website,
+        "contact": c.contact,
+        "menu": menu,
+        "footer_pages": footer_pages,
+        "members": site.options.include_private,
+        "drafts": site.options.drafts,
+        // The accessibility statement's data, for the footer and the statement page.
+        "accessibility": site.data.get("accessibilite"),
+        "accessibility_page": site.pages.iter().any(|p| p.slug == "accessibilite"),
+        "search": c.search,
+        "map_tiles": c.map_tiles,
+        "map_attribution": c.map_attribution,
+    })
+}
+
+/// Registers the theme's filters: `date_fr`, `date_long`, `time_fr`, `typo`.
+pub fn register_filters(tera: &mut tera::Tera) {
+    fn with_date(v: &tera::Value, f: impl Fn(Date) -> String) -> tera::Result<tera::Value> {
+        match v.as_str().map(Date::parse) {
+            Some(Ok(d)) => Ok(tera::Value::String(f(d))),
+            _ => Err(tera::Error::msg(format!(
+                "date attendue (AAAA-MM-JJ), reçu {v}"
+            ))),
+        }
+    }
+    tera.register_filter(
+        "date_fr",
+        |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+            with_date(v, |d| french::date(d.date()))
+        },
+    );
+    tera.register_filter(
+        "date_long",
+        |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+            with_date(v, |d| french::date_long(d.date()))
+        },
+    );
+    tera.register_filter(
+        "time_fr",
+        |v: &tera::Value, _: &HashMap<String, tera::Value>| with_date(v, |d| french::time(d.at)),
+    );
+    tera.register_filter(
+        "typo",
+        |v: &tera::Value, _: &HashMap<String, tera::Value>| match v.as_str() {
+            Some(s) => Ok(tera::Value::String(french::typography(s))),
+            None => Ok(v.clone()),
+        },
+    );
+}
+
+/// HTML escaping for templates: `& < > " '`. Tera's default also escapes `/`, which makes
+/// every URL unreadable (`&#x2F;acteurs&#x2F;`) for no safety gain inside quoted attributes.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera's most common messages, in French.
+fn french_tera_message(detail: &str) -> String {
+    let culprit = detail.split('`').nth(1).unwrap_or("");
+    if detail.starts_with("Variable `") && detail.contains("not found in context") {
+        format!("variable `{culprit}` inconnue ici")
+    } else if detail.starts_with("Filter `") && detail.contains("not found") {
+        format!("filtre `{culprit}` inconnu")
+    } else if detail.starts_with("Function `") && detail.contains("not found") {
+        format!("fonction `{culprit}` inconnue")
+    } else if detail.starts_with("Template '") && detail.contains("not found") {
+        format!(
+            "gabarit introuvable : {}",
+            detail.split('\'').nth(1).unwrap_or("")
+        )
+    } else {
+        detail.to_string()
+    }
+}
+
+/// "content/pages/x.md (/x/)", or the URL of a generated page.
+pub fn page_name(source: Option<&str>, url: &str) -> String {
+    match source {
+        Some(s) => format!("{s} ({url})"),
+        None => url.to_string(),
+    }
+}
+
+/// A Tera error as a diagnostic naming the template and the page being rendered.
+pub fn template_error(
+    e: &tera::Error,
+    page: Option<&str>,
+    theme: &crate::theme::Theme,
+) -> Diagnostic {
+    let mut chain = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    // The innermost template named is the one at fault (a child names its parent too).
+    let name = chain
+        .iter()
+        .rev()
+        .flat_map(|m| m.split('\'').skip(1).step_by(2))
+        .find(|n| theme.templates.contains_key(*n))
+        .unwrap_or("?")
+        .to_string();
+    let file = theme.origin(&name);
+    let text = theme.templates.get(&name).map(String::as_str).unwrap_or("");
+    // Parse errors carry " --> line:col"; render errors name a variable or a filter.
+    let position = chain.iter().find_map(|m| {
+        let rest = &m[m.find("--> ")? + 4..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+            .unwrap_or(rest.len());
+        let (l, c) = rest[..end].split_once(':')?;
+        Some((l.parse().ok()?, c.parse().ok()?))
+    });
+    let culprit = chain
+        .iter()
+        .find_map(|m| m.split('`').nth(1).map(str::to_string));
+    let (line, column) = position
+        .or_else(|| {
+            let needle = culprit.as_deref()?;
+            text.lines()
+                .enumerate()
+                .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+        })
+        .unwrap_or((0, 0));
+    let detail = chain
+        .iter()
+        .flat_map(|m| m.lines())
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("-->")
+                && !l.starts_with('|')
+                && !l.starts_with(char::is_numeric)
+        })
+        .filter(|l| !l.starts_with("Failed to render") && !l.starts_with("Failed to parse"))
+        .map(|l| l.trim_start_matches("= "))
+        .collect::<Vec<_>>()
+        .join(" ; ");
+    let detail = french_tera_message(&detail);
+    let message = match page {
+        Some(p) => format!("erreur dans le gabarit {name} en rendant {p} : {detail}"),
+        None => format!("erreur de syntaxe dans le gabarit {name} : {detail}"),
+    };
+    Diagnostic::error(file, line, column, message)
+        .with_help("corrigez le gabarit ; les variables disponibles sont décrites dans le README")
+}
