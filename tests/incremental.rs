@@ -302,3 +302,39 @@ fn an_edit_to_one_actor_re_renders_only_what_shows_it() {
     assert!(report.rendered < 5 + index_files, "{report:?}");
     assert_eq!(report.reused + report.rendered, first.rendered);
 }
+
+#[test]
+fn a_new_now_re_renders_only_what_reads_the_time() {
+    let site = copy_site(&repo());
+    let root = site.path();
+    let mut inc = Incremental::new(root, options(NOW));
+    let first = inc.rebuild(&[]);
+    // The Up Conférence of 18 March 2027 (19:00–21:00) is upcoming at NOW, past the next day.
+    let later = "2027-03-19T08:00";
+    inc.set_now(options(later).now);
+    let report = inc.rebuild(&[]);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("public");
+    pipeline::build(root, &dir, options(later)).unwrap();
+    assert_eq!(incremental_outputs(&inc), read_tree(&dir));
+    assert!(
+        report
+            .changed
+            .contains(&"conferences/index.html".to_string()),
+        "{report:?}"
+    );
+    assert!(report.changed.contains(&"agenda/index.html".to_string()));
+    // Only what reads the time: the events' pages and calendars, their lists, the home page,
+    // the feeds and the sitemap; not the actors, the magazine, the resources, the index.
+    let events =
+        files_in(root, "content/forum").len() + files_in(root, "content/conferences").len();
+    assert!(report.rendered <= 2 * events + 12, "{report:?}");
+    assert_eq!(report.reused + report.rendered, first.rendered);
+    assert!(
+        report.changed.iter().all(|p| !p.starts_with("acteurs/")
+            && !p.starts_with("magazine/")
+            && !p.starts_with("ressources/")
+            && !p.starts_with("pagefind/")),
+        "{report:?}"
+    );
+}

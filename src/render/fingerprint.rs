@@ -62,7 +62,9 @@ impl<'a> Fingerprints<'a> {
             .hash(&mut h);
         site.theme.templates.hash(&mut h);
         site.theme.strings.hash(&mut h);
-        (o.now, o.drafts, o.include_private, &o.base_url).hash(&mut h);
+        // Not `now`: what a page reads of the time is among its own inputs (an event's
+        // upcoming or past, a feed's dates), so a new `now` renders only those pages again.
+        (o.drafts, o.include_private, &o.base_url).hash(&mut h);
         sections[section_index(Section::Pages)].hash(&mut h);
         serde_json::to_string(&site.data.get("accessibilite"))
             .unwrap_or_default()
@@ -127,6 +129,21 @@ impl<'a> Fingerprints<'a> {
             .get(slug)
             .map(|&i| card(&self.site.actors[i]))
             .hash(h);
+    }
+
+    /// Hashes whether each event of the site is upcoming at the build's `now`.
+    pub fn upcoming(&self, h: &mut DefaultHasher, forums: bool, conferences: bool) {
+        let now = self.site.options.now;
+        if forums {
+            for f in &self.site.forums {
+                crate::time::is_upcoming(f.data.date, f.data.end_date, now).hash(h);
+            }
+        }
+        if conferences {
+            for c in &self.site.conferences {
+                crate::time::is_upcoming(c.data.date, c.data.end_date, now).hash(h);
+            }
+        }
     }
 
     /// Hashes the cards of actors `members`.

@@ -148,6 +148,7 @@ impl Family for Data {
     }
 
     fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
+        let now = fp.site().options.now;
         match self {
             Data::KeyFigures => {
                 (fp.taxonomies(), fp.sections()).hash(h);
@@ -156,9 +157,10 @@ impl Family for Data {
                     .hash(h);
             }
             Data::OpenDataPage | Data::OpenData(_) => fp.section(Section::Actors).hash(h),
-            Data::Feed(Feed::All) => fp.sections().hash(h),
-            Data::Feed(Feed::Section(s)) => fp.section(*s).hash(h),
-            Data::Sitemap => (fp.sections(), fp.taxonomies()).hash(h),
+            // An item is dated no later than the build; a page's last change too.
+            Data::Feed(Feed::All) => (fp.sections(), now).hash(h),
+            Data::Feed(Feed::Section(s)) => (fp.section(*s), now).hash(h),
+            Data::Sitemap => (fp.sections(), fp.taxonomies(), now.date()).hash(h),
             Data::Robots => {}
         }
     }

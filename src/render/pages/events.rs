@@ -136,19 +136,32 @@ impl Family for Events {
 
     fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
         let site = fp.site();
+        let now = site.options.now;
         match self {
             Events::ForumList => fp.section(Section::Forum).hash(h),
-            Events::ConferenceList => fp.section(Section::Conferences).hash(h),
-            Events::Agenda | Events::Calendar(Calendar::Agenda) => {
-                (fp.section(Section::Forum), fp.section(Section::Conferences)).hash(h)
+            Events::ConferenceList => {
+                fp.section(Section::Conferences).hash(h);
+                fp.upcoming(h, false, true);
             }
-            Events::Calendar(Calendar::Forum(i)) => site.forums[*i].source.full_hash.hash(h),
+            Events::Agenda => {
+                (fp.section(Section::Forum), fp.section(Section::Conferences)).hash(h);
+                fp.upcoming(h, true, true);
+            }
+            // A calendar is stamped with the build's moment (DTSTAMP).
+            Events::Calendar(Calendar::Agenda) => (
+                fp.section(Section::Forum),
+                fp.section(Section::Conferences),
+                now,
+            )
+                .hash(h),
+            Events::Calendar(Calendar::Forum(i)) => (site.forums[*i].source.full_hash, now).hash(h),
             Events::Calendar(Calendar::Conference(i)) => {
-                site.conferences[*i].source.full_hash.hash(h)
+                (site.conferences[*i].source.full_hash, now).hash(h)
             }
             Events::Forum(i) => {
                 let f = &site.forums[*i];
                 f.source.full_hash.hash(h);
+                is_upcoming(f.data.date, f.data.end_date, now).hash(h);
                 let d = &f.data;
                 for slug in d.exhibitors.iter().chain(&d.partners) {
                     fp.actor_ref(h, slug);
@@ -163,6 +176,7 @@ impl Family for Events {
             Events::Conference(i) => {
                 let c = &site.conferences[*i];
                 c.source.full_hash.hash(h);
+                is_upcoming(c.data.date, c.data.end_date, now).hash(h);
                 for slug in c.data.speakers.iter().filter_map(|s| s.actor.as_ref()) {
                     fp.actor_ref(h, slug);
                 }

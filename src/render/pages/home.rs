@@ -75,6 +75,7 @@ impl Family for Home {
             .hash(h);
         fp.sections().hash(h);
         fp.taxonomies().hash(h);
+        fp.upcoming(h, true, true);
     }
 
     fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {

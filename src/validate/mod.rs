@@ -1,0 +1,185 @@
+//! Stage 2, validate: required fields, allowed values, references between records, URL
+//! collisions and dates. Returns every problem at once.
+//!
+//! `records` checks each kind of record, `addresses` the URLs they take, `warnings` what a
+//! careful editor would want to know without failing the build.
+
+mod addresses;
+mod records;
+mod warnings;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Loaded;
+use crate::model::{Common, Entry, Section};
+
+/// Whether `s` is a clean URL slug: lowercase ASCII letters, digits and single dashes.
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// Checks everything that can be checked before rendering.
+///
+/// `now` tells past events from upcoming ones, for the warnings.
+pub fn validate(loaded: &Loaded, now: chrono::NaiveDateTime) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    warnings::warnings(loaded, now, &mut out);
+    out.extend(errors(loaded));
+    out
+}
+
+/// The checks that can fail a build, without the costlier warnings (for the preview, which
+/// runs them on every save).
+pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    domain_keys(loaded, &mut out);
+    let c = &loaded.content;
+    let known = records::Known::new(loaded);
+    let mut urls = addresses::Addresses::default();
+    let mut common = |section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>| {
+        check_common(section, e, out);
+        urls.add(section, e, out);
+    };
+    for a in &c.actors {
+        common(Section::Actors, a, &mut out);
+        known.actor(a, &mut out);
+    }
+    for f in &c.forums {
+        common(Section::Forum, f, &mut out);
+        known.forum(f, &mut out);
+    }
+    for conf in &c.conferences {
+        common(Section::Conferences, conf, &mut out);
+        known.conference(conf, &mut out);
+    }
+    for d in &c.dossiers {
+        common(Section::Magazine, d, &mut out);
+        known.dossier(d, &mut out);
+    }
+    for r in &c.resources {
+        common(Section::Resources, r, &mut out);
+        known.resource(r, &mut out);
+    }
+    for p in &c.pages {
+        common(Section::Pages, p, &mut out);
+    }
+    urls.collisions(&mut out);
+    out
+}
+
+/// The keys of `[domains]` in site.toml: each is the end of a URL.
+fn domain_keys(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+    for (key, (line, col)) in &loaded.config.domain_positions {
+        if !is_valid_slug(key) {
+            let fixed = slug::slugify(key);
+            let hint = if fixed.is_empty() {
+                "une clé de domaine n'a que des minuscules sans accent, des chiffres et des tirets, par exemple « economie-circulaire »".to_string()
+            } else {
+                format!("une clé de domaine n'a que des minuscules sans accent, des chiffres et des tirets : « {fixed} »")
+            };
+            out.push(
+                Diagnostic::error(
+                    "site.toml",
+                    *line,
+                    *col,
+                    format!("clé de domaine invalide « {key} » : elle sert d'adresse (/acteurs/domaines/CLÉ/)"),
+                )
+                .with_help(hint),
+            );
+        }
+    }
+}
+
+/// What validation needs of any record.
+pub(super) trait EntryView {
+    fn common(&self) -> crate::model::CommonRef<'_>;
+    fn source(&self) -> &crate::model::Source;
+    fn slug(&self) -> &str;
+}
+
+impl<T: Common> EntryView for std::sync::Arc<Entry<T>> {
+    fn common(&self) -> crate::model::CommonRef<'_> {
+        self.data.common()
+    }
+    fn source(&self) -> &crate::model::Source {
+        &self.source
+    }
+    fn slug(&self) -> &str {
+        &self.slug
+    }
+}
+
+fn check_common(section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>) {
+    let src = e.source();
+    let c = e.common();
+    let slug = e.slug();
+    if !is_valid_slug(slug) {
+        let fixed = slug::slugify(slug);
+        let d = if c.slug.is_some() {
+            let (line, col) = src.key_position("slug");
+            Diagnostic::error(&src.path, line, col, format!("slug invalide « {slug} »"))
+        } else {
+            Diagnostic::error(
+                &src.path,
+                0,
+                0,
+                format!("nom de fichier invalide pour une adresse : « {slug} »"),
+            )
+        };
+        out.push(d.with_help(format!(
+            "une adresse n'a que des minuscules sans accent, des chiffres et des tirets : « {fixed} »"
+        )));
+    }
+    if let Some(at) = crate::html::too_deep(&src.body, crate::html::MAX_DEPTH) {
+        let (line, col) = crate::config::line_col(&src.body, at);
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line + src.body_line - 1,
+                col,
+                format!(
+                    "HTML imbriqué sur plus de {} niveaux",
+                    crate::html::MAX_DEPTH
+                ),
+            )
+            .with_help("fermez les balises ouvertes (</div>…), ou simplifiez ce HTML : un navigateur n'en afficherait pas plus"),
+        );
+    }
+    if c.title.trim().is_empty() {
+        let (line, col) = src.key_position("title");
+        out.push(Diagnostic::error(&src.path, line, col, "le titre est vide"));
+    }
+    if section.requires_date() && c.date.is_none() {
+        // `date:` left empty (as `ess-site new` writes it) points at its line.
+        let (line, col) = match crate::yaml::key_position(&src.yaml, "date") {
+            Some(_) => src.key_position("date"),
+            None => (src.yaml_line, 1),
+        };
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                "champ obligatoire manquant : « date »",
+            )
+            .with_help("ajoutez une ligne `date: AAAA-MM-JJ`"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_valid_slug("up-sceaux"));
+        assert!(!is_valid_slug("Up Sceaux"));
+        assert!(!is_valid_slug("../etc"));
+        assert!(!is_valid_slug("économie"));
+    }
+}

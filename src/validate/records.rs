@@ -1,0 +1,323 @@
+//! The checks of each kind of record: allowed values, references to actors, URLs, dates,
+//! files.
+
+use crate::diagnostic::{closest, suggest, Diagnostic};
+use crate::load::Loaded;
+use crate::model::{Actor, Conference, Dossier, Entry, ForumEdition, Resource, Source};
+use std::collections::BTreeSet;
+
+/// What records are checked against: the site's domains, the actors' slugs.
+pub(super) struct Known<'a> {
+    loaded: &'a Loaded,
+    domains: Vec<&'a str>,
+    actors: BTreeSet<&'a str>,
+    actor_list: Vec<&'a str>,
+}
+
+impl<'a> Known<'a> {
+    pub(super) fn new(loaded: &'a Loaded) -> Known<'a> {
+        let domains = loaded
+            .config
+            .domains
+            .iter()
+            .map(|(s, _)| s.as_str())
+            .collect();
+        let actors: BTreeSet<&str> = loaded
+            .content
+            .actors
+            .iter()
+            .map(|a| a.slug.as_str())
+            .collect();
+        let actor_list = actors.iter().copied().collect();
+        Known {
+            loaded,
+            domains,
+            actors,
+            actor_list,
+        }
+    }
+
+    /// Each of `slugs` (under `key`) must be an actor of the site.
+    fn refs(&self, src: &Source, key: &str, slugs: &[String], out: &mut Vec<Diagnostic>) {
+        check_refs(src, key, slugs, &self.actors, &self.actor_list, out);
+    }
+
+    pub(super) fn actor(&self, a: &Entry<Actor>, out: &mut Vec<Diagnostic>) {
+        let src = &a.source;
+        if a.data.domains.is_empty() {
+            let (line, col) = src.key_position("title");
+            out.push(
+                Diagnostic::warning(&src.path, line, col, "acteur sans domaine d'action")
+                    .with_help(format!(
+                        "ajoutez `domains: [...]` parmi : {}",
+                        self.domains.join(", ")
+                    )),
+            );
+        }
+        check_terms(src, "domains", &a.data.domains, &self.domains, out);
+        if let Some(w) = &a.data.website {
+            check_url(src, "website", w, false, out);
+        }
+        if let Some(l) = &a.data.logo {
+            check_url(src, "logo", l, true, out);
+        }
+        if let Some(email) = &a.data.email {
+            if !email.contains('@') || email.contains(char::is_whitespace) {
+                let (line, col) = src.key_position("email");
+                out.push(Diagnostic::error(
+                    &src.path,
+                    line,
+                    col,
+                    format!("adresse électronique invalide « {email} »"),
+                ));
+            }
+        }
+        if let Some(geo) = a.data.geo {
+            if !(-90.0..=90.0).contains(&geo.lat) || !(-180.0..=180.0).contains(&geo.lon) {
+                let (line, col) = src.key_position("geo");
+                out.push(
+                    Diagnostic::error(&src.path, line, col, "position hors du globe")
+                        .with_help("lat entre -90 et 90, lon entre -180 et 180 (Sceaux : lat 48.777, lon 2.29)"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn forum(&self, f: &Entry<ForumEdition>, out: &mut Vec<Diagnostic>) {
+        let src = &f.source;
+        self.refs(src, "partners", &f.data.partners, out);
+        self.refs(src, "exhibitors", &f.data.exhibitors, out);
+        for item in &f.data.program {
+            let speaker_actors: Vec<String> = item
+                .speakers
+                .iter()
+                .filter_map(|s| s.actor.clone())
+                .collect();
+            self.refs(src, "program", &speaker_actors, out);
+            self.refs(src, "program", &item.actors, out);
+            if let (Some(end), Some(date)) = (item.end, f.data.date) {
+                if end.on(date.date()) < item.start.on(date.date()) {
+                    let (line, col) = src.value_position("program", &item.title);
+                    out.push(Diagnostic::error(
+                        &src.path,
+                        line,
+                        col,
+                        format!("« {} » finit avant de commencer", item.title),
+                    ));
+                }
+            }
+        }
+        check_end_date(src, f.data.date, f.data.end_date, out);
+        if let Some(u) = &f.data.registration_url {
+            check_url(src, "registration_url", u, false, out);
+        }
+    }
+
+    pub(super) fn conference(&self, conf: &Entry<Conference>, out: &mut Vec<Diagnostic>) {
+        let src = &conf.source;
+        let speaker_actors: Vec<String> = conf
+            .data
+            .speakers
+            .iter()
+            .filter_map(|s| s.actor.clone())
+            .collect();
+        self.refs(src, "speakers", &speaker_actors, out);
+        check_terms(src, "domains", &conf.data.domains, &self.domains, out);
+        check_end_date(src, conf.data.date, conf.data.end_date, out);
+        for (key, value) in [
+            ("registration_url", &conf.data.registration_url),
+            ("replay_url", &conf.data.replay_url),
+            ("slides_url", &conf.data.slides_url),
+        ] {
+            if let Some(u) = value {
+                check_url(src, key, u, key == "slides_url", out);
+            }
+        }
+    }
+
+    pub(super) fn dossier(&self, d: &Entry<Dossier>, out: &mut Vec<Diagnostic>) {
+        self.refs(&d.source, "actors", &d.data.actors, out);
+        if let Some(u) = &d.data.pdf_url {
+            check_url(&d.source, "pdf_url", u, true, out);
+        }
+    }
+
+    pub(super) fn resource(&self, r: &Entry<Resource>, out: &mut Vec<Diagnostic>) {
+        for (key, value) in [("file_url", &r.data.file_url), ("url", &r.data.url)] {
+            if let Some(u) = value {
+                check_url(&r.source, key, u, true, out);
+                check_resource_file(self.loaded, r, key, u, out);
+            }
+        }
+    }
+}
+
+fn check_terms(
+    src: &Source,
+    key: &str,
+    values: &[String],
+    allowed: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    for v in values {
+        if !allowed.contains(&v.as_str()) {
+            let (line, col) = src.value_position(key, v);
+            out.push(
+                Diagnostic::error(&src.path, line, col, format!("domaine inconnu « {v} »"))
+                    .with_help(format!(
+                        "{} ; un site peut ajouter ses domaines dans site.toml, section [domains]",
+                        suggest(v, allowed)
+                    )),
+            );
+        }
+    }
+}
+
+fn check_refs(
+    src: &Source,
+    key: &str,
+    slugs: &[String],
+    known: &BTreeSet<&str>,
+    list: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    for s in slugs {
+        if !known.contains(s.as_str()) {
+            let (line, col) = src.value_position(key, s);
+            let help = match closest(s, list.iter().copied()) {
+                Some(c) => format!("vouliez-vous dire « {c} » ?"),
+                None => "le slug d'un acteur est le nom de son fichier dans content/acteurs/, sans extension".into(),
+            };
+            out.push(
+                Diagnostic::error(&src.path, line, col, format!("acteur inconnu « {s} »"))
+                    .with_help(help),
+            );
+        }
+    }
+}
+
+fn check_end_date(
+    src: &Source,
+    date: Option<crate::model::Date>,
+    end: Option<crate::model::Date>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let (Some(d), Some(e)) = (date, end) {
+        if crate::time::end_moment(e) < d.at {
+            let (line, col) = src.key_position("end_date");
+            out.push(
+                Diagnostic::error(
+                    &src.path,
+                    line,
+                    col,
+                    format!("end_date {} est avant date {}", e.iso(), d.iso()),
+                )
+                .with_help("la date de fin doit suivre la date de début"),
+            );
+        }
+    }
+}
+
+/// A resource's file on the site: a members' file (`/ressources/fichiers/…`) for a private
+/// resource only, and never a file of `static/` for a private one (static/ is published on
+/// the public site). A file that does not exist is an error too.
+fn check_resource_file(
+    loaded: &Loaded,
+    r: &Entry<Resource>,
+    key: &str,
+    url: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !url.starts_with('/') || url.starts_with("//") {
+        return;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let path = path.trim_start_matches('/');
+    let src = &r.source;
+    let (line, col) = src.key_position(key);
+    let members = format!("{}/", crate::load::MEMBERS_FILES);
+    if let Some(name) = path.strip_prefix(&members) {
+        if !loaded.content.members_files.contains_key(name) {
+            out.push(
+                Diagnostic::error(
+                    &src.path,
+                    line,
+                    col,
+                    format!("fichier introuvable : content/{members}{name}"),
+                )
+                .with_help(format!(
+                    "placez le fichier dans content/{members}, ou corrigez son nom"
+                )),
+            );
+        } else if !r.data.private {
+            out.push(
+                Diagnostic::error(
+                    &src.path,
+                    line,
+                    col,
+                    format!("une ressource publique lie un fichier réservé aux membres : {url}"),
+                )
+                .with_help(format!(
+                    "les fichiers de content/{members} ne sont publiés que pour les membres : rendez la ressource privée (private: true), ou mettez le fichier dans static/"
+                )),
+            );
+        }
+        return;
+    }
+    let in_static = loaded.theme.assets.contains_key(path);
+    if r.data.private && in_static {
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                format!("le fichier de cette ressource privée est dans static/ : il serait publié sur le site public ({url})"),
+            )
+            .with_help(format!(
+                "déplacez static/{path} dans content/{members} et écrivez `{key}: /{members}{}` : seules les constructions des membres (--include-private) le publient",
+                path.rsplit('/').next().unwrap_or(path)
+            )),
+        );
+    } else if key == "file_url" && !in_static && !path.is_empty() {
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                format!("fichier introuvable sur le site : {url}"),
+            )
+            .with_help(format!(
+                "placez le fichier dans static/{path}, ou écrivez une adresse complète (https://…)"
+            )),
+        );
+    }
+}
+
+/// `http(s)://…`, or, where `local_ok`, a path of the site starting with `/`.
+fn check_url(src: &Source, key: &str, url: &str, local_ok: bool, out: &mut Vec<Diagnostic>) {
+    let lower = url.trim().to_ascii_lowercase();
+    let web = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > 8
+        && !url.contains(char::is_whitespace);
+    let local = local_ok
+        && url.starts_with('/')
+        && !url.starts_with("//")
+        && !url.split('/').any(|p| p == "..");
+    if !(web || local) {
+        let (line, col) = src.key_position(key);
+        let help = if local_ok {
+            "écrivez une adresse complète (https://…) ou un chemin du site qui commence par /"
+        } else {
+            "écrivez une adresse complète qui commence par https://"
+        };
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                format!("adresse invalide dans « {key} » : « {url} »"),
+            )
+            .with_help(help),
+        );
+    }
+}
