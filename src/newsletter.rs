@@ -120,88 +120,7 @@ pub fn newsletter(
         return Err(broken);
     }
 
-    let ahead = until + Duration::days(EVENTS_AHEAD_DAYS);
-    let mut events: Vec<(Date, Value)> = Vec::new();
-    for f in &site.forums {
-        if let Some(d) = f.data.date.filter(|d| (since..=ahead).contains(&d.date())) {
-            events.push((
-                d,
-                item(
-                    &site,
-                    Section::Forum,
-                    &f.slug,
-                    f.data.common(),
-                    Some(d),
-                    "Forum de l'ESS",
-                ),
-            ));
-        }
-    }
-    for c in &site.conferences {
-        if let Some(d) = c.data.date.filter(|d| (since..=ahead).contains(&d.date())) {
-            events.push((
-                d,
-                item(
-                    &site,
-                    Section::Conferences,
-                    &c.slug,
-                    c.data.common(),
-                    Some(d),
-                    "Up Conférence",
-                ),
-            ));
-        }
-    }
-    events.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| a.1["url"].as_str().cmp(&b.1["url"].as_str()))
-    });
-    let dossiers: Vec<Value> = site
-        .dossiers
-        .iter()
-        .filter(|d| in_window(d.data.common(), since, until))
-        .map(|d| {
-            item(
-                &site,
-                Section::Magazine,
-                &d.slug,
-                d.data.common(),
-                d.data.date,
-                site.theme
-                    .label("magazine_kinds", crate::model::Term::slug(d.data.kind)),
-            )
-        })
-        .collect();
-    let actors: Vec<Value> = site
-        .actors
-        .iter()
-        .filter(|a| in_window(a.data.common(), since, until))
-        .map(|a| {
-            item(
-                &site,
-                Section::Actors,
-                &a.slug,
-                a.data.common(),
-                None,
-                "Acteur",
-            )
-        })
-        .collect();
-    let resources: Vec<Value> = site
-        .resources
-        .iter()
-        .filter(|r| in_window(r.data.common(), since, until))
-        .map(|r| {
-            item(
-                &site,
-                Section::Resources,
-                &r.slug,
-                r.data.common(),
-                r.data.date,
-                "Ressource",
-            )
-        })
-        .collect();
+    let (events, dossiers, actors, resources) = blocks(&site, since, until);
     let items = events.len() + dossiers.len() + actors.len() + resources.len();
 
     let intro = intro(&site).unwrap_or("");
@@ -225,6 +144,12 @@ pub fn newsletter(
         ],
         "items": items,
     });
+    let (html, text) = render_templates(&site, context)?;
+    Ok(Newsletter { html, text, items })
+}
+
+/// The newsletter's HTML and text, from the theme's templates.
+fn render_templates(site: &Site, context: Value) -> Result<(String, String), Vec<Diagnostic>> {
     let tera = render::compile_templates(&site.theme)?;
     let ctx = tera::Context::from_value(context)
         .map_err(|e| vec![Diagnostic::error("newsletter", 0, 0, e.to_string())])?;
@@ -242,11 +167,100 @@ pub fn newsletter(
             )]
         })
     };
-    Ok(Newsletter {
-        html: render("newsletter.html")?,
-        text: render("newsletter.txt")?,
-        items,
-    })
+    Ok((render("newsletter.html")?, render("newsletter.txt")?))
+}
+
+/// The items of each block: events of the window and the weeks after it, then the dossiers,
+/// actors and resources published in the window.
+#[allow(clippy::type_complexity)]
+fn blocks(
+    site: &Site,
+    since: NaiveDate,
+    until: NaiveDate,
+) -> (Vec<(Date, Value)>, Vec<Value>, Vec<Value>, Vec<Value>) {
+    let ahead = until + Duration::days(EVENTS_AHEAD_DAYS);
+    let mut events: Vec<(Date, Value)> = Vec::new();
+    for f in &site.forums {
+        if let Some(d) = f.data.date.filter(|d| (since..=ahead).contains(&d.date())) {
+            events.push((
+                d,
+                item(
+                    site,
+                    Section::Forum,
+                    &f.slug,
+                    f.data.common(),
+                    Some(d),
+                    "Forum de l'ESS",
+                ),
+            ));
+        }
+    }
+    for c in &site.conferences {
+        if let Some(d) = c.data.date.filter(|d| (since..=ahead).contains(&d.date())) {
+            events.push((
+                d,
+                item(
+                    site,
+                    Section::Conferences,
+                    &c.slug,
+                    c.data.common(),
+                    Some(d),
+                    "Up Conférence",
+                ),
+            ));
+        }
+    }
+    events.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1["url"].as_str().cmp(&b.1["url"].as_str()))
+    });
+    let dossiers: Vec<Value> = site
+        .dossiers
+        .iter()
+        .filter(|d| in_window(d.data.common(), since, until))
+        .map(|d| {
+            item(
+                site,
+                Section::Magazine,
+                &d.slug,
+                d.data.common(),
+                d.data.date,
+                site.theme
+                    .label("magazine_kinds", crate::model::Term::slug(d.data.kind)),
+            )
+        })
+        .collect();
+    let actors: Vec<Value> = site
+        .actors
+        .iter()
+        .filter(|a| in_window(a.data.common(), since, until))
+        .map(|a| {
+            item(
+                site,
+                Section::Actors,
+                &a.slug,
+                a.data.common(),
+                None,
+                "Acteur",
+            )
+        })
+        .collect();
+    let resources: Vec<Value> = site
+        .resources
+        .iter()
+        .filter(|r| in_window(r.data.common(), since, until))
+        .map(|r| {
+            item(
+                site,
+                Section::Resources,
+                &r.slug,
+                r.data.common(),
+                r.data.date,
+                "Ressource",
+            )
+        })
+        .collect();
+    (events, dossiers, actors, resources)
 }
 
 /// Makes the site-relative links (`href="/…"`, `src="/…"`) of some HTML absolute: an email is

@@ -9,7 +9,7 @@ use crate::model::{
 };
 use crate::theme::Theme;
 use chrono::NaiveDateTime;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// What a build is asked to do.
@@ -102,68 +102,26 @@ impl Site {
         } else {
             BTreeMap::new()
         };
-        let keep = |section: Section, c: crate::model::CommonRef, private: bool| -> bool {
-            if c.draft && !options.drafts {
-                return false;
-            }
-            if private && !options.include_private {
-                return false;
-            }
-            crate::time::is_published(section, c.date, options.now)
+        let mut unpublished = HashSet::new();
+        let mut publish = Publish {
+            options: &options,
+            unpublished: &mut unpublished,
         };
-        // The addresses of the records this build leaves out, so that a link to one of them is
-        // reported as such.
-        let mut unpublished: std::collections::HashSet<String> = std::collections::HashSet::new();
-        let (mut actors, gone): (Vec<_>, Vec<_>) = actors
-            .into_iter()
-            .partition(|e| keep(Section::Actors, e.data.common(), false));
-        unpublished.extend(gone.iter().map(|e| Section::Actors.url(&e.slug)));
-        let (mut forums, gone): (Vec<_>, Vec<_>) = forums
-            .into_iter()
-            .partition(|e| keep(Section::Forum, e.data.common(), false));
-        unpublished.extend(gone.iter().map(|e| Section::Forum.url(&e.slug)));
-        let (mut conferences, gone): (Vec<_>, Vec<_>) = conferences
-            .into_iter()
-            .partition(|e| keep(Section::Conferences, e.data.common(), false));
-        unpublished.extend(gone.iter().map(|e| Section::Conferences.url(&e.slug)));
-        let (mut dossiers, gone): (Vec<_>, Vec<_>) = dossiers
-            .into_iter()
-            .partition(|e| keep(Section::Magazine, e.data.common(), false));
-        unpublished.extend(gone.iter().map(|e| Section::Magazine.url(&e.slug)));
-        let (mut resources, gone): (Vec<_>, Vec<_>) = resources
-            .into_iter()
-            .partition(|e| keep(Section::Resources, e.data.common(), e.data.private));
-        unpublished.extend(gone.iter().map(|e| Section::Resources.url(&e.slug)));
-        let (mut pages, gone): (Vec<_>, Vec<_>) = pages
-            .into_iter()
-            .partition(|e| keep(Section::Pages, e.data.common(), false));
-        unpublished.extend(gone.iter().map(|e| Section::Pages.url(&e.slug)));
+        let mut actors = publish.keep(Section::Actors, actors, |_| false);
+        let mut forums = publish.keep(Section::Forum, forums, |_| false);
+        let mut conferences = publish.keep(Section::Conferences, conferences, |_| false);
+        let mut dossiers = publish.keep(Section::Magazine, dossiers, |_| false);
+        let mut resources = publish.keep(Section::Resources, resources, |r| r.private);
+        let mut pages = publish.keep(Section::Pages, pages, |_| false);
 
         actors.sort_by_cached_key(|e| (sort_key(&e.data.title), e.slug.clone()));
-        forums.sort_by(|a, b| {
-            b.data
-                .date
-                .cmp(&a.data.date)
-                .then_with(|| a.slug.cmp(&b.slug))
-        });
+        newest_first(&mut forums);
         conferences.sort_by(|a, b| {
-            a.data
-                .date
-                .cmp(&b.data.date)
-                .then_with(|| a.slug.cmp(&b.slug))
+            let (x, y) = (a.data.common().date, b.data.common().date);
+            x.cmp(&y).then_with(|| a.slug.cmp(&b.slug))
         });
-        dossiers.sort_by(|a, b| {
-            b.data
-                .date
-                .cmp(&a.data.date)
-                .then_with(|| a.slug.cmp(&b.slug))
-        });
-        resources.sort_by(|a, b| {
-            b.data
-                .date
-                .cmp(&a.data.date)
-                .then_with(|| a.slug.cmp(&b.slug))
-        });
+        newest_first(&mut dossiers);
+        newest_first(&mut resources);
         pages.sort_by_cached_key(|e| {
             (
                 e.data.menu.unwrap_or(u32::MAX),
@@ -177,83 +135,8 @@ impl Site {
             .enumerate()
             .map(|(i, a)| (a.slug.clone(), i))
             .collect();
-
-        // References to actors this build does not publish (drafts) are dropped, never linked.
-        let mut appears_in = vec![Vec::new(); actors.len()];
-        let mut mention = |slug: &str, m: Mention| {
-            if let Some(&i) = actor_index.get(slug) {
-                if appears_in[i].last() != Some(&m) && !appears_in[i].contains(&m) {
-                    appears_in[i].push(m);
-                }
-            }
-        };
-        for (index, f) in forums.iter().enumerate() {
-            let m = Mention {
-                section: Section::Forum,
-                index,
-            };
-            f.data
-                .partners
-                .iter()
-                .chain(&f.data.exhibitors)
-                .for_each(|s| mention(s, m));
-            for item in &f.data.program {
-                item.actors
-                    .iter()
-                    .chain(item.speakers.iter().filter_map(|s| s.actor.as_ref()))
-                    .for_each(|s| mention(s, m));
-            }
-        }
-        for (index, c) in conferences.iter().enumerate() {
-            let m = Mention {
-                section: Section::Conferences,
-                index,
-            };
-            c.data
-                .speakers
-                .iter()
-                .filter_map(|s| s.actor.as_ref())
-                .for_each(|s| mention(s, m));
-        }
-        for (index, d) in dossiers.iter().enumerate() {
-            let m = Mention {
-                section: Section::Magazine,
-                index,
-            };
-            d.data.actors.iter().for_each(|s| mention(s, m));
-        }
-        for list in &mut appears_in {
-            list.sort();
-        }
-
-        let by_domain = config
-            .domains
-            .iter()
-            .map(|(d, _)| {
-                let members = actors
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| a.data.domains.contains(d))
-                    .map(|(i, _)| i)
-                    .collect();
-                (d.clone(), members)
-            })
-            .collect();
-        let mut forms: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
-        let mut stages: BTreeMap<Stage, Vec<usize>> =
-            Stage::ALL.iter().map(|s| (*s, Vec::new())).collect();
-        for (i, a) in actors.iter().enumerate() {
-            if let Some(f) = a.data.legal_form {
-                forms.entry(f.slug()).or_default().push(i);
-            }
-            for s in &a.data.stages {
-                if let Some(list) = stages.get_mut(s) {
-                    if list.last() != Some(&i) {
-                        list.push(i);
-                    }
-                }
-            }
-        }
+        let appears_in = mentions(&actor_index, &forums, &conferences, &dossiers);
+        let (by_domain, by_legal_form, by_stage) = actor_terms(&config, &actors);
         let by_category = group_by_label(&resources, |r| r.data.category.as_deref());
         let by_resource_type = group_by_label(&resources, |r| r.data.resource_type.as_deref());
 
@@ -272,8 +155,8 @@ impl Site {
             actor_index,
             appears_in,
             by_domain,
-            by_legal_form: forms.into_iter().collect(),
-            by_stage: stages.into_iter().collect(),
+            by_legal_form,
+            by_stage,
             by_category,
             by_resource_type,
             unpublished,
@@ -321,6 +204,138 @@ impl Site {
             .chain(each(Section::Resources, &self.resources))
             .chain(each(Section::Pages, &self.pages))
     }
+}
+
+/// Decides which records a build publishes, and remembers the addresses of the others (so
+/// that a link to one of them is reported as such).
+struct Publish<'a> {
+    options: &'a BuildOptions,
+    unpublished: &'a mut HashSet<String>,
+}
+
+impl Publish<'_> {
+    /// The records of `section` this build publishes: not drafts (unless asked), not private
+    /// (unless a members' build), not dated in the future (but events).
+    fn keep<T: Common>(
+        &mut self,
+        section: Section,
+        list: Vec<Arc<Entry<T>>>,
+        private: impl Fn(&T) -> bool,
+    ) -> Vec<Arc<Entry<T>>> {
+        let o = self.options;
+        let (kept, gone): (Vec<_>, Vec<_>) = list.into_iter().partition(|e| {
+            let c = e.data.common();
+            (!c.draft || o.drafts)
+                && (!private(&e.data) || o.include_private)
+                && crate::time::is_published(section, c.date, o.now)
+        });
+        self.unpublished
+            .extend(gone.iter().map(|e| section.url(&e.slug)));
+        kept
+    }
+}
+
+/// Sorts records newest first, then by slug.
+fn newest_first<T: Common>(list: &mut [Arc<Entry<T>>]) {
+    list.sort_by(|a, b| {
+        let (x, y) = (a.data.common().date, b.data.common().date);
+        y.cmp(&x).then_with(|| a.slug.cmp(&b.slug))
+    });
+}
+
+/// For each actor, the records that mention it (references to actors this build does not
+/// publish are dropped, never linked).
+fn mentions(
+    actor_index: &HashMap<String, usize>,
+    forums: &[Arc<Entry<ForumEdition>>],
+    conferences: &[Arc<Entry<Conference>>],
+    dossiers: &[Arc<Entry<Dossier>>],
+) -> Vec<Vec<Mention>> {
+    let mut appears_in = vec![Vec::new(); actor_index.len()];
+    let mut mention = |slug: &str, m: Mention| {
+        if let Some(&i) = actor_index.get(slug) {
+            if appears_in[i].last() != Some(&m) && !appears_in[i].contains(&m) {
+                appears_in[i].push(m);
+            }
+        }
+    };
+    let at = |section, index| Mention { section, index };
+    for (index, f) in forums.iter().enumerate() {
+        let m = at(Section::Forum, index);
+        let d = &f.data;
+        d.partners
+            .iter()
+            .chain(&d.exhibitors)
+            .for_each(|s| mention(s, m));
+        for item in &d.program {
+            item.actors
+                .iter()
+                .chain(item.speakers.iter().filter_map(|s| s.actor.as_ref()))
+                .for_each(|s| mention(s, m));
+        }
+    }
+    for (index, c) in conferences.iter().enumerate() {
+        let m = at(Section::Conferences, index);
+        c.data
+            .speakers
+            .iter()
+            .filter_map(|s| s.actor.as_ref())
+            .for_each(|s| mention(s, m));
+    }
+    for (index, d) in dossiers.iter().enumerate() {
+        let m = at(Section::Magazine, index);
+        d.data.actors.iter().for_each(|s| mention(s, m));
+    }
+    for list in &mut appears_in {
+        list.sort();
+    }
+    appears_in
+}
+
+/// The actors' taxonomies: members of each domain of the site, of each legal form that has
+/// actors, of each stage of the path.
+#[allow(clippy::type_complexity)]
+fn actor_terms(
+    config: &Config,
+    actors: &[Arc<Entry<Actor>>],
+) -> (
+    Vec<(String, Vec<usize>)>,
+    Vec<(&'static str, Vec<usize>)>,
+    Vec<(Stage, Vec<usize>)>,
+) {
+    let by_domain = config
+        .domains
+        .iter()
+        .map(|(d, _)| {
+            let members = actors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.data.domains.contains(d))
+                .map(|(i, _)| i)
+                .collect();
+            (d.clone(), members)
+        })
+        .collect();
+    let mut forms: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+    let mut stages: BTreeMap<Stage, Vec<usize>> =
+        Stage::ALL.iter().map(|s| (*s, Vec::new())).collect();
+    for (i, a) in actors.iter().enumerate() {
+        if let Some(f) = a.data.legal_form {
+            forms.entry(f.slug()).or_default().push(i);
+        }
+        for s in &a.data.stages {
+            if let Some(list) = stages.get_mut(s) {
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+    (
+        by_domain,
+        forms.into_iter().collect(),
+        stages.into_iter().collect(),
+    )
 }
 
 /// A sort key that ignores case, accents and a leading article: « L'Atelier » sorts at A.

@@ -53,51 +53,9 @@ pub fn rfc822(t: NaiveDateTime) -> String {
 
 /// The RSS 2.0 feed of what is new, site-wide or for one section.
 pub fn rss(site: &Site, feed: Feed) -> String {
-    let mut items = Vec::new();
-    let all = feed == Feed::All;
-    let want = |s: Section| all || feed == Feed::Section(s);
-    if want(Section::Magazine) {
-        items_of(
-            site,
-            Section::Magazine,
-            &site.dossiers,
-            "Magazine",
-            &mut items,
-        );
-    }
-    if want(Section::Forum) {
-        items_of(site, Section::Forum, &site.forums, "Forum", &mut items);
-    }
-    if want(Section::Conferences) {
-        items_of(
-            site,
-            Section::Conferences,
-            &site.conferences,
-            "Up Conférences",
-            &mut items,
-        );
-    }
-    if want(Section::Actors) {
-        items_of(site, Section::Actors, &site.actors, "Acteurs", &mut items);
-    }
-    if want(Section::Resources) {
-        items_of(
-            site,
-            Section::Resources,
-            &site.resources,
-            "Ressources",
-            &mut items,
-        );
-    }
-    items.sort_by(|a, b| {
-        b.published
-            .cmp(&a.published)
-            .then_with(|| a.url.cmp(&b.url))
-    });
-    items.truncate(site.config.feed_limit);
-
+    let items = feed_items(site, feed);
     let (title, page) = match feed {
-        Feed::All => (site.config.title.clone(), "/".to_string()),
+        Feed::All => (site.config.title.clone(), crate::url::HOME.to_string()),
         Feed::Section(s) => {
             let name = match s {
                 Section::Actors => "Acteurs",
@@ -109,7 +67,7 @@ pub fn rss(site: &Site, feed: Feed) -> String {
             };
             (
                 format!("{} — {name}", site.config.title),
-                format!("/{}/", s.folder()),
+                s.list_url().to_string(),
             )
         }
     };
@@ -119,26 +77,7 @@ pub fn rss(site: &Site, feed: Feed) -> String {
         mime_type: Some("application/rss+xml".into()),
         ..Link::default()
     };
-    let rss_items: Vec<rss::Item> = items
-        .iter()
-        .map(|i| {
-            ItemBuilder::default()
-                .title(Some(i.title.clone()))
-                .link(Some(i.url.clone()))
-                .guid(Some(
-                    GuidBuilder::default()
-                        .value(i.url.clone())
-                        .permalink(true)
-                        .build(),
-                ))
-                .pub_date(Some(rfc822(i.published)))
-                .description(i.description.clone())
-                .categories(vec![rss::CategoryBuilder::default()
-                    .name(i.category)
-                    .build()])
-                .build()
-        })
-        .collect();
+    let rss_items: Vec<rss::Item> = items.iter().map(rss_item).collect();
     let description = if site.config.description.is_empty() {
         format!("L'économie sociale et solidaire à {}", site.config.commune)
     } else {
@@ -168,6 +107,67 @@ pub fn rss(site: &Site, feed: Feed) -> String {
         out.insert_str(0, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     }
     out
+}
+
+/// The newest records of the feed, newest first, at most `feed_limit`.
+fn feed_items(site: &Site, feed: Feed) -> Vec<FeedItem> {
+    let mut items = Vec::new();
+    let want = |s: Section| feed == Feed::All || feed == Feed::Section(s);
+    if want(Section::Magazine) {
+        items_of(
+            site,
+            Section::Magazine,
+            &site.dossiers,
+            "Magazine",
+            &mut items,
+        );
+    }
+    if want(Section::Forum) {
+        items_of(site, Section::Forum, &site.forums, "Forum", &mut items);
+    }
+    if want(Section::Conferences) {
+        let name = "Up Conférences";
+        items_of(
+            site,
+            Section::Conferences,
+            &site.conferences,
+            name,
+            &mut items,
+        );
+    }
+    if want(Section::Actors) {
+        items_of(site, Section::Actors, &site.actors, "Acteurs", &mut items);
+    }
+    if want(Section::Resources) {
+        let name = "Ressources";
+        items_of(site, Section::Resources, &site.resources, name, &mut items);
+    }
+    items.sort_by(|a, b| {
+        b.published
+            .cmp(&a.published)
+            .then_with(|| a.url.cmp(&b.url))
+    });
+    items.truncate(site.config.feed_limit);
+    items
+}
+
+/// One item of a feed, as RSS writes it.
+fn rss_item(i: &FeedItem) -> rss::Item {
+    ItemBuilder::default()
+        .title(Some(i.title.clone()))
+        .link(Some(i.url.clone()))
+        .guid(Some(
+            GuidBuilder::default()
+                .value(i.url.clone())
+                .permalink(true)
+                .build(),
+        ))
+        .pub_date(Some(rfc822(i.published)))
+        .description(i.description.clone())
+        .categories(vec![rss::CategoryBuilder::default()
+            .name(i.category)
+            .build()])
+        .build()
 }
 
 /// Escapes text for XML.

@@ -1,0 +1,150 @@
+//! The commands other than `build`: `new`, `newsletter`, `init`, `serve`, `check`.
+
+use super::{now_or_usage_error, resolve_now, CheckArgs, Failure, ServeArgs};
+use crate::pipeline;
+use crate::report;
+use crate::site::BuildOptions;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub(super) fn new(root: &std::path::Path, kind: &str, title: &str) -> Result<ExitCode, Failure> {
+    let today = now_or_usage_error(None)?
+        .date()
+        .format("%Y-%m-%d")
+        .to_string();
+    if !root.join("site.toml").is_file() {
+        return Err(Failure::Usage {
+            message: format!("pas de site.toml dans {}", root.display()),
+            help: Some("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`".into()),
+        });
+    }
+    let path = crate::scaffold::new_record(root, kind, title, &today).map_err(Failure::fatal)?;
+    println!("{}", path.display());
+    eprintln!("Fiche créée en brouillon (draft: true) : remplissez-la, puis passez draft à false pour la publier.");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn newsletter(
+    root: &std::path::Path,
+    since: &str,
+    until: Option<&str>,
+    output: Option<PathBuf>,
+) -> Result<ExitCode, Failure> {
+    let day = |flag: &str, s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+            Failure::usage(format!(
+                "{flag} : date invalide « {s} » : écrivez AAAA-MM-JJ"
+            ))
+        })
+    };
+    let since = day("--since", since)?;
+    let now = now_or_usage_error(None)?;
+    let until = match until {
+        Some(u) => day("--until", u)?,
+        None => now.date(),
+    };
+    let letter = crate::newsletter::newsletter(root, since, until, now).map_err(|diagnostics| {
+        Failure::Content {
+            root: root.to_path_buf(),
+            diagnostics,
+            max_warnings: 10,
+            closing: None,
+        }
+    })?;
+    let html = output.unwrap_or_else(|| root.join(format!("newsletter-{until}.html")));
+    let text = html.with_extension("txt");
+    for (path, body) in [(&html, &letter.html), (&text, &letter.text)] {
+        std::fs::write(path, body).map_err(|e| {
+            Failure::fatal(format!(
+                "impossible d'écrire {} : {}",
+                path.display(),
+                crate::diagnostic::io_fr(&e)
+            ))
+        })?;
+        println!("{}", path.display());
+    }
+    eprintln!(
+        "Lettre du {since} au {until} : {}.",
+        report::count(letter.items, "fiche", "fiches")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn init(dir: &std::path::Path, commune: Option<String>) -> Result<ExitCode, Failure> {
+    let commune = commune.unwrap_or_else(|| {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().replace(['-', '_'], " "))
+            .unwrap_or_default();
+        let mut chars = name.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_else(|| "Ma commune".into())
+    });
+    let year = resolve_now(None)
+        .map(|n| chrono::Datelike::year(&n))
+        .unwrap_or(2026);
+    let files = crate::scaffold::init_site(dir, &commune, year).map_err(Failure::fatal)?;
+    for f in &files {
+        println!("{}", f.display());
+    }
+    eprintln!(
+        "Site de {commune} créé dans {} : `cd {}` puis `ess-site serve` pour le voir, `ess-site build` pour le publier.",
+        dir.display(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn serve(root: &std::path::Path, args: ServeArgs) -> Result<ExitCode, Failure> {
+    let now = now_or_usage_error(args.now.as_deref())?;
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("\nAperçu arrêté.");
+        std::process::exit(0);
+    });
+    let follow_clock = args.now.is_none() && std::env::var_os("SOURCE_DATE_EPOCH").is_none();
+    let options = crate::serve::ServeOptions {
+        follow_clock,
+        bind: args.bind,
+        port: args.port,
+        build: BuildOptions {
+            now,
+            drafts: args.drafts,
+            include_private: false,
+            base_url: None,
+        },
+    };
+    crate::serve::serve(root, options).map_err(Failure::fatal)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn check(root: &std::path::Path, args: CheckArgs) -> Result<ExitCode, Failure> {
+    let now = now_or_usage_error(args.now.as_deref())?;
+    let options = BuildOptions {
+        now,
+        drafts: args.drafts,
+        include_private: args.include_private,
+        base_url: None,
+    };
+    let diagnostics = pipeline::check(root, options);
+    if diagnostics.iter().any(|d| d.is_error()) {
+        return Err(Failure::Content {
+            root: root.to_path_buf(),
+            diagnostics,
+            max_warnings: usize::MAX,
+            closing: None,
+        });
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = report::print(
+        &mut stderr,
+        root,
+        &diagnostics,
+        report::Style::for_stderr(usize::MAX),
+    );
+    if diagnostics.is_empty() {
+        eprintln!("Aucun problème trouvé.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
