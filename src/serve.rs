@@ -123,21 +123,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         )
     })?;
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // Reads (our own, while rebuilding) are not changes.
-        if let Ok(event) = res {
-            if !matches!(event.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(event.paths);
-            }
-        }
-    })
-    .map_err(|e| format!("impossible de surveiller les fichiers : {e}"))?;
-    let _ = watcher.watch(root, RecursiveMode::NonRecursive);
-    for dir in WATCHED {
-        if root.join(dir).is_dir() {
-            let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
-        }
-    }
+    let watcher = watch(root, tx)?;
     // Watching starts before the first build: a save made while it runs is not missed.
     let mut inc = Incremental::new(root, options.build.clone());
     inc.defer = true;
@@ -218,14 +204,42 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         });
     }
 
-    let bind = options.bind.clone();
+    answer(&server, &shared, port, &options.bind);
+    Ok(())
+}
+
+/// Watches `site.toml` and the watched folders; the paths of each change go to `tx`.
+fn watch(
+    root: &Path,
+    tx: mpsc::Sender<Vec<PathBuf>>,
+) -> Result<notify::RecommendedWatcher, String> {
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // Reads (our own, while rebuilding) are not changes.
+        if let Ok(event) = res {
+            if !matches!(event.kind, notify::EventKind::Access(_)) {
+                let _ = tx.send(event.paths);
+            }
+        }
+    })
+    .map_err(|e| format!("impossible de surveiller les fichiers : {e}"))?;
+    let _ = watcher.watch(root, RecursiveMode::NonRecursive);
+    for dir in WATCHED {
+        if root.join(dir).is_dir() {
+            let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
+        }
+    }
+    Ok(watcher)
+}
+
+/// Answers each request on a thread of its own, up to `MAX_HANDLERS` at once.
+fn answer(server: &tiny_http::Server, shared: &Arc<Shared>, port: u16, bind: &str) {
     for request in server.incoming_requests() {
         if shared.handlers.load(Ordering::SeqCst) >= MAX_HANDLERS {
             respond(request, busy(), false);
             continue;
         }
-        let shared = Arc::clone(&shared);
-        let bind = bind.clone();
+        let shared = Arc::clone(shared);
+        let bind = bind.to_string();
         std::thread::spawn(move || {
             let Some(_counted) = Counted::enter(&shared.handlers, MAX_HANDLERS) else {
                 respond(request, busy(), false);
@@ -234,7 +248,6 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
             handle(request, &shared, port, &bind)
         });
     }
-    Ok(())
 }
 
 /// A listening socket with TCP_NODELAY, which the connections it accepts inherit: without it,

@@ -95,23 +95,7 @@ pub fn render_with(markdown: &str, video_hosts: &[String]) -> Rendered {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start)) = heading.take() {
-                    let text: String = events[start + 1..]
-                        .iter()
-                        .filter_map(|e| match e {
-                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                            _ => None,
-                        })
-                        .collect();
-                    let base = match slugify(&text) {
-                        s if s.is_empty() => "section".to_string(),
-                        s => s,
-                    };
-                    let mut id = base.clone();
-                    let mut n = 1;
-                    while !used_ids.insert(id.clone()) {
-                        n += 1;
-                        id = format!("{base}-{n}");
-                    }
+                    let id = heading_id(&events[start + 1..], &mut used_ids);
                     events[start] = Event::Start(Tag::Heading {
                         level,
                         id: Some(CowStr::from(id)),
@@ -140,6 +124,28 @@ pub fn render_with(markdown: &str, video_hosts: &[String]) -> Rendered {
         html,
         internal_links,
     }
+}
+
+/// A heading's anchor: the slug of its text (`section` if none), made unique in the page.
+fn heading_id(inside: &[Event], used_ids: &mut HashSet<String>) -> String {
+    let text: String = inside
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let base = match slugify(&text) {
+        s if s.is_empty() => "section".to_string(),
+        s => s,
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used_ids.insert(id.clone()) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    id
 }
 
 /// Whether a Markdown link or image URL is allowed: relative, or http, https, mailto, tel.
