@@ -18,7 +18,12 @@ pub fn parse<T: DeserializeOwned>(
     // An empty document is an empty mapping, so that a file with only `---\n---` reports
     // the missing fields rather than "invalid type: unit".
     let text = if text.trim().is_empty() { "{}" } else { text };
-    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, text, path, first_line))
+    serde_yaml::from_str(text).map_err(|e| {
+        // A value of the wrong type can be the symptom of a syntax error further on (an
+        // unclosed `{` takes the next lines as its text): the syntax error comes first.
+        let syntax = serde_yaml::from_str::<serde_yaml::Value>(text).err();
+        to_diagnostic(syntax.as_ref().unwrap_or(&e), text, path, first_line)
+    })
 }
 
 /// Parses `text` into `T`, reporting every field-level problem rather than only the first:
@@ -137,111 +142,31 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
         _ => (None, raw),
     };
     let (mut message, mut help) = from_serde_message(raw);
-    let syntax: Option<(&str, &str)> = if raw.starts_with("did not find expected ',' or ']'") {
-        Some((
-            "liste entre crochets jamais fermée",
-            "ajoutez le « ] » qui ferme la liste, par exemple `domains: [sante, sport]`",
-        ))
-    } else if raw.starts_with("did not find expected ',' or '}'") {
-        Some((
-            "dictionnaire entre accolades jamais fermé",
-            "ajoutez le « } » qui le ferme, par exemple `geo: {lat: 48.77, lon: 2.29}`",
-        ))
-    } else if raw.starts_with("mapping values are not allowed") {
-        Some(("« : » inattendu", "une valeur qui contient « : » se met entre guillemets : title: \"Forum : le programme\" ; sinon vérifiez l'indentation"))
-    } else if raw.contains("tab character") || raw.contains("cannot start any token") {
-        Some((
-            "caractère interdit à cet endroit (une tabulation ?)",
-            "indentez avec des espaces, jamais avec des tabulations",
-        ))
-    } else if raw.starts_with("did not find expected key")
-        || raw.starts_with("did not find expected '-'")
-    {
-        Some((
-            "indentation incohérente",
-            "les clés d'un même bloc et les éléments d'une même liste doivent être alignés",
-        ))
-    } else if raw.starts_with("found unknown escape character") {
-        Some((
-            "caractère d'échappement inconnu entre guillemets doubles",
-            "écrivez \\\\ pour une barre oblique inverse, ou utilisez des guillemets simples",
-        ))
-    } else if raw.starts_with("repetition limit exceeded")
-        || raw.starts_with("recursion limit exceeded")
-    {
-        Some((
-            "trop de renvois (*nom) ou d'imbrications : le contenu se développerait sans fin",
-            "écrivez les valeurs en entier plutôt qu'avec des ancres (&nom) et des renvois (*nom)",
-        ))
-    } else if raw.starts_with("did not find expected <document start>") {
-        Some((
-            "texte inattendu hors d'une clé",
-            "chaque ligne de l'en-tête est `clé: valeur` ; un texte sur plusieurs lignes s'indente sous sa clé",
-        ))
-    } else if raw.starts_with("control characters are not allowed") {
-        Some((
-            "caractère de contrôle (invisible) interdit",
-            "retirez ce caractère, souvent copié d'un autre logiciel",
-        ))
-    } else if raw.starts_with("found invalid Unicode character escape code")
-        || raw.contains("escape code")
-        || raw.starts_with("did not find expected hexadecimal number")
-    {
-        Some((
-            "échappement Unicode invalide entre guillemets doubles",
-            "écrivez \\u suivi de quatre chiffres hexadécimaux, ou mettez la valeur entre guillemets simples",
-        ))
-    } else if raw.contains("more than one document") {
-        Some((
-            "plusieurs documents YAML dans un même fichier",
-            "une fiche est un seul document : retirez les lignes « --- » en trop",
-        ))
-    } else if raw.starts_with("unknown anchor") {
-        Some((
-            "renvoi (*nom) vers une ancre (&nom) qui n'existe pas",
-            "définissez l'ancre avant de la citer, ou retirez le « * »",
-        ))
-    } else if raw.starts_with("found unexpected end of stream")
-        || raw.contains("while scanning a quoted scalar")
-    {
-        // The usual cause: a quote opened and never closed. Point at it.
-        if let Some(n) = text.lines().position(|l| l.matches('"').count() % 2 == 1) {
-            line = n + 1;
-            column = text
-                .lines()
-                .nth(n)
-                .and_then(|l| l.find('"'))
-                .map_or(1, |c| c + 1);
-            Some((
-                "guillemet jamais fermé",
-                "fermez le guillemet à la fin de la valeur",
-            ))
-        } else {
-            Some((
-                "fin de l'en-tête inattendue",
-                "vérifiez les guillemets et les crochets",
-            ))
-        }
-    } else {
-        None
+    // An unclosed bracket or quote is reported where the parser gave up (often the next
+    // key's line): point at where it was opened instead.
+    let unclosed = match syntax_kind(raw) {
+        Some(Syntax::Unclosed(kind)) => Some(kind),
+        _ => None,
     };
-    if let Some((m, h)) = syntax {
+    let mut syntax = syntax_kind(raw);
+    if let Some(kind) = unclosed {
+        match still_open(text, line, column, kind) {
+            Some(at) => (line, column) = at,
+            // The end of the text, and no quote open: something else is missing.
+            None if kind == Opened::Quote => syntax = Some(Syntax::EndOfHeader),
+            None => {}
+        }
+    }
+    if let Some((m, h)) = syntax.map(Syntax::words) {
         message = m.to_string();
         help = Some(h.to_string());
-    } else if message == raw {
-        match field {
-            // A field's own message: ours, already French.
-            Some(_) => message = raw.to_string(),
-            // A message of the YAML parser not translated above: said in French, without
-            // its English text.
-            None => {
-                message = "YAML invalide à cet endroit".to_string();
-                help = Some(
-                    "vérifiez l'indentation, les guillemets et les « : » de cette ligne et de la précédente"
-                        .into(),
-                );
-            }
-        }
+    } else if message == raw && field.is_none() {
+        // A message of the YAML parser not translated: said in French, without its English.
+        message = "YAML invalide à cet endroit".to_string();
+        help = Some(
+            "vérifiez l'indentation, les guillemets et les « : » de cette ligne et de la précédente"
+                .into(),
+        );
     }
     if raw.starts_with("duplicate field `") {
         // serde points at the start of the mapping; the second occurrence is the culprit.
@@ -261,6 +186,157 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
     match help {
         Some(h) => d.with_help(h),
         None => d,
+    }
+}
+
+/// What can be open when the parser stops: a list, a mapping, a quoted value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opened {
+    List,
+    Map,
+    Quote,
+}
+
+/// A YAML syntax error, as the comms team is told it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Unclosed(Opened),
+    Colon,
+    Tab,
+    Indentation,
+    Escape,
+    Expansion,
+    OutsideKey,
+    Control,
+    Unicode,
+    Documents,
+    Anchor,
+    EndOfHeader,
+}
+
+impl Syntax {
+    /// The message and the hint.
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Syntax::Unclosed(Opened::List) => ("liste entre crochets jamais fermée", "ajoutez le « ] » qui ferme la liste, par exemple `domains: [sante, sport]`"),
+            Syntax::Unclosed(Opened::Map) => ("dictionnaire entre accolades jamais fermé", "ajoutez le « } » qui le ferme, par exemple `geo: {lat: 48.77, lon: 2.29}`"),
+            Syntax::Unclosed(Opened::Quote) => ("guillemet jamais fermé", "fermez le guillemet à la fin de la valeur"),
+            Syntax::Colon => ("« : » inattendu", "une valeur qui contient « : » se met entre guillemets : title: \"Forum : le programme\" ; sinon vérifiez l'indentation"),
+            Syntax::Tab => ("caractère interdit à cet endroit (une tabulation ?)", "indentez avec des espaces, jamais avec des tabulations"),
+            Syntax::Indentation => ("indentation incohérente", "les clés d'un même bloc et les éléments d'une même liste doivent être alignés"),
+            Syntax::Escape => ("caractère d'échappement inconnu entre guillemets doubles", "écrivez \\\\ pour une barre oblique inverse, ou utilisez des guillemets simples"),
+            Syntax::Expansion => ("trop de renvois (*nom) ou d'imbrications : le contenu se développerait sans fin", "écrivez les valeurs en entier plutôt qu'avec des ancres (&nom) et des renvois (*nom)"),
+            Syntax::OutsideKey => ("texte inattendu hors d'une clé", "chaque ligne de l'en-tête est `clé: valeur` ; un texte sur plusieurs lignes s'indente sous sa clé"),
+            Syntax::Control => ("caractère de contrôle (invisible) interdit", "retirez ce caractère, souvent copié d'un autre logiciel"),
+            Syntax::Unicode => ("échappement Unicode invalide entre guillemets doubles", "écrivez \\u suivi de quatre chiffres hexadécimaux, ou mettez la valeur entre guillemets simples"),
+            Syntax::Documents => ("plusieurs documents YAML dans un même fichier", "une fiche est un seul document : retirez les lignes « --- » en trop"),
+            Syntax::Anchor => ("renvoi (*nom) vers une ancre (&nom) qui n'existe pas", "définissez l'ancre avant de la citer, ou retirez le « * »"),
+            Syntax::EndOfHeader => ("fin de l'en-tête inattendue", "vérifiez les guillemets et les crochets"),
+        }
+    }
+}
+
+/// The kind of a YAML parser's message, if it is a syntax error.
+fn syntax_kind(raw: &str) -> Option<Syntax> {
+    let starts = |p: &str| raw.starts_with(p);
+    Some(if starts("did not find expected ',' or ']'") {
+        Syntax::Unclosed(Opened::List)
+    } else if starts("did not find expected ',' or '}'") {
+        Syntax::Unclosed(Opened::Map)
+    } else if starts("mapping values are not allowed") {
+        Syntax::Colon
+    } else if raw.contains("tab character") || raw.contains("cannot start any token") {
+        Syntax::Tab
+    } else if starts("did not find expected key") || starts("did not find expected '-'") {
+        Syntax::Indentation
+    } else if starts("found unknown escape character") {
+        Syntax::Escape
+    } else if starts("repetition limit exceeded") || starts("recursion limit exceeded") {
+        Syntax::Expansion
+    } else if starts("did not find expected <document start>") {
+        Syntax::OutsideKey
+    } else if starts("control characters are not allowed") {
+        Syntax::Control
+    } else if starts("found invalid Unicode character escape code")
+        || raw.contains("escape code")
+        || starts("did not find expected hexadecimal number")
+    {
+        Syntax::Unicode
+    } else if raw.contains("more than one document") {
+        Syntax::Documents
+    } else if starts("unknown anchor") {
+        Syntax::Anchor
+    } else if starts("found unexpected end of stream")
+        || raw.contains("while scanning a quoted scalar")
+    {
+        Syntax::Unclosed(Opened::Quote)
+    } else {
+        return None;
+    })
+}
+
+/// Where the list, mapping or quote of `kind` still open at (`line`, `column`) — where the
+/// parser stopped — was opened: (line, column), 1-based. A `[`, `{` or quote opens only where
+/// a value starts (after `:`, `-`, `,`, `[`, `{` or at the start of a line), as in YAML: in
+/// « l'ESS » or « titre [2016] » they are text.
+fn still_open(text: &str, line: usize, column: usize, kind: Opened) -> Option<(usize, usize)> {
+    let mut stack: Vec<(Opened, usize, usize)> = Vec::new();
+    let mut quote: Option<(char, usize, usize)> = None;
+    for (n, l) in text.lines().enumerate().take(line) {
+        let mut value_start = true;
+        let mut chars = l.chars().enumerate().peekable();
+        while let Some((c, ch)) = chars.next() {
+            if n + 1 == line && c + 1 >= column && kind != Opened::Quote {
+                break;
+            }
+            if let Some((q, _, _)) = quote {
+                if ch == q {
+                    // '' inside single quotes is an escaped quote.
+                    if q == '\'' && chars.peek().is_some_and(|(_, next)| *next == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                        value_start = false;
+                    }
+                } else if ch == '\\' && q == '"' {
+                    chars.next();
+                }
+                continue;
+            }
+            match ch {
+                '#' if value_start
+                    || l[..l.char_indices().nth(c).map_or(0, |(i, _)| i)].ends_with(' ') =>
+                {
+                    break
+                }
+                '"' | '\'' if value_start => quote = Some((ch, n + 1, c + 1)),
+                '[' if value_start => stack.push((Opened::List, n + 1, c + 1)),
+                '{' if value_start => stack.push((Opened::Map, n + 1, c + 1)),
+                ']' | '}' if !stack.is_empty() => {
+                    stack.pop();
+                }
+                ' ' | '\t' => continue,
+                // `key: `, `- ` and, in a list or mapping, `,` start a value.
+                ':' | '-' if chars.peek().is_none_or(|(_, next)| *next == ' ') => {
+                    value_start = true;
+                    continue;
+                }
+                ',' if !stack.is_empty() => {
+                    value_start = true;
+                    continue;
+                }
+                _ => {}
+            }
+            value_start = matches!(ch, '[' | '{');
+        }
+    }
+    match kind {
+        Opened::Quote => quote.map(|(_, l, c)| (l, c)),
+        _ => stack
+            .iter()
+            .rev()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, l, c)| (*l, *c)),
     }
 }
 

@@ -262,3 +262,46 @@ fn every_parser_error_is_said_in_french() {
         }
     }
 }
+
+#[test]
+fn an_unclosed_bracket_or_quote_is_reported_where_it_was_opened() {
+    let record = |text: &'static str| {
+        move |root: &std::path::Path| {
+            std::fs::write(root.join("content/acteurs/u.md"), text).unwrap()
+        }
+    };
+    let cases: Vec<(Change, &str)> = vec![
+        (
+            Box::new(record(
+                "---\ntitle: \"U\"\ndomains: [sport, sante\nstages: [informer]\n---\n",
+            )),
+            "content/acteurs/u.md:3:10: erreur: liste entre crochets jamais fermée",
+        ),
+        (
+            Box::new(record(
+                "---\ntitle: \"U\"\ngeo: {lat: 48.7, lon: 2.2\nstages: [informer]\n---\n",
+            )),
+            "content/acteurs/u.md:3:6: erreur: dictionnaire entre accolades jamais fermé",
+        ),
+        (
+            Box::new(record(
+                "---\ntitle: \"U\"\nsummary: \"Un résumé\nstages: [informer]\n---\n",
+            )),
+            "content/acteurs/u.md:3:10: erreur: guillemet jamais fermé",
+        ),
+        (
+            // An apostrophe or brackets inside a value are text, not openers.
+            Box::new(record(
+                "---\ntitle: L'atelier [2016] de l'ESS\nsummary: 'Le ''tiers-lieu\nstages: [informer]\n---\n",
+            )),
+            "content/acteurs/u.md:3:10: erreur: guillemet jamais fermé",
+        ),
+    ];
+    for (change, expected) in cases {
+        let error = first_error(change);
+        assert!(
+            error.contains(expected),
+            "expected « {expected} » in:\n{error}"
+        );
+    }
+}
