@@ -169,9 +169,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
 pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
     let slug = slugify(commune);
     let title = format!("Maison virtuelle de l'ESS de {commune}");
-    let actor = format!("jardin-partage-de-{slug}");
-    let next = year + 1;
-    vec![
+    let mut files = vec![
         (
             "site.toml".into(),
             format!(
@@ -213,6 +211,19 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
                  `templates/` (même nom que ceux du thème) et vos images et feuilles de style dans `static/`.\n"
             ),
         ),
+    ];
+    files.extend(example_records(commune, year));
+    files
+}
+
+/// The example records of a new site: home page, an actor, a Forum, a conference, a dossier,
+/// a resource, pages and data.
+fn example_records(commune: &str, year: i32) -> Vec<(String, String)> {
+    let slug = slugify(commune);
+    let title = format!("Maison virtuelle de l'ESS de {commune}");
+    let actor = format!("jardin-partage-de-{slug}");
+    let next = year + 1;
+    vec![
         (
             "content/_index.md".into(),
             format!(
