@@ -190,19 +190,19 @@ pub type RecordView<'a> = (
 impl Site {
     /// Every published record, section by section, in the site's order.
     pub fn records(&self) -> impl Iterator<Item = RecordView<'_>> {
-        fn each<T: Common>(
-            section: Section,
-            list: &[Arc<Entry<T>>],
-        ) -> impl Iterator<Item = RecordView<'_>> {
-            list.iter()
-                .map(move |e| (section, e.slug.as_str(), e.data.common(), &e.source))
-        }
-        each(Section::Actors, &self.actors)
-            .chain(each(Section::Forum, &self.forums))
-            .chain(each(Section::Conferences, &self.conferences))
-            .chain(each(Section::Magazine, &self.dossiers))
-            .chain(each(Section::Resources, &self.resources))
-            .chain(each(Section::Pages, &self.pages))
+        self.typed().map(Typed::view)
+    }
+
+    /// Every record this build publishes with its own type, in the order of `records`.
+    pub fn typed(&self) -> impl Iterator<Item = Typed<'_>> {
+        self.actors
+            .iter()
+            .map(|e| Typed::Actor(e))
+            .chain(self.forums.iter().map(|e| Typed::Forum(e)))
+            .chain(self.conferences.iter().map(|e| Typed::Conference(e)))
+            .chain(self.dossiers.iter().map(|e| Typed::Dossier(e)))
+            .chain(self.resources.iter().map(|e| Typed::Resource(e)))
+            .chain(self.pages.iter().map(|e| Typed::Page(e)))
     }
 }
 
@@ -336,6 +336,34 @@ fn actor_terms(
         forms.into_iter().collect(),
         stages.into_iter().collect(),
     )
+}
+
+/// A published record of any kind, with its own type.
+#[derive(Clone, Copy)]
+pub enum Typed<'a> {
+    Actor(&'a Entry<Actor>),
+    Forum(&'a Entry<ForumEdition>),
+    Conference(&'a Entry<Conference>),
+    Dossier(&'a Entry<Dossier>),
+    Resource(&'a Entry<Resource>),
+    Page(&'a Entry<Page>),
+}
+
+impl<'a> Typed<'a> {
+    /// What every kind of record has: section, slug, common fields, source.
+    pub fn view(self) -> RecordView<'a> {
+        fn of<T: Common>(section: Section, e: &Entry<T>) -> RecordView<'_> {
+            (section, e.slug.as_str(), e.data.common(), &e.source)
+        }
+        match self {
+            Typed::Actor(e) => of(Section::Actors, e),
+            Typed::Forum(e) => of(Section::Forum, e),
+            Typed::Conference(e) => of(Section::Conferences, e),
+            Typed::Dossier(e) => of(Section::Magazine, e),
+            Typed::Resource(e) => of(Section::Resources, e),
+            Typed::Page(e) => of(Section::Pages, e),
+        }
+    }
 }
 
 /// A sort key that ignores case, accents and a leading article: « L'Atelier » sorts at A.

@@ -46,15 +46,11 @@ impl<'a> Fingerprints<'a> {
         site: &'a Site,
         documents: Option<&'a [Arc<crate::render::search::Document>]>,
     ) -> Fingerprints<'a> {
-        let cards = |hashes: Vec<u64>| hash_of(hashes);
-        let sections = [
-            cards(site.actors.iter().map(card).collect()),
-            cards(site.forums.iter().map(card).collect()),
-            cards(site.conferences.iter().map(card).collect()),
-            cards(site.dossiers.iter().map(card).collect()),
-            cards(site.resources.iter().map(card).collect()),
-            cards(site.pages.iter().map(card).collect()),
-        ];
+        let mut by_section: [DefaultHasher; 6] = Default::default();
+        for (section, slug, _, source) in site.records() {
+            (slug, source.front_hash).hash(&mut by_section[section_index(section)]);
+        }
+        let sections = by_section.map(|h| h.finish());
         let o = &site.options;
         let mut h = DefaultHasher::new();
         serde_json::to_string(&site.config)

@@ -8,9 +8,8 @@
 //! build leaves out of `Site` — can never be found.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Section;
-use crate::model::{Actor, Common, Conference, Dossier, Entry, ForumEdition, Page, Resource, Term};
-use crate::site::Site;
+use crate::model::{Common, Term};
+use crate::site::{Site, Typed};
 use pulldown_cmark::{Event, Parser, TagEnd};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -119,138 +118,107 @@ impl Doc {
     }
 }
 
-/// A published record of any kind.
-#[derive(Clone, Copy)]
-enum Record<'a> {
-    Actor(&'a Entry<Actor>),
-    Forum(&'a Entry<ForumEdition>),
-    Conference(&'a Entry<Conference>),
-    Dossier(&'a Entry<Dossier>),
-    Resource(&'a Entry<Resource>),
-    Page(&'a Entry<Page>),
-}
-
 /// Every record `site` publishes, in a fixed order.
 fn records(site: &Site) -> Vec<Record<'_>> {
-    let mut out: Vec<Record> = Vec::new();
-    out.extend(site.actors.iter().map(|e| Record::Actor(e)));
-    out.extend(site.forums.iter().map(|e| Record::Forum(e)));
-    out.extend(site.conferences.iter().map(|e| Record::Conference(e)));
-    out.extend(site.dossiers.iter().map(|e| Record::Dossier(e)));
-    out.extend(site.resources.iter().map(|e| Record::Resource(e)));
-    out.extend(site.pages.iter().map(|e| Record::Page(e)));
-    out
+    site.typed().collect()
 }
 
-impl Record<'_> {
-    fn url(self) -> String {
-        match self {
-            Record::Actor(e) => Section::Actors.url(&e.slug),
-            Record::Forum(e) => Section::Forum.url(&e.slug),
-            Record::Conference(e) => Section::Conferences.url(&e.slug),
-            Record::Dossier(e) => Section::Magazine.url(&e.slug),
-            Record::Resource(e) => Section::Resources.url(&e.slug),
-            Record::Page(e) => Section::Pages.url(&e.slug),
-        }
-    }
+/// A published record, as the index reads it.
+type Record<'a> = Typed<'a>;
 
-    fn full_hash(self) -> u64 {
-        match self {
-            Record::Actor(e) => e.source.full_hash,
-            Record::Forum(e) => e.source.full_hash,
-            Record::Conference(e) => e.source.full_hash,
-            Record::Dossier(e) => e.source.full_hash,
-            Record::Resource(e) => e.source.full_hash,
-            Record::Page(e) => e.source.full_hash,
-        }
-    }
+/// The URL and the hash of the text a document is made from.
+fn url_and_hash(r: Record) -> (String, u64) {
+    let (section, slug, _, source) = r.view();
+    (section.url(slug), source.full_hash)
+}
 
-    /// The record's document.
-    fn document(self, site: &Site) -> Document {
-        let theme = &site.theme;
-        let url = self.url();
-        match self {
-            Record::Actor(e) => {
-                let a = &e.data;
-                let mut d = Doc::new(&a.title, "Acteur");
-                for dom in &a.domains {
-                    d.filter("domaine", site.domain_label(dom));
-                }
-                if let Some(f) = a.legal_form {
-                    d.filter("statut", theme.label("legal_forms", f.slug()));
-                }
-                for s in &a.stages {
-                    d.filter("etape", theme.label("stages", s.slug()));
-                }
-                if let Some(addr) = &a.address {
-                    d.text(addr);
-                }
-                d.record(a.summary.as_deref(), &a.tags, &e.source.body);
-                d.finish(url)
+/// The record's document.
+fn document(r: Record, site: &Site) -> Document {
+    let theme = &site.theme;
+    let url = url_and_hash(r).0;
+    match r {
+        Record::Actor(e) => {
+            let a = &e.data;
+            let mut d = Doc::new(&a.title, "Acteur");
+            for dom in &a.domains {
+                d.filter("domaine", site.domain_label(dom));
             }
-            Record::Forum(e) => {
-                let f = &e.data;
-                let mut d = Doc::new(&f.title, "Événement");
-                if let Some(v) = &f.venue {
-                    d.text(v);
-                }
-                d.record(f.summary.as_deref(), &f.tags, &e.source.body);
-                for item in &f.program {
-                    let speakers: Vec<&str> =
-                        item.speakers.iter().map(|s| s.name.as_str()).collect();
-                    d.text(&format!("{} {}", item.title, speakers.join(", ")));
-                }
-                d.finish(url)
+            if let Some(f) = a.legal_form {
+                d.filter("statut", theme.label("legal_forms", f.slug()));
             }
-            Record::Conference(e) => {
-                let c = &e.data;
-                let mut d = Doc::new(&c.title, "Événement");
-                for dom in &c.domains {
-                    d.filter("domaine", site.domain_label(dom));
-                }
-                if let Some(v) = &c.venue {
-                    d.text(v);
-                }
-                let speakers: Vec<String> = c
-                    .speakers
-                    .iter()
-                    .map(|s| match &s.role {
-                        Some(r) => format!("{}, {r}", s.name),
-                        None => s.name.clone(),
-                    })
-                    .collect();
-                d.text(&speakers.join(" ; "));
-                d.record(c.summary.as_deref(), &c.tags, &e.source.body);
-                d.finish(url)
+            for s in &a.stages {
+                d.filter("etape", theme.label("stages", s.slug()));
             }
-            Record::Dossier(e) => {
-                let m = &e.data;
-                let mut d = Doc::new(&m.title, "Magazine");
-                d.record(m.summary.as_deref(), &m.tags, &e.source.body);
-                d.finish(url)
+            if let Some(addr) = &a.address {
+                d.text(addr);
             }
-            Record::Resource(e) => {
-                let r = &e.data;
-                let mut d = Doc::new(&r.title, "Ressource");
-                for v in [&r.category, &r.resource_type].into_iter().flatten() {
-                    d.text(v);
-                }
-                d.record(r.summary.as_deref(), &r.tags, &e.source.body);
-                d.finish(url)
+            d.record(a.summary.as_deref(), &a.tags, &e.source.body);
+            d.finish(url)
+        }
+        Record::Forum(e) => {
+            let f = &e.data;
+            let mut d = Doc::new(&f.title, "Événement");
+            if let Some(v) = &f.venue {
+                d.text(v);
             }
-            Record::Page(e) => {
-                let p = &e.data;
-                let mut d = Doc::new(&p.title, "Page");
-                d.record(p.common().summary, &p.tags, &e.source.body);
-                d.finish(url)
+            d.record(f.summary.as_deref(), &f.tags, &e.source.body);
+            for item in &f.program {
+                let speakers: Vec<&str> = item.speakers.iter().map(|s| s.name.as_str()).collect();
+                d.text(&format!("{} {}", item.title, speakers.join(", ")));
             }
+            d.finish(url)
+        }
+        Record::Conference(e) => {
+            let c = &e.data;
+            let mut d = Doc::new(&c.title, "Événement");
+            for dom in &c.domains {
+                d.filter("domaine", site.domain_label(dom));
+            }
+            if let Some(v) = &c.venue {
+                d.text(v);
+            }
+            let speakers: Vec<String> = c
+                .speakers
+                .iter()
+                .map(|s| match &s.role {
+                    Some(r) => format!("{}, {r}", s.name),
+                    None => s.name.clone(),
+                })
+                .collect();
+            d.text(&speakers.join(" ; "));
+            d.record(c.summary.as_deref(), &c.tags, &e.source.body);
+            d.finish(url)
+        }
+        Record::Dossier(e) => {
+            let m = &e.data;
+            let mut d = Doc::new(&m.title, "Magazine");
+            d.record(m.summary.as_deref(), &m.tags, &e.source.body);
+            d.finish(url)
+        }
+        Record::Resource(e) => {
+            let r = &e.data;
+            let mut d = Doc::new(&r.title, "Ressource");
+            for v in [&r.category, &r.resource_type].into_iter().flatten() {
+                d.text(v);
+            }
+            d.record(r.summary.as_deref(), &r.tags, &e.source.body);
+            d.finish(url)
+        }
+        Record::Page(e) => {
+            let p = &e.data;
+            let mut d = Doc::new(&p.title, "Page");
+            d.record(p.common().summary, &p.tags, &e.source.body);
+            d.finish(url)
         }
     }
 }
 
 /// The documents of every record `site` publishes, in a fixed order.
 pub fn documents(site: &Site) -> Vec<Document> {
-    records(site).par_iter().map(|r| r.document(site)).collect()
+    records(site)
+        .par_iter()
+        .map(|r| document(*r, site))
+        .collect()
 }
 
 /// Documents of the previous builds of a live preview, by URL, with the hash of the record
@@ -267,11 +235,10 @@ impl DocumentCache {
         let made: Vec<(String, u64, Arc<Document>)> = records
             .par_iter()
             .map(|r| {
-                let url = r.url();
-                let hash = r.full_hash();
+                let (url, hash) = url_and_hash(*r);
                 let doc = match self.by_url.get(&url) {
                     Some((h, d)) if *h == hash => Arc::clone(d),
-                    _ => Arc::new(r.document(site)),
+                    _ => Arc::new(document(*r, site)),
                 };
                 (url, hash, doc)
             })
