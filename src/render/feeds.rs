@@ -211,6 +211,6 @@ pub fn robots(site: &Site) -> String {
     }
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.config.absolute("/sitemap.xml")
+        site.config.absolute(crate::url::SITEMAP)
     )
 }

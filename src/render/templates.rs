@@ -6,7 +6,9 @@ use crate::french;
 use crate::model::{Date, Section};
 use crate::site::Site;
 use crate::url;
-use serde_json::{json, Value};
+use crate::render::pages::shared::Link;
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tera::Tera;
@@ -30,45 +32,72 @@ pub fn compile_templates(theme: &crate::theme::Theme) -> Result<Arc<Tera>, Vec<D
 /// The values every page shares: the site's title, menu, commune…
 pub fn globals(site: &Site) -> Value {
     let c = &site.config;
+    let link = |label: &str, url: &str| Link {
+        label: label.to_string(),
+        url: url.to_string(),
+    };
+    let page_link = |p: &crate::model::Entry<crate::model::Page>| {
+        link(&french::typography(&p.data.title), &Section::Pages.url(&p.slug))
+    };
     let mut menu = vec![
-        json!({"label": "Annuaire", "url": url::ACTORS}),
-        json!({"label": "Porteurs de projet", "url": url::PROJECT_PATH}),
-        json!({"label": "Agenda", "url": url::AGENDA}),
-        json!({"label": "Forum", "url": url::FORUMS}),
-        json!({"label": "Up Conférences", "url": url::CONFERENCES}),
-        json!({"label": "Magazine", "url": url::MAGAZINE}),
-        json!({"label": "Ressources", "url": url::RESOURCES}),
+        link("Annuaire", url::ACTORS),
+        link("Porteurs de projet", url::PROJECT_PATH),
+        link("Agenda", url::AGENDA),
+        link("Forum", url::FORUMS),
+        link("Up Conférences", url::CONFERENCES),
+        link("Magazine", url::MAGAZINE),
+        link("Ressources", url::RESOURCES),
     ];
-    for p in site.pages.iter().filter(|p| p.data.menu.is_some()) {
-        menu.push(
-            json!({"label": french::typography(&p.data.title), "url": Section::Pages.url(&p.slug)}),
-        );
-    }
-    let footer_pages: Vec<Value> = site
-        .pages
-        .iter()
-        .map(|p| json!({"label": french::typography(&p.data.title), "url": Section::Pages.url(&p.slug)}))
-        .collect();
-    json!({
-        "title": french::typography(&c.title),
-        "description": french::typography(&c.description),
-        "base_url": c.base_url,
-        "language": c.language,
-        "commune": c.commune,
-        "department": c.department,
-        "commune_website": c.commune_website,
-        "contact": c.contact,
-        "menu": menu,
-        "footer_pages": footer_pages,
-        "members": site.options.include_private,
-        "drafts": site.options.drafts,
-        // The accessibility statement's data, for the footer and the statement page.
-        "accessibility": site.data.get("accessibilite"),
-        "accessibility_page": site.pages.iter().any(|p| p.slug == "accessibilite"),
-        "search": c.search,
-        "map_tiles": c.map_tiles,
-        "map_attribution": c.map_attribution,
-    })
+    menu.extend(
+        site.pages
+            .iter()
+            .filter(|p| p.data.menu.is_some())
+            .map(|p| page_link(p)),
+    );
+    let globals = Globals {
+        title: french::typography(&c.title),
+        description: french::typography(&c.description),
+        base_url: &c.base_url,
+        language: &c.language,
+        commune: &c.commune,
+        department: c.department.as_deref(),
+        commune_website: c.commune_website.as_deref(),
+        contact: &c.contact,
+        menu,
+        footer_pages: site.pages.iter().map(|p| page_link(p)).collect(),
+        members: site.options.include_private,
+        drafts: site.options.drafts,
+        accessibility: site.data.get("accessibilite"),
+        accessibility_page: site.pages.iter().any(|p| p.slug == "accessibilite"),
+        search: c.search,
+        map_tiles: &c.map_tiles,
+        map_attribution: &c.map_attribution,
+    };
+    serde_json::to_value(globals).unwrap_or(Value::Null)
+}
+
+/// `site` in templates.
+#[derive(Serialize)]
+struct Globals<'a> {
+    title: String,
+    description: String,
+    base_url: &'a str,
+    language: &'a str,
+    commune: &'a str,
+    department: Option<&'a str>,
+    commune_website: Option<&'a str>,
+    contact: &'a crate::config::RawContact,
+    menu: Vec<Link>,
+    footer_pages: Vec<Link>,
+    /// A members' build.
+    members: bool,
+    drafts: bool,
+    /// The accessibility statement's data, for the footer and the statement page.
+    accessibility: Option<&'a Value>,
+    accessibility_page: bool,
+    search: bool,
+    map_tiles: &'a str,
+    map_attribution: &'a str,
 }
 
 /// Registers the theme's filters: `date_fr`, `date_long`, `time_fr`, `typo`.
