@@ -226,12 +226,20 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 /// The valid value closest to `got`, if one is close enough to be a likely typo.
 pub fn closest<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let got_lower = got.to_lowercase();
+    // Case and accents aside first; between equals, the one written the same way.
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&got_lower, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
+        .map(|c| {
+            let score = strsim::jaro_winkler(&got_lower, &c.to_lowercase());
+            (score, strsim::jaro_winkler(got, c), c)
+        })
+        .filter(|(score, _, _)| *score >= 0.75)
+        .max_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then_with(|| a.1.total_cmp(&b.1))
+                .then_with(|| b.2.cmp(a.2))
+        })
+        .map(|(_, _, c)| c)
 }
 
 /// "did you mean `x`?" for the closest candidate, or the list of valid values.
@@ -247,9 +255,18 @@ pub fn suggest(got: &str, candidates: &[&str]) -> String {
 
 /// Turns serde's English messages into French ones, with the closest valid value as a hint.
 pub fn from_serde_message(raw: &str) -> (String, Option<String>) {
+    from_serde_message_hiding(raw, &[])
+}
+
+/// `from_serde_message`, leaving the keys `hidden` out of the valid keys it lists (`body`,
+/// which only a `.yml` record may have, for a Markdown record).
+pub fn from_serde_message_hiding(raw: &str, hidden: &[&str]) -> (String, Option<String>) {
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let (got, expected) = split_expected(rest);
-        let help = expected.map(|list| suggest(got, &list));
+        let help = expected.map(|mut list| {
+            list.retain(|k| !hidden.contains(k));
+            suggest(got, &list)
+        });
         return (format!("clé inconnue « {got} »"), help);
     }
     if let Some(rest) = raw.strip_prefix("unknown variant `") {

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
-use crate::load::{self, Loaded, Parsed};
+use crate::load::{self, Loaded};
 use crate::render::fingerprint::Fingerprints;
 use crate::render::search::DocumentCache;
 use crate::render::{self, Documents, Job, Renderer};
@@ -20,7 +20,7 @@ use std::time::SystemTime;
 /// A parsed file and the state of the file it was read from.
 struct CachedFile {
     stamp: Option<(SystemTime, u64)>,
-    result: Result<Parsed, Vec<Diagnostic>>,
+    result: load::FileResult,
 }
 
 pub use crate::render::CachedOutput;

@@ -29,6 +29,11 @@ pub struct Content {
     /// The members' files (`content/ressources/fichiers/NAME`), by NAME: published only by a
     /// members' build (`--include-private`), at `/ressources/fichiers/NAME`.
     pub members_files: BTreeMap<String, Arc<Vec<u8>>>,
+    /// The records that could not be read at all, by section and slug: they exist, so the
+    /// records naming them are not in error too.
+    pub declared: std::collections::BTreeSet<(Section, String)>,
+    /// The records read without some of their keys (in error), by file, with those keys.
+    pub partial: BTreeMap<PathBuf, Vec<String>>,
 }
 
 /// What the load stage hands to validation.
@@ -81,6 +86,38 @@ pub enum Parsed {
     MembersFile(String, Arc<Vec<u8>>),
 }
 
+/// A file that could not be read whole: its problems, and what could be read of it anyway.
+#[derive(Debug, Clone, Default)]
+pub struct Unread {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The record without its keys in error: validated like the others, so that a mistake
+    /// does not hide the next, never published (its errors stop the build).
+    pub partial: Option<Parsed>,
+    /// The top-level keys set aside.
+    pub set_aside: Vec<String>,
+    /// The record's section and slug (its `slug:` or its file name), so that the records
+    /// that name it are not reported too.
+    pub declares: Option<(Section, String)>,
+}
+
+impl From<Vec<Diagnostic>> for Box<Unread> {
+    fn from(diagnostics: Vec<Diagnostic>) -> Box<Unread> {
+        Box::new(Unread {
+            diagnostics,
+            ..Unread::default()
+        })
+    }
+}
+
+impl From<Diagnostic> for Box<Unread> {
+    fn from(d: Diagnostic) -> Box<Unread> {
+        Box::<Unread>::from(vec![d])
+    }
+}
+
+/// The result of reading one file of `content/`.
+pub type FileResult = Result<Parsed, Box<Unread>>;
+
 /// What a file of `content/` is, from where it stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -94,7 +131,7 @@ pub enum FileKind {
 fn load_content(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Content {
     let (files, mut found) = discover(root);
     diagnostics.append(&mut found);
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
+    let results: Vec<FileResult> = files
         .par_iter()
         .map(|f| parse_file(root, &f.path, f.kind, config.max_file_size))
         .collect();
@@ -224,24 +261,41 @@ pub fn classify(rel: &Path) -> Option<Option<FileKind>> {
 
 /// Gathers parsed files into the site's content, and their problems.
 pub fn collect<'a>(
-    results: impl IntoIterator<Item = &'a Result<Parsed, Vec<Diagnostic>>>,
+    results: impl IntoIterator<Item = &'a FileResult>,
 ) -> (Content, Vec<Diagnostic>) {
     let mut content = Content::default();
     let mut diagnostics = Vec::new();
     for r in results {
-        match r {
-            Err(ds) => diagnostics.extend(ds.iter().cloned()),
-            Ok(Parsed::Actor(e)) => content.actors.push(e.clone()),
-            Ok(Parsed::Forum(e)) => content.forums.push(e.clone()),
-            Ok(Parsed::Conference(e)) => content.conferences.push(e.clone()),
-            Ok(Parsed::Dossier(e)) => content.dossiers.push(e.clone()),
-            Ok(Parsed::Resource(e)) => content.resources.push(e.clone()),
-            Ok(Parsed::Page(e)) => content.pages.push(e.clone()),
-            Ok(Parsed::Home(e)) => content.home = Some(e.clone()),
-            Ok(Parsed::Data(name, v)) => {
+        let parsed = match r {
+            Ok(p) => p,
+            Err(unread) => {
+                diagnostics.extend(unread.diagnostics.iter().cloned());
+                if let Some(declared) = &unread.declares {
+                    content.declared.insert(declared.clone());
+                }
+                let Some(partial) = &unread.partial else {
+                    continue;
+                };
+                if let Some(path) = partial.path() {
+                    content
+                        .partial
+                        .insert(path.to_path_buf(), unread.set_aside.clone());
+                }
+                partial
+            }
+        };
+        match parsed {
+            Parsed::Actor(e) => content.actors.push(e.clone()),
+            Parsed::Forum(e) => content.forums.push(e.clone()),
+            Parsed::Conference(e) => content.conferences.push(e.clone()),
+            Parsed::Dossier(e) => content.dossiers.push(e.clone()),
+            Parsed::Resource(e) => content.resources.push(e.clone()),
+            Parsed::Page(e) => content.pages.push(e.clone()),
+            Parsed::Home(e) => content.home = Some(e.clone()),
+            Parsed::Data(name, v) => {
                 content.data.insert(name.clone(), v.clone());
             }
-            Ok(Parsed::MembersFile(name, bytes)) => {
+            Parsed::MembersFile(name, bytes) => {
                 content.members_files.insert(name.clone(), bytes.clone());
             }
         }
@@ -249,23 +303,54 @@ pub fn collect<'a>(
     (content, diagnostics)
 }
 
+impl Parsed {
+    /// The file a record was read from.
+    fn path(&self) -> Option<&Path> {
+        Some(match self {
+            Parsed::Actor(e) => &e.source.path,
+            Parsed::Forum(e) => &e.source.path,
+            Parsed::Conference(e) => &e.source.path,
+            Parsed::Dossier(e) => &e.source.path,
+            Parsed::Resource(e) => &e.source.path,
+            Parsed::Page(e) => &e.source.path,
+            Parsed::Home(e) => &e.source.path,
+            Parsed::Data(..) | Parsed::MembersFile(..) => return None,
+        })
+    }
+}
+
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 /// Reads and parses one file of `content/`.
-pub fn parse_file(
-    root: &Path,
-    path: &Path,
-    kind: FileKind,
-    max_size: u64,
-) -> Result<Parsed, Vec<Diagnostic>> {
+pub fn parse_file(root: &Path, path: &Path, kind: FileKind, max_size: u64) -> FileResult {
     let rel = relative(root, path);
     if kind == FileKind::MembersFile {
-        return read_members_file(path, &rel, max_size).map_err(|d| vec![d]);
+        return Ok(read_members_file(path, &rel, max_size)?);
     }
-    let text = read_text(path, &rel, max_size).map_err(|d| vec![d])?;
+    let text = match read_text(path, &rel, max_size) {
+        Ok(t) => t,
+        Err(d) => {
+            let mut unread = Box::<Unread>::from(d);
+            unread.declares = declared(&rel, kind, "");
+            return Err(unread);
+        }
+    };
     parse_text(&rel, text, kind)
+}
+
+/// The section and slug a record file declares: its `slug:` line, else its file name.
+fn declared(rel: &Path, kind: FileKind, text: &str) -> Option<(Section, String)> {
+    let FileKind::Record(section) = kind else {
+        return None;
+    };
+    let written = text.lines().find_map(|l| {
+        let v = l.strip_prefix("slug:")?.trim().trim_matches(['"', '\'']);
+        (!v.is_empty()).then(|| v.to_string())
+    });
+    let stem = rel.file_stem()?.to_string_lossy().into_owned();
+    Some((section, written.unwrap_or(stem)))
 }
 
 /// The folder of the members' files, inside `content/`, and the URL they are published at.
@@ -308,28 +393,33 @@ fn read_members_file(path: &Path, rel: &Path, max_size: u64) -> Result<Parsed, D
 }
 
 /// Parses the text of a content file, whose path relative to the site is `rel`.
-fn parse_text(rel: &Path, text: String, kind: FileKind) -> Result<Parsed, Vec<Diagnostic>> {
+fn parse_text(rel: &Path, text: String, kind: FileKind) -> FileResult {
     let is_yaml = rel.extension().is_none_or(|e| e != "md");
     let stem = rel
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(match kind {
-        FileKind::Data => Parsed::Data(stem, yaml::parse_value(&text, rel).map_err(|d| vec![d])?),
-        FileKind::Home => Parsed::Home(parse_record(rel, text, is_yaml, stem)?),
-        FileKind::Record(Section::Actors) => Parsed::Actor(parse_record(rel, text, is_yaml, stem)?),
-        FileKind::Record(Section::Forum) => Parsed::Forum(parse_record(rel, text, is_yaml, stem)?),
+    let declares = declared(rel, kind, &text);
+    let r = match kind {
+        FileKind::Data => Ok(Parsed::Data(stem, yaml::parse_value(&text, rel)?)),
+        FileKind::Home => parse_record(rel, text, is_yaml, stem, Parsed::Home),
+        FileKind::Record(Section::Actors) => parse_record(rel, text, is_yaml, stem, Parsed::Actor),
+        FileKind::Record(Section::Forum) => parse_record(rel, text, is_yaml, stem, Parsed::Forum),
         FileKind::Record(Section::Conferences) => {
-            Parsed::Conference(parse_record(rel, text, is_yaml, stem)?)
+            parse_record(rel, text, is_yaml, stem, Parsed::Conference)
         }
         FileKind::Record(Section::Magazine) => {
-            Parsed::Dossier(parse_record(rel, text, is_yaml, stem)?)
+            parse_record(rel, text, is_yaml, stem, Parsed::Dossier)
         }
         FileKind::Record(Section::Resources) => {
-            Parsed::Resource(parse_record(rel, text, is_yaml, stem)?)
+            parse_record(rel, text, is_yaml, stem, Parsed::Resource)
         }
-        FileKind::Record(Section::Pages) => Parsed::Page(parse_record(rel, text, is_yaml, stem)?),
-        FileKind::MembersFile => Parsed::MembersFile(stem, Arc::new(text.into_bytes())),
+        FileKind::Record(Section::Pages) => parse_record(rel, text, is_yaml, stem, Parsed::Page),
+        FileKind::MembersFile => Ok(Parsed::MembersFile(stem, Arc::new(text.into_bytes()))),
+    };
+    r.map_err(|mut unread| {
+        unread.declares = declares;
+        unread
     })
 }
 
@@ -358,7 +448,9 @@ pub fn parse_bytes(rel: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
         },
         None => return Err(vec![Diagnostic::error(rel, 0, 0, "chemin vide")]),
     };
-    parse_text(rel, text, kind).map(|_| ())
+    parse_text(rel, text, kind)
+        .map(|_| ())
+        .map_err(|unread| unread.diagnostics)
 }
 
 /// Reads a file as UTF-8 text, refusing files over the size limit; drops a leading BOM.
@@ -442,50 +534,74 @@ fn parse_record<T: DeserializeOwned + Common>(
     text: String,
     is_yaml: bool,
     stem: String,
-) -> Result<Arc<Entry<T>>, Vec<Diagnostic>> {
-    if is_yaml {
-        let data: T = yaml::parse_all(&text, rel, 1)?;
-        let (body, body_line) = match data.common().body {
-            Some(b) => (
-                b.to_string(),
-                yaml::key_position(&text, "body").map_or(1, |(l, _)| l + 1),
-            ),
-            None => (String::new(), 1),
-        };
-        let hash = crate::model::text_hash(&[&text]);
-        let source = Source {
+    wrap: fn(Arc<Entry<T>>) -> Parsed,
+) -> FileResult {
+    let source = if is_yaml {
+        Source {
             path: rel.to_path_buf(),
             yaml: text,
             yaml_line: 1,
-            body,
-            body_line,
-            front_hash: hash,
-            full_hash: hash,
-        };
-        return Ok(entry(data, source, stem));
-    }
-    let split = split_front_matter(&text, rel).map_err(|d| vec![d])?;
-    let source = Source {
-        path: rel.to_path_buf(),
-        yaml: split.yaml.to_string(),
-        yaml_line: split.yaml_line,
-        body: split.body.to_string(),
-        body_line: split.body_line,
-        front_hash: crate::model::text_hash(&[split.yaml]),
-        full_hash: crate::model::text_hash(&[split.yaml, split.body]),
+            body: String::new(),
+            body_line: 1,
+            front_hash: 0,
+            full_hash: 0,
+        }
+    } else {
+        let split = split_front_matter(&text, rel)?;
+        Source {
+            path: rel.to_path_buf(),
+            yaml: split.yaml.to_string(),
+            yaml_line: split.yaml_line,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+            front_hash: crate::model::text_hash(&[split.yaml]),
+            full_hash: crate::model::text_hash(&[split.yaml, split.body]),
+        }
     };
-    let data: T = yaml::parse_all(&source.yaml, rel, source.yaml_line)?;
-    if data.common().body.is_some() {
+    match yaml::parse_all::<T>(&source.yaml, rel, source.yaml_line) {
+        Ok(data) => record(data, source, stem, is_yaml)
+            .map(wrap)
+            .map_err(Box::<Unread>::from),
+        Err(partial) => {
+            let read = partial
+                .value
+                .and_then(|data| record(data, source, stem, is_yaml).ok());
+            Err(Box::new(Unread {
+                diagnostics: partial.diagnostics,
+                partial: read.map(wrap),
+                set_aside: partial.set_aside,
+                declares: None,
+            }))
+        }
+    }
+}
+
+/// A record from its parsed front matter: a `.yml` record's text is in its `body:` key, a
+/// Markdown record's after its front matter.
+fn record<T: Common>(
+    data: T,
+    mut source: Source,
+    stem: String,
+    is_yaml: bool,
+) -> Result<Arc<Entry<T>>, Diagnostic> {
+    if is_yaml {
+        if let Some(b) = data.common().body {
+            source.body = b.to_string();
+            source.body_line = yaml::key_position(&source.yaml, "body").map_or(1, |(l, _)| l + 1);
+        }
+        let hash = crate::model::text_hash(&[&source.yaml]);
+        (source.front_hash, source.full_hash) = (hash, hash);
+    } else if data.common().body.is_some() {
         let (line, column) = source.key_position("body");
-        return Err(vec![Diagnostic::error(
-            rel,
+        return Err(Diagnostic::error(
+            &source.path,
             line,
             column,
             "champ « body » dans une fiche Markdown",
         )
         .with_help(
             "dans un fichier .md, le texte se place après la ligne `---` qui ferme l'en-tête",
-        )]);
+        ));
     }
     Ok(entry(data, source, stem))
 }

@@ -60,11 +60,41 @@ pub fn prepare(root: &Path, options: BuildOptions) -> (Option<Site>, Vec<Diagnos
         return (None, diagnostics);
     };
     diagnostics.extend(validate::validate(&loaded, now));
-    diagnostic::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
+        // The links of what could be read are checked too: every problem in one run.
+        diagnostics.extend(links_despite_errors(loaded, options));
+        diagnostic::sort(&mut diagnostics);
+        diagnostics.dedup();
         return (None, diagnostics);
     }
+    diagnostic::sort(&mut diagnostics);
     (Some(Site::assemble(loaded, options)), diagnostics)
+}
+
+/// The broken internal links of the records' texts, on a site with errors elsewhere: the
+/// records that could not be read count as existing (their own errors are reported), the
+/// others as a build would publish them.
+fn links_despite_errors(loaded: load::Loaded, options: BuildOptions) -> Vec<Diagnostic> {
+    let declared: Vec<String> = loaded
+        .content
+        .declared
+        .iter()
+        .map(|(section, slug)| section.url(slug))
+        .collect();
+    let site = Site::assemble(loaded, options);
+    let jobs = render::plan(&site);
+    let renderer = Renderer::with_templates(&site, &jobs, Default::default()).existing(declared);
+    jobs.par_iter()
+        .filter_map(|job| {
+            let src = job.source(&site)?;
+            let links = render::markdown::render_with(&src.body, &site.config.video_hosts);
+            let links = links.internal_links;
+            renderer
+                .check_links_in(&src.path, &src.body, src.body_line, &links)
+                .err()
+        })
+        .flatten()
+        .collect()
 }
 
 /// Checks the site in `root` as a build would — records, references, internal links,

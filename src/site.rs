@@ -95,6 +95,7 @@ impl Site {
             home,
             data,
             members_files,
+            ..
         } = content;
         // Members' files are published by a members' build only.
         let members_files = if options.include_private {

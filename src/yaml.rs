@@ -3,7 +3,7 @@
 //! `serde_yaml` is archived upstream; keeping every call behind this module means swapping it
 //! is a one-file change.
 
-use crate::diagnostic::{from_serde_message, Diagnostic};
+use crate::diagnostic::{from_serde_message_hiding, Diagnostic};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
@@ -26,17 +26,33 @@ pub fn parse<T: DeserializeOwned>(
     })
 }
 
+/// What `parse_all` could read of a text with errors.
+#[derive(Debug)]
+pub struct Partial<T> {
+    /// Every problem, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The value without the keys (or list items) in error, when the rest parses: checked
+    /// like the others, so that one mistake does not hide the next, but never published.
+    pub value: Option<T>,
+    /// The top-level keys set aside (wholly or one of their items).
+    pub set_aside: Vec<String>,
+}
+
 /// Parses `text` into `T`, reporting every field-level problem rather than only the first:
-/// after each error in a top-level key, that key's lines are set aside and parsing goes on.
-/// A YAML syntax error stops at once, since nothing after it can be trusted.
+/// after each error in a top-level key, that key's lines (or, for an item of a block list,
+/// the item's lines: `program[2].start`) are set aside and parsing goes on. A YAML syntax
+/// error stops at once, since nothing after it can be trusted.
 pub fn parse_all<T: DeserializeOwned>(
     text: &str,
     path: &Path,
     first_line: usize,
-) -> Result<T, Vec<Diagnostic>> {
+) -> Result<T, Partial<T>> {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut current = text.to_string();
     let mut set_aside: Vec<String> = Vec::new();
+    // Items set aside, by key, as indices in the original list (the messages name those).
+    let mut items_aside: Vec<(String, usize)> = Vec::new();
+    let mut value = None;
     // Each round sets one key aside and parses again, so there are at most as many rounds as
     // lines; and the rounds together read at most 16 times the text (or 1 MiB), so that a file
     // of thousands of wrong keys costs a bounded time.
@@ -44,27 +60,16 @@ pub fn parse_all<T: DeserializeOwned>(
     let mut read = 0usize;
     for _ in 0..=text.lines().count() {
         if read > budget {
-            let (line, _) = diagnostics
-                .last()
-                .map_or((first_line, 0), |d| (d.line, d.column));
-            diagnostics.push(
-                Diagnostic::error(
-                    path,
-                    line,
-                    0,
-                    format!(
-                        "trop d'erreurs dans ce fichier : les {} premières sont montrées",
-                        diagnostics.len()
-                    ),
-                )
-                .with_help("corrigez-les, puis relancez pour voir la suite"),
-            );
+            diagnostics.push(too_many(&diagnostics, path, first_line));
             break;
         }
         read += current.len();
-        let d = match parse::<T>(&current, path, first_line) {
-            Ok(value) if diagnostics.is_empty() => return Ok(value),
-            Ok(_) => break,
+        let mut d = match parse::<T>(&current, path, first_line) {
+            Ok(v) if diagnostics.is_empty() => return Ok(v),
+            Ok(v) => {
+                value = Some(v);
+                break;
+            }
             Err(d) => d,
         };
         // A required key set aside because it was wrong is not also "missing".
@@ -78,31 +83,125 @@ pub fn parse_all<T: DeserializeOwned>(
             || d.message.contains(" : ")
                 && !d.message.starts_with("YAML invalide")
                 && !d.message.starts_with("champ obligatoire");
-        let block = (recoverable && d.line >= first_line)
-            .then(|| top_level_block(&current, d.line - first_line + 1))
-            .flatten();
+        let line = d.line.checked_sub(first_line).map(|l| l + 1);
+        let item = recoverable
+            .then(|| list_item_of(&d.message))
+            .flatten()
+            .and_then(|(key, index)| {
+                let original = original_index(&items_aside, &key, index);
+                let lines = item_lines(&current, &key, index)?;
+                Some((key, index, original, lines))
+            });
+        let block = match (&item, line) {
+            (Some((key, index, original, lines)), _) => {
+                // The message names the item as the file has it, not as the rounds do.
+                d.message = d.message.replacen(
+                    &format!("{key}[{index}]"),
+                    &format!("{key}[{original}]"),
+                    1,
+                );
+                items_aside.push((key.clone(), *original));
+                Some((lines.0, lines.1, key.clone()))
+            }
+            (None, Some(l)) if recoverable => top_level_block(&current, l),
+            _ => None,
+        };
         diagnostics.push(d);
         let Some((start, end, key)) = block else {
             break;
         };
-        current = current
-            .split_inclusive('\n')
-            .enumerate()
-            .map(|(i, l)| {
-                if (start..=end).contains(&(i + 1)) {
-                    if l.ends_with('\n') {
-                        "\n"
-                    } else {
-                        ""
-                    }
-                } else {
-                    l
-                }
-            })
-            .collect();
-        set_aside.push(key);
+        current = blank_lines(&current, start, end);
+        if !set_aside.contains(&key) {
+            set_aside.push(key);
+        }
     }
-    Err(diagnostics)
+    Err(Partial {
+        diagnostics,
+        value,
+        set_aside,
+    })
+}
+
+/// The diagnostic that closes a file with too many errors.
+fn too_many(diagnostics: &[Diagnostic], path: &Path, first_line: usize) -> Diagnostic {
+    let line = diagnostics.last().map_or(first_line, |d| d.line);
+    Diagnostic::error(
+        path,
+        line,
+        0,
+        format!(
+            "trop d'erreurs dans ce fichier : les {} premières sont montrées",
+            diagnostics.len()
+        ),
+    )
+    .with_help("corrigez-les, puis relancez pour voir la suite")
+}
+
+/// `text` with lines `start..=end` (1-based) emptied, so that the other lines keep their
+/// numbers.
+fn blank_lines(text: &str, start: usize, end: usize) -> String {
+    text.split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if (start..=end).contains(&(i + 1)) {
+                if l.ends_with('\n') {
+                    "\n"
+                } else {
+                    ""
+                }
+            } else {
+                l
+            }
+        })
+        .collect()
+}
+
+/// The list item a message is about: `program[2].start : …` → (`program`, 2).
+fn list_item_of(message: &str) -> Option<(String, usize)> {
+    let head = message.split(" : ").next()?;
+    let (key, rest) = head.split_once('[')?;
+    let index = rest.split(']').next()?.parse().ok()?;
+    (!key.contains(['.', ' '])).then(|| (key.to_string(), index))
+}
+
+/// The index in the original list of item `index` of `key`, once the items of `aside` are
+/// gone.
+fn original_index(aside: &[(String, usize)], key: &str, index: usize) -> usize {
+    let mut removed: Vec<usize> = aside
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, i)| *i)
+        .collect();
+    removed.sort_unstable();
+    let mut original = index;
+    for r in removed {
+        if r <= original {
+            original += 1;
+        }
+    }
+    original
+}
+
+/// The lines (first, last; 1-based) of item `index` of the block list under top-level `key`,
+/// skipping items already blanked. `None` for a list written in brackets.
+fn item_lines(text: &str, key: &str, index: usize) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (start, end, _) = top_level_block(text, key_position(text, key)?.0)?;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let dash = (start..end).map(|n| lines[n]).find_map(|l| {
+        let t = l.trim_start();
+        (t.starts_with("- ") || t == "-").then(|| indent(l))
+    })?;
+    let starts: Vec<usize> = (start..end)
+        .filter(|&n| {
+            let l = lines[n];
+            indent(l) == dash && (l.trim_start().starts_with("- ") || l.trim() == "-")
+        })
+        .map(|n| n + 1)
+        .collect();
+    let first = *starts.get(index)?;
+    let last = starts.get(index + 1).map_or(end, |next| next - 1);
+    Some((first, last))
 }
 
 /// The top-level `key:` block holding line `line` (1-based): (first line, last line, key).
@@ -141,7 +240,13 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
         Some((path, rest)) if !path.is_empty() && !path.contains(' ') => (Some(path), rest),
         _ => (None, raw),
     };
-    let (mut message, mut help) = from_serde_message(raw);
+    // A Markdown record's text is after its front matter: `body:` is for `.yml` records.
+    let hidden: &[&str] = if path.extension().is_some_and(|e| e == "md") {
+        &["body"]
+    } else {
+        &[]
+    };
+    let (mut message, mut help) = from_serde_message_hiding(raw, hidden);
     // An unclosed bracket or quote is reported where the parser gave up (often the next
     // key's line): point at where it was opened instead.
     let unclosed = match syntax_kind(raw) {
@@ -396,7 +501,9 @@ mod tests {
             + &(0..20_000)
                 .map(|i| format!("cle{i}: {i}\n"))
                 .collect::<String>();
-        let ds = parse_all::<R>(&text, Path::new("a.md"), 2).unwrap_err();
+        let ds = parse_all::<R>(&text, Path::new("a.md"), 2)
+            .unwrap_err()
+            .diagnostics;
         // Every round parses the text again: their number is bounded by the budget (16 times
         // the text, or 1 MiB), not by the number of wrong keys.
         let rounds = (text.len() * 16).max(1 << 20) / text.len() + 2;
@@ -438,10 +545,14 @@ mod tests {
             draft: bool,
         }
         let text = "title: x\ntitel: y\ntags: un\ndraft: oui\n";
-        let errors = parse_all::<R>(text, Path::new("a.md"), 2).unwrap_err();
+        let errors = parse_all::<R>(text, Path::new("a.md"), 2)
+            .unwrap_err()
+            .diagnostics;
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5], "{errors:?}");
-        let errors = parse_all::<R>("title: [a]\ntitel: y\n", Path::new("a.md"), 1).unwrap_err();
+        let errors = parse_all::<R>("title: [a]\ntitel: y\n", Path::new("a.md"), 1)
+            .unwrap_err()
+            .diagnostics;
         assert_eq!(errors.len(), 2, "{errors:?}");
     }
 

@@ -20,27 +20,155 @@ fn errors_of(case: &str) -> String {
     }
 }
 
+/// Checks one fixture: the build fails with exactly the errors of its expected.txt.
+fn check_fixture(case: &str) {
+    let got = errors_of(case);
+    let expected = std::fs::read_to_string(fixture("invalid").join(case).join("expected.txt"))
+        .unwrap_or_default();
+    assert_eq!(got, expected, "== {case}");
+}
+
+/// One test per fixture, so that one case can be run and reported alone
+/// (`cargo test --test invalid unknown_domain`).
+macro_rules! fixtures {
+    ($($name:ident => $dir:literal,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                check_fixture($dir);
+            }
+        )*
+        const FIXTURES: &[&str] = &[$($dir),*];
+    };
+}
+
+fixtures! {
+    bad_alias => "bad-alias",
+    bad_slug => "bad-slug",
+    broken_link => "broken-link",
+    case_and_accents => "case-and-accents",
+    dangling_references => "dangling-references",
+    dangling_slug => "dangling-slug",
+    deep_html => "deep-html",
+    duplicate_url => "duplicate-url",
+    end_before_start => "end-before-start",
+    fields_all_at_once => "fields-all-at-once",
+    file_too_large => "file-too-large",
+    impossible_date => "impossible-date",
+    javascript_website => "javascript-website",
+    link_to_private => "link-to-private",
+    list_for_string => "list-for-string",
+    many_errors_one_file => "many-errors-one-file",
+    members_files => "members-files",
+    missing_date => "missing-date",
+    missing_title => "missing-title",
+    not_utf8 => "not-utf8",
+    parse_error_no_cascade => "parse-error-no-cascade",
+    private_capital => "private-capital",
+    private_oui => "private-oui",
+    program_all_at_once => "program-all-at-once",
+    string_for_date => "string-for-date",
+    tab_indent => "tab-indent",
+    taxonomy_keys => "taxonomy-keys",
+    template_syntax => "template-syntax",
+    template_variable => "template-variable",
+    term_clash => "term-clash",
+    unclosed_front_matter => "unclosed-front-matter",
+    unclosed_quote => "unclosed-quote",
+    unknown_domain => "unknown-domain",
+    unknown_key => "unknown-key",
+    unknown_legal_form => "unknown-legal-form",
+    unknown_program_kind => "unknown-program-kind",
+    unknown_stage => "unknown-stage",
+    url_clash_generated => "url-clash-generated",
+    wrong_type => "wrong-type",
+    yaml_syntax => "yaml-syntax",
+    yes_for_bool => "yes-for-bool",
+}
+
 #[test]
-fn every_invalid_fixture_fails_with_its_expected_errors() {
-    let dir = fixture("invalid");
-    let mut cases: Vec<String> = std::fs::read_dir(&dir)
+fn every_fixture_folder_has_its_test() {
+    let mut folders: Vec<String> = std::fs::read_dir(fixture("invalid"))
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    cases.sort();
-    assert!(cases.len() >= 20, "fixtures missing");
-    let mut failures = Vec::new();
-    for case in &cases {
-        let got = errors_of(case);
-        let expected =
-            std::fs::read_to_string(dir.join(case).join("expected.txt")).unwrap_or_default();
-        if got != expected {
-            failures.push(format!("== {case}\n-- expected:\n{expected}-- got:\n{got}"));
+    folders.sort();
+    assert_eq!(folders, FIXTURES, "add the new fixture to `fixtures!`");
+}
+
+/// The fixtures whose mistakes are all in `content/` of the same `site.toml` and whose files
+/// do not share a path: put together in one site, they must give every one of their errors,
+/// in one run (one mistake never hides another, in the same file or another).
+#[test]
+fn the_mistakes_of_many_fixtures_all_come_in_one_run() {
+    let dir = fixture("invalid");
+    let default = std::fs::read_to_string(dir.join("unknown-domain/site.toml")).unwrap();
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("site.toml"), &default).unwrap();
+    let mut taken = std::collections::BTreeSet::new();
+    let mut merged = Vec::new();
+    let mut expected: Vec<String> = Vec::new();
+    for case in FIXTURES {
+        let root = dir.join(case);
+        let only_content = std::fs::read_dir(&root).unwrap().all(|e| {
+            let name = e.unwrap().file_name();
+            ["content", "site.toml", "expected.txt"].contains(&name.to_str().unwrap_or(""))
+        });
+        if !only_content || std::fs::read_to_string(root.join("site.toml")).unwrap() != default {
+            continue;
         }
+        let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&root).unwrap().to_path_buf())
+            .collect();
+        if files.iter().any(|f| taken.contains(f)) {
+            continue;
+        }
+        for f in &files {
+            let to = site.path().join(f);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(root.join(f), to).unwrap();
+            taken.insert(f.clone());
+        }
+        // Each error with its hint, as one entry.
+        let text = std::fs::read_to_string(root.join("expected.txt")).unwrap();
+        for entry in text
+            .split_inclusive('\n')
+            .fold(Vec::<String>::new(), |mut v, l| {
+                if l.starts_with("  ") && !v.is_empty() {
+                    v.last_mut().unwrap().push_str(l);
+                } else {
+                    v.push(l.to_string());
+                }
+                v
+            })
+        {
+            expected.push(entry);
+        }
+        merged.push(*case);
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        merged.len() >= 30,
+        "only {} fixtures merged: {merged:?}",
+        merged.len()
+    );
+    let out = site.path().join("public");
+    let errors = match pipeline::build(site.path(), &out, options("2020-01-01")) {
+        Ok(_) => panic!("the build should fail"),
+        Err(ds) => ds,
+    };
+    let mut got: Vec<String> = errors
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{d}\n"))
+        .collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected, "fixtures merged: {merged:?}");
 }
 
 #[test]
@@ -54,7 +182,8 @@ fn the_command_prints_the_source_line_and_exits_non_zero() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("content/acteurs/acteur.md:3:1: erreur: clé inconnue « titel »"),
+        stderr
+            .contains("content/acteurs/acteur-unknown-key.md:3:1: erreur: clé inconnue « titel »"),
         "{stderr}"
     );
     assert!(

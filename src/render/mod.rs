@@ -96,6 +96,13 @@ impl<'a> Renderer<'a> {
         self
     }
 
+    /// Counts `urls` as pages of the site too, for link checks (the records that could not
+    /// be read, whose own errors are reported).
+    pub fn existing(mut self, urls: Vec<String>) -> Self {
+        self.urls.extend(urls);
+        self
+    }
+
     /// The search documents of the site.
     pub fn documents(&self) -> Documents {
         Arc::clone(self.documents.get_or_init(|| {

@@ -4,9 +4,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::french;
 use crate::model::{Date, Section};
+use crate::render::pages::shared::Link;
 use crate::site::Site;
 use crate::url;
-use crate::render::pages::shared::Link;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -37,7 +37,10 @@ pub fn globals(site: &Site) -> Value {
         url: url.to_string(),
     };
     let page_link = |p: &crate::model::Entry<crate::model::Page>| {
-        link(&french::typography(&p.data.title), &Section::Pages.url(&p.slug))
+        link(
+            &french::typography(&p.data.title),
+            &Section::Pages.url(&p.slug),
+        )
     };
     let mut menu = vec![
         link("Annuaire", url::ACTORS),

@@ -41,7 +41,11 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     let known = records::Known::new(loaded);
     let mut urls = addresses::Addresses::default();
     let mut common = |section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>| {
-        check_common(section, e, out);
+        let aside = c
+            .partial
+            .get(&e.source().path)
+            .map_or(&[][..], Vec::as_slice);
+        check_common(section, e, aside, out);
         urls.add(section, e, out);
     };
     for a in &c.actors {
@@ -113,7 +117,9 @@ impl<T: Common> EntryView for std::sync::Arc<Entry<T>> {
     }
 }
 
-fn check_common(section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>) {
+/// What every record must have. `aside`: the keys set aside because they are in error (not
+/// also reported missing).
+fn check_common(section: Section, e: &dyn EntryView, aside: &[String], out: &mut Vec<Diagnostic>) {
     let src = e.source();
     let c = e.common();
     let slug = e.slug();
@@ -153,7 +159,7 @@ fn check_common(section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>) 
         let (line, col) = src.key_position("title");
         out.push(Diagnostic::error(&src.path, line, col, "le titre est vide"));
     }
-    if section.requires_date() && c.date.is_none() {
+    if section.requires_date() && c.date.is_none() && !aside.iter().any(|k| k == "date") {
         // `date:` left empty (as `ess-site new` writes it) points at its line.
         let (line, col) = match crate::yaml::key_position(&src.yaml, "date") {
             Some(_) => src.key_position("date"),

@@ -22,11 +22,19 @@ impl<'a> Known<'a> {
             .iter()
             .map(|(s, _)| s.as_str())
             .collect();
+        // A record that could not be read still exists: naming it is not an error too.
+        let declared = loaded
+            .content
+            .declared
+            .iter()
+            .filter(|(section, _)| *section == crate::model::Section::Actors)
+            .map(|(_, slug)| slug.as_str());
         let actors: BTreeSet<&str> = loaded
             .content
             .actors
             .iter()
             .map(|a| a.slug.as_str())
+            .chain(declared)
             .collect();
         let actor_list = actors.iter().copied().collect();
         Known {
@@ -44,7 +52,7 @@ impl<'a> Known<'a> {
 
     pub(super) fn actor(&self, a: &Entry<Actor>, out: &mut Vec<Diagnostic>) {
         let src = &a.source;
-        if a.data.domains.is_empty() {
+        if a.data.domains.is_empty() && !self.loaded.content.partial.contains_key(&src.path) {
             let (line, col) = src.key_position("title");
             out.push(
                 Diagnostic::warning(&src.path, line, col, "acteur sans domaine d'action")

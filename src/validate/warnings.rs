@@ -14,6 +14,8 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
     listed.extend(c.conferences.iter().map(|e| e as &dyn EntryView));
     listed.extend(c.dossiers.iter().map(|e| e as &dyn EntryView));
     listed.extend(c.resources.iter().map(|e| e as &dyn EntryView));
+    // A record read without its keys in error gets its errors, not warnings about them.
+    listed.retain(|e| !c.partial.contains_key(&e.source().path));
     for e in &listed {
         if e.common().summary.is_none_or(|s| s.trim().is_empty()) {
             let src = e.source();
@@ -37,7 +39,11 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
     ) {
         images_without_alt(e.source(), out);
     }
-    for conf in &c.conferences {
+    for conf in c
+        .conferences
+        .iter()
+        .filter(|e| !c.partial.contains_key(&e.source.path))
+    {
         let past = !crate::time::is_upcoming(conf.data.date, conf.data.end_date, now);
         if past && conf.data.date.is_some() && conf.data.replay_url.is_none() {
             let (line, col) = conf.source.key_position("date");
