@@ -8,6 +8,7 @@ use crate::report;
 use crate::site::BuildOptions;
 use notify::{RecursiveMode, Watcher};
 use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
@@ -384,35 +385,63 @@ fn publish(
     if errors.is_empty() {
         *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = inc.outputs();
     }
-    if still_changed.is_empty() && errors == status.errors {
+    // The open pages are told unless the first served outputs already said everything.
+    if !still_changed.is_empty() || errors != status.errors {
+        status.version += 1;
+        status.css_only =
+            !report.changed.is_empty() && report.changed.iter().all(|p| p.ends_with(".css"));
+        status.errors = errors.clone();
+        shared.bumped.notify_all();
+    }
+    drop(status);
+    // The terminal is told of every rebuild that changed something or failed.
+    if errors.is_empty() && report.changed.is_empty() {
         return;
     }
-    status.version += 1;
-    status.css_only =
-        !report.changed.is_empty() && report.changed.iter().all(|p| p.ends_with(".css"));
-    status.errors = errors;
-    shared.bumped.notify_all();
-    let errors = status.errors.len();
-    drop(status);
-    let file = paths
-        .iter()
-        .max_by_key(|p| p.components().count())
-        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
-        .unwrap_or_default();
-    if errors > 0 {
-        eprintln!(
-            "{file} : {} — la dernière version correcte reste servie",
-            report::count(errors, "erreur", "erreurs")
-        );
+    if !errors.is_empty() {
+        // The errors themselves, as `check` and the browser's overlay show them.
+        let errors: Vec<Diagnostic> = inc
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        let mut stderr = std::io::stderr().lock();
+        let _ = report::print(&mut stderr, root, &errors, report::Style::for_stderr(0));
+        let _ = writeln!(stderr, "La dernière version correcte reste servie.");
     } else {
         let n = report.changed.len();
         eprintln!(
-            "{file} : {} mise{} à jour en {} ms",
+            "{} : {} mise{} à jour en {} ms",
+            edited(root, paths),
             report::count(n, "page", "pages"),
             if n > 1 { "s" } else { "" },
             started.elapsed().as_millis()
         );
     }
+}
+
+/// The file the user edited, among the paths of a change: one that exists (an editor's
+/// temporary file is gone once saved), the deepest; a deleted one if none exists.
+fn edited(root: &Path, paths: &[PathBuf]) -> String {
+    let temporary = |p: &Path| {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        name.starts_with(".#") || name.ends_with('~') || name.ends_with(".swp") || name == "4913"
+    };
+    let named = |p: &PathBuf| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let candidates: Vec<&PathBuf> = paths.iter().filter(|p| !temporary(p)).collect();
+    let deepest = |list: Vec<&PathBuf>| {
+        list.into_iter()
+            .max_by_key(|p| p.components().count())
+            .map(named)
+    };
+    let existing = candidates.iter().copied().filter(|p| p.is_file()).collect();
+    deepest(existing)
+        .or_else(|| deepest(candidates))
+        .unwrap_or_else(|| "site".into())
 }
 
 /// Renders the latest deferred jobs it is sent (skipping those a newer set replaced while it

@@ -434,3 +434,97 @@ fn an_unclosed_bracket_or_quote_is_reported_where_it_was_opened() {
         );
     }
 }
+
+/// English words that no message may hold, beyond the parsers' phrases (`ENGLISH`).
+const ENGLISH_WORDS: &[&str] = &[
+    "unknown",
+    "missing",
+    "error",
+    "warning",
+    "the",
+    "not",
+    "is",
+    "file",
+    "line",
+    "failed",
+    "cannot",
+    "permission",
+    "denied",
+    "directory",
+    "such",
+    "found",
+    "expected",
+    "invalid",
+];
+
+/// Fails on an English word or phrase in `text`, but for the quoted source lines (`3 | …`)
+/// and the files' paths, which are the user's own text.
+fn assert_no_english(text: &str, what: &str) {
+    for line in text.lines() {
+        let quoted = line
+            .trim_start()
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .starts_with(" |")
+            || line.trim_start().starts_with('|');
+        if quoted {
+            continue;
+        }
+        // The file's path is the user's own too.
+        let line = ["erreur: ", "avertissement: "]
+            .iter()
+            .find_map(|k| line.split_once(k).map(|(_, m)| m))
+            .unwrap_or(line);
+        // Code between backquotes (`or`, `{% endif %}`) is the template language's.
+        let line: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        let lower = line.to_lowercase();
+        let phrase = ENGLISH.iter().find(|w| lower.contains(&w.to_lowercase()));
+        let word = lower
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .find(|t| ENGLISH_WORDS.contains(t));
+        assert!(
+            phrase.is_none() && word.is_none(),
+            "« {} » in {what}:\n{text}",
+            phrase.copied().or(word).unwrap_or_default()
+        );
+    }
+}
+
+#[test]
+fn no_message_speaks_english() {
+    // Every fixture's errors and warnings, as `check` prints them.
+    for case in FIXTURES {
+        let site = copy_site(&fixture(&format!("invalid/{case}")));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ess-site"))
+            .args(["check", "--now", "2020-01-01"])
+            .current_dir(site.path())
+            .output()
+            .unwrap();
+        assert_no_english(&String::from_utf8_lossy(&out.stderr), case);
+    }
+    // The system's errors: a site folder that does not exist, an output that is a file, a
+    // content file that is a link to outside the site.
+    let run = |args: &[&str], dir: &std::path::Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ess-site"))
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let site = copy_site(&repo());
+    let root = site.path();
+    let text = run(&["check", "-s", "/nonexistent/site"], root);
+    assert_no_english(&text, "a missing site folder");
+    let text = run(&["serve", "-s", "/nonexistent/site"], root);
+    assert_no_english(&text, "serving a missing site folder");
+    std::fs::write(root.join("un-fichier"), "x").unwrap();
+    let text = run(
+        &["build", "-o", "un-fichier/public", "--now", "2026-01-01"],
+        root,
+    );
+    assert_no_english(&text, "an output inside a file");
+    std::os::unix::fs::symlink("/etc/hostname", root.join("content/acteurs/lien.md")).unwrap();
+    let text = run(&["check"], root);
+    assert_no_english(&text, "a link out of the site");
+}

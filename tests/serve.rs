@@ -209,6 +209,76 @@ fn an_edit_reloads_open_pages_and_errors_show_then_go() {
         .contains("Un circuit court réparé"));
 }
 
+/// Saves `text` into `path` as many editors do: a temporary file beside it, renamed over it.
+fn save_like_an_editor(path: &std::path::Path, text: &str) {
+    let temporary = path.with_file_name("sedrltOV9");
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(&temporary, path).unwrap();
+}
+
+#[test]
+fn the_terminal_shows_the_errors_as_the_overlay_does_and_names_the_edited_file() {
+    let site = copy_site(&repo());
+    let log_dir = tempfile::tempdir().unwrap();
+    let log = log_dir.path().join("stderr.txt");
+    let server = start_logging(
+        site.path(),
+        "2026-11-23T12:00",
+        std::fs::File::create(&log).unwrap(),
+    );
+    let state = |s: &Server| {
+        serde_json::from_slice::<serde_json::Value>(&get(s, "/__ess/poll").body).unwrap()
+    };
+    let actor = site.path().join("content/acteurs/amap-de-sceaux.md");
+    let text = std::fs::read_to_string(&actor).unwrap();
+    save_like_an_editor(&actor, "---\ntitle: AMAP\ntitel: faute\n---\n");
+    wait_for(
+        || !state(&server)["errors"].as_array().unwrap().is_empty(),
+        "the errors",
+    );
+    let overlay = state(&server)["errors"][0].as_str().unwrap().to_string();
+    assert!(
+        overlay
+            .starts_with("content/acteurs/amap-de-sceaux.md:3:1: erreur: clé inconnue « titel »"),
+        "{overlay}"
+    );
+    wait_for(
+        || {
+            std::fs::read_to_string(&log)
+                .unwrap()
+                .contains("reste servie")
+        },
+        "the terminal's errors",
+    );
+    let terminal = std::fs::read_to_string(&log).unwrap();
+    // The same text, source line and caret included, then what is served.
+    assert!(
+        terminal.contains(&overlay),
+        "terminal:\n{terminal}\noverlay:\n{overlay}"
+    );
+    assert!(terminal.contains("3 | titel: faute"), "{terminal}");
+    assert!(
+        terminal.contains("La dernière version correcte reste servie."),
+        "{terminal}"
+    );
+
+    save_like_an_editor(
+        &actor,
+        &text.replace("Ce circuit court", "Un circuit réparé"),
+    );
+    wait_for(
+        || std::fs::read_to_string(&log).unwrap().contains("à jour en"),
+        "the terminal's update line",
+    );
+    let terminal = std::fs::read_to_string(&log).unwrap();
+    let update = terminal.lines().rfind(|l| l.contains("à jour en")).unwrap();
+    assert!(
+        update.starts_with("content/acteurs/amap-de-sceaux.md : "),
+        "{update}"
+    );
+    assert!(!terminal.contains("sedrltOV9"), "{terminal}");
+}
+
 #[test]
 fn a_burst_of_changes_gives_one_rebuild() {
     let site = copy_site(&repo());

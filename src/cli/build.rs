@@ -38,9 +38,16 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
     };
     let result = pipeline::build_with(root, &output, options, &hooks);
     bar.bar.finish_and_clear();
-    let r = result.map_err(|diagnostics| Failure::Content {
+    let quiet = args.quiet;
+    let r = result.map_err(|mut diagnostics| Failure::Content {
         root: root.to_path_buf(),
-        diagnostics,
+        // `--quiet`: the errors only.
+        diagnostics: {
+            if quiet {
+                diagnostics.retain(|d| d.is_error());
+            }
+            diagnostics
+        },
         max_warnings: 10,
         closing: Some(format!(
             "Construction interrompue : {} reste inchangé.",

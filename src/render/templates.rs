@@ -169,8 +169,72 @@ fn french_tera_message(detail: &str) -> String {
             "gabarit introuvable : {}",
             detail.split('\'').nth(1).unwrap_or("")
         )
+    } else if detail.starts_with("expected ") || detail.starts_with("unexpected ") {
+        french_syntax(detail)
     } else {
         detail.to_string()
+    }
+}
+
+/// The template parser's « unexpected X; expected A, B, or C », in French.
+fn french_syntax(detail: &str) -> String {
+    let list = |items: &str| {
+        let items: Vec<String> = items
+            .split(", ")
+            .flat_map(|i| i.split(" or "))
+            .map(|i| i.trim().trim_start_matches("or ").trim())
+            .filter(|i| !i.is_empty())
+            .map(french_rule)
+            .collect();
+        match items.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} ou {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    };
+    let mut parts = Vec::new();
+    for part in detail.split("; ") {
+        if let Some(items) = part.strip_prefix("unexpected ") {
+            parts.push(format!("inattendu ici : {}", list(items)));
+        } else if let Some(items) = part.strip_prefix("expected ") {
+            parts.push(format!("attendu ici : {}", list(items)));
+        }
+    }
+    parts.join(" ; ")
+}
+
+/// One item of the template parser's lists: its code as written, or its name in French.
+fn french_rule(item: &str) -> String {
+    let named = [
+        ("a filter", "un filtre"),
+        ("a variable end (`}}`)", "la fin de la variable (`}}`)"),
+        ("a variable start (`{{`)", "le début d'une variable (`{{`)"),
+        ("an identifier (must start with a-z)", "un nom (qui commence par une lettre de a à z)"),
+        ("an expression", "une expression"),
+        ("any expressions", "une expression"),
+        ("a value", "une valeur"),
+        ("end of input", "la fin du gabarit"),
+        ("an integer", "un nombre entier"),
+        ("a float", "un nombre décimal"),
+        ("some text", "du texte"),
+        ("a test", "un test"),
+        ("a function call", "un appel de fonction"),
+        ("a comparison operator", "un opérateur de comparaison"),
+        ("a mathematical operator", "un opérateur de calcul"),
+        ("tag", "une balise"),
+    ];
+    if item.starts_with('`') {
+        return item.to_string();
+    }
+    if let Some((_, fr)) = named.iter().find(|(en, _)| *en == item) {
+        return fr.to_string();
+    }
+    // Other names carry their code between backquotes: « an endif tag (`{% endif %}`) ».
+    let code: Vec<&str> = item.split('`').skip(1).step_by(2).collect();
+    if code.is_empty() {
+        "un élément de gabarit".into()
+    } else {
+        format!("`{}`", code.join("` ou `"))
     }
 }
 

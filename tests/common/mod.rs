@@ -126,11 +126,16 @@ impl Drop for Server {
 
 /// Starts `ess-site serve` on a free loopback port, as of `now`.
 pub fn start(root: &Path, now: &str) -> Server {
+    start_logging(root, now, Stdio::null())
+}
+
+/// `start`, with the preview's terminal (stderr) going to `stderr`.
+pub fn start_logging(root: &Path, now: &str, stderr: impl Into<Stdio>) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
         .args(["serve", "--port", "0", "--now", now])
         .current_dir(root)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start ess-site serve");
     let mut line = String::new();
