@@ -51,7 +51,9 @@ pub fn date_long(d: NaiveDate) -> String {
 
 /// « 14 h », « 14 h 30 ».
 pub fn time(t: NaiveDateTime) -> String {
-    if t.minute() == 0 {
+    if t.hour() == 0 && t.minute() == 0 {
+        "minuit".into()
+    } else if t.minute() == 0 {
         format!("{}{NBSP}h", t.hour())
     } else {
         format!("{}{NBSP}h{NBSP}{:02}", t.hour(), t.minute())

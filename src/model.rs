@@ -158,12 +158,14 @@ impl Serialize for Date {
     }
 }
 
-/// A time of a Forum programme item: `10:00`, `10h`, `10h30`, or a full date and time for an
-/// edition over several days.
+/// A time of a Forum programme item: `10:00`, `10h`, `10h30`, `24:00` (the end of the day,
+/// as ISO 8601 allows), or a full date and time for an edition over several days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ProgramTime {
     Clock(NaiveTime),
     At(Date),
+    /// `24:00`: midnight at the end of the edition's day.
+    EndOfDay,
 }
 
 impl ProgramTime {
@@ -178,6 +180,9 @@ impl ProgramTime {
         if let Ok(c) = NaiveTime::parse_from_str(&clock, "%H:%M") {
             return Ok(ProgramTime::Clock(c));
         }
+        if clock == "24:00" {
+            return Ok(ProgramTime::EndOfDay);
+        }
         match Date::parse(t) {
             Ok(d) if d.has_time => Ok(ProgramTime::At(d)),
             _ => Err(format!(
@@ -191,6 +196,9 @@ impl ProgramTime {
         match self {
             ProgramTime::Clock(c) => day.and_time(*c),
             ProgramTime::At(d) => d.at,
+            ProgramTime::EndOfDay => day
+                .succ_opt()
+                .map_or_else(|| day.and_time(NaiveTime::MIN), |next| next.and_time(NaiveTime::MIN)),
         }
     }
 }
@@ -382,6 +390,7 @@ impl Serialize for ProgramTime {
         match self {
             ProgramTime::Clock(c) => s.serialize_str(&c.format("%H:%M").to_string()),
             ProgramTime::At(d) => d.serialize(s),
+            ProgramTime::EndOfDay => s.serialize_str("24:00"),
         }
     }
 }
@@ -584,4 +593,24 @@ pub struct Entry<T> {
     pub source: Source,
     /// The record's slug: `slug:` or the file name.
     pub slug: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_programme_item_may_end_at_24_00_the_end_of_its_day() {
+        let day = NaiveDate::from_ymd_opt(2016, 11, 19).unwrap();
+        for written in ["24:00", "24h", "24h00", "24H"] {
+            let t = ProgramTime::parse(written).unwrap();
+            assert_eq!(t, ProgramTime::EndOfDay, "{written}");
+            let next = NaiveDate::from_ymd_opt(2016, 11, 20).unwrap();
+            assert_eq!(t.on(day), next.and_time(NaiveTime::MIN));
+            assert!(t.on(day) > ProgramTime::parse("23:00").unwrap().on(day));
+        }
+        assert!(ProgramTime::parse("24:30").is_err());
+        assert!(ProgramTime::parse("25h").is_err());
+        assert_eq!(crate::french::time(day.and_time(NaiveTime::MIN)), "minuit");
+    }
 }
