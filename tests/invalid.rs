@@ -73,6 +73,7 @@ fixtures! {
     template_syntax => "template-syntax",
     template_variable => "template-variable",
     term_clash => "term-clash",
+    unclosed_brace => "unclosed-brace",
     unclosed_front_matter => "unclosed-front-matter",
     unclosed_quote => "unclosed-quote",
     unknown_domain => "unknown-domain",
