@@ -196,9 +196,10 @@ impl ProgramTime {
         match self {
             ProgramTime::Clock(c) => day.and_time(*c),
             ProgramTime::At(d) => d.at,
-            ProgramTime::EndOfDay => day
-                .succ_opt()
-                .map_or_else(|| day.and_time(NaiveTime::MIN), |next| next.and_time(NaiveTime::MIN)),
+            ProgramTime::EndOfDay => day.succ_opt().map_or_else(
+                || day.and_time(NaiveTime::MIN),
+                |next| next.and_time(NaiveTime::MIN),
+            ),
         }
     }
 }
@@ -417,6 +418,10 @@ macro_rules! record {
             pub slug: Option<String>,
             #[serde(default)]
             pub aliases: Vec<String>,
+            /// An example record (as `init` writes them), to be replaced: published, it is
+            /// warned about.
+            #[serde(default, skip_serializing)]
+            pub example: bool,
             /// The Markdown body, for `.yaml` records (Markdown files carry it after the front matter).
             #[serde(default, skip_serializing)]
             pub body: Option<String>,
@@ -434,6 +439,7 @@ macro_rules! record {
                     slug: self.slug.as_deref(),
                     aliases: &self.aliases,
                     body: self.body.as_deref(),
+                    example: self.example,
                 }
             }
         }
@@ -451,6 +457,7 @@ pub struct CommonRef<'a> {
     pub slug: Option<&'a str>,
     pub aliases: &'a [String],
     pub body: Option<&'a str>,
+    pub example: bool,
 }
 
 /// Access to the fields every record has.

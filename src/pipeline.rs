@@ -23,6 +23,8 @@ pub struct BuildReport {
     pub by_kind: Vec<(&'static str, usize)>,
     /// The paths written, sorted (for `--verbose`).
     pub written: Vec<String>,
+    /// When the records dated in the future will be published (a build is due then).
+    pub scheduled: Vec<crate::model::Date>,
 }
 
 /// The singular of a kind of page of the summary (« 1 acteur », « 2 acteurs »).
@@ -172,6 +174,7 @@ pub fn build(
         wait: Wait::Yes,
         on_wait: &|| {},
         progress: &|_, _| {},
+        strict: false,
     };
     build_with(root, output, options, &hooks)
 }
@@ -184,6 +187,22 @@ pub struct Hooks<'a> {
     pub on_wait: &'a dyn Fn(),
     /// Called while files are written.
     pub progress: &'a Progress<'a>,
+    /// Warnings fail the build, as errors (`--strict`, for CI).
+    pub strict: bool,
+}
+
+/// The diagnostics with every warning counted as an error (`--strict`).
+pub fn strict(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .map(|mut d| {
+            if !d.is_error() {
+                d.severity = diagnostic::Severity::Error;
+                d.message.push_str(" (--strict)");
+            }
+            d
+        })
+        .collect()
 }
 
 /// `build`, waiting and telling progress as `hooks` say.
@@ -196,6 +215,9 @@ pub fn build_with(
     let progress = hooks.progress;
     crate::write::check_output(root, output).map_err(|d| vec![d])?;
     let (site, mut diagnostics) = prepare(root, options);
+    if hooks.strict && !diagnostics.is_empty() {
+        return Err(strict(diagnostics));
+    }
     let Some(site) = site else {
         return Err(diagnostics);
     };
@@ -242,6 +264,7 @@ pub fn build_with(
         warnings: diagnostics,
         by_kind,
         written: paths,
+        scheduled: site.scheduled.clone(),
     })
 }
 

@@ -165,158 +165,80 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
     })
 }
 
+/// The files of a new commune's site, from `src/init/`: (path in the new site, template).
+/// Placeholders: `{commune}`, `{slug}` (the commune's), `{actor}` (the example actor's slug),
+/// `{year}`, `{next}` (next year), `{version}` (of ess-site).
+const SITE_FILES: &[(&str, &str)] = &[
+    ("site.toml", include_str!("init/site.toml")),
+    (".gitignore", include_str!("init/gitignore")),
+    ("README.md", include_str!("init/README.md")),
+    (".gitlab-ci.yml", include_str!("init/gitlab-ci.yml")),
+    (
+        ".github/workflows/site.yml",
+        include_str!("init/github-site.yml"),
+    ),
+    ("deploy/publier.sh", include_str!("init/deploy/publier.sh")),
+    ("content/_index.md", include_str!("init/content/_index.md")),
+    (
+        "content/acteurs/{actor}.md",
+        include_str!("init/content/acteurs/actor.md"),
+    ),
+    (
+        "content/forum/{next}.md",
+        include_str!("init/content/forum/next.md"),
+    ),
+    (
+        "content/conferences/up-conference-{next}.md",
+        include_str!("init/content/conferences/up-conference.md"),
+    ),
+    (
+        "content/magazine/edito-bienvenue.md",
+        include_str!("init/content/magazine/edito-bienvenue.md"),
+    ),
+    (
+        "content/ressources/guide-de-l-ess.md",
+        include_str!("init/content/ressources/guide-de-l-ess.md"),
+    ),
+    (
+        "content/pages/a-propos.md",
+        include_str!("init/content/pages/a-propos.md"),
+    ),
+    (
+        "content/pages/accessibilite.md",
+        include_str!("init/content/pages/accessibilite.md"),
+    ),
+    (
+        "content/pages/mentions-legales.md",
+        include_str!("init/content/pages/mentions-legales.md"),
+    ),
+    (
+        "content/data/accessibilite.yaml",
+        include_str!("init/content/data/accessibilite.yaml"),
+    ),
+    (
+        "content/data/chiffres_cles.yaml",
+        include_str!("init/content/data/chiffres_cles.yaml"),
+    ),
+];
+
 /// The files of a new commune's site: (path, text).
 pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
     let slug = slugify(commune);
-    let title = format!("Maison virtuelle de l'ESS de {commune}");
-    let mut files = vec![
-        (
-            "site.toml".into(),
-            format!(
-                "# Le site de l'économie sociale et solidaire de {commune}.\n\
-                 title = {t}\n\
-                 base_url = \"https://ess.{slug}.fr\"   # à remplacer par l'adresse réelle du site\n\
-                 description = {d}\n\
-                 language = \"fr\"\n\
-                 paginate_by = 24\n\n\
-                 [commune]\n\
-                 name = {c}\n\
-                 # department = \"Hauts-de-Seine\"\n\
-                 # website = \"https://www.{slug}.fr\"\n\n\
-                 # [contact]\n\
-                 # email = \"ess@{slug}.fr\"\n\
-                 # address = \"Hôtel de ville\"\n\n\
-                 # Domaines d'action propres à la commune, en plus des neuf domaines de l'ESS :\n\
-                 # [domains]\n\
-                 # culture = \"Culture\"\n",
-                t = quoted(&title),
-                d = quoted(&format!("Les acteurs, les événements et les ressources de l'économie sociale et solidaire à {commune}.")),
-                c = quoted(commune),
-            ),
-        ),
-        (
-            ".gitignore".into(),
-            "public/\npublic-membres/\n.public.lock\n.public-membres.lock\n.public.tmp-*\n.public-membres.tmp-*\n".into(),
-        ),
-        (
-            "README.md".into(),
-            format!(
-                "# {title}\n\n\
-                 Le portail de l'économie sociale et solidaire de {commune}, publié avec `ess-site`.\n\n\
-                 - `ess-site serve` : aperçu sur http://127.0.0.1:1111/, mis à jour à chaque enregistrement ;\n\
-                 - `ess-site check` : vérifie toutes les fiches ;\n\
-                 - `ess-site build` : construit le site dans `public/`, à publier sur le serveur web ;\n\
-                 - `ess-site new acteur \"Nom de l'acteur\"` : une nouvelle fiche, chaque champ expliqué.\n\n\
-                 Les fiches sont dans `content/`. Pour changer l'apparence, placez vos gabarits dans\n\
-                 `templates/` (même nom que ceux du thème) et vos images et feuilles de style dans `static/`.\n"
-            ),
-        ),
-    ];
-    files.extend(example_records(commune, year));
-    files
-}
-
-/// The example records of a new site: home page, an actor, a Forum, a conference, a dossier,
-/// a resource, pages and data.
-fn example_records(commune: &str, year: i32) -> Vec<(String, String)> {
-    let slug = slugify(commune);
-    let title = format!("Maison virtuelle de l'ESS de {commune}");
-    let actor = format!("jardin-partage-de-{slug}");
-    let next = year + 1;
-    vec![
-        (
-            "content/_index.md".into(),
-            format!(
-                "---\ntitle: {t}\nsummary: \"Identifier, faire connaître et relier les acteurs de l'économie sociale et solidaire de {commune}.\"\n---\n\n\
-                 Bienvenue sur le portail de l'économie sociale et solidaire (ESS) de {commune} : les associations,\n\
-                 coopératives, mutuelles, fondations et entreprises solidaires du territoire, leurs événements et\n\
-                 les ressources pour entreprendre autrement. Vous avez un projet ? Commencez par\n\
-                 [le parcours du porteur de projet](/porteur-de-projet/).\n",
-                t = quoted(&title)
-            ),
-        ),
-        (
-            format!("content/acteurs/{actor}.md"),
-            format!(
-                "---\ntitle: {t}\nsummary: \"Un jardin cultivé ensemble par les habitants.\"\nlegal_form: association\n\
-                 domains: [agriculture, participation-citoyenne]\nstages: [sensibiliser]\n---\n\n\
-                 Un exemple de fiche d'acteur : remplacez-la par les acteurs de {commune}. Les habitants y\n\
-                 jardinent ensemble et partagent leurs savoir-faire.\n",
-                t = quoted(&format!("Jardin partagé de {commune}"))
-            ),
-        ),
-        (
-            format!("content/forum/{next}.md"),
-            format!(
-                "---\ntitle: \"Forum de l'ESS {next}\"\ndate: {next}-11-14\nvenue: {v}\n\
-                 summary: \"Une journée pour rencontrer les acteurs de l'économie sociale et solidaire du territoire.\"\n\
-                 exhibitors: [{actor}]\nprogram:\n  - start: \"10:00\"\n    end: \"17:00\"\n    kind: salon\n    title: \"Salon des exposants\"\n\
-                 \x20 - start: \"14:00\"\n    end: \"15:00\"\n    kind: table-ronde\n    title: \"Table ronde : entreprendre autrement à {commune}\"\n---\n\n\
-                 Le Forum annuel de l'ESS : salon, ateliers, conférences, tables rondes et pitchs d'entrepreneurs.\n",
-                v = quoted(&format!("Hôtel de ville de {commune}"))
-            ),
-        ),
-        (
-            format!("content/conferences/up-conference-{next}.md"),
-            format!(
-                "---\ntitle: \"Up Conférence : l'innovation sociale à {commune}\"\ndate: {next}-03-19T19:00\nend_date: {next}-03-19T21:00\n\
-                 venue: {v}\nsummary: \"Une soirée pour découvrir les initiatives à impact social du territoire.\"\n\
-                 speakers:\n  - {{name: \"Une intervenante\", role: \"fondatrice\", actor: {actor}}}\ndomains: [participation-citoyenne]\n---\n\n\
-                 Deux fois par an, les Up Conférences font le point sur l'innovation sociale.\n",
-                v = quoted(&format!("Hôtel de ville de {commune}"))
-            ),
-        ),
-        (
-            "content/magazine/edito-bienvenue.md".into(),
-            format!(
-                "---\ntitle: \"Éditorial : l'ESS, une économie qui relie\"\ndate: {year}-01-01\nkind: edito\n\
-                 summary: \"Pourquoi {commune} s'engage pour l'économie sociale et solidaire.\"\nactors: [{actor}]\n---\n\n\
-                 Un exemple d'éditorial : remplacez-le par les dossiers et éditoriaux du magazine municipal.\n"
-            ),
-        ),
-        (
-            "content/ressources/guide-de-l-ess.md".into(),
-            format!(
-                "---\ntitle: \"Comprendre l'économie sociale et solidaire\"\ndate: {year}-01-01\ncategory: \"Guides\"\nresource_type: \"Fiches pratiques\"\n\
-                 summary: \"Les statuts, les réseaux et les principes de l'ESS en quelques pages.\"\n---\n\n\
-                 Un exemple de ressource. Une ressource `private: true` n'est jamais publiée sur le site public.\n"
-            ),
-        ),
-        (
-            "content/pages/a-propos.md".into(),
-            format!(
-                "---\ntitle: \"À propos\"\nmenu: 1\nsummary: \"Qui publie ce portail, et pourquoi.\"\n---\n\n\
-                 Ce portail est publié par la ville de {commune} pour faire connaître l'économie sociale et\n\
-                 solidaire du territoire et accompagner les porteurs de projet.\n"
-            ),
-        ),
-        (
-            "content/pages/accessibilite.md".into(),
-            format!(
-                "---\ntitle: \"Accessibilité\"\nsummary: \"Déclaration d'accessibilité du portail.\"\n---\n\n\
-                 La ville de {commune} s'engage à rendre ce portail accessible conformément à l'article 47 de la\n\
-                 loi n° 2005-102 du 11 février 2005, selon le référentiel général d'amélioration de\n\
-                 l'accessibilité (RGAA). Pour signaler un problème, écrivez à la mairie.\n"
-            ),
-        ),
-        (
-            "content/data/accessibilite.yaml".into(),
-            format!(
-                "# La déclaration d'accessibilité (RGAA), affichée sur /accessibilite/ et, par son statut, en pied de page.\n\
-                 statut: \"non conforme\"   # totalement conforme, partiellement conforme, non conforme ; à revoir après l'audit\n\
-                 audit:\n  date:          # date de l'audit (AAAA-MM-JJ)\n  taux:          # taux de conformité, par exemple \"75 %\"\n\
-                 contenus_non_accessibles: []\n\
-                 contact:\n  email: \"ess@{slug}.fr\"\n\
-                 schema_pluriannuel: \"Un audit RGAA du portail est à programmer.\"\n"
-            ),
-        ),
-        (
-            "content/data/chiffres_cles.yaml".into(),
-            format!(
-                "titre: \"{commune} et l'ESS en chiffres\"\nchiffres:\n  - valeur: \"1\"\n    libelle: \"Forum de l'ESS par an\"\n  - valeur: \"2\"\n    libelle: \"Up Conférences par an\"\n"
-            ),
-        ),
-    ]
+    // Inside the templates' double-quoted YAML and TOML strings.
+    let escaped = commune.replace('\\', "\\\\").replace('"', "\\\"");
+    let fill = |template: &str| {
+        template
+            .replace("{commune}", &escaped)
+            .replace("{slug}", &slug)
+            .replace("{actor}", &format!("jardin-partage-de-{slug}"))
+            .replace("{year}", &year.to_string())
+            .replace("{next}", &(year + 1).to_string())
+            .replace("{version}", env!("CARGO_PKG_VERSION"))
+    };
+    SITE_FILES
+        .iter()
+        .map(|(path, template)| (fill(path), fill(template)))
+        .collect()
 }
 
 /// Writes a new commune's site in `dir`, which must not exist or be empty. Returns the files.
@@ -335,6 +257,11 @@ pub fn init_site(dir: &Path, commune: &str, year: i32) -> Result<Vec<PathBuf>, S
     for (rel, text) in site_files(commune, year) {
         let path = dir.join(&rel);
         write_file(&path, &text)?;
+        #[cfg(unix)]
+        if rel.ends_with(".sh") {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+        }
         written.push(path);
     }
     Ok(written)

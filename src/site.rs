@@ -71,6 +71,9 @@ pub struct Site {
     pub unpublished: std::collections::HashSet<String>,
     /// The members' files this build publishes (a members' build only), by name.
     pub members_files: BTreeMap<String, Arc<Vec<u8>>>,
+    /// When the records dated in the future (not drafts, not private) will be published,
+    /// in time order: a build on or after each of these moments publishes one more.
+    pub scheduled: Vec<crate::model::Date>,
 }
 
 impl Site {
@@ -107,6 +110,7 @@ impl Site {
         let mut publish = Publish {
             options: &options,
             unpublished: &mut unpublished,
+            scheduled: Vec::new(),
         };
         let mut actors = publish.keep(Section::Actors, actors, |_| false);
         let mut forums = publish.keep(Section::Forum, forums, |_| false);
@@ -114,6 +118,8 @@ impl Site {
         let mut dossiers = publish.keep(Section::Magazine, dossiers, |_| false);
         let mut resources = publish.keep(Section::Resources, resources, |r| r.private);
         let mut pages = publish.keep(Section::Pages, pages, |_| false);
+        let mut scheduled = publish.scheduled;
+        scheduled.sort();
 
         actors.sort_by_cached_key(|e| (sort_key(&e.data.title), e.slug.clone()));
         newest_first(&mut forums);
@@ -162,6 +168,7 @@ impl Site {
             by_resource_type,
             unpublished,
             members_files,
+            scheduled,
         }
     }
 
@@ -212,6 +219,8 @@ impl Site {
 struct Publish<'a> {
     options: &'a BuildOptions,
     unpublished: &'a mut HashSet<String>,
+    /// When each record left out only for its date will be published.
+    scheduled: Vec<crate::model::Date>,
 }
 
 impl Publish<'_> {
@@ -232,6 +241,11 @@ impl Publish<'_> {
         });
         self.unpublished
             .extend(gone.iter().map(|e| section.url(&e.slug)));
+        self.scheduled.extend(gone.iter().filter_map(|e| {
+            let c = e.data.common();
+            let waiting = (!c.draft || o.drafts) && (!private(&e.data) || o.include_private);
+            c.date.filter(|_| waiting)
+        }));
         kept
     }
 }

@@ -145,3 +145,196 @@ fn an_unknown_kind_gets_the_closest_one() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("vouliez-vous dire « acteur »"));
 }
+
+/// A new site for Bagneux, made by `init`.
+fn new_site() -> (tempfile::TempDir, std::path::PathBuf) {
+    let parent = tempfile::tempdir().unwrap();
+    let out = ess(parent.path(), &["init", "bagneux", "--commune", "Bagneux"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = parent.path().join("bagneux");
+    (parent, site)
+}
+
+#[test]
+fn a_new_site_warns_until_its_examples_and_placeholders_are_replaced() {
+    let (_parent, site) = new_site();
+    let check = ess(&site, &["check", "--now", "2026-11-23"]);
+    assert!(check.status.success());
+    let said = String::from_utf8_lossy(&check.stderr).into_owned();
+    for file in [
+        "content/acteurs/jardin-partage-de-bagneux.md",
+        "content/forum/2027.md",
+        "content/conferences/up-conference-2027.md",
+        "content/magazine/edito-bienvenue.md",
+        "content/ressources/guide-de-l-ess.md",
+        "content/pages/mentions-legales.md",
+    ] {
+        assert!(
+            said.contains(&format!("{file}:")) && said.contains("fiche d'exemple publiée"),
+            "{file}:\n{said}"
+        );
+    }
+    assert!(said.contains("site.toml:5:1: avertissement: base_url est une adresse d'exemple (ess.bagneux.example)"), "{said}");
+    assert!(
+        said.contains("avertissement: aucun contact pour le public"),
+        "{said}"
+    );
+    // --strict: the warnings fail the build, and nothing is written.
+    let strict = ess(&site, &["build", "--strict", "--now", "2026-11-23"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("(--strict)"));
+    assert!(!site.join("public").exists());
+    assert_eq!(
+        ess(&site, &["check", "--strict", "--now", "2026-11-23"])
+            .status
+            .code(),
+        Some(1)
+    );
+
+    // Replaced: the example marks removed (the texts rewritten), a real address, a contact.
+    for entry in walkdir::WalkDir::new(site.join("content")) {
+        let path = entry.unwrap().into_path();
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with("example: true"))
+                .collect();
+            std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+        }
+    }
+    let toml = std::fs::read_to_string(site.join("site.toml")).unwrap();
+    let toml = toml
+        .replace("https://ess.bagneux.example", "https://ess.bagneux.fr")
+        .replace("# email = \"ess@bagneux.fr\"", "email = \"ess@bagneux.fr\"");
+    std::fs::write(site.join("site.toml"), toml).unwrap();
+    let strict = ess(&site, &["build", "--strict", "--now", "2026-11-23"]);
+    assert!(
+        strict.status.success(),
+        "{}",
+        String::from_utf8_lossy(&strict.stderr)
+    );
+    let home = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(
+        home.contains("href=\"/mentions-legales/\""),
+        "the footer links the legal notice"
+    );
+    let a11y = std::fs::read_to_string(site.join("public/accessibilite/index.html")).unwrap();
+    assert!(a11y.contains("Aucun audit de conformité n'a encore été réalisé."));
+    assert!(!a11y.contains("<p>.</p>"));
+}
+
+#[test]
+fn the_ci_templates_parse_and_their_commands_build_the_new_site() {
+    let (_parent, site) = new_site();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_ess-site"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let sh = |dir: &std::path::Path, line: &str, env: &[(&str, &str)]| {
+        let out = Command::new("sh")
+            .args(["-c", line])
+            .current_dir(dir)
+            .env("PATH", &path)
+            .env("SOURCE_DATE_EPOCH", "1795435200")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let yaml = |file: &str| -> serde_yaml::Value {
+        serde_yaml::from_str(&std::fs::read_to_string(site.join(file)).unwrap())
+            .unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    let lines = |v: &serde_yaml::Value| -> Vec<String> {
+        v.as_sequence()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // GitLab: the `pages` job, with the tool already in its cache folder.
+    let gitlab = yaml(".gitlab-ci.yml");
+    std::fs::create_dir_all(site.join(".cargo-bin/bin")).unwrap();
+    std::os::unix::fs::symlink(bin, site.join(".cargo-bin/bin/ess-site")).unwrap();
+    for line in lines(&gitlab["pages"]["script"]) {
+        let (ok, err) = sh(&site, &line, &[]);
+        assert!(ok, "{line}: {err}");
+    }
+    assert!(site.join("public/index.html").is_file());
+    assert_eq!(
+        gitlab["pages"]["artifacts"]["paths"][0].as_str(),
+        Some("public")
+    );
+    let rules = serde_yaml::to_string(&gitlab["pages"]["rules"]).unwrap();
+    assert!(rules.contains("schedule"), "a scheduled rebuild: {rules}");
+    // Its check job warns (the examples) without blocking the publication.
+    let (ok, _) = sh(&site, &lines(&gitlab["verification"]["script"])[1], &[]);
+    assert!(!ok, "the new site's warnings fail `check --strict`");
+    assert_eq!(
+        gitlab["verification"]["allow_failure"].as_bool(),
+        Some(true)
+    );
+    std::fs::remove_dir_all(site.join("public")).unwrap();
+
+    // GitHub: every `run` step of the build job, the tool on the PATH.
+    let github = yaml(".github/workflows/site.yml");
+    assert!(github["on"]["schedule"][0]["cron"].as_str().is_some());
+    for step in github["jobs"]["build"]["steps"].as_sequence().unwrap() {
+        if let Some(line) = step["run"].as_str() {
+            let (ok, err) = sh(&site, line, &[]);
+            let may_fail = step["continue-on-error"].as_bool() == Some(true);
+            assert!(ok || may_fail, "{line}: {err}");
+        }
+    }
+    assert!(site.join("public/index.html").is_file());
+
+    // The town's own server: the rsync script, into a local folder.
+    let served = tempfile::tempdir().unwrap();
+    std::fs::write(served.path().join("ancien.html"), "ancien").unwrap();
+    let destination = format!("{}/", served.path().display());
+    let (ok, err) = sh(
+        &site,
+        "sh deploy/publier.sh",
+        &[("DESTINATION", &destination)],
+    );
+    assert!(ok, "deploy/publier.sh: {err}");
+    assert!(served.path().join("index.html").is_file());
+    assert!(served
+        .path()
+        .join("acteurs/jardin-partage-de-bagneux/index.html")
+        .is_file());
+    assert!(
+        !served.path().join("ancien.html").exists(),
+        "files gone from the site are removed"
+    );
+}
+
+#[test]
+fn the_build_says_when_the_next_scheduled_record_goes_out() {
+    let (_parent, site) = new_site();
+    let dossier = site.join("content/magazine/edito-bienvenue.md");
+    let text = std::fs::read_to_string(&dossier).unwrap();
+    std::fs::write(
+        &dossier,
+        text.replace("date: 2026-01-01", "date: 2026-12-05T08:00"),
+    )
+    .unwrap();
+    let out = ess(&site, &["build", "--now", "2026-11-23"]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout).replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(
+        said.contains("1 fiche programmée, la prochaine le samedi 5 décembre 2026 à 8 h"),
+        "{said}"
+    );
+}

@@ -35,6 +35,7 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
         },
         on_wait: &on_wait,
         progress: &progress,
+        strict: args.strict,
     };
     let result = pipeline::build_with(root, &output, options, &hooks);
     bar.bar.finish_and_clear();
@@ -70,6 +71,20 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
     }
     if !args.quiet {
         println!("{}", summary(&output, &r, started.elapsed().as_secs_f64()));
+        if let Some(next) = r.scheduled.first() {
+            let n = r.scheduled.len();
+            let at = if next.has_time {
+                format!(" à {}", crate::french::time(next.at))
+            } else {
+                String::new()
+            };
+            println!(
+                "{} programmée{}, la prochaine le {}{at} : le site doit être reconstruit ce jour-là.",
+                report::count(n, "fiche", "fiches"),
+                if n > 1 { "s" } else { "" },
+                crate::french::date_long(next.date()),
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -127,7 +127,10 @@ pub(super) fn check(root: &std::path::Path, args: CheckArgs) -> Result<ExitCode,
         include_private: args.include_private,
         base_url: None,
     };
-    let diagnostics = pipeline::check(root, options);
+    let mut diagnostics = pipeline::check(root, options);
+    if args.strict {
+        diagnostics = pipeline::strict(diagnostics);
+    }
     if diagnostics.iter().any(|d| d.is_error()) {
         return Err(Failure::Content {
             root: root.to_path_buf(),

@@ -138,6 +138,9 @@ pub struct CheckArgs {
     /// La date et l'heure de la vérification (voir `build --now`).
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
+    /// Compte les avertissements comme des erreurs (pour l'intégration continue).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -166,6 +169,9 @@ pub struct BuildArgs {
     /// Échoue aussitôt si une autre construction écrit dans le même dossier de sortie, au lieu de l'attendre.
     #[arg(long)]
     pub no_wait: bool,
+    /// Compte les avertissements comme des erreurs : la construction échoue s'il y en a (pour l'intégration continue).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Why a command could not do its work: printed once, by [`main`].

@@ -209,7 +209,10 @@ fn french_rule(item: &str) -> String {
         ("a filter", "un filtre"),
         ("a variable end (`}}`)", "la fin de la variable (`}}`)"),
         ("a variable start (`{{`)", "le début d'une variable (`{{`)"),
-        ("an identifier (must start with a-z)", "un nom (qui commence par une lettre de a à z)"),
+        (
+            "an identifier (must start with a-z)",
+            "un nom (qui commence par une lettre de a à z)",
+        ),
         ("an expression", "une expression"),
         ("any expressions", "une expression"),
         ("a value", "une valeur"),

@@ -3,10 +3,13 @@
 use super::EntryView;
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
+use crate::model::Section;
 
 /// What a careful editor would want to know, without failing the build: a past event without
 /// replay, an image without alternative text, a record without summary.
 pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
+    examples(loaded, now, out);
+    placeholders(loaded, out);
     let c = &loaded.content;
     let mut listed: Vec<&dyn EntryView> = Vec::new();
     listed.extend(c.actors.iter().map(|e| e as &dyn EntryView));
@@ -104,4 +107,101 @@ fn push_image_warning(src: &crate::model::Source, offset: usize, out: &mut Vec<D
         Diagnostic::warning(&src.path, l + src.body_line - 1, col, "image sans texte alternatif")
             .with_help("décrivez l'image entre les crochets : ![Le jardin partagé au printemps](/images/jardin.jpg)"),
     );
+}
+
+/// A published record marked `example: true` (as `init` writes them): to replace before the
+/// site goes online.
+fn examples(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
+    let c = &loaded.content;
+    let mut records: Vec<(Section, &dyn EntryView)> = Vec::new();
+    records.extend(
+        c.actors
+            .iter()
+            .map(|e| (Section::Actors, e as &dyn EntryView)),
+    );
+    records.extend(
+        c.forums
+            .iter()
+            .map(|e| (Section::Forum, e as &dyn EntryView)),
+    );
+    records.extend(
+        c.conferences
+            .iter()
+            .map(|e| (Section::Conferences, e as &dyn EntryView)),
+    );
+    records.extend(
+        c.dossiers
+            .iter()
+            .map(|e| (Section::Magazine, e as &dyn EntryView)),
+    );
+    records.extend(
+        c.resources
+            .iter()
+            .map(|e| (Section::Resources, e as &dyn EntryView)),
+    );
+    records.extend(
+        c.pages
+            .iter()
+            .map(|e| (Section::Pages, e as &dyn EntryView)),
+    );
+    if let Some(h) = &c.home {
+        records.push((Section::Pages, h as &dyn EntryView));
+    }
+    for (section, e) in records {
+        let common = e.common();
+        let published = !common.draft && crate::time::is_published(section, common.date, now);
+        if common.example && published {
+            let src = e.source();
+            let (line, col) = src.key_position("example");
+            out.push(
+                Diagnostic::warning(&src.path, line, col, "fiche d'exemple publiée")
+                    .with_help("remplacez-la par une vraie fiche puis retirez la ligne `example: true`, ou supprimez le fichier"),
+            );
+        }
+    }
+}
+
+/// What `init` leaves to fill in `site.toml`: the site's address and the contact.
+fn placeholders(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+    let config = &loaded.config;
+    let text = std::fs::read_to_string(loaded.root.join("site.toml")).unwrap_or_default();
+    let line_of = |key: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map_or(0, |n| n + 1)
+    };
+    let host = config
+        .base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(&config.base_url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    // The names kept for examples and tests (RFC 2606, RFC 6761).
+    let reserved = [".example", ".invalid", ".test", ".localhost"];
+    let example = reserved.iter().any(|r| host.ends_with(r))
+        || ["example.org", "example.com", "example.net", "localhost"]
+            .iter()
+            .any(|d| host == *d || host.ends_with(&format!(".{d}")));
+    if example {
+        out.push(
+            Diagnostic::warning(
+                "site.toml",
+                line_of("base_url"),
+                1,
+                format!("base_url est une adresse d'exemple ({host})"),
+            )
+            .with_help("écrivez l'adresse réelle du site, par exemple base_url = \"https://ess.ma-commune.fr\" : les flux, le plan du site et les partages l'utilisent"),
+        );
+    }
+    let contact = &config.contact;
+    let empty = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    if empty(&contact.email) && empty(&contact.phone) && empty(&contact.address) {
+        out.push(
+            Diagnostic::warning("site.toml", line_of("[contact]"), 1, "aucun contact pour le public")
+                .with_help("renseignez la section [contact] de site.toml (email, phone, address) : le pied de page et la déclaration d'accessibilité la montrent"),
+        );
+    }
 }
