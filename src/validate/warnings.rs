@@ -11,12 +11,11 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
     examples(loaded, now, out);
     placeholders(loaded, out);
     let c = &loaded.content;
-    let mut listed: Vec<&dyn EntryView> = Vec::new();
-    listed.extend(c.actors.iter().map(|e| e as &dyn EntryView));
-    listed.extend(c.forums.iter().map(|e| e as &dyn EntryView));
-    listed.extend(c.conferences.iter().map(|e| e as &dyn EntryView));
-    listed.extend(c.dossiers.iter().map(|e| e as &dyn EntryView));
-    listed.extend(c.resources.iter().map(|e| e as &dyn EntryView));
+    let mut listed: Vec<&dyn EntryView> = records(c)
+        .into_iter()
+        .filter(|(s, _)| *s != Section::Pages)
+        .map(|(_, e)| e)
+        .collect();
     // A record read without its keys in error gets its errors, not warnings about them.
     listed.retain(|e| !c.partial.contains_key(&e.source().path));
     for e in &listed {
@@ -109,41 +108,28 @@ fn push_image_warning(src: &crate::model::Source, offset: usize, out: &mut Vec<D
     );
 }
 
+/// Every record read, with its section (plain pages last).
+fn records(c: &crate::load::Content) -> Vec<(Section, &dyn EntryView)> {
+    fn each<T: crate::model::Common>(
+        section: Section,
+        list: &[std::sync::Arc<crate::model::Entry<T>>],
+    ) -> impl Iterator<Item = (Section, &dyn EntryView)> {
+        list.iter().map(move |e| (section, e as &dyn EntryView))
+    }
+    each(Section::Actors, &c.actors)
+        .chain(each(Section::Forum, &c.forums))
+        .chain(each(Section::Conferences, &c.conferences))
+        .chain(each(Section::Magazine, &c.dossiers))
+        .chain(each(Section::Resources, &c.resources))
+        .chain(each(Section::Pages, &c.pages))
+        .collect()
+}
+
 /// A published record marked `example: true` (as `init` writes them): to replace before the
 /// site goes online.
 fn examples(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
     let c = &loaded.content;
-    let mut records: Vec<(Section, &dyn EntryView)> = Vec::new();
-    records.extend(
-        c.actors
-            .iter()
-            .map(|e| (Section::Actors, e as &dyn EntryView)),
-    );
-    records.extend(
-        c.forums
-            .iter()
-            .map(|e| (Section::Forum, e as &dyn EntryView)),
-    );
-    records.extend(
-        c.conferences
-            .iter()
-            .map(|e| (Section::Conferences, e as &dyn EntryView)),
-    );
-    records.extend(
-        c.dossiers
-            .iter()
-            .map(|e| (Section::Magazine, e as &dyn EntryView)),
-    );
-    records.extend(
-        c.resources
-            .iter()
-            .map(|e| (Section::Resources, e as &dyn EntryView)),
-    );
-    records.extend(
-        c.pages
-            .iter()
-            .map(|e| (Section::Pages, e as &dyn EntryView)),
-    );
+    let mut records = records(c);
     if let Some(h) = &c.home {
         records.push((Section::Pages, h as &dyn EntryView));
     }
