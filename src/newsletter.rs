@@ -121,7 +121,19 @@ pub fn newsletter(
     }
 
     let (events, dossiers, actors, resources) = blocks(&site, since, until);
-    let items = events.len() + dossiers.len() + actors.len() + resources.len();
+    // Upcoming at the letter's moment (the end of its window, or now if that is later);
+    // the window's past events are told apart.
+    let moment = site.options.now;
+    let (upcoming, past): (Vec<_>, Vec<_>) = events
+        .into_iter()
+        .partition(|(start, end, _)| crate::time::is_upcoming(Some(*start), *end, moment));
+    let past: Vec<Value> = past
+        .into_iter()
+        .filter(|(start, _, _)| (since..=until).contains(&start.date()))
+        .map(|(_, _, v)| v)
+        .collect();
+    let upcoming: Vec<Value> = upcoming.into_iter().map(|(_, _, v)| v).collect();
+    let items = upcoming.len() + past.len() + dossiers.len() + actors.len() + resources.len();
 
     let intro = intro(&site).unwrap_or("");
     let intro_html = absolute_links(
@@ -137,7 +149,8 @@ pub fn newsletter(
         "intro_html": intro_html,
         "intro_text": markdown::plain(intro),
         "blocks": [
-            {"title": "Prochains rendez-vous", "items": events.into_iter().map(|(_, v)| v).collect::<Vec<_>>()},
+            {"title": "Prochains rendez-vous", "items": upcoming},
+            {"title": "Ils ont eu lieu", "items": past},
             {"title": "Le magazine", "items": dossiers},
             {"title": "Nouveaux acteurs dans l'annuaire", "items": actors},
             {"title": "Nouvelles ressources", "items": resources},
@@ -177,13 +190,19 @@ fn blocks(
     site: &Site,
     since: NaiveDate,
     until: NaiveDate,
-) -> (Vec<(Date, Value)>, Vec<Value>, Vec<Value>, Vec<Value>) {
+) -> (
+    Vec<(Date, Option<Date>, Value)>,
+    Vec<Value>,
+    Vec<Value>,
+    Vec<Value>,
+) {
     let ahead = until + Duration::days(EVENTS_AHEAD_DAYS);
-    let mut events: Vec<(Date, Value)> = Vec::new();
+    let mut events: Vec<(Date, Option<Date>, Value)> = Vec::new();
     for f in &site.forums {
         if let Some(d) = f.data.date.filter(|d| (since..=ahead).contains(&d.date())) {
             events.push((
                 d,
+                f.data.end_date,
                 item(
                     site,
                     Section::Forum,
@@ -199,6 +218,7 @@ fn blocks(
         if let Some(d) = c.data.date.filter(|d| (since..=ahead).contains(&d.date())) {
             events.push((
                 d,
+                c.data.end_date,
                 item(
                     site,
                     Section::Conferences,
@@ -212,7 +232,7 @@ fn blocks(
     }
     events.sort_by(|a, b| {
         a.0.cmp(&b.0)
-            .then_with(|| a.1["url"].as_str().cmp(&b.1["url"].as_str()))
+            .then_with(|| a.2["url"].as_str().cmp(&b.2["url"].as_str()))
     });
     let dossiers: Vec<Value> = site
         .dossiers
@@ -233,7 +253,12 @@ fn blocks(
     let actors: Vec<Value> = site
         .actors
         .iter()
-        .filter(|a| in_window(a.data.common(), since, until))
+        // New in the directory by its date (its entry), not by an update.
+        .filter(|a| {
+            a.data
+                .date
+                .is_some_and(|d| (since..=until).contains(&d.date()))
+        })
         .map(|a| {
             item(
                 site,

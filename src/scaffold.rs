@@ -33,6 +33,7 @@ aliases: []       # anciennes adresses qui redirigent ici, par exemple [/ancienn
         "acteur" => format!(
             "\
 title: {title}
+date: {today}     # entrée dans l'annuaire (AAAA-MM-JJ) : « nouvel acteur » dans la lettre de ce mois-là
 legal_form:       # association, cooperative, scop, scic, mutuelle, fondation, entreprise-esus, collectivite, autre
 domains: []       # un ou plusieurs : entrepreneuriat-social, participation-citoyenne, agriculture, jeunesse, sport, education-formation, sante, habitat, mobilite
 stages: []        # ce qu'il propose aux porteurs de projet : informer, sensibiliser, former, conseiller, accompagner, financer

@@ -199,3 +199,42 @@ fn links_of_the_introduction_to_unpublished_records_are_errors() {
         "{check:?}"
     );
 }
+
+#[test]
+fn an_old_window_tells_its_events_as_past_and_new_actors_by_their_entry() {
+    let site = copy_site(&repo());
+    let actors = site.path().join("content/acteurs");
+    // Updated in the window, entered before it: not new. Entered in the window: new.
+    let amap = actors.join("amap-de-sceaux.md");
+    let text = std::fs::read_to_string(&amap).unwrap();
+    std::fs::write(
+        &amap,
+        text.replacen("---\n", "---\ndate: 2015-01-10\nupdated: 2016-06-01\n", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        actors.join("nouvelle-cooperative.md"),
+        "---\ntitle: \"Nouvelle coopérative\"\ndate: 2016-06-15\nsummary: \"Une coopérative entrée dans l'annuaire en juin.\"\ndomains: [habitat]\n---\n",
+    )
+    .unwrap();
+    let letter = newsletter(
+        site.path(),
+        day("2016-01-01"),
+        day("2016-12-31"),
+        at("2026-11-23T12:00"),
+    )
+    .unwrap();
+    let html = &letter.html.replace(['\u{a0}', '\u{202f}'], " ");
+    // The Forum of 19 November 2016 is past at the end of 2016: told as such.
+    assert!(!html.contains("Prochains rendez-vous"), "{}", letter.text);
+    assert!(html.contains("Ils ont eu lieu"));
+    assert!(html.contains("Forum de l&#39;ESS 2016") || html.contains("Forum de l'ESS 2016"));
+    // Dates are never uppercased (« 1ER NOVEMBRE »): only the kind is.
+    assert!(
+        html.contains("text-transform:uppercase;letter-spacing:.04em;\">Forum de l&#39;ESS</span> · 19 novembre 2016")
+            || html.contains("text-transform:uppercase;letter-spacing:.04em;\">Forum de l'ESS</span> · 19 novembre 2016"),
+        "{html}"
+    );
+    assert!(html.contains("Nouvelle coopérative"));
+    assert!(!html.contains("AMAP de Sceaux"), "updated is not new");
+}
