@@ -301,14 +301,22 @@ fn same_input_gives_byte_identical_output() {
     let site = copy_site(&repo());
     let first = build(site.path(), options(NOW));
     let second = build(site.path(), options(NOW));
-    assert_eq!(first, second);
+    let differ = |a: &std::collections::BTreeMap<String, Vec<u8>>,
+                  b: &std::collections::BTreeMap<String, Vec<u8>>| {
+        a.keys()
+            .chain(b.keys())
+            .filter(|k| a.get(*k) != b.get(*k))
+            .cloned()
+            .collect::<std::collections::BTreeSet<String>>()
+    };
+    assert!(first == second, "differ: {:?}", differ(&first, &second));
     // And a single-threaded build gives the same bytes as the parallel one.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .unwrap();
     let single = pool.install(|| build(site.path(), options(NOW)));
-    assert_eq!(first, single);
+    assert!(first == single, "differ: {:?}", differ(&first, &single));
 }
 
 #[test]

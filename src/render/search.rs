@@ -283,7 +283,7 @@ fn wanted(name: &str) -> bool {
 
 /// Indexes `docs`: the files of `/pagefind/`, as (path in the output, bytes), sorted by path.
 /// The same documents give the same bytes.
-pub fn index<D: AsRef<Document>>(docs: &[D]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+pub fn index<D: AsRef<Document> + Sync>(docs: &[D]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let failed = |e: String| {
         Diagnostic::error(
             Path::new("pagefind"),
@@ -295,23 +295,42 @@ pub fn index<D: AsRef<Document>>(docs: &[D]) -> Result<Vec<(String, Vec<u8>)>, D
             "désactivez la recherche avec `search = false` dans site.toml, et signalez le problème",
         )
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| failed(e.to_string()))?;
-    let files = runtime.block_on(async {
-        let config = pagefind::options::PagefindServiceConfig::builder()
-            .force_language("fr".into())
-            .build();
-        let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
-        for doc in docs {
-            let doc = doc.as_ref();
-            index
-                .add_html_file(None, Some(doc.url.clone()), doc.html.clone())
-                .await?;
-        }
-        index.get_files().await
+    // On a thread and a rayon pool of its own: the index is made in a tokio runtime, and
+    // Pagefind uses rayon inside it. On the shared pool, a worker waiting there could pick up
+    // another build's index job and start a second runtime inside the first (tokio refuses:
+    // a panic), or every worker could end up waiting for an index (a deadlock).
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let files = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                pool.install(|| {
+                    runtime.block_on(async {
+                        let config = pagefind::options::PagefindServiceConfig::builder()
+                            .force_language("fr".into())
+                            .build();
+                        let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
+                        for doc in docs {
+                            let doc = doc.as_ref();
+                            index
+                                .add_html_file(None, Some(doc.url.clone()), doc.html.clone())
+                                .await?;
+                        }
+                        index.get_files().await
+                    })
+                })
+                .map_err(|e| e.to_string())
+            })
+            .join()
+            .unwrap_or_else(|_| Err("l'indexation s'est arrêtée".to_string()))
     });
-    let files = files.map_err(|e| failed(e.to_string()))?;
+    let files = files.map_err(failed)?;
     let mut out: Vec<(String, Vec<u8>)> = files
         .into_iter()
         .filter_map(|f| {
