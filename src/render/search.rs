@@ -2,30 +2,44 @@
 //! build time and searched in the visitor's browser, a chunk at a time.
 //!
 //! The index is made from the records, not from the rendered pages: each published record
-//! becomes a small HTML document (its title as the heading, so it weighs most; its summary,
-//! facts and body text), with the filters the search page offers: kind, domain, legal form,
-//! stage. Only what `Site` holds is indexed, so drafts and private records — which a public
-//! build leaves out of `Site` — can never be found.
+//! becomes a Pagefind custom record — its title as the `title` metadata (which Pagefind's
+//! ranking boosts), the words a person reads as its content (summary, places, speakers, text:
+//! what excerpts show), the words that only describe it (domains, legal form, stages, tags) as
+//! the `mots` metadata (they find it; they are not shown as an excerpt), and the filters the
+//! search page offers: kind, domain, legal form, stage. Only what `Site` holds is indexed, so
+//! drafts and private records — which a public build leaves out of `Site` — can never be found.
+//!
+//! The records are indexed in parallel and the index compressed in parallel by the patched
+//! Pagefind in `vendor/pagefind` (see its PATCHED.md).
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Common, Term};
 use crate::site::{Site, Typed};
 use pulldown_cmark::{Event, Parser, TagEnd};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
 /// The folder of the index in the output.
 pub const FOLDER: &str = "pagefind";
 
+/// The metadata field of the words that describe a record without being read in it.
+pub const KEYWORDS: &str = "mots";
+
 /// One published record, as the index sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Document {
     /// The page's path on the site (`/acteurs/up-sceaux/`).
     pub url: String,
-    /// A small HTML document: Pagefind reads the heading, text and `data-pagefind-filter`s.
-    pub html: String,
+    pub title: String,
+    /// The words a person reads, HTML-escaped as Pagefind's excerpts are (the search page
+    /// decodes them into text): sentences, one per block.
+    pub content: String,
+    /// Words that describe the record (filter values, tags), space-separated.
+    pub keywords: String,
+    /// The values of the search page's filters, by key.
+    pub filters: BTreeMap<&'static str, Vec<String>>,
 }
 
 /// How much of a record's body text is indexed, in characters (about 350 words): enough for
@@ -58,32 +72,56 @@ pub fn body_text(markdown: &str) -> String {
 
 /// Builds one document.
 struct Doc {
-    html: String,
+    doc: Document,
 }
 
 impl Doc {
     fn new(title: &str, kind: &str) -> Doc {
-        let mut html = String::from("<html lang=\"fr\"><body><h1>");
-        html.push_str(&crate::render::escape_html(title));
-        html.push_str("</h1>");
-        let mut d = Doc { html };
-        d.filter("type", kind);
+        let mut d = Doc {
+            doc: Document {
+                url: String::new(),
+                title: title.to_string(),
+                content: String::new(),
+                keywords: String::new(),
+                filters: BTreeMap::new(),
+            },
+        };
+        d.doc.filters.insert("type", vec![kind.to_string()]);
         d
     }
 
-    /// A value of a filter; its words are indexed too (« santé » finds the health actors).
-    fn filter(&mut self, key: &str, value: &str) {
-        self.html.push_str(&format!(
-            "<p data-pagefind-filter=\"{key}\">{}</p>",
-            crate::render::escape_html(value)
-        ));
+    /// A value of a filter; its words find the record too (« santé » finds the health actors).
+    fn filter(&mut self, key: &'static str, value: &str) {
+        self.keyword(value);
+        self.doc
+            .filters
+            .entry(key)
+            .or_default()
+            .push(value.to_string());
     }
 
+    /// Words that describe the record, searched but not read.
+    fn keyword(&mut self, words: &str) {
+        if !self.doc.keywords.is_empty() {
+            self.doc.keywords.push(' ');
+        }
+        self.doc.keywords.push_str(words.trim());
+    }
+
+    /// A block of text a person reads: a sentence of the content.
     fn text(&mut self, text: &str) {
-        if !text.trim().is_empty() {
-            self.html.push_str("<p>");
-            self.html.push_str(&crate::render::escape_html(text));
-            self.html.push_str("</p>");
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() {
+            return;
+        }
+        let content = &mut self.doc.content;
+        if !content.is_empty() {
+            content.push(' ');
+        }
+        content.push_str(&crate::render::escape_html(&text));
+        // Blocks read as sentences, and no phrase is found across two of them.
+        if !text.ends_with(['.', '!', '?', '…', ':', ';']) {
+            content.push('.');
         }
     }
 
@@ -91,8 +129,8 @@ impl Doc {
         if let Some(s) = summary {
             self.text(&crate::render::markdown::plain(s));
         }
-        if !tags.is_empty() {
-            self.text(&tags.join(", "));
+        for tag in tags {
+            self.keyword(tag);
         }
         let text = body_text(body);
         let mut left = BODY_LIMIT;
@@ -110,11 +148,8 @@ impl Doc {
     }
 
     fn finish(mut self, url: String) -> Document {
-        self.html.push_str("</body></html>");
-        Document {
-            url,
-            html: self.html,
-        }
+        self.doc.url = url;
+        self.doc
     }
 }
 
@@ -149,19 +184,19 @@ fn document(r: Record, site: &Site) -> Document {
             for s in &a.stages {
                 d.filter("etape", theme.label("stages", s.slug()));
             }
+            d.record(a.summary.as_deref(), &a.tags, &e.source.body);
             if let Some(addr) = &a.address {
                 d.text(addr);
             }
-            d.record(a.summary.as_deref(), &a.tags, &e.source.body);
             d.finish(url)
         }
         Record::Forum(e) => {
             let f = &e.data;
             let mut d = Doc::new(&f.title, "Événement");
+            d.record(f.summary.as_deref(), &f.tags, &e.source.body);
             if let Some(v) = &f.venue {
                 d.text(v);
             }
-            d.record(f.summary.as_deref(), &f.tags, &e.source.body);
             for item in &f.program {
                 let speakers: Vec<&str> = item.speakers.iter().map(|s| s.name.as_str()).collect();
                 d.text(&format!("{} {}", item.title, speakers.join(", ")));
@@ -174,6 +209,7 @@ fn document(r: Record, site: &Site) -> Document {
             for dom in &c.domains {
                 d.filter("domaine", site.domain_label(dom));
             }
+            d.record(c.summary.as_deref(), &c.tags, &e.source.body);
             if let Some(v) = &c.venue {
                 d.text(v);
             }
@@ -186,7 +222,6 @@ fn document(r: Record, site: &Site) -> Document {
                 })
                 .collect();
             d.text(&speakers.join(" ; "));
-            d.record(c.summary.as_deref(), &c.tags, &e.source.body);
             d.finish(url)
         }
         Record::Dossier(e) => {
@@ -199,7 +234,7 @@ fn document(r: Record, site: &Site) -> Document {
             let r = &e.data;
             let mut d = Doc::new(&r.title, "Ressource");
             for v in [&r.category, &r.resource_type].into_iter().flatten() {
-                d.text(v);
+                d.keyword(v);
             }
             d.record(r.summary.as_deref(), &r.tags, &e.source.body);
             d.finish(url)
@@ -281,6 +316,26 @@ fn wanted(name: &str) -> bool {
         || name.starts_with("pagefind-highlight"))
 }
 
+/// The document as Pagefind's custom record.
+fn custom_record(doc: &Document) -> pagefind::api::CustomRecord {
+    let mut meta = BTreeMap::from([("title".to_string(), doc.title.clone())]);
+    if !doc.keywords.is_empty() {
+        meta.insert(KEYWORDS.to_string(), doc.keywords.clone());
+    }
+    pagefind::api::CustomRecord {
+        url: doc.url.clone(),
+        content: doc.content.clone(),
+        language: "fr".into(),
+        meta,
+        filters: doc
+            .filters
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+        sort: BTreeMap::new(),
+    }
+}
+
 /// Indexes `docs`: the files of `/pagefind/`, as (path in the output, bytes), sorted by path.
 /// The same documents give the same bytes.
 pub fn index<D: AsRef<Document> + Sync>(docs: &[D]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
@@ -305,6 +360,7 @@ pub fn index<D: AsRef<Document> + Sync>(docs: &[D]) -> Result<Vec<(String, Vec<u
             .spawn(|| {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
+                    .thread_name(|i| format!("index-{i}"))
                     .build()
                     .map_err(|e| e.to_string())?;
                 let runtime = tokio::runtime::Builder::new_current_thread()
@@ -316,13 +372,9 @@ pub fn index<D: AsRef<Document> + Sync>(docs: &[D]) -> Result<Vec<(String, Vec<u
                             .force_language("fr".into())
                             .build();
                         let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
-                        for doc in docs {
-                            let doc = doc.as_ref();
-                            index
-                                .add_html_file(None, Some(doc.url.clone()), doc.html.clone())
-                                .await?;
-                        }
-                        index.get_files().await
+                        let records = docs.iter().map(|d| custom_record(d.as_ref())).collect();
+                        index.add_custom_records(records).await?;
+                        index.into_files().await
                     })
                 })
                 .map_err(|e| e.to_string())

@@ -2,7 +2,7 @@ use std::{cmp::Ordering, path::PathBuf};
 
 use anyhow::{bail, Result};
 use either::Either;
-use fossick::{FossickedData, Fossicker};
+use fossick::{FossickedData, FossickedSummary, Fossicker};
 use futures::future::join_all;
 use hashbrown::HashMap;
 use index::PagefindIndexes;
@@ -31,9 +31,30 @@ mod utils;
 
 const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The pages of one language, and its records not yet fossicked.
+#[derive(Default)]
+struct LanguagePages {
+    pages: Vec<FossickedData>,
+    records: Vec<Fossicker>,
+}
+
+impl LanguagePages {
+    fn len(&self) -> usize {
+        self.pages.len() + self.records.len()
+    }
+}
+
 struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
+    /// The position of each URL in `fossicked_pages`, so that a page added again replaces the
+    /// first one with its URL without a scan of every page added before it.
+    page_positions: HashMap<String, usize>,
+    /// Custom records added with `queue_records`, fossicked only when the indexes are built
+    /// (`None` where a page added later with the same URL replaced one).
+    pending_records: Vec<Option<Fossicker>>,
+    /// The position of each URL in `pending_records`.
+    record_positions: HashMap<String, usize>,
     built_indexes: Vec<PagefindIndexes>,
 }
 
@@ -42,7 +63,26 @@ impl SearchState {
         Self {
             options,
             fossicked_pages: vec![],
+            page_positions: HashMap::new(),
+            pending_records: vec![],
+            record_positions: HashMap::new(),
             built_indexes: vec![],
+        }
+    }
+
+    /// Adds a fossicked page, replacing the first page added with the same URL.
+    fn insert_page(&mut self, page: FossickedData) {
+        if let Some(position) = self.record_positions.remove(&page.url) {
+            self.pending_records[position] = None;
+        }
+        match self.page_positions.entry(page.url.clone()) {
+            hashbrown::hash_map::Entry::Occupied(existing) => {
+                self.fossicked_pages[*existing.get()] = page;
+            }
+            hashbrown::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.fossicked_pages.len());
+                self.fossicked_pages.push(page);
+            }
         }
     }
 
@@ -108,31 +148,90 @@ impl SearchState {
         }
 
         let existing_page_count = self.fossicked_pages.len();
-        self.fossicked_pages.extend(results);
+        for page in results {
+            // A directory's pages are all kept, as they always were; the first one with a
+            // URL is the one a page added later with that URL replaces.
+            let position = self.fossicked_pages.len();
+            self.page_positions.entry(page.url.clone()).or_insert(position);
+            self.fossicked_pages.push(page);
+        }
 
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
-    pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
-        let result = file.fossick_sync(&self.options);
-        if let Some(result) = result.as_ref().ok() {
-            let existing = self
-                .fossicked_pages
-                .iter()
-                .position(|page| page.url == result.url);
-            if let Some(existing) = existing {
-                *self.fossicked_pages.get_mut(existing).unwrap() = result.clone();
-            } else {
-                self.fossicked_pages.push(result.clone());
-            }
-        }
-        result
+    /// Fossicks one file and keeps it; returns what the API reports of it, without a copy of
+    /// its words.
+    pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedSummary> {
+        let result = file.fossick_sync(&self.options)?;
+        let summary = FossickedSummary::of(&result);
+        self.insert_page(result);
+        Ok(summary)
     }
 
-    pub async fn build_indexes(&mut self) -> Result<()> {
-        let log = &self.options.logger;
+    /// Keeps custom records to be fossicked when the indexes are built, in parallel and a
+    /// batch at a time, so that they are never all held fossicked. A record replaces the
+    /// page or record added before it with the same URL, as `fossick_one` does.
+    pub fn queue_records(&mut self, records: Vec<Fossicker>) -> Result<usize> {
+        let count = records.len();
+        for record in records {
+            let Some(url) = record.record_url().map(str::to_string) else {
+                bail!("A custom record needs a URL");
+            };
+            if self.page_positions.contains_key(&url) {
+                // Replaces a page already fossicked: fossicked now, in its place.
+                self.fossick_one(record)?;
+            } else if let Some(&position) = self.record_positions.get(&url) {
+                self.pending_records[position] = Some(record);
+            } else {
+                self.record_positions.insert(url, self.pending_records.len());
+                self.pending_records.push(Some(record));
+            }
+        }
+        Ok(count)
+    }
 
-        let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
+    /// The records still to be fossicked, in the order they were added.
+    fn take_pending_records(&mut self) -> Vec<Fossicker> {
+        self.record_positions.clear();
+        std::mem::take(&mut self.pending_records)
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// Builds the indexes from copies of the pages: more can be added and built again.
+    pub async fn build_indexes(&mut self) -> Result<()> {
+        // The records are fossicked and kept as pages, to be copied like them.
+        let records = self.take_pending_records();
+        let fossicked: Vec<Result<FossickedData>> = records
+            .into_par_iter()
+            .map(|f| f.fossick_sync(&self.options))
+            .collect();
+        for page in fossicked {
+            self.insert_page(page?);
+        }
+        let pages = self.fossicked_pages.clone();
+        self.build_indexes_of(pages, Vec::new()).await
+    }
+
+    /// Builds the indexes from the pages themselves, which are given up: the state holds no
+    /// page after this, and no copy of any was made.
+    pub async fn build_indexes_once(&mut self) -> Result<()> {
+        let pages = std::mem::take(&mut self.fossicked_pages);
+        self.page_positions.clear();
+        let records = self.take_pending_records();
+        self.build_indexes_of(pages, records).await
+    }
+
+    async fn build_indexes_of(
+        &mut self,
+        pages: Vec<FossickedData>,
+        records: Vec<Fossicker>,
+    ) -> Result<()> {
+        let log = &self.options.logger;
+        let fossicked_pages = pages;
+
+        let used_custom_body = fossicked_pages.iter().any(|page| page.has_custom_body);
         if used_custom_body {
             log.info("Found a data-pagefind-body element on the site.\n↳ Ignoring pages without this tag.");
         } else {
@@ -142,8 +241,7 @@ impl SearchState {
         }
 
         if self.options.root_selector == "html" {
-            let pages_without_html = self
-                .fossicked_pages
+            let pages_without_html = fossicked_pages
                 .iter()
                 .filter(|p| !p.has_html_element)
                 .map(|p| format!("  * {:?} has no <html> element", p.fragment.data.url))
@@ -163,21 +261,28 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
+        let pages_with_data = fossicked_pages.into_iter().filter(|d| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
             !d.word_data.is_empty()
         });
 
-        let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
+        // The pages and records are moved into their language, not copied.
+        let mut language_map: HashMap<String, LanguagePages> = HashMap::new();
         for page in pages_with_data {
-            let language = page.language.clone();
-            if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page.clone());
-            } else {
-                language_map.insert(language, vec![page.clone()]);
-            }
+            language_map
+                .entry(page.language.clone())
+                .or_default()
+                .pages
+                .push(page);
+        }
+        for record in records {
+            language_map
+                .entry(record.record_language().unwrap_or("unknown").to_string())
+                .or_default()
+                .records
+                .push(record);
         }
 
         log.info(format!(
@@ -220,6 +325,7 @@ impl SearchState {
 
                 log.v_warn(
                     unknown_pages
+                        .pages
                         .iter()
                         .map(|p| {
                             format!("  * {:?} has no html lang attribute", p.fragment.data.url)
@@ -229,7 +335,8 @@ impl SearchState {
                 );
 
                 if let Some(primary) = language_map.get_mut(&primary_language) {
-                    primary.append(&mut unknown_pages);
+                    primary.pages.append(&mut unknown_pages.pages);
+                    primary.records.append(&mut unknown_pages.records);
                 } else {
                     language_map.insert(primary_language, unknown_pages);
                 }
@@ -242,7 +349,9 @@ impl SearchState {
 
         let indexes: Vec<_> = language_map
             .into_iter()
-            .map(|(language, pages)| async { build_indexes(pages, language, &self.options).await })
+            .map(|(language, pages)| async {
+                build_indexes(pages.pages, pages.records, language, &self.options).await
+            })
             .collect();
         let built_indexes = join_all(indexes).await;
         self.built_indexes = built_indexes.into_iter().flat_map(|i| i.ok()).collect();

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
-    get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
+    cached_indexable_words, get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -63,6 +63,24 @@ pub struct FossickedData {
     pub has_old_bundle_reference: bool,
     pub has_default_ui_reference: bool,
     pub language: String,
+}
+
+/// What the API reports of a fossicked page.
+#[derive(Debug, Clone)]
+pub struct FossickedSummary {
+    pub word_count: usize,
+    pub url: String,
+    pub meta: BTreeMap<String, String>,
+}
+
+impl FossickedSummary {
+    pub fn of(data: &FossickedData) -> Self {
+        Self {
+            word_count: data.fragment.data.word_count,
+            url: data.fragment.data.url.clone(),
+            meta: data.fragment.data.meta.clone(),
+        }
+    }
 }
 
 /// Segment a run of text into words, for languages that
@@ -135,6 +153,21 @@ impl Fossicker {
             synthetic_content: None,
             data: Some(data),
         }
+    }
+
+    /// The metadata fields of a record made with `new_with_data` (none for a file).
+    pub fn meta_keys(&self) -> impl Iterator<Item = &String> {
+        self.data.iter().flat_map(|data| data.meta.keys())
+    }
+
+    /// The URL of a record made with `new_with_data`.
+    pub fn record_url(&self) -> Option<&str> {
+        self.data.as_ref().and(self.page_url.as_deref())
+    }
+
+    /// The language of a record made with `new_with_data`.
+    pub fn record_language(&self) -> Option<&str> {
+        self.data.as_ref().map(|data| data.language.as_str())
     }
 
     fn read_file_sync(&mut self, options: &SearchOptions) -> Result<(), Error> {
@@ -508,7 +541,7 @@ impl Fossicker {
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
             let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
+                cached_indexable_words(&base_word, &data.language, stemmer.as_ref(), &options.include_characters);
             let dotted_tails = get_dotted_tails(
                 &base_word,
                 stemmer.as_ref(),
@@ -647,7 +680,7 @@ impl Fossicker {
             if let Some(field_value) = meta.get(field_name) {
                 for (word_idx, word) in field_value.split_whitespace().enumerate() {
                     let indexable_words =
-                        get_indexable_words(word, stemmer.as_ref(), &options.include_characters);
+                        cached_indexable_words(word, language, stemmer.as_ref(), &options.include_characters);
 
                     for indexable in indexable_words {
                         let entry = MetaFossickedWord {

@@ -22,6 +22,49 @@ pub struct IndexableWord {
     pub original: Option<String>,
 }
 
+/// Past this many words, a thread's cache of `get_indexable_words` starts again empty.
+const WORD_CACHE_LIMIT: usize = 1 << 17;
+
+/// A thread's results of `get_indexable_words` for one language and set of included characters.
+#[derive(Default)]
+struct WordCache {
+    language: String,
+    include_characters: Vec<char>,
+    words: hashbrown::HashMap<String, Vec<IndexableWord>>,
+}
+
+thread_local! {
+    static WORD_CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
+}
+
+/// `get_indexable_words`, remembered per thread: on a site, most words are met many times,
+/// and normalizing and stemming them again was a large part of indexing. The result is the
+/// same (the function is pure); `language` must be the language `stemmer` was made for.
+pub fn cached_indexable_words(
+    raw_word: &str,
+    language: &str,
+    stemmer: Option<&Stemmer>,
+    include_characters: &[char],
+) -> Vec<IndexableWord> {
+    WORD_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.language != language || cache.include_characters != include_characters {
+            cache.language = language.to_string();
+            cache.include_characters = include_characters.to_vec();
+            cache.words.clear();
+        }
+        if let Some(words) = cache.words.get(raw_word) {
+            return words.clone();
+        }
+        let words = get_indexable_words(raw_word, stemmer, include_characters);
+        if cache.words.len() >= WORD_CACHE_LIMIT {
+            cache.words.clear();
+        }
+        cache.words.insert(raw_word.to_string(), words.clone());
+        words
+    })
+}
+
 /// Returns all words that should be indexed for a given input word.
 /// This includes:
 /// - The primary normalized+stemmed word

@@ -3,7 +3,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{
-    fossick::{FossickedData, FossickedWord, MetaFossickedWord},
+    fossick::{FossickedData, FossickedWord, Fossicker, MetaFossickedWord},
     index::index_metadata::MetaFilter,
     utils::full_hash,
     SearchOptions,
@@ -18,6 +18,46 @@ use self::index_metadata::MetaSort;
 mod index_filter;
 mod index_metadata;
 mod index_words;
+
+/// How many pages are processed in parallel before their words are merged into the index.
+const PAGE_BATCH: usize = 1024;
+
+/// How many shards the words are merged in, in parallel.
+const WORD_SHARDS: usize = 8;
+
+/// The shard of a word: FNV-1a of its bytes, the same on every run and machine.
+fn word_shard(word: &str) -> usize {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in word.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % WORD_SHARDS as u64) as usize
+}
+
+/// Merges one page's entry of a word into the word's entry in the index.
+fn merge_word(words: &mut HashMap<String, PackedWord>, word: String, packed: PackedWord) {
+    match words.entry(word) {
+        hashbrown::hash_map::Entry::Occupied(mut entry) => {
+            let existing = entry.get_mut();
+            existing.pages.extend(packed.pages); // Move, not clone
+            for variant in packed.additional_variants {
+                if let Some(existing_variant) = existing
+                    .additional_variants
+                    .iter_mut()
+                    .find(|v| v.form == variant.form)
+                {
+                    existing_variant.pages.extend(variant.pages);
+                } else {
+                    existing.additional_variants.push(variant);
+                }
+            }
+        }
+        hashbrown::hash_map::Entry::Vacant(entry) => {
+            entry.insert(packed);
+        }
+    }
+}
 
 pub struct PagefindIndexes {
     pub word_indexes: HashMap<String, Vec<u8>>,
@@ -47,13 +87,15 @@ enum SortType {
 /// Results from processing a single page in parallel.
 /// Contains the word map, filter entries, and encoded page data for one page.
 struct PageProcessingResult {
-    word_map: HashMap<String, PackedWord>,
+    /// The page's words, by shard (see `word_shard`).
+    words: Vec<Vec<(String, PackedWord)>>,
     filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
     encoded_page: IntermediaryPageData,
 }
 
 pub async fn build_indexes(
-    mut pages: Vec<FossickedData>,
+    pages: Vec<FossickedData>,
+    records: Vec<Fossicker>,
     language: String,
     options: &SearchOptions,
 ) -> Result<PagefindIndexes> {
@@ -66,90 +108,36 @@ pub async fn build_indexes(
         meta_fields: Vec::new(),
     };
 
-    /*
-        - Collect all sort keys
-        - Sort `pages` by one of them and set `default_sort`
-        - Do the main enumerate loop as an iter_mut and set page numbers
-        - Later on, for each other sort key:
-            - Sort the `pages` array and output the page numbers to `alternate_sorts`
-    */
-
-    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
+    // The words of the index, in shards merged in parallel: a word is always in the same
+    // shard, and each shard receives the pages in their order.
+    let mut word_shards: Vec<HashMap<String, PackedWord>> =
+        (0..WORD_SHARDS).map(|_| HashMap::new()).collect();
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
     let mut fragment_hashes: HashMap<String, IntermediaryPageData> = HashMap::new();
     let mut fragments: Vec<(usize, (String, IntermediaryPageData))> = Vec::new();
 
-    for (page_number, page) in pages.iter_mut().enumerate() {
-        page.fragment.page_number = page_number;
-    }
-
-    // Get all possible sort keys
-    let mut sorts: Vec<_> = pages
-        .iter()
-        .flat_map(|page| page.sort.keys().cloned())
-        .collect();
-    sorts.sort_unstable();
-    sorts.dedup();
-
-    // Determine the best sorting parser that fits all available values for each given key
-    let mut sort_types: BTreeMap<String, SortType> = BTreeMap::new();
-    for sort in sorts.iter() {
-        let mut sort_values = pages.iter().flat_map(|page| page.sort.get(sort));
-        sort_types.insert(
-            sort.clone(),
-            if sort_values.all(|v| parse_int_sort(v).is_some() || parse_float_sort(v).is_some()) {
-                SortType::Number
-            } else {
-                SortType::String
-            },
-        );
-    }
-
-    for (sort_key, sort_type) in sort_types {
-        let mut page_values: Vec<_> = pages
-            .iter()
-            .flat_map(|page| {
-                page.sort
-                    .get(&sort_key)
-                    .map(|v| (v, page.fragment.page_number))
-            })
-            .collect();
-        options.logger.v_info(format!(
-            "Prebuilding sort order for {sort_key}, processed as type: {sort_type:#?}"
-        ));
-        match sort_type {
-            SortType::String => page_values.sort_by_key(|p| p.0),
-            SortType::Number => page_values.sort_by(|p1, p2| {
-                let p1 = parse_int_sort(p1.0)
-                    .map(|i| i as f32)
-                    .unwrap_or_else(|| parse_float_sort(p1.0).unwrap_or_default());
-                let p2 = parse_int_sort(p2.0)
-                    .map(|i| i as f32)
-                    .unwrap_or_else(|| parse_float_sort(p2.0).unwrap_or_default());
-
-                p1.total_cmp(&p2)
-            }),
-        }
-        meta.sorts.push(MetaSort {
-            sort: sort_key,
-            pages: page_values.into_iter().map(|p| p.1).collect(),
-        });
-    }
-
+    // The metadata fields of every page: known before the records are fossicked, since a
+    // record's metadata is given with it.
     let mut meta_fields_set: BTreeSet<String> = BTreeSet::new();
     for page in pages.iter() {
         meta_fields_set.extend(page.fragment.data.meta.keys().cloned());
     }
+    for record in records.iter() {
+        meta_fields_set.extend(record.meta_keys().cloned());
+    }
     meta.meta_fields = meta_fields_set.into_iter().collect();
+
+    // The sort keys of each page, by page number, collected as the pages are numbered.
+    let mut page_sorts: Vec<(usize, BTreeMap<String, String>)> = Vec::new();
 
     // Clone meta_fields for use in parallel processing
     let meta_fields_ref = meta.meta_fields.clone();
     let language_ref = language.clone();
 
-    // Process pages in parallel - each page builds its own word map
-    let page_results: Vec<PageProcessingResult> = pages
-        .into_par_iter()
-        .map(|page| {
+    // Process pages in parallel - each page builds its own word map - a batch at a time,
+    // each batch merged before the next is processed: the pages' own word maps are never all
+    // held at once, and each page's fossicked words are freed as it is processed.
+    let process_page = |page: FossickedData| {
             let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
 
             // Meta field IDs were assigned per-page,
@@ -314,41 +302,73 @@ pub async fn build_indexes(
                 encoded_data,
             };
 
+            let mut words: Vec<Vec<(String, PackedWord)>> =
+                (0..WORD_SHARDS).map(|_| Vec::new()).collect();
+            for (word, packed) in local_word_map {
+                words[word_shard(&word)].push((word, packed));
+            }
             PageProcessingResult {
-                word_map: local_word_map,
+                words,
                 filter_entries,
                 encoded_page,
             }
-        })
-        .collect();
+        };
 
-    // Merge results sequentially
-    for result in page_results {
-        // Merge word maps using Entry API to avoid unnecessary clones
-        for (word, packed) in result.word_map {
-            match word_map.entry(word) {
-                hashbrown::hash_map::Entry::Occupied(mut entry) => {
-                    let existing = entry.get_mut();
-                    existing.pages.extend(packed.pages); // Move, not clone
-                                                         // Merge additional_variants
-                    for variant in packed.additional_variants {
-                        if let Some(existing_variant) = existing
-                            .additional_variants
-                            .iter_mut()
-                            .find(|v| v.form == variant.form)
-                        {
-                            existing_variant.pages.extend(variant.pages);
-                        } else {
-                            existing.additional_variants.push(variant);
-                        }
-                    }
-                }
-                hashbrown::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(packed);
-                }
+    // The pages already fossicked, then the records, fossicked a batch at a time here, so
+    // that they are never all held fossicked at once. Pages are numbered in this order;
+    // a record with no words is left out, as a page with none is before this is called.
+    let mut pages = pages.into_iter();
+    let mut records = records.into_iter();
+    let mut next_page = 0;
+    loop {
+    let mut batch: Vec<FossickedData> = pages.by_ref().take(PAGE_BATCH).collect();
+    if batch.is_empty() {
+        let fossickers: Vec<Fossicker> = records.by_ref().take(PAGE_BATCH).collect();
+        if fossickers.is_empty() {
+            break;
+        }
+        let fossicked: Vec<Result<FossickedData>> = fossickers
+            .into_par_iter()
+            .map(|f| f.fossick_sync(options))
+            .collect();
+        for page in fossicked {
+            let page = page?;
+            if !page.word_data.is_empty() {
+                batch.push(page);
             }
         }
+    }
+    for page in batch.iter_mut() {
+        page.fragment.page_number = next_page;
+        if !page.sort.is_empty() {
+            page_sorts.push((next_page, std::mem::take(&mut page.sort)));
+        }
+        next_page += 1;
+    }
+    let page_results: Vec<PageProcessingResult> =
+        batch.into_par_iter().map(process_page).collect();
 
+    // Merge the words, each shard on its own thread, in page order
+    let mut page_results = page_results;
+    let mut by_shard: Vec<Vec<Vec<(String, PackedWord)>>> = (0..WORD_SHARDS)
+        .map(|_| Vec::with_capacity(page_results.len()))
+        .collect();
+    for result in page_results.iter_mut() {
+        for (shard, words) in std::mem::take(&mut result.words).into_iter().enumerate() {
+            by_shard[shard].push(words);
+        }
+    }
+    word_shards
+        .par_iter_mut()
+        .zip(by_shard)
+        .for_each(|(shard, pages)| {
+            for (word, packed) in pages.into_iter().flatten() {
+                merge_word(shard, word, packed);
+            }
+        });
+
+    // Merge the rest sequentially
+    for result in page_results {
         // Merge filter entries using or_default for cleaner code
         for (filter, value, page_number) in result.filter_entries {
             filter_map
@@ -381,14 +401,73 @@ pub async fn build_indexes(
         }
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
     }
+    }
+    drop(pages);
+    drop(records);
+
+    // Get all possible sort keys
+    let mut sorts: Vec<_> = page_sorts
+        .iter()
+        .flat_map(|(_, sort)| sort.keys().cloned())
+        .collect();
+    sorts.sort_unstable();
+    sorts.dedup();
+
+    // Determine the best sorting parser that fits all available values for each given key
+    let mut sort_types: BTreeMap<String, SortType> = BTreeMap::new();
+    for sort in sorts.iter() {
+        let mut sort_values = page_sorts.iter().flat_map(|(_, page_sort)| page_sort.get(sort));
+        sort_types.insert(
+            sort.clone(),
+            if sort_values.all(|v| parse_int_sort(v).is_some() || parse_float_sort(v).is_some()) {
+                SortType::Number
+            } else {
+                SortType::String
+            },
+        );
+    }
+
+    for (sort_key, sort_type) in sort_types {
+        let mut page_values: Vec<_> = page_sorts
+            .iter()
+            .flat_map(|(page_number, page_sort)| {
+                page_sort.get(&sort_key).map(|v| (v, *page_number))
+            })
+            .collect();
+        options.logger.v_info(format!(
+            "Prebuilding sort order for {sort_key}, processed as type: {sort_type:#?}"
+        ));
+        match sort_type {
+            SortType::String => page_values.sort_by_key(|p| p.0),
+            SortType::Number => page_values.sort_by(|p1, p2| {
+                let p1 = parse_int_sort(p1.0)
+                    .map(|i| i as f32)
+                    .unwrap_or_else(|| parse_float_sort(p1.0).unwrap_or_default());
+                let p2 = parse_int_sort(p2.0)
+                    .map(|i| i as f32)
+                    .unwrap_or_else(|| parse_float_sort(p2.0).unwrap_or_default());
+
+                p1.total_cmp(&p2)
+            }),
+        }
+        meta.sorts.push(MetaSort {
+            sort: sort_key,
+            pages: page_values.into_iter().map(|p| p.1).collect(),
+        });
+    }
 
     // Sort pages within each word by page_number to maintain correct order after parallel processing
-    for packed_word in word_map.values_mut() {
-        packed_word.pages.sort_by_key(|p| p.page_number);
-        for variant in &mut packed_word.additional_variants {
-            variant.pages.sort_by_key(|p| p.page_number);
-        }
-    }
+    let words: Vec<PackedWord> = word_shards
+        .into_par_iter()
+        .flat_map_iter(|shard| shard.into_values())
+        .map(|mut packed_word| {
+            packed_word.pages.sort_by_key(|p| p.page_number);
+            for variant in &mut packed_word.additional_variants {
+                variant.pages.sort_by_key(|p| p.page_number);
+            }
+            packed_word
+        })
+        .collect();
 
     fragments.extend(
         fragment_hashes
@@ -512,8 +591,8 @@ pub async fn build_indexes(
     }
 
     // TODO: Parameterize these chunk sizes via byte size rather than word count
-    let word_count = word_map.len();
-    let chunks = chunk_index(word_map, options.index_chunk_size);
+    let word_count = words.len();
+    let chunks = chunk_index(words, options.index_chunk_size);
     meta.index_chunks = chunk_meta(&chunks);
 
     // Encode word index chunks in parallel (delta encoding + CBOR serialization)
@@ -635,14 +714,12 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     }
 }
 
-fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
-    // Accumulate into HashMap for O(1) inserts, then sort once before encoding
+fn chunk_index(mut words: Vec<PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
+    // Accumulated into HashMaps for O(1) inserts, then sorted once before encoding
     // to produce a stable hash without paying BTreeMap's per-insert overhead.
-    let mut words = word_map
-        .into_iter()
-        .map(|(_, w)| w)
-        .collect::<Vec<PackedWord>>();
-    words.sort_by_key(|w| w.word.clone());
+    // Each word is in the map once: an unstable sort by reference is the same order, with no
+    // copy of every word.
+    words.sort_unstable_by(|a, b| a.word.cmp(&b.word));
 
     let mut index_chunks = Vec::new();
 
@@ -658,8 +735,7 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
             + word.additional_variants.len();
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
-            index_chunks.push(index_chunk.clone());
-            index_chunk.clear();
+            index_chunks.push(std::mem::take(&mut index_chunk));
             index_chunk_size = 0;
         }
     }

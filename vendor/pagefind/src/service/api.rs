@@ -39,7 +39,7 @@ use rust_patch::Patch;
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
 
 use crate::{
-    fossick::{parser::DomParserResult, Fossicker},
+    fossick::{parser::DomParserResult, FossickedSummary, Fossicker},
     options::PagefindServiceConfig,
     PagefindInboundConfig, SearchOptions, SearchState,
 };
@@ -49,6 +49,54 @@ pub struct IndexedFileResponse {
     pub page_word_count: u32,
     pub page_url: String,
     pub page_meta: BTreeMap<String, String>,
+}
+
+impl From<FossickedSummary> for IndexedFileResponse {
+    fn from(data: FossickedSummary) -> Self {
+        Self {
+            page_word_count: data.word_count as u32,
+            page_url: data.url,
+            page_meta: data.meta,
+        }
+    }
+}
+
+/// A record that isn't backed by an HTML file, for `add_custom_records`: the same fields as
+/// the arguments of `add_custom_record`.
+#[derive(Debug, Clone, Default)]
+pub struct CustomRecord {
+    /// The output URL of this record. Pagefind will not alter this.
+    pub url: String,
+    /// The raw content of this record: what excerpts are taken from.
+    pub content: String,
+    /// What language is this record written in. Expects an ISO 639-1 code.
+    pub language: String,
+    /// The metadata to attach to this record. Supplying a `title` is highly recommended.
+    pub meta: BTreeMap<String, String>,
+    /// The filters to attach to this record.
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// The sort keys to attach to this record.
+    pub sort: BTreeMap<String, String>,
+}
+
+impl CustomRecord {
+    fn into_fossicker(self, force_language: Option<&String>) -> Fossicker {
+        let data = DomParserResult {
+            digest: self.content,
+            filters: self.filters,
+            sort: self.sort,
+            meta: self.meta,
+            anchor_content: BTreeMap::new(),
+            anchor_titles: BTreeMap::new(),
+            has_custom_body: false,
+            force_inclusion: true,
+            has_html_element: true,
+            has_old_bundle_reference: false,
+            has_default_ui_reference: false,
+            language: force_language.cloned().unwrap_or(self.language),
+        };
+        Fossicker::new_with_data(self.url, data)
+    }
 }
 
 pub struct PagefindIndex {
@@ -106,11 +154,7 @@ impl PagefindIndex {
         .await
         .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
 
-        Ok(IndexedFileResponse {
-            page_word_count: data.fragment.data.word_count as u32,
-            page_url: data.fragment.data.url,
-            page_meta: data.fragment.data.meta,
-        })
+        Ok(data.into())
     }
 
     /// Index a custom record that isn't backed by an HTML file.
@@ -141,21 +185,15 @@ impl PagefindIndex {
             .options
             .force_language
             .clone();
-        let data = DomParserResult {
-            digest: content,
+        let record = CustomRecord {
+            url,
+            content,
+            language,
+            meta: meta.unwrap_or_default(),
             filters: filters.unwrap_or_default(),
             sort: sort.unwrap_or_default(),
-            meta: meta.unwrap_or_default(),
-            anchor_content: BTreeMap::new(),
-            anchor_titles: BTreeMap::new(),
-            has_custom_body: false,
-            force_inclusion: true,
-            has_html_element: true,
-            has_old_bundle_reference: false,
-            has_default_ui_reference: false,
-            language: force_language.unwrap_or(language),
         };
-        let file = Fossicker::new_with_data(url, data);
+        let file = record.into_fossicker(force_language.as_ref());
         let state = Arc::clone(&self.search_index);
         let data = tokio::task::spawn_blocking(move || {
             state.blocking_lock().fossick_one(file)
@@ -163,11 +201,25 @@ impl PagefindIndex {
         .await
         .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
 
-        Ok(IndexedFileResponse {
-            page_word_count: data.fragment.data.word_count as u32,
-            page_url: data.fragment.data.url,
-            page_meta: data.fragment.data.meta,
-        })
+        Ok(data.into())
+    }
+
+    /// Add many custom records at once: the same as calling `add_custom_record` on each in
+    /// turn, in the order given (a record whose URL was added before replaces it), but the
+    /// records are only fossicked when the index is built, in parallel on the caller's rayon
+    /// pool and a batch at a time, so that they are never all held fossicked at once. The
+    /// index is the same whatever the number of threads.
+    ///
+    /// # Returns
+    /// The number of records added, or an Error if a record has no URL.
+    pub async fn add_custom_records(&mut self, records: Vec<CustomRecord>) -> Result<usize> {
+        let mut state = self.search_index.lock().await;
+        let force_language = state.options.force_language.clone();
+        let records = records
+            .into_iter()
+            .map(|r| r.into_fossicker(force_language.as_ref()))
+            .collect();
+        state.queue_records(records)
     }
 
     /// Index a directory of HTML files from disk.
@@ -221,6 +273,15 @@ impl PagefindIndex {
     pub async fn get_files(&mut self) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
         state.build_indexes().await?;
+        Ok(state.get_files().await)
+    }
+
+    /// Build the search index and return its files, like `get_files`, giving up the pages
+    /// added instead of copying them: for a caller that builds the index once, it halves the
+    /// memory the pages take at the peak of the build.
+    pub async fn into_files(self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_once().await?;
         Ok(state.get_files().await)
     }
 }
