@@ -108,6 +108,51 @@ const base = server.base;
   await page.waitForFunction((n) => document.querySelectorAll("#r-resultats li").length > n, before);
   const focused = await page.evaluate((n) => document.activeElement === document.querySelectorAll("#r-resultats li")[n].querySelector("a"), before);
   check(before === 10 && focused, `« afficher plus » adds results and focuses the first added (${before} before)`);
+  // The filters count the results, not the whole index; a value none of them has is hidden.
+  await page.goto(base + "/recherche/?q=sant%C3%A9");
+  await page.waitForSelector("#r-resultats li");
+  const found = await page.locator("#r-resultats li").count();
+  const kindsFound = await page.locator("#r-resultats .card-kind").allTextContents();
+  const kindLabels = await page.locator('#r-filtres input[name="type"]:visible + label').allTextContents();
+  const counts = Object.fromEntries(kindLabels.map((l) => { const m = l.match(/^(.*) \((\d+)\)$/); return [m[1], Number(m[2])]; }));
+  const expectedCounts = {};
+  for (const k of kindsFound) expectedCounts[k] = (expectedCounts[k] || 0) + 1;
+  check(found > 0 && JSON.stringify(counts) === JSON.stringify(Object.fromEntries(Object.entries(expectedCounts).sort((a, b) => a[0].localeCompare(b[0], "fr")))),
+    `the kind filter counts the ${found} results: ${kindLabels.join(", ")} (results: ${kindsFound.join(", ")})`);
+  const hiddenValues = await page.locator('#r-filtres p.check[hidden]').count();
+  check(hiddenValues > 0, `values none of the results has are hidden (${hiddenValues})`);
+  // Excerpts are the words a person reads, not the record's kind and facts.
+  const excerpts = await page.locator("#r-resultats .search-excerpt").allTextContents();
+  const resultTitles = await page.locator("#r-resultats .search-title").allTextContents();
+  check(excerpts.every((e, i) => !e.startsWith(resultTitles[i]) && !/\b(Acteur|Événement|Ressource|Magazine)\. /.test(e)),
+    `excerpts do not start with the title and kind: ${excerpts.join(" | ")}`);
+  // A word found only in what describes a record (its domain) finds it.
+  const described = await page.locator("#r-resultats .search-title", { hasText: "Groupe SOS" }).count();
+  check(described === 1, "a domain's name finds the actors of that domain");
+  // The intro names no site with a wrong article (« de Maison… »).
+  const lead = await page.locator("main .lead").textContent();
+  check(/de ce site\.$/.test(lead.trim()), `the intro's sentence: ${lead}`);
+  // On a phone, the filters are folded behind one control: the results come first; the
+  // control opens and closes from the keyboard.
+  {
+    const phone = await newPage(base, { viewport: { width: 375, height: 800 } });
+    await phone.page.goto(base + "/recherche/?q=ESS");
+    await phone.page.waitForSelector("#r-resultats li");
+    const folded = await phone.page.evaluate(() => !document.getElementById("r-filtrer").open);
+    const firstResult = await phone.page.locator("#r-resultats li").first().boundingBox();
+    const fold = await phone.page.locator("#r-filtrer").boundingBox();
+    check(folded && firstResult.y > fold.y && firstResult.y - (fold.y + fold.height) < 120,
+      `at 375 px the filters are folded and the results follow the control (${Math.round(fold.y)} / ${Math.round(firstResult.y)} px)`);
+    await phone.page.focus("#r-filtrer summary");
+    await phone.page.keyboard.press("Enter");
+    const opened = await phone.page.evaluate(() => document.getElementById("r-filtrer").open);
+    const visibleBox = await phone.page.locator('#r-filtres input[name="type"]').first().isVisible();
+    await phone.page.keyboard.press("Enter");
+    const closed = await phone.page.evaluate(() => !document.getElementById("r-filtrer").open);
+    check(opened && visibleBox && closed, "the filters' control opens and closes with the keyboard");
+    check(phone.errors.length === 0, `phone search errors: ${phone.errors.join(" | ")}`);
+    await phone.context.close();
+  }
   // A word that is nowhere.
   await page.goto(base + "/recherche/?q=zzzxqw");
   await page.waitForFunction(() => document.getElementById("r-statut").textContent.includes("Aucun résultat"));

@@ -74,12 +74,13 @@ impl Family for Search {
     }
 
     fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
-        let site = r.site;
         Ok(match self {
             Search::Page => {
                 let context = SearchPage {
                     title: "Rechercher",
-                    summary: french::typography(&format!("Rechercher parmi les acteurs, les événements, le magazine, les ressources et les pages de {}.", site.config.title)),
+                    // The site's name is not in the sentence: « de » before it would need its article
+                    // (« de la Maison… », « du Pôle… »), which the name does not tell.
+                    summary: french::typography("Rechercher parmi les acteurs, les événements, le magazine, les ressources et les pages de ce site."),
                     filters: FILTERS
                         .iter()
                         .map(|&(key, label)| Filter { key, label })

@@ -4,6 +4,8 @@
 const form = document.getElementById("recherche");
 const input = document.getElementById("r-q");
 const filterBox = document.getElementById("r-filtres");
+const filterFold = document.getElementById("r-filtrer");
+const activeCount = document.getElementById("r-actifs");
 const status = document.getElementById("r-statut");
 const list = document.getElementById("r-resultats");
 const more = document.getElementById("r-plus");
@@ -51,8 +53,10 @@ try {
   throw e;
 }
 
-// The filters, with the number of pages each value has.
+// The filters, with the number of pages each value has; after a search, the number of its
+// results each value has (a value none of them has is hidden, unless it is checked).
 const available = await pagefind.filters();
+const counted = []; // [key, value, label element, paragraph]
 for (const [key, label] of FILTERS) {
   const values = Object.entries(available[key] || {}).sort((a, b) => a[0].localeCompare(b[0], "fr"));
   if (!values.length) continue;
@@ -69,9 +73,29 @@ for (const [key, label] of FILTERS) {
     const lab = el("label", null, `${value} (${count})`);
     lab.htmlFor = id;
     p.append(box, lab);
+    counted.push([key, value, lab, p, box]);
     fieldset.appendChild(p);
   });
   filterBox.appendChild(fieldset);
+}
+// Folded behind one control, so that the results come first on a phone; open on a wide screen.
+filterFold.hidden = counted.length === 0;
+filterFold.open = window.matchMedia("(min-width: 48em)").matches;
+
+// `counts`: of the results; `unfiltered`: of the results without the filters, for the groups
+// where a value is checked (another value of the same group widens the results).
+function showCounts(counts, unfiltered = counts) {
+  const checkedKeys = new Set(counted.filter((c) => c[4].checked).map((c) => c[0]));
+  for (const [key, value, lab, p, box] of counted) {
+    const n = ((checkedKeys.has(key) ? unfiltered : counts)[key] || {})[value] || 0;
+    lab.textContent = `${value} (${n})`;
+    p.hidden = n === 0 && !box.checked;
+  }
+  for (const fieldset of filterBox.querySelectorAll("fieldset")) {
+    fieldset.hidden = [...fieldset.querySelectorAll("p.check")].every((p) => p.hidden);
+  }
+  const active = counted.filter((c) => c[4].checked).length;
+  activeCount.textContent = active ? `(${plural(active, "filtre actif", "filtres actifs")})` : "";
 }
 
 function state() {
@@ -136,6 +160,7 @@ async function search() {
     list.replaceChildren();
     more.hidden = true;
     status.textContent = "";
+    showCounts(available);
     return;
   }
   let found;
@@ -146,6 +171,7 @@ async function search() {
     return;
   }
   if (mine !== run || !found) return;
+  showCounts(found.filters || {}, found.totalFilters || found.filters || {});
   results = found.results;
   shown = 0;
   list.replaceChildren();
