@@ -10,7 +10,9 @@ Usage: bench/bench.py [--sizes 1000,10000,100000] [--actors 200000] [--runs 3] [
        [--search-max 10000] [--dir DIR]
 
 ess-site is built with `search = false` (pages only, what Hugo builds) and, up to --search-max
-records, also as configured by default, with the Pagefind search index.   (default: a folder in /dev/shm when it exists, so both tools write to
+records, also as configured by default, with the Pagefind search index. Its peer for that is
+Hugo followed by Pagefind's own CLI (npm `pagefind`, pinned, installed in target/bench-tools),
+since Hugo builds no index: the "hugo + pagefind" row, and the ratio to it.   (default: a folder in /dev/shm when it exists, so both tools write to
                       memory and the disk's noise stays out of the figures; --dir on disk for
                       the other case)
 """
@@ -48,8 +50,10 @@ def count_html(folder):
 
 
 def median_runs(runs, cmd, out, cwd=None):
+    """Runs cmd RUNS times, each into a fresh output folder (removing the last one is not timed)."""
     results = []
     for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
         results.append(timed(cmd, cwd))
     pages = count_html(out)
     wall = statistics.median(r[0] for r in results)
@@ -66,6 +70,34 @@ def ensure_hugo():
     return shutil.which("hugo") is not None
 
 
+PAGEFIND = "pagefind@1.6.0"
+
+
+def ensure_pagefind():
+    """Pagefind's CLI from the npm registry, pinned, in target/bench-tools; its path or None."""
+    tools = os.path.join(REPO, "target", "bench-tools")
+    exe = os.path.join(tools, "node_modules", ".bin", "pagefind")
+    if not os.path.exists(exe) and shutil.which("npm"):
+        os.makedirs(tools, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--no-save", "-E", "--prefix", tools, PAGEFIND],
+                       stdout=subprocess.DEVNULL)
+    return exe if os.path.exists(exe) else None
+
+
+def hugo_then_pagefind(runs, hsite, hout, pagefind):
+    """Hugo, then Pagefind's CLI on its output, RUNS times: the sums' medians."""
+    results = []
+    for _ in range(runs):
+        shutil.rmtree(hout, ignore_errors=True)
+        h = timed(["hugo", "--quiet", "-d", hout], hsite)
+        p = timed([pagefind, "--site", hout, "--quiet"], hsite)
+        results.append((h[0] + p[0], h[1] + p[1], max(h[2], p[2])))
+    pages = count_html(hout)
+    wall = statistics.median(r[0] for r in results)
+    return {"wall": wall, "cpu": statistics.median(r[1] for r in results),
+            "mem": max(r[2] for r in results), "pages": pages, "pps": pages / wall if wall else 0}
+
+
 def search_off(site, off):
     """Sets `search = false` at the top of the site's site.toml (or removes it)."""
     path = os.path.join(site, "site.toml")
@@ -78,7 +110,7 @@ def search_off(site, off):
 def row(name, r, hugo=None):
     line = "%-22s %8.2f s %8.2f s %8.0f MiB %8d %10.0f" % (name, r["wall"], r["cpu"], r["mem"], r["pages"], r["pps"])
     if hugo:
-        line += "   %.2fx Hugo's wall time (Hugo: %.2f s, %.0f MiB)" % (r["wall"] / hugo["wall"], hugo["wall"], hugo["mem"])
+        line += "   %.2fx %s's wall time (%.2f s, %.0f MiB)" % (r["wall"] / hugo["wall"], hugo.get("name", "Hugo"), hugo["wall"], hugo["mem"])
     print(line, flush=True)
 
 
@@ -98,6 +130,7 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     ess = os.path.join(REPO, "target", "release", "ess-site")
     have_hugo = ensure_hugo()
+    pagefind = ensure_pagefind()
     print("work folder: %s   runs: %d   (median wall, median CPU, max peak memory)" % (work, a.runs))
     print("%-22s %10s %10s %12s %8s %10s" % ("site", "wall", "cpu", "peak", "pages", "pages/s"))
     try:
@@ -112,7 +145,7 @@ def main():
             if n <= a.search_max:
                 search_off(site, False)
                 searched = median_runs(a.runs, [ess, "-s", site, "build", "-q", "--now", NOW], out)
-            hugo = None
+            hugo = peer = None
             if have_hugo and n <= a.hugo_max:
                 hsite = os.path.join(work, "hugo-%d" % n)
                 subprocess.run([sys.executable, GEN, "--flavor", "hugo", "--pages", str(n), "--out", hsite],
@@ -120,10 +153,14 @@ def main():
                 hout = os.path.join(hsite, "public")
                 hugo = median_runs(a.runs, ["hugo", "--quiet", "-d", hout], hout, cwd=hsite)
                 row("hugo %d records" % n, hugo)
+                if pagefind and n <= a.search_max:
+                    peer = hugo_then_pagefind(a.runs, hsite, hout, pagefind)
+                    peer["name"] = "Hugo + Pagefind"
+                    row("hugo + pagefind", peer)
                 shutil.rmtree(hsite)
             row("ess-site %d records" % n, r, hugo)
             if searched:
-                row("  with search index", searched, hugo)
+                row("  with search index", searched, peer or hugo)
             shutil.rmtree(site)
         if a.actors:
             site = os.path.join(work, "actors-%d" % a.actors)
@@ -134,6 +171,9 @@ def main():
             r = median_runs(a.runs, [ess, "-s", site, "build", "-q", "--now", NOW], out)
             sizes = [os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs if f.endswith(".html")]
             row("ess-site %d actors" % a.actors, r)
+            if a.actors <= a.search_max:
+                search_off(site, False)
+                row("  with search index", median_runs(a.runs, [ess, "-s", site, "build", "-q", "--now", NOW], out))
             print("  largest page: %d KiB (lists and taxonomy pages paginate)" % (max(sizes) // 1024))
             shutil.rmtree(site)
     finally:

@@ -89,8 +89,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Uses `documents` as the search documents of the site (they must be `search::documents`
-    /// of it: a preview keeps them from build to build).
+    /// Uses `documents` as the search documents of the site (made by a
+    /// `search::DocumentCache` from it: a preview keeps them from build to build).
     pub fn with_documents(self, documents: Documents) -> Self {
         let _ = self.documents.set(documents);
         self
@@ -103,16 +103,9 @@ impl<'a> Renderer<'a> {
         self
     }
 
-    /// The search documents of the site.
-    pub fn documents(&self) -> Documents {
-        Arc::clone(self.documents.get_or_init(|| {
-            Arc::new(
-                search::documents(self.site)
-                    .into_iter()
-                    .map(Arc::new)
-                    .collect(),
-            )
-        }))
+    /// The search documents a preview keeps from build to build (`with_documents`), if any.
+    pub fn kept_documents(&self) -> Option<Documents> {
+        self.documents.get().cloned()
     }
 
     /// The URLs of the sitemap with their last change.

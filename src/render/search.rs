@@ -248,14 +248,6 @@ fn document(r: Record, site: &Site) -> Document {
     }
 }
 
-/// The documents of every record `site` publishes, in a fixed order.
-pub fn documents(site: &Site) -> Vec<Document> {
-    records(site)
-        .par_iter()
-        .map(|r| document(*r, site))
-        .collect()
-}
-
 /// Documents of the previous builds of a live preview, by URL, with the hash of the record
 /// they were made from: only the records that changed are made again.
 #[derive(Default)]
@@ -264,7 +256,8 @@ pub struct DocumentCache {
 }
 
 impl DocumentCache {
-    /// `documents(site)`, reusing the unchanged records' documents.
+    /// The documents of every record `site` publishes, in a fixed order, reusing the unchanged
+    /// records' documents.
     pub fn documents(&mut self, site: &Site) -> Vec<Arc<Document>> {
         let records = records(site);
         let made: Vec<(String, u64, Arc<Document>)> = records
@@ -316,29 +309,47 @@ fn wanted(name: &str) -> bool {
         || name.starts_with("pagefind-highlight"))
 }
 
-/// The document as Pagefind's custom record.
-fn custom_record(doc: &Document) -> pagefind::api::CustomRecord {
-    let mut meta = BTreeMap::from([("title".to_string(), doc.title.clone())]);
-    if !doc.keywords.is_empty() {
-        meta.insert(KEYWORDS.to_string(), doc.keywords.clone());
-    }
-    pagefind::api::CustomRecord {
-        url: doc.url.clone(),
-        content: doc.content.clone(),
-        language: "fr".into(),
-        meta,
-        filters: doc
-            .filters
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-        sort: BTreeMap::new(),
+/// Pagefind's custom record of a document.
+pub type IndexRecord = pagefind::api::CustomRecord;
+
+impl From<Document> for IndexRecord {
+    fn from(doc: Document) -> IndexRecord {
+        let mut meta = BTreeMap::from([("title".to_string(), doc.title)]);
+        if !doc.keywords.is_empty() {
+            meta.insert(KEYWORDS.to_string(), doc.keywords);
+        }
+        pagefind::api::CustomRecord {
+            url: doc.url,
+            content: doc.content,
+            language: "fr".into(),
+            meta,
+            filters: doc
+                .filters
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            sort: BTreeMap::new(),
+        }
     }
 }
 
-/// Indexes `docs`: the files of `/pagefind/`, as (path in the output, bytes), sorted by path.
-/// The same documents give the same bytes.
-pub fn index<D: AsRef<Document> + Sync>(docs: &[D]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+/// The index records of `site`, made from its records and given to the index, never kept:
+/// a build holds one copy of their text, in the index.
+pub fn records_of_site(site: &Site) -> Vec<IndexRecord> {
+    records(site)
+        .par_iter()
+        .map(|r| document(*r, site).into())
+        .collect()
+}
+
+/// The index records of documents a preview keeps.
+pub fn records_of<D: AsRef<Document> + Sync>(docs: &[D]) -> Vec<IndexRecord> {
+    docs.par_iter().map(|d| d.as_ref().clone().into()).collect()
+}
+
+/// Indexes `records`: the files of `/pagefind/`, as (path in the output, bytes), sorted by
+/// path. The same records give the same bytes, whatever the number of threads.
+pub fn index(records: Vec<IndexRecord>) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let failed = |e: String| {
         Diagnostic::error(
             Path::new("pagefind"),
@@ -354,7 +365,9 @@ pub fn index<D: AsRef<Document> + Sync>(docs: &[D]) -> Result<Vec<(String, Vec<u
     // Pagefind uses rayon inside it. On the shared pool, a worker waiting there could pick up
     // another build's index job and start a second runtime inside the first (tokio refuses:
     // a panic), or every worker could end up waiting for an index (a deadlock).
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // As many threads as the build's own pool: a one-thread build makes its index on one
+    // thread (the same bytes either way: `tests/build.rs` checks it).
+    let threads = rayon::current_num_threads();
     let files = std::thread::scope(|scope| {
         scope
             .spawn(|| {
@@ -372,7 +385,6 @@ pub fn index<D: AsRef<Document> + Sync>(docs: &[D]) -> Result<Vec<(String, Vec<u
                             .force_language("fr".into())
                             .build();
                         let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
-                        let records = docs.iter().map(|d| custom_record(d.as_ref())).collect();
                         index.add_custom_records(records).await?;
                         index.into_files().await
                     })
@@ -414,8 +426,8 @@ mod tests {
                 d.finish(format!("/acteurs/a{i}/"))
             })
             .collect();
-        let a = index(&docs).unwrap();
-        let b = index(&docs).unwrap();
+        let a = index(records_of(&docs)).unwrap();
+        let b = index(records_of(&docs)).unwrap();
         assert_eq!(a, b);
         let names: Vec<&str> = a.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");

@@ -142,16 +142,22 @@ pub fn register_filters(tera: &mut tera::Tera) {
 /// every URL unreadable (`&#x2F;acteurs&#x2F;`) for no safety gain inside quoted attributes.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // The five characters are ASCII: a byte scan copies the runs between them whole.
+    let mut copied = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&input[copied..]);
     out
 }
 
@@ -312,4 +318,20 @@ pub fn template_error(
     };
     Diagnostic::error(file, line, column, message)
         .with_help("corrigez le gabarit ; les variables disponibles sont décrites dans le README")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escape_html_escapes_the_five_and_keeps_everything_else() {
+        assert_eq!(
+            escape_html("« L'Atelier » <b>&\"é\"</b> 🌱"),
+            "« L&#39;Atelier » &lt;b&gt;&amp;&quot;é&quot;&lt;/b&gt; 🌱"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("&"), "&amp;");
+        assert_eq!(escape_html("sans rien"), "sans rien");
+    }
 }

@@ -74,6 +74,7 @@ impl Family for Search {
     }
 
     fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let site = r.site;
         Ok(match self {
             Search::Page => {
                 let context = SearchPage {
@@ -88,7 +89,13 @@ impl Family for Search {
                 };
                 Rendered::page("search.html", &context, Vec::new())
             }
-            Search::Index => Rendered::Folder(search::index(&r.documents()).map_err(|d| vec![d])?),
+            Search::Index => {
+                let records = match r.kept_documents() {
+                    Some(docs) => search::records_of(&docs),
+                    None => search::records_of_site(site),
+                };
+                Rendered::Folder(search::index(records).map_err(|d| vec![d])?)
+            }
         })
     }
 
