@@ -295,18 +295,28 @@ fn render_all(
     progress: &Progress,
 ) -> Vec<Result<Vec<String>, Vec<Diagnostic>>> {
     let done = AtomicUsize::new(0);
-    jobs.par_iter()
-        .map(|job| {
-            let result = renderer.render(job).and_then(|outputs| {
-                let mut paths = Vec::with_capacity(outputs.len());
-                for out in outputs {
-                    staging.write(&out).map_err(|d| vec![d])?;
-                    paths.push(out.path);
-                }
-                Ok(paths)
-            });
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
-            result
-        })
-        .collect()
+    let render_one = |job: &render::Job| {
+        let result = renderer.render(job).and_then(|outputs| {
+            let mut paths = Vec::with_capacity(outputs.len());
+            for out in outputs {
+                staging.write(&out).map_err(|d| vec![d])?;
+                paths.push(out.path);
+            }
+            Ok(paths)
+        });
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
+        result
+    };
+    // The folders (the search index) after the pages: the index then has every core to itself,
+    // and the pages' memory is given back before it takes its own (at 100,000 records the two
+    // side by side took 2.8 GB, one after the other ...).
+    let (late, early): (Vec<usize>, Vec<usize>) =
+        (0..jobs.len()).partition(|&i| jobs[i].is_folder());
+    let mut results: Vec<(usize, _)> = early
+        .par_iter()
+        .map(|&i| (i, render_one(&jobs[i])))
+        .collect();
+    results.extend(late.iter().map(|&i| (i, render_one(&jobs[i]))));
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }

@@ -11,7 +11,9 @@ use crate::{
 use anyhow::{bail, Result};
 use index_filter::{FilterIndex, PackedValue};
 use index_metadata::{MetaChunk, MetaIndex, MetaPage};
-use index_words::{PackedPage, PackedVariant, PackedWord, WordIndex};
+use index_words::{PackedPage, PackedVariant, PackedWord};
+#[cfg(test)]
+use index_words::WordIndex;
 
 use self::index_metadata::MetaSort;
 
@@ -35,28 +37,101 @@ fn word_shard(word: &str) -> usize {
     (hash % WORD_SHARDS as u64) as usize
 }
 
-/// Merges one page's entry of a word into the word's entry in the index.
-fn merge_word(words: &mut HashMap<String, PackedWord>, word: String, packed: PackedWord) {
-    match words.entry(word) {
-        hashbrown::hash_map::Entry::Occupied(mut entry) => {
-            let existing = entry.get_mut();
-            existing.pages.extend(packed.pages); // Move, not clone
-            for variant in packed.additional_variants {
-                if let Some(existing_variant) = existing
-                    .additional_variants
-                    .iter_mut()
-                    .find(|v| v.form == variant.form)
-                {
-                    existing_variant.pages.extend(variant.pages);
-                } else {
-                    existing.additional_variants.push(variant);
+/// The pages of a word (or of one of its variants) in the index: each `PackedPage` CBOR-encoded
+/// as it is merged, its page number delta-encoded from the page before — what `WordIndex`
+/// writes — instead of kept as a `PackedPage` (about 80 bytes and two allocations each, most of
+/// the index's memory on a large site).
+#[derive(Default)]
+struct EncodedPages {
+    bytes: Vec<u8>,
+    count: u64,
+    last_page: usize,
+}
+
+impl EncodedPages {
+    /// Adds a page, which must come after every page added before; returns its size as
+    /// `chunk_index` counts it.
+    fn push(&mut self, mut page: PackedPage) -> usize {
+        let size = page.locs.len() + page.meta_locs.len() + 1;
+        let delta = page.page_number - self.last_page;
+        self.last_page = page.page_number;
+        page.page_number = delta;
+        let _ = minicbor::encode(&page, &mut self.bytes);
+        self.count += 1;
+        size
+    }
+}
+
+/// A word of the index, as `PackedWord` encodes it, with its pages encoded.
+#[derive(Default)]
+struct IndexedWord {
+    pages: EncodedPages,
+    additional_variants: Vec<(String, EncodedPages)>,
+    /// The size `chunk_index` counts for it.
+    size: usize,
+}
+
+impl From<PackedWord> for IndexedWord {
+    fn from(packed: PackedWord) -> Self {
+        let mut word = IndexedWord::default();
+        word.merge(packed);
+        word
+    }
+}
+
+impl IndexedWord {
+    /// Merges a page's entry of the word (its pages come after the ones merged before).
+    fn merge(&mut self, packed: PackedWord) {
+        for page in packed.pages {
+            self.size += self.pages.push(page);
+        }
+        for variant in packed.additional_variants {
+            let position = match self
+                .additional_variants
+                .iter()
+                .position(|(form, _)| *form == variant.form)
+            {
+                Some(position) => position,
+                None => {
+                    self.additional_variants
+                        .push((variant.form, EncodedPages::default()));
+                    self.size += 1;
+                    self.additional_variants.len() - 1
                 }
+            };
+            for page in variant.pages {
+                self.size += self.additional_variants[position].1.push(page);
             }
         }
-        hashbrown::hash_map::Entry::Vacant(entry) => {
-            entry.insert(packed);
-        }
     }
+}
+
+/// A chunk of words as `WordIndex { words: Vec<PackedWord> }` encodes it (the same bytes).
+fn encode_chunk(chunk: &[(String, IndexedWord)]) -> Vec<u8> {
+    fn encode(
+        chunk: &[(String, IndexedWord)],
+        e: &mut minicbor::Encoder<Vec<u8>>,
+    ) -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
+        e.array(1)?.array(chunk.len() as u64)?;
+        for (word, indexed) in chunk {
+            e.array(3)?.str(word)?.array(indexed.pages.count)?;
+            e.writer_mut().extend_from_slice(&indexed.pages.bytes);
+            e.array(indexed.additional_variants.len() as u64)?;
+            for (form, pages) in &indexed.additional_variants {
+                e.array(2)?.str(form)?.array(pages.count)?;
+                e.writer_mut().extend_from_slice(&pages.bytes);
+            }
+        }
+        Ok(())
+    }
+    let mut e = minicbor::Encoder::new(Vec::new());
+    let _ = encode(chunk, &mut e);
+    e.into_writer()
+}
+
+/// Merges one page's entry of a word into the word's entry in the index.
+fn merge_word(words: &mut HashMap<String, IndexedWord>, word: String, packed: PackedWord) {
+    words.entry(word).or_default().merge(packed);
 }
 
 pub struct PagefindIndexes {
@@ -110,7 +185,7 @@ pub async fn build_indexes(
 
     // The words of the index, in shards merged in parallel: a word is always in the same
     // shard, and each shard receives the pages in their order.
-    let mut word_shards: Vec<HashMap<String, PackedWord>> =
+    let mut word_shards: Vec<HashMap<String, IndexedWord>> =
         (0..WORD_SHARDS).map(|_| HashMap::new()).collect();
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
     let mut fragment_hashes: HashMap<String, IntermediaryPageData> = HashMap::new();
@@ -456,18 +531,8 @@ pub async fn build_indexes(
         });
     }
 
-    // Sort pages within each word by page_number to maintain correct order after parallel processing
-    let words: Vec<PackedWord> = word_shards
-        .into_par_iter()
-        .flat_map_iter(|shard| shard.into_values())
-        .map(|mut packed_word| {
-            packed_word.pages.sort_by_key(|p| p.page_number);
-            for variant in &mut packed_word.additional_variants {
-                variant.pages.sort_by_key(|p| p.page_number);
-            }
-            packed_word
-        })
-        .collect();
+    // Each word's pages were merged in page order, already encoded.
+    let words: Vec<(String, IndexedWord)> = word_shards.into_iter().flatten().collect();
 
     fragments.extend(
         fragment_hashes
@@ -595,40 +660,12 @@ pub async fn build_indexes(
     let chunks = chunk_index(words, options.index_chunk_size);
     meta.index_chunks = chunk_meta(&chunks);
 
-    // Encode word index chunks in parallel (delta encoding + CBOR serialization)
+    // Encode word index chunks in parallel (the words' pages are already delta-encoded CBOR)
     let encoded_chunks: Vec<(usize, Vec<u8>, String)> = chunks
         .into_par_iter()
         .enumerate()
         .map(|(i, chunk)| {
-            // Delta-encode page numbers within each word's page list
-            let delta_chunk: Vec<PackedWord> = chunk
-                .into_iter()
-                .map(|mut word| {
-                    let mut last_page: usize = 0;
-                    for page in &mut word.pages {
-                        let delta = page.page_number - last_page;
-                        last_page = page.page_number;
-                        page.page_number = delta;
-                    }
-                    // Also handle additional_variants
-                    for variant in &mut word.additional_variants {
-                        let mut last_page: usize = 0;
-                        for page in &mut variant.pages {
-                            let delta = page.page_number - last_page;
-                            last_page = page.page_number;
-                            page.page_number = delta;
-                        }
-                    }
-                    word
-                })
-                .collect();
-
-            let mut word_index: Vec<u8> = Vec::new();
-            let _ = minicbor::encode::<WordIndex, &mut Vec<u8>>(
-                WordIndex { words: delta_chunk },
-                word_index.as_mut(),
-            );
-
+            let word_index = encode_chunk(&chunk);
             let hash = format!("{}_{}", language, full_hash(&word_index));
             (i, word_index, hash)
         })
@@ -714,25 +751,22 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     }
 }
 
-fn chunk_index(mut words: Vec<PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
+fn chunk_index(
+    mut words: Vec<(String, IndexedWord)>,
+    chunk_size: usize,
+) -> Vec<Vec<(String, IndexedWord)>> {
     // Accumulated into HashMaps for O(1) inserts, then sorted once before encoding
     // to produce a stable hash without paying BTreeMap's per-insert overhead.
     // Each word is in the map once: an unstable sort by reference is the same order, with no
     // copy of every word.
-    words.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut index_chunks = Vec::new();
 
     let mut index_chunk = Vec::new();
     let mut index_chunk_size = 0;
     for word in words.into_iter() {
-        index_chunk_size += word
-            .pages
-            .iter()
-            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
-            .sum::<usize>()
-            + word.additional_variants.len();
+        index_chunk_size += word.1.size;
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
             index_chunks.push(std::mem::take(&mut index_chunk));
@@ -746,13 +780,13 @@ fn chunk_index(mut words: Vec<PackedWord>, chunk_size: usize) -> Vec<Vec<PackedW
     index_chunks
 }
 
-fn chunk_meta(indexes: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
+fn chunk_meta(indexes: &[Vec<(String, IndexedWord)>]) -> Vec<MetaChunk> {
     let mut named_chunks: Vec<MetaChunk> = Vec::new();
 
     for chunk in indexes.iter() {
         named_chunks.push(MetaChunk {
-            from: chunk.first().map_or("".into(), |w| w.word.clone()),
-            to: chunk.last().map_or("".into(), |w| w.word.clone()),
+            from: chunk.first().map_or("".into(), |w| w.0.clone()),
+            to: chunk.last().map_or("".into(), |w| w.0.clone()),
             hash: "".into(),
         });
     }
@@ -864,6 +898,14 @@ mod tests {
         words
     }
 
+    /// The words as the index holds them.
+    fn indexed(words: HashMap<String, PackedWord>) -> Vec<(String, IndexedWord)> {
+        words
+            .into_iter()
+            .map(|(word, packed)| (word, packed.into()))
+            .collect()
+    }
+
     /// The same postings, but held as diacritic variants rather than on the word itself
     fn test_variant_words() -> HashMap<String, PackedWord> {
         let mut words = test_words();
@@ -877,30 +919,55 @@ mod tests {
     }
 
     #[test]
+    fn encoded_chunks_are_what_word_index_encodes() {
+        for words in [test_words(), test_variant_words()] {
+            let mut packed: Vec<PackedWord> = words.values().cloned().collect();
+            packed.sort_by(|a, b| a.word.cmp(&b.word));
+            for word in packed.iter_mut() {
+                for pages in std::iter::once(&mut word.pages)
+                    .chain(word.additional_variants.iter_mut().map(|v| &mut v.pages))
+                {
+                    let mut last_page = 0;
+                    for page in pages.iter_mut() {
+                        let delta = page.page_number - last_page;
+                        last_page = page.page_number;
+                        page.page_number = delta;
+                    }
+                }
+            }
+            let mut expected: Vec<u8> = Vec::new();
+            minicbor::encode(WordIndex { words: packed }, &mut expected).unwrap();
+            let mut indexed = indexed(words);
+            indexed.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(encode_chunk(&indexed), expected);
+        }
+    }
+
+    #[test]
     fn build_index_chunks() {
-        let chunks = chunk_index(test_words(), 8);
+        let chunks = chunk_index(indexed(test_words()), 8);
 
         assert_eq!(chunks.len(), 3);
-        assert_eq!(chunks[0][0].word, "apple");
-        assert_eq!(chunks[1][0].word, "apricot");
-        assert_eq!(chunks[1][1].word, "banana");
-        assert_eq!(chunks[2][0].word, "peach");
+        assert_eq!(chunks[0][0].0, "apple");
+        assert_eq!(chunks[1][0].0, "apricot");
+        assert_eq!(chunks[1][1].0, "banana");
+        assert_eq!(chunks[2][0].0, "peach");
     }
 
     #[test]
     fn build_index_chunks_from_variant_words() {
-        let chunks = chunk_index(test_variant_words(), 8);
+        let chunks = chunk_index(indexed(test_variant_words()), 8);
 
         assert_eq!(chunks.len(), 3);
-        assert_eq!(chunks[0][0].word, "apple");
-        assert_eq!(chunks[1][0].word, "apricot");
-        assert_eq!(chunks[1][1].word, "banana");
-        assert_eq!(chunks[2][0].word, "peach");
+        assert_eq!(chunks[0][0].0, "apple");
+        assert_eq!(chunks[1][0].0, "apricot");
+        assert_eq!(chunks[1][1].0, "banana");
+        assert_eq!(chunks[2][0].0, "peach");
     }
 
     #[test]
     fn build_chunk_meta() {
-        let chunks = chunk_index(test_words(), 8);
+        let chunks = chunk_index(indexed(test_words()), 8);
         let meta = chunk_meta(&chunks);
         assert_eq!(meta.len(), 3);
         assert_eq!(
