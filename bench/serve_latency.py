@@ -5,11 +5,16 @@ Generates a synthetic ESS site (../shared/bench/gen_corpus.py --flavor ess), sta
 `ess-site serve` on a free loopback port, then, EDITS times, saves a change to an actor's
 Markdown and polls the actor's page over HTTP until the new text is served. Half the edits
 change the body (one page to redo), half the title (the lists and taxonomy pages that show it
-too). Prints the median, 90th percentile and worst latency.
+too). Then it polls the search index over HTTP, as the search page's script reads it, until
+the edit's new word is in it: `/pagefind/pagefind-entry.json`, the language's meta file, the
+word-index chunk whose range holds the word. Prints the median, 90th percentile and worst
+latency of both.
 
 Usage: bench/serve_latency.py [--pages 10000] [--edits 40] [--dir DIR]
 """
 import argparse
+import gzip
+import json
 import os
 import random
 import re
@@ -31,35 +36,115 @@ def fetch(url):
         return r.read().decode("utf-8", "replace")
 
 
+def fetch_bytes(url):
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.read()
+
+
+def cbor(data, i=0):
+    """Decodes the CBOR item at data[i] (the definite-length items Pagefind writes): (value, next)."""
+    major, info = data[i] >> 5, data[i] & 31
+    i += 1
+    if info < 24:
+        n = info
+    else:
+        size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        n = int.from_bytes(data[i:i + size], "big")
+        i += size
+    if major == 0:
+        return n, i
+    if major == 1:
+        return -1 - n, i
+    if major in (2, 3):
+        raw = data[i:i + n]
+        return (raw.decode("utf-8") if major == 3 else raw), i + n
+    if major == 4:
+        items = []
+        for _ in range(n):
+            item, i = cbor(data, i)
+            items.append(item)
+        return items, i
+    if major == 5:
+        items = {}
+        for _ in range(n):
+            key, i = cbor(data, i)
+            items[key], i = cbor(data, i)
+        return items, i
+    return None, i
+
+
+def pagefind_file(url):
+    """A Pagefind index file, gunzipped, without its `pagefind_dcd` marker."""
+    data = gzip.decompress(fetch_bytes(url))
+    return data[len(b"pagefind_dcd"):]
+
+
+def findable(base, word):
+    """Whether the site's search index has `word` (lowercase, as Pagefind keeps it)."""
+    try:
+        entry = json.loads(fetch(base + "pagefind/pagefind-entry.json"))
+        language = entry["languages"]["fr"]["hash"]
+        meta, _ = cbor(pagefind_file(base + "pagefind/pagefind.%s.pf_meta" % language))
+        for chunk_from, chunk_to, chunk_hash in meta[2]:
+            if chunk_from <= word <= chunk_to or word.startswith(chunk_to):
+                words, _ = cbor(pagefind_file(base + "pagefind/index/%s.pf_index" % chunk_hash))
+                if any(w[0] == word for w in words[0]):
+                    return True
+    except (OSError, ValueError, KeyError, IndexError):
+        pass
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=40)
     ap.add_argument("--dir", default=None)
+    ap.add_argument("--no-search", action="store_true", help="with `search = false` (no index to wait for)")
+    ap.add_argument("--bin", default=None, help="the ess-site binary (default: this tree's, built in release)")
     a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    binary = a.bin or os.path.join(REPO, "target", "release", "ess-site")
+    if not a.bin:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     work = tempfile.mkdtemp(prefix="ess-serve-bench-", dir=a.dir)
     site = os.path.join(work, "site")
     subprocess.run([sys.executable, GEN, "--flavor", "ess", "--pages", str(a.pages), "--out", site],
                    check=True, stdout=subprocess.DEVNULL)
-    server = subprocess.Popen([os.path.join(REPO, "target", "release", "ess-site"), "serve", "--port", "0",
+    if a.no_search:
+        with open(os.path.join(site, "site.toml"), encoding="utf-8") as f:
+            toml = f.read()
+        with open(os.path.join(site, "site.toml"), "w", encoding="utf-8") as f:
+            f.write("search = false\n" + toml)
+    server = subprocess.Popen([binary, "serve", "--port", "0",
                                "--now", "2026-01-01"], cwd=site, stdout=subprocess.PIPE,
                               stderr=open(os.environ.get("SERVE_LOG", os.devnull), "w"), text=True)
     try:
         line = server.stdout.readline()
         base = re.search(r"http://\S+", line).group(0)
         print(line.strip())
+        # The first index is made after the first pages are served: the edits start once it is.
+        t0 = time.perf_counter()
+        while not a.no_search and time.perf_counter() - t0 < 120:
+            try:
+                fetch(base + "pagefind/pagefind-entry.json")
+                break
+            except OSError:
+                time.sleep(0.1)
         actors = sorted(f for f in os.listdir(os.path.join(site, "content", "acteurs")))
         rng = random.Random(1)
-        body_lat, title_lat = [], []
+        body_lat, title_lat, search_lat = [], [], []
         for i in range(a.edits):
             name = rng.choice(actors)
             path = os.path.join(site, "content", "acteurs", name)
             url = base + "acteurs/" + name[:-3] + "/"
             text = open(path, encoding="utf-8").read()
             marker = "Modification%04d" % i
+            # A word of its own, that Pagefind's French stemmer keeps as it is.
+            word = "zqxw%04d" % i
             if i % 2 == 0:
-                new = text + "\n%s du texte.\n" % marker
+                # At the top of the text, so that every word of the record moves in the index.
+                head, sep, rest = text.partition("\n---\n")
+                new = head + sep + "%s du texte, %s.\n\n" % (marker, word) + rest
             else:
                 new = re.sub(r'^title: "', 'title: "%s ' % marker, text, count=1, flags=re.M)
             t0 = time.perf_counter()
@@ -71,9 +156,19 @@ def main():
                 time.sleep(0.002)
             ms = (time.perf_counter() - t0) * 1000
             (body_lat if i % 2 == 0 else title_lat).append(ms)
-            time.sleep(0.15)
-        for name, lat in (("body edits", body_lat), ("title edits", title_lat), ("all edits", body_lat + title_lat)):
+            if i % 2 == 0 and not a.no_search:
+                while not findable(base, word):
+                    if time.perf_counter() - t0 > 20:
+                        sys.exit("edit %d never findable" % i)
+                    time.sleep(0.01)
+                search_lat.append((time.perf_counter() - t0) * 1000)
+            # The index of the edit before is made before the next edit.
+            time.sleep(1.0)
+        for name, lat in (("body edits", body_lat), ("title edits", title_lat), ("all edits", body_lat + title_lat),
+                          ("findable", search_lat)):
             lat = sorted(lat)
+            if not lat:
+                continue
             p90 = lat[int(len(lat) * 0.9) - 1]
             print("%-12s n=%-3d median %6.1f ms   p90 %6.1f ms   worst %6.1f ms" % (name, len(lat), statistics.median(lat), p90, lat[-1]))
     finally:

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Loaded};
 use crate::render::fingerprint::Fingerprints;
-use crate::render::search::DocumentCache;
+use crate::render::search::{DocumentCache, SharedIndexCache};
 use crate::render::{self, Documents, Job, Renderer};
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
@@ -82,6 +82,7 @@ pub struct Deferred {
     site: Arc<Site>,
     templates: Arc<tera::Tera>,
     documents: Documents,
+    index_cache: SharedIndexCache,
     jobs: Vec<(Job, u64)>,
 }
 
@@ -100,7 +101,7 @@ impl Deferred {
     pub fn render(&self) -> Result<HashMap<String, CachedOutput>, Vec<Diagnostic>> {
         let jobs: Vec<Job> = self.jobs.iter().map(|j| j.0.clone()).collect();
         let renderer = Renderer::with_templates(&self.site, &jobs, Arc::clone(&self.templates))
-            .with_documents(Arc::clone(&self.documents));
+            .with_documents(Arc::clone(&self.documents), Arc::clone(&self.index_cache));
         let mut out = HashMap::new();
         for (job, fingerprint) in &self.jobs {
             for o in renderer.render(job)? {
@@ -377,7 +378,7 @@ impl Incremental {
             Vec::new()
         });
         let renderer = Renderer::with_templates(site, &jobs, Arc::clone(&templates))
-            .with_documents(Arc::clone(&documents));
+            .with_documents(Arc::clone(&documents), self.documents_cache.index_cache());
         let previous = Arc::clone(&self.outputs);
         let planned = self.plan(&renderer, &jobs, &documents, &previous);
         // The pages of the files that changed come first, and are served at once; the lists
@@ -440,6 +441,7 @@ impl Incremental {
                 site: Arc::clone(site),
                 templates,
                 documents,
+                index_cache: self.documents_cache.index_cache(),
                 jobs: deferred,
             })
         });

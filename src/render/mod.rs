@@ -59,8 +59,9 @@ pub struct Renderer<'a> {
     sitemap_urls: OnceLock<Vec<(String, Option<String>)>>,
     /// Every URL of the site, to check internal links.
     urls: HashSet<String>,
-    /// The search documents (made when needed, or given by a preview that keeps them).
-    documents: OnceLock<Documents>,
+    /// The search documents (made when needed, or given by a preview that keeps them, with
+    /// what the index keeps from one build to the next).
+    documents: OnceLock<(Documents, search::SharedIndexCache)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -90,9 +91,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// Uses `documents` as the search documents of the site (made by a
-    /// `search::DocumentCache` from it: a preview keeps them from build to build).
-    pub fn with_documents(self, documents: Documents) -> Self {
-        let _ = self.documents.set(documents);
+    /// `search::DocumentCache` from it: a preview keeps them from build to build), and
+    /// `index_cache` for its index.
+    pub fn with_documents(
+        self,
+        documents: Documents,
+        index_cache: search::SharedIndexCache,
+    ) -> Self {
+        let _ = self.documents.set((documents, index_cache));
         self
     }
 
@@ -103,8 +109,9 @@ impl<'a> Renderer<'a> {
         self
     }
 
-    /// The search documents a preview keeps from build to build (`with_documents`), if any.
-    pub fn kept_documents(&self) -> Option<Documents> {
+    /// The search documents a preview keeps from build to build, and what its index keeps
+    /// (`with_documents`), if any.
+    pub fn kept_documents(&self) -> Option<(Documents, search::SharedIndexCache)> {
         self.documents.get().cloned()
     }
 

@@ -19,7 +19,7 @@ use pulldown_cmark::{Event, Parser, TagEnd};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The folder of the index in the output.
 pub const FOLDER: &str = "pagefind";
@@ -253,7 +253,14 @@ fn document(r: Record, site: &Site) -> Document {
 #[derive(Default)]
 pub struct DocumentCache {
     by_url: HashMap<String, (u64, Arc<Document>)>,
+    /// What the index's last build kept for the next (see `index`).
+    index: SharedIndexCache,
 }
+
+/// What a build of the index keeps for the next build of a preview, shared with the thread
+/// that builds it: the unchanged records are not indexed again, the unchanged files not
+/// compressed again.
+pub type SharedIndexCache = Arc<Mutex<pagefind::api::IndexCache>>;
 
 impl DocumentCache {
     /// The documents of every record `site` publishes, in a fixed order, reusing the unchanged
@@ -278,9 +285,15 @@ impl DocumentCache {
         made.into_iter().map(|(_, _, d)| d).collect()
     }
 
+    /// What the index's builds keep from one to the next.
+    pub fn index_cache(&self) -> SharedIndexCache {
+        Arc::clone(&self.index)
+    }
+
     /// Forgets every document (the configuration or the theme changed their labels).
     pub fn clear(&mut self) {
         self.by_url.clear();
+        self.index = SharedIndexCache::default();
     }
 }
 
@@ -348,8 +361,13 @@ pub fn records_of<D: AsRef<Document> + Sync>(docs: &[D]) -> Vec<IndexRecord> {
 }
 
 /// Indexes `records`: the files of `/pagefind/`, as (path in the output, bytes), sorted by
-/// path. The same records give the same bytes, whatever the number of threads.
-pub fn index(records: Vec<IndexRecord>) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+/// path. The same records give the same bytes, whatever the number of threads, and with or
+/// without `cache`: what the build before kept there, which this build replaces by what it
+/// keeps for the next (a preview's index then costs what changed, not the whole site).
+pub fn index(
+    records: Vec<IndexRecord>,
+    cache: Option<&SharedIndexCache>,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let failed = |e: String| {
         Diagnostic::error(
             Path::new("pagefind"),
@@ -368,6 +386,9 @@ pub fn index(records: Vec<IndexRecord>) -> Result<Vec<(String, Vec<u8>)>, Diagno
     // As many threads as the build's own pool: a one-thread build makes its index on one
     // thread (the same bytes either way: `tests/build.rs` checks it).
     let threads = rayon::current_num_threads();
+    // What the build before kept, taken for this build and given back after it (a failed
+    // build gives back what it could keep).
+    let mut kept = cache.map(|c| std::mem::take(&mut *c.lock().unwrap_or_else(|e| e.into_inner())));
     let files = std::thread::scope(|scope| {
         scope
             .spawn(|| {
@@ -386,7 +407,10 @@ pub fn index(records: Vec<IndexRecord>) -> Result<Vec<(String, Vec<u8>)>, Diagno
                             .build();
                         let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
                         index.add_custom_records(records).await?;
-                        index.into_files().await
+                        match kept.as_mut() {
+                            Some(kept) => index.into_files_reusing(kept).await,
+                            None => index.into_files().await,
+                        }
                     })
                 })
                 .map_err(|e| e.to_string())
@@ -394,6 +418,9 @@ pub fn index(records: Vec<IndexRecord>) -> Result<Vec<(String, Vec<u8>)>, Diagno
             .join()
             .unwrap_or_else(|_| Err("l'indexation s'est arrêtée".to_string()))
     });
+    if let (Some(cache), Some(kept)) = (cache, kept) {
+        *cache.lock().unwrap_or_else(|e| e.into_inner()) = kept;
+    }
     let files = files.map_err(failed)?;
     let mut out: Vec<(String, Vec<u8>)> = files
         .into_iter()
@@ -426,13 +453,52 @@ mod tests {
                 d.finish(format!("/acteurs/a{i}/"))
             })
             .collect();
-        let a = index(records_of(&docs)).unwrap();
-        let b = index(records_of(&docs)).unwrap();
+        let a = index(records_of(&docs), None).unwrap();
+        let b = index(records_of(&docs), None).unwrap();
         assert_eq!(a, b);
         let names: Vec<&str> = a.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
         assert!(names.contains(&"pagefind/pagefind-entry.json"));
         assert!(names.iter().any(|n| n.ends_with(".pf_fragment")));
         assert!(!names.iter().any(|n| n.contains("-ui")));
+    }
+
+    #[test]
+    fn an_index_reusing_the_build_before_is_the_index_of_its_records() {
+        let doc = |i: usize, text: &str| {
+            let mut d = Doc::new(&format!("Coopérative {i}"), "Acteur");
+            d.filter("domaine", if i % 3 == 0 { "Santé" } else { "Habitat" });
+            d.text(text);
+            d.finish(format!("/acteurs/a{i}/"))
+        };
+        let mut docs: Vec<Document> = (0..60)
+            .map(|i| doc(i, "Les coopératives de Sceaux travaillent ensemble."))
+            .collect();
+        let cache = SharedIndexCache::default();
+        assert_eq!(
+            index(records_of(&docs), Some(&cache)).unwrap(),
+            index(records_of(&docs), None).unwrap()
+        );
+        // A text changed (its words move), a domain changed, a record removed, one added.
+        let steps: Vec<Box<dyn Fn(&mut Vec<Document>)>> = vec![
+            Box::new(|d| {
+                d[7] = doc(
+                    7,
+                    "Une épicerie solidaire ouvre à Sceaux, les coopératives aussi.",
+                )
+            }),
+            Box::new(|d| d[30] = doc(31, "Les coopératives de Sceaux travaillent ensemble.")),
+            Box::new(|d| {
+                d.remove(12);
+            }),
+            Box::new(|d| d.push(doc(99, "Une ressourcerie répare les vélos."))),
+        ];
+        for step in steps {
+            step(&mut docs);
+            assert_eq!(
+                index(records_of(&docs), Some(&cache)).unwrap(),
+                index(records_of(&docs), None).unwrap()
+            );
+        }
     }
 }

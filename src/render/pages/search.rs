@@ -90,11 +90,11 @@ impl Family for Search {
                 Rendered::page("search.html", &context, Vec::new())
             }
             Search::Index => {
-                let records = match r.kept_documents() {
-                    Some(docs) => search::records_of(&docs),
-                    None => search::records_of_site(site),
+                let (records, cache) = match r.kept_documents() {
+                    Some((docs, cache)) => (search::records_of(&docs), Some(cache)),
+                    None => (search::records_of_site(site), None),
                 };
-                Rendered::Folder(search::index(records).map_err(|d| vec![d])?)
+                Rendered::Folder(search::index(records, cache.as_ref()).map_err(|d| vec![d])?)
             }
         })
     }

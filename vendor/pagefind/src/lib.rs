@@ -56,6 +56,8 @@ struct SearchState {
     /// The position of each URL in `pending_records`.
     record_positions: HashMap<String, usize>,
     built_indexes: Vec<PagefindIndexes>,
+    /// What the build before kept for this one, if the caller keeps it (`into_files_reusing`).
+    cache: Option<service::api::IndexCache>,
 }
 
 impl SearchState {
@@ -67,6 +69,7 @@ impl SearchState {
             pending_records: vec![],
             record_positions: HashMap::new(),
             built_indexes: vec![],
+            cache: None,
         }
     }
 
@@ -347,10 +350,19 @@ impl SearchState {
 
         log.status("[Building search indexes]");
 
+        // Each language's index gets what the build before kept for it; the languages no
+        // longer indexed are forgotten.
+        let mut caches = self.cache.as_mut().map(|c| std::mem::take(&mut c.languages));
         let indexes: Vec<_> = language_map
             .into_iter()
-            .map(|(language, pages)| async {
-                build_indexes(pages.pages, pages.records, language, &self.options).await
+            .map(|(language, pages)| {
+                let cache = caches
+                    .as_mut()
+                    .map(|c| c.remove(&language).unwrap_or_default());
+                async {
+                    build_indexes(pages.pages, pages.records, language, &self.options, cache)
+                        .await
+                }
             })
             .collect();
         let built_indexes = join_all(indexes).await;
@@ -444,6 +456,18 @@ impl SearchState {
         .await;
 
         outdir
+    }
+
+    /// What the last build kept for the next (see `IndexCache`), with the files it compressed.
+    fn take_cache(&mut self) -> service::api::IndexCache {
+        let mut cache = self.cache.take().unwrap_or_default();
+        for indexes in &self.built_indexes {
+            let kept = indexes.cache.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(kept) = kept {
+                cache.languages.insert(indexes.language.clone(), kept);
+            }
+        }
+        cache
     }
 
     pub async fn get_files(&self) -> Vec<SyntheticFile> {

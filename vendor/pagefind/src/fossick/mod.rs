@@ -165,6 +165,11 @@ impl Fossicker {
         self.data.as_ref().and(self.page_url.as_deref())
     }
 
+    /// The data of a record made with `new_with_data`.
+    pub fn record_data(&self) -> Option<&DomParserResult> {
+        self.data.as_ref()
+    }
+
     /// The language of a record made with `new_with_data`.
     pub fn record_language(&self) -> Option<&str> {
         self.data.as_ref().map(|data| data.language.as_str())

@@ -103,7 +103,7 @@ struct DomParsingNode {
 }
 
 /// The search-relevant data that was retrieved from the given input
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DomParserResult {
     pub digest: String,
     pub filters: BTreeMap<String, Vec<String>>,

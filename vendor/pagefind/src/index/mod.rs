@@ -2,8 +2,10 @@ use hashbrown::HashMap;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::sync::Arc;
+
 use crate::{
-    fossick::{FossickedData, FossickedWord, Fossicker, MetaFossickedWord},
+    fossick::{parser::DomParserResult, FossickedData, FossickedWord, Fossicker, MetaFossickedWord},
     index::index_metadata::MetaFilter,
     utils::full_hash,
     SearchOptions,
@@ -27,14 +29,44 @@ const PAGE_BATCH: usize = 1024;
 /// How many shards the words are merged in, in parallel.
 const WORD_SHARDS: usize = 8;
 
-/// The shard of a word: FNV-1a of its bytes, the same on every run and machine.
-fn word_shard(word: &str) -> usize {
+/// FNV-1a of a word's bytes, the same on every run and machine.
+fn word_hash(word: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in word.bytes() {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    (hash % WORD_SHARDS as u64) as usize
+    hash
+}
+
+/// The shard of a word.
+fn word_shard(word: &str) -> usize {
+    (word_hash(word) % WORD_SHARDS as u64) as usize
+}
+
+/// Whether the chunk of the word index ends after `word` (of `size`), the chunk holding
+/// `so_far` with it. The sorted words are cut after a word its own hash marks, with a
+/// probability in proportion to its size (one mark per ¾ of `chunk_size` on average), once
+/// the chunk holds a quarter of `chunk_size` — or at four times `chunk_size`: chunks of
+/// `chunk_size` on average, whose ends depend on the words around them only. A change to one
+/// word (a page edited, added or removed) then changes the chunk it is in, and the cuts
+/// around it, not every chunk after it, as cutting at the first word past `chunk_size` did:
+/// the other chunks keep their bytes and names, so visitors' browsers keep them cached after
+/// a rebuild, and a rebuild reusing the files before (`IndexCache`) does not compress them
+/// again.
+fn ends_chunk(word: &str, size: usize, so_far: usize, chunk_size: usize) -> bool {
+    if so_far < chunk_size / 4 {
+        return false;
+    }
+    if so_far >= chunk_size.saturating_mul(4) {
+        return true;
+    }
+    // A finaliser (splitmix64's) spreads FNV's bits, weak for short words, over the range.
+    let mut hash = word_hash(word);
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
+    u128::from(hash) * (3 * chunk_size as u128) < (4 * size as u128) << 64
 }
 
 /// The pages of a word (or of one of its variants) in the index: each `PackedPage` CBOR-encoded
@@ -46,19 +78,188 @@ struct EncodedPages {
     bytes: Vec<u8>,
     count: u64,
     last_page: usize,
+    /// Where each page's entry is in `bytes`, when they are tracked (for a build that updates
+    /// the entries of a few pages: `updated`).
+    entries: Option<Vec<EntryAt>>,
+}
+
+/// Where a page's entry is in `EncodedPages::bytes`, and its size.
+#[derive(Clone, Copy)]
+struct EntryAt {
+    page: u32,
+    offset: u32,
+    size: u32,
+}
+
+/// The length of the CBOR header of a page's entry: the array's, then its page number's.
+fn header_len(delta: usize) -> usize {
+    1 + match delta {
+        0..=23 => 1,
+        24..=0xff => 2,
+        0x100..=0xffff => 3,
+        0x1_0000..=0xffff_ffff => 5,
+        _ => 9,
+    }
 }
 
 impl EncodedPages {
-    /// Adds a page, which must come after every page added before; returns its size as
-    /// `chunk_index` counts it.
-    fn push(&mut self, mut page: PackedPage) -> usize {
-        let size = page.locs.len() + page.meta_locs.len() + 1;
-        let delta = page.page_number - self.last_page;
-        self.last_page = page.page_number;
-        page.page_number = delta;
-        let _ = minicbor::encode(&page, &mut self.bytes);
+    /// Adds a page's entry, which must come after every page added before, numbered
+    /// `page_number`; returns its size as `chunk_index` counts it.
+    fn push(&mut self, entry: &PageEntry, page_number: usize) -> usize {
+        if let Some(entries) = self.entries.as_mut() {
+            entries.push(EntryAt {
+                page: page_number as u32,
+                offset: self.bytes.len() as u32,
+                size: entry.size as u32,
+            });
+        }
+        let delta = page_number - self.last_page;
+        self.last_page = page_number;
+        // What `minicbor` writes for a `PackedPage`: an array of its three fields.
+        let mut e = minicbor::Encoder::new(&mut self.bytes);
+        let _ = e.array(3).and_then(|e| e.u64(delta as u64));
+        self.bytes.extend_from_slice(&entry.tail);
         self.count += 1;
-        size
+        entry.size
+    }
+
+    /// Empty pages whose entries are tracked.
+    fn tracked() -> EncodedPages {
+        EncodedPages {
+            entries: Some(Vec::new()),
+            ..EncodedPages::default()
+        }
+    }
+
+    /// These (tracked) pages with `changes` made to them: for each page in `changes`, sorted
+    /// by page, its new entries (none: it no longer has any). The same bytes as pushing every
+    /// page's entries again: the unchanged entries are copied, a run at a time, and only the
+    /// page number of an entry after a change is encoded again.
+    fn updated(&self, changes: &[(usize, &[PageEntry])]) -> EncodedPages {
+        let old = self.entries.as_deref().unwrap_or_default();
+        let mut out = EncodedPages::tracked();
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < changes.len() {
+            let change = changes.get(j).map(|c| c.0);
+            match (old.get(i), change) {
+                (Some(at), Some(page)) if page <= at.page as usize => {
+                    if page == at.page as usize {
+                        i += 1;
+                    }
+                    for entry in changes[j].1 {
+                        out.push(entry, page);
+                    }
+                    j += 1;
+                }
+                (Some(_), _) => {
+                    let end = match change {
+                        Some(page) => i + old[i..].partition_point(|at| (at.page as usize) < page),
+                        None => old.len(),
+                    };
+                    out.copy_run(self, old, i, end);
+                    i = end;
+                }
+                (None, Some(page)) => {
+                    for entry in changes[j].1 {
+                        out.push(entry, page);
+                    }
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        out
+    }
+
+    /// Adds the entries `from..to` of `source` (whose entries are `old`).
+    fn copy_run(&mut self, source: &EncodedPages, old: &[EntryAt], from: usize, to: usize) {
+        let end_of = |i: usize| old.get(i + 1).map_or(source.bytes.len(), |at| at.offset as usize);
+        let mut from = from;
+        let before = if from == 0 { 0 } else { old[from - 1].page as usize };
+        if before != self.last_page {
+            // The page before changed: this entry's page number is encoded again.
+            let at = old[from];
+            let page = at.page as usize;
+            let tail = at.offset as usize + header_len(page - before);
+            let offset = self.bytes.len() as u32;
+            let mut e = minicbor::Encoder::new(&mut self.bytes);
+            let _ = e.array(3).and_then(|e| e.u64((page - self.last_page) as u64));
+            self.bytes.extend_from_slice(&source.bytes[tail..end_of(from)]);
+            if let Some(entries) = self.entries.as_mut() {
+                entries.push(EntryAt { offset, ..at });
+            }
+            self.last_page = page;
+            self.count += 1;
+            from += 1;
+        }
+        if from == to {
+            return;
+        }
+        let start = old[from].offset as usize;
+        let shift = self.bytes.len() as i64 - start as i64;
+        self.bytes.extend_from_slice(&source.bytes[start..end_of(to - 1)]);
+        if let Some(entries) = self.entries.as_mut() {
+            entries.extend(old[from..to].iter().map(|at| EntryAt {
+                offset: (at.offset as i64 + shift) as u32,
+                ..*at
+            }));
+        }
+        self.last_page = old[to - 1].page as usize;
+        self.count += (to - from) as u64;
+    }
+
+    /// The sizes of the entries (tracked pages only).
+    fn size(&self) -> usize {
+        self.entries
+            .iter()
+            .flatten()
+            .map(|at| at.size as usize)
+            .sum()
+    }
+}
+
+/// A page's entry of a word (a `PackedPage`), CBOR-encoded without its page number, which it
+/// is only given when the index numbers the pages: the entry of a record is the same whatever
+/// its place, so a build can reuse the one a build before made (see `IndexCache`).
+#[derive(Debug, Clone, PartialEq)]
+struct PageEntry {
+    /// The encoded `locs` and `meta_locs`.
+    tail: Vec<u8>,
+    /// The size `chunk_index` counts for it.
+    size: usize,
+}
+
+impl PageEntry {
+    fn of(page: &PackedPage) -> PageEntry {
+        let mut tail = Vec::new();
+        let _ = minicbor::encode(&page.locs, &mut tail);
+        let _ = minicbor::encode(&page.meta_locs, &mut tail);
+        PageEntry {
+            tail,
+            size: page.locs.len() + page.meta_locs.len() + 1,
+        }
+    }
+}
+
+/// One page's entry of a word: its pages (none or one) and those of its variants.
+#[derive(Debug, Clone)]
+struct PageWord {
+    word: String,
+    pages: Vec<PageEntry>,
+    additional_variants: Vec<(String, Vec<PageEntry>)>,
+}
+
+impl From<PackedWord> for PageWord {
+    fn from(packed: PackedWord) -> Self {
+        PageWord {
+            word: packed.word,
+            pages: packed.pages.iter().map(PageEntry::of).collect(),
+            additional_variants: packed
+                .additional_variants
+                .into_iter()
+                .map(|v| (v.form, v.pages.iter().map(PageEntry::of).collect()))
+                .collect(),
+        }
     }
 }
 
@@ -71,45 +272,123 @@ struct IndexedWord {
     size: usize,
 }
 
-impl From<PackedWord> for IndexedWord {
-    fn from(packed: PackedWord) -> Self {
-        let mut word = IndexedWord::default();
-        word.merge(packed);
-        word
+impl IndexedWord {
+    /// An empty word whose pages' entries are tracked (see `EncodedPages::updated`).
+    fn tracked() -> IndexedWord {
+        IndexedWord {
+            pages: EncodedPages::tracked(),
+            ..IndexedWord::default()
+        }
+    }
+
+    /// This (tracked) word with the entries of the pages in `changes` replaced by theirs
+    /// (`None`: the page no longer has the word), `changes` sorted by page; `pages` are every
+    /// page of the index, as numbered, and `shard` the word's. `None` if no page has the word
+    /// any more. The same as merging every page that has it again.
+    fn updated(
+        &self,
+        word: &str,
+        changes: &[(usize, Option<&PageWord>)],
+        pages: &[Arc<ProcessedPage>],
+        shard: usize,
+    ) -> Option<IndexedWord> {
+        let main: Vec<(usize, &[PageEntry])> = changes
+            .iter()
+            .map(|(page, w)| (*page, w.map_or(&[][..], |w| &w.pages[..])))
+            .collect();
+        let mut out = IndexedWord {
+            pages: self.pages.updated(&main),
+            ..IndexedWord::default()
+        };
+        let mut forms: Vec<&str> = self.additional_variants.iter().map(|(f, _)| f.as_str()).collect();
+        for (_, w) in changes {
+            for (form, _) in w.iter().flat_map(|w| &w.additional_variants) {
+                if !forms.contains(&form.as_str()) {
+                    forms.push(form);
+                }
+            }
+        }
+        let empty = EncodedPages::tracked();
+        for form in forms {
+            let before = self
+                .additional_variants
+                .iter()
+                .find(|(f, _)| f == form)
+                .map_or(&empty, |(_, p)| p);
+            let variant: Vec<(usize, &[PageEntry])> = changes
+                .iter()
+                .map(|(page, w)| {
+                    let entries = w
+                        .and_then(|w| w.additional_variants.iter().find(|(f, _)| f == form))
+                        .map_or(&[][..], |(_, e)| &e[..]);
+                    (*page, entries)
+                })
+                .collect();
+            let updated = before.updated(&variant);
+            if updated.count > 0 {
+                out.additional_variants.push((form.to_string(), updated));
+            }
+        }
+        if out.pages.count == 0 && out.additional_variants.is_empty() {
+            return None;
+        }
+        // The variants in the order a merge meets them: by their first page, then as that
+        // page lists them.
+        out.additional_variants.sort_by_cached_key(|(form, encoded)| {
+            let first = encoded
+                .entries
+                .as_ref()
+                .and_then(|e| e.first())
+                .map_or(0, |at| at.page as usize);
+            let rank = page_word(&pages[first].words[shard], word)
+                .and_then(|w| w.additional_variants.iter().position(|(f, _)| f == form))
+                .unwrap_or(usize::MAX);
+            (first, rank)
+        });
+        out.size = out.pages.size()
+            + out
+                .additional_variants
+                .iter()
+                .map(|(_, p)| p.size() + 1)
+                .sum::<usize>();
+        Some(out)
     }
 }
 
 impl IndexedWord {
     /// Merges a page's entry of the word (its pages come after the ones merged before).
-    fn merge(&mut self, packed: PackedWord) {
-        for page in packed.pages {
-            self.size += self.pages.push(page);
+    fn merge(&mut self, word: &PageWord, page_number: usize) {
+        for page in &word.pages {
+            self.size += self.pages.push(page, page_number);
         }
-        for variant in packed.additional_variants {
+        for (form, pages) in &word.additional_variants {
             let position = match self
                 .additional_variants
                 .iter()
-                .position(|(form, _)| *form == variant.form)
+                .position(|(existing, _)| existing == form)
             {
                 Some(position) => position,
                 None => {
-                    self.additional_variants
-                        .push((variant.form, EncodedPages::default()));
+                    let pages = match self.pages.entries {
+                        Some(_) => EncodedPages::tracked(),
+                        None => EncodedPages::default(),
+                    };
+                    self.additional_variants.push((form.clone(), pages));
                     self.size += 1;
                     self.additional_variants.len() - 1
                 }
             };
-            for page in variant.pages {
-                self.size += self.additional_variants[position].1.push(page);
+            for page in pages {
+                self.size += self.additional_variants[position].1.push(page, page_number);
             }
         }
     }
 }
 
 /// A chunk of words as `WordIndex { words: Vec<PackedWord> }` encodes it (the same bytes).
-fn encode_chunk(chunk: &[(String, IndexedWord)]) -> Vec<u8> {
+fn encode_chunk(chunk: &[Word]) -> Vec<u8> {
     fn encode(
-        chunk: &[(String, IndexedWord)],
+        chunk: &[Word],
         e: &mut minicbor::Encoder<Vec<u8>>,
     ) -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
         e.array(1)?.array(chunk.len() as u64)?;
@@ -129,9 +408,118 @@ fn encode_chunk(chunk: &[(String, IndexedWord)]) -> Vec<u8> {
     e.into_writer()
 }
 
+/// A word of the index and its entry, as chunked and encoded.
+type Word<'a> = (&'a String, &'a IndexedWord);
+
+/// The words of the index, by shard (see `word_shard`).
+type WordShards = Vec<HashMap<String, IndexedWord>>;
+
+/// Merges the words of `pages`, numbered from `first_page`, into the index's: each shard on
+/// its own thread, in page order; with `tracked`, the words met for the first time have their
+/// pages' entries tracked (see `remerge_words`).
+fn merge_words(
+    shards: &mut WordShards,
+    tracked: bool,
+    pages: &[Arc<ProcessedPage>],
+    first_page: usize,
+) {
+    shards.par_iter_mut().enumerate().for_each(|(shard, words)| {
+        for (i, page) in pages.iter().enumerate() {
+            for word in &page.words[shard] {
+                merge_word(words, word, first_page + i, tracked);
+            }
+        }
+    });
+}
+
+/// The entry of `word` in a page's words of a shard (sorted by word), if it has the word.
+fn page_word<'a>(words: &'a [PageWord], word: &str) -> Option<&'a PageWord> {
+    words
+        .binary_search_by(|w| w.word.as_str().cmp(word))
+        .ok()
+        .map(|i| &words[i])
+}
+
+/// The words of `pages` when the build before merged `before` (the same number of pages,
+/// most of them the same, its words tracked): the entries of the pages that changed replaced
+/// in the words they had or have (`IndexedWord::updated`), the other words kept as they were.
+/// The same words as merging every page again. `None` when too many pages changed for that to
+/// be worth it.
+fn remerge_words(before: Merged, pages: &[Arc<ProcessedPage>]) -> Option<Merged> {
+    if before.pages.len() != pages.len() {
+        return None;
+    }
+    let changed: Vec<usize> = (0..pages.len())
+        .filter(|&i| !Arc::ptr_eq(&before.pages[i], &pages[i]))
+        .collect();
+    if changed.len() * 8 > pages.len() {
+        return None;
+    }
+    let Merged {
+        pages: old_pages,
+        mut shards,
+    } = before;
+    shards.par_iter_mut().enumerate().for_each(|(shard, words)| {
+        let mut affected: Vec<&str> = changed
+            .iter()
+            .flat_map(|&i| old_pages[i].words[shard].iter().chain(&pages[i].words[shard]))
+            .map(|w| w.word.as_str())
+            .collect();
+        affected.sort_unstable();
+        affected.dedup();
+        for word in affected {
+            let changes: Vec<(usize, Option<&PageWord>)> = changed
+                .iter()
+                .map(|&i| (i, page_word(&pages[i].words[shard], word)))
+                .collect();
+            let empty = IndexedWord::tracked();
+            let updated = words
+                .get(word)
+                .unwrap_or(&empty)
+                .updated(word, &changes, pages, shard);
+            match updated {
+                Some(updated) => {
+                    words.insert(word.to_string(), updated);
+                }
+                None => {
+                    words.remove(word);
+                }
+            }
+        }
+    });
+    Some(Merged {
+        pages: pages.to_vec(),
+        shards,
+    })
+}
+
+/// The merged words of a build (tracked), with the pages they were merged from, in their
+/// order: the next build with a cache merges again only the entries of the pages that changed.
+pub(crate) struct Merged {
+    pages: Vec<Arc<ProcessedPage>>,
+    shards: WordShards,
+}
+
 /// Merges one page's entry of a word into the word's entry in the index.
-fn merge_word(words: &mut HashMap<String, IndexedWord>, word: String, packed: PackedWord) {
-    words.entry(word).or_default().merge(packed);
+/// With `tracked`, a word met for the first time has its pages' entries tracked.
+fn merge_word(
+    words: &mut HashMap<String, IndexedWord>,
+    word: &PageWord,
+    page_number: usize,
+    tracked: bool,
+) {
+    match words.get_mut(word.word.as_str()) {
+        Some(indexed) => indexed.merge(word, page_number),
+        None => {
+            let mut indexed = if tracked {
+                IndexedWord::tracked()
+            } else {
+                IndexedWord::default()
+            };
+            indexed.merge(word, page_number);
+            words.insert(word.word.clone(), indexed);
+        }
+    }
 }
 
 pub struct PagefindIndexes {
@@ -143,6 +531,9 @@ pub struct PagefindIndexes {
     pub language: String,
     pub word_count: usize,
     pub page_count: usize,
+    /// What this build keeps for the next, if it was given a cache: `write_files` adds its
+    /// compressed files to it.
+    pub(crate) cache: std::sync::Mutex<Option<LanguageCache>>,
 }
 
 #[derive(Clone)]
@@ -159,13 +550,40 @@ enum SortType {
     Number,
 }
 
-/// Results from processing a single page in parallel.
-/// Contains the word map, filter entries, and encoded page data for one page.
-struct PageProcessingResult {
-    /// The page's words, by shard (see `word_shard`).
-    words: Vec<Vec<(String, PackedWord)>>,
-    filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
-    encoded_page: IntermediaryPageData,
+/// A page processed for the index, before it is numbered: its words, by shard (see
+/// `word_shard`), the values of its filters, its fragment and its sort keys.
+#[derive(Debug)]
+pub(crate) struct ProcessedPage {
+    words: Vec<Vec<PageWord>>,
+    filters: Vec<(String, String)>,
+    full_hash: String,
+    encoded_data: String,
+    word_count: usize,
+    sort: BTreeMap<String, String>,
+}
+
+/// What a build of one language's index keeps for the next build (see `api::IndexCache`):
+/// the records it processed, and its compressed files.
+#[derive(Default)]
+pub struct LanguageCache {
+    /// The metadata fields the records were processed with (their words' metadata positions
+    /// name the fields by their rank in it).
+    meta_fields: Vec<String>,
+    /// Each record's processed page (`None` for a record without words), by URL, with the
+    /// record it was made from.
+    records: HashMap<String, (DomParserResult, Option<Arc<ProcessedPage>>)>,
+    /// The words the build before merged, from which pages.
+    merged: Option<Merged>,
+    /// The compressed files, by the SHA-1 of their content.
+    pub(crate) compressed: HashMap<[u8; 20], Arc<Vec<u8>>>,
+}
+
+/// How a record of the batch was processed.
+enum Outcome {
+    /// Processed by the build before, with the same record.
+    Reused(String),
+    /// Processed now; kept for the next build if there is a cache.
+    Made(Option<(String, DomParserResult)>),
 }
 
 pub async fn build_indexes(
@@ -173,6 +591,7 @@ pub async fn build_indexes(
     records: Vec<Fossicker>,
     language: String,
     options: &SearchOptions,
+    mut cache: Option<LanguageCache>,
 ) -> Result<PagefindIndexes> {
     let mut meta = MetaIndex {
         version: options.version.into(),
@@ -185,8 +604,9 @@ pub async fn build_indexes(
 
     // The words of the index, in shards merged in parallel: a word is always in the same
     // shard, and each shard receives the pages in their order.
-    let mut word_shards: Vec<HashMap<String, IndexedWord>> =
-        (0..WORD_SHARDS).map(|_| HashMap::new()).collect();
+    let mut word_shards: WordShards = (0..WORD_SHARDS).map(|_| HashMap::new()).collect();
+    // With a cache, the pages are all kept (the cache keeps them), and merged at the end.
+    let mut all_pages: Vec<Arc<ProcessedPage>> = Vec::new();
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
     let mut fragment_hashes: HashMap<String, IntermediaryPageData> = HashMap::new();
     let mut fragments: Vec<(usize, (String, IntermediaryPageData))> = Vec::new();
@@ -205,280 +625,146 @@ pub async fn build_indexes(
     // The sort keys of each page, by page number, collected as the pages are numbered.
     let mut page_sorts: Vec<(usize, BTreeMap<String, String>)> = Vec::new();
 
-    // Clone meta_fields for use in parallel processing
-    let meta_fields_ref = meta.meta_fields.clone();
-    let language_ref = language.clone();
-
-    // Process pages in parallel - each page builds its own word map - a batch at a time,
-    // each batch merged before the next is processed: the pages' own word maps are never all
-    // held at once, and each page's fossicked words are freed as it is processed.
-    let process_page = |page: FossickedData| {
-            let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
-
-            // Meta field IDs were assigned per-page,
-            // but need to be remapped to the global meta_fields order.
-            let page_field_order: Vec<&String> = page.fragment.data.meta.keys().collect();
-            let field_id_map: Vec<u16> = page_field_order
-                .iter()
-                .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
-                .collect();
-
-            for (word, positions) in page.word_data {
-                // Group positions by original_word for this page
-                let mut normalized_positions: Vec<FossickedWord> = Vec::new();
-                let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
-
-                for fossicked in positions {
-                    if fossicked.original_word.is_none() {
-                        // No diacritics - original matches normalized form
-                        normalized_positions.push(fossicked);
-                    } else {
-                        // Original form differs (has diacritics) - stored instead in additional_variants
-                        variant_positions
-                            .entry(fossicked.original_word.clone().unwrap())
-                            .or_default()
-                            .push(fossicked);
-                    }
-                }
-
-                let packed_word =
-                    local_word_map
-                        .entry(word.clone())
-                        .or_insert_with(|| PackedWord {
-                            word: word.clone(),
-                            pages: Vec::new(),
-                            additional_variants: Vec::new(),
-                        });
-
-                if !normalized_positions.is_empty() {
-                    packed_word.pages.push(positions_to_packed_page(
-                        normalized_positions,
-                        page.fragment.page_number,
-                    ));
-                }
-
-                for (variant_form, variant_pos) in variant_positions {
-                    let variant_page =
-                        positions_to_packed_page(variant_pos, page.fragment.page_number);
-
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        existing_variant.pages.push(variant_page);
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form,
-                            pages: vec![variant_page],
-                        });
-                    }
-                }
-            }
-
-            for (word, meta_positions) in page.meta_word_data {
-                let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
-                let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
-                    BTreeMap::new();
-
-                for mut meta_fossicked in meta_positions {
-                    meta_fossicked.field_id = field_id_map[meta_fossicked.field_id as usize];
-                    if let Some(original) = meta_fossicked.original_word.clone() {
-                        variant_meta_positions
-                            .entry(original)
-                            .or_default()
-                            .push(meta_fossicked);
-                    } else {
-                        normalized_meta_positions.push(meta_fossicked);
-                    }
-                }
-
-                let packed_word =
-                    local_word_map
-                        .entry(word.clone())
-                        .or_insert_with(|| PackedWord {
-                            word: word.clone(),
-                            pages: Vec::new(),
-                            additional_variants: Vec::new(),
-                        });
-
-                if !normalized_meta_positions.is_empty() {
-                    let meta_locs = meta_positions_to_packed(normalized_meta_positions);
-
-                    if let Some(existing_page) = packed_word
-                        .pages
-                        .iter_mut()
-                        .find(|p| p.page_number == page.fragment.page_number)
-                    {
-                        existing_page.meta_locs = meta_locs;
-                    } else {
-                        packed_word.pages.push(PackedPage {
-                            page_number: page.fragment.page_number,
-                            locs: vec![],
-                            meta_locs,
-                        });
-                    }
-                }
-
-                // Handle diacritic variants in meta
-                for (variant_form, variant_pos) in variant_meta_positions {
-                    let meta_locs = meta_positions_to_packed(variant_pos);
-
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        if let Some(existing_page) = existing_variant
-                            .pages
-                            .iter_mut()
-                            .find(|p| p.page_number == page.fragment.page_number)
-                        {
-                            existing_page.meta_locs = meta_locs;
-                        } else {
-                            existing_variant.pages.push(PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            });
-                        }
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form,
-                            pages: vec![PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            }],
-                        });
-                    }
-                }
-            }
-
-            // Collect filter entries for this page
-            let filter_entries: Vec<(String, String, usize)> = page
-                .fragment
-                .data
-                .filters
-                .iter()
-                .flat_map(|(filter, values)| {
-                    values.iter().map(move |value| {
-                        (filter.clone(), value.clone(), page.fragment.page_number)
-                    })
-                })
-                .collect();
-
-            // Compute encoded page data
-            let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
-            let encoded_page = IntermediaryPageData {
-                full_hash: format!("{}_{}", language_ref, full_hash(encoded_data.as_bytes())),
-                word_count: page.fragment.data.word_count,
-                page_number: page.fragment.page_number,
-                encoded_data,
-            };
-
-            let mut words: Vec<Vec<(String, PackedWord)>> =
-                (0..WORD_SHARDS).map(|_| Vec::new()).collect();
-            for (word, packed) in local_word_map {
-                words[word_shard(&word)].push((word, packed));
-            }
-            PageProcessingResult {
-                words,
-                filter_entries,
-                encoded_page,
-            }
-        };
-
-    // The pages already fossicked, then the records, fossicked a batch at a time here, so
-    // that they are never all held fossicked at once. Pages are numbered in this order;
-    // a record with no words is left out, as a page with none is before this is called.
+    // The pages already fossicked, then the records, fossicked and processed in parallel a
+    // batch at a time, so that they are never all held fossicked at once; each batch's words
+    // merged before the next. Pages are numbered in this order; a record with no words is
+    // left out, as a page with none is before this is called. A record the build before
+    // processed (the same data at the same URL) is not processed again.
+    let mut old_records = match cache.as_mut() {
+        Some(cache) if cache.meta_fields == meta.meta_fields => std::mem::take(&mut cache.records),
+        _ => HashMap::new(),
+    };
+    let caching = cache.is_some();
+    let mut kept_records = HashMap::new();
+    let meta_fields = &meta.meta_fields;
     let mut pages = pages.into_iter();
     let mut records = records.into_iter();
     let mut next_page = 0;
     loop {
-    let mut batch: Vec<FossickedData> = pages.by_ref().take(PAGE_BATCH).collect();
-    if batch.is_empty() {
-        let fossickers: Vec<Fossicker> = records.by_ref().take(PAGE_BATCH).collect();
-        if fossickers.is_empty() {
-            break;
-        }
-        let fossicked: Vec<Result<FossickedData>> = fossickers
-            .into_par_iter()
-            .map(|f| f.fossick_sync(options))
-            .collect();
-        for page in fossicked {
-            let page = page?;
-            if !page.word_data.is_empty() {
-                batch.push(page);
+        let fossicked: Vec<FossickedData> = pages.by_ref().take(PAGE_BATCH).collect();
+        let batch: Vec<Arc<ProcessedPage>> = if !fossicked.is_empty() {
+            fossicked
+                .into_par_iter()
+                .map(|page| Arc::new(process_page(page, meta_fields, &language)))
+                .collect()
+        } else {
+            let fossickers: Vec<Fossicker> = records.by_ref().take(PAGE_BATCH).collect();
+            if fossickers.is_empty() {
+                break;
+            }
+            let processed: Vec<Result<(Outcome, Option<Arc<ProcessedPage>>)>> = fossickers
+                .into_par_iter()
+                .map(|record| {
+                    let url = record.record_url().map(str::to_string);
+                    if let (Some(url), Some(data)) = (url, record.record_data()) {
+                        if let Some((before, page)) = old_records.get(&url) {
+                            if before == data {
+                                return Ok((Outcome::Reused(url), page.clone()));
+                            }
+                        }
+                        let kept = caching.then(|| (url, data.clone()));
+                        let page = record.fossick_sync(options)?;
+                        let page = (!page.word_data.is_empty())
+                            .then(|| Arc::new(process_page(page, meta_fields, &language)));
+                        return Ok((Outcome::Made(kept), page));
+                    }
+                    let page = record.fossick_sync(options)?;
+                    let page = (!page.word_data.is_empty())
+                        .then(|| Arc::new(process_page(page, meta_fields, &language)));
+                    Ok((Outcome::Made(None), page))
+                })
+                .collect();
+            let mut batch = Vec::with_capacity(processed.len());
+            for result in processed {
+                let (outcome, page) = result?;
+                match outcome {
+                    Outcome::Reused(url) => {
+                        if let Some(entry) = old_records.remove(&url) {
+                            kept_records.insert(url, entry);
+                        }
+                    }
+                    Outcome::Made(Some((url, data))) => {
+                        kept_records.insert(url, (data, page.clone()));
+                    }
+                    Outcome::Made(None) => {}
+                }
+                batch.extend(page);
+            }
+            batch
+        };
+
+        let first_page = next_page;
+        next_page += batch.len();
+        for (i, page) in batch.iter().enumerate() {
+            if !page.sort.is_empty() {
+                page_sorts.push((first_page + i, page.sort.clone()));
             }
         }
-    }
-    for page in batch.iter_mut() {
-        page.fragment.page_number = next_page;
-        if !page.sort.is_empty() {
-            page_sorts.push((next_page, std::mem::take(&mut page.sort)));
-        }
-        next_page += 1;
-    }
-    let page_results: Vec<PageProcessingResult> =
-        batch.into_par_iter().map(process_page).collect();
 
-    // Merge the words, each shard on its own thread, in page order
-    let mut page_results = page_results;
-    let mut by_shard: Vec<Vec<Vec<(String, PackedWord)>>> = (0..WORD_SHARDS)
-        .map(|_| Vec::with_capacity(page_results.len()))
-        .collect();
-    for result in page_results.iter_mut() {
-        for (shard, words) in std::mem::take(&mut result.words).into_iter().enumerate() {
-            by_shard[shard].push(words);
+        if caching {
+            all_pages.extend(batch.iter().cloned());
+        } else {
+            merge_words(&mut word_shards, false, &batch, first_page);
         }
-    }
-    word_shards
-        .par_iter_mut()
-        .zip(by_shard)
-        .for_each(|(shard, pages)| {
-            for (word, packed) in pages.into_iter().flatten() {
-                merge_word(shard, word, packed);
+
+        // Merge the rest sequentially
+        for (i, page) in batch.iter().enumerate() {
+            let page_number = first_page + i;
+            for (filter, value) in &page.filters {
+                filter_map
+                    .entry_ref(filter.as_str())
+                    .or_default()
+                    .entry_ref(value.as_str())
+                    .or_default()
+                    .push(page_number);
             }
-        });
 
-    // Merge the rest sequentially
-    for result in page_results {
-        // Merge filter entries using or_default for cleaner code
-        for (filter, value, page_number) in result.filter_entries {
-            filter_map
-                .entry(filter)
-                .or_default()
-                .entry(value)
-                .or_default()
-                .push(page_number);
-        }
+            // Handle fragment hashing (must be sequential due to collision handling)
+            let encoded_page = IntermediaryPageData {
+                full_hash: page.full_hash.clone(),
+                encoded_data: page.encoded_data.clone(),
+                word_count: page.word_count,
+                page_number,
+            };
+            let mut short_hash = &encoded_page.full_hash[0..=(language.len() + 7)];
 
-        // Handle fragment hashing (must be sequential due to collision handling)
-        let encoded_page = result.encoded_page;
-        let mut short_hash = &encoded_page.full_hash[0..=(language.len() + 7)];
-
-        // If we hit a collision, extend one until we stop colliding
-        // TODO: There are some collision issues here.
-        // If two builds match a collision in different orders the hashes will swap,
-        // which could return incorrect data due to files being cached.
-        while let Some(collision) = fragment_hashes.get(short_hash) {
-            if collision.full_hash == encoded_page.full_hash {
-                // These pages are identical. Add both under the same hash.
-                fragments.push((
-                    collision.word_count,
-                    (collision.full_hash.clone(), collision.clone()),
-                ));
-            } else {
-                let new_length = short_hash.len();
-                short_hash = &encoded_page.full_hash[0..=new_length];
+            // If we hit a collision, extend one until we stop colliding
+            // TODO: There are some collision issues here.
+            // If two builds match a collision in different orders the hashes will swap,
+            // which could return incorrect data due to files being cached.
+            while let Some(collision) = fragment_hashes.get(short_hash) {
+                if collision.full_hash == encoded_page.full_hash {
+                    // These pages are identical. Add both under the same hash.
+                    fragments.push((
+                        collision.word_count,
+                        (collision.full_hash.clone(), collision.clone()),
+                    ));
+                } else {
+                    let new_length = short_hash.len();
+                    short_hash = &encoded_page.full_hash[0..=new_length];
+                }
             }
+            fragment_hashes.insert(short_hash.to_string(), encoded_page);
         }
-        fragment_hashes.insert(short_hash.to_string(), encoded_page);
     }
+    if let Some(cache) = cache.as_mut() {
+        let merged = match cache.merged.take().and_then(|before| remerge_words(before, &all_pages)) {
+            Some(merged) => merged,
+            None => {
+                merge_words(&mut word_shards, true, &all_pages, 0);
+                Merged {
+                    pages: std::mem::take(&mut all_pages),
+                    shards: std::mem::take(&mut word_shards),
+                }
+            }
+        };
+        cache.merged = Some(merged);
+        cache.meta_fields = meta.meta_fields.clone();
+        cache.records = kept_records;
     }
     drop(pages);
     drop(records);
+    drop(old_records);
 
     // Get all possible sort keys
     let mut sorts: Vec<_> = page_sorts
@@ -532,7 +818,11 @@ pub async fn build_indexes(
     }
 
     // Each word's pages were merged in page order, already encoded.
-    let words: Vec<(String, IndexedWord)> = word_shards.into_iter().flatten().collect();
+    let merged = cache.as_mut().and_then(|c| c.merged.take());
+    let words: Vec<Word> = match &merged {
+        Some(merged) => merged.shards.iter().flatten().collect(),
+        None => word_shards.iter().flatten().collect(),
+    };
 
     fragments.extend(
         fragment_hashes
@@ -670,6 +960,10 @@ pub async fn build_indexes(
             (i, word_index, hash)
         })
         .collect();
+    if let Some(cache) = cache.as_mut() {
+        cache.merged = merged;
+    }
+    drop(word_shards);
 
     // Handle hash collisions sequentially (required for correctness)
     let mut word_indexes: HashMap<String, Vec<u8>> = HashMap::new();
@@ -707,7 +1001,187 @@ pub async fn build_indexes(
         language,
         word_count,
         page_count,
+        cache: std::sync::Mutex::new(cache),
     })
+}
+
+/// The page number of a page's entries before it is numbered (`EncodedPages::push` gives them
+/// theirs).
+const PAGE: usize = 0;
+
+/// Processes a page for the index: its words' entries, in the shard of each word. Independent
+/// of its place in the index, so that a build can reuse what the build before processed.
+fn process_page(mut page: FossickedData, meta_fields: &[String], language: &str) -> ProcessedPage {
+    let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
+
+    // Meta field IDs were assigned per-page,
+    // but need to be remapped to the global meta_fields order.
+    let page_field_order: Vec<&String> = page.fragment.data.meta.keys().collect();
+    let field_id_map: Vec<u16> = page_field_order
+        .iter()
+        .map(|name| meta_fields.iter().position(|f| f == *name).unwrap() as u16)
+        .collect();
+
+    for (word, positions) in page.word_data {
+        // Group positions by original_word for this page
+        let mut normalized_positions: Vec<FossickedWord> = Vec::new();
+        let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
+
+        for fossicked in positions {
+            if fossicked.original_word.is_none() {
+                // No diacritics - original matches normalized form
+                normalized_positions.push(fossicked);
+            } else {
+                // Original form differs (has diacritics) - stored instead in additional_variants
+                variant_positions
+                    .entry(fossicked.original_word.clone().unwrap())
+                    .or_default()
+                    .push(fossicked);
+            }
+        }
+
+        let packed_word =
+            local_word_map
+                .entry(word.clone())
+                .or_insert_with(|| PackedWord {
+                    word: word.clone(),
+                    pages: Vec::new(),
+                    additional_variants: Vec::new(),
+                });
+
+        if !normalized_positions.is_empty() {
+            packed_word.pages.push(positions_to_packed_page(
+                normalized_positions,
+                PAGE,
+            ));
+        }
+
+        for (variant_form, variant_pos) in variant_positions {
+            let variant_page =
+                positions_to_packed_page(variant_pos, PAGE);
+
+            if let Some(existing_variant) = packed_word
+                .additional_variants
+                .iter_mut()
+                .find(|v| v.form == variant_form)
+            {
+                existing_variant.pages.push(variant_page);
+            } else {
+                packed_word.additional_variants.push(PackedVariant {
+                    form: variant_form,
+                    pages: vec![variant_page],
+                });
+            }
+        }
+    }
+
+    for (word, meta_positions) in page.meta_word_data {
+        let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
+        let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
+            BTreeMap::new();
+
+        for mut meta_fossicked in meta_positions {
+            meta_fossicked.field_id = field_id_map[meta_fossicked.field_id as usize];
+            if let Some(original) = meta_fossicked.original_word.clone() {
+                variant_meta_positions
+                    .entry(original)
+                    .or_default()
+                    .push(meta_fossicked);
+            } else {
+                normalized_meta_positions.push(meta_fossicked);
+            }
+        }
+
+        let packed_word =
+            local_word_map
+                .entry(word.clone())
+                .or_insert_with(|| PackedWord {
+                    word: word.clone(),
+                    pages: Vec::new(),
+                    additional_variants: Vec::new(),
+                });
+
+        if !normalized_meta_positions.is_empty() {
+            let meta_locs = meta_positions_to_packed(normalized_meta_positions);
+
+            if let Some(existing_page) = packed_word
+                .pages
+                .iter_mut()
+                .find(|p| p.page_number == PAGE)
+            {
+                existing_page.meta_locs = meta_locs;
+            } else {
+                packed_word.pages.push(PackedPage {
+                    page_number: PAGE,
+                    locs: vec![],
+                    meta_locs,
+                });
+            }
+        }
+
+        // Handle diacritic variants in meta
+        for (variant_form, variant_pos) in variant_meta_positions {
+            let meta_locs = meta_positions_to_packed(variant_pos);
+
+            if let Some(existing_variant) = packed_word
+                .additional_variants
+                .iter_mut()
+                .find(|v| v.form == variant_form)
+            {
+                if let Some(existing_page) = existing_variant
+                    .pages
+                    .iter_mut()
+                    .find(|p| p.page_number == PAGE)
+                {
+                    existing_page.meta_locs = meta_locs;
+                } else {
+                    existing_variant.pages.push(PackedPage {
+                        page_number: PAGE,
+                        locs: vec![],
+                        meta_locs,
+                    });
+                }
+            } else {
+                packed_word.additional_variants.push(PackedVariant {
+                    form: variant_form,
+                    pages: vec![PackedPage {
+                        page_number: PAGE,
+                        locs: vec![],
+                        meta_locs,
+                    }],
+                });
+            }
+        }
+    }
+
+    let filters: Vec<(String, String)> = page
+        .fragment
+        .data
+        .filters
+        .iter()
+        .flat_map(|(filter, values)| {
+            values.iter().map(move |value| (filter.clone(), value.clone()))
+        })
+        .collect();
+
+    let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
+
+    let mut words: Vec<Vec<PageWord>> = (0..WORD_SHARDS).map(|_| Vec::new()).collect();
+    for (word, packed) in local_word_map {
+        words[word_shard(&word)].push(packed.into());
+    }
+    // Sorted, so that a word's entry is found in them by a search (`page_word`).
+    for shard in words.iter_mut() {
+        shard.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+    }
+    ProcessedPage {
+        words,
+        filters,
+        full_hash: format!("{}_{}", language, full_hash(encoded_data.as_bytes())),
+        word_count: page.fragment.data.word_count,
+        encoded_data,
+        sort: std::mem::take(&mut page.sort),
+    }
 }
 
 /// Convert fossicked word positions to a packed page representation.
@@ -751,10 +1225,7 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     }
 }
 
-fn chunk_index(
-    mut words: Vec<(String, IndexedWord)>,
-    chunk_size: usize,
-) -> Vec<Vec<(String, IndexedWord)>> {
+fn chunk_index(mut words: Vec<Word>, chunk_size: usize) -> Vec<Vec<Word>> {
     // Accumulated into HashMaps for O(1) inserts, then sorted once before encoding
     // to produce a stable hash without paying BTreeMap's per-insert overhead.
     // Each word is in the map once: an unstable sort by reference is the same order, with no
@@ -767,8 +1238,9 @@ fn chunk_index(
     let mut index_chunk_size = 0;
     for word in words.into_iter() {
         index_chunk_size += word.1.size;
+        let ends = ends_chunk(&word.0, word.1.size, index_chunk_size, chunk_size);
         index_chunk.push(word);
-        if index_chunk_size >= chunk_size {
+        if ends {
             index_chunks.push(std::mem::take(&mut index_chunk));
             index_chunk_size = 0;
         }
@@ -780,7 +1252,7 @@ fn chunk_index(
     index_chunks
 }
 
-fn chunk_meta(indexes: &[Vec<(String, IndexedWord)>]) -> Vec<MetaChunk> {
+fn chunk_meta(indexes: &[Vec<Word>]) -> Vec<MetaChunk> {
     let mut named_chunks: Vec<MetaChunk> = Vec::new();
 
     for chunk in indexes.iter() {
@@ -902,8 +1374,167 @@ mod tests {
     fn indexed(words: HashMap<String, PackedWord>) -> Vec<(String, IndexedWord)> {
         words
             .into_iter()
-            .map(|(word, packed)| (word, packed.into()))
+            .map(|(word, packed)| {
+                // Merged a page at a time, as `build_indexes` does.
+                let mut pages: Vec<(usize, PackedWord)> = Vec::new();
+                fn at<'a>(
+                    pages: &'a mut Vec<(usize, PackedWord)>,
+                    word: &str,
+                    page_number: usize,
+                ) -> &'a mut PackedWord {
+                    let i = match pages.iter().position(|(n, _)| *n == page_number) {
+                        Some(i) => i,
+                        None => {
+                            pages.push((
+                                page_number,
+                                PackedWord {
+                                    word: word.into(),
+                                    pages: vec![],
+                                    additional_variants: vec![],
+                                },
+                            ));
+                            pages.len() - 1
+                        }
+                    };
+                    &mut pages[i].1
+                }
+                for page in &packed.pages {
+                    at(&mut pages, &word, page.page_number).pages.push(page.clone());
+                }
+                for variant in &packed.additional_variants {
+                    for page in &variant.pages {
+                        at(&mut pages, &word, page.page_number)
+                            .additional_variants
+                            .push(PackedVariant {
+                                form: variant.form.clone(),
+                                pages: vec![page.clone()],
+                            });
+                    }
+                }
+                pages.sort_by_key(|(n, _)| *n);
+                let mut indexed = IndexedWord::default();
+                for (page_number, word) in pages {
+                    indexed.merge(&word.into(), page_number);
+                }
+                (word, indexed)
+            })
             .collect()
+    }
+
+    /// A page of random words (of a small vocabulary, some with variants, some in metadata).
+    fn random_page(seed: &mut u64) -> Arc<ProcessedPage> {
+        fn next(seed: &mut u64, n: u64) -> u64 {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (*seed >> 33) % n
+        }
+        fn entry(seed: &mut u64) -> PageEntry {
+            let locs: Vec<i32> = (0..1 + next(seed, 4)).map(|_| next(seed, 3000) as i32).collect();
+            PageEntry::of(&PackedPage {
+                page_number: PAGE,
+                locs,
+                meta_locs: if next(seed, 4) == 0 { vec![1, 2] } else { vec![] },
+            })
+        }
+        let seed = seed;
+        let mut words: Vec<Vec<PageWord>> = (0..WORD_SHARDS).map(|_| Vec::new()).collect();
+        let mut chosen: Vec<u64> = (0..next(seed, 12)).map(|_| next(seed, 30)).collect();
+        chosen.sort_unstable();
+        chosen.dedup();
+        for w in chosen {
+            let word = format!("mot{w}");
+            let pages = if next(seed, 3) > 0 { vec![entry(seed)] } else { vec![] };
+            let mut additional_variants = Vec::new();
+            for v in 0..3 {
+                if next(seed, 3) == 0 || (pages.is_empty() && v == 2 && additional_variants.is_empty()) {
+                    additional_variants.push((format!("{word}{}", ["é", "è", "ê"][v]), vec![entry(seed)]));
+                }
+            }
+            if next(seed, 2) == 0 {
+                additional_variants.reverse();
+            }
+            words[word_shard(&word)].push(PageWord {
+                word,
+                pages,
+                additional_variants,
+            });
+        }
+        for shard in words.iter_mut() {
+            shard.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+        }
+        Arc::new(ProcessedPage {
+            words,
+            filters: vec![],
+            full_hash: String::new(),
+            encoded_data: String::new(),
+            word_count: 0,
+            sort: BTreeMap::new(),
+        })
+    }
+
+    /// The words as `encode_chunk` writes them, with their sizes.
+    fn encoded(shards: &WordShards) -> Vec<(String, Vec<u8>, usize)> {
+        let mut words: Vec<(String, Vec<u8>, usize)> = shards
+            .iter()
+            .flatten()
+            .map(|(w, i)| (w.clone(), encode_chunk(&[(w, i)]), i.size))
+            .collect();
+        words.sort();
+        words
+    }
+
+    #[test]
+    fn remerging_the_changed_pages_is_merging_every_page() {
+        let mut seed = 7;
+        for round in 0..200 {
+            let mut pages: Vec<Arc<ProcessedPage>> = (0..40).map(|_| random_page(&mut seed)).collect();
+            let mut shards: WordShards = (0..WORD_SHARDS).map(|_| HashMap::new()).collect();
+            merge_words(&mut shards, true, &pages, 0);
+            let mut merged = Merged { pages: pages.clone(), shards };
+            for _ in 0..3 {
+                // One to five pages changed, one of them maybe the first or the last.
+                let count = 1 + (seed >> 40) % 5;
+                for k in 0..count {
+                    let i = match k {
+                        0 if round % 3 == 0 => 0,
+                        0 if round % 3 == 1 => pages.len() - 1,
+                        _ => ((seed >> 20) as usize + 7 * k as usize) % pages.len(),
+                    };
+                    pages[i] = random_page(&mut seed);
+                }
+                merged = remerge_words(merged, &pages).expect("few pages changed");
+                let mut again: WordShards = (0..WORD_SHARDS).map(|_| HashMap::new()).collect();
+                merge_words(&mut again, false, &pages, 0);
+                assert_eq!(encoded(&merged.shards), encoded(&again), "round {round}");
+            }
+        }
+    }
+
+    #[test]
+    fn page_entries_encode_as_packed_pages() {
+        let locs = vec![3, -7, 300, 70_000];
+        let meta_locs = vec![-1, 2];
+        let entry = PageEntry::of(&PackedPage {
+            page_number: PAGE,
+            locs: locs.clone(),
+            meta_locs: meta_locs.clone(),
+        });
+        for delta in [0, 1, 23, 24, 255, 256, 65_535, 65_536, 5_000_000] {
+            let mut expected = Vec::new();
+            minicbor::encode(
+                PackedPage {
+                    page_number: delta,
+                    locs: locs.clone(),
+                    meta_locs: meta_locs.clone(),
+                },
+                &mut expected,
+            )
+            .unwrap();
+            let mut pages = EncodedPages::default();
+            pages.push(&entry, delta);
+            assert_eq!(pages.bytes, expected, "page {delta}");
+        }
     }
 
     /// The same postings, but held as diacritic variants rather than on the word itself
@@ -937,15 +1568,63 @@ mod tests {
             }
             let mut expected: Vec<u8> = Vec::new();
             minicbor::encode(WordIndex { words: packed }, &mut expected).unwrap();
-            let mut indexed = indexed(words);
-            indexed.sort_by(|a, b| a.0.cmp(&b.0));
-            assert_eq!(encode_chunk(&indexed), expected);
+            let indexed = indexed(words);
+            let mut words: Vec<Word> = indexed.iter().map(|(w, i)| (w, i)).collect();
+            words.sort_by(|a, b| a.0.cmp(b.0));
+            assert_eq!(encode_chunk(&words), expected);
+        }
+    }
+
+    /// Words `w0000`… of sizes from 1 to 40, as chunks see them: (word, size).
+    fn sized_words(count: usize) -> Vec<(String, usize)> {
+        (0..count)
+            .map(|i| (format!("w{i:05}"), 1 + (i * 7919) % 40))
+            .collect()
+    }
+
+    fn cuts(words: &[(String, usize)], chunk_size: usize) -> Vec<usize> {
+        let mut cuts = Vec::new();
+        let mut so_far = 0;
+        for (i, (word, size)) in words.iter().enumerate() {
+            so_far += size;
+            if ends_chunk(word, *size, so_far, chunk_size) {
+                cuts.push(i);
+                so_far = 0;
+            }
+        }
+        cuts
+    }
+
+    #[test]
+    fn chunks_average_the_chunk_size() {
+        let words = sized_words(100_000);
+        let total: usize = words.iter().map(|w| w.1).sum();
+        let cuts = cuts(&words, 2000);
+        let average = total / cuts.len();
+        assert!((1600..=2400).contains(&average), "{average}");
+    }
+
+    #[test]
+    fn a_changed_word_moves_the_cuts_around_it_only() {
+        let words = sized_words(20_000);
+        let before = cuts(&words, 2000);
+        for changed in [10, 5_000, 12_345] {
+            let mut words = words.clone();
+            words[changed].1 += 25;
+            words.insert(changed, (format!("w{changed:05}a"), 30));
+            let after = cuts(&words, 2000);
+            // Past the chunk of the change and the next, the same words end chunks (one
+            // place further, for the word added).
+            let far = before.iter().position(|&c| c > changed + 600).unwrap();
+            let same: Vec<usize> = after.iter().filter(|&&c| c > changed + 601).map(|c| c - 1).collect();
+            assert_eq!(same, before[far..].to_vec(), "changed at {changed}");
         }
     }
 
     #[test]
     fn build_index_chunks() {
-        let chunks = chunk_index(indexed(test_words()), 8);
+        let words = indexed(test_words());
+        let chunks = chunk_index(words.iter().map(|(w, i)| (w, i)).collect(), 8);
 
         assert_eq!(chunks.len(), 3);
         assert_eq!(chunks[0][0].0, "apple");
@@ -956,7 +1635,8 @@ mod tests {
 
     #[test]
     fn build_index_chunks_from_variant_words() {
-        let chunks = chunk_index(indexed(test_variant_words()), 8);
+        let words = indexed(test_variant_words());
+        let chunks = chunk_index(words.iter().map(|(w, i)| (w, i)).collect(), 8);
 
         assert_eq!(chunks.len(), 3);
         assert_eq!(chunks[0][0].0, "apple");
@@ -967,7 +1647,8 @@ mod tests {
 
     #[test]
     fn build_chunk_meta() {
-        let chunks = chunk_index(indexed(test_words()), 8);
+        let words = indexed(test_words());
+        let chunks = chunk_index(words.iter().map(|(w, i)| (w, i)).collect(), 8);
         let meta = chunk_meta(&chunks);
         assert_eq!(meta.len(), 3);
         assert_eq!(

@@ -99,6 +99,17 @@ impl CustomRecord {
     }
 }
 
+/// What a build of the index keeps for the next build of the same site, so that the next
+/// does again only what changed: each record's processed words (a record given again, the
+/// same at the same URL, is not fossicked again) and the compressed files (a file with the
+/// same content is not compressed again). For `into_files_reusing`, with the same
+/// configuration each time; it holds what the last build used, nothing older. The files are
+/// the same as without it.
+#[derive(Default)]
+pub struct IndexCache {
+    pub(crate) languages: hashbrown::HashMap<String, crate::index::LanguageCache>,
+}
+
 pub struct PagefindIndex {
     search_index: Arc<tokio::sync::Mutex<SearchState>>,
 }
@@ -283,6 +294,22 @@ impl PagefindIndex {
         let mut state = self.search_index.lock().await;
         state.build_indexes_once().await?;
         Ok(state.get_files().await)
+    }
+
+    /// `into_files`, reusing what the build `cache` comes from did for the records given
+    /// again unchanged, and keeping in `cache` what this build did, for the next: for a
+    /// caller that builds the index of a site again and again as it changes (a live preview).
+    /// The files are the same as `into_files` makes.
+    pub async fn into_files_reusing(self, cache: &mut IndexCache) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.cache = Some(std::mem::take(cache));
+        let built = state.build_indexes_once().await;
+        let files = match built {
+            Ok(()) => Ok(state.get_files().await),
+            Err(e) => Err(e),
+        };
+        *cache = state.take_cache();
+        files
     }
 }
 
