@@ -15,6 +15,10 @@ pub fn too_deep(html: &str, max: usize) -> Option<usize> {
         "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
     ];
     let bytes = html.as_bytes();
+    // Fewer tags than `max` cannot open an element deeper than it (most texts, every save).
+    if memchr::memchr_iter(b'<', bytes).count() <= max {
+        return None;
+    }
     let mut open: Vec<String> = Vec::new();
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut i = 0;
@@ -61,11 +65,7 @@ pub fn too_deep(html: &str, max: usize) -> Option<usize> {
 }
 
 fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|b| *b == b'<')
-        .map(|p| p + from)
+    memchr::memchr(b'<', bytes.get(from..)?).map(|p| p + from)
 }
 
 #[cfg(test)]
