@@ -105,7 +105,7 @@ fn header_len(delta: usize) -> usize {
 impl EncodedPages {
     /// Adds a page's entry, which must come after every page added before, numbered
     /// `page_number`; returns its size as `chunk_index` counts it.
-    fn push(&mut self, entry: &PageEntry, page_number: usize) -> usize {
+    fn push(&mut self, entry: PageEntry, page_number: usize) -> usize {
         if let Some(entries) = self.entries.as_mut() {
             entries.push(EntryAt {
                 page: page_number as u32,
@@ -118,7 +118,7 @@ impl EncodedPages {
         // What `minicbor` writes for a `PackedPage`: an array of its three fields.
         let mut e = minicbor::Encoder::new(&mut self.bytes);
         let _ = e.array(3).and_then(|e| e.u64(delta as u64));
-        self.bytes.extend_from_slice(&entry.tail);
+        self.bytes.extend_from_slice(entry.tail);
         self.count += 1;
         entry.size
     }
@@ -135,7 +135,7 @@ impl EncodedPages {
     /// by page, its new entries (none: it no longer has any). The same bytes as pushing every
     /// page's entries again: the unchanged entries are copied, a run at a time, and only the
     /// page number of an entry after a change is encoded again.
-    fn updated(&self, changes: &[(usize, &[PageEntry])]) -> EncodedPages {
+    fn updated(&self, changes: &[(usize, Entries)]) -> EncodedPages {
         let old = self.entries.as_deref().unwrap_or_default();
         let mut out = EncodedPages::tracked();
         let (mut i, mut j) = (0, 0);
@@ -221,45 +221,201 @@ impl EncodedPages {
 /// A page's entry of a word (a `PackedPage`), CBOR-encoded without its page number, which it
 /// is only given when the index numbers the pages: the entry of a record is the same whatever
 /// its place, so a build can reuse the one a build before made (see `IndexCache`).
-#[derive(Debug, Clone, PartialEq)]
-struct PageEntry {
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PageEntry<'a> {
     /// The encoded `locs` and `meta_locs`.
-    tail: Vec<u8>,
+    tail: &'a [u8],
     /// The size `chunk_index` counts for it.
     size: usize,
 }
 
-impl PageEntry {
-    fn of(page: &PackedPage) -> PageEntry {
-        let mut tail = Vec::new();
-        let _ = minicbor::encode(&page.locs, &mut tail);
-        let _ = minicbor::encode(&page.meta_locs, &mut tail);
-        PageEntry {
-            tail,
-            size: page.locs.len() + page.meta_locs.len() + 1,
+/// Appends `n` to `out`, LEB128.
+fn put_varint(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads what `PageWords` holds.
+#[derive(Clone, Copy)]
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn varint(&mut self) -> usize {
+        let mut n = 0;
+        let mut shift = 0;
+        while let Some((&byte, rest)) = self.bytes.split_first() {
+            self.bytes = rest;
+            n |= ((byte & 0x7f) as usize) << shift;
+            if byte < 0x80 {
+                break;
+            }
+            shift += 7;
+        }
+        n
+    }
+
+    fn take(&mut self, n: usize) -> &'a [u8] {
+        let (taken, rest) = self.bytes.split_at(n.min(self.bytes.len()));
+        self.bytes = rest;
+        taken
+    }
+
+    fn text(&mut self) -> &'a str {
+        let n = self.varint();
+        std::str::from_utf8(self.take(n)).unwrap_or_default()
+    }
+
+    /// Entries written by `PageWords::put_entries`.
+    fn entries(&mut self) -> Entries<'a> {
+        let count = self.varint();
+        let start = self.bytes;
+        for _ in 0..count {
+            let _size = self.varint();
+            let len = self.varint();
+            self.take(len);
+        }
+        Entries {
+            reader: Reader {
+                bytes: &start[..start.len() - self.bytes.len()],
+            },
+            count,
         }
     }
 }
 
-/// One page's entry of a word: its pages (none or one) and those of its variants.
-#[derive(Debug, Clone)]
-struct PageWord {
-    word: String,
-    pages: Vec<PageEntry>,
-    additional_variants: Vec<(String, Vec<PageEntry>)>,
+/// Some entries of a page (the word's, or a variant's).
+#[derive(Clone, Copy)]
+struct Entries<'a> {
+    reader: Reader<'a>,
+    count: usize,
 }
 
-impl From<PackedWord> for PageWord {
-    fn from(packed: PackedWord) -> Self {
-        PageWord {
-            word: packed.word,
-            pages: packed.pages.iter().map(PageEntry::of).collect(),
-            additional_variants: packed
-                .additional_variants
-                .into_iter()
-                .map(|v| (v.form, v.pages.iter().map(PageEntry::of).collect()))
-                .collect(),
+impl<'a> Entries<'a> {
+    const NONE: Entries<'static> = Entries {
+        reader: Reader { bytes: &[] },
+        count: 0,
+    };
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = PageEntry<'a>;
+
+    fn next(&mut self) -> Option<PageEntry<'a>> {
+        if self.count == 0 {
+            return None;
         }
+        self.count -= 1;
+        let size = self.reader.varint();
+        let len = self.reader.varint();
+        Some(PageEntry {
+            tail: self.reader.take(len),
+            size,
+        })
+    }
+}
+
+/// One page's entry of a word: its pages (none or one) and those of its variants, in the
+/// order the page has them.
+#[derive(Clone, Copy)]
+struct PageWord<'a> {
+    word: &'a str,
+    pages: Entries<'a>,
+    variants: Reader<'a>,
+    variant_count: usize,
+}
+
+impl<'a> PageWord<'a> {
+    /// The variants: (form, entries).
+    fn additional_variants(&self) -> impl Iterator<Item = (&'a str, Entries<'a>)> {
+        let mut reader = self.variants;
+        (0..self.variant_count).map(move |_| {
+            let form = reader.text();
+            (form, reader.entries())
+        })
+    }
+
+    /// The entries of a variant.
+    fn variant(&self, form: &str) -> Entries<'a> {
+        self.additional_variants()
+            .find(|(f, _)| *f == form)
+            .map_or(Entries::NONE, |(_, e)| e)
+    }
+}
+
+/// A page's words of one shard, sorted, with their entries, in one buffer: a page processed
+/// for the index is held this way (about 30 bytes a word; as structures, a word's string, its
+/// entries and theirs took about 140).
+#[derive(Debug, Default)]
+struct PageWords {
+    bytes: Box<[u8]>,
+}
+
+impl PageWords {
+    /// The words of `packed`, which must be sorted by word.
+    fn of(packed: &[PackedWord]) -> PageWords {
+        let mut bytes = Vec::new();
+        let put_entries = |bytes: &mut Vec<u8>, pages: &[PackedPage]| {
+            put_varint(bytes, pages.len());
+            for page in pages {
+                let mut tail = Vec::new();
+                let _ = minicbor::encode(&page.locs, &mut tail);
+                let _ = minicbor::encode(&page.meta_locs, &mut tail);
+                put_varint(bytes, page.locs.len() + page.meta_locs.len() + 1);
+                put_varint(bytes, tail.len());
+                bytes.extend_from_slice(&tail);
+            }
+        };
+        for word in packed {
+            put_varint(&mut bytes, word.word.len());
+            bytes.extend_from_slice(word.word.as_bytes());
+            put_entries(&mut bytes, &word.pages);
+            put_varint(&mut bytes, word.additional_variants.len());
+            for variant in &word.additional_variants {
+                put_varint(&mut bytes, variant.form.len());
+                bytes.extend_from_slice(variant.form.as_bytes());
+                put_entries(&mut bytes, &variant.pages);
+            }
+        }
+        PageWords {
+            bytes: bytes.into_boxed_slice(),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = PageWord<'_>> {
+        let mut reader = Reader { bytes: &self.bytes };
+        std::iter::from_fn(move || {
+            if reader.bytes.is_empty() {
+                return None;
+            }
+            let word = reader.text();
+            let pages = reader.entries();
+            let variant_count = reader.varint();
+            let variants = reader;
+            for _ in 0..variant_count {
+                reader.text();
+                reader.entries();
+            }
+            Some(PageWord {
+                word,
+                pages,
+                variants: Reader {
+                    bytes: &variants.bytes[..variants.bytes.len() - reader.bytes.len()],
+                },
+                variant_count,
+            })
+        })
+    }
+
+    /// The entry of `word`, if the page has it.
+    fn get(&self, word: &str) -> Option<PageWord<'_>> {
+        self.iter()
+            .take_while(|w| w.word <= word)
+            .find(|w| w.word == word)
     }
 }
 
@@ -288,13 +444,13 @@ impl IndexedWord {
     fn updated(
         &self,
         word: &str,
-        changes: &[(usize, Option<&PageWord>)],
+        changes: &[(usize, Option<PageWord>)],
         pages: &[Arc<ProcessedPage>],
         shard: usize,
     ) -> Option<IndexedWord> {
-        let main: Vec<(usize, &[PageEntry])> = changes
+        let main: Vec<(usize, Entries)> = changes
             .iter()
-            .map(|(page, w)| (*page, w.map_or(&[][..], |w| &w.pages[..])))
+            .map(|(page, w)| (*page, w.map_or(Entries::NONE, |w| w.pages)))
             .collect();
         let mut out = IndexedWord {
             pages: self.pages.updated(&main),
@@ -302,8 +458,8 @@ impl IndexedWord {
         };
         let mut forms: Vec<&str> = self.additional_variants.iter().map(|(f, _)| f.as_str()).collect();
         for (_, w) in changes {
-            for (form, _) in w.iter().flat_map(|w| &w.additional_variants) {
-                if !forms.contains(&form.as_str()) {
+            for (form, _) in w.iter().flat_map(|w| w.additional_variants()) {
+                if !forms.contains(&form) {
                     forms.push(form);
                 }
             }
@@ -315,14 +471,9 @@ impl IndexedWord {
                 .iter()
                 .find(|(f, _)| f == form)
                 .map_or(&empty, |(_, p)| p);
-            let variant: Vec<(usize, &[PageEntry])> = changes
+            let variant: Vec<(usize, Entries)> = changes
                 .iter()
-                .map(|(page, w)| {
-                    let entries = w
-                        .and_then(|w| w.additional_variants.iter().find(|(f, _)| f == form))
-                        .map_or(&[][..], |(_, e)| &e[..]);
-                    (*page, entries)
-                })
+                .map(|(page, w)| (*page, w.map_or(Entries::NONE, |w| w.variant(form))))
                 .collect();
             let updated = before.updated(&variant);
             if updated.count > 0 {
@@ -340,8 +491,9 @@ impl IndexedWord {
                 .as_ref()
                 .and_then(|e| e.first())
                 .map_or(0, |at| at.page as usize);
-            let rank = page_word(&pages[first].words[shard], word)
-                .and_then(|w| w.additional_variants.iter().position(|(f, _)| f == form))
+            let rank = pages[first].words[shard]
+                .get(word)
+                .and_then(|w| w.additional_variants().position(|(f, _)| f == form))
                 .unwrap_or(usize::MAX);
             (first, rank)
         });
@@ -358,10 +510,10 @@ impl IndexedWord {
 impl IndexedWord {
     /// Merges a page's entry of the word (its pages come after the ones merged before).
     fn merge(&mut self, word: &PageWord, page_number: usize) {
-        for page in &word.pages {
+        for page in word.pages {
             self.size += self.pages.push(page, page_number);
         }
-        for (form, pages) in &word.additional_variants {
+        for (form, pages) in word.additional_variants() {
             let position = match self
                 .additional_variants
                 .iter()
@@ -373,7 +525,7 @@ impl IndexedWord {
                         Some(_) => EncodedPages::tracked(),
                         None => EncodedPages::default(),
                     };
-                    self.additional_variants.push((form.clone(), pages));
+                    self.additional_variants.push((form.to_string(), pages));
                     self.size += 1;
                     self.additional_variants.len() - 1
                 }
@@ -425,19 +577,11 @@ fn merge_words(
 ) {
     shards.par_iter_mut().enumerate().for_each(|(shard, words)| {
         for (i, page) in pages.iter().enumerate() {
-            for word in &page.words[shard] {
-                merge_word(words, word, first_page + i, tracked);
+            for word in page.words[shard].iter() {
+                merge_word(words, &word, first_page + i, tracked);
             }
         }
     });
-}
-
-/// The entry of `word` in a page's words of a shard (sorted by word), if it has the word.
-fn page_word<'a>(words: &'a [PageWord], word: &str) -> Option<&'a PageWord> {
-    words
-        .binary_search_by(|w| w.word.as_str().cmp(word))
-        .ok()
-        .map(|i| &words[i])
 }
 
 /// The words of `pages` when the build before merged `before` (the same number of pages,
@@ -462,15 +606,15 @@ fn remerge_words(before: Merged, pages: &[Arc<ProcessedPage>]) -> Option<Merged>
     shards.par_iter_mut().enumerate().for_each(|(shard, words)| {
         let mut affected: Vec<&str> = changed
             .iter()
-            .flat_map(|&i| old_pages[i].words[shard].iter().chain(&pages[i].words[shard]))
-            .map(|w| w.word.as_str())
+            .flat_map(|&i| old_pages[i].words[shard].iter().chain(pages[i].words[shard].iter()))
+            .map(|w| w.word)
             .collect();
         affected.sort_unstable();
         affected.dedup();
         for word in affected {
-            let changes: Vec<(usize, Option<&PageWord>)> = changed
+            let changes: Vec<(usize, Option<PageWord>)> = changed
                 .iter()
-                .map(|&i| (i, page_word(&pages[i].words[shard], word)))
+                .map(|&i| (i, pages[i].words[shard].get(word)))
                 .collect();
             let empty = IndexedWord::tracked();
             let updated = words
@@ -508,7 +652,7 @@ fn merge_word(
     page_number: usize,
     tracked: bool,
 ) {
-    match words.get_mut(word.word.as_str()) {
+    match words.get_mut(word.word) {
         Some(indexed) => indexed.merge(word, page_number),
         None => {
             let mut indexed = if tracked {
@@ -517,7 +661,7 @@ fn merge_word(
                 IndexedWord::default()
             };
             indexed.merge(word, page_number);
-            words.insert(word.word.clone(), indexed);
+            words.insert(word.word.to_string(), indexed);
         }
     }
 }
@@ -554,7 +698,7 @@ enum SortType {
 /// `word_shard`), the values of its filters, its fragment and its sort keys.
 #[derive(Debug)]
 pub(crate) struct ProcessedPage {
-    words: Vec<Vec<PageWord>>,
+    words: Vec<PageWords>,
     filters: Vec<(String, String)>,
     full_hash: String,
     encoded_data: String,
@@ -1166,16 +1310,16 @@ fn process_page(mut page: FossickedData, meta_fields: &[String], language: &str)
 
     let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
 
-    let mut words: Vec<Vec<PageWord>> = (0..WORD_SHARDS).map(|_| Vec::new()).collect();
+    let mut words: Vec<Vec<PackedWord>> = (0..WORD_SHARDS).map(|_| Vec::new()).collect();
     for (word, packed) in local_word_map {
-        words[word_shard(&word)].push(packed.into());
+        words[word_shard(&word)].push(packed);
     }
-    // Sorted, so that a word's entry is found in them by a search (`page_word`).
+    // Sorted, so that a word's entry is found in them by a search (`PageWords::get`).
     for shard in words.iter_mut() {
         shard.sort_unstable_by(|a, b| a.word.cmp(&b.word));
     }
     ProcessedPage {
-        words,
+        words: words.iter().map(|shard| PageWords::of(shard)).collect(),
         filters,
         full_hash: format!("{}_{}", language, full_hash(encoded_data.as_bytes())),
         word_count: page.fragment.data.word_count,
@@ -1414,7 +1558,8 @@ mod tests {
                 pages.sort_by_key(|(n, _)| *n);
                 let mut indexed = IndexedWord::default();
                 for (page_number, word) in pages {
-                    indexed.merge(&word.into(), page_number);
+                    let words = PageWords::of(std::slice::from_ref(&word));
+                    indexed.merge(&words.iter().next().unwrap(), page_number);
                 }
                 (word, indexed)
             })
@@ -1429,32 +1574,34 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             (*seed >> 33) % n
         }
-        fn entry(seed: &mut u64) -> PageEntry {
+        fn page(seed: &mut u64) -> PackedPage {
             let locs: Vec<i32> = (0..1 + next(seed, 4)).map(|_| next(seed, 3000) as i32).collect();
-            PageEntry::of(&PackedPage {
+            PackedPage {
                 page_number: PAGE,
                 locs,
                 meta_locs: if next(seed, 4) == 0 { vec![1, 2] } else { vec![] },
-            })
+            }
         }
-        let seed = seed;
-        let mut words: Vec<Vec<PageWord>> = (0..WORD_SHARDS).map(|_| Vec::new()).collect();
+        let mut words: Vec<Vec<PackedWord>> = (0..WORD_SHARDS).map(|_| Vec::new()).collect();
         let mut chosen: Vec<u64> = (0..next(seed, 12)).map(|_| next(seed, 30)).collect();
         chosen.sort_unstable();
         chosen.dedup();
         for w in chosen {
             let word = format!("mot{w}");
-            let pages = if next(seed, 3) > 0 { vec![entry(seed)] } else { vec![] };
+            let pages = if next(seed, 3) > 0 { vec![page(seed)] } else { vec![] };
             let mut additional_variants = Vec::new();
             for v in 0..3 {
                 if next(seed, 3) == 0 || (pages.is_empty() && v == 2 && additional_variants.is_empty()) {
-                    additional_variants.push((format!("{word}{}", ["é", "è", "ê"][v]), vec![entry(seed)]));
+                    additional_variants.push(PackedVariant {
+                        form: format!("{word}{}", ["é", "è", "ê"][v]),
+                        pages: vec![page(seed)],
+                    });
                 }
             }
             if next(seed, 2) == 0 {
                 additional_variants.reverse();
             }
-            words[word_shard(&word)].push(PageWord {
+            words[word_shard(&word)].push(PackedWord {
                 word,
                 pages,
                 additional_variants,
@@ -1464,7 +1611,7 @@ mod tests {
             shard.sort_unstable_by(|a, b| a.word.cmp(&b.word));
         }
         Arc::new(ProcessedPage {
-            words,
+            words: words.iter().map(|shard| PageWords::of(shard)).collect(),
             filters: vec![],
             full_hash: String::new(),
             encoded_data: String::new(),
@@ -1515,11 +1662,16 @@ mod tests {
     fn page_entries_encode_as_packed_pages() {
         let locs = vec![3, -7, 300, 70_000];
         let meta_locs = vec![-1, 2];
-        let entry = PageEntry::of(&PackedPage {
-            page_number: PAGE,
-            locs: locs.clone(),
-            meta_locs: meta_locs.clone(),
-        });
+        let words = PageWords::of(&[PackedWord {
+            word: "mot".into(),
+            pages: vec![PackedPage {
+                page_number: PAGE,
+                locs: locs.clone(),
+                meta_locs: meta_locs.clone(),
+            }],
+            additional_variants: vec![],
+        }]);
+        let entry = words.get("mot").unwrap().pages.next().unwrap();
         for delta in [0, 1, 23, 24, 255, 256, 65_535, 65_536, 5_000_000] {
             let mut expected = Vec::new();
             minicbor::encode(
@@ -1532,7 +1684,7 @@ mod tests {
             )
             .unwrap();
             let mut pages = EncodedPages::default();
-            pages.push(&entry, delta);
+            pages.push(entry, delta);
             assert_eq!(pages.bytes, expected, "page {delta}");
         }
     }
