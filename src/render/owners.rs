@@ -110,7 +110,9 @@ fn normalised(path: &str) -> String {
 /// Every clash between the outputs of `jobs`: two sources for one path, or a file where
 /// another output needs a folder. Empty when every path has one owner.
 pub fn check(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
-    let mut by_path: BTreeMap<String, Vec<Owner>> = BTreeMap::new();
+    // The jobs by output path; their owners (which say where the user wrote them) are only
+    // worked out for a path in a clash.
+    let mut by_path: BTreeMap<String, Vec<&Job>> = BTreeMap::new();
     // Jobs that make a folder of files (the search index): nothing else may be inside.
     let mut folders: Vec<(String, Owner)> = Vec::new();
     for job in jobs {
@@ -119,11 +121,16 @@ pub fn check(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
             folders.push((normalised(&url), job.owner(site)));
         } else {
             let path = normalised(&output_path(&url));
-            by_path.entry(path).or_default().push(job.owner(site));
+            by_path.entry(path).or_default().push(job);
         }
     }
+    let owners_of = |jobs: &[&Job]| -> Vec<Owner> { jobs.iter().map(|j| j.owner(site)).collect() };
     let mut out = Vec::new();
-    for (path, owners) in &by_path {
+    for (path, jobs) in &by_path {
+        if jobs.len() < 2 {
+            continue;
+        }
+        let owners = owners_of(jobs);
         // Two records (or their old URLs) at one address are reported by validation, which
         // sees the records this build leaves out too.
         let records_only = owners
@@ -160,11 +167,12 @@ pub fn check(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
         }
     }
     // A file where another output needs a folder (`/rss.xml` and `/rss.xml/`).
-    for (path, owners) in &by_path {
+    for (path, jobs) in &by_path {
         let mut ancestors = path.match_indices('/').map(|(i, _)| &path[..i]);
         if let Some(file) = ancestors.find(|a| by_path.contains_key(*a)) {
-            let files: Vec<&Owner> = by_path[file].iter().collect();
-            let folders: Vec<&Owner> = owners.iter().collect();
+            let (files, folders) = (owners_of(&by_path[file]), owners_of(jobs));
+            let files: Vec<&Owner> = files.iter().collect();
+            let folders: Vec<&Owner> = folders.iter().collect();
             for o in &folders {
                 let message = format!(
                     "l'adresse {} ferait un dossier de {}, qui est déjà un fichier :",
@@ -183,8 +191,11 @@ pub fn check(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
             }
         }
         for (folder, index) in &folders {
-            if path == folder || path.starts_with(&format!("{folder}/")) {
-                for o in owners {
+            let inside = path
+                .strip_prefix(folder.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+            if inside {
+                for o in &owners_of(jobs) {
                     let message = format!(
                         "l'adresse {} est dans le dossier /{folder}/, réservé à",
                         shown_url(path)
