@@ -154,8 +154,14 @@ impl Doc {
 }
 
 /// Every record `site` publishes, in a fixed order.
+/// In the order of their URLs, which an edit does not change (the site's own order follows
+/// the titles and dates): the index numbers its pages in this order, and a preview's index
+/// then updates the words of the record saved only, where a new title would move every record
+/// between its old and new place.
 fn records(site: &Site) -> Vec<Record<'_>> {
-    site.typed().collect()
+    let mut records: Vec<(String, Record)> = site.typed().map(|r| (url_and_hash(r).0, r)).collect();
+    records.sort_by(|a, b| a.0.cmp(&b.0));
+    records.into_iter().map(|(_, r)| r).collect()
 }
 
 /// A published record, as the index reads it.
