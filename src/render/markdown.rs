@@ -214,6 +214,16 @@ pub fn is_allowed_frame(src: &str, video_hosts: &[String]) -> bool {
     !host.contains(['@', ':']) && video_hosts.iter().any(|h| h.eq_ignore_ascii_case(&host))
 }
 
+/// An iframe's `src` as a browser reads it: without the spaces and control characters around
+/// it, and without the tabs and line breaks inside, which the URL parser removes — so that
+/// the address checked is the address written out.
+fn frame_src(src: &str) -> String {
+    src.trim_matches(|c: char| c == ' ' || c.is_ascii_control())
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect()
+}
+
 /// The allow-list: the tags and attributes Markdown produces, `id` on headings, iframes from
 /// the video hosts, nothing that runs.
 fn sanitizer(video_hosts: &[String]) -> ammonia::Builder<'static> {
@@ -247,8 +257,9 @@ fn sanitizer(video_hosts: &[String]) -> ammonia::Builder<'static> {
                 ],
             )
             .attribute_filter(move |element, attribute, value| {
-                if element == "iframe" && attribute == "src" && !is_allowed_frame(value, &hosts) {
-                    None
+                if element == "iframe" && attribute == "src" {
+                    let src = frame_src(value);
+                    is_allowed_frame(&src, &hosts).then(|| src.into())
                 } else {
                     Some(value.into())
                 }
@@ -304,6 +315,26 @@ mod tests {
         );
         assert!(r.html.contains("href=\"/ok/\""), "{}", r.html);
         assert!(r.html.contains("href=\"mailto:a@b.fr\""), "{}", r.html);
+    }
+
+    #[test]
+    fn an_iframe_address_is_written_as_the_browser_reads_it() {
+        let hosts = vec!["www.youtube-nocookie.com".to_string()];
+        let html = render_with(
+            "<iframe src=\"\nhttps://www.youtube-nocookie.com/embed\n+@\n+/a\"></iframe>",
+            &hosts,
+        )
+        .html;
+        assert!(
+            html.contains("src=\"https://www.youtube-nocookie.com/embed+@+/a\""),
+            "{html}"
+        );
+        let html = render_with(
+            "<iframe src=\" https://www.youtube-nocookie.com\n@evil.example/\"></iframe>",
+            &hosts,
+        )
+        .html;
+        assert!(!html.contains("src="), "{html}");
     }
 
     #[test]

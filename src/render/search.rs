@@ -153,11 +153,10 @@ impl Doc {
     }
 }
 
-/// Every record `site` publishes, in a fixed order.
-/// In the order of their URLs, which an edit does not change (the site's own order follows
-/// the titles and dates): the index numbers its pages in this order, and a preview's index
-/// then updates the words of the record saved only, where a new title would move every record
-/// between its old and new place.
+/// Every record `site` publishes, in the order of their URLs, which an edit does not change
+/// (the site's own order follows the titles and dates): the index numbers its pages in this
+/// order, so that a preview's index updates the words of the record saved only, where a new
+/// title would move every record between its old and new place.
 fn records(site: &Site) -> Vec<Record<'_>> {
     let mut records: Vec<(String, Record)> = site.typed().map(|r| (url_and_hash(r).0, r)).collect();
     records.sort_by(|a, b| a.0.cmp(&b.0));

@@ -101,8 +101,9 @@ impl CustomRecord {
 
 /// What a build of the index keeps for the next build of the same site, so that the next
 /// does again only what changed: each record's processed words (a record given again, the
-/// same at the same URL, is not fossicked again) and the compressed files (a file with the
-/// same content is not compressed again). For `into_files_reusing`, with the same
+/// same at the same URL, is not fossicked again), the merged words (when few records changed,
+/// only their words are merged again) and the compressed files (a file with the same content
+/// is not compressed again). For `into_files_reusing`, with the same
 /// configuration each time; it holds what the last build used, nothing older. The files are
 /// the same as without it.
 #[derive(Default)]
