@@ -290,12 +290,27 @@ fn lock(path: &Path, output: &Path, wait: Wait, on_wait: &dyn Fn()) -> Result<Fi
 }
 
 /// What identifies a folder on its file system: the last published output is recorded in the
-/// lock file, so that the next build knows the folder is its own to replace.
+/// lock file, so that the next build knows the folder is its own to replace. The folder's own
+/// inode is not enough: a file system gives a folder deleted and made again by hand the inode
+/// it freed, so the inodes of the entries the build published at its top are part of it too.
 #[cfg(unix)]
 fn identity(dir: &Path) -> Option<String> {
+    use std::fmt::Write;
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::symlink_metadata(dir).ok()?;
-    Some(format!("{}:{}", m.dev(), m.ino()))
+    let mut entries = std::fs::read_dir(dir)
+        .ok()?
+        .map(|e| {
+            let e = e.ok()?;
+            Some((e.file_name(), e.metadata().ok()?.ino()))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    entries.sort();
+    let mut id = format!("{}:{}", m.dev(), m.ino());
+    for (name, ino) in entries {
+        let _ = write!(id, "\n{name:?} {ino}");
+    }
+    Some(id)
 }
 
 #[cfg(not(unix))]

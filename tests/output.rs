@@ -160,19 +160,37 @@ fn a_folder_of_the_users_own_files_is_never_replaced() {
         );
     }
     assert!(empty.join("index.html").is_file());
-    // A folder replaced by hand with other files is not.
-    std::fs::remove_dir_all(&empty).unwrap();
-    std::fs::create_dir(&empty).unwrap();
-    std::fs::write(empty.join("photo.jpg"), "jpeg").unwrap();
-    let out = ess_site(
-        &site,
-        &["build", "--quiet", "--now", NOW, "--output", "../vide"],
-    );
-    assert!(!out.status.success());
-    assert_eq!(
-        std::fs::read_to_string(empty.join("photo.jpg")).unwrap(),
-        "jpeg"
-    );
+    // Its contents replaced by the user's own files (the folder itself, and so its inode, the
+    // same), or the folder made again by hand (a file system may give it the freed inode):
+    // neither is the build's any more.
+    let refill = |remake_folder: bool| {
+        if remake_folder {
+            std::fs::remove_dir_all(&empty).unwrap();
+            std::fs::create_dir(&empty).unwrap();
+        } else {
+            for entry in std::fs::read_dir(&empty).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    std::fs::remove_dir_all(path).unwrap();
+                } else {
+                    std::fs::remove_file(path).unwrap();
+                }
+            }
+        }
+        std::fs::write(empty.join("photo.jpg"), "jpeg").unwrap();
+    };
+    for remake_folder in [false, true] {
+        refill(remake_folder);
+        let out = ess_site(
+            &site,
+            &["build", "--quiet", "--now", NOW, "--output", "../vide"],
+        );
+        assert!(!out.status.success(), "remade: {remake_folder}");
+        assert_eq!(
+            std::fs::read_to_string(empty.join("photo.jpg")).unwrap(),
+            "jpeg"
+        );
+    }
 }
 
 #[test]
