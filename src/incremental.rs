@@ -342,7 +342,10 @@ impl Incremental {
         }
         let site = Arc::new(Site::assemble(loaded, self.options.clone()));
         match self.render(&site, &mut report, changed, partial) {
-            Ok(()) => self.diagnostics = diagnostics,
+            Ok(()) => {
+                site.theme.images.save();
+                self.diagnostics = diagnostics;
+            }
             Err(mut errors) => {
                 diagnostics.append(&mut errors);
                 diagnostic::sort(&mut diagnostics);

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub(crate) mod french;
 pub(crate) mod html;
 pub(crate) mod http;
+pub mod images;
 pub mod incremental;
 pub mod load;
 pub mod model;

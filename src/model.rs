@@ -329,6 +329,8 @@ pub struct Speaker {
     pub role: Option<String>,
     /// The slug of the actor the speaker represents, if any.
     pub actor: Option<String>,
+    /// Their photo (a site path or an address).
+    pub photo: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -339,6 +341,8 @@ struct SpeakerFields {
     role: Option<String>,
     #[serde(default)]
     actor: Option<String>,
+    #[serde(default)]
+    photo: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for Speaker {
@@ -361,6 +365,7 @@ impl<'de> Deserialize<'de> for Speaker {
                     name: f.name,
                     role: f.role,
                     actor: f.actor,
+                    photo: f.photo,
                 })
             }
         }
@@ -418,6 +423,9 @@ macro_rules! record {
             pub slug: Option<String>,
             #[serde(default)]
             pub aliases: Vec<String>,
+            /// The record's picture (`image: {src, alt, credit}`), shown on its page and cards.
+            #[serde(default)]
+            pub image: Option<Cover>,
             /// An example record (as `init` writes them), to be replaced: published, it is
             /// warned about.
             #[serde(default, skip_serializing)]
@@ -438,6 +446,7 @@ macro_rules! record {
                     draft: self.draft,
                     slug: self.slug.as_deref(),
                     aliases: &self.aliases,
+                    image: self.image.as_ref(),
                     body: self.body.as_deref(),
                     example: self.example,
                 }
@@ -456,9 +465,61 @@ pub struct CommonRef<'a> {
     pub draft: bool,
     pub slug: Option<&'a str>,
     pub aliases: &'a [String],
+    pub image: Option<&'a Cover>,
     pub body: Option<&'a str>,
     pub example: bool,
 }
+
+/// A record's picture: a site path (`/images/forum-2016.jpg`, from `static/`) or an address,
+/// its alternative text and its credit.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cover {
+    pub src: String,
+    #[serde(default)]
+    pub alt: Option<String>,
+    #[serde(default)]
+    pub credit: Option<String>,
+}
+
+/// The images a record names in its fields (beyond its `image:`), with the field's key.
+pub trait Pictures {
+    fn pictures(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
+}
+
+impl Pictures for Actor {
+    fn pictures(&self) -> Vec<(&'static str, &str)> {
+        self.logo.iter().map(|l| ("logo", l.as_str())).collect()
+    }
+}
+
+impl Pictures for Conference {
+    fn pictures(&self) -> Vec<(&'static str, &str)> {
+        speaker_photos(&self.speakers).collect()
+    }
+}
+
+impl Pictures for ForumEdition {
+    fn pictures(&self) -> Vec<(&'static str, &str)> {
+        self.program
+            .iter()
+            .flat_map(|p| speaker_photos(&p.speakers))
+            .collect()
+    }
+}
+
+fn speaker_photos(speakers: &[Speaker]) -> impl Iterator<Item = (&'static str, &str)> {
+    speakers
+        .iter()
+        .filter_map(|s| s.photo.as_deref().map(|p| ("photo", p)))
+}
+
+impl Pictures for Dossier {}
+impl Pictures for Resource {}
+impl Pictures for Page {}
+impl Pictures for Home {}
 
 /// Access to the fields every record has.
 pub trait Common {

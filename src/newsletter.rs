@@ -46,6 +46,10 @@ fn item(
         "url": site.config.absolute(&section.url(slug)),
         "date": when.map(|d| french::date(d.date())),
         "summary": c.summary.map(markdown::plain),
+        "image": c.image.and_then(|i| {
+            let (src, width, height) = crate::render::pages::pictures::email_image(site, &i.src, 552)?;
+            Some(json!({"src": src, "width": width, "height": height, "alt": i.alt.as_deref().unwrap_or("")}))
+        }),
     })
 }
 

@@ -44,6 +44,7 @@ pub fn singular(kind: &str) -> &str {
         "fichiers statiques" => "fichier statique",
         "fichiers des membres" => "fichier des membres",
         "fichiers de l'index de recherche" => "fichier de l'index de recherche",
+        "images" => "image",
         _ => "autre",
     }
 }
@@ -256,6 +257,7 @@ pub fn build_with(
         return Err(finish(diagnostics));
     }
     staging.commit().map_err(|d| vec![d])?;
+    site.theme.images.save();
     by_kind.sort_by_key(|(k, _)| KINDS.iter().position(|o| o == k));
     paths.sort();
     Ok(BuildReport {
@@ -269,7 +271,7 @@ pub fn build_with(
 }
 
 /// The kinds of output of the build's summary, in its order.
-const KINDS: [&str; 15] = [
+const KINDS: [&str; 16] = [
     "acteurs",
     "éditions du Forum",
     "conférences",
@@ -284,6 +286,7 @@ const KINDS: [&str; 15] = [
     "fichiers statiques",
     "fichiers des membres",
     "fichiers de l'index de recherche",
+    "images",
     "autres",
 ];
 

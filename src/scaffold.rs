@@ -27,6 +27,10 @@ summary:          # une ou deux phrases, montrées dans les listes et les flux R
 tags: []          # mots-clés, par exemple [emploi, jeunesse]
 draft: true       # true : brouillon, jamais publié (visible avec --drafts) ; false pour publier
 aliases: []       # anciennes adresses qui redirigent ici, par exemple [/ancienne/adresse/]
+image:            # une image en tête de la fiche et sur sa carte : le fichier dans static/images/, par exemple
+#  src: /images/forum-2016.jpg  # static/images/forum-2016.jpg (JPEG, PNG, WebP ou SVG), ou une adresse https://
+#  alt: \"Le public du Forum dans la salle des mariages\"  # ce que l'image montre, pour qui ne la voit pas
+#  credit: \"Ville de Sceaux\"  # crédit photo, affiché sous l'image
 # slug:           # l'adresse de la fiche, si elle doit différer du nom du fichier
 ";
     let own = match kind {
@@ -42,7 +46,7 @@ geo:              # position sur la carte, par exemple {{lat: 48.7779, lon: 2.28
 website:          # site web, adresse complète en https://
 email:            # courriel de contact
 phone:            # téléphone, par exemple \"01 41 13 33 00\"
-logo:             # image du logo : chemin du site (/images/logo.png) ou https://
+logo:             # le logo : fichier de static/images/ (/images/logo.png pour static/images/logo.png, PNG ou SVG) ou https://
 since:            # année de création, par exemple 2014
 closed:           # date de fermeture (AAAA-MM-JJ) : la fiche reste, marquée fermée
 partner_charter: false  # true : signataire de la charte de partenariat du territoire
@@ -64,8 +68,8 @@ program: []       # le programme ; un élément par ligne, par exemple :
 #    kind: table-ronde     # salon, atelier, conference, table-ronde, pitch
 #    title: \"Titre de l'atelier\"
 #    room: \"Salle des mariages\"
-#    speakers:             # intervenants : un nom, ou {{name, role, actor}}
-#      - {{name: \"Camille Martin\", role: \"fondatrice\", actor: slug-de-l-acteur}}
+#    speakers:             # intervenants : un nom, ou {{name, role, actor, photo}}
+#      - {{name: \"Camille Martin\", role: \"fondatrice\", actor: slug-de-l-acteur, photo: /images/camille-martin.jpg}}
 #    actors: []            # acteurs qui animent cet élément (slugs)
 updated:          # date de mise à jour (AAAA-MM-JJ)
 "
@@ -76,7 +80,7 @@ title: {title}
 date:             # OBLIGATOIRE : date et heure, AAAA-MM-JJTHH:MM (par exemple 2027-03-18T19:00)
 end_date:         # fin, AAAA-MM-JJTHH:MM
 venue:            # lieu
-speakers: []      # intervenants, par exemple [{{name: \"Camille Martin\", role: \"fondatrice\", actor: slug-de-l-acteur}}]
+speakers: []      # intervenants, par exemple [{{name: \"Camille Martin\", role: \"fondatrice\", actor: slug-de-l-acteur, photo: /images/camille-martin.jpg}}]
 domains: []       # domaines abordés (mêmes valeurs que pour les acteurs)
 registration_url: # lien d'inscription, en https://
 replay_url:       # lien du replay vidéo, après la conférence

@@ -5,7 +5,8 @@ use crate::config::Config;
 use crate::load::{Content, Loaded};
 use crate::model::Section;
 use crate::model::{
-    Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Resource, Stage, Term,
+    Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Pictures, Resource, Stage,
+    Term,
 };
 use crate::theme::Theme;
 use chrono::NaiveDateTime;
@@ -74,6 +75,10 @@ pub struct Site {
     /// When the records dated in the future (not drafts, not private) will be published,
     /// in time order: a build on or after each of these moments publishes one more.
     pub scheduled: Vec<crate::model::Date>,
+    /// The images of `static/` this build publishes, by site path, with whether one is a
+    /// record's `image:` (a cover: it gets an Open Graph crop). An image that only
+    /// unpublished records name is not published.
+    pub images: BTreeMap<String, bool>,
 }
 
 impl Site {
@@ -107,9 +112,11 @@ impl Site {
             BTreeMap::new()
         };
         let mut unpublished = HashSet::new();
+        let mut hidden_images = HashSet::new();
         let mut publish = Publish {
             options: &options,
             unpublished: &mut unpublished,
+            hidden_images: &mut hidden_images,
             scheduled: Vec::new(),
         };
         let mut actors = publish.keep(Section::Actors, actors, |_| false);
@@ -120,6 +127,26 @@ impl Site {
         let mut pages = publish.keep(Section::Pages, pages, |_| false);
         let mut scheduled = publish.scheduled;
         scheduled.sort();
+        let library = &theme.images;
+        let mut used = BTreeMap::new();
+        note_images(&mut actors, library, &mut used);
+        note_images(&mut forums, library, &mut used);
+        note_images(&mut conferences, library, &mut used);
+        note_images(&mut dossiers, library, &mut used);
+        note_images(&mut resources, library, &mut used);
+        note_images(&mut pages, library, &mut used);
+        let mut home = home;
+        if let Some(h) = home.as_mut() {
+            note_images(std::slice::from_mut(h), library, &mut used);
+        }
+        let images = library
+            .images
+            .keys()
+            .filter_map(|path| match used.get(path) {
+                Some(cover) => Some((path.clone(), *cover)),
+                None => (!hidden_images.contains(path)).then(|| (path.clone(), false)),
+            })
+            .collect();
 
         actors.sort_by_cached_key(|e| (sort_key(&e.data.title), e.slug.clone()));
         newest_first(&mut forums);
@@ -169,6 +196,7 @@ impl Site {
             unpublished,
             members_files,
             scheduled,
+            images,
         }
     }
 
@@ -219,6 +247,8 @@ impl Site {
 struct Publish<'a> {
     options: &'a BuildOptions,
     unpublished: &'a mut HashSet<String>,
+    /// The images the records left out name.
+    hidden_images: &'a mut HashSet<String>,
     /// When each record left out only for its date will be published.
     scheduled: Vec<crate::model::Date>,
 }
@@ -226,7 +256,7 @@ struct Publish<'a> {
 impl Publish<'_> {
     /// The records of `section` this build publishes: not drafts (unless asked), not private
     /// (unless a members' build), not dated in the future (but events).
-    fn keep<T: Common>(
+    fn keep<T: Common + Pictures>(
         &mut self,
         section: Section,
         list: Vec<Arc<Entry<T>>>,
@@ -241,12 +271,67 @@ impl Publish<'_> {
         });
         self.unpublished
             .extend(gone.iter().map(|e| section.url(&e.slug)));
+        self.hidden_images
+            .extend(gone.iter().flat_map(|e| image_refs(e)).map(|(p, _)| p));
         self.scheduled.extend(gone.iter().filter_map(|e| {
             let c = e.data.common();
             let waiting = (!c.draft || o.drafts) && (!private(&e.data) || o.include_private);
             c.date.filter(|_| waiting)
         }));
         kept
+    }
+}
+
+/// The images of `static/` a record names (site paths), each with whether it is its `image:`.
+pub fn image_refs<T: Common + Pictures>(e: &Entry<T>) -> Vec<(String, bool)> {
+    let site_path = |s: &str| {
+        let s = s.trim();
+        (s.starts_with('/') && !s.starts_with("//"))
+            .then(|| s.split(['?', '#']).next().unwrap_or("").to_string())
+    };
+    let c = e.data.common();
+    let cover = c.image.and_then(|i| site_path(&i.src)).map(|p| (p, true));
+    let fields = e
+        .data
+        .pictures()
+        .into_iter()
+        .filter_map(|(_, p)| site_path(p));
+    let body = crate::render::markdown::body_images(&e.source.body)
+        .into_iter()
+        .filter_map(|i| site_path(&i.src));
+    cover
+        .into_iter()
+        .chain(fields.chain(body).map(|p| (p, false)))
+        .collect()
+}
+
+/// Records in `used` the images of `static/` that `list` names, and mixes each image's hash
+/// into the hashes of the record that names it: a page, a card or a list showing the record
+/// is made again when one of its pictures changes.
+fn note_images<T: Common + Pictures + Clone>(
+    list: &mut [Arc<Entry<T>>],
+    library: &crate::images::Library,
+    used: &mut BTreeMap<String, bool>,
+) {
+    use std::hash::{Hash, Hasher};
+    for e in list {
+        let refs = image_refs(e);
+        if refs.is_empty() {
+            continue;
+        }
+        let mut h = std::hash::DefaultHasher::new();
+        for (path, cover) in refs {
+            let Some(image) = library.images.get(&path) else {
+                continue;
+            };
+            image.hash.hash(&mut h);
+            let seen = used.entry(path).or_insert(false);
+            *seen |= cover;
+        }
+        let mix = h.finish();
+        let source = &mut Arc::make_mut(e).source;
+        source.front_hash ^= mix;
+        source.full_hash ^= mix;
     }
 }
 

@@ -24,6 +24,9 @@ pub struct Theme {
     /// Where each asset comes from (`static/logo.svg` for the site's own,
     /// `themes/default/static/style.css` for the theme's): the owner of its output path.
     pub asset_origins: BTreeMap<String, String>,
+    /// The images of the site's `static/` (not read into `assets`: they are published
+    /// resized, see `images`).
+    pub images: std::sync::Arc<crate::images::Library>,
 }
 
 impl Theme {
@@ -34,6 +37,7 @@ impl Theme {
         let theme_dir = format!("themes/{}/", name.unwrap_or("default"));
         let mut origins: BTreeMap<String, String> = BTreeMap::new();
         let mut diagnostics = Vec::new();
+        let mut image_files = Vec::new();
         match name {
             None => {
                 for (path, bytes) in DEFAULT_THEME {
@@ -46,7 +50,7 @@ impl Theme {
                     return Err(vec![Diagnostic::error("site.toml", 0, 0, format!("thème « {name} » introuvable"))
                         .with_help(format!("créez themes/{name}/ dans le site, ou retirez la clé theme pour le thème par défaut"))]);
                 }
-                read_tree(root, &dir, "", &mut files, &mut diagnostics);
+                read_tree(root, &dir, "", &mut files, &mut diagnostics, None);
             }
         }
         for path in files.keys() {
@@ -58,6 +62,7 @@ impl Theme {
             "templates/",
             &mut files,
             &mut diagnostics,
+            None,
         );
         read_tree(
             root,
@@ -65,7 +70,10 @@ impl Theme {
             "static/",
             &mut files,
             &mut diagnostics,
+            Some(&mut image_files),
         );
+        // Its refused files are reported by validation, with the records' errors.
+        let library = crate::images::Library::scan(root, image_files);
 
         let mut theme = Theme {
             templates: BTreeMap::new(),
@@ -73,6 +81,7 @@ impl Theme {
             strings: Strings::new(),
             origins: BTreeMap::new(),
             asset_origins: BTreeMap::new(),
+            images: std::sync::Arc::new(library),
         };
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {
@@ -140,12 +149,15 @@ impl Theme {
     }
 }
 
+/// Reads the files of `dir` into `files`, by `prefix` and path. With `images`, the images
+/// are not read but listed there: (site path, origin, file).
 fn read_tree(
     root: &Path,
     dir: &Path,
     prefix: &str,
     files: &mut BTreeMap<String, Vec<u8>>,
     diagnostics: &mut Vec<Diagnostic>,
+    mut images: Option<&mut Vec<(String, String, std::path::PathBuf)>>,
 ) {
     if !dir.is_dir() {
         return;
@@ -160,6 +172,18 @@ fn read_tree(
                     continue;
                 };
                 let rel = rel.to_string_lossy().replace('\\', "/");
+                if let Some(list) = images
+                    .as_deref_mut()
+                    .filter(|_| crate::images::is_image(&rel))
+                {
+                    files.remove(&format!("{prefix}{rel}"));
+                    list.push((
+                        format!("/{rel}"),
+                        format!("{prefix}{rel}"),
+                        e.path().to_path_buf(),
+                    ));
+                    continue;
+                }
                 match std::fs::read(e.path()) {
                     Ok(bytes) => {
                         files.insert(format!("{prefix}{rel}"), bytes);

@@ -237,7 +237,14 @@ pub fn check_output(root: &Path, asked: &Path) -> Result<PathBuf, Diagnostic> {
             "contient le dossier du site"
         });
     }
-    for source in ["content", "templates", "static", "themes", "site.toml"] {
+    for source in [
+        "content",
+        "templates",
+        "static",
+        "themes",
+        "site.toml",
+        crate::images::CACHE_DIR,
+    ] {
         let source = root.join(source);
         if output.starts_with(&source) {
             return refuse(&format!(

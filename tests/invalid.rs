@@ -61,6 +61,7 @@ fixtures! {
     many_errors_one_file => "many-errors-one-file",
     members_files => "members-files",
     missing_date => "missing-date",
+    missing_image => "missing-image",
     missing_title => "missing-title",
     not_utf8 => "not-utf8",
     parse_error_no_cascade => "parse-error-no-cascade",

@@ -65,7 +65,7 @@ fn an_output_folder_that_is_or_holds_the_sources_is_refused_however_spelled() {
     std::fs::create_dir(&outer).unwrap();
     std::fs::write(outer.join("budget.ods"), "à garder").unwrap();
     let site = site_in(&outer, "site");
-    std::fs::create_dir(site.join("static")).unwrap();
+    std::fs::create_dir_all(site.join("static")).unwrap();
     std::fs::write(site.join("static/logo.txt"), "logo").unwrap();
     #[cfg(unix)]
     {

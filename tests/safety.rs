@@ -293,13 +293,24 @@ fn tree_outside(root: &Path, output: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// But for the cache of processed images, `.ess-site-cache/`, which git ignores by itself.
 #[test]
 fn nothing_is_written_outside_the_output_folder() {
     let site = copy_site(&repo());
     let before = tree_outside(site.path(), "public");
     build(site.path(), options("2026-11-23"));
     build(site.path(), options("2026-11-23"));
-    assert_eq!(tree_outside(site.path(), "public"), before);
+    let after = tree_outside(site.path(), "public");
+    let cache = ess_site::images::CACHE_DIR;
+    let added: Vec<&String> = after.difference(&before).collect();
+    assert!(
+        !added.is_empty() && added.iter().all(|p| p.starts_with(cache)),
+        "{added:?}"
+    );
+    assert!(added.iter().any(|p| p.ends_with(".webp")));
+    assert!(before.difference(&after).next().is_none());
+    let ignore = std::fs::read_to_string(site.path().join(cache).join(".gitignore")).unwrap();
+    assert_eq!(ignore.lines().last(), Some("*"));
 }
 
 #[test]

@@ -126,6 +126,88 @@ pub fn render_with(markdown: &str, video_hosts: &[String]) -> Rendered {
     }
 }
 
+/// An image of a Markdown body: its address, its alternative text (`None` for an HTML
+/// `<img>` without `alt`), and where it is in the body (byte offset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyImage {
+    pub src: String,
+    pub alt: Option<String>,
+    pub offset: usize,
+    /// An HTML `<img>` (whose `alt=""` marks a decorative image), not Markdown.
+    pub html: bool,
+}
+
+/// The images of a Markdown body, Markdown (`![…](…)`) and HTML (`<img src=…>`), in order.
+pub fn body_images(body: &str) -> Vec<BodyImage> {
+    let mut out = Vec::new();
+    if !body.contains("![") && !body.contains("<img") && !body.contains("<IMG") {
+        return out;
+    }
+    let mut open: Option<BodyImage> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                open = Some(BodyImage {
+                    src: dest_url.to_string(),
+                    alt: Some(String::new()),
+                    offset: range.start,
+                    html: false,
+                })
+            }
+            Event::Text(t) | Event::Code(t) if open.is_some() => {
+                if let Some(alt) = open.as_mut().and_then(|o| o.alt.as_mut()) {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => out.extend(open.take()),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let mut rest = &*h;
+                while let Some(i) = rest.to_ascii_lowercase().find("<img") {
+                    let end = rest[i..].find('>').map_or(rest.len(), |e| i + e);
+                    let tag = &rest[i..end];
+                    out.push(BodyImage {
+                        src: attribute(tag, "src").unwrap_or_default(),
+                        alt: attribute(tag, "alt"),
+                        offset: range.start,
+                        html: true,
+                    });
+                    rest = &rest[end..];
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The value of attribute `name` in an HTML start tag (quoted or not), entities left as is.
+pub fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name).map(|i| i + from) {
+        from = i + name.len();
+        let before = lower[..i].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = lower[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let start = tag.len() - rest.trim_start().len();
+        let value = &tag[start..];
+        return Some(match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or("").to_string(),
+            _ => value
+                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        });
+    }
+    None
+}
+
 /// A heading's anchor: the slug of its text (`section` if none), made unique in the page.
 fn heading_id(inside: &[Event], used_ids: &mut HashSet<String>) -> String {
     let text: String = inside

@@ -251,7 +251,7 @@ impl Renderer<'_> {
 }
 
 /// Decodes `%XX` escapes of a URL path.
-fn percent_decode(s: &str) -> String {
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -5,6 +5,7 @@
 //! careful editor would want to know without failing the build.
 
 mod addresses;
+mod images;
 mod records;
 mod warnings;
 
@@ -51,26 +52,36 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     for a in &c.actors {
         common(Section::Actors, a, &mut out);
         known.actor(a, &mut out);
+        images::check(loaded, a, &mut out);
     }
     for f in &c.forums {
         common(Section::Forum, f, &mut out);
         known.forum(f, &mut out);
+        images::check(loaded, f, &mut out);
     }
     for conf in &c.conferences {
         common(Section::Conferences, conf, &mut out);
         known.conference(conf, &mut out);
+        images::check(loaded, conf, &mut out);
     }
     for d in &c.dossiers {
         common(Section::Magazine, d, &mut out);
         known.dossier(d, &mut out);
+        images::check(loaded, d, &mut out);
     }
     for r in &c.resources {
         common(Section::Resources, r, &mut out);
         known.resource(r, &mut out);
+        images::check(loaded, r, &mut out);
     }
     for p in &c.pages {
         common(Section::Pages, p, &mut out);
+        images::check(loaded, p, &mut out);
     }
+    if let Some(h) = &c.home {
+        images::check(loaded, h, &mut out);
+    }
+    out.extend(loaded.theme.images.problems.iter().cloned());
     urls.collisions(&mut out);
     out
 }

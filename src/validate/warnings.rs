@@ -40,6 +40,16 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
             .iter(),
     ) {
         images_without_alt(e.source(), out);
+        if let Some(cover) = e.common().image {
+            if cover.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                let src = e.source();
+                let (line, col) = src.key_position("image");
+                out.push(
+                    Diagnostic::warning(&src.path, line, col, "image sans texte alternatif")
+                        .with_help("ajoutez `alt:` sous `image:` : ce que l'image montre, pour qui ne la voit pas (« Le public du Forum 2016 au Centre Les Blagis »)"),
+                );
+            }
+        }
     }
     for conf in c
         .conferences
@@ -64,38 +74,13 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
 
 /// Warns about each image of a Markdown body that has no alternative text.
 fn images_without_alt(src: &crate::model::Source, out: &mut Vec<Diagnostic>) {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    if !src.body.contains("![") && !src.body.contains("<img") {
-        return;
-    }
-    let mut open: Option<(usize, String)> = None;
-    for (event, range) in Parser::new(&src.body).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Image { .. }) => open = Some((range.start, String::new())),
-            Event::Text(t) | Event::Code(t) if open.is_some() => {
-                if let Some((_, alt)) = open.as_mut() {
-                    alt.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Image) => {
-                if let Some((at, alt)) = open.take() {
-                    if alt.trim().is_empty() {
-                        push_image_warning(src, at, out);
-                    }
-                }
-            }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                let lower = h.to_ascii_lowercase();
-                let mut rest = lower.as_str();
-                while let Some(i) = rest.find("<img") {
-                    let tag = &rest[i..rest[i..].find('>').map_or(rest.len(), |e| i + e)];
-                    if !tag.contains("alt=") {
-                        push_image_warning(src, range.start, out);
-                    }
-                    rest = &rest[i + 4..];
-                }
-            }
-            _ => {}
+    for image in crate::render::markdown::body_images(&src.body) {
+        let missing = match &image.alt {
+            None => true,
+            Some(alt) => !image.html && alt.trim().is_empty(),
+        };
+        if missing {
+            push_image_warning(src, image.offset, out);
         }
     }
 }

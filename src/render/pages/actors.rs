@@ -1,6 +1,7 @@
 //! The actors: the directory (paginated), each actor's page, the project holder's path
 //! (« porteur de projet ») and the map.
 
+use super::pictures::{og_image, picture, Place};
 use super::shared::{
     actor_card, body, browse, domain_links, json_ld, page_range, section_list, summary, Browse,
     Card, Link,
@@ -63,6 +64,9 @@ struct ActorPage<'a> {
     summary: Option<String>,
     content: String,
     actor: &'a Actor,
+    /// The logo and the record's picture, as HTML.
+    logo: Option<String>,
+    cover: Option<String>,
     legal_form: Option<Link>,
     domains: Vec<Link>,
     stages: Vec<Link>,
@@ -224,7 +228,17 @@ fn actor(site: &Site, i: usize, url: &str) -> Rendered {
     let context = ActorPage {
         title: french::typography(&d.title),
         summary: summary(d.common()),
-        content: body(site, &a.source, &mut links),
+        content: body(
+            site,
+            &a.source,
+            &mut links,
+            d.logo.is_none() && d.image.is_none(),
+        ),
+        logo: d
+            .logo
+            .as_deref()
+            .map(|l| picture(site, l, &format!("Logo de {}", d.title), Place::Logo, true)),
+        cover: super::pictures::cover(site, d.image.as_ref(), d.logo.is_none()),
         actor: d,
         legal_form: d.legal_form.map(|f| Link {
             label: label("legal_forms", f.slug()),
@@ -239,13 +253,12 @@ fn actor(site: &Site, i: usize, url: &str) -> Rendered {
                 url: Taxonomy::Stage.term_url(s.slug()),
             })
             .collect(),
-        og_image: d.logo.as_deref().map(|l| {
-            if l.starts_with("http") {
-                l.to_string()
-            } else {
-                site.config.absolute(l)
-            }
-        }),
+        og_image: d
+            .image
+            .as_ref()
+            .map(|i| i.src.as_str())
+            .or(d.logo.as_deref())
+            .and_then(|src| og_image(site, src)),
         website_label: d.website.as_deref().map(|w| {
             w.trim_start_matches("https://")
                 .trim_start_matches("http://")

@@ -1,6 +1,7 @@
 //! The events: the Forum's editions, the Up Conférences, the agenda of both, and their
 //! iCalendar files.
 
+use super::pictures::{cover, og_image};
 use super::shared::{
     actor_links, body, card, domain_links, event_ld, iso_paris, json_ld, speakers, summary,
     ActorLink, Card, Link, SpeakerView,
@@ -72,6 +73,9 @@ struct ForumPage<'a> {
     title: String,
     summary: Option<String>,
     content: String,
+    /// The record\'s picture, as HTML.
+    cover: Option<String>,
+    og_image: Option<String>,
     event: &'a ForumEdition,
     upcoming: bool,
     program: Vec<ProgramView>,
@@ -109,6 +113,9 @@ struct ConferencePage<'a> {
     title: String,
     summary: Option<String>,
     content: String,
+    /// The record\'s picture, as HTML.
+    cover: Option<String>,
+    og_image: Option<String>,
     event: &'a Conference,
     upcoming: bool,
     speakers: Vec<SpeakerView>,
@@ -247,7 +254,7 @@ fn other_day(start: Option<Date>, end: Option<Date>) -> Option<String> {
 
 fn forum_card(site: &Site, i: usize) -> Card {
     let f = &site.forums[i];
-    let mut card = card(Section::Forum, f);
+    let mut card = card(site, Section::Forum, f);
     card.end_date = other_day(f.data.date, f.data.end_date);
     card.kind = Some("Forum de l'ESS".into());
     card.venue = f.data.venue.as_deref().map(french::typography);
@@ -256,7 +263,7 @@ fn forum_card(site: &Site, i: usize) -> Card {
 
 fn conference_card(site: &Site, i: usize) -> Card {
     let c = &site.conferences[i];
-    let mut card = card(Section::Conferences, c);
+    let mut card = card(site, Section::Conferences, c);
     card.end_date = other_day(c.data.date, c.data.end_date);
     card.kind = Some("Up Conférence".into());
     card.venue = c.data.venue.as_deref().map(french::typography);
@@ -341,7 +348,9 @@ fn forum(site: &Site, i: usize, url: &str) -> Rendered {
     let context = ForumPage {
         title: french::typography(&d.title),
         summary: summary(d.common()),
-        content: body(site, &f.source, &mut links),
+        content: body(site, &f.source, &mut links, d.image.is_none()),
+        cover: cover(site, d.image.as_ref(), true),
+        og_image: d.image.as_ref().and_then(|i| og_image(site, &i.src)),
         event: d,
         upcoming: is_upcoming(d.date, d.end_date, site.options.now),
         program: program.into_iter().map(|(_, _, v)| v).collect(),
@@ -405,7 +414,9 @@ fn conference(site: &Site, i: usize, url: &str) -> Rendered {
     let context = ConferencePage {
         title: french::typography(&d.title),
         summary: summary(d.common()),
-        content: body(site, &c.source, &mut links),
+        content: body(site, &c.source, &mut links, d.image.is_none()),
+        cover: cover(site, d.image.as_ref(), true),
+        og_image: d.image.as_ref().and_then(|i| og_image(site, &i.src)),
         event: d,
         upcoming: is_upcoming(d.date, d.end_date, site.options.now),
         speakers: speakers(site, &d.speakers),

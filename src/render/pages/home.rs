@@ -3,6 +3,7 @@
 
 use super::events::agenda;
 use super::magazine::dossier_card;
+use super::pictures::{cover, og_image};
 use super::shared::{body, json_ld, summary, term_links, Card, TermLink};
 use super::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
@@ -26,6 +27,9 @@ struct HomePage<'a> {
     title: String,
     summary: Option<String>,
     content: String,
+    /// The record\'s picture, as HTML.
+    cover: Option<String>,
+    og_image: Option<String>,
     upcoming: Vec<Card>,
     dossiers: Vec<Card>,
     actor_count: usize,
@@ -95,8 +99,12 @@ impl Family for Home {
         let page = HomePage {
             title: french::typography(home.map_or(&site.config.title, |h| &h.data.title)),
             summary: home.and_then(|h| summary(h.data.common())),
+            cover: home.and_then(|h| cover(site, h.data.image.as_ref(), true)),
+            og_image: home
+                .and_then(|h| h.data.image.as_ref())
+                .and_then(|i| og_image(site, &i.src)),
             content: home
-                .map(|h| body(site, &h.source, &mut links))
+                .map(|h| body(site, &h.source, &mut links, h.data.image.is_none()))
                 .unwrap_or_default(),
             upcoming,
             dossiers,

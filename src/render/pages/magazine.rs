@@ -1,5 +1,6 @@
 //! The magazine: the paginated list of dossiers and each dossier's page.
 
+use super::pictures::{cover, og_image};
 use super::shared::{actor_links, body, card, json_ld, page_range, section_list, summary};
 use super::shared::{town_ld, ActorLink, Card};
 use super::{page_count, view, Family, Job, Rendered};
@@ -42,6 +43,9 @@ struct DossierPage<'a> {
     title: String,
     summary: Option<String>,
     content: String,
+    /// The record\'s picture, as HTML.
+    cover: Option<String>,
+    og_image: Option<String>,
     dossier: &'a Dossier,
     kind: &'a str,
     actors: Vec<ActorLink>,
@@ -52,7 +56,7 @@ struct DossierPage<'a> {
 /// The card of dossier `i`, with its kind (dossier, editorial…) above the title.
 pub fn dossier_card(site: &Site, i: usize) -> Card {
     let d = &site.dossiers[i];
-    let mut card = card(Section::Magazine, d);
+    let mut card = card(site, Section::Magazine, d);
     card.kind = Some(
         site.theme
             .label("magazine_kinds", d.data.kind.slug())
@@ -153,7 +157,9 @@ fn dossier(site: &Site, i: usize, url: &str) -> Rendered {
     let context = DossierPage {
         title: french::typography(&d.title),
         summary: summary(d.common()),
-        content: body(site, &e.source, &mut links),
+        content: body(site, &e.source, &mut links, d.image.is_none()),
+        cover: cover(site, d.image.as_ref(), true),
+        og_image: d.image.as_ref().and_then(|i| og_image(site, &i.src)),
         dossier: d,
         kind: site.theme.label("magazine_kinds", d.kind.slug()),
         actors: actor_links(site, &d.actors),

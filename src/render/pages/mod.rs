@@ -10,7 +10,9 @@ pub mod data;
 pub mod events;
 pub mod files;
 pub mod home;
+pub mod images;
 pub mod magazine;
+pub mod pictures;
 pub mod plain;
 pub mod resources;
 pub mod search;
@@ -108,6 +110,7 @@ pub enum Job {
     Data(data::Data),
     Search(search::Search),
     Files(files::Files),
+    Images(images::Images),
 }
 
 /// Calls `$call` on the family job inside `$job`.
@@ -124,6 +127,7 @@ macro_rules! dispatch {
             Job::Data($f) => $call,
             Job::Search($f) => $call,
             Job::Files($f) => $call,
+            Job::Images($f) => $call,
         }
     };
 }
@@ -239,5 +243,6 @@ pub fn plan(site: &Site) -> Vec<Job> {
         );
     }
     jobs.extend(files::jobs(site));
+    jobs.extend(images::jobs(site));
     jobs
 }

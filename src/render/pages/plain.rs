@@ -1,6 +1,7 @@
 //! Plain pages (`content/pages/`), the « page introuvable » and the redirects from records'
 //! old addresses.
 
+use super::pictures::{cover, og_image};
 use super::shared::{body, summary};
 use super::{view, Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
@@ -41,6 +42,8 @@ struct PlainPage {
     title: String,
     summary: Option<String>,
     content: String,
+    cover: Option<String>,
+    og_image: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -76,7 +79,9 @@ impl Family for Plain {
                 let context = PlainPage {
                     title: french::typography(&e.data.title),
                     summary: summary(e.data.common()),
-                    content: body(site, &e.source, &mut links),
+                    content: body(site, &e.source, &mut links, e.data.image.is_none()),
+                    cover: cover(site, e.data.image.as_ref(), true),
+                    og_image: e.data.image.as_ref().and_then(|i| og_image(site, &i.src)),
                 };
                 Rendered::page("page.html", &context, links)
             }

@@ -1,6 +1,7 @@
 //! The resources: the paginated list (with links to their categories and types) and each
 //! resource's page. Their taxonomies are in `taxonomies`.
 
+use super::pictures::{cover, og_image};
 use super::shared::{body, page_range, resource_card, section_list, summary, term_links};
 use super::shared::{Link, TermLink};
 use super::{page_count, view, Family, Job, Rendered};
@@ -49,6 +50,9 @@ struct ResourcePage<'a> {
     title: String,
     summary: Option<String>,
     content: String,
+    /// The record\'s picture, as HTML.
+    cover: Option<String>,
+    og_image: Option<String>,
     resource: &'a Resource,
     category: Option<Link>,
     resource_type: Option<Link>,
@@ -143,7 +147,9 @@ fn resource(site: &Site, i: usize) -> Rendered {
     let context = ResourcePage {
         title: french::typography(&d.title),
         summary: summary(d.common()),
-        content: body(site, &e.source, &mut links),
+        content: body(site, &e.source, &mut links, d.image.is_none()),
+        cover: cover(site, d.image.as_ref(), true),
+        og_image: d.image.as_ref().and_then(|i| og_image(site, &i.src)),
         resource: d,
         category: term(Taxonomy::ResourceCategory, &d.category),
         resource_type: term(Taxonomy::ResourceType, &d.resource_type),

@@ -23,6 +23,10 @@ pub struct Card {
     pub labels: Vec<String>,
     pub closed: bool,
     pub venue: Option<String>,
+    /// The record's picture (an actor's logo), as HTML: decorative beside its title.
+    pub picture: Option<String>,
+    /// Whether the picture is a logo (shown small), not a photo.
+    pub logo: bool,
 }
 
 /// A record's summary as plain text, if it has one.
@@ -30,10 +34,14 @@ pub fn summary(c: CommonRef) -> Option<String> {
     c.summary.map(markdown::plain).filter(|s| !s.is_empty())
 }
 
-/// The card of a record: title, URL, summary, date.
-pub fn card<T: Common>(section: Section, e: &Entry<T>) -> Card {
+/// The card of a record: title, URL, summary, date, picture.
+pub fn card<T: Common>(site: &Site, section: Section, e: &Entry<T>) -> Card {
     let c = e.data.common();
     Card {
+        picture: c.image.map(|i| {
+            super::pictures::picture(site, &i.src, "", super::pictures::Place::Card, false)
+        }),
+        logo: false,
         title: french::typography(c.title),
         url: section.url(&e.slug),
         summary: summary(c),
@@ -49,8 +57,18 @@ pub fn card<T: Common>(section: Section, e: &Entry<T>) -> Card {
 /// The card of actor `i`: its legal form above, its domains below.
 pub fn actor_card(site: &Site, i: usize) -> Card {
     let a = &site.actors[i];
-    let mut card = card(Section::Actors, a);
+    let mut card = card(site, Section::Actors, a);
     card.date = None;
+    if let Some(logo) = &a.data.logo {
+        card.picture = Some(super::pictures::picture(
+            site,
+            logo,
+            "",
+            super::pictures::Place::Logo,
+            false,
+        ));
+        card.logo = true;
+    }
     card.kind = a
         .data
         .legal_form
@@ -68,7 +86,7 @@ pub fn actor_card(site: &Site, i: usize) -> Card {
 /// The card of resource `i`: its type above, its category below.
 pub fn resource_card(site: &Site, i: usize) -> Card {
     let r = &site.resources[i];
-    let mut card = card(Section::Resources, r);
+    let mut card = card(site, Section::Resources, r);
     card.kind = r.data.resource_type.clone();
     card.labels = r.data.category.iter().cloned().collect();
     card
@@ -182,11 +200,17 @@ pub fn page_range(len: usize, page: usize, per: usize) -> std::ops::Range<usize>
     start..(start + per).min(len)
 }
 
-/// The HTML of a record's body; its internal links go into `links`.
-pub fn body(site: &Site, e: &crate::model::Source, links: &mut Vec<String>) -> String {
+/// The HTML of a record's body, its images as pictures (the first one fetched first when
+/// `first_picture`: nothing above it on the page); its internal links go into `links`.
+pub fn body(
+    site: &Site,
+    e: &crate::model::Source,
+    links: &mut Vec<String>,
+    first_picture: bool,
+) -> String {
     let r = markdown::render_with(&e.body, &site.config.video_hosts);
     links.extend(r.internal_links);
-    r.html
+    super::pictures::in_body(site, r.html, first_picture)
 }
 
 /// A term of a taxonomy, linked.

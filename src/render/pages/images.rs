@@ -1,0 +1,91 @@
+//! The images of `static/`, resized (see `crate::images`): one job per published file.
+
+use super::{Family, Job, Rendered};
+use crate::diagnostic::Diagnostic;
+use crate::images::{Image, Variant};
+use crate::render::fingerprint::Fingerprints;
+use crate::render::owners::{Kind, Owner};
+use crate::render::Renderer;
+use crate::site::Site;
+use std::hash::{DefaultHasher, Hash};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One published file of an image: its site path in `static/`, and which file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Images {
+    pub path: String,
+    pub variant: Variant,
+}
+
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let library = &site.theme.images;
+    site.images
+        .iter()
+        .filter_map(|(path, cover)| Some((library.images.get(path)?, *cover)))
+        .flat_map(|(image, cover)| {
+            image.variants(cover).into_iter().map(|variant| {
+                Job::Images(Images {
+                    path: image.path.clone(),
+                    variant,
+                })
+            })
+        })
+        .collect()
+}
+
+impl Images {
+    fn image(&self, site: &Site) -> Option<Arc<Image>> {
+        site.theme.images.images.get(&self.path).cloned()
+    }
+
+    fn cover(&self, site: &Site) -> bool {
+        site.images.get(&self.path).copied().unwrap_or(false)
+    }
+}
+
+impl Family for Images {
+    fn url(&self, site: &Site) -> String {
+        self.image(site)
+            .map_or_else(|| self.path.clone(), |i| i.url(self.variant))
+    }
+
+    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
+        let site = fp.site();
+        (self.image(site), self.cover(site)).hash(h);
+    }
+
+    fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let site = r.site;
+        let Some(image) = self.image(site) else {
+            return Ok(Rendered::File(Vec::new()));
+        };
+        site.theme
+            .images
+            .file(&image, self.variant, self.cover(site))
+            .map(Rendered::File)
+            .map_err(|d| vec![d])
+    }
+
+    fn owner(&self, site: &Site) -> Owner {
+        let origin = self
+            .image(site)
+            .map_or_else(|| format!("static{}", self.path), |i| i.origin.clone());
+        Owner {
+            kind: Kind::Asset,
+            place: Some((PathBuf::from(origin), 0, 0)),
+            what: match self.variant {
+                Variant::Original => "l'image".into(),
+                _ => "une taille de l'image".into(),
+            },
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        "images"
+    }
+
+    fn deferrable(&self) -> bool {
+        true
+    }
+}

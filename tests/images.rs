@@ -1,0 +1,271 @@
+//! Images in a real build: every picture has its widths, `srcset`, `width` and `height`; an
+//! image only unpublished records name is not published; no published image keeps metadata;
+//! a replaced photo updates the preview as a full build would.
+
+mod common;
+
+use common::*;
+use ess_site::incremental::Incremental;
+use ess_site::pipeline;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const NOW: &str = "2026-11-23T12:00";
+
+/// A photo-like JPEG of `w` × `h` (gradients and texture), different for each `seed`.
+fn photo(w: u32, h: u32, seed: u32) -> Vec<u8> {
+    let mut data = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let v = (x * 7 + y * 13 + seed * 31) % 256;
+            data.extend_from_slice(&[
+                (x * 255 / w) as u8,
+                (y * 255 / h) as u8,
+                (v as u8).wrapping_add((seed * 40) as u8),
+            ]);
+        }
+    }
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 90)
+        .encode(&data, w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+/// The example site with a logo, covers, a body image, a private resource's picture, a
+/// draft's picture, and an image no record names.
+fn site_with_images() -> tempfile::TempDir {
+    let site = copy_site(&repo());
+    let root = site.path();
+    write(root, "static/images/logo-up.png", &{
+        let img = image::RgbaImage::from_fn(300, 120, |x, _| {
+            image::Rgba([10, 120, 80, if x < 150 { 255 } else { 0 }])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    });
+    write(root, "static/images/dossier.jpg", &photo(1400, 900, 1));
+    write(root, "static/images/atelier.jpg", &photo(700, 500, 2));
+    write(root, "static/images/prive.jpg", &photo(600, 400, 3));
+    write(root, "static/images/brouillon.jpg", &photo(600, 400, 4));
+    write(root, "static/images/libre.jpg", &photo(500, 300, 5));
+    let edit = |rel: &str, f: &dyn Fn(String) -> String| {
+        let p = root.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, f(text)).unwrap();
+    };
+    edit("content/acteurs/up-sceaux.md", &|t| {
+        t.replacen("---\n", "---\nlogo: /images/logo-up.png\n", 1)
+    });
+    edit("content/magazine/mois-de-l-ess-2016.md", &|t| {
+        t.replacen(
+            "---\n",
+            "---\nimage: {src: /images/dossier.jpg, alt: \"Le marché solidaire\", credit: \"Ville de Sceaux\"}\n",
+            1,
+        ) + "\n\n![Un atelier de réparation](/images/atelier.jpg)\n"
+    });
+    write(
+        root,
+        "content/ressources/compte-rendu-prive.md",
+        b"---\ntitle: \"Compte rendu du bureau\"\ndate: 2016-10-01\nprivate: true\nsummary: \"Pour les membres.\"\nimage: {src: /images/prive.jpg, alt: \"Le bureau\"}\n---\n\nTexte.\n",
+    );
+    write(
+        root,
+        "content/magazine/brouillon.md",
+        b"---\ntitle: \"Un brouillon\"\ndate: 2016-10-01\ndraft: true\nsummary: \"Pas encore.\"\n---\n\n![Pas encore](/images/brouillon.jpg)\n",
+    );
+    site
+}
+
+fn built(root: &Path, members: bool) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out
+        .path()
+        .join(if members { "public-membres" } else { "public" });
+    let mut o = options(NOW);
+    o.include_private = members;
+    pipeline::build(root, &dir, o).unwrap_or_else(|ds| panic!("{ds:?}"));
+    read_tree(&dir)
+}
+
+#[test]
+fn every_picture_has_its_widths_and_no_image_leaks() {
+    let site = site_with_images();
+    let files = built(site.path(), false);
+    let mut pictures = 0;
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for (at, _) in html.match_indices("<img ") {
+            let tag = &html[at..at + html[at..].find('>').unwrap()];
+            let src = tag
+                .split("src=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            if !src.starts_with("/images/") {
+                continue;
+            }
+            pictures += 1;
+            for attr in [
+                " srcset=\"",
+                " sizes=\"",
+                " width=\"",
+                " height=\"",
+                " alt=\"",
+                " decoding=\"async\"",
+            ] {
+                assert!(tag.contains(attr), "{path}: {attr} missing in {tag}");
+            }
+            assert!(
+                html[..at].ends_with("\">")
+                    && html[..at].rfind("<source type=\"image/webp\"")
+                        > html[..at].rfind("<picture"),
+                "{path}: no WebP source before {tag}"
+            );
+            // Every width it names is published.
+            let srcset = tag
+                .split("srcset=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            for candidate in srcset.split(", ") {
+                let file = candidate.split(' ').next().unwrap().trim_start_matches('/');
+                assert!(files.contains_key(file), "{path}: {file} not published");
+            }
+            assert!(tag.contains("loading=\"lazy\"") || tag.contains("fetchpriority=\"high\""));
+        }
+    }
+    assert!(pictures >= 4, "only {pictures} pictures");
+    let dossier = text(&files, "magazine/mois-de-l-ess-2016/index.html");
+    // The cover comes first and is fetched first; the body image after it, lazily.
+    let cover_at = dossier.find("fetchpriority=\"high\"").unwrap();
+    let body_at = dossier.find("alt=\"Un atelier de réparation\"").unwrap();
+    assert!(cover_at < body_at);
+    assert!(dossier[body_at..]
+        .split('>')
+        .next()
+        .unwrap()
+        .contains("loading=\"lazy\""));
+    assert!(dossier.contains("<figcaption>Crédit : Ville de Sceaux</figcaption>"));
+    let og = dossier
+        .split("og:image\" content=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let og = og.trim_start_matches("https://ess.sceaux.fr/");
+    let og_image = image::load_from_memory(&files[og]).unwrap();
+    assert_eq!((og_image.width(), og_image.height()), (1200, 630));
+    // The logo: on the actor's page and on its card, with the actor's name as its text.
+    let actor = text(&files, "acteurs/up-sceaux/index.html");
+    assert!(actor.contains("alt=\"Logo de Up Sceaux\""));
+    assert!(text(&files, "acteurs/index.html").contains("logo-up-160."));
+    // A logo with transparency keeps it: PNG fallback.
+    assert!(files
+        .keys()
+        .any(|k| k.starts_with("images/logo-up-300.") && k.ends_with(".png")));
+    // No published image keeps metadata; the private resource's and the draft's are absent,
+    // the image no record names is published.
+    for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("images/")) {
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{path}");
+        assert!(
+            !path.contains("prive") && !path.contains("brouillon"),
+            "{path} published"
+        );
+    }
+    assert!(files.contains_key("images/libre.jpg"));
+    assert!(files.contains_key("images/dossier.jpg"));
+    let members = built(site.path(), true);
+    assert!(members.keys().any(|k| k.starts_with("images/prive-")));
+    assert!(!members.keys().any(|k| k.contains("brouillon")));
+}
+
+#[test]
+fn the_same_images_give_the_same_bytes_with_or_without_the_cache() {
+    let a = site_with_images();
+    let b = site_with_images();
+    let first = built(a.path(), false);
+    assert!(a.path().join(".ess-site-cache/images").is_dir());
+    assert_eq!(
+        std::fs::read_to_string(a.path().join(".ess-site-cache/.gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    // The second build of `a` reads the cache; `b` has none.
+    assert_eq!(built(a.path(), false), first);
+    assert_eq!(built(b.path(), false), first);
+    // A deleted cache is made again.
+    std::fs::remove_dir_all(a.path().join(".ess-site-cache")).unwrap();
+    assert_eq!(built(a.path(), false), first);
+}
+
+#[test]
+fn a_replaced_photo_updates_the_preview_as_a_full_build() {
+    let site = site_with_images();
+    let root = site.path();
+    let mut inc = Incremental::new(root, options(NOW));
+    inc.rebuild(&[]);
+    let outputs = |inc: &Incremental| -> BTreeMap<String, Vec<u8>> {
+        inc.outputs()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.bytes.to_vec()))
+            .collect()
+    };
+    assert_eq!(outputs(&inc), built(root, false));
+    let before = outputs(&inc);
+    // Another photo, another size, under the same name.
+    let photo_path = root.join("static/images/dossier.jpg");
+    std::fs::write(&photo_path, photo(1000, 1000, 9)).unwrap();
+    inc.rebuild(&[photo_path]);
+    let after = outputs(&inc);
+    assert_eq!(after, built(root, false));
+    let page = "magazine/mois-de-l-ess-2016/index.html";
+    assert_ne!(before[page], after[page]);
+    assert!(String::from_utf8_lossy(&after[page]).contains("width=\"1000\" height=\"1000\""));
+    // The dossier becomes a draft: its pictures go with it.
+    let dossier = root.join("content/magazine/mois-de-l-ess-2016.md");
+    let text = std::fs::read_to_string(&dossier).unwrap();
+    std::fs::write(&dossier, text.replacen("---\n", "---\ndraft: true\n", 1)).unwrap();
+    inc.rebuild(&[dossier]);
+    let hidden = outputs(&inc);
+    assert_eq!(hidden, built(root, false));
+    assert!(!hidden.keys().any(|k| k.starts_with("images/dossier")));
+}
+
+#[test]
+fn the_newsletter_shows_a_dossiers_picture_resized_at_an_absolute_address() {
+    let site = site_with_images();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let now = ess_site::model::Date::parse("2017-01-01").unwrap().at;
+    let letter =
+        ess_site::newsletter::newsletter(site.path(), day("2016-10-01"), day("2016-12-31"), now)
+            .unwrap();
+    let at = letter
+        .html
+        .find("alt=\"Le marché solidaire\"")
+        .expect("the dossier's picture");
+    let tag = &letter.html[letter.html[..at].rfind("<img").unwrap()..at];
+    assert!(
+        tag.contains("src=\"https://ess.sceaux.fr/images/dossier-1200."),
+        "{tag}"
+    );
+    assert!(
+        tag.contains(".jpg\"") && tag.contains("width=\"552\""),
+        "{tag}"
+    );
+    assert!(!letter.html.contains(".webp"));
+}
