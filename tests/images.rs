@@ -56,11 +56,18 @@ fn site_with_images() -> tempfile::TempDir {
     write(root, "static/images/prive.jpg", &photo(600, 400, 3));
     write(root, "static/images/brouillon.jpg", &photo(600, 400, 4));
     write(root, "static/images/libre.jpg", &photo(500, 300, 5));
+    write(root, "static/images/intervenant.jpg", &photo(400, 400, 6));
     let edit = |rel: &str, f: &dyn Fn(String) -> String| {
         let p = root.join(rel);
         let text = std::fs::read_to_string(&p).unwrap();
         std::fs::write(&p, f(text)).unwrap();
     };
+    edit("content/conferences/2016-automne.md", &|t| {
+        t.replace(
+            "actor: moovjee}",
+            "actor: moovjee, photo: /images/intervenant.jpg}",
+        )
+    });
     edit("content/acteurs/up-sceaux.md", &|t| {
         t.replacen("---\n", "---\nlogo: /images/logo-up.png\n", 1)
     });
@@ -172,6 +179,9 @@ fn every_picture_has_its_widths_and_no_image_leaks() {
     let actor = text(&files, "acteurs/up-sceaux/index.html");
     assert!(actor.contains("alt=\"Logo de Up Sceaux\""));
     assert!(text(&files, "acteurs/index.html").contains("logo-up-160."));
+    // A speaker's photo, beside their name.
+    let conference = text(&files, "conferences/2016-automne/index.html");
+    assert!(conference.contains("<span class=\"speaker-photo\"><picture>"));
     // A logo with transparency keeps it: PNG fallback.
     assert!(files
         .keys()

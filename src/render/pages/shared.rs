@@ -146,6 +146,8 @@ pub struct SpeakerView {
     pub name: String,
     pub role: Option<String>,
     pub actor: Option<ActorLink>,
+    /// Their photo, as HTML.
+    pub photo: Option<String>,
 }
 
 pub fn speakers(site: &Site, list: &[Speaker]) -> Vec<SpeakerView> {
@@ -154,6 +156,10 @@ pub fn speakers(site: &Site, list: &[Speaker]) -> Vec<SpeakerView> {
             name: french::typography(&s.name),
             role: s.role.as_deref().map(french::typography),
             actor: s.actor.as_deref().and_then(|a| actor_link(site, a)),
+            // Decorative beside the name it illustrates.
+            photo: s.photo.as_deref().map(|p| {
+                super::pictures::picture(site, p, "", super::pictures::Place::Thumbnail, false)
+            }),
         })
         .collect()
 }
