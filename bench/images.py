@@ -10,7 +10,9 @@ carry a photo-like 4000 x 3000 JPEG as their picture (`image:`), written by
 - Hugo (Debian's `hugo`), the same photos as page resources of `assets/`, each `.Resize`d to
   the same widths in WebP and in JPEG: first build (empty `resources/_gen`), second build.
 
-Usage: bench/images.py [--photos 200] [--runs 3] [--dir DIR]
+Usage: bench/images.py [--photos 200] [--runs 3] [--no-hugo] [--dir DIR]
+
+Each measurement is printed as it is made, then the medians.
 """
 import argparse
 import os
@@ -103,6 +105,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--photos", type=int, default=200)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-hugo", action="store_true", help="ess-site only")
     ap.add_argument("--dir", default="/dev/shm/ess-images" if os.path.isdir("/dev/shm") else None)
     a = ap.parse_args()
     base = a.dir or os.path.join(REPO, "target", "bench-images")
@@ -115,30 +118,40 @@ def main():
     subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
     exe = os.path.join(REPO, "target", "release", "ess-site")
     ess, bare = ess_site(base, photos, a.photos)
-    hugo = hugo_site(base, photos, a.photos)
+    hugo = None if a.no_hugo else hugo_site(base, photos, a.photos)
     rows = {}
-    for key in ["ess first", "ess second", "ess without images", "hugo first", "hugo second"]:
+    keys = ["ess first", "ess second", "ess without images"]
+    if hugo:
+        keys += ["hugo first", "hugo second"]
+    for key in keys:
         rows[key] = []
+
+    def run(key, cmd):
+        rows[key].append(timed(cmd))
+        print("  %-20s %.2f s wall, %.2f s cpu, %.0f MiB" % ((key,) + rows[key][-1]), flush=True)
+
     for _ in range(a.runs):
         shutil.rmtree(os.path.join(ess, ".ess-site-cache"), ignore_errors=True)
         out = os.path.join(base, "out")
         build = [exe, "-s", ess, "build", "--quiet", "--now", NOW, "--output", out]
-        rows["ess first"].append(timed(build))
-        rows["ess second"].append(timed(build))
-        rows["ess without images"].append(timed(
-            [exe, "-s", bare, "build", "--quiet", "--now", NOW, "--output", os.path.join(base, "out-bare")]))
-        shutil.rmtree(os.path.join(hugo, "resources"), ignore_errors=True)
-        hout = os.path.join(base, "hugo-out")
-        hbuild = ["hugo", "--quiet", "-s", hugo, "-d", hout, "--cleanDestinationDir"]
-        rows["hugo first"].append(timed(hbuild))
-        rows["hugo second"].append(timed(hbuild))
+        run("ess first", build)
+        run("ess second", build)
+        run("ess without images",
+            [exe, "-s", bare, "build", "--quiet", "--now", NOW, "--output", os.path.join(base, "out-bare")])
+        if hugo:
+            shutil.rmtree(os.path.join(hugo, "resources"), ignore_errors=True)
+            hout = os.path.join(base, "hugo-out")
+            hbuild = ["hugo", "--quiet", "-s", hugo, "-d", hout, "--cleanDestinationDir"]
+            run("hugo first", hbuild)
+            run("hugo second", hbuild)
     print("%d photos of 4000 x 3000 in a 500-record site, %d widths x (WebP + JPEG), medians of %d runs"
           % (a.photos, len(WIDTHS), a.runs))
     print("%-22s %9s %9s %10s" % ("", "wall s", "cpu s", "peak MiB"))
     m = {k: median(v) for k, v in rows.items()}
     for k, (w, c, r) in m.items():
         print("%-22s %9.2f %9.2f %10.0f" % (k, w, c, r))
-    print("first build, ess-site / Hugo: %.2f" % (m["ess first"][0] / m["hugo first"][0]))
+    if hugo:
+        print("first build, ess-site / Hugo: %.2f" % (m["ess first"][0] / m["hugo first"][0]))
     print("second build / build without images: %.3f" % (m["ess second"][0] / m["ess without images"][0]))
 
 

@@ -284,22 +284,33 @@ impl Library {
             })
     }
 
-    /// The bytes of one published file of `image` (made first if needed).
-    pub fn file(&self, image: &Image, v: Variant, cover: bool) -> Result<Vec<u8>, Diagnostic> {
+    /// The file of the cache holding one published file of `image` (made first if needed);
+    /// `None` for an SVG's own file, published as it is.
+    pub fn cached_file(
+        &self,
+        image: &Image,
+        v: Variant,
+        cover: bool,
+    ) -> Result<Option<PathBuf>, Diagnostic> {
         if v == Variant::Original && image.format == Format::Svg {
-            return std::fs::read(&image.disk).map_err(|e| read_error(image, &e));
+            return Ok(None);
         }
         self.process(image, cover)?;
         let path = image.cached(&self.cache, v);
-        match std::fs::read(&path) {
+        if !path.is_file() {
             // The cache was emptied since this run made it (a long preview): made again.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                process(image, &self.cache, cover)
-                    .map_err(|e| Diagnostic::error(&image.origin, 0, 0, e))?;
-                std::fs::read(&path).map_err(|e| read_error(image, &e))
-            }
-            other => other.map_err(|e| read_error(image, &e)),
+            process(image, &self.cache, cover)
+                .map_err(|e| Diagnostic::error(&image.origin, 0, 0, e))?;
         }
+        Ok(Some(path))
+    }
+
+    /// The bytes of one published file of `image` (made first if needed).
+    pub fn file(&self, image: &Image, v: Variant, cover: bool) -> Result<Vec<u8>, Diagnostic> {
+        let path = self
+            .cached_file(image, v, cover)?
+            .unwrap_or_else(|| image.disk.clone());
+        std::fs::read(path).map_err(|e| read_error(image, &e))
     }
 }
 

@@ -105,7 +105,8 @@ impl Deferred {
         let mut out = HashMap::new();
         for (job, fingerprint) in &self.jobs {
             for o in renderer.render(job)? {
-                out.insert(o.path, cached(*fingerprint, o.bytes, o.links));
+                let (path, c) = in_memory(*fingerprint, o)?;
+                out.insert(path, c);
             }
         }
         Ok(out)
@@ -515,8 +516,8 @@ fn render_jobs(
             let outputs = renderer
                 .render(&jobs[p.index])?
                 .into_iter()
-                .map(|o| (o.path, cached(p.fingerprint, o.bytes, o.links)))
-                .collect();
+                .map(|o| in_memory(p.fingerprint, o))
+                .collect::<Result<_, _>>()?;
             Ok(RenderedJob {
                 url: p.url.clone(),
                 fingerprint: p.fingerprint,
@@ -549,4 +550,22 @@ struct Planned {
     keep: Option<Vec<(String, CachedOutput)>>,
     /// Left to the caller (`Incremental::defer`).
     deferred: bool,
+}
+
+/// An output held in memory, its bytes read from its file when it has one (a processed image).
+fn in_memory(
+    fingerprint: u64,
+    o: render::Output,
+) -> Result<(String, CachedOutput), Vec<Diagnostic>> {
+    let path = o.path.clone();
+    let links = o.links.clone();
+    let bytes = o.into_bytes().map_err(|e| {
+        vec![Diagnostic::error(
+            &path,
+            0,
+            0,
+            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
+        )]
+    })?;
+    Ok((path, cached(fingerprint, bytes, links)))
 }

@@ -297,6 +297,16 @@ fn render_all(
     staging: &Staging,
     progress: &Progress,
 ) -> Vec<Result<Vec<String>, Vec<Diagnostic>>> {
+    // The images first, one per thread: their files' jobs then find them made (one job per
+    // file would have a thread wait for another making the same image).
+    let site = renderer.site;
+    let library = &site.theme.images;
+    site.images.par_iter().for_each(|(path, cover)| {
+        if let Some(image) = library.images.get(path) {
+            // An error is reported by the image's jobs, with the others.
+            let _ = library.process(image, *cover);
+        }
+    });
     let done = AtomicUsize::new(0);
     let render_one = |job: &render::Job| {
         let result = renderer.render(job).and_then(|outputs| {

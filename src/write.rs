@@ -140,7 +140,14 @@ impl Staging {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(err)?;
         }
-        std::fs::write(&target, &file.bytes).map_err(err)
+        match &file.from {
+            // A hard link where the cache and the output share a file system: no copy (the
+            // cache's files are replaced, never changed in place). Elsewhere, a copy.
+            Some(from) => std::fs::hard_link(from, &target)
+                .or_else(|_| std::fs::copy(from, &target).map(|_| ()))
+                .map_err(err),
+            None => std::fs::write(&target, &file.bytes).map_err(err),
+        }
     }
 
     /// Puts the new output in place of the old one, in one atomic step where the system has

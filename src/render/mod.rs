@@ -34,6 +34,19 @@ pub struct Output {
     pub bytes: Vec<u8>,
     /// The site-internal links of the Markdown shown on the page (checked when rendered).
     pub links: Vec<String>,
+    /// A file whose bytes are the output's, instead of `bytes` (a processed image of the
+    /// cache: a build links it into the output rather than copying it).
+    pub from: Option<std::path::PathBuf>,
+}
+
+impl Output {
+    /// Its bytes, read from `from` when it has one.
+    pub fn into_bytes(self) -> std::io::Result<Vec<u8>> {
+        match self.from {
+            Some(path) => std::fs::read(path),
+            None => Ok(self.bytes),
+        }
+    }
 }
 
 /// A rendered output and what it was rendered from.
@@ -135,6 +148,7 @@ impl<'a> Renderer<'a> {
                 path: output_path(&url),
                 bytes,
                 links,
+                from: None,
             }]
         };
         Ok(match job.render(self, &url)? {
@@ -145,8 +159,15 @@ impl<'a> Renderer<'a> {
                     path,
                     bytes,
                     links: Vec::new(),
+                    from: None,
                 })
                 .collect(),
+            Rendered::Linked(from) => vec![Output {
+                path: output_path(&url),
+                bytes: Vec::new(),
+                links: Vec::new(),
+                from: Some(from),
+            }],
             Rendered::Page {
                 template,
                 context,

@@ -60,11 +60,16 @@ impl Family for Images {
         let Some(image) = self.image(site) else {
             return Ok(Rendered::File(Vec::new()));
         };
-        site.theme
-            .images
-            .file(&image, self.variant, self.cover(site))
-            .map(Rendered::File)
-            .map_err(|d| vec![d])
+        let library = &site.theme.images;
+        let cover = self.cover(site);
+        match library.cached_file(&image, self.variant, cover) {
+            Ok(Some(path)) => Ok(Rendered::Linked(path)),
+            Ok(None) => library
+                .file(&image, self.variant, cover)
+                .map(Rendered::File)
+                .map_err(|d| vec![d]),
+            Err(d) => Err(vec![d]),
+        }
     }
 
     fn owner(&self, site: &Site) -> Owner {

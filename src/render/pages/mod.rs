@@ -42,6 +42,8 @@ pub enum Rendered {
     File(Vec<u8>),
     /// The files of a folder, by path inside the output (the search index).
     Folder(Vec<(String, Vec<u8>)>),
+    /// A file made before, kept on disk (a processed image in the cache).
+    Linked(std::path::PathBuf),
 }
 
 impl Rendered {
