@@ -1,0 +1,528 @@
+//! Images: the site's photos and logos (`static/`), resized for the screens that show them.
+//!
+//! Each raster image (JPEG, PNG, WebP) of the site's `static/` is published as a few widths
+//! (never upscaled), each in WebP and in a fallback format (JPEG, or PNG for an image with
+//! transparency), with names that carry a hash of its content (`forum-800.3f9a2c1b.webp`,
+//! cacheable for a year); its own address (`/images/forum.jpg`) serves the largest width in
+//! its own format, and a cover gets a 1200 × 630 crop for Open Graph. Every one is decoded and
+//! encoded again, so no published image keeps the EXIF, XMP or IPTC metadata of the original
+//! (a phone writes the GPS position of a photo there); the orientation is applied first. SVG
+//! files are published as they are, once checked (no script, no event handler, no external
+//! reference). Decoding has limits (dimensions and memory): a decompression bomb is refused.
+//!
+//! Processed files are kept in `.ess-site-cache/images/` by content hash and parameters: a
+//! rebuild with unchanged images reads them from there. The content hash of each source is
+//! kept there too, by path, size and modification time, so an unchanged photo is not read.
+
+mod encode;
+mod svg;
+
+use crate::diagnostic::Diagnostic;
+use encode::process;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use svg::check_svg;
+
+/// The widths an image is published at (those below its own, and its own up to the largest).
+pub const WIDTHS: [u32; 6] = [160, 320, 480, 800, 1200, 1600];
+/// The Open Graph picture of a cover.
+pub const OG: (u32, u32) = (1200, 630);
+/// The largest image decoded: 12,000 px a side, and 400 MiB of pixels.
+const MAX_SIDE: u32 = 12_000;
+const MAX_ALLOC: u64 = 400 << 20;
+/// Larger files are refused before they are read.
+const MAX_FILE: u64 = 64 << 20;
+/// Changes when what a processed file holds changes (widths, quality, encoder): older files of
+/// the cache are then not used.
+const VERSION: &str = "v1";
+const JPEG_QUALITY: u8 = 82;
+const WEBP_QUALITY: f32 = 78.0;
+
+/// The folder of the cache, in the site's folder (git-ignored, safe to delete).
+pub const CACHE_DIR: &str = ".ess-site-cache";
+
+/// The file extensions handled as images.
+pub fn is_image(path: &str) -> bool {
+    format_of(path).is_some()
+}
+
+/// What a source image is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Jpeg,
+    Png,
+    Webp,
+    Svg,
+}
+
+impl Format {
+    fn ext(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::Webp => "webp",
+            Format::Svg => "svg",
+        }
+    }
+
+    /// The MIME type, for `<source type>`.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+            Format::Webp => "image/webp",
+            Format::Svg => "image/svg+xml",
+        }
+    }
+}
+
+fn format_of(path: &str) -> Option<Format> {
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" => Format::Jpeg,
+        "png" => Format::Png,
+        "webp" => Format::Webp,
+        "svg" => Format::Svg,
+        _ => return None,
+    })
+}
+
+/// One image of the site's `static/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Image {
+    /// Its site path (`/images/forum-2016.jpg`).
+    pub path: String,
+    /// Where it is, relative to the site (`static/images/forum-2016.jpg`).
+    pub origin: String,
+    /// The file on disk.
+    pub disk: PathBuf,
+    /// A hash of its bytes (16 hex digits).
+    pub hash: String,
+    pub format: Format,
+    /// Its size once its orientation is applied (an SVG's from its `viewBox`, if any).
+    pub width: u32,
+    pub height: u32,
+    /// Whether it has transparency (its fallback is then PNG, not JPEG).
+    pub alpha: bool,
+}
+
+/// One file published for an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Variant {
+    /// At the image's own address: the largest width in the image's own format (an SVG as is).
+    Original,
+    /// One width, in WebP (`true`) or in the fallback format.
+    Width(u32, bool),
+    /// The Open Graph crop of a cover.
+    Og,
+}
+
+impl Image {
+    /// The widths it is published at.
+    pub fn widths(&self) -> Vec<u32> {
+        if self.format == Format::Svg {
+            return Vec::new();
+        }
+        let top = self.width.min(WIDTHS[WIDTHS.len() - 1]);
+        let mut w: Vec<u32> = WIDTHS.iter().copied().filter(|&w| w < top).collect();
+        w.push(top);
+        w
+    }
+
+    /// The height at width `w`.
+    pub fn height_at(&self, w: u32) -> u32 {
+        ((u64::from(self.height) * u64::from(w) + u64::from(self.width) / 2)
+            / u64::from(self.width.max(1)))
+        .max(1) as u32
+    }
+
+    /// The format of the fallback widths.
+    pub fn fallback(&self) -> Format {
+        if self.alpha || self.format == Format::Png {
+            Format::Png
+        } else {
+            Format::Jpeg
+        }
+    }
+
+    /// The files published for it (with the Open Graph crop when it is a cover).
+    pub fn variants(&self, cover: bool) -> Vec<Variant> {
+        let mut v = vec![Variant::Original];
+        for w in self.widths() {
+            v.push(Variant::Width(w, true));
+            v.push(Variant::Width(w, false));
+        }
+        if cover && self.format != Format::Svg {
+            v.push(Variant::Og);
+        }
+        v
+    }
+
+    /// The site path of one of its files.
+    pub fn url(&self, v: Variant) -> String {
+        let stem = self
+            .path
+            .rsplit_once('.')
+            .map_or(self.path.as_str(), |(s, _)| s);
+        let short = &self.hash[..8];
+        match v {
+            Variant::Original => self.path.clone(),
+            Variant::Width(w, webp) => {
+                let ext = if webp { "webp" } else { self.fallback().ext() };
+                format!("{stem}-{w}.{short}.{ext}")
+            }
+            Variant::Og => format!("{stem}-og.{short}.jpg"),
+        }
+    }
+
+    /// Its file in the cache for `v`.
+    fn cached(&self, cache: &Path, v: Variant) -> PathBuf {
+        let name = match v {
+            Variant::Original => format!("{}-full.{}", self.hash, self.format.ext()),
+            Variant::Width(w, true) => format!("{}-{w}.webp", self.hash),
+            Variant::Width(w, false) => format!("{}-{w}.{}", self.hash, self.fallback().ext()),
+            Variant::Og => format!("{}-og.jpg", self.hash),
+        };
+        cache.join(name)
+    }
+}
+
+/// An image's processing in one run: made once, its outcome shared.
+type Once = OnceLock<Result<(), String>>;
+
+/// The images of a site's `static/`, by site path.
+#[derive(Debug, Default)]
+pub struct Library {
+    pub images: BTreeMap<String, Arc<Image>>,
+    /// Where processed files are kept.
+    pub cache: PathBuf,
+    /// The files refused (unreadable, too large, unsafe SVG), by site path, and why.
+    pub refused: std::collections::BTreeSet<String>,
+    pub problems: Vec<Diagnostic>,
+    /// The record of the sources to write into the cache (`save`), when it changed.
+    record: Mutex<Option<BTreeMap<String, (Stamp, Image)>>>,
+    /// The images being processed or processed by this run, by hash (each once).
+    done: Mutex<BTreeMap<String, Arc<Once>>>,
+}
+
+impl PartialEq for Library {
+    fn eq(&self, other: &Self) -> bool {
+        self.images == other.images
+    }
+}
+
+impl Library {
+    /// Reads what it needs of each file of `files` (site path, origin, file): its hash (from the
+    /// cache's record when its size and time are unchanged), size and transparency. A file that
+    /// cannot be read, is too large, or is an unsafe SVG, is an error naming it.
+    pub fn scan(root: &Path, files: Vec<(String, String, PathBuf)>) -> Library {
+        let cache = root.join(CACHE_DIR).join("images");
+        let record_path = cache.join(format!("sources-{VERSION}.tsv"));
+        let known = read_record(&record_path);
+        let scanned: Vec<Result<(Image, Stamp), (String, Diagnostic)>> = files
+            .into_par_iter()
+            .map(|(path, origin, disk)| {
+                scan_one(&path, &origin, &disk, &known)
+                    .map_err(|e| (path, Diagnostic::error(&origin, 0, 0, e.0).with_help(e.1)))
+            })
+            .collect();
+        let mut images = BTreeMap::new();
+        let mut problems = Vec::new();
+        let mut refused = std::collections::BTreeSet::new();
+        let mut record = BTreeMap::new();
+        for s in scanned {
+            match s {
+                Ok((image, stamp)) => {
+                    record.insert(image.origin.clone(), (stamp, image.clone()));
+                    images.insert(image.path.clone(), Arc::new(image));
+                }
+                Err((path, d)) => {
+                    refused.insert(path);
+                    problems.push(d);
+                }
+            }
+        }
+        let changed = record.len() != known.len()
+            || record.iter().any(|(k, v)| {
+                known
+                    .get(k)
+                    .is_none_or(|old| old.0 != v.0 || old.1.hash != v.1.hash)
+            });
+        Library {
+            images,
+            cache,
+            refused,
+            problems,
+            record: Mutex::new(changed.then_some(record)),
+            done: Mutex::default(),
+        }
+    }
+
+    /// Writes what the cache keeps of the sources (hashes and sizes by file), if it changed:
+    /// a build does once it is written (`check` writes nothing).
+    pub fn save(&self) {
+        let pending = self.record.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(record) = pending {
+            write_record(&self.cache.join(format!("sources-{VERSION}.tsv")), &record);
+        }
+    }
+
+    /// Makes the cache's files of `image` if they are not there yet; once per image in a run,
+    /// whoever asks.
+    pub fn process(&self, image: &Image, cover: bool) -> Result<(), Diagnostic> {
+        let key = format!("{}{}", image.hash, if cover { "+og" } else { "" });
+        let cell = Arc::clone(
+            self.done
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key)
+                .or_default(),
+        );
+        cell.get_or_init(|| process(image, &self.cache, cover))
+            .clone()
+            .map_err(|e| {
+                Diagnostic::error(&image.origin, 0, 0, e)
+                    .with_help("ouvrez le fichier dans un logiciel d'images et enregistrez-le de nouveau en JPEG ou PNG")
+            })
+    }
+
+    /// The file of the cache holding one published file of `image` (made first if needed);
+    /// `None` for an SVG's own file, published as it is.
+    pub fn cached_file(
+        &self,
+        image: &Image,
+        v: Variant,
+        cover: bool,
+    ) -> Result<Option<PathBuf>, Diagnostic> {
+        if v == Variant::Original && image.format == Format::Svg {
+            return Ok(None);
+        }
+        self.process(image, cover)?;
+        let path = image.cached(&self.cache, v);
+        if !path.is_file() {
+            // The cache was emptied since this run made it (a long preview): made again.
+            process(image, &self.cache, cover)
+                .map_err(|e| Diagnostic::error(&image.origin, 0, 0, e))?;
+        }
+        Ok(Some(path))
+    }
+
+    /// The bytes of one published file of `image` (made first if needed).
+    pub fn file(&self, image: &Image, v: Variant, cover: bool) -> Result<Vec<u8>, Diagnostic> {
+        let path = self
+            .cached_file(image, v, cover)?
+            .unwrap_or_else(|| image.disk.clone());
+        std::fs::read(path).map_err(|e| read_error(image, &e))
+    }
+}
+
+fn read_error(image: &Image, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        &image.origin,
+        0,
+        0,
+        format!("image illisible : {}", crate::diagnostic::io_fr(e)),
+    )
+}
+
+/// What identifies a file's version without reading it: size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp(u64, i128);
+
+fn stamp(meta: &std::fs::Metadata) -> Stamp {
+    let t = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    Stamp(meta.len(), t)
+}
+
+type Known = BTreeMap<String, (Stamp, Image)>;
+
+/// An error: what, and a hint.
+pub(crate) struct Refused(pub String, pub String);
+
+fn scan_one(
+    path: &str,
+    origin: &str,
+    disk: &Path,
+    known: &Known,
+) -> Result<(Image, Stamp), Refused> {
+    let io = |e: std::io::Error| {
+        Refused(
+            format!("image illisible : {}", crate::diagnostic::io_fr(&e)),
+            "vérifiez que le fichier est lisible".into(),
+        )
+    };
+    let meta = std::fs::metadata(disk).map_err(io)?;
+    let stamp = stamp(&meta);
+    if let Some((s, image)) = known.get(origin) {
+        if *s == stamp && image.path == path {
+            let mut image = image.clone();
+            image.disk = disk.to_path_buf();
+            return Ok((image, stamp));
+        }
+    }
+    if meta.len() > MAX_FILE {
+        return Err(Refused(
+            format!(
+                "image trop lourde : {} Mio (au plus {} Mio)",
+                meta.len() >> 20,
+                MAX_FILE >> 20
+            ),
+            "réduisez-la avant de l'ajouter : le site en publie lui-même les tailles utiles".into(),
+        ));
+    }
+    let bytes = std::fs::read(disk).map_err(io)?;
+    let hash = blake3::hash(&bytes).to_hex()[..16].to_string();
+    let format = format_of(path).unwrap_or(Format::Jpeg);
+    let (width, height, alpha) = if format == Format::Svg {
+        let (w, h) = check_svg(&bytes)?;
+        (w, h, true)
+    } else {
+        header(&bytes)?
+    };
+    Ok((
+        Image {
+            path: path.to_string(),
+            origin: origin.to_string(),
+            disk: disk.to_path_buf(),
+            hash,
+            format,
+            width,
+            height,
+            alpha,
+        },
+        stamp,
+    ))
+}
+
+fn limits() -> image::Limits {
+    let mut l = image::Limits::default();
+    l.max_image_width = Some(MAX_SIDE);
+    l.max_image_height = Some(MAX_SIDE);
+    l.max_alloc = Some(MAX_ALLOC);
+    l
+}
+
+fn decoder_error(e: image::ImageError) -> Refused {
+    match e {
+        image::ImageError::Limits(_) => Refused(
+            format!("image trop grande pour être traitée (au plus {MAX_SIDE} pixels de côté)"),
+            "réduisez-la dans un logiciel d'images : 4 000 pixels de large suffisent pour une photo".into(),
+        ),
+        other => Refused(
+            format!("image illisible : {other}"),
+            "ouvrez-la dans un logiciel d'images et enregistrez-la de nouveau en JPEG ou PNG"
+                .into(),
+        ),
+    }
+}
+
+fn reader(bytes: &[u8]) -> Result<image::ImageReader<std::io::Cursor<&[u8]>>, Refused> {
+    let mut r = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| decoder_error(image::ImageError::IoError(e)))?;
+    r.limits(limits());
+    Ok(r)
+}
+
+/// Size (oriented) and transparency, from the file's header.
+fn header(bytes: &[u8]) -> Result<(u32, u32, bool), Refused> {
+    use image::ImageDecoder;
+    let mut d = reader(bytes)?.into_decoder().map_err(decoder_error)?;
+    let (w, h) = d.dimensions();
+    let alpha = d.color_type().has_alpha();
+    let o = d
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    use image::metadata::Orientation::*;
+    let turned = matches!(o, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH);
+    if w == 0 || h == 0 {
+        return Err(decoder_error(image::ImageError::Limits(
+            image::error::LimitError::from_kind(image::error::LimitErrorKind::DimensionError),
+        )));
+    }
+    Ok(if turned { (h, w, alpha) } else { (w, h, alpha) })
+}
+
+/// Makes the cache folder `dir`, with a `.gitignore` in the cache's top folder so that git
+/// leaves it out wherever it is.
+fn make_cache_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    if let Some(top) = dir.ancestors().find(|a| a.ends_with(CACHE_DIR)) {
+        let ignore = top.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(ignore, "# The cache of ess-site: safe to delete.\n*\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// The cache's record of the sources: `origin, size, time, hash, format, width, height, alpha`.
+fn read_record(path: &Path) -> Known {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Known::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [origin, path, len, time, hash, format, w, h, alpha] = f.as_slice() else {
+                return None;
+            };
+            let format = format_of(&format!("x.{format}"))?;
+            Some((
+                origin.to_string(),
+                (
+                    Stamp(len.parse().ok()?, time.parse().ok()?),
+                    Image {
+                        path: path.to_string(),
+                        origin: origin.to_string(),
+                        disk: PathBuf::new(),
+                        hash: hash.to_string(),
+                        format,
+                        width: w.parse().ok()?,
+                        height: h.parse().ok()?,
+                        alpha: *alpha == "1",
+                    },
+                ),
+            ))
+        })
+        .collect()
+}
+
+fn write_record(path: &Path, record: &BTreeMap<String, (Stamp, Image)>) {
+    let mut text = String::new();
+    for (origin, (s, i)) in record {
+        if origin.contains(['\t', '\n']) {
+            continue;
+        }
+        text.push_str(&format!(
+            "{origin}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            i.path,
+            s.0,
+            s.1,
+            i.hash,
+            i.format.ext(),
+            i.width,
+            i.height,
+            u8::from(i.alpha)
+        ));
+    }
+    let Some(dir) = path.parent() else { return };
+    if make_cache_dir(dir).is_err() {
+        return;
+    }
+    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
+        if tmp.write_all(text.as_bytes()).is_ok() {
+            let _ = tmp.persist(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
