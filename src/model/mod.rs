@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::path::PathBuf;
 
+mod pictures;
+pub use pictures::Pictures;
+
 /// The folders of `content/`, each holding one kind of record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Section {
@@ -481,45 +484,6 @@ pub struct Cover {
     #[serde(default)]
     pub credit: Option<String>,
 }
-
-/// The images a record names in its fields (beyond its `image:`), with the field's key.
-pub trait Pictures {
-    fn pictures(&self) -> Vec<(&'static str, &str)> {
-        Vec::new()
-    }
-}
-
-impl Pictures for Actor {
-    fn pictures(&self) -> Vec<(&'static str, &str)> {
-        self.logo.iter().map(|l| ("logo", l.as_str())).collect()
-    }
-}
-
-impl Pictures for Conference {
-    fn pictures(&self) -> Vec<(&'static str, &str)> {
-        speaker_photos(&self.speakers).collect()
-    }
-}
-
-impl Pictures for ForumEdition {
-    fn pictures(&self) -> Vec<(&'static str, &str)> {
-        self.program
-            .iter()
-            .flat_map(|p| speaker_photos(&p.speakers))
-            .collect()
-    }
-}
-
-fn speaker_photos(speakers: &[Speaker]) -> impl Iterator<Item = (&'static str, &str)> {
-    speakers
-        .iter()
-        .filter_map(|s| s.photo.as_deref().map(|p| ("photo", p)))
-}
-
-impl Pictures for Dossier {}
-impl Pictures for Resource {}
-impl Pictures for Page {}
-impl Pictures for Home {}
 
 /// Access to the fields every record has.
 pub trait Common {
