@@ -54,6 +54,27 @@ fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
     stdout
 }
 
+/// The example site with a logo on an exhibitor of the Forum (shown on its page, its cards, the
+/// Forum's exhibitors and the directory's filtered cards) and a photo for a speaker of the
+/// Forum's programme: the pictures are checked in the browser with the rest.
+fn example_with_pictures() -> tempfile::TempDir {
+    let site = copy_site(&repo());
+    let root = site.path();
+    std::fs::write(
+        root.join("static/images/logo-amap.svg"),
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120"><rect width="240" height="120" rx="16" fill="#1f6f4a"/><circle cx="60" cy="60" r="30" fill="#fff"/></svg>"##,
+    )
+    .unwrap();
+    let actor = root.join("content/acteurs/amap-de-sceaux.md");
+    let text = std::fs::read_to_string(&actor).unwrap();
+    std::fs::write(
+        &actor,
+        text.replacen("---\n", "---\nlogo: /images/logo-amap.svg\n", 1),
+    )
+    .unwrap();
+    site
+}
+
 #[test]
 fn live_reload_in_a_real_browser() {
     require_browser();
@@ -67,7 +88,7 @@ fn pages_pass_accessibility_and_validity_checks() {
     require_browser();
     let out = repo().join("target/quality");
     let _ = std::fs::remove_dir_all(&out);
-    let example = copy_site(&repo());
+    let example = example_with_pictures();
     let mut sites = vec![example.path().to_path_buf()];
     // A generated larger site, when the shared benchmark generator is beside the repository.
     let generated = tempfile::tempdir().unwrap();
@@ -101,7 +122,7 @@ fn pages_pass_accessibility_and_validity_checks() {
 #[test]
 fn search_directory_filters_and_maps_in_a_real_browser() {
     require_browser();
-    let example = copy_site(&repo());
+    let example = example_with_pictures();
     let visibility = copy_site(&fixture("visibility"));
     let out = tempfile::tempdir().unwrap();
     let stdout = node(

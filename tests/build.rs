@@ -588,3 +588,44 @@ fn structured_data_parses_on_every_page() {
         "Paris offset"
     );
 }
+
+#[test]
+fn the_home_page_shows_the_open_actors_that_joined_last() {
+    let site = copy_site(&repo());
+    let root = site.path();
+    let dated = [
+        ("moovjee", "2024-03-01", false),
+        ("groupe-sos", "2025-06-01", false),
+        ("jardin-partage", "2023-01-15", false),
+        ("iut-de-sceaux", "2025-09-30", false),
+        ("amap-de-sceaux", "2022-05-01", false),
+        // Joined last, but closed since: not offered.
+        ("cress-ile-de-france", "2026-01-10", true),
+    ];
+    for (slug, date, closed) in dated {
+        let path = root.join(format!("content/acteurs/{slug}.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let closed = if closed { "closed: 2026-02-01\n" } else { "" };
+        std::fs::write(
+            &path,
+            text.replacen("---\n", &format!("---\ndate: {date}\n{closed}"), 1),
+        )
+        .unwrap();
+    }
+    let files = build(root, options(NOW));
+    let home = text(&files, "index.html");
+    let block = &home[home.find("id=\"acteurs\"").expect("the actors' block")..];
+    let block = &block[..block.find("</section>").unwrap()];
+    let shown: Vec<&str> = block
+        .match_indices("<a href=\"/acteurs/")
+        .map(|(at, _)| {
+            let href = block[at + 18..].split('"').next().unwrap();
+            href.trim_end_matches('/')
+        })
+        .filter(|slug| !slug.is_empty())
+        .collect();
+    assert_eq!(
+        shown,
+        ["iut-de-sceaux", "groupe-sos", "moovjee", "jardin-partage"]
+    );
+}

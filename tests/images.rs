@@ -68,6 +68,12 @@ fn site_with_images() -> tempfile::TempDir {
             "actor: moovjee, photo: /images/intervenant.jpg}",
         )
     });
+    edit("content/forum/2016.md", &|t| {
+        t.replace(
+            "actor: sceaux-smart}",
+            "actor: sceaux-smart, photo: /images/intervenant.jpg}",
+        )
+    });
     edit("content/acteurs/up-sceaux.md", &|t| {
         t.replacen("---\n", "---\nlogo: /images/logo-up.png\n", 1)
     });
@@ -179,6 +185,25 @@ fn every_picture_has_its_widths_and_no_image_leaks() {
     let actor = text(&files, "acteurs/up-sceaux/index.html");
     assert!(actor.contains("alt=\"Logo de Up Sceaux\""));
     assert!(text(&files, "acteurs/index.html").contains("logo-up-160."));
+    // On the Forum: the exhibitor's logo in the list of exhibitors (a place kept for every
+    // name, so that the names line up), a speaker's photo in the programme.
+    let forum = text(&files, "forum/2016/index.html");
+    let exhibitors = &forum[forum.find("id=\"exposants\"").unwrap()..];
+    assert!(exhibitors.contains("link-list-logos"));
+    assert!(exhibitors.contains("<span class=\"link-logo\"><picture>"));
+    assert!(exhibitors.contains("<span class=\"link-logo\"></span>"));
+    let programme = &forum[forum.find("id=\"programme\"").unwrap()..];
+    assert!(programme.contains("<span class=\"speaker-photo\"><picture>"));
+    // The open data give the logo's public address.
+    let json: serde_json::Value = serde_json::from_slice(&files["donnees/acteurs.json"]).unwrap();
+    let up = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == "up-sceaux")
+        .unwrap();
+    assert_eq!(up["logo"], "https://ess.sceaux.fr/images/logo-up.png");
+    assert!(files.contains_key("images/logo-up.png"));
     // A speaker's photo, beside their name.
     let conference = text(&files, "conferences/2016-automne/index.html");
     assert!(conference.contains("<span class=\"speaker-photo\"><picture>"));

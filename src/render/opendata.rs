@@ -24,6 +24,7 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("charte_partenariat", "signataire de la charte de partenariat du territoire (true ou false)"),
     ("mise_a_jour", "date de la dernière mise à jour de la fiche (AAAA-MM-JJ)"),
     ("url", "adresse de sa page sur le portail"),
+    ("logo", "adresse de son logo, vide s'il n'en a pas"),
 ];
 
 /// One actor, as the exports give it.
@@ -45,6 +46,7 @@ pub struct Row {
     charte_partenariat: bool,
     mise_a_jour: String,
     url: String,
+    logo: String,
 }
 
 /// Every published actor, in the directory's order.
@@ -82,9 +84,24 @@ pub fn rows(site: &Site) -> Vec<Row> {
                     .map(|d| d.date().to_string())
                     .unwrap_or_default(),
                 url: site.config.absolute(&Section::Actors.url(&e.slug)),
+                logo: a
+                    .logo
+                    .as_deref()
+                    .map(|l| logo_url(site, l))
+                    .unwrap_or_default(),
             }
         })
         .collect()
+}
+
+/// The absolute address of logo `src`: a published image's own address (its largest width), or
+/// an address elsewhere as written.
+fn logo_url(site: &Site, src: &str) -> String {
+    match crate::render::pages::pictures::image(site, src) {
+        Some(image) => site.config.absolute(&image.path),
+        None if src.starts_with('/') => site.config.absolute(src.trim()),
+        None => src.trim().to_string(),
+    }
 }
 
 /// The CSV export: UTF-8, comma-separated, a header line, RFC 4180 quoting.

@@ -206,6 +206,18 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   await page.waitForFunction(() => new URL(location.href).searchParams.has("q"));
   const byText = await page.locator("#resultats-filtres .card-title").allTextContents();
   check(byText.includes(first.nom), `free text finds ${first.nom}: ${byText.join(", ")}`);
+  // An actor's logo on its filtered card: loaded from this site, whatever its public address.
+  const withLogo = actors.find((a) => a.logo);
+  check(withLogo !== undefined, "an actor of the test site has a logo");
+  if (withLogo) {
+    await page.fill("#f-q", withLogo.nom);
+    await page.waitForFunction((n) => new URL(location.href).searchParams.get("q") === n, withLogo.nom);
+    const logo = page.locator("#resultats-filtres .card-logo img").first();
+    await logo.scrollIntoViewIfNeeded();
+    const loaded = await logo.evaluate((img) => img.decode().then(() => img.naturalWidth, () => 0));
+    const src = await logo.getAttribute("src");
+    check(loaded > 0 && src.startsWith("/images/"), `the filtered card shows the logo of ${withLogo.nom}: ${src}, ${loaded} px`);
+  }
   // A shared address opens filtered.
   await page.goto(base + `/acteurs/?domaine=${domain}&etat=ouvert`);
   await page.waitForSelector("#resultats-filtres:not([hidden])");

@@ -4,7 +4,7 @@
 use super::events::agenda;
 use super::magazine::dossier_card;
 use super::pictures::{cover, og_image};
-use super::shared::{body, json_ld, summary, term_links, Card, TermLink};
+use super::shared::{actor_card, body, json_ld, summary, term_links, Card, TermLink};
 use super::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::french;
@@ -32,6 +32,8 @@ struct HomePage<'a> {
     og_image: Option<String>,
     upcoming: Vec<Card>,
     dossiers: Vec<Card>,
+    /// Open actors, the latest to join first.
+    actors: Vec<Card>,
     actor_count: usize,
     open_actor_count: usize,
     event_count: usize,
@@ -66,6 +68,18 @@ pub fn counts(site: &Site) -> Counts {
     }
 }
 
+/// The `n` open actors that joined the portal last (by their `date`; those without one after
+/// the dated, in the site's order).
+fn newest_actors(site: &Site, n: usize) -> Vec<usize> {
+    let mut open: Vec<usize> = (0..site.actors.len())
+        .filter(|&i| site.actors[i].data.closed.is_none())
+        .collect();
+    // Stable: equal dates keep the site's order.
+    open.sort_by_key(|&i| std::cmp::Reverse(site.actors[i].data.date.map(|d| d.date())));
+    open.truncate(n);
+    open
+}
+
 impl Family for Home {
     fn url(&self, _: &Site) -> String {
         url::HOME.into()
@@ -96,6 +110,10 @@ impl Family for Home {
             .collect();
         let home = site.home.as_ref();
         let n = counts(site);
+        let actors = newest_actors(site, 4)
+            .into_iter()
+            .map(|i| actor_card(site, i))
+            .collect();
         let page = HomePage {
             title: french::typography(home.map_or(&site.config.title, |h| &h.data.title)),
             summary: home.and_then(|h| summary(h.data.common())),
@@ -108,6 +126,7 @@ impl Family for Home {
                 .unwrap_or_default(),
             upcoming,
             dossiers,
+            actors,
             actor_count: n.actor_count,
             open_actor_count: n.open_actor_count,
             event_count: n.event_count,

@@ -116,6 +116,8 @@ pub struct ActorLink {
     pub title: String,
     pub url: String,
     pub closed: bool,
+    /// Its logo, as HTML: decorative beside its name.
+    pub logo: Option<String>,
 }
 
 /// A link to an actor if this build publishes it.
@@ -126,6 +128,9 @@ pub fn actor_link(site: &Site, slug: &str) -> Option<ActorLink> {
         title: french::typography(&a.data.title),
         url: Section::Actors.url(&a.slug),
         closed: a.data.closed.is_some(),
+        logo: a.data.logo.as_deref().map(|logo| {
+            super::pictures::picture(site, logo, "", super::pictures::Place::Thumbnail, false)
+        }),
     })
 }
 

@@ -122,9 +122,29 @@
     return "/acteurs/" + encodeURIComponent(a.slug) + "/";
   }
 
+  // The open data give the site's own images at its public address: the path of such an
+  // address, so that a preview or a copy of the site shows its own file.
+  function sitePath(address) {
+    var canonical = document.querySelector('link[rel="canonical"]');
+    if (!canonical) return address;
+    var origin = new URL(canonical.href).origin;
+    return address.indexOf(origin + "/") === 0 ? address.slice(origin.length) : address;
+  }
+
   // A card as the directory shows it.
   function card(a, filters) {
     var article = el("article", "card" + (a.fermeture ? " card-closed" : ""));
+    if (a.logo) {
+      // Decorative beside the name, as on the page's own cards.
+      var picture = el("div", "card-picture card-logo");
+      var img = el("img");
+      img.src = sitePath(a.logo);
+      img.alt = "";
+      img.loading = "lazy";
+      img.decoding = "async";
+      picture.appendChild(img);
+      article.appendChild(picture);
+    }
     if (a.forme_juridique) {
       article.appendChild(el("p", "card-kind", filters.labels.statut[a.forme_juridique] || a.forme_juridique));
     }
