@@ -345,3 +345,112 @@ fn a_reader_never_misses_a_file_while_the_site_is_rebuilt() {
     assert!(reads > 1000, "the reader barely ran: {reads} reads");
     assert_eq!(misses, 0, "{misses} missing files in {reads} reads");
 }
+
+/// The kept staging folder beside `site/public`.
+fn kept(site: &Path) -> std::path::PathBuf {
+    let dirs: Vec<_> = std::fs::read_dir(site)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"))
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    dirs[0].join("site")
+}
+
+#[cfg(unix)]
+#[test]
+fn the_next_build_starts_from_the_output_it_replaced_and_makes_the_same_bytes() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let outside = tmp.path().join("dehors");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("garder.txt"), "à garder").unwrap();
+    let build = |now: &str| {
+        let out = ess_site(&site, &["build", "--quiet", "--now", now]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    build(NOW);
+    build(NOW);
+    // The image published again is the cache's own file: neither copied nor linked again.
+    let image = "images/illustration-collines-800.3c9c85c5.webp";
+    let published = std::fs::metadata(site.join("public").join(image)).unwrap();
+    let cache = walkdir::WalkDir::new(site.join(".ess-site-cache"))
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with("-800.webp"))
+        .unwrap();
+    assert_eq!(
+        published.ino(),
+        std::fs::metadata(cache.path()).unwrap().ino()
+    );
+    // The kept output is tampered with: a symlink out of it, a file where a folder goes, a
+    // folder where a file goes, a file the build does not publish, a file hard-linked to one
+    // outside, and an image replaced by other bytes.
+    let old = kept(&site);
+    std::os::unix::fs::symlink(&outside, old.join("acteurs/dehors")).unwrap();
+    std::fs::remove_dir_all(old.join("forum/2016")).unwrap();
+    std::fs::write(old.join("forum/2016"), "un fichier").unwrap();
+    std::fs::remove_file(old.join("robots.txt")).unwrap();
+    std::fs::create_dir_all(old.join("robots.txt/dedans")).unwrap();
+    std::fs::write(old.join("acteurs/ancien.html"), "ancien").unwrap();
+    std::fs::remove_file(old.join("index.html")).unwrap();
+    std::fs::hard_link(outside.join("garder.txt"), old.join("index.html")).unwrap();
+    std::fs::remove_file(old.join(image)).unwrap();
+    std::fs::write(old.join(image), "pas une image").unwrap();
+    build("2026-11-24");
+    assert_eq!(
+        std::fs::read_to_string(outside.join("garder.txt")).unwrap(),
+        "à garder",
+        "a file outside was written through the kept output"
+    );
+    // The same bytes as a build into a new folder.
+    let fresh = ess_site(
+        &site,
+        &[
+            "build",
+            "--quiet",
+            "--now",
+            "2026-11-24",
+            "--output",
+            "neuf",
+        ],
+    );
+    assert!(fresh.status.success());
+    assert_eq!(
+        snapshot(&site.join("public")),
+        snapshot(&site.join("neuf")),
+        "the output made from the kept one differs from a new build"
+    );
+    // Once more, from the output of the first two builds.
+    build("2026-11-25");
+    let again = ess_site(
+        &site,
+        &[
+            "build",
+            "--quiet",
+            "--now",
+            "2026-11-25",
+            "--output",
+            "neuf",
+        ],
+    );
+    assert!(again.status.success());
+    assert_eq!(snapshot(&site.join("public")), snapshot(&site.join("neuf")));
+    // The kept output itself replaced by a symlink to a folder outside: not followed.
+    let old = kept(&site);
+    std::fs::remove_dir_all(&old).unwrap();
+    std::os::unix::fs::symlink(&outside, &old).unwrap();
+    build("2026-11-26");
+    assert_eq!(
+        std::fs::read_to_string(outside.join("garder.txt")).unwrap(),
+        "à garder"
+    );
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1);
+    assert!(!old.is_symlink());
+}

@@ -4,11 +4,12 @@ use super::*;
 
 /// Decodes, orients, resizes and encodes every file of `image` that the cache lacks.
 pub(super) fn process(image: &Image, cache: &Path, cover: bool) -> Result<(), String> {
-    let variants = image.variants(cover);
-    if variants
-        .iter()
-        .all(|v| image.format == Format::Svg || image.cached(cache, *v).is_file())
-    {
+    // The image's own file is written last: where it is, every other one was written before
+    // it (one stat per image, not one per file). `Library::cached_file` still checks the file
+    // it links, so a file deleted by hand from the cache is made again.
+    let sentinel = |v: &Variant| *v == Variant::Original;
+    let og = !cover || image.cached(cache, Variant::Og).is_file();
+    if image.format == Format::Svg || (og && image.cached(cache, Variant::Original).is_file()) {
         return Ok(());
     }
     make_cache_dir(cache).map_err(|e| {
@@ -21,7 +22,10 @@ pub(super) fn process(image: &Image, cache: &Path, cover: bool) -> Result<(), St
     let bytes = std::fs::read(&image.disk)
         .map_err(|e| format!("image illisible : {}", crate::diagnostic::io_fr(&e)))?;
     let pixels = decode(&bytes).map_err(|r| r.0)?;
-    for (v, data) in encode_all(image, &pixels, cover)? {
+    let mut files = encode_all(image, &pixels, cover)?;
+    // Stable: the others keep their order, the sentinel goes last.
+    files.sort_by_key(|(v, _)| sentinel(v));
+    for (v, data) in files {
         let target = image.cached(cache, v);
         let mut tmp = tempfile::NamedTempFile::new_in(cache)
             .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e)))?;

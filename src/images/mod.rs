@@ -296,27 +296,53 @@ impl Library {
         image: &Image,
         v: Variant,
         cover: bool,
-    ) -> Result<Option<PathBuf>, Diagnostic> {
+    ) -> Result<Option<CachedFile>, Diagnostic> {
         if v == Variant::Original && image.format == Format::Svg {
             return Ok(None);
         }
         self.process(image, cover)?;
         let path = image.cached(&self.cache, v);
-        if !path.is_file() {
-            // The cache was emptied since this run made it (a long preview): made again.
-            process(image, &self.cache, cover)
-                .map_err(|e| Diagnostic::error(&image.origin, 0, 0, e))?;
-        }
-        Ok(Some(path))
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => m,
+            _ => {
+                // The cache was emptied since this run made it (a long preview): made again.
+                process(image, &self.cache, cover)
+                    .map_err(|e| Diagnostic::error(&image.origin, 0, 0, e))?;
+                std::fs::metadata(&path).map_err(|e| read_error(image, &e))?
+            }
+        };
+        Ok(Some(CachedFile {
+            id: file_id(&meta),
+            path,
+        }))
     }
 
     /// The bytes of one published file of `image` (made first if needed).
     pub fn file(&self, image: &Image, v: Variant, cover: bool) -> Result<Vec<u8>, Diagnostic> {
         let path = self
             .cached_file(image, v, cover)?
-            .unwrap_or_else(|| image.disk.clone());
+            .map_or_else(|| image.disk.clone(), |f| f.path);
         std::fs::read(path).map_err(|e| read_error(image, &e))
     }
+}
+
+/// A file of the cache: its path, and what identifies it on its file system (device and
+/// inode), which tells a build that a file of the previous output is this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedFile {
+    pub path: PathBuf,
+    pub id: Option<(u64, u64)>,
+}
+
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 fn read_error(image: &Image, e: &std::io::Error) -> Diagnostic {

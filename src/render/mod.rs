@@ -36,14 +36,14 @@ pub struct Output {
     pub links: Vec<String>,
     /// A file whose bytes are the output's, instead of `bytes` (a processed image of the
     /// cache: a build links it into the output rather than copying it).
-    pub from: Option<std::path::PathBuf>,
+    pub from: Option<crate::images::CachedFile>,
 }
 
 impl Output {
     /// Its bytes, read from `from` when it has one.
     pub fn into_bytes(self) -> std::io::Result<Vec<u8>> {
         match self.from {
-            Some(path) => std::fs::read(path),
+            Some(file) => std::fs::read(file.path),
             None => Ok(self.bytes),
         }
     }

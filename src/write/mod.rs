@@ -10,10 +10,17 @@
 //!   missing file and a failed build leaves the previous output intact;
 //! - the build deletes only folders it made: its staging folders carry a marker file written
 //!   first, and an existing output is replaced only if the last build recorded it as its own
-//!   (or it is empty, or an output of an earlier version of ess-site).
+//!   (or it is empty, or an output of an earlier version of ess-site);
+//! - the output it replaces is kept in the staging folder, marked, and the next build starts
+//!   from it (`previous`): an image published again as the same file of the cache is neither
+//!   linked again nor deleted, which makes a build with many images cost about what a build
+//!   without them does.
+
+mod previous;
 
 use crate::diagnostic::Diagnostic;
 use crate::render::Output;
+use previous::{Previous, KEPT};
 use std::fs::File;
 use std::path::{Component, Path, PathBuf};
 
@@ -33,7 +40,8 @@ pub enum Wait {
 
 /// A build's output being written, not yet visible at its final place.
 pub struct Staging {
-    /// The staging folder, with its marker: deleted whole when the build ends.
+    /// The staging folder, with its marker: deleted whole if the build fails; when it succeeds,
+    /// kept with the output it replaced, for the next build.
     dir: PathBuf,
     /// `dir/site`: what becomes the output.
     site: PathBuf,
@@ -41,6 +49,8 @@ pub struct Staging {
     output: PathBuf,
     /// The locked file beside the output; it records which folder the last build published.
     lock: File,
+    /// What `site` held when the build began: the output before the last one, when kept.
+    previous: Option<Previous>,
     committed: bool,
 }
 
@@ -96,7 +106,23 @@ impl Staging {
             )
             .with_help("choisissez un dossier vide ou qui n'existe pas encore, par exemple public/"));
         }
-        remove_leftovers(&parent, &name);
+        if let Some(dir) = remove_leftovers(&parent, &name) {
+            // No longer a whole output once this build writes into it: removed if it fails.
+            if std::fs::remove_file(dir.join(KEPT)).is_ok() {
+                let site = dir.join("site");
+                if let Some(previous) = Previous::scan(&site) {
+                    return Ok(Staging {
+                        site,
+                        dir,
+                        output,
+                        lock,
+                        previous: Some(previous),
+                        committed: false,
+                    });
+                }
+            }
+            remove_tree(&dir);
+        }
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.tmp-"))
             .tempdir_in(&parent)
@@ -107,6 +133,7 @@ impl Staging {
             dir,
             output: output.clone(),
             lock,
+            previous: None,
             committed: false,
         };
         std::fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(err)?;
@@ -137,17 +164,54 @@ impl Staging {
                 format!("écriture impossible : {}", crate::diagnostic::io_fr(&e)),
             )
         };
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(err)?;
+        if let Some(previous) = &self.previous {
+            if previous.prepare(&file.path, &target, file.from.as_ref().and_then(|f| f.id)) {
+                return Ok(());
+            }
         }
-        match &file.from {
+        let put = || match &file.from {
             // A hard link where the cache and the output share a file system: no copy (the
             // cache's files are replaced, never changed in place). Elsewhere, a copy.
-            Some(from) => std::fs::hard_link(from, &target)
-                .or_else(|_| std::fs::copy(from, &target).map(|_| ()))
-                .map_err(err),
-            None => std::fs::write(&target, &file.bytes).map_err(err),
+            Some(from) => std::fs::hard_link(&from.path, &target)
+                .or_else(|_| std::fs::copy(&from.path, &target).map(|_| ())),
+            // A new file, never one written in place: a file of the kept output may be a hard
+            // link to the cache, and a reader of the old output keeps its bytes whole.
+            None => std::fs::File::create_new(&target)
+                .and_then(|mut f| std::io::Write::write_all(&mut f, &file.bytes)),
+        };
+        // The folder is made when the file cannot be written without it: most files go into a
+        // folder made for an earlier one (no `mkdir` and `stat` per file).
+        match put() {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                self.make_folders(rel).map_err(err)?;
+                put().map_err(err)
+            }
+            r => r.map_err(err),
         }
+    }
+
+    /// Makes the folders of `rel` inside the staging folder; a file of the kept output where
+    /// one of them goes is removed first.
+    fn make_folders(&self, rel: &Path) -> std::io::Result<()> {
+        let mut dir = self.site.clone();
+        for part in rel.parent().into_iter().flat_map(Path::components) {
+            dir.push(part);
+            match std::fs::symlink_metadata(&dir) {
+                Ok(m) if m.is_dir() => continue,
+                Ok(_) => std::fs::remove_file(&dir)?,
+                Err(_) => {}
+            }
+            match std::fs::create_dir(&dir) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+                r => r?,
+            }
+        }
+        Ok(())
     }
 
     /// Puts the new output in place of the old one, in one atomic step where the system has
@@ -165,7 +229,11 @@ impl Staging {
                 ),
             )
         };
+        if let Some(previous) = self.previous.take() {
+            previous.finish(&self.site);
+        }
         set_readable(&self.site).map_err(err)?;
+        let mut keep = false;
         if output.exists() {
             if let Err(e) = exchange(&self.site, &output) {
                 // No atomic exchange on this system or file system: two renames, the previous
@@ -179,13 +247,18 @@ impl Staging {
                     let _ = std::fs::rename(&previous, &output);
                     return Err(err(e));
                 }
+            } else {
+                // `site` now holds the output replaced: kept for the next build.
+                keep = true;
             }
         } else {
             std::fs::rename(&self.site, &output).map_err(err)?;
         }
         self.committed = true;
         record_owner(&mut self.lock, &output);
-        remove_tree(&self.dir);
+        if !(keep && std::fs::write(self.dir.join(KEPT), MARKER_TEXT).is_ok()) {
+            remove_tree(&self.dir);
+        }
         Ok(())
     }
 }
@@ -392,32 +465,43 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 }
 
 /// Removes what interrupted builds (killed, machine stopped) left beside the output: their
-/// staging folders, recognised by their marker. A folder without it is never emptied.
-fn remove_leftovers(parent: &Path, name: &str) {
+/// staging folders, recognised by their marker. A folder without it is never emptied. The
+/// folder holding the output the last build replaced (marked as kept) is returned, not removed.
+fn remove_leftovers(parent: &Path, name: &str) -> Option<PathBuf> {
     let prefix = format!(".{name}.tmp-");
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        let path = e.path();
-        if !n.starts_with(&prefix) || !e.file_type().is_ok_and(|t| t.is_dir()) {
+    let entries = std::fs::read_dir(parent).ok()?;
+    let mut kept = None;
+    let mut names: Vec<(String, PathBuf, bool)> = entries
+        .flatten()
+        .map(|e| {
+            let dir = e.file_type().is_ok_and(|t| t.is_dir());
+            (e.file_name().to_string_lossy().into_owned(), e.path(), dir)
+        })
+        .collect();
+    names.sort();
+    for (n, path, dir) in names {
+        if !n.starts_with(&prefix) || !dir {
             continue;
         }
         if path.join(MARKER).is_file() {
-            remove_tree(&path);
+            if kept.is_none() && path.join(KEPT).is_file() {
+                kept = Some(path);
+            } else {
+                remove_tree(&path);
+            }
         } else {
             // A build killed between making its folder and marking it left it empty; removing
             // an empty folder fails on any other.
             let _ = std::fs::remove_dir(&path);
         }
     }
+    kept
 }
 
 /// Removes a folder and everything in it, the subfolders in parallel: on a site of many
 /// thousands of pages, deleting the previous output is a large part of a build. Symlinks are
 /// removed, never followed.
-fn remove_tree(dir: &Path) {
+pub(crate) fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
     let entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).collect(),

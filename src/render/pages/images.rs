@@ -63,7 +63,7 @@ impl Family for Images {
         let library = &site.theme.images;
         let cover = self.cover(site);
         match library.cached_file(&image, self.variant, cover) {
-            Ok(Some(path)) => Ok(Rendered::Linked(path)),
+            Ok(Some(file)) => Ok(Rendered::Linked(file)),
             Ok(None) => library
                 .file(&image, self.variant, cover)
                 .map(Rendered::File)

@@ -43,7 +43,7 @@ pub enum Rendered {
     /// The files of a folder, by path inside the output (the search index).
     Folder(Vec<(String, Vec<u8>)>),
     /// A file made before, kept on disk (a processed image in the cache).
-    Linked(std::path::PathBuf),
+    Linked(crate::images::CachedFile),
 }
 
 impl Rendered {
