@@ -49,6 +49,15 @@ pub fn date_long(d: NaiveDate) -> String {
     )
 }
 
+/// « samedi 5 décembre 2026 », with « à 8 h » when the date has a time of day.
+pub fn moment_long(d: crate::model::Date) -> String {
+    if d.has_time {
+        format!("{} à {}", date_long(d.date()), time(d.at))
+    } else {
+        date_long(d.date())
+    }
+}
+
 /// « 14 h », « 14 h 30 ».
 pub fn time(t: NaiveDateTime) -> String {
     if t.hour() == 0 && t.minute() == 0 {

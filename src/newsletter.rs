@@ -112,6 +112,7 @@ pub fn newsletter(
         drafts: false,
         include_private: false,
         base_url: None,
+        scheduled: false,
     };
     let (site, diagnostics) = pipeline::prepare(root, options);
     let Some(site) = site else {

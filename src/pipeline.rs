@@ -24,7 +24,9 @@ pub struct BuildReport {
     /// The paths written, sorted (for `--verbose`).
     pub written: Vec<String>,
     /// When the records dated in the future will be published (a build is due then).
-    pub scheduled: Vec<crate::model::Date>,
+    /// The records dated in the future (not drafts, not private), in time order, with their
+    /// files.
+    pub scheduled: Vec<(crate::model::Date, std::path::PathBuf)>,
 }
 
 /// The singular of a kind of page of the summary (« 1 acteur », « 2 acteurs »).

@@ -25,6 +25,9 @@ pub struct BuildOptions {
     pub include_private: bool,
     /// Overrides `base_url` of `site.toml`.
     pub base_url: Option<String>,
+    /// Show the records dated in the future too, marked as scheduled: the preview's, never a
+    /// build's.
+    pub scheduled: bool,
 }
 
 /// A record that mentions an actor, for the actor's "appears in" list.
@@ -74,7 +77,10 @@ pub struct Site {
     pub members_files: BTreeMap<String, Arc<Vec<u8>>>,
     /// When the records dated in the future (not drafts, not private) will be published,
     /// in time order: a build on or after each of these moments publishes one more.
-    pub scheduled: Vec<crate::model::Date>,
+    pub scheduled: Vec<(crate::model::Date, std::path::PathBuf)>,
+    /// The scheduled records this build shows all the same (a preview), by URL, with their
+    /// publication date.
+    pub scheduled_pages: BTreeMap<String, crate::model::Date>,
     /// The images of `static/` this build publishes, by site path, with whether one is a
     /// record's `image:` (a cover: it gets an Open Graph crop). An image that only
     /// unpublished records name is not published.
@@ -118,6 +124,7 @@ impl Site {
             unpublished: &mut unpublished,
             hidden_images: &mut hidden_images,
             scheduled: Vec::new(),
+            shown: BTreeMap::new(),
         };
         let mut actors = publish.keep(Section::Actors, actors, |_| false);
         let mut forums = publish.keep(Section::Forum, forums, |_| false);
@@ -127,6 +134,7 @@ impl Site {
         let mut pages = publish.keep(Section::Pages, pages, |_| false);
         let mut scheduled = publish.scheduled;
         scheduled.sort();
+        let scheduled_pages = publish.shown;
         let library = &theme.images;
         let mut used = BTreeMap::new();
         note_images(&mut actors, library, &mut used);
@@ -196,6 +204,7 @@ impl Site {
             unpublished,
             members_files,
             scheduled,
+            scheduled_pages,
             images,
         }
     }
@@ -242,6 +251,9 @@ impl Site {
     }
 }
 
+/// Mixed into the hashes of a record shown before its date (a preview's).
+const SCHEDULED: u64 = 0x5c4e_d01e_d000_0001;
+
 /// Decides which records a build publishes, and remembers the addresses of the others (so
 /// that a link to one of them is reported as such).
 struct Publish<'a> {
@@ -249,26 +261,40 @@ struct Publish<'a> {
     unpublished: &'a mut HashSet<String>,
     /// The images the records left out name.
     hidden_images: &'a mut HashSet<String>,
-    /// When each record left out only for its date will be published.
-    scheduled: Vec<crate::model::Date>,
+    /// When each record left out only for its date will be published, and its file.
+    scheduled: Vec<(crate::model::Date, std::path::PathBuf)>,
+    /// The scheduled records shown all the same (`BuildOptions::scheduled`), by URL.
+    shown: BTreeMap<String, crate::model::Date>,
 }
 
 impl Publish<'_> {
     /// The records of `section` this build publishes: not drafts (unless asked), not private
     /// (unless a members' build), not dated in the future (but events).
-    fn keep<T: Common + Pictures>(
+    fn keep<T: Common + Pictures + Clone>(
         &mut self,
         section: Section,
         list: Vec<Arc<Entry<T>>>,
         private: impl Fn(&T) -> bool,
     ) -> Vec<Arc<Entry<T>>> {
         let o = self.options;
-        let (kept, gone): (Vec<_>, Vec<_>) = list.into_iter().partition(|e| {
+        let (mut kept, gone): (Vec<_>, Vec<_>) = list.into_iter().partition(|e| {
             let c = e.data.common();
             (!c.draft || o.drafts)
                 && (!private(&e.data) || o.include_private)
-                && crate::time::is_published(section, c.date, o.now)
+                && (o.scheduled || crate::time::is_published(section, c.date, o.now))
         });
+        for e in &mut kept {
+            let date = e.data.common().date;
+            if let Some(d) = date.filter(|_| !crate::time::is_published(section, date, o.now)) {
+                self.scheduled.push((d, e.source.path.clone()));
+                self.shown.insert(section.url(&e.slug), d);
+                // What shows the record (its page, its cards) shows the mark: made again when
+                // the record is published.
+                let source = &mut Arc::make_mut(e).source;
+                source.front_hash ^= SCHEDULED;
+                source.full_hash ^= SCHEDULED;
+            }
+        }
         self.unpublished
             .extend(gone.iter().map(|e| section.url(&e.slug)));
         self.hidden_images
@@ -276,7 +302,9 @@ impl Publish<'_> {
         self.scheduled.extend(gone.iter().filter_map(|e| {
             let c = e.data.common();
             let waiting = (!c.draft || o.drafts) && (!private(&e.data) || o.include_private);
-            c.date.filter(|_| waiting)
+            c.date
+                .filter(|_| waiting)
+                .map(|d| (d, e.source.path.clone()))
         }));
         kept
     }

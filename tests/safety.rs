@@ -105,6 +105,9 @@ fn drafts_and_private_records_never_leak_from_the_preview() {
         }
         let (status, body) = fetch(&addr, &path);
         let text = String::from_utf8_lossy(&body).into_owned();
+        // The dossier dated in the future is shown by the preview, marked as scheduled (never
+        // by a build before its date: the test above); drafts and private records never are.
+        let text = text.replace("CANARY-FUTURE-DOSSIER", "");
         assert!(!text.contains("CANARY"), "serve: {path} ({status}) leaks");
         for link in internal_links(&text).into_iter().chain(
             text.split("<loc>")
@@ -119,6 +122,9 @@ fn drafts_and_private_records_never_leak_from_the_preview() {
         }
     }
     assert!(seen.len() > 20, "crawled only {}", seen.len());
+    let (status, future) = fetch(&addr, "/magazine/future/");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&future).contains("notice-scheduled"));
     for path in [
         "/acteurs/draft-actor/",
         "/ressources/private/",

@@ -337,4 +337,9 @@ fn the_build_says_when_the_next_scheduled_record_goes_out() {
         said.contains("1 fiche programmée, la prochaine le samedi 5 décembre 2026 à 8 h"),
         "{said}"
     );
+    // Each is listed with its file.
+    assert!(
+        said.contains("\n  samedi 5 décembre 2026 à 8 h : content/magazine/edito-bienvenue.md\n"),
+        "{said}"
+    );
 }

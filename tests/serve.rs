@@ -549,7 +549,7 @@ fn live_reload_polls_and_connections_are_capped() {
 }
 
 #[test]
-fn a_preview_following_the_clock_publishes_a_dossier_when_its_time_comes() {
+fn a_preview_shows_a_scheduled_dossier_marked_until_its_time_comes() {
     let site = copy_site(&repo());
     let paris = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
     let at = (paris + chrono::Duration::seconds(4)).naive_local();
@@ -561,6 +561,12 @@ fn a_preview_following_the_clock_publishes_a_dossier_when_its_time_comes() {
         ),
     )
     .unwrap();
+    // A build before its time leaves it out, page, list and feed.
+    let now = paris.naive_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let built = build(site.path(), options(&now));
+    assert!(!built.contains_key("magazine/a-l-heure/index.html"));
+    assert!(!text(&built, "magazine/index.html").contains("Dossier à l&#39;heure"));
+    assert!(!text(&built, "magazine/rss.xml").contains("Dossier à l"));
     // No --now: the preview follows the clock.
     let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
         .args(["serve", "--port", "0"])
@@ -583,20 +589,28 @@ fn a_preview_following_the_clock_publishes_a_dossier_when_its_time_comes() {
         .unwrap()
         .to_string();
     let server = Server { child, addr };
-    let before = get(&server, "/magazine/a-l-heure/");
-    assert_eq!(before.status, 404, "published before its time");
-    assert!(!get(&server, "/magazine/")
-        .text()
-        .contains("Dossier à l&#39;heure"));
+    // Before its time: shown, marked on its page and on its card.
+    let page = get(&server, "/magazine/a-l-heure/");
+    assert_eq!(
+        page.status, 200,
+        "a scheduled record is shown by the preview"
+    );
+    let mark = "<p class=\"notice notice-scheduled\" role=\"note\"><strong>Programmé le ";
+    assert!(page.text().contains(mark), "{}", page.text());
+    let list = get(&server, "/magazine/").text();
+    let card = &list[list.find("Dossier à l&#39;heure").expect("on the list")..];
+    assert!(card[..card.find("</article>").unwrap()].contains("badge-scheduled"));
+    // Its time come: the same page, without the mark.
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if get(&server, "/magazine/a-l-heure/").status == 200 {
+        let page = get(&server, "/magazine/a-l-heure/");
+        if page.status == 200 && !page.text().contains("notice-scheduled") {
             break;
         }
         assert!(Instant::now() < deadline, "never published");
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert!(get(&server, "/magazine/")
-        .text()
-        .contains("Dossier à l&#39;heure"));
+    let list = get(&server, "/magazine/").text();
+    assert!(list.contains("Dossier à l&#39;heure"));
+    assert!(!list.contains("badge-scheduled"));
 }

@@ -16,6 +16,7 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
         drafts: args.drafts,
         include_private: args.include_private,
         base_url: args.base_url,
+        scheduled: false,
     };
     let bar = Bar::new(started, !args.quiet);
     let progress = |done: usize, total: usize| bar.show(done, total);
@@ -71,19 +72,29 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
     }
     if !args.quiet {
         println!("{}", summary(&output, &r, started.elapsed().as_secs_f64()));
-        if let Some(next) = r.scheduled.first() {
+        if let Some((next, _)) = r.scheduled.first() {
             let n = r.scheduled.len();
-            let at = if next.has_time {
-                format!(" à {}", crate::french::time(next.at))
-            } else {
-                String::new()
-            };
             println!(
-                "{} programmée{}, la prochaine le {}{at} : le site doit être reconstruit ce jour-là.",
+                "{} programmée{}, la prochaine le {} : le site doit être reconstruit ce jour-là.",
                 report::count(n, "fiche", "fiches"),
                 if n > 1 { "s" } else { "" },
-                crate::french::date_long(next.date()),
+                crate::french::moment_long(*next),
             );
+            const SHOWN: usize = 10;
+            for (date, path) in r.scheduled.iter().take(SHOWN) {
+                let file = path.strip_prefix(root).unwrap_or(path);
+                println!(
+                    "  {} : {}",
+                    crate::french::moment_long(*date),
+                    file.display()
+                );
+            }
+            if n > SHOWN {
+                println!(
+                    "  … et {} autres (ess-site serve les montre, marquées)",
+                    n - SHOWN
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -113,6 +113,7 @@ pub(super) fn serve(root: &std::path::Path, args: ServeArgs) -> Result<ExitCode,
             drafts: args.drafts,
             include_private: false,
             base_url: None,
+            scheduled: true,
         },
     };
     crate::serve::serve(root, options).map_err(Failure::fatal)?;
@@ -126,6 +127,7 @@ pub(super) fn check(root: &std::path::Path, args: CheckArgs) -> Result<ExitCode,
         drafts: args.drafts,
         include_private: args.include_private,
         base_url: None,
+        scheduled: false,
     };
     let mut diagnostics = pipeline::check(root, options);
     if args.strict {

@@ -179,6 +179,9 @@ impl<'a> Renderer<'a> {
                     .map_err(|e| vec![template_error(&e, source.as_deref(), &self.site.theme)])?;
                 context.insert("site", &self.globals);
                 context.insert("current_url", &url);
+                if let Some(d) = self.site.scheduled_pages.get(&url) {
+                    context.insert("scheduled", &pages::shared::scheduled_label(*d));
+                }
                 let html = self.tera.render(template, &context).map_err(|e| {
                     let page = page_name(source.as_deref(), &url);
                     vec![template_error(&e, Some(&page), &self.site.theme)]

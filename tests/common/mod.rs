@@ -49,6 +49,7 @@ pub fn options(now: &str) -> BuildOptions {
         drafts: false,
         include_private: false,
         base_url: None,
+        scheduled: false,
     }
 }
 

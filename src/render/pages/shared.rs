@@ -27,6 +27,14 @@ pub struct Card {
     pub picture: Option<String>,
     /// Whether the picture is a logo (shown small), not a photo.
     pub logo: bool,
+    /// « programmé le … » for a record shown before its date (a preview's).
+    pub scheduled: Option<String>,
+}
+
+/// What a preview says of a record it shows before its date: « programmé le samedi 5 décembre
+/// 2026 » (« à 8 h » when the date has a time).
+pub fn scheduled_label(d: crate::model::Date) -> String {
+    format!("programmé le {}", french::moment_long(d))
 }
 
 /// A record's summary as plain text, if it has one.
@@ -42,6 +50,10 @@ pub fn card<T: Common>(site: &Site, section: Section, e: &Entry<T>) -> Card {
             super::pictures::picture(site, &i.src, "", super::pictures::Place::Card, false)
         }),
         logo: false,
+        scheduled: site
+            .scheduled_pages
+            .get(&section.url(&e.slug))
+            .map(|d| scheduled_label(*d)),
         title: french::typography(c.title),
         url: section.url(&e.slug),
         summary: summary(c),
