@@ -23,6 +23,8 @@ pub struct Newsletter {
     pub text: String,
     /// How many records it presents.
     pub items: usize,
+    /// What the letter lacks that a sent letter must have (an unsubscribe link), in French.
+    pub warnings: Vec<String>,
 }
 
 fn in_window(c: CommonRef, since: NaiveDate, until: NaiveDate) -> bool {
@@ -55,10 +57,17 @@ fn item(
 
 /// The editorial introduction of `content/data/newsletter.yaml`, if any.
 fn intro(site: &Site) -> Option<&str> {
+    setting(site, "intro")
+}
+
+/// A text of `content/data/newsletter.yaml`, if given and not blank.
+fn setting<'a>(site: &'a Site, key: &str) -> Option<&'a str> {
     site.data
         .get("newsletter")
-        .and_then(|n| n.get("intro"))
+        .and_then(|n| n.get(key))
         .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// The internal links of the newsletter's introduction must lead to pages of the site, as a
@@ -162,8 +171,26 @@ pub fn newsletter(
         ],
         "items": items,
     });
+    let mut context = context;
+    // The footer: who sends it, and how to stop receiving it (an address, a `mailto:`, or
+    // the mailing tool's own tag, such as `{{ unsubscribe }}` or `*|UNSUB|*`, kept as written).
+    let sender = setting(&site, "sender")
+        .map(french::typography)
+        .unwrap_or_else(|| format!("la ville de {}", site.config.commune));
+    let unsubscribe = setting(&site, "unsubscribe");
+    context["sender"] = json!(sender);
+    context["unsubscribe"] = json!(unsubscribe);
+    let mut warnings = Vec::new();
+    if unsubscribe.is_none() {
+        warnings.push("content/data/newsletter.yaml : pas de lien de désinscription (unsubscribe) : une lettre envoyée doit permettre de ne plus la recevoir ; ajoutez par exemple unsubscribe: \"mailto:ess@ville.fr?subject=Désinscription\", ou la balise de votre outil d'envoi".to_string());
+    }
     let (html, text) = render_templates(&site, context)?;
-    Ok(Newsletter { html, text, items })
+    Ok(Newsletter {
+        html,
+        text,
+        items,
+        warnings,
+    })
 }
 
 /// The newsletter's HTML and text, from the theme's templates.

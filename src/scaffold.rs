@@ -224,6 +224,10 @@ const SITE_FILES: &[(&str, &str)] = &[
         "content/data/chiffres_cles.yaml",
         include_str!("init/content/data/chiffres_cles.yaml"),
     ),
+    (
+        "content/data/newsletter.yaml",
+        include_str!("init/content/data/newsletter.yaml"),
+    ),
 ];
 
 /// The files of a new commune's site: (path, text).

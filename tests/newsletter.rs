@@ -238,3 +238,65 @@ fn an_old_window_tells_its_events_as_past_and_new_actors_by_their_entry() {
     assert!(html.contains("Nouvelle coopérative"));
     assert!(!html.contains("AMAP de Sceaux"), "updated is not new");
 }
+
+#[test]
+fn the_footer_names_the_sender_and_the_unsubscribe_link_or_warns_without_one() {
+    let site = copy_site(&repo());
+    let data = site.path().join("content/data/newsletter.yaml");
+    let letter = newsletter(site.path(), day("2016-10-01"), day("2016-11-30"), later()).unwrap();
+    for part in [&letter.html, &letter.text] {
+        assert!(
+            part.contains("Vous recevez cette lettre de la délégation à l")
+                && part.contains("conomie sociale et solidaire de la ville de Sceaux."),
+            "{part}"
+        );
+    }
+    let link = "mailto:ess@sceaux.fr?subject=D%C3%A9sinscription%20de%20la%20lettre%20de%20l%27ESS";
+    assert!(
+        letter.html.contains(&format!("<a href=\"{link}\"")),
+        "{}",
+        letter.html
+    );
+    assert!(letter.html.contains(">se désinscrire</a>"));
+    assert!(letter
+        .text
+        .contains(&format!("Pour ne plus recevoir cette lettre : {link}\n")));
+    assert!(letter.warnings.is_empty());
+    // A mailing tool's own tag is kept as written.
+    let yaml = std::fs::read_to_string(&data).unwrap();
+    let tagged = yaml
+        .lines()
+        .map(|l| {
+            if l.starts_with("unsubscribe:") {
+                "unsubscribe: \"{{ unsubscribe }}\"".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&data, &tagged).unwrap();
+    let letter = newsletter(site.path(), day("2016-10-01"), day("2016-11-30"), later()).unwrap();
+    assert!(letter.html.contains("<a href=\"{{ unsubscribe }}\""));
+    assert!(letter
+        .text
+        .contains("Pour ne plus recevoir cette lettre : {{ unsubscribe }}"));
+    // Without one, the letter says nothing of it and the command warns.
+    let without: String = tagged
+        .lines()
+        .filter(|l| !l.starts_with("unsubscribe:") && !l.starts_with("sender:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&data, without).unwrap();
+    let letter = newsletter(site.path(), day("2016-10-01"), day("2016-11-30"), later()).unwrap();
+    assert!(letter
+        .text
+        .contains("Vous recevez cette lettre de la ville de Sceaux."));
+    assert!(!letter.html.contains("se désinscrire"));
+    assert_eq!(letter.warnings.len(), 1);
+    assert!(
+        letter.warnings[0].contains("unsubscribe"),
+        "{:?}",
+        letter.warnings
+    );
+}

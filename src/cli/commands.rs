@@ -67,6 +67,9 @@ pub(super) fn newsletter(
         "Lettre du {since} au {until} : {}.",
         report::count(letter.items, "fiche", "fiches")
     );
+    for w in &letter.warnings {
+        eprintln!("avertissement : {w}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
