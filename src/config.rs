@@ -41,6 +41,69 @@ struct RawConfig {
     map_tiles: Option<String>,
     #[serde(default)]
     map_attribution: Option<String>,
+    #[serde(default)]
+    brand: Option<RawBrand>,
+    #[serde(default)]
+    precompress: Option<bool>,
+}
+
+/// `[brand]`: the commune's identity on every page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrand {
+    #[serde(default)]
+    logo: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    primary: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    accent: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    favicon: Option<toml::Spanned<String>>,
+}
+
+/// The commune's identity: its logo and favicon (site paths of `static/`), and its two
+/// colours with where each is written in `site.toml` (line, column).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Brand {
+    pub logo: Option<String>,
+    pub favicon: Option<String>,
+    /// Where `logo` and `favicon` are written in `site.toml` (line, column).
+    pub logo_at: (usize, usize),
+    pub favicon_at: (usize, usize),
+    /// The main colour: the header, buttons and links (white text on it, it on white).
+    pub primary: Option<Colour>,
+    /// The second colour: the kind of a record above its title, highlights (text on white).
+    pub accent: Option<Colour>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Colour {
+    pub rgb: [u8; 3],
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Colour {
+    pub fn hex(&self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.rgb[0], self.rgb[1], self.rgb[2])
+    }
+}
+
+/// `#0b6a4f` or `#0b5` → its three channels.
+pub fn parse_hex(text: &str) -> Option<[u8; 3]> {
+    let h = text.trim().strip_prefix('#')?;
+    if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let channel = |s: &str| u8::from_str_radix(s, 16).ok();
+    match h.len() {
+        6 => Some([channel(&h[0..2])?, channel(&h[2..4])?, channel(&h[4..6])?]),
+        3 => {
+            let c = |i: usize| channel(&h[i..=i]).map(|v| v * 17);
+            Some([c(0)?, c(1)?, c(2)?])
+        }
+        _ => None,
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +162,10 @@ pub struct Config {
     pub map_tiles: String,
     /// The attribution the tiles' licence requires, shown on every map (HTML allowed: a link).
     pub map_attribution: String,
+    pub brand: Brand,
+    /// Whether a build writes `.gz` and `.br` copies beside its text files, for servers that
+    /// serve them (nginx `gzip_static`, `brotli_static`).
+    pub precompress: bool,
 }
 
 /// OpenStreetMap's standard tiles, and the attribution their licence (ODbL) requires.
@@ -163,7 +230,37 @@ impl Config {
                 None => domains.push((slug, label)),
             }
         }
+        let mut brand = Brand::default();
+        if let Some(b) = raw.brand {
+            if let Some(l) = b.logo {
+                brand.logo_at = line_col(text, l.span().start);
+                brand.logo = Some(site_path(l.get_ref()));
+            }
+            if let Some(f) = b.favicon {
+                brand.favicon_at = line_col(text, f.span().start);
+                brand.favicon = Some(site_path(f.get_ref()));
+            }
+            for (key, value, slot) in [
+                ("primary", b.primary, &mut brand.primary),
+                ("accent", b.accent, &mut brand.accent),
+            ] {
+                let Some(value) = value else { continue };
+                let (line, column) = line_col(text, value.span().start);
+                let Some(rgb) = parse_hex(value.get_ref()) else {
+                    return Err(Diagnostic::error(
+                        path,
+                        line,
+                        column,
+                        format!("couleur « {} » illisible ([brand] {key})", value.get_ref()),
+                    )
+                    .with_help("écrivez la couleur en hexadécimal, par exemple \"#0b6a4f\""));
+                };
+                *slot = Some(Colour { rgb, line, column });
+            }
+        }
         Ok(Config {
+            brand,
+            precompress: raw.precompress.unwrap_or(false),
             title: raw.title,
             base_url,
             description: raw.description.unwrap_or_default(),
@@ -199,6 +296,12 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+/// A path of the site's `static/` as written (`images/logo.svg` or `/images/logo.svg`), with
+/// its leading slash.
+fn site_path(p: &str) -> String {
+    format!("/{}", p.trim().trim_start_matches('/'))
 }
 
 /// 1-based line and column of a byte offset.

@@ -71,7 +71,8 @@ pub fn time(t: NaiveDateTime) -> String {
 
 /// Applies French typography to plain text: the spaces before ; : ! ? » and after « become
 /// non-breaking (narrow before ; ! ?), a missing one is added inside « », and the space
-/// between groups of digits (« 19 520 ») becomes a narrow non-breaking space.
+/// between groups of digits (« 19 520 ») becomes a narrow non-breaking space, and the straight
+/// apostrophe between two letters becomes the typographic one (« l’ESS », « aujourd’hui »).
 pub fn typography(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
@@ -85,6 +86,7 @@ pub fn typography(text: &str) -> String {
         t[b'!' as usize] = true;
         t[b'?' as usize] = true;
         t[0xC2] = true;
+        t[b'\'' as usize] = true;
         let mut d = b'0';
         while d <= b'9' {
             t[d as usize] = true;
@@ -111,6 +113,20 @@ pub fn typography(text: &str) -> String {
                 out.push_str(&text[copied..=i]);
                 out.push(NNBSP);
                 copied = i + 2;
+            }
+            b'\''
+                if text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphabetic)
+                    && text[i + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphabetic) =>
+            {
+                out.push_str(&text[copied..i]);
+                out.push('’');
+                copied = i + 1;
             }
             0xC2 if text[i..].starts_with('«') => {
                 let after = i + '«'.len_utf8();
@@ -179,6 +195,10 @@ mod tests {
             "Pourquoi\u{202f}? Voici\u{a0}: «\u{a0}ESS\u{a0}»"
         );
         assert_eq!(typography("«ESS»"), "«\u{a0}ESS\u{a0}»");
+        assert_eq!(
+            typography("L'ESS d'aujourd'hui, 'cité' et l'été"),
+            "L’ESS d’aujourd’hui, 'cité' et l’été"
+        );
         assert_eq!(typography("https://a.fr/?x=1"), "https://a.fr/?x=1");
         assert_eq!(
             typography("19 520 habitants en 2014 2015"),

@@ -305,7 +305,7 @@ impl Incremental {
                     return report;
                 }
             };
-            match Theme::load(&self.root, config.theme.as_deref()) {
+            match Theme::load(&self.root, &config) {
                 Ok(t) => self.config = Some((config, Arc::new(t))),
                 Err(ds) => {
                     self.diagnostics = ds;

@@ -4,6 +4,7 @@
 //! [`validate`] (every problem at once), [`render`] (pure: site to output files) and
 //! [`write`] (the only stage that touches the output folder). [`pipeline`] chains them.
 
+pub mod brand;
 pub mod cli;
 pub(crate) mod config;
 pub mod diagnostic;

@@ -52,7 +52,7 @@ pub fn load(root: &Path) -> (Option<Loaded>, Vec<Diagnostic>) {
         Ok(c) => c,
         Err(d) => return (None, vec![d]),
     };
-    let theme = match Theme::load(root, config.theme.as_deref()) {
+    let theme = match Theme::load(root, &config) {
         Ok(t) => std::sync::Arc::new(t),
         Err(mut ds) => {
             diagnostics.append(&mut ds);

@@ -158,7 +158,7 @@ pub fn newsletter(
         "site": {"title": site.config.title, "base_url": site.config.base_url, "commune": site.config.commune},
         "title": site.data.get("newsletter").and_then(|n| n.get("title")).and_then(Value::as_str)
             .map(french::typography)
-            .unwrap_or_else(|| format!("La lettre de l'ESS de {}", site.config.commune)),
+            .unwrap_or_else(|| format!("La lettre de l’ESS de {}", site.config.commune)),
         "period": format!("du {} au {}", french::date(since), french::date(until)),
         "intro_html": intro_html,
         "intro_text": markdown::plain(intro),
@@ -166,7 +166,7 @@ pub fn newsletter(
             {"title": "Prochains rendez-vous", "items": upcoming},
             {"title": "Ils ont eu lieu", "items": past},
             {"title": "Le magazine", "items": dossiers},
-            {"title": "Nouveaux acteurs dans l'annuaire", "items": actors},
+            {"title": "Nouveaux acteurs dans l’annuaire", "items": actors},
             {"title": "Nouvelles ressources", "items": resources},
         ],
         "items": items,
@@ -241,7 +241,7 @@ fn blocks(
                     &f.slug,
                     f.data.common(),
                     Some(d),
-                    "Forum de l'ESS",
+                    "Forum de l’ESS",
                 ),
             ));
         }

@@ -310,12 +310,22 @@ fn render_all(
         }
     });
     let done = AtomicUsize::new(0);
+    let precompress = site.config.precompress;
     let render_one = |job: &render::Job| {
         let result = renderer.render(job).and_then(|outputs| {
             let mut paths = Vec::with_capacity(outputs.len());
             for out in outputs {
+                let copies = if precompress {
+                    render::compressed(&out)
+                } else {
+                    Vec::new()
+                };
                 staging.write(&out).map_err(|d| vec![d])?;
                 paths.push(out.path);
+                for copy in copies {
+                    staging.write(&copy).map_err(|d| vec![d])?;
+                    paths.push(copy.path);
+                }
             }
             Ok(paths)
         });

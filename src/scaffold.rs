@@ -46,6 +46,7 @@ geo:              # position sur la carte, par exemple {{lat: 48.7779, lon: 2.28
 website:          # site web, adresse complète en https://
 email:            # courriel de contact
 phone:            # téléphone, par exemple \"01 41 13 33 00\"
+hours:            # horaires d'ouverture, par exemple \"du mardi au samedi, de 10 h à 19 h\"
 logo:             # le logo : fichier de static/images/ (/images/logo.png pour static/images/logo.png, PNG ou SVG) ou https://
 since:            # année de création, par exemple 2014
 closed:           # date de fermeture (AAAA-MM-JJ) : la fiche reste, marquée fermée

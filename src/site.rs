@@ -61,6 +61,10 @@ pub struct Site {
     pub actor_index: HashMap<String, usize>,
     /// For each actor, the records that mention it.
     pub appears_in: Vec<Vec<Mention>>,
+    /// The actors in activity and the closed ones (indices, by name): the directory lists the
+    /// first, its page of closed structures the others.
+    pub open_actors: Vec<usize>,
+    pub closed_actors: Vec<usize>,
     /// Domain slug → actors (indices, by name), for every domain of the site.
     pub by_domain: Vec<(String, Vec<usize>)>,
     /// Legal form slug → actors, for the forms that have actors.
@@ -178,6 +182,8 @@ impl Site {
             .map(|(i, a)| (a.slug.clone(), i))
             .collect();
         let appears_in = mentions(&actor_index, &forums, &conferences, &dossiers);
+        let (closed_actors, open_actors): (Vec<usize>, Vec<usize>) =
+            (0..actors.len()).partition(|&i| actors[i].data.closed.is_some());
         let (by_domain, by_legal_form, by_stage) = actor_terms(&config, &actors);
         let by_category = group_by_label(&resources, |r| r.data.category.as_deref());
         let by_resource_type = group_by_label(&resources, |r| r.data.resource_type.as_deref());
@@ -186,6 +192,8 @@ impl Site {
             config,
             theme,
             options,
+            open_actors,
+            closed_actors,
             actors,
             forums,
             conferences,

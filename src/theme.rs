@@ -27,12 +27,19 @@ pub struct Theme {
     /// The images of the site's `static/` (not read into `assets`: they are published
     /// resized, see `images`).
     pub images: std::sync::Arc<crate::images::Library>,
+    /// The address of each asset published under a name that carries a hash of its content
+    /// (`style.css` → `/style.3f9a2c1b.css`): the theme's stylesheets, scripts and icons,
+    /// cacheable for a year. Templates write them with `asset(path="style.css")`.
+    pub fingerprinted: BTreeMap<String, String>,
+    /// The commune's logo and favicon (`[brand]`), as pages show them.
+    pub favicon: String,
 }
 
 impl Theme {
     /// The theme `name` (the built-in default when `None`), with the site's `templates/` and
     /// `static/` laid over it.
-    pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
+    pub fn load(root: &Path, config: &crate::config::Config) -> Result<Theme, Vec<Diagnostic>> {
+        let name = config.theme.as_deref();
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let theme_dir = format!("themes/{}/", name.unwrap_or("default"));
         let mut origins: BTreeMap<String, String> = BTreeMap::new();
@@ -82,6 +89,8 @@ impl Theme {
             origins: BTreeMap::new(),
             asset_origins: BTreeMap::new(),
             images: std::sync::Arc::new(library),
+            fingerprinted: BTreeMap::new(),
+            favicon: crate::brand::favicon_path(config),
         };
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {
@@ -125,11 +134,33 @@ impl Theme {
                 }
             }
         }
+        diagnostics.extend(crate::brand::apply(&mut theme, config));
+        theme.fingerprinted = theme
+            .assets
+            .iter()
+            .filter(|(path, _)| {
+                let of_theme = origins.contains_key(&format!("static/{path}"))
+                    || theme
+                        .asset_origins
+                        .get(*path)
+                        .is_some_and(|o| o.starts_with("themes/"));
+                of_theme && fingerprinted_kind(path)
+            })
+            .map(|(path, bytes)| (path.clone(), fingerprinted_url(path, bytes)))
+            .collect();
         if diagnostics.is_empty() {
             Ok(theme)
         } else {
             Err(diagnostics)
         }
+    }
+
+    /// The address an asset is published at: its fingerprinted name, or its own path.
+    pub fn asset_url(&self, path: &str) -> String {
+        self.fingerprinted
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| format!("/{path}"))
     }
 
     /// The file a template comes from, relative to the site (for error messages).
@@ -146,6 +177,22 @@ impl Theme {
             .get(group)
             .and_then(|g| g.get(key))
             .map_or(key, String::as_str)
+    }
+}
+
+/// The theme's files published under a hashed name: stylesheets, scripts and the icons'
+/// sprite, but not the vendored libraries (their folders carry their version).
+fn fingerprinted_kind(path: &str) -> bool {
+    !path.starts_with("vendor/")
+        && (path.ends_with(".css") || path.ends_with(".js") || path == "icons.svg")
+}
+
+/// `js/annuaire.js` → `/js/annuaire.1a2b3c4d.js`, the hash of its bytes.
+fn fingerprinted_url(path: &str, bytes: &[u8]) -> String {
+    let hash = &blake3::hash(bytes).to_hex()[..10];
+    match path.rsplit_once('.') {
+        Some((stem, ext)) if !stem.ends_with('/') => format!("/{stem}.{hash}.{ext}"),
+        _ => format!("/{path}.{hash}"),
     }
 }
 

@@ -90,11 +90,6 @@ pub fn event_calendar(section: Section, slug: &str) -> String {
     format!("{}evenement.ics", section.url(slug))
 }
 
-/// A static file of the theme or the site (`css/site.css`).
-pub fn asset(path: &str) -> String {
-    format!("/{path}")
-}
-
 /// The folder of the members' files (`content/ressources/fichiers/`), as a URL.
 pub fn members_files() -> String {
     format!("/{}/", crate::load::MEMBERS_FILES)

@@ -75,22 +75,15 @@ fn example_with_pictures() -> tempfile::TempDir {
     site
 }
 
-#[test]
-fn live_reload_in_a_real_browser() {
-    require_browser();
-    let site = copy_site(&repo());
-    let stdout = node("live_reload.mjs", &[site.path().as_os_str()]);
-    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
-}
-
-#[test]
-fn pages_pass_accessibility_and_validity_checks() {
-    require_browser();
-    let out = repo().join("target/quality");
-    let _ = std::fs::remove_dir_all(&out);
+/// The sites the quality suites check: the example with pictures and, when the shared
+/// benchmark generator is beside the repository, a generated 300-record site.
+fn quality_sites() -> (
+    tempfile::TempDir,
+    tempfile::TempDir,
+    Vec<std::path::PathBuf>,
+) {
     let example = example_with_pictures();
     let mut sites = vec![example.path().to_path_buf()];
-    // A generated larger site, when the shared benchmark generator is beside the repository.
     let generated = tempfile::tempdir().unwrap();
     let generator = repo().join("../shared/bench/gen_corpus.py");
     if generator.exists() {
@@ -109,6 +102,23 @@ fn pages_pass_accessibility_and_validity_checks() {
             "NOTE: ../shared/bench/gen_corpus.py not found: only the example site is checked"
         );
     }
+    (example, generated, sites)
+}
+
+#[test]
+fn live_reload_in_a_real_browser() {
+    require_browser();
+    let site = copy_site(&repo());
+    let stdout = node("live_reload.mjs", &[site.path().as_os_str()]);
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn pages_pass_accessibility_and_validity_checks() {
+    require_browser();
+    let out = repo().join("target/quality");
+    let _ = std::fs::remove_dir_all(&out);
+    let (_example, _generated, sites) = quality_sites();
     let mut args = vec![out.as_os_str()];
     args.extend(sites.iter().map(|s| s.as_os_str()));
     let stdout = node("quality.mjs", &args);
@@ -117,6 +127,30 @@ fn pages_pass_accessibility_and_validity_checks() {
         out.join("screenshots/0-375.png").exists(),
         "screenshots kept in target/quality/screenshots"
     );
+}
+
+/// The example site (with pictures) and a generated 300-record site, behind Debian's nginx with
+/// docs/nginx.conf: Lighthouse gives 100 in its four categories and CLS 0 on every page type.
+#[test]
+fn lighthouse_gives_100_behind_nginx_in_a_real_browser() {
+    require_browser();
+    assert!(
+        Command::new("nginx").arg("-v").output().is_ok_and(|o| o.status.success()),
+        "browser tests cannot run: missing nginx (apt-get install nginx; `bash .ci/run` installs it)"
+    );
+    assert!(
+        repo()
+            .join("tests/browser/node_modules/lighthouse")
+            .exists(),
+        "browser tests cannot run: missing lighthouse (npm ci in tests/browser)"
+    );
+    let out = repo().join("target/quality");
+    std::fs::create_dir_all(&out).unwrap();
+    let (_example, _generated, sites) = quality_sites();
+    let mut args = vec![out.as_os_str()];
+    args.extend(sites.iter().map(|s| s.as_os_str()));
+    let stdout = node("lighthouse.mjs", &args);
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
 
 #[test]

@@ -45,6 +45,7 @@ macro_rules! fixtures {
 fixtures! {
     bad_alias => "bad-alias",
     bad_slug => "bad-slug",
+    brand_contrast => "brand-contrast",
     broken_link => "broken-link",
     case_and_accents => "case-and-accents",
     dangling_references => "dangling-references",

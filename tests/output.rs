@@ -320,13 +320,20 @@ fn a_reader_never_misses_a_file_while_the_site_is_rebuilt() {
     let site = site_in(tmp.path(), "site");
     let out = ess_site(&site, &["build", "--quiet", "--now", NOW]);
     assert!(out.status.success());
+    // The stylesheet, by its fingerprinted name (the same at each build of the same site).
+    let css = std::fs::read_dir(site.join("public"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("style.") && n.ends_with(".css"))
+        .expect("a stylesheet");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let reader = {
         let (stop, public) = (stop.clone(), site.join("public"));
         std::thread::spawn(move || {
             let (mut reads, mut misses) = (0u64, 0u64);
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                for page in ["index.html", "acteurs/index.html", "style.css"] {
+                for page in ["index.html", "acteurs/index.html", css.as_str()] {
                     match std::fs::read(public.join(page)) {
                         Ok(bytes) if !bytes.is_empty() => reads += 1,
                         _ => misses += 1,

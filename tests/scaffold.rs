@@ -36,7 +36,7 @@ fn init_gives_a_site_that_builds_at_once() {
     let diagnostics = pipeline::check(&site, options("2026-11-23"));
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
     let files = build(&site, options("2026-11-23"));
-    assert!(text(&files, "index.html").contains("Maison virtuelle de l&#39;ESS de Bourg-la-Reine"));
+    assert!(text(&files, "index.html").contains("Maison virtuelle de l’ESS de Bourg-la-Reine"));
     for page in [
         "acteurs/jardin-partage-de-bourg-la-reine/index.html",
         "forum/2027/index.html",
@@ -224,7 +224,7 @@ fn a_new_site_warns_until_its_examples_and_placeholders_are_replaced() {
         "the footer links the legal notice"
     );
     let a11y = std::fs::read_to_string(site.join("public/accessibilite/index.html")).unwrap();
-    assert!(a11y.contains("Aucun audit de conformité n'a encore été réalisé."));
+    assert!(a11y.contains("Aucun audit de conformité n’a encore été réalisé."));
     assert!(!a11y.contains("<p>.</p>"));
 }
 

@@ -48,8 +48,12 @@ fn serves_the_site_like_a_web_server() {
             .contains("<script src=\"/__ess/live.js\" defer></script></body>"),
         "live script injected"
     );
+    // The stylesheet, by its fingerprinted name.
+    let page = home.text();
+    let at = page.find("href=\"/style.").expect("a stylesheet") + 6;
+    let css = &page[at..at + page[at..].find('"').unwrap()];
     for (path, ctype) in [
-        ("/style.css", "text/css; charset=utf-8"),
+        (css, "text/css; charset=utf-8"),
         ("/rss.xml", "application/rss+xml; charset=utf-8"),
         ("/sitemap.xml", "application/xml; charset=utf-8"),
         ("/robots.txt", "text/plain; charset=utf-8"),
@@ -602,7 +606,7 @@ fn a_preview_shows_a_scheduled_dossier_marked_until_its_time_comes() {
     let mark = "<p class=\"notice notice-scheduled\" role=\"note\"><strong>Programmé le ";
     assert!(page.text().contains(mark), "{}", page.text());
     let list = get(&server, "/magazine/").text();
-    let card = &list[list.find("Dossier à l&#39;heure").expect("on the list")..];
+    let card = &list[list.find("Dossier à l’heure").expect("on the list")..];
     assert!(card[..card.find("</article>").unwrap()].contains("badge-scheduled"));
     // Its time come: the same page, without the mark.
     let deadline = Instant::now() + Duration::from_secs(40);

@@ -501,6 +501,8 @@ record!(
         website: Option<String>,
         email: Option<String>,
         phone: Option<String>,
+        /// Opening hours, as written (« du mardi au samedi, de 10 h à 19 h »).
+        hours: Option<String>,
         logo: Option<String>,
         since: Option<i32>,
         /// When the actor closed; it stays listed, marked closed.

@@ -59,7 +59,7 @@ pub fn rss(site: &Site, feed: Feed) -> String {
         Feed::Section(s) => {
             let name = match s {
                 Section::Actors => "Acteurs",
-                Section::Forum => "Forum de l'ESS",
+                Section::Forum => "Forum de l’ESS",
                 Section::Conferences => "Up Conférences",
                 Section::Magazine => "Magazine",
                 Section::Resources => "Ressources",
@@ -79,7 +79,7 @@ pub fn rss(site: &Site, feed: Feed) -> String {
     };
     let rss_items: Vec<rss::Item> = items.iter().map(rss_item).collect();
     let description = if site.config.description.is_empty() {
-        format!("L'économie sociale et solidaire à {}", site.config.commune)
+        format!("L’économie sociale et solidaire à {}", site.config.commune)
     } else {
         site.config.description.clone()
     };

@@ -22,7 +22,7 @@ pub use pages::{plan, Job, Rendered};
 use search::Document;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
-pub use templates::{compile_templates, escape_html};
+pub use templates::{compile_templates, escape_html, rgaa_status};
 use templates::{page_name, template_error};
 use tera::Tera;
 
@@ -37,6 +37,46 @@ pub struct Output {
     /// A file whose bytes are the output's, instead of `bytes` (a processed image of the
     /// cache: a build links it into the output rather than copying it).
     pub from: Option<crate::images::CachedFile>,
+}
+
+/// The files worth compressing ahead: text, from 1 KiB (smaller ones gain nothing on the wire).
+const COMPRESSED: [&str; 10] = [
+    ".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".ics", ".csv", ".mjs",
+];
+
+/// The `.gz` (gzip, level 9) and `.br` (Brotli, quality 9) copies of a text file, for servers
+/// that serve a file's precompressed copy (`precompress = true`). Same bytes for the same
+/// input: no date in the gzip header.
+pub fn compressed(out: &Output) -> Vec<Output> {
+    use std::io::Write;
+    if out.from.is_some()
+        || out.bytes.len() < 1024
+        || !COMPRESSED.iter().any(|ext| out.path.ends_with(ext))
+    {
+        return Vec::new();
+    }
+    let mut gz = flate2::GzBuilder::new().mtime(0).write(
+        Vec::with_capacity(out.bytes.len() / 3),
+        flate2::Compression::best(),
+    );
+    let gz = gz.write_all(&out.bytes).and_then(|_| gz.finish());
+    let mut br = Vec::with_capacity(out.bytes.len() / 3);
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 9,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let br = brotli::BrotliCompress(&mut &out.bytes[..], &mut br, &params).map(|_| br);
+    let copy = |ext: &str, bytes: Vec<u8>| Output {
+        path: format!("{}{ext}", out.path),
+        bytes,
+        links: Vec::new(),
+        from: None,
+    };
+    [gz.map(|b| copy(".gz", b)), br.map(|b| copy(".br", b))]
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect()
 }
 
 impl Output {

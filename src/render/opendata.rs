@@ -11,8 +11,8 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("slug", "identifiant stable de l'acteur, la fin de l'adresse de sa page"),
     ("nom", "nom de la structure"),
     ("forme_juridique", "association, cooperative, scop, scic, mutuelle, fondation, entreprise-esus, collectivite ou autre"),
-    ("domaines", "domaines d'action, séparés par « ; »"),
-    ("etapes", "ce qu'elle propose aux porteurs de projet (informer … financer), séparées par « ; »"),
+    ("domaines", "domaines d’action, séparés par « ; »"),
+    ("etapes", "ce qu’elle propose aux porteurs de projet (informer … financer), séparées par « ; »"),
     ("adresse", "adresse postale"),
     ("latitude", "latitude WGS 84, en degrés décimaux"),
     ("longitude", "longitude WGS 84, en degrés décimaux"),
@@ -24,7 +24,7 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("charte_partenariat", "signataire de la charte de partenariat du territoire (true ou false)"),
     ("mise_a_jour", "date de la dernière mise à jour de la fiche (AAAA-MM-JJ)"),
     ("url", "adresse de sa page sur le portail"),
-    ("logo", "adresse de son logo, vide s'il n'en a pas"),
+    ("logo", "adresse de son logo, vide s’il n’en a pas"),
 ];
 
 /// One actor, as the exports give it.
@@ -185,9 +185,9 @@ pub fn gogocarto(site: &Site) -> Vec<u8> {
             .collect()
     };
     let taxonomy = json!([
-        {"id": "domaines", "name": "Domaines d'action", "options": options(site.by_domain.iter().filter(|(_, m)| !m.is_empty()).map(|(s, _)| (domain(s), site.domain_label(s).to_string())).collect())},
+        {"id": "domaines", "name": "Domaines d’action", "options": options(site.by_domain.iter().filter(|(_, m)| !m.is_empty()).map(|(s, _)| (domain(s), site.domain_label(s).to_string())).collect())},
         {"id": "formes", "name": "Formes juridiques", "options": options(site.by_legal_form.iter().map(|(s, _)| (form(s), site.theme.label("legal_forms", s).to_string())).collect())},
-        {"id": "etapes", "name": "Étapes d'un projet", "options": options(site.by_stage.iter().map(|(s, _)| (stage(s.slug()), site.theme.label("stages", s.slug()).to_string())).collect())},
+        {"id": "etapes", "name": "Étapes d’un projet", "options": options(site.by_stage.iter().map(|(s, _)| (stage(s.slug()), site.theme.label("stages", s.slug()).to_string())).collect())},
     ]);
     let doc = json!({
         "licence": site.config.data_licence_url,

@@ -49,7 +49,7 @@ pub const BODY_LIMIT: usize = 2000;
 /// The filters of the search page, in the order it shows them: (key, label).
 pub const FILTERS: &[(&str, &str)] = &[
     ("type", "Type de contenu"),
-    ("domaine", "Domaine d'action"),
+    ("domaine", "Domaine d’action"),
     ("statut", "Forme juridique"),
     ("etape", "Étape du parcours"),
 ];

@@ -25,6 +25,7 @@ pub fn compile_templates(theme: &crate::theme::Theme) -> Result<Arc<Tera>, Vec<D
         return Err(vec![template_error(&e, None, theme)]);
     }
     register_filters(&mut tera);
+    register_assets(&mut tera, theme);
     tera.set_escape_fn(escape_html);
     Ok(Arc::new(tera))
 }
@@ -71,12 +72,53 @@ pub fn globals(site: &Site) -> Value {
         members: site.options.include_private,
         drafts: site.options.drafts,
         accessibility: site.data.get("accessibilite"),
+        accessibility_status: rgaa_status(site.data.get("accessibilite")).0,
         accessibility_page: site.pages.iter().any(|p| p.slug == "accessibilite"),
         search: c.search,
         map_tiles: &c.map_tiles,
         map_attribution: &c.map_attribution,
+        favicon: &site.theme.favicon,
+        logo: c.brand.logo.as_deref().map(|l| {
+            crate::render::pages::pictures::picture(
+                site,
+                l,
+                "",
+                crate::render::pages::pictures::Place::Brand,
+                false,
+            )
+        }),
     };
     serde_json::to_value(globals).unwrap_or(Value::Null)
+}
+
+/// The RGAA status an accessibility statement may claim, from its audit's conformity rate
+/// (`audit.taux`: « 87 % »): 100 % is « totalement conforme », from 50 % « partiellement
+/// conforme », below or without an audit « non conforme ». Returns it with the rate read.
+pub fn rgaa_status(statement: Option<&Value>) -> (&'static str, Option<f64>) {
+    let rate = statement
+        .and_then(|a| a.get("audit"))
+        .and_then(|a| a.get("taux"))
+        .and_then(|t| match t {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => {
+                let (number, rest) = s.split_once('%')?;
+                let _ = rest;
+                number
+                    .trim()
+                    .replace(',', ".")
+                    .replace(['\u{a0}', '\u{202f}'], "")
+                    .parse()
+                    .ok()
+            }
+            _ => None,
+        })
+        .filter(|r: &f64| (0.0..=100.0).contains(r));
+    let status = match rate {
+        Some(r) if r >= 100.0 => "totalement conforme",
+        Some(r) if r >= 50.0 => "partiellement conforme",
+        _ => "non conforme",
+    };
+    (status, rate)
 }
 
 /// `site` in templates.
@@ -97,10 +139,44 @@ struct Globals<'a> {
     drafts: bool,
     /// The accessibility statement's data, for the footer and the statement page.
     accessibility: Option<&'a Value>,
+    /// What the statement may claim, from its audit (see `rgaa_status`).
+    accessibility_status: &'static str,
     accessibility_page: bool,
     search: bool,
     map_tiles: &'a str,
     map_attribution: &'a str,
+    favicon: &'a str,
+    /// The commune's logo beside the title, as HTML (decorative: the title says it).
+    logo: Option<String>,
+}
+
+/// `asset(path="style.css")`: the address an asset is published at (its fingerprinted name);
+/// `icon(name="search")`: an icon of the theme's sprite, decorative (`aria-hidden`).
+fn register_assets(tera: &mut Tera, theme: &crate::theme::Theme) {
+    let urls: Arc<std::collections::BTreeMap<String, String>> =
+        Arc::new(theme.fingerprinted.clone());
+    let of = |urls: &std::collections::BTreeMap<String, String>, path: &str| {
+        urls.get(path)
+            .cloned()
+            .unwrap_or_else(|| format!("/{}", path.trim_start_matches('/')))
+    };
+    let u = urls.clone();
+    tera.register_function("asset", move |args: &HashMap<String, Value>| {
+        match args.get("path").and_then(Value::as_str) {
+            Some(path) => Ok(Value::String(of(&u, path))),
+            None => Err(tera::Error::msg("asset(path=\"…\") : chemin attendu")),
+        }
+    });
+    let sprite = of(&urls, "icons.svg");
+    tera.register_function("icon", move |args: &HashMap<String, Value>| {
+        match args.get("name").and_then(Value::as_str) {
+            Some(name) => Ok(Value::String(format!(
+                "<svg class=\"icon\" aria-hidden=\"true\" focusable=\"false\"><use href=\"{sprite}#{}\"></use></svg>",
+                escape_html(name)
+            ))),
+            None => Err(tera::Error::msg("icon(name=\"…\") : nom attendu")),
+        }
+    });
 }
 
 /// Registers the theme's filters: `date_fr`, `date_long`, `time_fr`, `typo`.
@@ -128,6 +204,32 @@ pub fn register_filters(tera: &mut tera::Tera) {
     tera.register_filter(
         "time_fr",
         |v: &tera::Value, _: &HashMap<String, tera::Value>| with_date(v, |d| french::time(d.at)),
+    );
+    // The icon of the kind of record at an address (`/acteurs/…` → `actor`).
+    tera.register_filter(
+        "kind_icon",
+        |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+            let url = v.as_str().unwrap_or("");
+            let icon = [
+                (url::ACTORS, "actor"),
+                (url::FORUMS, "forum"),
+                (url::CONFERENCES, "conference"),
+                (url::MAGAZINE, "magazine"),
+                (url::RESOURCES, "resource"),
+            ]
+            .iter()
+            .find(|(prefix, _)| url.starts_with(prefix))
+            .map_or("date", |(_, icon)| *icon);
+            Ok(tera::Value::String(icon.into()))
+        },
+    );
+    // French plurals: « 0 acteur », « 1 acteur », « 2 acteurs ».
+    tera.register_filter(
+        "pluriel",
+        |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+            let n = v.as_f64().unwrap_or(0.0);
+            Ok(tera::Value::String(if n >= 2.0 { "s" } else { "" }.into()))
+        },
     );
     tera.register_filter(
         "typo",

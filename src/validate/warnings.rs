@@ -10,6 +10,7 @@ use crate::model::Section;
 pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
     examples(loaded, now, out);
     placeholders(loaded, out);
+    accessibility_status(loaded, out);
     let c = &loaded.content;
     let mut listed: Vec<&dyn EntryView> = records(c)
         .into_iter()
@@ -133,6 +134,42 @@ fn examples(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnosti
 }
 
 /// What `init` leaves to fill in `site.toml`: the site's address and the contact.
+/// An accessibility statement that claims more than its audit: RGAA allows « partiellement
+/// conforme » from a 50 % rate only, « totalement conforme » at 100 %; the site shows what
+/// the audit allows.
+fn accessibility_status(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+    let statement = loaded.content.data.get("accessibilite");
+    let Some(claimed) = statement
+        .and_then(|a| a.get("statut"))
+        .and_then(|s| s.as_str())
+    else {
+        return;
+    };
+    let (status, rate) = crate::render::rgaa_status(statement);
+    if claimed.trim() == status {
+        return;
+    }
+    let path = "content/data/accessibilite.yaml";
+    let text = std::fs::read_to_string(loaded.root.join(path)).unwrap_or_default();
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("statut"))
+        .map_or(0, |n| n + 1);
+    let why = match rate {
+        Some(r) => format!("le taux de conformité de l'audit est de {r} %"),
+        None => "aucun taux de conformité n'est donné (audit.taux : « 87 % »)".into(),
+    };
+    out.push(
+        Diagnostic::warning(
+            path,
+            line,
+            1,
+            format!("statut « {claimed} » : {why}, le site affiche « {status} »"),
+        )
+        .with_help("selon le RGAA : 100 % totalement conforme, à partir de 50 % partiellement conforme, sinon (ou sans audit) non conforme"),
+    );
+}
+
 fn placeholders(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let config = &loaded.config;
     let text = std::fs::read_to_string(loaded.root.join("site.toml")).unwrap_or_default();

@@ -180,11 +180,14 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
 {
   const { context, page, errors } = await newPage(base);
   await page.goto(base + "/acteurs/");
-  await page.waitForSelector("#filtres:not([hidden])");
+  await page.waitForSelector("#filtres[data-ready]");
+  const inActivity = actors.filter((a) => !a.fermeture);
   const all = await page.locator("#liste .card").count();
-  check(all === Math.min(actors.length, all) && all > 0, `directory lists the actors: ${all}`);
+  check(all === Math.min(inActivity.length, all) && all > 0, `directory lists the actors in activity: ${all}`);
+  check((await page.locator("#liste .card-closed").count()) === 0, "no closed structure in the directory by default");
+  check((await page.locator("#f-etat").inputValue()) === "", "the activity filter says « En activité » by default");
   const domain = actors.find((a) => a.domaines)?.domaines.split(";")[0];
-  const expected = actors.filter((a) => a.domaines.split(";").includes(domain));
+  const expected = inActivity.filter((a) => a.domaines.split(";").includes(domain));
   await page.selectOption("#f-domaine", domain);
   await page.waitForFunction((d) => new URL(location.href).searchParams.get("domaine") === d, domain);
   const shown = await page.locator("#resultats-filtres .card").count();
@@ -196,12 +199,20 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   const form = actors.find((a) => a.domaines.split(";").includes(domain) && a.forme_juridique)?.forme_juridique;
   await page.selectOption("#f-statut", form);
   await page.waitForFunction(() => new URL(location.href).searchParams.has("statut"));
-  const both = actors.filter((a) => a.domaines.split(";").includes(domain) && a.forme_juridique === form);
+  const both = inActivity.filter((a) => a.domaines.split(";").includes(domain) && a.forme_juridique === form);
   check((await page.locator("#resultats-filtres .card").count()) === both.length, `domaine=${domain}&statut=${form}: ${both.length}`);
   await page.click('#filtres button[type="reset"]');
   await page.waitForFunction(() => location.search === "");
   check(await page.locator("#liste").isVisible(), "reset shows the full list again");
-  const first = actors[0];
+  // Closed structures one choice away, marked.
+  const closed = actors.filter((a) => a.fermeture);
+  await page.selectOption("#f-etat", "tous");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("etat") === "tous");
+  check((await page.locator("#resultats-filtres .card").count()) === actors.length, `etat=tous: every actor (${actors.length})`);
+  check((await page.locator("#resultats-filtres .card-closed .badge-closed").count()) === closed.length, `etat=tous: ${closed.length} marked closed`);
+  await page.selectOption("#f-etat", "");
+  await page.waitForFunction(() => location.search === "");
+  const first = inActivity[0];
   await page.fill("#f-q", first.nom.split(" ")[0]);
   await page.waitForFunction(() => new URL(location.href).searchParams.has("q"));
   const byText = await page.locator("#resultats-filtres .card-title").allTextContents();
@@ -221,12 +232,12 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   // A shared address opens filtered.
   await page.goto(base + `/acteurs/?domaine=${domain}&etat=ouvert`);
   await page.waitForSelector("#resultats-filtres:not([hidden])");
-  const open = expected.filter((a) => !a.fermeture).length;
+  const open = expected.length;
   check((await page.locator("#resultats-filtres .card").count()) === open, `shared address domaine=${domain}&etat=ouvert: ${open}`);
   check((await page.locator("#f-domaine").inputValue()) === domain, "the shared address sets the form");
   // The filters can be used with the keyboard alone.
   await page.goto(base + "/acteurs/");
-  await page.waitForSelector("#filtres:not([hidden])");
+  await page.waitForSelector("#filtres[data-ready]");
   await page.focus("#f-q");
   await page.keyboard.press("Tab");
   check(await page.evaluate(() => document.activeElement.id === "f-domaine"), "Tab goes from the text field to the domain filter");
@@ -236,20 +247,53 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   check(errors.length === 0, `directory errors: ${errors.join(" | ")}`);
   await context.close();
 
-  // Without JavaScript: the complete list, no filter form, links to the taxonomy pages.
+  // Without JavaScript: the complete list, the filters saying they need it, links to the
+  // taxonomy pages and to the closed structures.
   const nojs = await newPage(base, { javaScriptEnabled: false });
   await nojs.page.goto(base + "/acteurs/");
-  check(await nojs.page.locator("#filtres").isHidden(), "without JavaScript the filter form is hidden");
-  check((await nojs.page.locator("#liste .card").count()) === Math.min(actors.length, all), "without JavaScript the list is complete");
+  check(await nojs.page.getByText("Les filtres ont besoin de JavaScript").isVisible(), "without JavaScript the filters say they need it");
+  check((await nojs.page.locator("#liste .card").count()) === Math.min(inActivity.length, all), "without JavaScript the list is complete");
+  if (closed.length) check((await nojs.page.locator('a[href="/acteurs/fermees/"]').count()) === 1, "the closed structures are one link away");
   check((await nojs.page.locator('.browse a[href^="/acteurs/domaines/"]').count()) > 0, "without JavaScript the taxonomy pages are linked");
   await nojs.context.close();
 }
 
+// --- The header on a phone: the menu behind one button, search one tap away --------------
+{
+  const { context, page, errors } = await newPage(base, { viewport: { width: 375, height: 800 } });
+  await page.goto(base + "/acteurs/");
+  const header = await page.locator(".site-header").boundingBox();
+  check(header.height <= 120, `the phone's header is compact: ${header.height} px`);
+  check(!(await page.locator(".main-nav").isVisible()) && !(await page.locator(".menu-panel").isVisible()), "the menu is folded on a phone");
+  check(await page.locator('.header-tools a[href="/recherche/"]').isVisible(), "search is one tap away");
+  // The keyboard alone: Tab to the button, Enter opens, Enter closes.
+  const button = page.locator(".menu-phone > summary");
+  let tabs = 0;
+  while (tabs < 10 && !(await button.evaluate((b) => b === document.activeElement))) { await page.keyboard.press("Tab"); tabs++; }
+  check(await button.evaluate((b) => b === document.activeElement), "the menu button is reached with Tab");
+  await page.keyboard.press("Enter");
+  check(await page.locator(".menu-panel").isVisible(), "Enter opens the menu");
+  check(await page.locator('.menu-panel a[aria-current="page"]').textContent() === "Annuaire", "the menu marks the current page");
+  await page.keyboard.press("Tab");
+  check(await page.evaluate(() => document.activeElement.closest(".menu-panel") !== null), "Tab goes into the open menu");
+  await button.focus();
+  await page.keyboard.press("Enter");
+  check(!(await page.locator(".menu-panel").isVisible()), "Enter closes the menu");
+  // Its role and state, as a screen reader reads them.
+  const snapshot = await page.locator(".menu-phone").ariaSnapshot();
+  check(/button "Menu"/.test(snapshot), `the menu button is a named button: ${snapshot}`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  check(await page.locator(".main-nav").isVisible() && !(await button.isVisible()), "from 48 rem the whole menu shows, without the button");
+  check(errors.length === 0, `header errors: ${errors.join(" | ")}`);
+  await context.close();
+}
+
 // --- Maps -------------------------------------------------------------------------------
 {
-  const located = actors.filter((a) => a.latitude !== null && a.longitude !== null);
+  const located = actors.filter((a) => a.latitude !== null && a.longitude !== null && !a.fermeture);
   const { context, page, errors, foreign } = await newPage(base);
   await page.goto(base + "/carte/");
+  await page.waitForSelector("#filtres[data-ready]");
   await page.waitForSelector("#carte[data-markers]");
   const markers = Number(await page.getAttribute("#carte", "data-markers"));
   check(markers === located.length && markers > 0, `map: ${markers} markers, ${located.length} actors with a position`);
@@ -259,6 +303,9 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   check(list === located.length, `map: the text list has ${list} actors`);
   const domain = located.find((a) => a.domaines)?.domaines.split(";")[0];
   const expected = located.filter((a) => a.domaines.split(";").includes(domain)).length;
+  // The filters are folded under the map: one click opens them.
+  check(!(await page.locator("#f-domaine").isVisible()), "the map's filters are folded");
+  await page.click(".filters-box > summary");
   await page.selectOption("#f-domaine", domain);
   await page.waitForFunction((n) => document.getElementById("carte").dataset.markers === String(n), expected);
   check((await page.locator("#liste-carte li:visible").count()) === expected, `map filtered by ${domain}: the list follows (${expected})`);

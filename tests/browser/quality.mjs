@@ -16,6 +16,7 @@ import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import { spawn, spawnSync } from "node:child_process";
 import { sitePage } from "./site_page.mjs";
+import { pageTypes } from "./page_types.mjs";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,28 +42,6 @@ function files(dir, ext) {
     else if (p.endsWith(ext)) found.push(p);
   }
   return found;
-}
-
-// One page per page type: the first URL of the sitemap under each prefix.
-const TYPES = ["/", "/acteurs/", "/acteurs/domaines/", "/acteurs/domaines/*", "/acteurs/formes/*", "/acteurs/etapes/*",
-  "/acteurs/*", "/porteur-de-projet/", "/forum/", "/forum/*", "/conferences/", "/conferences/*", "/agenda/",
-  "/magazine/", "/magazine/*", "/ressources/", "/ressources/categories/*", "/ressources/*", "/chiffres-cles/",
-  "/a-propos/", "/accessibilite/", "/recherche/", "/carte/"];
-function pageTypes(urls) {
-  const chosen = new Set();
-  for (const t of TYPES) {
-    const prefix = t.replace("*", "");
-    const generated = ["domaines", "formes", "etapes", "categories", "types", "page"];
-    const match = urls.find((u) => {
-      if (!t.endsWith("*")) return u === t;
-      const rest = u.slice(prefix.length).replace(/\/$/, "");
-      return u.startsWith(prefix) && rest !== "" && !rest.includes("/") && !generated.includes(rest);
-    });
-    if (match) chosen.add(match);
-  }
-  chosen.add("/404.html");
-  // The search page with results and filters, the directory filtered by its script.
-  return [...chosen].map((u) => (u === "/recherche/" ? "/recherche/?q=ESS" : u)).concat(["/acteurs/?etat=ouvert"]);
 }
 
 const browser = await chromium.launch({
@@ -224,7 +203,7 @@ for (const [n, site] of sites.entries()) {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(base + path);
     // The pages that scripts complete: check them once complete.
-    const ready = { "/recherche/?q=ESS": "#r-resultats li", "/carte/": "#carte[data-markers]", "/acteurs/?etat=ouvert": "#resultats-filtres:not([hidden])" }[path]
+    const ready = { "/recherche/?q=ESS": "#r-resultats li", "/carte/": "#carte[data-markers]", "/acteurs/?etat=tous": "#resultats-filtres:not([hidden])" }[path]
       || null;
     if (ready) {
       const done = await page.waitForSelector(ready).then(() => true).catch(() => false);
@@ -266,6 +245,12 @@ for (const [n, site] of sites.entries()) {
     await page.goto(base + path);
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     check(!scroll, `${path}: horizontal scrolling at 375 px`);
+    // On a phone too: a wide table scrolls in a region the keyboard can reach.
+    if (ready) await page.waitForSelector(ready).catch(() => null);
+    const phoneAxe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    for (const v of phoneAxe.violations) {
+      check(false, `axe at 375 px ${path}: ${v.id} (${v.impact}) ${v.nodes.map((x) => x.target.join(" ")).slice(0, 3).join(", ")}`);
+    }
     await page.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true });
   }
   check(foreign.length === 0, `requests to third parties: ${foreign.slice(0, 5).join(", ")}`);

@@ -22,8 +22,12 @@ use std::hash::{DefaultHasher, Hash};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Actors {
-    /// Page `page` (1-based) of the directory.
+    /// Page `page` (1-based) of the directory: the actors in activity.
     Directory {
+        page: usize,
+    },
+    /// Page `page` of the closed structures, one click from the directory.
+    Closed {
         page: usize,
     },
     /// The page of actor `i` of `Site::actors`.
@@ -42,20 +46,36 @@ pub fn map_jobs() -> Vec<Job> {
     vec![Job::Actors(Actors::Map)]
 }
 
-/// The directory's pages and every actor's page.
+/// The directory's pages, those of the closed structures, and every actor's page.
 pub fn record_jobs(site: &Site) -> Vec<Job> {
-    let pages = page_count(site.actors.len(), site.config.paginate_by);
-    (1..=pages)
+    let per = site.config.paginate_by;
+    let closed = match site.closed_actors.len() {
+        0 => 0,
+        n => page_count(n, per),
+    };
+    (1..=page_count(site.open_actors.len(), per))
         .map(|page| Job::Actors(Actors::Directory { page }))
+        .chain((1..=closed).map(|page| Job::Actors(Actors::Closed { page })))
         .chain((0..site.actors.len()).map(|i| Job::Actors(Actors::Actor(i))))
         .collect()
 }
+
+/// The closed structures' list.
+pub const CLOSED: &str = "/acteurs/fermees/";
 
 /// What the directory shows more than other lists: the filters.
 #[derive(Serialize)]
 struct DirectoryExtra {
     browse: Browse,
     filterable: bool,
+    /// How many structures are closed, and the page that lists them.
+    closed: usize,
+    closed_url: &'static str,
+}
+
+#[derive(Serialize)]
+struct ClosedExtra {
+    parent: Link,
 }
 
 #[derive(Serialize)]
@@ -68,7 +88,7 @@ struct ActorPage<'a> {
     logo: Option<String>,
     cover: Option<String>,
     legal_form: Option<Link>,
-    domains: Vec<Link>,
+    domains: Vec<super::shared::DomainLink>,
     stages: Vec<Link>,
     og_image: Option<String>,
     website_label: Option<&'a str>,
@@ -131,6 +151,7 @@ impl Family for Actors {
     fn url(&self, site: &Site) -> String {
         match self {
             Actors::Directory { page } => url::paged(url::ACTORS, *page),
+            Actors::Closed { page } => url::paged(CLOSED, *page),
             Actors::Actor(i) => Section::Actors.url(&site.actors[*i].slug),
             Actors::ProjectPath => url::PROJECT_PATH.into(),
             Actors::Map => url::MAP.into(),
@@ -141,10 +162,16 @@ impl Family for Actors {
         let site = fp.site();
         let per = site.config.paginate_by;
         match self {
-            Actors::Directory { page } => {
-                let n = site.actors.len();
-                (n, page_count(n, per), fp.taxonomies()).hash(h);
-                fp.actor_cards(h, page_range(n, *page, per));
+            Actors::Directory { page } | Actors::Closed { page } => {
+                let (shown, other) = match self {
+                    Actors::Directory { .. } => (&site.open_actors, &site.closed_actors),
+                    _ => (&site.closed_actors, &site.open_actors),
+                };
+                (shown.len(), other.len(), fp.taxonomies()).hash(h);
+                fp.actor_cards(
+                    h,
+                    shown[page_range(shown.len(), *page, per)].iter().copied(),
+                );
             }
             Actors::Actor(i) => {
                 site.actors[*i].source.full_hash.hash(h);
@@ -159,6 +186,7 @@ impl Family for Actors {
             }
             Actors::ProjectPath => {
                 for (stage, members) in &site.by_stage {
+                    let members = open(site, members);
                     (stage, members.len()).hash(h);
                     fp.actor_cards(h, members.iter().take(PATH_CARDS).copied());
                 }
@@ -171,6 +199,7 @@ impl Family for Actors {
         let site = r.site;
         Ok(match self {
             Actors::Directory { page } => directory(site, *page),
+            Actors::Closed { page } => closed(site, *page),
             Actors::Actor(i) => actor(site, *i, url),
             Actors::ProjectPath => project_path(site),
             Actors::Map => map(site),
@@ -181,6 +210,7 @@ impl Family for Actors {
         match self {
             Actors::Actor(i) => Owner::record(&site.actors[*i].source),
             Actors::Directory { .. } => Owner::generated("l'annuaire des acteurs"),
+            Actors::Closed { .. } => Owner::generated("la liste des structures fermées"),
             Actors::ProjectPath => Owner::generated("le parcours du porteur de projet"),
             Actors::Map => Owner::generated("la carte des acteurs"),
         }
@@ -207,17 +237,58 @@ impl Family for Actors {
 }
 
 fn directory(site: &Site, page: usize) -> Rendered {
-    let n = site.actors.len();
-    let intro = format!(
-        "{n} acteurs de l'économie sociale et solidaire à {}.",
-        site.config.commune
-    );
+    let n = site.open_actors.len();
+    let commune = &site.config.commune;
+    let intro = match n {
+        0 => format!(
+            "Aucun acteur de l’économie sociale et solidaire n’est encore référencé à {commune}."
+        ),
+        1 => format!("Un acteur de l’économie sociale et solidaire en activité à {commune}."),
+        _ => format!("{n} acteurs de l’économie sociale et solidaire en activité à {commune}."),
+    };
     let extra = DirectoryExtra {
         browse: browse(site),
         filterable: true,
+        closed: site.closed_actors.len(),
+        closed_url: CLOSED,
     };
-    let title = ("Annuaire des acteurs de l'ESS", intro);
-    section_list(site, Section::Actors, title, (n, page), actor_card, extra)
+    let title = ("Annuaire des acteurs de l’ESS", intro);
+    let open = &site.open_actors;
+    section_list(
+        site,
+        Section::Actors,
+        title,
+        (n, page),
+        |s, i| actor_card(s, open[i]),
+        extra,
+    )
+}
+
+fn closed(site: &Site, page: usize) -> Rendered {
+    let n = site.closed_actors.len();
+    let intro = format!(
+        "{n} structure{} de l’annuaire {} fermé ; {} fiche{} reste{} en ligne pour mémoire.",
+        if n > 1 { "s" } else { "" },
+        if n > 1 { "ont" } else { "a" },
+        if n > 1 { "leurs" } else { "sa" },
+        if n > 1 { "s" } else { "" },
+        if n > 1 { "nt" } else { "" },
+    );
+    let extra = ClosedExtra {
+        parent: Link {
+            label: "Annuaire".into(),
+            url: url::ACTORS.into(),
+        },
+    };
+    let list = &site.closed_actors;
+    super::shared::list_at(
+        site,
+        ("Structures fermées", intro),
+        (n, page),
+        CLOSED,
+        |s, i| actor_card(s, list[i]),
+        extra,
+    )
 }
 
 fn actor(site: &Site, i: usize, url: &str) -> Rendered {
@@ -296,7 +367,7 @@ fn mention(site: &Site, m: Mention) -> MentionLink {
     let (kind, c, slug) = match m.section {
         Section::Forum => {
             let f = &site.forums[m.index];
-            ("Forum de l'ESS", f.data.common(), &f.slug)
+            ("Forum de l’ESS", f.data.common(), &f.slug)
         }
         Section::Conferences => {
             let c = &site.conferences[m.index];
@@ -316,10 +387,20 @@ fn mention(site: &Site, m: Mention) -> MentionLink {
     }
 }
 
+/// The actors of `members` in activity: closed structures are not offered to project holders.
+fn open(site: &Site, members: &[usize]) -> Vec<usize> {
+    members
+        .iter()
+        .copied()
+        .filter(|&i| site.actors[i].data.closed.is_none())
+        .collect()
+}
+
 fn project_path(site: &Site) -> Rendered {
     let steps = site
         .by_stage
         .iter()
+        .map(|(stage, members)| (stage, open(site, members)))
         .map(|(stage, members)| Step {
             slug: stage.slug(),
             label: site.theme.label("stages", stage.slug()).to_string(),
@@ -367,7 +448,7 @@ fn map(site: &Site) -> Rendered {
     let context = MapPage {
         title: "Carte des acteurs",
         summary: french::typography(&format!(
-            "Les acteurs de l'économie sociale et solidaire de {} sur une carte.",
+            "Les acteurs de l’économie sociale et solidaire de {} sur une carte.",
             site.config.commune
         )),
         count: markers.len(),

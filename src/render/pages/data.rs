@@ -219,7 +219,7 @@ fn open_data_page(site: &Site) -> Rendered {
     let context = OpenDataPage {
         title: "Données ouvertes",
         summary: french::typography(&format!(
-            "L'annuaire des acteurs de l'ESS de {}, à réutiliser librement.",
+            "L’annuaire des acteurs de l’ESS de {}, à réutiliser librement.",
             site.config.commune
         )),
         columns: opendata::COLUMNS
@@ -296,10 +296,10 @@ fn key_figures(site: &Site) -> Rendered {
     let years = years.into_iter().map(|(y, n)| (y.to_string(), n)).collect();
     let context = KeyFigures {
         title: "Chiffres clés",
-        summary: french::typography(&format!("L'économie sociale et solidaire à {} en chiffres, calculés à partir des fiches du site.", site.config.commune)),
+        summary: french::typography(&format!("L’économie sociale et solidaire à {} en chiffres, calculés à partir des fiches du site.", site.config.commune)),
         counts: counts(site),
         charts: vec![
-            chart("domaines", "Les acteurs par domaine d'action", "Domaine", "Acteurs", domains),
+            chart("domaines", "Les acteurs par domaine d’action", "Domaine", "Acteurs", domains),
             chart("formes", "Les acteurs par forme juridique", "Forme juridique", "Acteurs", forms),
             chart("etapes", "Ce que les acteurs proposent aux porteurs de projet", "Étape", "Acteurs", stages),
             chart("evenements", "Les événements par année (Forum et Up Conférences)", "Année", "Événements", years),

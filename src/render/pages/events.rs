@@ -4,7 +4,7 @@
 use super::pictures::{cover, og_image};
 use super::shared::{
     actor_links, body, card, domain_links, event_ld, iso_paris, json_ld, speakers, summary,
-    ActorLink, Card, Link, SpeakerView,
+    ActorLink, Card, SpeakerView,
 };
 use super::{view, Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
@@ -120,7 +120,7 @@ struct ConferencePage<'a> {
     upcoming: bool,
     speakers: Vec<SpeakerView>,
     jsonld: String,
-    domains: Vec<Link>,
+    domains: Vec<super::shared::DomainLink>,
 }
 
 impl Family for Events {
@@ -256,7 +256,7 @@ fn forum_card(site: &Site, i: usize) -> Card {
     let f = &site.forums[i];
     let mut card = card(site, Section::Forum, f);
     card.end_date = other_day(f.data.date, f.data.end_date);
-    card.kind = Some("Forum de l'ESS".into());
+    card.kind = Some("Forum de l’ESS".into());
     card.venue = f.data.venue.as_deref().map(french::typography);
     card
 }
@@ -297,8 +297,8 @@ fn forum_list(site: &Site) -> Rendered {
         .map(|i| forum_card(site, i))
         .collect();
     let context = ForumList {
-        title: "Le Forum de l'ESS",
-        intro: french::typography("Chaque année, le Forum réunit les acteurs de l'économie sociale et solidaire du territoire : salon, ateliers, conférences, tables rondes et pitchs."),
+        title: "Le Forum de l’ESS",
+        intro: french::typography("Chaque année, le Forum réunit les acteurs de l’économie sociale et solidaire du territoire : salon, ateliers, conférences, tables rondes et pitchs."),
         total: cards.len(),
         cards,
         feed: Section::Forum.feed_url(),
@@ -384,7 +384,7 @@ fn conference_list(site: &Site) -> Rendered {
     }));
     let context = Split {
         title: "Les Up Conférences",
-        intro: french::typography("Deux fois par an, les Up Conférences font le point sur l'innovation sociale avec celles et ceux qui la font."),
+        intro: french::typography("Deux fois par an, les Up Conférences font le point sur l’innovation sociale avec celles et ceux qui la font."),
         upcoming,
         past,
         feed: Some(Section::Conferences.feed_url()),
@@ -397,7 +397,7 @@ fn agenda_page(site: &Site) -> Rendered {
     let context = Split {
         title: "Agenda",
         intro: french::typography(
-            "Tous les rendez-vous de l'ESS : le Forum annuel et les Up Conférences.",
+            "Tous les rendez-vous de l’ESS : le Forum annuel et les Up Conférences.",
         ),
         upcoming,
         past,

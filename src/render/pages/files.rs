@@ -26,9 +26,9 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 }
 
 impl Family for Files {
-    fn url(&self, _: &Site) -> String {
+    fn url(&self, site: &Site) -> String {
         match self {
-            Files::Asset(path) => url::asset(path),
+            Files::Asset(path) => site.theme.asset_url(path),
             Files::MembersFile(name) => url::members_file(name),
         }
     }

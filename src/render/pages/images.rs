@@ -81,7 +81,7 @@ impl Family for Images {
             place: Some((PathBuf::from(origin), 0, 0)),
             what: match self.variant {
                 Variant::Original => "l'image".into(),
-                _ => "une taille de l'image".into(),
+                _ => "une taille de l’image".into(),
             },
         }
     }

@@ -128,7 +128,7 @@ impl Family for Magazine {
 }
 
 fn list(site: &Site, page: usize) -> Rendered {
-    let intro = "Les dossiers, éditoriaux et articles du magazine municipal consacrés à l'ESS.";
+    let intro = "Les dossiers, éditoriaux et articles du magazine municipal consacrés à l’ESS.";
     let title = ("Magazine", french::typography(intro));
     let n = site.dossiers.len();
     section_list(

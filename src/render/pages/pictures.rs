@@ -17,6 +17,8 @@ pub enum Place {
     Card,
     /// A speaker's photo, or a logo in a list of exhibitors.
     Thumbnail,
+    /// The commune's logo in the header of every page: loaded at once, never lazily.
+    Brand,
 }
 
 impl Place {
@@ -26,6 +28,7 @@ impl Place {
             Place::Logo => "8rem",
             Place::Card => "(max-width: 40rem) calc(100vw - 4rem), 20rem",
             Place::Thumbnail => "4rem",
+            Place::Brand => "10rem",
         }
     }
 }
@@ -49,6 +52,8 @@ pub fn picture(site: &Site, src: &str, alt: &str, place: Place, first: bool) -> 
 pub fn picture_escaped(site: &Site, src: &str, alt: &str, place: Place, first: bool) -> String {
     let loading = if first {
         r#" fetchpriority="high""#
+    } else if place == Place::Brand {
+        ""
     } else {
         r#" loading="lazy""#
     };

@@ -94,7 +94,7 @@ impl Family for Plain {
             }
             Plain::Alias { to, .. } => {
                 let context = Titled {
-                    title: "Cette page a changé d'adresse",
+                    title: "Cette page a changé d’adresse",
                     target: Some(to),
                 };
                 Rendered::page("alias.html", &context, Vec::new())

@@ -115,7 +115,7 @@ impl Family for Resources {
 }
 
 fn list(site: &Site, page: usize) -> Rendered {
-    let intro = "Guides, études, replays et communiqués pour comprendre et développer l'ESS.";
+    let intro = "Guides, études, replays et communiqués pour comprendre et développer l’ESS.";
     let title = ("Ressources", french::typography(intro));
     let extra = ResourceBrowse {
         resource_browse: Terms {

@@ -111,13 +111,32 @@ pub struct Link {
     pub url: String,
 }
 
+/// A link to a domain's page, with the domain's icon (a name of the theme's sprite).
+#[derive(Serialize)]
+pub struct DomainLink {
+    pub label: String,
+    pub url: String,
+    pub icon: &'static str,
+}
+
+/// The icon of a domain of action: one for each of the nine domains of the seeds, one for a
+/// site's own.
+pub fn domain_icon(slug: &str) -> &'static str {
+    crate::model::DOMAINS
+        .iter()
+        .find(|d| **d == slug)
+        .copied()
+        .unwrap_or("domain")
+}
+
 /// The links to the term pages of an actor's (or a conference's) domains.
-pub fn domain_links(site: &Site, domains: &[String]) -> Vec<Link> {
+pub fn domain_links(site: &Site, domains: &[String]) -> Vec<DomainLink> {
     domains
         .iter()
-        .map(|s| Link {
+        .map(|s| DomainLink {
             label: site.domain_label(s).to_string(),
             url: Taxonomy::Domain.term_url(s),
+            icon: domain_icon(s),
         })
         .collect()
 }
@@ -243,6 +262,8 @@ pub struct TermLink {
     pub label: String,
     pub count: usize,
     pub url: String,
+    /// The icon of a domain (empty for the other taxonomies).
+    pub icon: &'static str,
 }
 
 /// The terms of a taxonomy, with their counts.
@@ -251,6 +272,11 @@ pub fn term_links(site: &Site, t: Taxonomy) -> Vec<TermLink> {
         .map(|term| TermLink {
             url: t.term_url(&term.slug),
             count: term.members.len(),
+            icon: if t == Taxonomy::Domain {
+                domain_icon(&term.slug)
+            } else {
+                ""
+            },
             slug: term.slug,
             label: term.label,
         })
@@ -347,17 +373,28 @@ struct SectionList<'a, E: Serialize> {
     cards: Vec<Card>,
     total: usize,
     pager: Pager,
-    feed: String,
+    feed: Option<String>,
     #[serde(flatten)]
     extra: E,
 }
 
-/// Page `page` of the list of `section`'s `count` records, each shown by `card`.
-pub fn section_list<E: Serialize>(
+/// A list of `count` cards at `base` (paginated there), without a feed.
+pub fn list_at<E: Serialize>(
     site: &Site,
-    section: Section,
+    title: (&str, String),
+    page: (usize, usize),
+    base: &str,
+    card: impl Fn(&Site, usize) -> Card,
+    extra: E,
+) -> super::Rendered {
+    list(site, title, page, (base, None), card, extra)
+}
+
+fn list<E: Serialize>(
+    site: &Site,
     (title, intro): (&str, String),
     (count, page): (usize, usize),
+    (base, feed): (&str, Option<String>),
     card: impl Fn(&Site, usize) -> Card,
     extra: E,
 ) -> super::Rendered {
@@ -369,9 +406,22 @@ pub fn section_list<E: Serialize>(
             .map(|i| card(site, i))
             .collect(),
         total: count,
-        pager: pager(section.list_url(), page, super::page_count(count, per)),
-        feed: section.feed_url(),
+        pager: pager(base, page, super::page_count(count, per)),
+        feed,
         extra,
     };
     super::Rendered::page("list.html", &context, Vec::new())
+}
+
+/// Page `page` of the list of `section`'s `count` records, each shown by `card`.
+pub fn section_list<E: Serialize>(
+    site: &Site,
+    section: Section,
+    title: (&str, String),
+    page: (usize, usize),
+    card: impl Fn(&Site, usize) -> Card,
+    extra: E,
+) -> super::Rendered {
+    let feed = Some(section.feed_url());
+    list(site, title, page, (section.list_url(), feed), card, extra)
 }

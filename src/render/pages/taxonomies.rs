@@ -133,14 +133,14 @@ impl Family for Taxonomies {
 
 fn index(site: &Site, t: Taxonomy) -> Rendered {
     let (title, intro) = match t {
-        Taxonomy::Domain => ("Les domaines d'action", "Les acteurs par domaine d'action."),
+        Taxonomy::Domain => ("Les domaines d’action", "Les acteurs par domaine d’action."),
         Taxonomy::LegalForm => (
             "Les formes juridiques",
             "Les acteurs par statut : associations, coopératives, mutuelles, fondations…",
         ),
         Taxonomy::Stage => (
-            "Les étapes d'un projet",
-            "Ce que les acteurs proposent aux porteurs de projet, de l'information au financement.",
+            "Les étapes d’un projet",
+            "Ce que les acteurs proposent aux porteurs de projet, de l’information au financement.",
         ),
         Taxonomy::ResourceCategory => (
             "Les catégories de ressources",

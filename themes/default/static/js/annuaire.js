@@ -55,7 +55,6 @@
     form.addEventListener("reset", function () {
       setTimeout(onChange, 0);
     });
-    form.hidden = false;
     this.labels = {
       domaine: labels(form.elements.domaine),
       statut: labels(form.elements.statut),
@@ -71,8 +70,9 @@
     };
   }
 
+  // Whether the page's own list (the actors in activity) is not what the filters ask.
   Filters.prototype.active = function (s) {
-    return FILTERS.some(function (name) { return s[name] !== ""; });
+    return FILTERS.some(function (name) { return s[name] !== "" && !(name === "etat" && s[name] === "ouvert"); });
   };
 
   // Keeps the filters in the address, so that a filtered list can be shared.
@@ -92,7 +92,8 @@
     if (s.domaine && domains.indexOf(s.domaine) < 0) return false;
     if (s.statut && actor.forme_juridique !== s.statut) return false;
     if (s.etape && stages.indexOf(s.etape) < 0) return false;
-    if (s.etat === "ouvert" && actor.fermeture) return false;
+    // In activity by default (« ouvert » in older addresses); « ferme », « tous ».
+    if ((s.etat === "" || s.etat === "ouvert") && actor.fermeture) return false;
     if (s.etat === "ferme" && !actor.fermeture) return false;
     if (s.q) {
       var self = this;
@@ -199,6 +200,7 @@
     loadActors().then(function (data) {
       actors = data;
       apply();
+      form.setAttribute("data-ready", "");
     }).catch(function () {
       status.textContent = initial + " (les filtres sont indisponibles : rechargez la page)";
     });
@@ -224,8 +226,36 @@
     return map;
   }
 
+  // Leaflet's marker, without its shadow (it has no high-density version: blurred on a phone).
+  var pin = null;
   function marker(lat, lon, title) {
-    return L.marker([lat, lon], { title: title, alt: title, keyboard: true });
+    if (!pin) {
+      var images = "/vendor/leaflet-1.9.4/images/";
+      pin = L.icon({
+        iconUrl: images + "marker-icon.png",
+        iconRetinaUrl: images + "marker-icon-2x.png",
+        iconSize: [25, 41],
+        iconAnchor: [12, 41],
+        popupAnchor: [1, -34],
+      });
+    }
+    return L.marker([lat, lon], { icon: pin, title: title, alt: title, keyboard: true });
+  }
+
+  // The maps' stylesheets, loaded without holding the page's first paint (media="print"),
+  // applied before a map is drawn.
+  function mapStyles() {
+    var links = Array.prototype.slice.call(document.querySelectorAll("link[data-carte]"));
+    return Promise.all(links.map(function (link) {
+      return new Promise(function (done) {
+        function apply() { link.media = "all"; done(); }
+        if (link.sheet) apply();
+        else {
+          link.addEventListener("load", apply);
+          link.addEventListener("error", apply);
+        }
+      });
+    }));
   }
 
   // The map of the actors, with the directory's filters; the list under it is its text
@@ -282,8 +312,9 @@
     loadActors().then(function (data) {
       actors = data;
       apply();
+      form.setAttribute("data-ready", "");
     }).catch(function () {
-      status.textContent = "La carte n'a pas pu charger les acteurs : rechargez la page";
+      status.textContent = "La carte n’a pas pu charger les acteurs : rechargez la page";
     });
   }
 
@@ -302,9 +333,12 @@
     var form = document.getElementById("filtres");
     var big = document.getElementById("carte");
     var small = document.getElementById("carte-acteur");
-    if (big && form && window.L) actorsMap(big, form);
-    else if (form && document.getElementById("resultats-filtres")) directory(form);
-    if (small && window.L) actorMap(small);
+    if (form && !big && document.getElementById("resultats-filtres")) directory(form);
+    if (!window.L || !(big || small)) return;
+    mapStyles().then(function () {
+      if (big && form) actorsMap(big, form);
+      if (small) actorMap(small);
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

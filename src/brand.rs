@@ -1,0 +1,224 @@
+//! The commune's identity (`[brand]` of `site.toml`) laid over the theme: its two colours in
+//! the stylesheet, refused when text on them would fail WCAG AA contrast; its logo; its
+//! favicon (a default one, in its colour, with the commune's initial).
+
+use crate::config::{Colour, Config};
+use crate::diagnostic::Diagnostic;
+use crate::theme::Theme;
+
+/// The theme's own colours (see `style.css`), when `[brand]` names none.
+pub const DEFAULT_PRIMARY: [u8; 3] = [0x0b, 0x6a, 0x4f];
+/// The lightest backgrounds the theme puts text of these colours on: white, and the soft grey
+/// of asides and closed cards (`--soft`).
+const BACKGROUNDS: [([u8; 3], &str); 2] = [
+    ([0xff, 0xff, 0xff], "le blanc"),
+    ([0xf3, 0xf5, 0xf4], "le gris clair des encadrés"),
+];
+/// WCAG 2.1 AA, normal text.
+pub const AA: f64 = 4.5;
+
+/// WCAG relative luminance of a colour.
+pub fn luminance(rgb: [u8; 3]) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+}
+
+/// WCAG contrast ratio of two colours (1 to 21).
+pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+/// The colour scaled towards black by `factor` (same hue).
+fn darker(rgb: [u8; 3], factor: f64) -> [u8; 3] {
+    rgb.map(|c| (f64::from(c) * factor).round() as u8)
+}
+
+/// The lowest contrast of text of this colour on the theme's light backgrounds (and of white
+/// text on it), with the background that gives it.
+fn worst(rgb: [u8; 3]) -> (f64, &'static str) {
+    BACKGROUNDS
+        .iter()
+        .map(|(bg, name)| (contrast(rgb, *bg), *name))
+        .fold((f64::INFINITY, ""), |a, b| if b.0 < a.0 { b } else { a })
+}
+
+/// The same hue, darkened until it passes AA on every background.
+pub fn suggestion(rgb: [u8; 3]) -> [u8; 3] {
+    let mut c = rgb;
+    while worst(c).0 < AA && c != [0, 0, 0] {
+        c = darker(c, 0.97);
+    }
+    c
+}
+
+fn hex(rgb: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
+}
+
+/// A ratio as French writes it: « 2,9:1 ».
+fn ratio(r: f64) -> String {
+    format!("{:.1}:1", (r * 10.0).floor() / 10.0).replace('.', ",")
+}
+
+/// Checks the colours of `[brand]`: every problem, with the ratio and a colour that passes.
+pub fn check(config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let checks: [(&str, Option<Colour>, &str); 2] = [
+        (
+            "primary",
+            config.brand.primary,
+            "le texte blanc de l'en-tête et des boutons, et les liens",
+        ),
+        (
+            "accent",
+            config.brand.accent,
+            "le type des fiches au-dessus de leur titre",
+        ),
+    ];
+    for (key, colour, used) in checks {
+        let Some(c) = colour else { continue };
+        let (r, background) = worst(c.rgb);
+        if r >= AA {
+            continue;
+        }
+        let s = suggestion(c.rgb);
+        out.push(
+            Diagnostic::error(
+                "site.toml",
+                c.line,
+                c.column,
+                format!(
+                    "la couleur {key} « {} » n'a qu'un contraste de {} avec {background} : il faut au moins 4,5:1 (WCAG AA) pour {used}",
+                    c.hex(),
+                    ratio(r)
+                ),
+            )
+            .with_help(format!(
+                "essayez « {} » ({} au moins), la même teinte plus foncée",
+                hex(s),
+                ratio(worst(s).0)
+            )),
+        );
+    }
+    out
+}
+
+/// The stylesheet's colours for `[brand]`, appended to the theme's `style.css`.
+fn stylesheet(config: &Config) -> Option<String> {
+    let b = &config.brand;
+    if b.primary.is_none() && b.accent.is_none() {
+        return None;
+    }
+    let mut css = String::from("\n/* The commune's colours, from [brand] of site.toml */\n:root {");
+    if let Some(p) = b.primary {
+        css.push_str(&format!(
+            " --brand: {}; --brand-dark: {};",
+            p.hex(),
+            hex(darker(p.rgb, 0.78))
+        ));
+    }
+    if let Some(a) = b.accent {
+        css.push_str(&format!(" --accent: {};", a.hex()));
+    }
+    css.push_str(" }\n");
+    Some(css)
+}
+
+/// The default favicon: a rounded square of the main colour with the commune's initial.
+fn favicon(config: &Config) -> String {
+    let colour = config.brand.primary.map_or(DEFAULT_PRIMARY, |c| c.rgb);
+    let initial: String = config
+        .commune
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map_or_else(String::new, |c| c.to_uppercase().collect());
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\"><rect width=\"64\" height=\"64\" rx=\"14\" fill=\"{}\"/><text x=\"32\" y=\"45\" font-family=\"system-ui, sans-serif\" font-size=\"38\" font-weight=\"700\" text-anchor=\"middle\" fill=\"#fff\">{}</text></svg>\n",
+        hex(colour),
+        crate::render::escape_html(&initial)
+    )
+}
+
+/// The site path of the favicon pages link to: `[brand] favicon`, else the site's own
+/// `static/favicon.svg` or `static/favicon.ico`, else the default one the theme writes.
+pub fn favicon_path(config: &Config) -> String {
+    config
+        .brand
+        .favicon
+        .clone()
+        .unwrap_or_else(|| "/favicon.svg".into())
+}
+
+/// Lays `[brand]` over the theme: its colours into `style.css`, and the default favicon when
+/// the site has none of its own. Returns the problems of `[brand]`.
+pub fn apply(theme: &mut Theme, config: &Config) -> Vec<Diagnostic> {
+    let mut problems = check(config);
+    if let Some(css) = stylesheet(config) {
+        if let Some(style) = theme.assets.get_mut("style.css") {
+            style.extend_from_slice(css.as_bytes());
+        }
+    }
+    let own_favicon = theme.images.images.contains_key("/favicon.svg")
+        || theme.assets.contains_key("favicon.svg");
+    if config.brand.favicon.is_none() && !own_favicon {
+        theme
+            .assets
+            .insert("favicon.svg".into(), favicon(config).into_bytes());
+        theme.asset_origins.insert(
+            "favicon.svg".into(),
+            "themes/default/static/favicon.svg".into(),
+        );
+    }
+    let b = &config.brand;
+    for (key, path, (line, column)) in [
+        ("logo", b.logo.as_deref(), b.logo_at),
+        ("favicon", b.favicon.as_deref(), b.favicon_at),
+    ] {
+        let Some(path) = path else { continue };
+        let known = theme.images.images.contains_key(path)
+            || theme.images.refused.contains(path)
+            || theme.assets.contains_key(path.trim_start_matches('/'));
+        if !known {
+            problems.push(
+                Diagnostic::error(
+                    "site.toml",
+                    line,
+                    column,
+                    format!("[brand] {key} : fichier « {path} » introuvable dans static/"),
+                )
+                .with_help(format!(
+                    "placez le fichier dans static{path}, ou corrigez le chemin"
+                )),
+            );
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_ratios_are_wcag_s() {
+        assert!((contrast([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 1e-9);
+        // The theme's own colours pass.
+        assert!(worst(DEFAULT_PRIMARY).0 >= AA);
+        assert!(worst([0x8a, 0x3b, 0x12]).0 >= AA);
+        // A light blue fails, and the suggestion passes with the same hue.
+        let light = [0x7f, 0xb3, 0xd5];
+        assert!(worst(light).0 < 3.0);
+        let s = suggestion(light);
+        assert!(worst(s).0 >= AA);
+        assert!(s[2] > s[1] && s[1] > s[0], "{s:?}");
+    }
+}

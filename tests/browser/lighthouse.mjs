@@ -1,0 +1,142 @@
+// Lighthouse (npm lighthouse, pinned; mobile preset, simulated throttling) on one page of every
+// page type of each site, served by Debian's nginx with the documented configuration
+// (docs/nginx.conf): 100 in performance, accessibility, best practices and SEO on every page,
+// and no layout shift (CLS 0). Each site is built as published, with `precompress = true`
+// (nginx serves the .gz copies) and its base_url set to the test server. The map tiles, the
+// one third party of a page, are served by the same nginx (a blank tile): no network needed.
+//
+// Usage: CHROME_PATH=/usr/bin/chromium node lighthouse.mjs ESS_SITE_BINARY OUT_FOLDER SITE_FOLDER...
+import lighthouse from "lighthouse";
+import * as chromeLauncher from "chrome-launcher";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { pageTypes } from "./page_types.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const [bin, out, ...sites] = process.argv.slice(2);
+if (!bin || !out || sites.length === 0) {
+  console.error("usage: node lighthouse.mjs ESS_SITE_BINARY OUT_FOLDER SITE_FOLDER...");
+  process.exit(2);
+}
+const NOW = "2026-11-23T12:00";
+const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"];
+let passed = 0;
+let failed = 0;
+function check(ok, what) {
+  if (ok) { passed++; } else { failed++; console.log("not ok - " + what); }
+}
+
+function freePort() {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+// A copy of the site with the test's settings laid over its site.toml.
+function testSite(site, dest, base) {
+  const skip = ["/.git", "/target", "/node_modules", "/.ess-site-cache", "/public"];
+  cpSync(site, dest, { recursive: true, filter: (p) => !skip.some((s) => p.slice(site.length).startsWith(s)) });
+  let toml = readFileSync(join(dest, "site.toml"), "utf8")
+    .split("\n").filter((l) => !/^\s*(map_tiles|precompress|base_url)\s*=/.test(l)).join("\n");
+  const table = toml.search(/^\[/m);
+  const settings = `base_url = "${base}"\nmap_tiles = "/tuiles/{z}/{x}/{y}.png"\nprecompress = true\n`;
+  toml = table < 0 ? toml + "\n" + settings : toml.slice(0, table) + settings + toml.slice(table);
+  writeFileSync(join(dest, "site.toml"), toml);
+}
+
+// nginx in the foreground on loopback, with docs/nginx.conf as it is documented, its root and
+// address replaced, and a blank map tile.
+function startNginx(dir, root, port) {
+  const tiles = join(dir, "tuiles");
+  mkdirSync(tiles, { recursive: true });
+  // A plain 512 px tile: what a tile server with high-density tiles answers on a phone
+  // (map_tiles with Leaflet's {r}); the 256 px tiles of OpenStreetMap's standard layer are
+  // flagged by Lighthouse's image-size-responsive on a phone's screen.
+  writeFileSync(join(tiles, "tuile.png"), Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAgAAAAIACAIAAAB7GkOtAAAFnklEQVR42u3VMQ0AAAgEsfevFBJE4IGVJlVwy6WmAXgoEgAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQAYgAoABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAABqACgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAGIAEAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAAAagAoABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAIABqABgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAGAIABAGAAABgAAAYAgAEAYAAAGAAABgCAAQBgAAAYAAAGAIABAGAAABgAAAYAgAEAcLMeMqRNY0NLuAAAAABJRU5ErkJggg==", "base64"));
+  let site = readFileSync(resolve(here, "../../docs/nginx.conf"), "utf8")
+    .replace(/listen 80;/, `listen 127.0.0.1:${port};`)
+    .replace(/\n\s*listen \[::\]:80;/, "")
+    .replace(/root \/srv\/ess-site\/public;/, `root ${root};`);
+  const last = site.lastIndexOf("}");
+  site = site.slice(0, last) + `    location /tuiles/ { root ${dir}; rewrite ^ /tuiles/tuile.png break; }\n` + site.slice(last);
+  for (const t of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(join(dir, t), { recursive: true });
+  const conf = `daemon off;\nmaster_process off;\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${dir}/${t};`).join("\n")}\n${site}\n}\n`;
+  writeFileSync(join(dir, "nginx.conf"), conf);
+  const test = spawnSync("nginx", ["-t", "-q", "-p", dir, "-c", join(dir, "nginx.conf")], { encoding: "utf8" });
+  check(test.status === 0, `nginx -t with docs/nginx.conf: ${test.stderr}`);
+  const server = spawn("nginx", ["-p", dir, "-c", join(dir, "nginx.conf")], { stdio: "ignore" });
+  process.on("exit", () => server.kill());
+  return server;
+}
+
+async function waitFor(url) {
+  for (let i = 0; i < 100; i++) {
+    const r = await fetch(url).catch(() => null);
+    if (r) return r;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  throw new Error("nginx did not answer at " + url);
+}
+
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+  chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+process.on("exit", () => { try { chrome.kill(); } catch { /* gone */ } });
+const report = [];
+for (const [n, site] of sites.entries()) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dir = resolve(out, "lighthouse-" + n);
+  mkdirSync(dir, { recursive: true });
+  const copy = join(dir, "site");
+  testSite(site, copy, base);
+  const built = join(dir, "public");
+  const b = spawnSync(bin, ["-s", copy, "build", "--quiet", "--now", NOW, "--output", built], { encoding: "utf8" });
+  check(b.status === 0, `build of ${site}: ${b.stderr}`);
+  if (b.status !== 0) continue;
+  const nginx = startNginx(dir, built, port);
+  const home = await waitFor(base + "/");
+  // What the configuration promises, answered by nginx.
+  const css = [...readFileSync(join(built, "index.html"), "utf8").matchAll(/href="(\/style\.[0-9a-f]{10}\.css)"/g)].map((m) => m[1])[0];
+  check(!!css, "the stylesheet has a fingerprinted name");
+  const sheet = await fetch(base + css, { headers: { "Accept-Encoding": "gzip" } });
+  check(sheet.headers.get("cache-control") === "public, max-age=31536000, immutable", `${css}: Cache-Control ${sheet.headers.get("cache-control")}`);
+  check(sheet.headers.get("content-encoding") === "gzip", `${css}: served gzip (${sheet.headers.get("content-encoding")})`);
+  const csp = home.headers.get("content-security-policy") || "";
+  check(csp.includes("default-src 'self'") && !csp.includes("unsafe-inline"), `CSP without unsafe-inline: ${csp}`);
+  check(home.headers.get("x-content-type-options") === "nosniff", "X-Content-Type-Options");
+  check(!!home.headers.get("referrer-policy"), "Referrer-Policy");
+  check(home.headers.get("cache-control") === "no-cache", `pages revalidated: ${home.headers.get("cache-control")}`);
+  const missing = await fetch(base + "/pas-de-page-ici/");
+  check(missing.status === 404 && (await missing.text()).includes("<h1>"), "a missing page gets the site's 404 page");
+
+  const urls = [...readFileSync(join(built, "sitemap.xml"), "utf8").matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
+  const only = process.env.LIGHTHOUSE_ONLY ? process.env.LIGHTHOUSE_ONLY.split(",") : null;
+  for (const path of pageTypes(urls).filter((p) => !only || only.includes(p))) {
+    const result = await lighthouse(base + path, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: CATEGORIES });
+    const lhr = result.lhr;
+    const scores = CATEGORIES.map((c) => Math.round((lhr.categories[c].score ?? 0) * 100));
+    const cls = lhr.audits["cumulative-layout-shift"].numericValue;
+    report.push({ site: n, path, scores, cls });
+    console.log(`# ${n} ${path}: ${scores.join(" / ")}, CLS ${cls.toFixed(3)}`);
+    check(lhr.runtimeError === undefined, `${path}: ${lhr.runtimeError?.message}`);
+    for (const [i, c] of CATEGORIES.entries()) {
+      if (scores[i] === 100) { passed++; continue; }
+      const lost = Object.values(lhr.audits)
+        .filter((a) => a.score !== null && a.score < 1 && lhr.categories[c].auditRefs.some((r) => r.id === a.id && r.weight > 0))
+        .map((a) => `${a.id} (${a.displayValue || a.score}: ${(a.details?.items || []).slice(0, 3).map((i) => i.node?.selector || i.url || i.source?.url || "").join(" ; ")})`);
+      check(false, `${n} ${path}: ${c} ${scores[i]}: ${lost.join(", ")}`);
+    }
+    check(cls === 0, `${n} ${path}: CLS ${cls}`);
+  }
+  nginx.kill();
+}
+await chrome.kill();
+writeFileSync(join(out, "lighthouse.json"), JSON.stringify(report, null, 1));
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
