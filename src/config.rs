@@ -171,7 +171,7 @@ pub struct Config {
 /// OpenStreetMap's standard tiles, and the attribution their licence (ODbL) requires.
 pub const DEFAULT_MAP_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 pub const DEFAULT_MAP_ATTRIBUTION: &str =
-    "© <a href=\"https://www.openstreetmap.org/copyright\">les contributeurs d'OpenStreetMap</a>";
+    "© <a href=\"https://www.openstreetmap.org/copyright\">les contributeurs d’OpenStreetMap</a>";
 
 /// The video hosts a site may embed when `site.toml` names none: their privacy-friendly players.
 pub const DEFAULT_VIDEO_HOSTS: &[&str] = &[
@@ -263,7 +263,16 @@ impl Config {
             precompress: raw.precompress.unwrap_or(false),
             title: raw.title,
             base_url,
-            description: raw.description.unwrap_or_default(),
+            // A page without summary is described by the site: never an empty description.
+            description: raw
+                .description
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or_else(|| {
+                    format!(
+                        "Le portail de l'économie sociale et solidaire de {} : les acteurs du territoire, leurs événements et leurs ressources.",
+                        raw.commune.name
+                    )
+                }),
             language: raw.language.unwrap_or_else(|| "fr".into()),
             theme: raw.theme.filter(|t| t != "default"),
             paginate_by: raw.paginate_by.unwrap_or(50).max(1),

@@ -9,8 +9,15 @@ use common::*;
 use std::path::Path;
 use std::process::Command;
 
-/// Fails the test, saying what is missing, unless the browser tests can run here.
-fn require_browser() {
+/// The browser tests run one at a time: Lighthouse measures speed, which other browsers
+/// running beside it would change.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Fails the test, saying what is missing, unless the browser tests can run here; holds the
+/// turn of the browser tests while the returned guard lives.
+#[must_use]
+fn require_browser() -> std::sync::MutexGuard<'static, ()> {
+    let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut missing: Vec<&str> = [
         ("/usr/bin/chromium", "chromium (apt-get install chromium)"),
         (
@@ -34,6 +41,7 @@ fn require_browser() {
         "browser tests cannot run: missing {} (`bash .ci/run` installs them; `cargo test -- --skip browser` leaves these tests out)",
         missing.join(", ")
     );
+    turn
 }
 
 /// Runs a script of tests/browser/ with node, with the ess-site binary as its first argument,
@@ -107,7 +115,7 @@ fn quality_sites() -> (
 
 #[test]
 fn live_reload_in_a_real_browser() {
-    require_browser();
+    let _turn = require_browser();
     let site = copy_site(&repo());
     let stdout = node("live_reload.mjs", &[site.path().as_os_str()]);
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
@@ -115,7 +123,7 @@ fn live_reload_in_a_real_browser() {
 
 #[test]
 fn pages_pass_accessibility_and_validity_checks() {
-    require_browser();
+    let _turn = require_browser();
     let out = repo().join("target/quality");
     let _ = std::fs::remove_dir_all(&out);
     let (_example, _generated, sites) = quality_sites();
@@ -133,7 +141,7 @@ fn pages_pass_accessibility_and_validity_checks() {
 /// docs/nginx.conf: Lighthouse gives 100 in its four categories and CLS 0 on every page type.
 #[test]
 fn lighthouse_gives_100_behind_nginx_in_a_real_browser() {
-    require_browser();
+    let _turn = require_browser();
     assert!(
         Command::new("nginx").arg("-v").output().is_ok_and(|o| o.status.success()),
         "browser tests cannot run: missing nginx (apt-get install nginx; `bash .ci/run` installs it)"
@@ -144,7 +152,8 @@ fn lighthouse_gives_100_behind_nginx_in_a_real_browser() {
             .exists(),
         "browser tests cannot run: missing lighthouse (npm ci in tests/browser)"
     );
-    let out = repo().join("target/quality");
+    let out = repo().join("target/lighthouse");
+    let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).unwrap();
     let (_example, _generated, sites) = quality_sites();
     let mut args = vec![out.as_os_str()];
@@ -155,7 +164,7 @@ fn lighthouse_gives_100_behind_nginx_in_a_real_browser() {
 
 #[test]
 fn search_directory_filters_and_maps_in_a_real_browser() {
-    require_browser();
+    let _turn = require_browser();
     let example = example_with_pictures();
     let visibility = copy_site(&fixture("visibility"));
     let out = tempfile::tempdir().unwrap();

@@ -67,7 +67,7 @@ fn serves_the_site_like_a_web_server() {
         );
     }
     assert!(
-        !get(&server, "/style.css").text().contains("live.js"),
+        !get(&server, css).text().contains("live.js"),
         "script only in HTML"
     );
     let folder = get(&server, "/acteurs");
@@ -84,8 +84,8 @@ fn serves_the_site_like_a_web_server() {
     let encoded = get(&server, "/acteurs/up-sceaux/%69ndex.html");
     assert_eq!(encoded.status, 200, "percent-decoded paths");
     // ETag and conditional requests.
-    let etag = get(&server, "/style.css").header("ETag").expect("ETag");
-    let again = get_with(&server, "/style.css", &format!("If-None-Match: {etag}\r\n"));
+    let etag = get(&server, css).header("ETag").expect("ETag");
+    let again = get_with(&server, css, &format!("If-None-Match: {etag}\r\n"));
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
     // HEAD: the headers, no body.
@@ -619,6 +619,6 @@ fn a_preview_shows_a_scheduled_dossier_marked_until_its_time_comes() {
         std::thread::sleep(Duration::from_millis(200));
     }
     let list = get(&server, "/magazine/").text();
-    assert!(list.contains("Dossier à l&#39;heure"));
+    assert!(list.contains("Dossier à l’heure"));
     assert!(!list.contains("badge-scheduled"));
 }

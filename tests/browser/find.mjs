@@ -251,7 +251,8 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   // taxonomy pages and to the closed structures.
   const nojs = await newPage(base, { javaScriptEnabled: false });
   await nojs.page.goto(base + "/acteurs/");
-  check(await nojs.page.getByText("Les filtres ont besoin de JavaScript").isVisible(), "without JavaScript the filters say they need it");
+  // (Playwright parses <noscript> as a page with scripts does: its text is read from the HTML.)
+  check((await nojs.page.content()).includes("<noscript><p>Les filtres ont besoin de JavaScript"), "without JavaScript the filters say they need it");
   check((await nojs.page.locator("#liste .card").count()) === Math.min(inActivity.length, all), "without JavaScript the list is complete");
   if (closed.length) check((await nojs.page.locator('a[href="/acteurs/fermees/"]').count()) === 1, "the closed structures are one link away");
   check((await nojs.page.locator('.browse a[href^="/acteurs/domaines/"]').count()) > 0, "without JavaScript the taxonomy pages are linked");
@@ -279,9 +280,19 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   await button.focus();
   await page.keyboard.press("Enter");
   check(!(await page.locator(".menu-panel").isVisible()), "Enter closes the menu");
-  // Its role and state, as a screen reader reads them.
-  const snapshot = await page.locator(".menu-phone").ariaSnapshot();
-  check(/button "Menu"/.test(snapshot), `the menu button is a named button: ${snapshot}`);
+  // Its role, name and state, as the browser gives them to a screen reader.
+  const cdp = await context.newCDPSession(page);
+  const ax = async () => {
+    const { root } = await cdp.send("DOM.getDocument");
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: ".menu-phone > summary" });
+    const node = (await cdp.send("Accessibility.getPartialAXTree", { nodeId, fetchRelatives: false })).nodes[0];
+    const expanded = node.properties.find((p) => p.name === "expanded")?.value.value;
+    return `${node.role.value} "${node.name.value}" expanded=${expanded}`;
+  };
+  check(await ax() === 'DisclosureTriangle "Menu" expanded=false', `the menu button, closed: ${await ax()}`);
+  await page.keyboard.press("Enter");
+  check(await ax() === 'DisclosureTriangle "Menu" expanded=true', `the menu button, open: ${await ax()}`);
+  await page.keyboard.press("Enter");
   await page.setViewportSize({ width: 1280, height: 900 });
   check(await page.locator(".main-nav").isVisible() && !(await button.isVisible()), "from 48 rem the whole menu shows, without the button");
   check(errors.length === 0, `header errors: ${errors.join(" | ")}`);
@@ -293,7 +304,7 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   const located = actors.filter((a) => a.latitude !== null && a.longitude !== null && !a.fermeture);
   const { context, page, errors, foreign } = await newPage(base);
   await page.goto(base + "/carte/");
-  await page.waitForSelector("#filtres[data-ready]");
+  await page.waitForSelector("#filtres[data-ready]", { state: "attached" });
   await page.waitForSelector("#carte[data-markers]");
   const markers = Number(await page.getAttribute("#carte", "data-markers"));
   check(markers === located.length && markers > 0, `map: ${markers} markers, ${located.length} actors with a position`);

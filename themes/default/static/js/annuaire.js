@@ -175,6 +175,30 @@
     var pager = document.getElementById("pagination");
     var initial = status.textContent;
     var actors = null;
+    var found = [];
+    var shown = 0;
+    // The matching actors, a page at a time: a phone lays out 48 cards, not a thousand.
+    var PAGE = 48;
+    var moreBox = el("p", "more-results");
+    var moreButton = el("button", "button button-secondary");
+    moreButton.type = "button";
+    moreBox.appendChild(moreButton);
+    moreBox.hidden = true;
+    results.after(moreBox);
+    moreButton.addEventListener("click", function () {
+      var first = shown;
+      more();
+      var next = results.children[first];
+      if (next) next.querySelector("a").focus();
+    });
+    function more() {
+      var page = found.slice(shown, shown + PAGE);
+      results.append.apply(results, page.map(function (a) { return card(a, filters); }));
+      shown += page.length;
+      var left = found.length - shown;
+      moreBox.hidden = left <= 0;
+      moreButton.textContent = "Afficher " + (left > PAGE ? "les " + PAGE + " suivants" : left > 1 ? "les " + left + " derniers" : "le dernier");
+    }
     var filters = new Filters(form, apply);
 
     function apply() {
@@ -182,13 +206,16 @@
       filters.remember(s);
       if (!filters.active(s) || !actors) {
         results.hidden = true;
+        moreBox.hidden = true;
         if (list) list.hidden = false;
         if (pager) pager.hidden = false;
         status.textContent = initial;
         return;
       }
-      var found = actors.filter(function (a) { return filters.matches(a, s); });
-      results.replaceChildren.apply(results, found.map(function (a) { return card(a, filters); }));
+      found = actors.filter(function (a) { return filters.matches(a, s); });
+      shown = 0;
+      results.replaceChildren();
+      more();
       results.hidden = false;
       if (list) list.hidden = true;
       if (pager) pager.hidden = true;
@@ -267,7 +294,20 @@
       items[li.getAttribute("data-slug")] = li;
     });
     var map = newMap(container);
-    var group = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
+    // Markers added in short chunks: a thousand of them never hold the page for long.
+    // The number of markers drawn is said (data-markers) once every chunk is in.
+    var drawn = 0;
+    var group = L.markerClusterGroup
+      ? L.markerClusterGroup({
+        showCoverageOnHover: false,
+        chunkedLoading: true,
+        chunkInterval: 30,
+        chunkDelay: 20,
+        chunkProgress: function (processed, total) {
+          if (processed === total) container.setAttribute("data-markers", String(drawn));
+        },
+      })
+      : L.featureGroup();
     group.addTo(map);
     var actors = [];
     var placed = false;
@@ -294,9 +334,12 @@
         m.bindPopup(popup);
         markers.push(m);
       });
-      if (group.addLayers) group.addLayers(markers);
-      else markers.forEach(function (m) { group.addLayer(m); });
-      container.setAttribute("data-markers", String(shown));
+      drawn = shown;
+      if (group.addLayers && markers.length) group.addLayers(markers);
+      else {
+        markers.forEach(function (m) { group.addLayer(m); });
+        container.setAttribute("data-markers", String(shown));
+      }
       status.textContent = shown
         ? plural(shown, "acteur", "acteurs") + " sur la carte"
         : "Aucun acteur de la carte ne correspond aux filtres";
