@@ -15,7 +15,6 @@ static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Fails the test, saying what is missing, unless the browser tests can run here; holds the
 /// turn of the browser tests while the returned guard lives.
-#[must_use]
 fn require_browser() -> std::sync::MutexGuard<'static, ()> {
     let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut missing: Vec<&str> = [
