@@ -80,7 +80,7 @@ impl Doc {
         let mut d = Doc {
             doc: Document {
                 url: String::new(),
-                title: title.to_string(),
+                title: crate::french::typography(title),
                 content: String::new(),
                 keywords: String::new(),
                 filters: BTreeMap::new(),

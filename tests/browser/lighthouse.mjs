@@ -148,7 +148,8 @@ for (const [n, site] of sites.entries()) {
         console.log(`#   main thread: ${work.join(", ")}; scripts: ${boot.join(", ")}; LCP: ${lcp}`);
       }
     }
-    check(cls === 0, `${n} ${path}: CLS ${cls}`);
+    const shifted = (lhr.audits["layout-shifts"]?.details?.items || []).map((i) => `${i.node?.selector || "?"} (${(i.score || 0).toFixed(3)})`);
+    check(cls === 0, `${n} ${path}: CLS ${cls}: ${shifted.join(", ")}`);
   }
   nginx.kill();
 }
