@@ -148,8 +148,8 @@ fn favicon(config: &Config) -> String {
     )
 }
 
-/// The site path of the favicon pages link to: `[brand] favicon`, else the site's own
-/// `static/favicon.svg` or `static/favicon.ico`, else the default one the theme writes.
+/// The site path of the favicon pages link to: `[brand] favicon`, else `/favicon.svg` — the
+/// site's own `static/favicon.svg`, or the default one `apply` writes when it has none.
 pub fn favicon_path(config: &Config) -> String {
     config
         .brand

@@ -101,8 +101,7 @@ pub fn rgaa_status(statement: Option<&Value>) -> (&'static str, Option<f64>) {
         .and_then(|t| match t {
             Value::Number(n) => n.as_f64(),
             Value::String(s) => {
-                let (number, rest) = s.split_once('%')?;
-                let _ = rest;
+                let (number, _) = s.split_once('%')?;
                 number
                     .trim()
                     .replace(',', ".")
