@@ -285,74 +285,90 @@
     }));
   }
 
+  // The next task: the steps of drawing a map do not make one long task of the page.
+  function nextTask(value) {
+    return new Promise(function (done) { setTimeout(function () { done(value); }, 0); });
+  }
+
   // The map of the actors, with the directory's filters; the list under it is its text
-  // alternative and follows the same filters.
-  function actorsMap(container, form) {
+  // alternative and follows the same filters. `loading` is the actors' data, asked for as the
+  // page started.
+  function actorsMap(container, form, loading) {
     var status = document.getElementById("nombre");
     var items = {};
     document.querySelectorAll("#liste-carte li[data-slug]").forEach(function (li) {
       items[li.getAttribute("data-slug")] = li;
     });
     var map = newMap(container);
-    // Markers added in short chunks: a thousand of them never hold the page for long.
+    // The first view from the list's positions: the map's tiles load while the actors' data
+    // are on their way.
+    var placed = false;
+    // Markers added in chunks of at most 10 ms: a thousand of them never hold the page.
     // The number of markers drawn is said (data-markers) once every chunk is in.
     var drawn = 0;
     var group = L.markerClusterGroup
       ? L.markerClusterGroup({
         showCoverageOnHover: false,
         chunkedLoading: true,
-        chunkInterval: 30,
-        chunkDelay: 20,
+        chunkInterval: 25,
+        chunkDelay: 10,
         chunkProgress: function (processed, total) {
           if (processed === total) container.setAttribute("data-markers", String(drawn));
         },
       })
       : L.featureGroup();
-    group.addTo(map);
     var actors = [];
-    var placed = false;
     var filters = new Filters(form, apply);
+
+    // A marker's popup is made when it opens: nothing is built for the markers never opened.
+    function popup(a) {
+      return function () {
+        var box = el("div");
+        var link = el("a", null, a.nom);
+        link.href = actorPath(a);
+        box.appendChild(link);
+        if (a.adresse) box.appendChild(el("p", null, a.adresse));
+        return box;
+      };
+    }
 
     function apply() {
       var s = filters.state();
       filters.remember(s);
-      group.clearLayers();
-      var shown = 0;
-      var markers = [];
+      var shown = [];
       actors.forEach(function (a) {
         var ok = filters.matches(a, s);
         var li = items[a.slug];
-        if (li) li.hidden = !ok;
-        if (!ok || a.latitude === null || a.longitude === null) return;
-        shown += 1;
-        var m = marker(a.latitude, a.longitude, a.nom);
-        var popup = el("div");
-        var link = el("a", null, a.nom);
-        link.href = actorPath(a);
-        popup.appendChild(link);
-        if (a.adresse) popup.appendChild(el("p", null, a.adresse));
-        m.bindPopup(popup);
-        markers.push(m);
+        if (li && li.hidden === ok) li.hidden = !ok;
+        if (ok && a.latitude !== null && a.longitude !== null) shown.push(a);
       });
-      drawn = shown;
-      if (group.addLayers && markers.length) group.addLayers(markers);
-      else {
-        markers.forEach(function (m) { group.addLayer(m); });
-        container.setAttribute("data-markers", String(shown));
-      }
-      status.textContent = shown
-        ? plural(shown, "acteur", "acteurs") + " sur la carte"
+      status.textContent = shown.length
+        ? plural(shown.length, "acteur", "acteurs") + " sur la carte"
         : "Aucun acteur de la carte ne correspond aux filtres";
-      if (markers.length) {
-        map.fitBounds(L.featureGroup(markers).getBounds(), { padding: [30, 30], maxZoom: 16 });
+      // The view first, from the positions alone: the markers are then grouped once, at the
+      // zoom they are seen at.
+      if (shown.length) {
+        var bounds = L.latLngBounds(shown.map(function (a) { return [a.latitude, a.longitude]; }));
+        map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
         placed = true;
       } else if (!placed) {
         map.setView([46.6, 2.4], 5);
         placed = true;
       }
+      if (!map.hasLayer(group)) group.addTo(map);
+      group.clearLayers();
+      drawn = shown.length;
+      var markers = shown.map(function (a) {
+        return marker(a.latitude, a.longitude, a.nom).bindPopup(popup(a));
+      });
+      if (group.addLayers && markers.length) group.addLayers(markers);
+      else {
+        markers.forEach(function (m) { group.addLayer(m); });
+        container.setAttribute("data-markers", String(drawn));
+      }
     }
 
-    loadActors().then(function (data) {
+    loading.then(nextTask).then(function (data) {
       actors = data;
       apply();
       form.setAttribute("data-ready", "");
@@ -378,8 +394,9 @@
     var small = document.getElementById("carte-acteur");
     if (form && !big && document.getElementById("resultats-filtres")) directory(form);
     if (!window.L || !(big || small)) return;
-    mapStyles().then(function () {
-      if (big && form) actorsMap(big, form);
+    var loading = big && form ? loadActors() : null;
+    mapStyles().then(nextTask).then(function () {
+      if (big && form) actorsMap(big, form, loading);
       if (small) actorMap(small);
     });
   }
