@@ -13,6 +13,7 @@ pub(crate) mod html;
 pub(crate) mod http;
 pub mod images;
 pub mod incremental;
+pub mod letters;
 pub mod load;
 pub mod model;
 pub mod newsletter;

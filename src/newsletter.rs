@@ -23,6 +23,11 @@ pub struct Newsletter {
     pub text: String,
     /// How many records it presents.
     pub items: usize,
+    /// The site URLs of the records it presents, in the letter's order.
+    pub urls: Vec<String>,
+    /// Its title, and the editorial introduction it opens with (Markdown), as sent.
+    pub title: String,
+    pub intro: String,
     /// What the letter lacks that a sent letter must have (an unsubscribe link), in French.
     pub warnings: Vec<String>,
 }
@@ -46,6 +51,7 @@ fn item(
         "kind": kind,
         "title": french::typography(c.title),
         "url": site.config.absolute(&section.url(slug)),
+        "path": section.url(slug),
         "date": when.map(|d| french::date(d.date())),
         "summary": c.summary.map(markdown::plain),
         "image": c.image.and_then(|i| {
@@ -149,6 +155,11 @@ pub fn newsletter(
     let upcoming: Vec<Value> = upcoming.into_iter().map(|(_, _, v)| v).collect();
     let items = upcoming.len() + past.len() + dossiers.len() + actors.len() + resources.len();
 
+    let urls: Vec<String> = [&upcoming, &past, &dossiers, &actors, &resources]
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["path"].as_str().map(str::to_string))
+        .collect();
     let intro = intro(&site).unwrap_or("");
     let intro_html = absolute_links(
         &markdown::render_with(intro, &site.config.video_hosts).html,
@@ -184,11 +195,15 @@ pub fn newsletter(
     if unsubscribe.is_none() {
         warnings.push("content/data/newsletter.yaml : pas de lien de désinscription (unsubscribe) : une lettre envoyée doit permettre de ne plus la recevoir ; ajoutez par exemple unsubscribe: \"mailto:ess@ville.fr?subject=Désinscription\", ou la balise de votre outil d'envoi".to_string());
     }
+    let title = context["title"].as_str().unwrap_or_default().to_string();
     let (html, text) = render_templates(&site, context)?;
     Ok(Newsletter {
         html,
         text,
         items,
+        urls,
+        title,
+        intro: intro.to_string(),
         warnings,
     })
 }

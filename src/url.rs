@@ -25,6 +25,9 @@ pub const AGENDA: &str = "/agenda/";
 pub const AGENDA_ICS: &str = "/agenda.ics";
 pub const MAGAZINE: &str = "/magazine/";
 pub const RESOURCES: &str = "/ressources/";
+/// The archive of the letters sent, and its feed.
+pub const LETTERS: &str = "/lettre/";
+pub const LETTERS_FEED: &str = "/lettre/flux.xml";
 /// The site-wide RSS feed.
 pub const FEED: &str = "/rss.xml";
 pub const SITEMAP: &str = "/sitemap.xml";

@@ -219,6 +219,11 @@ fn top_level_block(text: &str, line: usize) -> Option<(usize, usize, String)> {
     Some((start, end, key))
 }
 
+/// Writes `value` as YAML (for the files the tool itself keeps, such as the letters' archive).
+pub fn to_text<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
 /// Parses free YAML data (for `content/data/`) into a JSON-like value for templates.
 pub fn parse_value(text: &str, path: &Path) -> Result<serde_json::Value, Diagnostic> {
     parse::<serde_json::Value>(text, path, 1)

@@ -299,3 +299,133 @@ fn the_footer_names_the_sender_and_the_unsubscribe_link_or_warns_without_one() {
         letter.warnings
     );
 }
+
+fn run(site: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(args)
+        .current_dir(site)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_archived_letter_is_published_with_the_list_and_feed_and_only_what_is_still_public() {
+    let site = copy_site(&repo());
+    let letter = [
+        "newsletter",
+        "--since",
+        "2016-10-01",
+        "--until",
+        "2016-11-25",
+        "--archive",
+    ];
+    let out = run(site.path(), &letter);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let archive = std::fs::read_to_string(site.path().join("content/data/lettres.yaml")).unwrap();
+    assert!(
+        archive.contains("2016-11-25") && archive.contains("/forum/2016/"),
+        "{archive}"
+    );
+    // One letter a day: the same letter again is refused, and the archive is unchanged.
+    let again = run(site.path(), &letter);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("déjà"));
+    let same = std::fs::read_to_string(site.path().join("content/data/lettres.yaml")).unwrap();
+    assert_eq!(archive, same);
+    // A second, later letter.
+    let out = run(
+        site.path(),
+        &[
+            "newsletter",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2026-11-20",
+            "--archive",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let files = build(site.path(), options("2026-11-23"));
+    let page = text(&files, "lettre/2016-11-25/index.html");
+    assert!(page.contains("href=\"/forum/2016/\""), "{page}");
+    assert!(
+        page.contains("1er\u{a0}octobre\u{a0}2016 au 25\u{a0}novembre\u{a0}2016"),
+        "its window: {page}"
+    );
+    let list = text(&files, "lettre/index.html");
+    let (newer, older) = (
+        list.find("/lettre/2026-11-20/")
+            .expect("the later letter listed"),
+        list.find("/lettre/2016-11-25/")
+            .expect("the earlier letter listed"),
+    );
+    assert!(newer < older, "newest first");
+    assert!(list.contains("href=\"/lettre/flux.xml\""));
+    let feed = rss::Channel::read_from(text(&files, "lettre/flux.xml").as_bytes()).unwrap();
+    let links: Vec<_> = feed.items().iter().filter_map(|i| i.link()).collect();
+    assert_eq!(
+        links,
+        [
+            "https://ess.sceaux.fr/lettre/2026-11-20/",
+            // The example site's own letter.
+            "https://ess.sceaux.fr/lettre/2016-11-30/",
+            "https://ess.sceaux.fr/lettre/2016-11-25/"
+        ]
+    );
+    assert!(text(&files, "sitemap.xml").contains("https://ess.sceaux.fr/lettre/2016-11-25/"));
+
+    // The autumn conference put back in draft: the archived letter no longer shows it.
+    assert!(
+        page.contains("href=\"/conferences/2016-automne/\""),
+        "{page}"
+    );
+    let conference = site.path().join("content/conferences/2016-automne.md");
+    let record = std::fs::read_to_string(&conference).unwrap();
+    std::fs::write(
+        &conference,
+        record.replacen("---\n", "---\ndraft: true\n", 1),
+    )
+    .unwrap();
+    let files = build(site.path(), options("2026-11-23"));
+    let page = text(&files, "lettre/2016-11-25/index.html");
+    assert!(
+        !page.contains("/conferences/2016-automne/"),
+        "an unpublished record shown: {page}"
+    );
+    assert!(page.contains("href=\"/forum/2016/\""), "{page}");
+}
+
+#[test]
+fn a_wrong_archive_is_an_error_with_its_line() {
+    let site = copy_site(&fixture("visibility"));
+    std::fs::write(
+        site.path().join("content/data/lettres.yaml"),
+        "- date: 2020-06-30\n  since: 2020-06-01\n  title: Juin\n- date: 2020-13-01\n  since: 2020-07-01\n  title: Juillet\n- date: 2020-06-30\n  since: 2020-06-15\n  title: Juin encore\n  items: [magazine/published]\n",
+    )
+    .unwrap();
+    let out = run(site.path(), &["check"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("lettres.yaml:4"),
+        "the invalid date's line: {err}"
+    );
+    assert!(err.contains("2020-13-01"), "{err}");
+    assert!(
+        err.contains("lettres.yaml:7") && err.contains("deux lettres"),
+        "{err}"
+    );
+    assert!(
+        err.contains("lettres.yaml:10") && err.contains("magazine/published"),
+        "not a site address: {err}"
+    );
+}

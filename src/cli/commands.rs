@@ -29,6 +29,7 @@ pub(super) fn newsletter(
     since: &str,
     until: Option<&str>,
     output: Option<PathBuf>,
+    archive: bool,
 ) -> Result<ExitCode, Failure> {
     let day = |flag: &str, s: &str| {
         chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
@@ -69,6 +70,14 @@ pub(super) fn newsletter(
     );
     for w in &letter.warnings {
         eprintln!("avertissement : {w}");
+    }
+    if archive {
+        let path = crate::letters::add(root, since, until, &letter).map_err(Failure::fatal)?;
+        println!("{}", path.display());
+        eprintln!(
+            "Lettre gardée dans {} : la prochaine construction la publie à /lettre/{until}/.",
+            crate::letters::FILE
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

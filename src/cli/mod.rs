@@ -87,6 +87,9 @@ pub enum Command {
         /// Le fichier HTML à écrire ; le texte va à côté, en .txt [par défaut : newsletter-FIN.html dans le dossier du site].
         #[arg(long, short = 'o', value_name = "FICHIER")]
         output: Option<PathBuf>,
+        /// Garde la lettre dans content/data/lettres.yaml : le site la publie sous /lettre/, avec la liste des lettres et leur flux.
+        #[arg(long)]
+        archive: bool,
     },
     /// Crée le site d'une nouvelle commune dans DOSSIER : site.toml et un exemple de chaque fiche.
     #[command(help_template = HELP_ARGS, override_usage = "ess-site init [OPTIONS] <DOSSIER>")]
@@ -336,7 +339,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             since,
             until,
             output,
-        } => newsletter(&cli.root, &since, until.as_deref(), output),
+            archive,
+        } => newsletter(&cli.root, &since, until.as_deref(), output, archive),
     }
 }
 

@@ -11,12 +11,13 @@ use rss::extension::atom::{AtomExtension, Link};
 use rss::{ChannelBuilder, GuidBuilder, ItemBuilder};
 
 /// One item of a feed, before it is written.
-struct FeedItem {
-    published: NaiveDateTime,
-    title: String,
-    url: String,
-    description: Option<String>,
-    category: &'static str,
+pub struct FeedItem {
+    pub published: NaiveDateTime,
+    pub title: String,
+    /// Its absolute URL.
+    pub url: String,
+    pub description: Option<String>,
+    pub category: &'static str,
 }
 
 fn items_of<T: Common>(
@@ -71,8 +72,14 @@ pub fn rss(site: &Site, feed: Feed) -> String {
             )
         }
     };
+    channel(site, title, &page, &feed.url(), &items)
+}
+
+/// An RSS 2.0 channel of `items` (newest first), titled `title`, for the page at site URL
+/// `page`, found at site URL `at`.
+pub fn channel(site: &Site, title: String, page: &str, at: &str, items: &[FeedItem]) -> String {
     let self_link = Link {
-        href: site.config.absolute(&feed.url()),
+        href: site.config.absolute(at),
         rel: "self".into(),
         mime_type: Some("application/rss+xml".into()),
         ..Link::default()
@@ -85,7 +92,7 @@ pub fn rss(site: &Site, feed: Feed) -> String {
     };
     let channel = ChannelBuilder::default()
         .title(title)
-        .link(site.config.absolute(&page))
+        .link(site.config.absolute(page))
         .description(description)
         .language(Some(site.config.language.clone()))
         .last_build_date(items.first().map(|i| rfc822(i.published)))

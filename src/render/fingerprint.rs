@@ -65,6 +65,8 @@ impl<'a> Fingerprints<'a> {
         serde_json::to_string(&site.data.get("accessibilite"))
             .unwrap_or_default()
             .hash(&mut h);
+        // Whether the footer links the letters' archive.
+        crate::letters::letters(site).is_empty().hash(&mut h);
         let globals = h.finish();
         let taxonomies = hash_of((
             &site.by_domain,

@@ -74,6 +74,7 @@ pub fn globals(site: &Site) -> Value {
         accessibility: site.data.get("accessibilite"),
         accessibility_status: rgaa_status(site.data.get("accessibilite")).0,
         accessibility_page: site.pages.iter().any(|p| p.slug == "accessibilite"),
+        letters: !crate::letters::letters(site).is_empty(),
         search: c.search,
         map_tiles: &c.map_tiles,
         map_attribution: &c.map_attribution,
@@ -141,6 +142,8 @@ struct Globals<'a> {
     /// What the statement may claim, from its audit (see `rgaa_status`).
     accessibility_status: &'static str,
     accessibility_page: bool,
+    /// Whether the site publishes letters sent (`/lettre/`).
+    letters: bool,
     search: bool,
     map_tiles: &'a str,
     map_attribution: &'a str,

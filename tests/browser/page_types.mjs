@@ -4,7 +4,7 @@
 export const TYPES = ["/", "/acteurs/", "/acteurs/domaines/", "/acteurs/domaines/*", "/acteurs/formes/*", "/acteurs/etapes/*",
   "/acteurs/*", "/acteurs/fermees/", "/porteur-de-projet/", "/forum/", "/forum/*", "/conferences/", "/conferences/*", "/agenda/",
   "/magazine/", "/magazine/*", "/ressources/", "/ressources/categories/*", "/ressources/*", "/chiffres-cles/",
-  "/a-propos/", "/accessibilite/", "/recherche/", "/carte/", "/donnees/"];
+  "/a-propos/", "/accessibilite/", "/recherche/", "/carte/", "/donnees/", "/lettre/", "/lettre/*"];
 export function pageTypes(urls) {
   const chosen = new Set();
   for (const t of TYPES) {

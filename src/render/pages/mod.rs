@@ -11,6 +11,7 @@ pub mod events;
 pub mod files;
 pub mod home;
 pub mod images;
+pub mod letters;
 pub mod magazine;
 pub mod pictures;
 pub mod plain;
@@ -107,6 +108,7 @@ pub enum Job {
     Taxonomies(taxonomies::Taxonomies),
     Events(events::Events),
     Magazine(magazine::Magazine),
+    Letters(letters::Letters),
     Resources(resources::Resources),
     Plain(plain::Plain),
     Data(data::Data),
@@ -124,6 +126,7 @@ macro_rules! dispatch {
             Job::Taxonomies($f) => $call,
             Job::Events($f) => $call,
             Job::Magazine($f) => $call,
+            Job::Letters($f) => $call,
             Job::Resources($f) => $call,
             Job::Plain($f) => $call,
             Job::Data($f) => $call,
@@ -225,6 +228,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs.extend(events::record_jobs(site));
     jobs.extend(magazine::jobs(site));
     jobs.extend(resources::jobs(site));
+    jobs.extend(letters::jobs(site));
     jobs.extend(plain::page_jobs(site));
     jobs.extend(data::feed_jobs());
     jobs.extend(data::back_jobs());

@@ -413,6 +413,26 @@ fn list<E: Serialize>(
     super::Rendered::page("list.html", &context, Vec::new())
 }
 
+/// A list of `count` cards at `base` (paginated there), with the feed at `feed`.
+pub fn list_with_feed(
+    site: &Site,
+    title: (&str, String),
+    page: (usize, usize),
+    (base, feed): (&str, &str),
+    card: impl Fn(&Site, usize) -> Card,
+) -> super::Rendered {
+    #[derive(Serialize)]
+    struct Nothing {}
+    list(
+        site,
+        title,
+        page,
+        (base, Some(feed.to_string())),
+        card,
+        Nothing {},
+    )
+}
+
 /// Page `page` of the list of `section`'s `count` records, each shown by `card`.
 pub fn section_list<E: Serialize>(
     site: &Site,

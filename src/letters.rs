@@ -1,0 +1,262 @@
+//! The archive of the letters sent: `content/data/lettres.yaml`, which `ess-site newsletter
+//! --archive` adds to and the build publishes under `/lettre/` (a page per letter, their list,
+//! a feed).
+//!
+//! A letter keeps its window, its title, the introduction it opened with and the addresses of
+//! the records it presented. Its page shows those records as the site publishes them at the
+//! build: a record made private, put back in draft or deleted since is not shown again.
+
+use crate::diagnostic::Diagnostic;
+use crate::site::Site;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The archive's file, and its name among the site's data.
+pub const FILE: &str = "content/data/lettres.yaml";
+pub const DATA: &str = "lettres";
+
+/// What the file says above its list.
+const HEADER: &str = "# Les lettres d'information envoyées, que le site publie sous /lettre/.\n# `ess-site newsletter --archive` y ajoute chaque lettre ; retirer une lettre la retire du site.\n";
+
+/// One letter sent, as the archive keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Archived {
+    /// The last day of the letter's window (AAAA-MM-JJ): it names the letter's page.
+    pub date: String,
+    /// The first day of its window.
+    pub since: String,
+    pub title: String,
+    /// The editorial introduction it opened with (Markdown).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub intro: String,
+    /// The site URLs of the records it presented, in its order.
+    #[serde(default)]
+    pub items: Vec<String>,
+}
+
+/// A letter of the archive, its dates read.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub date: NaiveDate,
+    pub since: NaiveDate,
+    pub archived: Archived,
+}
+
+impl Letter {
+    /// The site URL of its page.
+    pub fn url(&self) -> String {
+        format!("{}{}/", crate::url::LETTERS, self.date.format("%Y-%m-%d"))
+    }
+}
+
+fn day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// The list of the archive's data, if it holds one (an empty file holds none).
+fn entries(value: &serde_json::Value) -> Vec<Archived> {
+    serde_json::from_value(value.clone()).unwrap_or_default()
+}
+
+/// The letters of the archive, newest first: those `check` accepts (a build with an error in
+/// the archive stops before it renders).
+pub fn letters(site: &Site) -> Vec<Letter> {
+    let Some(value) = site.data.get(DATA) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Letter> = entries(value)
+        .into_iter()
+        .filter_map(|archived| {
+            let (date, since) = (day(&archived.date)?, day(&archived.since)?);
+            (since <= date).then_some(Letter {
+                date,
+                since,
+                archived,
+            })
+        })
+        .collect();
+    out.sort_by_key(|l| std::cmp::Reverse(l.date));
+    out.dedup_by_key(|l| l.date);
+    out
+}
+
+/// The line (1-based) of the `nth` (0-based) line of `text` that holds `needle` after `key:`
+/// (any key when `key` is empty), or 0.
+fn line_of(text: &str, key: &str, needle: &str, nth: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.trim_start().trim_start_matches("- ");
+            l.starts_with(key) && l.contains(needle)
+        })
+        .nth(nth)
+        .map_or(0, |(n, _)| n + 1)
+}
+
+/// Checks the archive of the site in `root`, if it has one: a list of letters, each with its
+/// two dates in order, a title, and site addresses; no two letters of one day.
+pub fn check(root: &Path, value: Option<&serde_json::Value>) -> Vec<Diagnostic> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    if value.is_null() || value.as_object().is_some_and(|o| o.is_empty()) {
+        return Vec::new();
+    }
+    let path = Path::new(FILE);
+    let text = std::fs::read_to_string(root.join(path))
+        .or_else(|_| std::fs::read_to_string(root.join(path.with_extension("yml"))))
+        .unwrap_or_default();
+    let list: Vec<Archived> = match crate::yaml::parse(&text, path, 1) {
+        Ok(list) => list,
+        Err(d) => {
+            return vec![d.with_help(
+                "chaque lettre : date, since (AAAA-MM-JJ), title, et ses fiches (items : des adresses du site)",
+            )]
+        }
+    };
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, a) in list.iter().enumerate() {
+        // The letters before with the same text: the line is this letter's own.
+        let before = |value: fn(&Archived) -> &str| {
+            list[..i].iter().filter(|b| value(b) == value(a)).count()
+        };
+        let date = day(&a.date);
+        let since = day(&a.since);
+        let date_line = line_of(&text, "date", &a.date, before(|b| &b.date));
+        let since_line = line_of(&text, "since", &a.since, before(|b| &b.since));
+        for (key, value, read, line) in [
+            ("date", &a.date, date, date_line),
+            ("since", &a.since, since, since_line),
+        ] {
+            if read.is_none() {
+                out.push(
+                    Diagnostic::error(path, line, 1, format!("{key} : date invalide « {value} »"))
+                        .with_help("écrivez la date AAAA-MM-JJ, par exemple 2026-12-01"),
+                );
+            }
+        }
+        if let (Some(d), Some(s)) = (date, since) {
+            if s > d {
+                out.push(
+                    Diagnostic::error(
+                        path,
+                        since_line,
+                        1,
+                        format!(
+                            "la lettre du {} commence après sa fin ({})",
+                            a.date, a.since
+                        ),
+                    )
+                    .with_help("since est le premier jour de la lettre, date le dernier"),
+                );
+            }
+            if !seen.insert(d) {
+                out.push(
+                    Diagnostic::error(
+                        path,
+                        date_line,
+                        1,
+                        format!(
+                            "deux lettres du {} : une seule peut être à /lettre/{}/",
+                            a.date, a.date
+                        ),
+                    )
+                    .with_help("retirez la lettre en double"),
+                );
+            }
+        }
+        for item in a.items.iter().filter(|i| !i.starts_with('/')) {
+            out.push(
+                Diagnostic::error(
+                    path,
+                    line_of(&text, "", item, 0),
+                    1,
+                    format!("« {item} » n'est pas une adresse du site"),
+                )
+                .with_help(
+                    "une fiche de la lettre est donnée par son adresse, par exemple /magazine/edito/",
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// Adds the letter of `since` to `until` to the archive of the site in `root` (the file is
+/// written anew, atomically). Refuses a second letter of the same last day.
+pub fn add(
+    root: &Path,
+    since: NaiveDate,
+    until: NaiveDate,
+    letter: &crate::newsletter::Newsletter,
+) -> Result<PathBuf, String> {
+    let path = root.join(FILE);
+    let mut list: Vec<Archived> = match std::fs::read_to_string(&path) {
+        Ok(text)
+            if text
+                .lines()
+                .any(|l| !l.trim().is_empty() && !l.starts_with('#')) =>
+        {
+            crate::yaml::parse(&text, Path::new(FILE), 1).map_err(|d| {
+                format!(
+                    "{FILE} : {} (ligne {}) : corrigez-le avant d'y archiver une lettre",
+                    d.message, d.line
+                )
+            })?
+        }
+        Ok(_) => Vec::new(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            return Err(format!(
+                "impossible de lire {FILE} : {}",
+                crate::diagnostic::io_fr(&e)
+            ))
+        }
+    };
+    let date = until.format("%Y-%m-%d").to_string();
+    if list.iter().any(|a| day(&a.date) == Some(until)) {
+        return Err(format!(
+            "{FILE} : une lettre du {date} y est déjà : retirez-la du fichier pour archiver celle-ci à sa place"
+        ));
+    }
+    list.push(Archived {
+        date,
+        since: since.format("%Y-%m-%d").to_string(),
+        title: letter.title.clone(),
+        intro: letter.intro.trim().to_string(),
+        items: letter.urls.clone(),
+    });
+    list.sort_by(|a, b| a.date.cmp(&b.date));
+    let text = format!("{HEADER}{}", crate::yaml::to_text(&list)?);
+    let dir = path.parent().unwrap_or(root);
+    std::fs::create_dir_all(dir).map_err(|e| {
+        format!(
+            "impossible de créer {} : {}",
+            dir.display(),
+            crate::diagnostic::io_fr(&e)
+        )
+    })?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+        format!(
+            "impossible d'écrire dans {} : {}",
+            dir.display(),
+            crate::diagnostic::io_fr(&e)
+        )
+    })?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(|e| {
+        format!(
+            "impossible d'écrire {FILE} : {}",
+            crate::diagnostic::io_fr(&e)
+        )
+    })?;
+    tmp.persist(&path).map_err(|e| {
+        format!(
+            "impossible d'écrire {FILE} : {}",
+            crate::diagnostic::io_fr(&e.error)
+        )
+    })?;
+    Ok(path)
+}
