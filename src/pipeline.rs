@@ -38,6 +38,7 @@ pub fn singular(kind: &str) -> &str {
         "articles" => "article",
         "ressources" => "ressource",
         "pages" => "page",
+        "lettres d'information" => "lettre d'information",
         "listes" => "liste",
         "flux RSS" => "flux RSS",
         "exports de données ouvertes" => "export de données ouvertes",
@@ -273,13 +274,14 @@ pub fn build_with(
 }
 
 /// The kinds of output of the build's summary, in its order.
-const KINDS: [&str; 16] = [
+const KINDS: [&str; 17] = [
     "acteurs",
     "éditions du Forum",
     "conférences",
     "articles",
     "ressources",
     "pages",
+    "lettres d'information",
     "listes",
     "flux RSS",
     "exports de données ouvertes",

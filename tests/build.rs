@@ -637,3 +637,22 @@ fn the_home_page_shows_the_open_actors_that_joined_last() {
         ["iut-de-sceaux", "groupe-sos", "moovjee", "jardin-partage"]
     );
 }
+
+/// Every kind of output the summary counts is one it names (« 1 autre, 1 autre » came from
+/// kinds it did not know, printed first and without their name).
+#[test]
+fn the_summary_names_every_kind_of_output() {
+    let site = copy_site(&repo());
+    let out = site.path().join("public");
+    let report = ess_site::pipeline::build(site.path(), &out, options("2026-11-23")).unwrap();
+    for (kind, n) in &report.by_kind {
+        assert!(
+            *kind == "autres" || ess_site::pipeline::singular(kind) != "autre",
+            "{n} outputs of an unnamed kind « {kind} »"
+        );
+    }
+    assert!(report
+        .by_kind
+        .iter()
+        .any(|(k, _)| *k == "lettres d'information"));
+}

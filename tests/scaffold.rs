@@ -343,3 +343,36 @@ fn the_build_says_when_the_next_scheduled_record_goes_out() {
         "{said}"
     );
 }
+
+/// The release workflow of the tool itself: a tag builds the five binaries, each archived with
+/// its checksum, and one job publishes them.
+#[test]
+fn the_release_workflow_builds_every_platform_from_a_tag() {
+    let text = std::fs::read_to_string(repo().join(".github/workflows/release.yml")).unwrap();
+    let w: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(w["on"]["push"]["tags"][0].as_str(), Some("v*"));
+    let targets: Vec<&str> = w["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["target"].as_str())
+        .collect();
+    for t in [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(targets.contains(&t), "{t} missing from {targets:?}");
+    }
+    let steps = serde_yaml::to_string(&w["jobs"]["build"]["steps"]).unwrap();
+    assert!(
+        steps.contains("--locked") && steps.contains("sha256"),
+        "{steps}"
+    );
+    assert_eq!(w["jobs"]["release"]["needs"].as_str(), Some("build"));
+    assert!(serde_yaml::to_string(&w["jobs"]["release"])
+        .unwrap()
+        .contains("gh release create"));
+}

@@ -177,8 +177,8 @@ impl Family for Letters {
     fn kind(&self) -> &'static str {
         match self {
             Letters::List { .. } => "listes",
-            Letters::Letter(_) => "lettres",
-            Letters::Feed => "flux",
+            Letters::Letter(_) => "lettres d'information",
+            Letters::Feed => "flux RSS",
         }
     }
 
