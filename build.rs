@@ -18,16 +18,15 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     }
 }
 
-fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-    println!("cargo:rerun-if-changed=themes/default");
+/// The Rust source of a static `name` holding every file of `dir` but `skip`: (path inside
+/// `dir`, bytes), sorted by path; cargo is told to build again when one changes.
+fn embed(dir: &Path, name: &str, doc: &str, skip: &[&str]) -> String {
     let mut files = Vec::new();
-    collect(&root, &root, &mut files);
+    collect(dir, dir, &mut files);
+    files.retain(|(rel, _)| !skip.contains(&rel.as_str()));
     files.sort();
-    let mut code = String::from(
-        "/// The default theme's files: (path inside the theme, bytes), sorted by path.\n",
-    );
-    code.push_str("pub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
+    let mut code = format!("/// {doc}: (path, bytes), sorted by path.\n");
+    let _ = writeln!(code, "pub static {name}: &[(&str, &[u8])] = &[");
     for (rel, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let _ = writeln!(
@@ -37,7 +36,27 @@ fn main() {
         );
     }
     code.push_str("];\n");
-    let out =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("theme_files.rs");
-    std::fs::write(out, code).expect("OUT_DIR is writable");
+    code
+}
+
+fn main() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    println!("cargo:rerun-if-changed=themes/default");
+    let theme = embed(
+        &manifest.join("themes/default"),
+        "DEFAULT_THEME",
+        "The default theme's files",
+        &[],
+    );
+    std::fs::write(out_dir.join("theme_files.rs"), theme).expect("OUT_DIR is writable");
+    // The web editor's vendored files (vendor/decap-cms/), published under /admin/.
+    println!("cargo:rerun-if-changed=vendor/decap-cms");
+    let editor = embed(
+        &manifest.join("vendor/decap-cms"),
+        "DECAP_FILES",
+        "The web editor's files",
+        &["README.md"],
+    );
+    std::fs::write(out_dir.join("editor_files.rs"), editor).expect("OUT_DIR is writable");
 }

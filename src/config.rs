@@ -45,6 +45,39 @@ struct RawConfig {
     brand: Option<RawBrand>,
     #[serde(default)]
     precompress: Option<bool>,
+    #[serde(default)]
+    editor: Option<RawEditor>,
+}
+
+/// `[editor]`: the web editor at `/admin/` and the git forge it saves into.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEditor {
+    backend: toml::Spanned<String>,
+    repo: toml::Spanned<String>,
+    #[serde(default)]
+    branch: Option<String>,
+    #[serde(default)]
+    app_id: Option<String>,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    auth_endpoint: Option<String>,
+}
+
+/// The web editor's git forge: where the team logs in and where its saves are committed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Editor {
+    /// `gitlab` (PKCE: no server of its own) or `github` (with an OAuth server: `base_url`).
+    pub backend: String,
+    /// `ville/ess-site`.
+    pub repo: String,
+    pub branch: String,
+    /// The GitLab application's ID.
+    pub app_id: Option<String>,
+    /// A GitLab of its own (`https://gitlab.ville.fr`), or GitHub's OAuth server.
+    pub base_url: Option<String>,
+    pub auth_endpoint: Option<String>,
 }
 
 /// `[brand]`: the commune's identity on every page.
@@ -166,6 +199,8 @@ pub struct Config {
     /// Whether a build writes `.gz` and `.br` copies beside its text files, for servers that
     /// serve them (nginx `gzip_static`, `brotli_static`).
     pub precompress: bool,
+    /// The web editor, when `[editor]` is written.
+    pub editor: Option<Editor>,
 }
 
 /// OpenStreetMap's standard tiles, and the attribution their licence (ODbL) requires.
@@ -258,7 +293,12 @@ impl Config {
                 *slot = Some(Colour { rgb, line, column });
             }
         }
+        let editor = match raw.editor {
+            None => None,
+            Some(e) => Some(editor(e, text, path)?),
+        };
         Ok(Config {
+            editor,
             brand,
             precompress: raw.precompress.unwrap_or(false),
             title: raw.title,
@@ -305,6 +345,62 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+/// `[editor]` checked: a backend the editor knows, a repository `owner/name`, GitLab's
+/// application ID.
+fn editor(e: RawEditor, text: &str, path: &Path) -> Result<Editor, Diagnostic> {
+    let at = |span: std::ops::Range<usize>| line_col(text, span.start);
+    let backend = e.backend.get_ref().trim().to_ascii_lowercase();
+    if backend != "gitlab" && backend != "github" {
+        let (line, column) = at(e.backend.span());
+        return Err(Diagnostic::error(
+            path,
+            line,
+            column,
+            format!(
+                "forge inconnue « {} » ([editor] backend)",
+                e.backend.get_ref()
+            ),
+        )
+        .with_help("écrivez backend = \"gitlab\" ou backend = \"github\""));
+    }
+    let repo = e.repo.get_ref().trim().trim_matches('/').to_string();
+    if !repo.contains('/') || repo.contains(char::is_whitespace) {
+        let (line, column) = at(e.repo.span());
+        return Err(Diagnostic::error(
+            path,
+            line,
+            column,
+            format!("dépôt « {repo} » illisible ([editor] repo)"),
+        )
+        .with_help("écrivez le dépôt comme la forge le nomme, groupe/projet : par exemple repo = \"ville-de-sceaux/ess-site\""));
+    }
+    let app_id = e.app_id.filter(|a| !a.trim().is_empty());
+    if backend == "gitlab" && app_id.is_none() {
+        let (line, column) = at(e.backend.span());
+        return Err(Diagnostic::error(
+            path,
+            line,
+            column,
+            "l'éditeur sur GitLab a besoin de l'identifiant de son application ([editor] app_id)",
+        )
+        .with_help("dans GitLab : Paramètres du groupe ou du profil > Applications, une application « ess-site » de portée api, non confidentielle, dont l'URL de redirection est l'adresse du site suivie de /admin/ ; copiez son ID dans app_id"));
+    }
+    Ok(Editor {
+        backend,
+        repo,
+        branch: e
+            .branch
+            .filter(|b| !b.trim().is_empty())
+            .unwrap_or_else(|| "main".into()),
+        app_id,
+        base_url: e
+            .base_url
+            .map(|u| u.trim().trim_end_matches('/').to_string())
+            .filter(|u| !u.is_empty()),
+        auth_endpoint: e.auth_endpoint.filter(|a| !a.trim().is_empty()),
+    })
 }
 
 /// A path of the site's `static/` as written (`images/logo.svg` or `/images/logo.svg`), with

@@ -53,6 +53,7 @@ pub fn content_type(path: &str) -> &'static str {
             }
         }
         "txt" => "text/plain; charset=utf-8",
+        "yml" | "yaml" => "text/yaml; charset=utf-8",
         "csv" => "text/csv; charset=utf-8",
         "ics" => "text/calendar; charset=utf-8",
         "svg" => "image/svg+xml",
@@ -168,7 +169,8 @@ pub fn serve_file(
         return r;
     }
     let ctype = content_type(&key);
-    let body = if ctype.starts_with("text/html") {
+    // The editor is not reloaded by a save: it would lose what is being typed.
+    let body = if ctype.starts_with("text/html") && !key.starts_with("admin/") {
         inject(&out.bytes)
     } else {
         out.bytes.to_vec()

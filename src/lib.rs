@@ -8,6 +8,7 @@ pub mod brand;
 pub mod cli;
 pub(crate) mod config;
 pub mod diagnostic;
+pub mod editor;
 pub(crate) mod french;
 pub(crate) mod html;
 pub(crate) mod http;

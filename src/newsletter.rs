@@ -128,6 +128,7 @@ pub fn newsletter(
         include_private: false,
         base_url: None,
         scheduled: false,
+        editor_local: false,
     };
     let (site, diagnostics) = pipeline::prepare(root, options);
     let Some(site) = site else {

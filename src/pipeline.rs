@@ -48,6 +48,7 @@ pub fn singular(kind: &str) -> &str {
         "fichiers des membres" => "fichier des membres",
         "fichiers de l'index de recherche" => "fichier de l'index de recherche",
         "images" => "image",
+        "fichiers de l'éditeur" => "fichier de l'éditeur",
         _ => "autre",
     }
 }
@@ -274,7 +275,7 @@ pub fn build_with(
 }
 
 /// The kinds of output of the build's summary, in its order.
-const KINDS: [&str; 17] = [
+const KINDS: [&str; 18] = [
     "acteurs",
     "éditions du Forum",
     "conférences",
@@ -291,6 +292,7 @@ const KINDS: [&str; 17] = [
     "fichiers des membres",
     "fichiers de l'index de recherche",
     "images",
+    "fichiers de l'éditeur",
     "autres",
 ];
 

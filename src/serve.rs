@@ -50,6 +50,8 @@ struct Shared {
     /// answered 503 at once, so that threads and memory stay bounded.
     handlers: AtomicUsize,
     polls: AtomicUsize,
+    /// The editor's local proxy (`--editor`), at `/api/v1`.
+    proxy: Option<crate::editor::proxy::Proxy>,
 }
 
 /// The most requests answered at once (each on its thread), and the most live-reload polls
@@ -144,6 +146,10 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         bumped: Condvar::new(),
         handlers: AtomicUsize::new(0),
         polls: AtomicUsize::new(0),
+        proxy: options.build.editor_local.then(|| {
+            let max = crate::config::Config::load(root).map_or(4 << 20, |c| c.max_file_size);
+            crate::editor::proxy::Proxy::new(root, max)
+        }),
     });
 
     let server = listen(&options.bind, options.port).map_err(|e| {
@@ -161,8 +167,15 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     } else {
         options.bind.clone()
     };
-    println!(
-        "Aperçu sur http://{host}:{port}/ ({pages} fichiers en {} ms) — Ctrl-C pour arrêter",
+    let editor = if shared.proxy.is_some() {
+        format!("\nÉditeur sur http://{host}:{port}/admin/ : il enregistre dans content/ et static/images/")
+    } else {
+        String::new()
+    };
+    // A reader of the first line only (a script) may close the pipe after it: not an error.
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "Aperçu sur http://{host}:{port}/ ({pages} fichiers en {} ms) — Ctrl-C pour arrêter{editor}",
         started.elapsed().as_millis()
     );
     if !inc.diagnostics.is_empty() {
@@ -471,7 +484,7 @@ fn deferred_loop(rx: mpsc::Receiver<Arc<Deferred>>, shared: &Shared) {
     }
 }
 
-fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
+fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
     let header = |name: &str| {
         request
             .headers()
@@ -503,6 +516,21 @@ fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
             headers: vec![],
             body: "Hôte refusé.".as_bytes().to_vec(),
         }
+    } else if url == "/api/v1" && shared.proxy.is_some() {
+        match (&shared.proxy, &method) {
+            (Some(proxy), tiny_http::Method::Post) => {
+                let checked = editor_caller(host.as_deref(), port, &header);
+                match checked {
+                    Err(reply) => reply,
+                    Ok(()) => proxy_call(proxy, &mut request),
+                }
+            }
+            _ => Reply {
+                status: 405,
+                headers: vec![("Allow".into(), "POST".into())],
+                body: vec![],
+            },
+        }
     } else if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
         Reply {
             status: 405,
@@ -530,6 +558,81 @@ fn handle(request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
         http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
     };
     respond(request, reply, method == tiny_http::Method::Head);
+}
+
+/// Whether a call to the editor's proxy may write the site's files: its `Host` is this
+/// machine's (never a name that resolves here: DNS rebinding), it comes from the preview's own
+/// pages (`Origin`, `Sec-Fetch-Site`), and it is JSON (a form of another site cannot send it
+/// without the browser asking first).
+fn editor_caller(
+    host: Option<&str>,
+    port: u16,
+    header: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), Reply> {
+    let refuse = |why: &str| {
+        Err(Reply {
+            status: 403,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: serde_json::json!({ "error": why }).to_string().into_bytes(),
+        })
+    };
+    let Some(host) = host.map(|h| h.trim().to_ascii_lowercase()) else {
+        return refuse("en-tête Host manquant");
+    };
+    if !["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|h| host == format!("{h}:{port}"))
+    {
+        return refuse("l’éditeur ne répond qu’à cette machine");
+    }
+    if let Some(origin) = header("Origin") {
+        if origin.trim().to_ascii_lowercase() != format!("http://{host}") {
+            return refuse("requête venue d’un autre site");
+        }
+    }
+    if header("Sec-Fetch-Site").is_some_and(|s| s != "same-origin" && s != "none") {
+        return refuse("requête venue d’un autre site");
+    }
+    let json = header("Content-Type").is_some_and(|t| {
+        t.split(';')
+            .next()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !json {
+        return refuse("du JSON est attendu (Content-Type: application/json)");
+    }
+    Ok(())
+}
+
+/// Reads a bounded body and answers the editor's call.
+fn proxy_call(proxy: &crate::editor::proxy::Proxy, request: &mut tiny_http::Request) -> Reply {
+    use std::io::Read;
+    let max = crate::editor::proxy::MAX_BODY;
+    let json = |status: u16, v: serde_json::Value| Reply {
+        status,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Cache-Control".into(), "no-store".into()),
+        ],
+        body: v.to_string().into_bytes(),
+    };
+    if request.body_length().is_some_and(|l| l as u64 > max) {
+        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
+    }
+    let mut body = Vec::new();
+    if request
+        .as_reader()
+        .take(max + 1)
+        .read_to_end(&mut body)
+        .is_err()
+    {
+        return json(400, serde_json::json!({ "error": "requête illisible" }));
+    }
+    if body.len() as u64 > max {
+        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
+    }
+    let (status, answer) = proxy.call(&body);
+    json(status, answer)
 }
 
 /// Sends `reply` (without its body for a HEAD request).

@@ -28,6 +28,9 @@ pub struct BuildOptions {
     /// Show the records dated in the future too, marked as scheduled: the preview's, never a
     /// build's.
     pub scheduled: bool,
+    /// Publish the web editor with the preview's local proxy as its backend
+    /// (`serve --editor`), whether or not `site.toml` has `[editor]`.
+    pub editor_local: bool,
 }
 
 /// A record that mentions an actor, for the actor's "appears in" list.

@@ -177,3 +177,17 @@ fn search_directory_filters_and_maps_in_a_real_browser() {
     );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
+
+/// The web editor on `serve --editor`: an actor created through its form, a Forum edition's
+/// exhibitor added through its relation widget; each saved file passes `check` and shows in
+/// the preview.
+#[test]
+fn the_editor_saves_records_in_a_real_browser() {
+    let _turn = require_browser();
+    let site = copy_site(&repo());
+    let out = repo().join("target/editor");
+    let _ = std::fs::remove_dir_all(&out);
+    let stdout = node("editor.mjs", &[site.path().as_os_str(), out.as_os_str()]);
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    assert!(out.join("editor-actor-375.png").exists());
+}

@@ -17,6 +17,7 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
         include_private: args.include_private,
         base_url: args.base_url,
         scheduled: false,
+        editor_local: false,
     };
     let bar = Bar::new(started, !args.quiet);
     let progress = |done: usize, total: usize| bar.show(done, total);

@@ -116,6 +116,17 @@ pub(super) fn serve(root: &std::path::Path, args: ServeArgs) -> Result<ExitCode,
         std::process::exit(0);
     });
     let follow_clock = args.now.is_none() && std::env::var_os("SOURCE_DATE_EPOCH").is_none();
+    let loopback = args
+        .bind
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+        || args.bind.eq_ignore_ascii_case("localhost");
+    if args.editor && !loopback {
+        return Err(Failure::fatal(format!(
+            "--editor écrit dans les fichiers du site : il n'écoute que sur cette machine, pas sur « {} » ; retirez --bind, ou --editor",
+            args.bind
+        )));
+    }
     let options = crate::serve::ServeOptions {
         follow_clock,
         bind: args.bind,
@@ -126,6 +137,7 @@ pub(super) fn serve(root: &std::path::Path, args: ServeArgs) -> Result<ExitCode,
             include_private: false,
             base_url: None,
             scheduled: true,
+            editor_local: args.editor,
         },
     };
     crate::serve::serve(root, options).map_err(Failure::fatal)?;
@@ -140,6 +152,7 @@ pub(super) fn check(root: &std::path::Path, args: CheckArgs) -> Result<ExitCode,
         include_private: args.include_private,
         base_url: None,
         scheduled: false,
+        editor_local: false,
     };
     let mut diagnostics = pipeline::check(root, options);
     if args.strict {

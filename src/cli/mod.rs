@@ -128,6 +128,10 @@ pub struct ServeArgs {
     /// La date et l'heure de l'aperçu (voir `build --now`) ; sans elle, l'aperçu suit l'horloge.
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
+    /// Ouvre aussi l'éditeur du site sur /admin/ : il enregistre les fiches dans content/ et les
+    /// images dans static/images/, sans compte (cette machine seulement).
+    #[arg(long)]
+    pub editor: bool,
 }
 
 #[derive(clap::Args, Debug)]

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::path::PathBuf;
 
+mod blank;
 mod pictures;
+pub use blank::blank_is_none;
 pub use pictures::Pictures;
 
 /// The folders of `content/`, each holding one kind of record.
@@ -338,13 +340,13 @@ pub struct Speaker {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SpeakerFields {
+pub(crate) struct SpeakerFields {
     name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_is_none")]
     role: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_is_none")]
     actor: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_is_none")]
     photo: Option<String>,
 }
 
@@ -381,13 +383,13 @@ impl<'de> Deserialize<'de> for Speaker {
 #[serde(deny_unknown_fields)]
 pub struct ProgramItem {
     pub start: ProgramTime,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_is_none")]
     pub end: Option<ProgramTime>,
     pub kind: ProgramKind,
     pub title: String,
     #[serde(default)]
     pub speakers: Vec<Speaker>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_is_none")]
     pub room: Option<String>,
     /// Actors taking part in this item (slugs).
     #[serde(default)]
@@ -412,22 +414,22 @@ macro_rules! record {
         #[serde(deny_unknown_fields)]
         pub struct $name {
             pub title: String,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "blank_is_none")]
             pub date: Option<Date>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "blank_is_none")]
             pub updated: Option<Date>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "blank_is_none")]
             pub summary: Option<String>,
             #[serde(default)]
             pub draft: bool,
             #[serde(default)]
             pub tags: Vec<String>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "blank_is_none")]
             pub slug: Option<String>,
             #[serde(default)]
             pub aliases: Vec<String>,
             /// The record's picture (`image: {src, alt, credit}`), shown on its page and cards.
-            #[serde(default)]
+            #[serde(default, deserialize_with = "blank_is_none")]
             pub image: Option<Cover>,
             /// An example record (as `init` writes them), to be replaced: published, it is
             /// warned about.
@@ -479,9 +481,9 @@ pub struct CommonRef<'a> {
 #[serde(deny_unknown_fields)]
 pub struct Cover {
     pub src: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_is_none")]
     pub alt: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_is_none")]
     pub credit: Option<String>,
 }
 
@@ -493,19 +495,28 @@ pub trait Common {
 record!(
     /// An ESS actor of the territory (`content/acteurs/`).
     Actor {
+        #[serde(deserialize_with = "blank_is_none")]
         legal_form: Option<LegalForm>,
         domains: Vec<String>,
         stages: Vec<Stage>,
+        #[serde(deserialize_with = "blank_is_none")]
         address: Option<String>,
         geo: Option<Geo>,
+        #[serde(deserialize_with = "blank_is_none")]
         website: Option<String>,
+        #[serde(deserialize_with = "blank_is_none")]
         email: Option<String>,
+        #[serde(deserialize_with = "blank_is_none")]
         phone: Option<String>,
         /// Opening hours, as written (« du mardi au samedi, de 10 h à 19 h »).
+        #[serde(deserialize_with = "blank_is_none")]
         hours: Option<String>,
+        #[serde(deserialize_with = "blank_is_none")]
         logo: Option<String>,
+        #[serde(deserialize_with = "blank_is_none")]
         since: Option<i32>,
         /// When the actor closed; it stays listed, marked closed.
+        #[serde(deserialize_with = "blank_is_none")]
         closed: Option<Date>,
         /// Signed the territory's partnership charter.
         partner_charter: bool,
@@ -515,11 +526,14 @@ record!(
 record!(
     /// One edition of the annual ESS Forum (`content/forum/`).
     ForumEdition {
+        #[serde(deserialize_with = "blank_is_none")]
         end_date: Option<Date>,
+        #[serde(deserialize_with = "blank_is_none")]
         venue: Option<String>,
         partners: Vec<String>,
         exhibitors: Vec<String>,
         program: Vec<ProgramItem>,
+        #[serde(deserialize_with = "blank_is_none")]
         registration_url: Option<String>,
     }
 );
@@ -527,12 +541,17 @@ record!(
 record!(
     /// An Up Conférence (`content/conferences/`).
     Conference {
+        #[serde(deserialize_with = "blank_is_none")]
         end_date: Option<Date>,
+        #[serde(deserialize_with = "blank_is_none")]
         venue: Option<String>,
         speakers: Vec<Speaker>,
         domains: Vec<String>,
+        #[serde(deserialize_with = "blank_is_none")]
         registration_url: Option<String>,
+        #[serde(deserialize_with = "blank_is_none")]
         replay_url: Option<String>,
+        #[serde(deserialize_with = "blank_is_none")]
         slides_url: Option<String>,
     }
 );
@@ -540,8 +559,10 @@ record!(
 record!(
     /// A magazine dossier, editorial or article (`content/magazine/`).
     Dossier {
+        #[serde(deserialize_with = "blank_is_none")]
         issue: Option<u32>,
         kind: MagazineKind,
+        #[serde(deserialize_with = "blank_is_none")]
         pdf_url: Option<String>,
         /// The actors it mentions (slugs).
         actors: Vec<String>,
@@ -551,11 +572,15 @@ record!(
 record!(
     /// A resource: guide, study, replay, press release… (`content/ressources/`).
     Resource {
+        #[serde(deserialize_with = "blank_is_none")]
         category: Option<String>,
+        #[serde(deserialize_with = "blank_is_none")]
         resource_type: Option<String>,
         /// Private resources are published only by `--include-private` builds.
         private: bool,
+        #[serde(deserialize_with = "blank_is_none")]
         file_url: Option<String>,
+        #[serde(deserialize_with = "blank_is_none")]
         url: Option<String>,
     }
 );
@@ -564,6 +589,7 @@ record!(
     /// A plain page: à propos, accessibilité, mentions légales (`content/pages/`).
     Page {
         /// Position in the main menu; absent means not in the menu.
+        #[serde(deserialize_with = "blank_is_none")]
         menu: Option<u32>,
     }
 );

@@ -22,10 +22,10 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
     for e in &listed {
         if e.common().summary.is_none_or(|s| s.trim().is_empty()) {
             let src = e.source();
-            let (line, col) = if e.common().summary.is_some() {
-                src.key_position("summary")
-            } else {
-                src.key_position("title")
+            // A summary written blank (`summary: ""`) is read as absent: point at it.
+            let (line, col) = match crate::yaml::key_position(&src.yaml, "summary") {
+                Some(_) => src.key_position("summary"),
+                None => src.key_position("title"),
             };
             out.push(
                 Diagnostic::warning(&src.path, line, col, "résumé absent ou vide")

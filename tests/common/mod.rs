@@ -50,6 +50,7 @@ pub fn options(now: &str) -> BuildOptions {
         include_private: false,
         base_url: None,
         scheduled: false,
+        editor_local: false,
     }
 }
 
@@ -132,8 +133,14 @@ pub fn start(root: &Path, now: &str) -> Server {
 
 /// `start`, with the preview's terminal (stderr) going to `stderr`.
 pub fn start_logging(root: &Path, now: &str, stderr: impl Into<Stdio>) -> Server {
+    start_with(root, now, &[], stderr)
+}
+
+/// `start_logging`, with more arguments for `serve` (`--editor`).
+pub fn start_with(root: &Path, now: &str, extra: &[&str], stderr: impl Into<Stdio>) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
         .args(["serve", "--port", "0", "--now", now])
+        .args(extra)
         .current_dir(root)
         .stdout(Stdio::piped())
         .stderr(stderr)

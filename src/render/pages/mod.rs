@@ -7,6 +7,7 @@
 
 pub mod actors;
 pub mod data;
+pub mod editor;
 pub mod events;
 pub mod files;
 pub mod home;
@@ -115,6 +116,7 @@ pub enum Job {
     Search(search::Search),
     Files(files::Files),
     Images(images::Images),
+    Editor(editor::Editor),
 }
 
 /// Calls `$call` on the family job inside `$job`.
@@ -133,6 +135,7 @@ macro_rules! dispatch {
             Job::Search($f) => $call,
             Job::Files($f) => $call,
             Job::Images($f) => $call,
+            Job::Editor($f) => $call,
         }
     };
 }
@@ -250,5 +253,6 @@ pub fn plan(site: &Site) -> Vec<Job> {
     }
     jobs.extend(files::jobs(site));
     jobs.extend(images::jobs(site));
+    jobs.extend(editor::jobs(site));
     jobs
 }

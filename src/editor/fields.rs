@@ -1,0 +1,386 @@
+//! The editor's fields, one per field of the content model: the widget its Rust type and
+//! meaning call for, its French label, and as its hint the words of the `ess-site new`
+//! scaffold for that field (the comment after it), so that the editor and the scaffolds say
+//! the same thing. `tests` checks them against the model's own field lists.
+
+use crate::model::{Section, Term};
+use crate::site::Site;
+use serde_json::{json, Map, Value};
+
+/// The kinds of record, as the editor's collections: (section, `ess-site new` name, label,
+/// label of one).
+pub const KINDS: &[(Section, &str, &str, &str)] = &[
+    (Section::Actors, "acteur", "Acteurs", "Acteur"),
+    (
+        Section::Forum,
+        "forum",
+        "Forum de l’ESS",
+        "Édition du Forum",
+    ),
+    (
+        Section::Conferences,
+        "conference",
+        "Up Conférences",
+        "Up Conférence",
+    ),
+    (
+        Section::Magazine,
+        "magazine",
+        "Magazine",
+        "Article du magazine",
+    ),
+    (Section::Resources, "ressource", "Ressources", "Ressource"),
+    (Section::Pages, "page", "Pages", "Page"),
+];
+
+/// What a field is edited with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Widget {
+    /// One line of text.
+    Line,
+    /// A few lines of text (a summary).
+    Text,
+    Markdown,
+    Boolean,
+    Integer,
+    Float,
+    Date,
+    DateTime,
+    /// A time of day, `HH:MM`.
+    Clock,
+    /// A list of words.
+    Words,
+    /// An image of the site's image folder (or an address).
+    Image,
+    /// `{src, alt, credit}`.
+    Cover,
+    /// `{lat, lon}`.
+    Geo,
+    /// The site's domains (several).
+    Domains,
+    LegalForm,
+    /// The stages of the project holders' path (several).
+    Stages,
+    MagazineKind,
+    ProgramKind,
+    /// One actor, by slug.
+    Actor,
+    /// Actors, by slug.
+    Actors,
+    /// Speakers: `{name, role, actor, photo}`.
+    Speakers,
+    /// The Forum's programme.
+    Program,
+    /// The record's own address (a slug).
+    Slug,
+    /// An address (`https://…`).
+    Address,
+}
+
+/// One field of a record type: its key, label and widget, and whether it must be given.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub widget: Widget,
+    pub required: bool,
+}
+
+const fn f(name: &'static str, label: &'static str, widget: Widget) -> Field {
+    Field {
+        name,
+        label,
+        widget,
+        required: false,
+    }
+}
+
+const fn required(name: &'static str, label: &'static str, widget: Widget) -> Field {
+    Field {
+        name,
+        label,
+        widget,
+        required: true,
+    }
+}
+
+/// The fields of every record, after the kind's own (but the title first).
+const COMMON_TAIL: &[Field] = &[
+    f("summary", "Résumé", Widget::Text),
+    f("image", "Image", Widget::Cover),
+    f("tags", "Mots-clés", Widget::Words),
+    f("updated", "Mise à jour", Widget::Date),
+    f("slug", "Adresse de la fiche", Widget::Slug),
+    f("aliases", "Anciennes adresses", Widget::Words),
+    f("draft", "Brouillon", Widget::Boolean),
+    f("example", "Fiche d’exemple", Widget::Boolean),
+    f("body", "Texte", Widget::Markdown),
+];
+
+/// The fields of a kind of record, in the editor's order.
+pub fn of(section: Option<Section>) -> Vec<Field> {
+    use Widget::*;
+    let title = |label| required("title", label, Line);
+    let own: Vec<Field> = match section {
+        Some(Section::Actors) => vec![
+            title("Nom"),
+            f("date", "Entrée dans l’annuaire", Date),
+            f("legal_form", "Statut", LegalForm),
+            f("domains", "Domaines d’action", Domains),
+            f("stages", "Pour les porteurs de projet", Stages),
+            f("address", "Adresse", Line),
+            f("geo", "Position sur la carte", Geo),
+            f("website", "Site web", Address),
+            f("email", "Courriel", Line),
+            f("phone", "Téléphone", Line),
+            f("hours", "Horaires", Line),
+            f("logo", "Logo", Image),
+            f("since", "Année de création", Integer),
+            f("closed", "Date de fermeture", Date),
+            f("partner_charter", "Charte de partenariat", Boolean),
+        ],
+        Some(Section::Forum) => vec![
+            title("Titre"),
+            required("date", "Jour de l’édition", Date),
+            f("end_date", "Dernier jour", Date),
+            f("venue", "Lieu", Line),
+            f("registration_url", "Inscription", Address),
+            f("partners", "Partenaires", Actors),
+            f("exhibitors", "Exposants", Actors),
+            f("program", "Programme", Program),
+        ],
+        Some(Section::Conferences) => vec![
+            title("Titre"),
+            required("date", "Date et heure", DateTime),
+            f("end_date", "Fin", DateTime),
+            f("venue", "Lieu", Line),
+            f("speakers", "Intervenants", Speakers),
+            f("domains", "Domaines abordés", Domains),
+            f("registration_url", "Inscription", Address),
+            f("replay_url", "Replay", Address),
+            f("slides_url", "Supports de présentation", Address),
+        ],
+        Some(Section::Magazine) => vec![
+            title("Titre"),
+            required("date", "Date de publication", Date),
+            f("kind", "Genre", MagazineKind),
+            f("issue", "Numéro du magazine", Integer),
+            f("pdf_url", "Version imprimée (PDF)", Address),
+            f("actors", "Acteurs cités", Actors),
+        ],
+        Some(Section::Resources) => vec![
+            title("Titre"),
+            required("date", "Date de publication", Date),
+            f("category", "Catégorie", Line),
+            f("resource_type", "Type", Line),
+            f("private", "Réservée aux membres", Boolean),
+            f("file_url", "Document à télécharger", Line),
+            f("url", "Page à consulter", Address),
+        ],
+        Some(Section::Pages) => vec![
+            title("Titre"),
+            f("date", "Date", Date),
+            f("menu", "Place dans le menu", Integer),
+        ],
+        None => vec![title("Titre"), f("date", "Date", Date)],
+    };
+    own.into_iter().chain(COMMON_TAIL.iter().copied()).collect()
+}
+
+/// The fields of a programme item, a speaker and a picture: (key, label, widget, required).
+pub const PROGRAM_ITEM: &[Field] = &[
+    required("start", "Début", Widget::Clock),
+    f("end", "Fin", Widget::Clock),
+    required("kind", "Genre", Widget::ProgramKind),
+    required("title", "Titre", Widget::Line),
+    f("room", "Salle", Widget::Line),
+    f("speakers", "Intervenants", Widget::Speakers),
+    f("actors", "Acteurs qui l’animent", Widget::Actors),
+];
+
+pub const SPEAKER: &[Field] = &[
+    required("name", "Nom", Widget::Line),
+    f("role", "Rôle", Widget::Line),
+    f("actor", "Structure", Widget::Actor),
+    f("photo", "Photo", Widget::Image),
+];
+
+pub const COVER: &[Field] = &[
+    required("src", "Fichier", Widget::Image),
+    f("alt", "Ce que l’image montre", Widget::Line),
+    f("credit", "Crédit", Widget::Line),
+];
+
+pub const GEO: &[Field] = &[
+    required("lat", "Latitude", Widget::Float),
+    required("lon", "Longitude", Widget::Float),
+];
+
+/// The hints of a kind's scaffold: each top-level key's comment (`key: … # hint`), and of the
+/// keys of its commented examples (`#  key: … # hint`, the items of a programme).
+pub fn scaffold_hints(kind: &str) -> Vec<(String, String)> {
+    let text = crate::scaffold::record_text(kind, "Titre", "2026-01-01").unwrap_or_default();
+    let mut hints = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start_matches('#').trim_start();
+        let line = line.trim_start_matches("- ");
+        let Some((key, rest)) = line.split_once(':') else {
+            continue;
+        };
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            continue;
+        }
+        if let Some((_, hint)) = rest.split_once(" # ") {
+            if !hints.iter().any(|(k, _): &(String, String)| k == key) {
+                hints.push((key.to_string(), hint.trim().to_string()));
+            }
+        }
+    }
+    hints
+}
+
+/// A scaffold's hint without its « OBLIGATOIRE : » (the editor marks required fields itself).
+fn hint_text(hints: &[(String, String)], name: &str) -> Option<String> {
+    let (_, h) = hints.iter().find(|(k, _)| k == name)?;
+    // A box to tick, where the scaffold writes true or false.
+    let h = h
+        .trim_start_matches("OBLIGATOIRE : ")
+        .replace("true : ", "coché : ")
+        .replace("; false pour publier", "");
+    Some(h)
+}
+
+/// Hints of the fields the scaffold does not write out.
+fn own_hint(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "title" => "le titre de la fiche, tel que les visiteurs le lisent",
+        "example" => {
+            "coché : une fiche d’exemple écrite par ess-site init, à remplacer (la construction le signale tant qu’elle est publiée)"
+        }
+        "body" => "le texte de la fiche, en Markdown : des paragraphes, des mots en gras, des listes, des liens",
+        "src" => "une image de static/images/ (JPEG, PNG, WebP ou SVG)",
+        "alt" => "ce que l’image montre, pour qui ne la voit pas",
+        "credit" => "crédit photo, affiché sous l’image",
+        "lat" => "par exemple 48.7779",
+        "lon" => "par exemple 2.2897",
+        "name" => "nom et prénom",
+        "role" => "par exemple « fondatrice »",
+        "actor" => "la structure qu’il ou elle représente, si elle est dans l’annuaire",
+        "photo" => "une photo de static/images/",
+        _ => return None,
+    })
+}
+
+/// The editor's description of `fields` (Decap CMS's `fields:`).
+pub fn describe(site: &Site, fields: &[Field], hints: &[(String, String)]) -> Vec<Value> {
+    fields.iter().map(|f| field(site, f, hints)).collect()
+}
+
+fn options<T: Term>(theme: &crate::theme::Theme, group: &str) -> Value {
+    T::ALL
+        .iter()
+        .map(|t| json!({"label": theme.label(group, t.slug()), "value": t.slug()}))
+        .collect()
+}
+
+fn actors_relation(multiple: bool) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("widget".into(), "relation".into());
+    m.insert("collection".into(), "acteurs".into());
+    m.insert("value_field".into(), "{{slug}}".into());
+    m.insert("search_fields".into(), json!(["title"]));
+    m.insert("display_fields".into(), json!(["title"]));
+    m.insert("options_length".into(), json!(100));
+    if multiple {
+        m.insert("multiple".into(), true.into());
+    }
+    m
+}
+
+fn field(site: &Site, f: &Field, hints: &[(String, String)]) -> Value {
+    use Widget::*;
+    let theme = &site.theme;
+    let mut m = Map::new();
+    m.insert("label".into(), f.label.into());
+    m.insert("name".into(), f.name.into());
+    let widget: Map<String, Value> = match f.widget {
+        Line => obj(json!({"widget": "string"})),
+        Text => obj(json!({"widget": "text"})),
+        Markdown => obj(json!({"widget": "markdown"})),
+        Boolean => obj(json!({"widget": "boolean", "default": false})),
+        Integer => obj(json!({"widget": "number", "value_type": "int"})),
+        Float => obj(json!({"widget": "number", "value_type": "float", "step": 0.0001})),
+        Date => obj(json!({"widget": "datetime", "format": "YYYY-MM-DD",
+            "date_format": "DD/MM/YYYY", "time_format": false, "default": ""})),
+        DateTime => obj(json!({"widget": "datetime", "format": "YYYY-MM-DDTHH:mm",
+            "date_format": "DD/MM/YYYY", "time_format": "HH:mm", "default": ""})),
+        Clock => obj(json!({"widget": "string",
+            "pattern": ["^([01]?[0-9]|2[0-4])[:h][0-5][0-9]$", "une heure, par exemple 14:30"]})),
+        Words => obj(json!({"widget": "list"})),
+        Image => obj(json!({"widget": "image", "choose_url": true})),
+        // The parts of an optional object are optional in the editor (it would not save a
+        // record without them): `check` says which one is missing when only some are given.
+        Cover => obj(json!({"widget": "object", "collapsed": true,
+            "fields": describe(site, &optional(COVER), hints)})),
+        Geo => obj(json!({"widget": "object", "collapsed": true,
+            "fields": describe(site, &optional(GEO), hints)})),
+        Domains => {
+            let options: Vec<Value> = site
+                .config
+                .domains
+                .iter()
+                .map(|(slug, _)| json!({"label": site.domain_label(slug), "value": slug}))
+                .collect();
+            obj(json!({"widget": "select", "multiple": true, "options": options}))
+        }
+        LegalForm => obj(
+            json!({"widget": "select", "options": options::<crate::model::LegalForm>(theme, "legal_forms")}),
+        ),
+        Stages => obj(json!({"widget": "select", "multiple": true,
+            "options": options::<crate::model::Stage>(theme, "stages")})),
+        MagazineKind => obj(json!({"widget": "select", "default": "dossier",
+            "options": options::<crate::model::MagazineKind>(theme, "magazine_kinds")})),
+        ProgramKind => obj(json!({"widget": "select",
+            "options": options::<crate::model::ProgramKind>(theme, "program_kinds")})),
+        Actor => actors_relation(false),
+        Actors => actors_relation(true),
+        Speakers => obj(json!({"widget": "list", "summary": "{{fields.name}}",
+            "label_singular": "intervenant",
+            "fields": describe(site, SPEAKER, hints)})),
+        Program => obj(
+            json!({"widget": "list", "summary": "{{fields.start}} {{fields.title}}",
+            "label_singular": "élément du programme",
+            "fields": describe(site, PROGRAM_ITEM, hints)}),
+        ),
+        Slug => obj(json!({"widget": "string",
+            "pattern": ["^[a-z0-9]+(-[a-z0-9]+)*$", "des minuscules sans accent, des chiffres et des tirets"]})),
+        Address => obj(json!({"widget": "string",
+            "pattern": ["^https?://[^ ]+$", "une adresse complète, en https://"]})),
+    };
+    m.extend(widget);
+    if !f.required {
+        m.insert("required".into(), false.into());
+    }
+    let hint = hint_text(hints, f.name).or_else(|| own_hint(f.name).map(str::to_string));
+    if let Some(h) = hint {
+        m.insert("hint".into(), crate::french::typography(&h).into());
+    }
+    Value::Object(m)
+}
+
+fn optional(fields: &[Field]) -> Vec<Field> {
+    fields
+        .iter()
+        .map(|f| Field {
+            required: false,
+            ..*f
+        })
+        .collect()
+}
+
+fn obj(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}

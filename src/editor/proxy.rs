@@ -1,0 +1,370 @@
+//! The editor's local proxy, served by `ess-site serve --editor` at `/api/v1`: the protocol
+//! of `decap-server` (Decap CMS's « local backend »: a JSON `POST` of `{action, params}`),
+//! reading and writing the site's files so that the team edits on its own machine without an
+//! account, and sees each save in the preview as any save.
+//!
+//! It reads and writes only the records of `content/` and the images of `static/images/`:
+//! a path is relative, made of plain names (no `..`, no `.`, no hidden name), under one of
+//! those two folders, with a record's or an image's extension when written, and no part of it
+//! may be a symbolic link. Bodies and files are bounded. Who may call it is checked by `serve`
+//! (loopback only, same origin, JSON only).
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+use std::path::{Component, Path, PathBuf};
+
+/// The largest request body (an image, in base64, inside JSON).
+pub const MAX_BODY: u64 = 48 << 20;
+/// The largest image the editor may save.
+pub const MAX_MEDIA: usize = 32 << 20;
+/// The folder of the site's images, as the editor's `media_folder`.
+pub const MEDIA_FOLDER: &str = "static/images";
+
+const RECORD_EXTENSIONS: &[&str] = &["md", "yaml", "yml"];
+const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "svg", "gif", "avif"];
+
+/// The proxy of one site.
+pub struct Proxy {
+    root: PathBuf,
+    /// The largest record file (`max_file_size_kib` of `site.toml`).
+    max_record: usize,
+}
+
+/// What a call answers: its HTTP status and JSON body.
+pub type Answer = (u16, Value);
+
+fn refused(message: impl Into<String>) -> Answer {
+    (400, json!({ "error": message.into() }))
+}
+
+impl Proxy {
+    /// The proxy of the site at `root` (an absolute, canonical path).
+    pub fn new(root: &Path, max_record: u64) -> Proxy {
+        Proxy {
+            root: root.to_path_buf(),
+            max_record: usize::try_from(max_record).unwrap_or(usize::MAX),
+        }
+    }
+
+    /// Answers one call (the request's body).
+    pub fn call(&self, body: &[u8]) -> Answer {
+        let Ok(request) = serde_json::from_slice::<Value>(body) else {
+            return refused("requête illisible : du JSON est attendu");
+        };
+        let action = request["action"].as_str().unwrap_or_default();
+        let params = &request["params"];
+        let result = match action {
+            "info" => Ok(json!({
+                "repo": self.root.file_name().map(|n| n.to_string_lossy().to_string()),
+                "publish_modes": ["simple"],
+                "type": "local_fs",
+            })),
+            "entriesByFolder" => self.entries_by_folder(params),
+            "entriesByFiles" => self.entries_by_files(params),
+            "getEntry" => str_param(params, "path").map(|p| self.entry(p, None)),
+            "persistEntry" => self.persist_entry(params),
+            "getMedia" => self.media(params),
+            "getMediaFile" => str_param(params, "path").and_then(|p| self.media_file(p)),
+            "persistMedia" => self.persist_media(params),
+            "deleteFile" => str_param(params, "path").and_then(|p| self.delete(p)),
+            "deleteFiles" => match params["paths"].as_array() {
+                Some(paths) => paths
+                    .iter()
+                    .map(|p| self.delete(p.as_str().unwrap_or_default()))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|_| json!({ "message": "fichiers supprimés" })),
+                None => Err(refused("paramètre « paths » manquant")),
+            },
+            "getDeployPreview" => Ok(Value::Null),
+            _ => Err((
+                422,
+                json!({ "error": format!("action inconnue « {action} »") }),
+            )),
+        };
+        match result {
+            Ok(v) => (200, v),
+            Err(answer) => answer,
+        }
+    }
+
+    /// The file of the site at `rel`, checked: plain names under `content/` or
+    /// `static/images/`, no symbolic link on the way, and for a write, a record's or an
+    /// image's extension.
+    pub fn resolve(&self, rel: &str, write: bool) -> Result<PathBuf, Answer> {
+        let bad = |why: &str| Err(refused(format!("chemin refusé « {rel} » : {why}")));
+        if rel.is_empty() || rel.contains(['\0', '\\']) {
+            return bad("caractère interdit");
+        }
+        let path = Path::new(rel);
+        let mut names = Vec::new();
+        // Plain names only: no `..`, no `.`, no empty part (`a//b`, `/etc`), no hidden name.
+        for n in rel.split('/') {
+            if n.is_empty() || n == "." || n == ".." {
+                return bad("seuls des noms relatifs au site sont permis");
+            }
+            if n.starts_with('.') {
+                return bad("nom caché");
+            }
+            names.push(n.to_string());
+        }
+        if !path.is_relative()
+            || path
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return bad("seuls des noms relatifs au site sont permis");
+        }
+        let (area, depth) = match names.as_slice() {
+            [first, ..] if first == "content" => ("content", 1),
+            [first, second, ..] if first == "static" && second == "images" => ("images", 2),
+            _ => return bad("l’éditeur n’écrit que dans content/ et static/images/"),
+        };
+        if write {
+            if names.len() <= depth {
+                return bad("un fichier est attendu");
+            }
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let allowed = if area == "content" {
+                RECORD_EXTENSIONS
+            } else {
+                IMAGE_EXTENSIONS
+            };
+            if !allowed.contains(&ext.as_str()) {
+                return bad("type de fichier refusé");
+            }
+        }
+        let mut at = self.root.clone();
+        for (i, name) in names.iter().enumerate() {
+            at.push(name);
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.file_type().is_symlink() => return bad("lien symbolique"),
+                Ok(m) if i + 1 < names.len() && !m.is_dir() => return bad("pas un dossier"),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        Ok(at)
+    }
+
+    fn entry(&self, rel: &str, label: Option<&str>) -> Value {
+        let data = self
+            .resolve(rel, false)
+            .ok()
+            .and_then(|p| std::fs::read(p).ok())
+            .filter(|b| b.len() <= self.max_record);
+        let id = data.as_ref().map(|b| blake3::hash(b).to_hex().to_string());
+        json!({
+            "data": data.map(|b| String::from_utf8_lossy(&b).to_string()),
+            "file": { "path": rel, "label": label, "id": id },
+        })
+    }
+
+    fn entries_by_folder(&self, params: &Value) -> Result<Value, Answer> {
+        let folder = str_param(params, "folder")?;
+        let extension = params["extension"].as_str().unwrap_or_default();
+        let depth = params["depth"].as_u64().unwrap_or(1).min(4) as usize;
+        let dir = self.resolve(folder, false)?;
+        let mut files = Vec::new();
+        list(
+            &dir,
+            folder.trim_end_matches('/'),
+            extension,
+            depth,
+            &mut files,
+        );
+        files.sort();
+        Ok(files.iter().map(|f| self.entry(f, None)).collect())
+    }
+
+    fn entries_by_files(&self, params: &Value) -> Result<Value, Answer> {
+        let files = params["files"]
+            .as_array()
+            .ok_or_else(|| refused("paramètre « files » manquant"))?;
+        files
+            .iter()
+            .map(|f| {
+                let path = f["path"].as_str().unwrap_or_default();
+                self.resolve(path, false)?;
+                Ok(self.entry(path, f["label"].as_str()))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array)
+    }
+
+    fn persist_entry(&self, params: &Value) -> Result<Value, Answer> {
+        let files: Vec<&Value> = match (params["dataFiles"].as_array(), params.get("entry")) {
+            (Some(files), _) => files.iter().collect(),
+            (None, Some(entry)) if entry.is_object() => vec![entry],
+            _ => return Err(refused("paramètre « dataFiles » manquant")),
+        };
+        let assets = params["assets"].as_array().cloned().unwrap_or_default();
+        // Every path and size is checked before anything is written.
+        let mut writes: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        let mut moves: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for file in files {
+            let path = self.resolve(str_param(file, "path")?, true)?;
+            let raw = file["raw"].as_str().unwrap_or_default();
+            if raw.len() > self.max_record {
+                return Err(too_big(raw.len(), self.max_record));
+            }
+            if let Some(new) = file["newPath"].as_str() {
+                moves.push((path.clone(), self.resolve(new, true)?));
+            }
+            writes.push((path, raw.as_bytes().to_vec()));
+        }
+        for asset in &assets {
+            writes.push(self.asset(asset)?);
+        }
+        for (path, bytes) in &writes {
+            write_file(path, bytes)?;
+        }
+        for (from, to) in &moves {
+            if to.exists() {
+                return Err(refused(format!(
+                    "{} existe déjà : choisissez une autre adresse",
+                    self.relative(to)
+                )));
+            }
+            std::fs::rename(from, to).map_err(|e| io_answer(&e))?;
+        }
+        Ok(json!({ "message": "fiche enregistrée" }))
+    }
+
+    /// An image sent by the editor (`{path, content, encoding: base64}`), checked and decoded.
+    fn asset(&self, asset: &Value) -> Result<(PathBuf, Vec<u8>), Answer> {
+        let rel = str_param(asset, "path")?;
+        let path = self.resolve(rel, true)?;
+        if !rel.starts_with(&format!("{MEDIA_FOLDER}/")) {
+            return Err(refused(format!(
+                "chemin refusé « {rel} » : les images vont dans {MEDIA_FOLDER}/"
+            )));
+        }
+        let content = asset["content"].as_str().unwrap_or_default();
+        if content.len() / 4 * 3 > MAX_MEDIA {
+            return Err(too_big(content.len() / 4 * 3, MAX_MEDIA));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(content)
+            .map_err(|_| refused("image illisible : base64 attendu"))?;
+        Ok((path, bytes))
+    }
+
+    fn media(&self, params: &Value) -> Result<Value, Answer> {
+        let folder = str_param(params, "mediaFolder")?;
+        let dir = self.resolve(folder, false)?;
+        let mut files = Vec::new();
+        list(&dir, folder.trim_end_matches('/'), "", 1, &mut files);
+        files.sort();
+        Ok(files
+            .iter()
+            .filter_map(|f| self.media_file(f).ok())
+            .collect())
+    }
+
+    fn media_file(&self, rel: &str) -> Result<Value, Answer> {
+        let path = self.resolve(rel, false)?;
+        let meta = std::fs::metadata(&path).map_err(|e| io_answer(&e))?;
+        if meta.len() > MAX_MEDIA as u64 {
+            return Err(too_big(meta.len() as usize, MAX_MEDIA));
+        }
+        let bytes = std::fs::read(&path).map_err(|e| io_answer(&e))?;
+        Ok(json!({
+            "id": blake3::hash(&bytes).to_hex().to_string(),
+            "content": base64::engine::general_purpose::STANDARD.encode(&bytes),
+            "encoding": "base64",
+            "path": rel,
+            "name": path.file_name().map(|n| n.to_string_lossy().to_string()),
+        }))
+    }
+
+    fn persist_media(&self, params: &Value) -> Result<Value, Answer> {
+        let (path, bytes) = self.asset(&params["asset"])?;
+        write_file(&path, &bytes)?;
+        self.media_file(&self.relative(&path))
+    }
+
+    fn delete(&self, rel: &str) -> Result<Value, Answer> {
+        let path = self.resolve(rel, true)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(json!({ "message": format!("{rel} supprimé") })),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(json!({ "message": format!("{rel} supprimé") }))
+            }
+            Err(e) => Err(io_answer(&e)),
+        }
+    }
+
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+}
+
+fn str_param<'a>(params: &'a Value, name: &str) -> Result<&'a str, Answer> {
+    params[name]
+        .as_str()
+        .ok_or_else(|| refused(format!("paramètre « {name} » manquant")))
+}
+
+fn too_big(size: usize, max: usize) -> Answer {
+    (
+        413,
+        json!({ "error": format!("fichier trop gros : {} Kio, au plus {} Kio", size / 1024, max / 1024) }),
+    )
+}
+
+fn io_answer(e: &std::io::Error) -> Answer {
+    (
+        500,
+        json!({ "error": format!("fichier inaccessible : {}", crate::diagnostic::io_fr(e)) }),
+    )
+}
+
+/// The files of `dir` (shown as `shown/…`) ending in `extension`, `depth` folders deep, without
+/// hidden names or symbolic links.
+fn list(dir: &Path, shown: &str, extension: &str, depth: usize, out: &mut Vec<String>) {
+    if depth == 0 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if name.starts_with('.') || kind.is_symlink() {
+            continue;
+        }
+        let path = format!("{shown}/{name}");
+        if kind.is_dir() {
+            list(&entry.path(), &path, extension, depth - 1, out);
+        } else if kind.is_file() && name.ends_with(extension) {
+            out.push(path);
+        }
+    }
+}
+
+/// Writes `bytes` at `path` as a new file renamed over the old one (a reader, the preview
+/// among them, never sees half a record), making its folder if needed.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Answer> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| io_answer(&e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.ess-site-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            io_answer(&e)
+        })
+}

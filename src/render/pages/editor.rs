@@ -1,0 +1,74 @@
+//! The web editor (`/admin/`, see `crate::editor`): its page, its generated configuration and
+//! the vendored Decap CMS files, when the site has `[editor]` or the preview `--editor`.
+
+use super::{Family, Job, Rendered};
+use crate::diagnostic::Diagnostic;
+use crate::editor;
+use crate::render::fingerprint::Fingerprints;
+use crate::render::owners::Owner;
+use crate::render::Renderer;
+use crate::site::Site;
+use std::hash::{DefaultHasher, Hash};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Editor {
+    /// `/admin/`.
+    Page,
+    /// `/admin/config.yml`.
+    Config,
+    /// A file of Decap CMS, by name.
+    File(&'static str),
+}
+
+pub fn jobs(site: &Site) -> Vec<Job> {
+    if !editor::enabled(site) {
+        return Vec::new();
+    }
+    let files = editor::DECAP_FILES
+        .iter()
+        .map(|(name, _)| Job::Editor(Editor::File(name)));
+    [Editor::Page, Editor::Config]
+        .into_iter()
+        .map(Job::Editor)
+        .chain(files)
+        .collect()
+}
+
+impl Family for Editor {
+    fn url(&self, _: &Site) -> String {
+        match self {
+            Editor::Page => editor::URL.into(),
+            Editor::Config => format!("{}config.yml", editor::URL),
+            Editor::File(name) => format!("{}{name}", editor::script_folder()),
+        }
+    }
+
+    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
+        let site = fp.site();
+        match self {
+            Editor::Page => editor::page(site).hash(h),
+            Editor::Config => editor::config(site).hash(h),
+            Editor::File(name) => name.hash(h),
+        }
+    }
+
+    fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        Ok(Rendered::File(match self {
+            Editor::Page => editor::page(r.site).into_bytes(),
+            Editor::Config => editor::config(r.site).into_bytes(),
+            Editor::File(name) => editor::DECAP_FILES
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, b)| b.to_vec())
+                .unwrap_or_default(),
+        }))
+    }
+
+    fn owner(&self, _: &Site) -> Owner {
+        Owner::generated("l’éditeur du site ([editor] de site.toml)")
+    }
+
+    fn kind(&self) -> &'static str {
+        "fichiers de l'éditeur"
+    }
+}

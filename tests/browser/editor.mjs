@@ -1,0 +1,146 @@
+// End-to-end test of the web editor in Debian's headless Chromium: `ess-site serve --editor`,
+// open /admin/, create an actor through the editor's form (name, legal form from its list, two
+// domains, an address) and save; the file appears in content/acteurs/ with the right front
+// matter, `ess-site check` passes, and the preview shows the new page. Then add the new actor
+// to a Forum edition's exhibitors through the relation widget, save, and see it on the Forum's
+// page. Screenshots at 375 and 1280 px go to OUT.
+//
+// Usage: node editor.mjs PATH/TO/ess-site SITE_FOLDER OUT
+import { chromium } from "playwright-core";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const [bin, site, out] = process.argv.slice(2);
+if (!bin || !site || !out) {
+  console.error("usage: node editor.mjs ESS_SITE_BINARY SITE_FOLDER OUT");
+  process.exit(2);
+}
+mkdirSync(out, { recursive: true });
+
+const now = "2026-11-23T12:00";
+const server = spawn(bin, ["serve", "--editor", "--port", "0", "--now", now], { cwd: site, stdio: ["ignore", "pipe", "inherit"] });
+const stop = () => server.kill();
+process.on("exit", stop);
+const timer = setTimeout(() => { console.error("test timed out"); process.exit(1); }, 180000);
+
+const url = await new Promise((resolve, reject) => {
+  server.stdout.on("data", (d) => {
+    const m = String(d).match(/http:\/\/[^ ]+/);
+    if (m) resolve(m[0]);
+  });
+  server.on("exit", (code) => reject(new Error("serve exited with " + code)));
+});
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let passed = 0;
+let failed = 0;
+const ok = (what) => { passed++; console.log("ok - " + what); };
+
+async function waitFor(condition, what, ms = 15000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error("timed out: " + what);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function fetchText(path) {
+  const r = await fetch(url + path.replace(/^\//, ""));
+  return { status: r.status, text: await r.text() };
+}
+
+function check() {
+  const r = spawnSync(bin, ["check", "--now", now], { cwd: site, encoding: "utf8" });
+  if (r.status !== 0) throw new Error("check fails after the editor's save:\n" + r.stderr);
+}
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url + "admin/");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  for (const name of ["Acteurs", "Forum de l’ESS", "Up Conférences", "Magazine", "Ressources", "Pages", "Accueil et données"]) {
+    await page.getByRole("link", { name, exact: true }).first().waitFor();
+  }
+  await page.getByText("AMAP de Sceaux").first().waitFor();
+  ok("the editor opens in French on the local proxy, a collection per kind of record, the actors listed");
+  await page.screenshot({ path: join(out, "editor-1280.png") });
+
+  // A new actor, through the form.
+  await page.goto(url + "admin/#/collections/acteurs/new");
+  const field = (name) => page.locator(`[id^="${name}-field-"]`).first();
+  await field("title").waitFor();
+  await field("title").fill("Recyclerie des Blagis");
+  await field("legal_form").fill("Scop");
+  await page.keyboard.press("Enter");
+  for (const domain of ["Habitat", "Santé"]) {
+    await field("domains").fill(domain);
+    await page.keyboard.press("Enter");
+  }
+  await field("address").fill("3 rue des Blagis, 92330 Sceaux");
+  await page.getByRole("button", { name: "Publier" }).click();
+  await page.getByText("Publier maintenant").click();
+  const file = join(site, "content/acteurs/recyclerie-des-blagis.md");
+  await waitFor(() => existsSync(file), "the saved file in content/acteurs/");
+  const text = readFileSync(file, "utf8");
+  for (const line of ["title: Recyclerie des Blagis", "legal_form: scop", "  - habitat", "  - sante", "address: 3 rue des Blagis, 92330 Sceaux", "draft: false"]) {
+    if (!text.includes(line + "\n")) throw new Error(`front matter without « ${line} »:\n${text}`);
+  }
+  if (!text.startsWith("---\n")) throw new Error("not a Markdown record with front matter:\n" + text);
+  ok("the actor is saved in content/acteurs/recyclerie-des-blagis.md with its front matter");
+  check();
+  ok("ess-site check passes on what the editor wrote");
+  await waitFor(async () => {
+    const r = await fetchText("/acteurs/recyclerie-des-blagis/");
+    return r.status === 200 && r.text.includes("Recyclerie des Blagis") && r.text.includes("3 rue des Blagis");
+  }, "the new actor's page in the preview");
+  const directory = await fetchText("/acteurs/");
+  if (!directory.text.includes("Recyclerie des Blagis")) throw new Error("the directory does not list the new actor");
+  ok("the preview shows the new actor's page and lists it in the directory");
+
+  // The Forum's exhibitors, through the relation widget.
+  await page.goto("about:blank");
+  await page.goto(url + "admin/#/collections/forum/entries/2016");
+  const login = page.getByRole("button", { name: "Se connecter" });
+  await Promise.race([field("exhibitors").waitFor(), login.waitFor()]);
+  if (await login.count()) await login.click();
+  await field("exhibitors").waitFor();
+  await field("exhibitors").fill("Recyclerie");
+  // The relation's options are searched among the actors as typed: let them come.
+  await page.waitForTimeout(1500);
+  await page.keyboard.press("Enter");
+  await page.getByRole("button", { name: "Publier" }).click();
+  await page.getByText("Publier maintenant").click();
+  const forum = join(site, "content/forum/2016.md");
+  await waitFor(() => readFileSync(forum, "utf8").includes("  - recyclerie-des-blagis\n"), "the exhibitor saved in content/forum/2016.md");
+  check();
+  await waitFor(async () => (await fetchText("/forum/2016/")).text.includes("/acteurs/recyclerie-des-blagis/"), "the exhibitor on the Forum's page");
+  ok("a Forum edition's exhibitor added through the relation widget is saved, checked and shown");
+
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto("about:blank");
+    await page.goto(url + "admin/#/collections/acteurs/entries/recyclerie-des-blagis");
+    await Promise.race([field("title").waitFor(), login.waitFor()]);
+    if (await login.count()) await login.click();
+    await field("title").waitFor();
+    await page.screenshot({ path: join(out, `editor-actor-${width}.png`) });
+  }
+  if (errors.length) throw new Error("page errors: " + errors.join("; "));
+  ok("no script error in the editor");
+} catch (e) {
+  failed++;
+  console.log("not ok - " + e.message);
+} finally {
+  clearTimeout(timer);
+  await browser.close();
+  stop();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
