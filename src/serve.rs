@@ -519,10 +519,10 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
     } else if url == "/api/v1" && shared.proxy.is_some() {
         match (&shared.proxy, &method) {
             (Some(proxy), tiny_http::Method::Post) => {
-                let checked = editor_caller(host.as_deref(), port, &header);
+                let checked = crate::editor::proxy::caller(host.as_deref(), port, &header);
                 match checked {
                     Err(reply) => reply,
-                    Ok(()) => proxy_call(proxy, &mut request),
+                    Ok(()) => crate::editor::proxy::answer(proxy, &mut request),
                 }
             }
             _ => Reply {
@@ -558,81 +558,6 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
         http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
     };
     respond(request, reply, method == tiny_http::Method::Head);
-}
-
-/// Whether a call to the editor's proxy may write the site's files: its `Host` is this
-/// machine's (never a name that resolves here: DNS rebinding), it comes from the preview's own
-/// pages (`Origin`, `Sec-Fetch-Site`), and it is JSON (a form of another site cannot send it
-/// without the browser asking first).
-fn editor_caller(
-    host: Option<&str>,
-    port: u16,
-    header: &dyn Fn(&str) -> Option<String>,
-) -> Result<(), Reply> {
-    let refuse = |why: &str| {
-        Err(Reply {
-            status: 403,
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: serde_json::json!({ "error": why }).to_string().into_bytes(),
-        })
-    };
-    let Some(host) = host.map(|h| h.trim().to_ascii_lowercase()) else {
-        return refuse("en-tête Host manquant");
-    };
-    if !["127.0.0.1", "localhost", "[::1]"]
-        .iter()
-        .any(|h| host == format!("{h}:{port}"))
-    {
-        return refuse("l’éditeur ne répond qu’à cette machine");
-    }
-    if let Some(origin) = header("Origin") {
-        if origin.trim().to_ascii_lowercase() != format!("http://{host}") {
-            return refuse("requête venue d’un autre site");
-        }
-    }
-    if header("Sec-Fetch-Site").is_some_and(|s| s != "same-origin" && s != "none") {
-        return refuse("requête venue d’un autre site");
-    }
-    let json = header("Content-Type").is_some_and(|t| {
-        t.split(';')
-            .next()
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-    });
-    if !json {
-        return refuse("du JSON est attendu (Content-Type: application/json)");
-    }
-    Ok(())
-}
-
-/// Reads a bounded body and answers the editor's call.
-fn proxy_call(proxy: &crate::editor::proxy::Proxy, request: &mut tiny_http::Request) -> Reply {
-    use std::io::Read;
-    let max = crate::editor::proxy::MAX_BODY;
-    let json = |status: u16, v: serde_json::Value| Reply {
-        status,
-        headers: vec![
-            ("Content-Type".into(), "application/json".into()),
-            ("Cache-Control".into(), "no-store".into()),
-        ],
-        body: v.to_string().into_bytes(),
-    };
-    if request.body_length().is_some_and(|l| l as u64 > max) {
-        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
-    }
-    let mut body = Vec::new();
-    if request
-        .as_reader()
-        .take(max + 1)
-        .read_to_end(&mut body)
-        .is_err()
-    {
-        return json(400, serde_json::json!({ "error": "requête illisible" }));
-    }
-    if body.len() as u64 > max {
-        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
-    }
-    let (status, answer) = proxy.call(&body);
-    json(status, answer)
 }
 
 /// Sends `reply` (without its body for a HEAD request).

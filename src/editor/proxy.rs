@@ -9,6 +9,7 @@
 //! may be a symbolic link. Bodies and files are bounded. Who may call it is checked by `serve`
 //! (loopback only, same origin, JSON only).
 
+use crate::http::Reply;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::path::{Component, Path, PathBuf};
@@ -367,4 +368,79 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Answer> {
             let _ = std::fs::remove_file(&tmp);
             io_answer(&e)
         })
+}
+
+/// Whether a call to the editor's proxy may write the site's files: its `Host` is this
+/// machine's (never a name that resolves here: DNS rebinding), it comes from the preview's own
+/// pages (`Origin`, `Sec-Fetch-Site`), and it is JSON (a form of another site cannot send it
+/// without the browser asking first).
+pub fn caller(
+    host: Option<&str>,
+    port: u16,
+    header: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), Reply> {
+    let refuse = |why: &str| {
+        Err(Reply {
+            status: 403,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: serde_json::json!({ "error": why }).to_string().into_bytes(),
+        })
+    };
+    let Some(host) = host.map(|h| h.trim().to_ascii_lowercase()) else {
+        return refuse("en-tête Host manquant");
+    };
+    if !["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|h| host == format!("{h}:{port}"))
+    {
+        return refuse("l’éditeur ne répond qu’à cette machine");
+    }
+    if let Some(origin) = header("Origin") {
+        if origin.trim().to_ascii_lowercase() != format!("http://{host}") {
+            return refuse("requête venue d’un autre site");
+        }
+    }
+    if header("Sec-Fetch-Site").is_some_and(|s| s != "same-origin" && s != "none") {
+        return refuse("requête venue d’un autre site");
+    }
+    let json = header("Content-Type").is_some_and(|t| {
+        t.split(';')
+            .next()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !json {
+        return refuse("du JSON est attendu (Content-Type: application/json)");
+    }
+    Ok(())
+}
+
+/// Reads a bounded body and answers the editor's call.
+pub fn answer(proxy: &Proxy, request: &mut tiny_http::Request) -> Reply {
+    use std::io::Read;
+    let max = MAX_BODY;
+    let json = |status: u16, v: serde_json::Value| Reply {
+        status,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Cache-Control".into(), "no-store".into()),
+        ],
+        body: v.to_string().into_bytes(),
+    };
+    if request.body_length().is_some_and(|l| l as u64 > max) {
+        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
+    }
+    let mut body = Vec::new();
+    if request
+        .as_reader()
+        .take(max + 1)
+        .read_to_end(&mut body)
+        .is_err()
+    {
+        return json(400, serde_json::json!({ "error": "requête illisible" }));
+    }
+    if body.len() as u64 > max {
+        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
+    }
+    let (status, answer) = proxy.call(&body);
+    json(status, answer)
 }
