@@ -138,7 +138,10 @@ for (const [n, site] of sites.entries()) {
     const scores = CATEGORIES.map((c) => Math.round((lhr.categories[c].score ?? 0) * 100));
     const cls = lhr.audits["cumulative-layout-shift"].numericValue;
     report.push({ site: n, path, scores, cls });
-    console.log(`# ${n} ${path}: ${scores.join(" / ")}, CLS ${cls.toFixed(3)}`);
+    // The whole report of the page, to read what a score lost.
+    writeFileSync(join(dir, (path.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "accueil") + ".json"), JSON.stringify(lhr));
+    const ms = (id) => Math.round(lhr.audits[id].numericValue);
+    console.log(`# ${n} ${path}: ${scores.join(" / ")}, CLS ${cls.toFixed(3)} (FCP ${ms("first-contentful-paint")} ms, LCP ${ms("largest-contentful-paint")} ms, TBT ${ms("total-blocking-time")} ms, SI ${ms("speed-index")} ms)`);
     check(lhr.runtimeError === undefined, `${path}: ${lhr.runtimeError?.message}`);
     for (const [i, c] of CATEGORIES.entries()) {
       if (scores[i] >= (expected[`${path} ${c}`] ?? 100)) { passed++; continue; }

@@ -243,6 +243,8 @@
   function newMap(container) {
     container.hidden = false;
     var map = L.map(container, {
+      // Tiles shown as they arrive, not faded in.
+      fadeAnimation: false,
       scrollWheelZoom: false,
       zoomControl: false,
       attributionControl: false,
@@ -300,9 +302,25 @@
       items[li.getAttribute("data-slug")] = li;
     });
     var map = newMap(container);
-    // The first view from the list's positions: the map's tiles load while the actors' data
-    // are on their way.
+    var filters = new Filters(form, apply);
+    // The first view from the list's positions (the actors in activity, when the address asks
+    // for no other filter): the map's tiles load while the actors' data are on their way, and
+    // the same view is kept when they arrive.
     var placed = false;
+    if (!filters.active(filters.state())) {
+      var first = [];
+      Object.keys(items).forEach(function (slug) {
+        var li = items[slug];
+        if (li.hasAttribute("data-ferme")) return;
+        var lat = parseFloat(li.getAttribute("data-lat"));
+        var lon = parseFloat(li.getAttribute("data-lon"));
+        if (!isNaN(lat) && !isNaN(lon)) first.push([lat, lon]);
+      });
+      if (first.length) {
+        map.fitBounds(L.latLngBounds(first), { padding: [30, 30], maxZoom: 16 });
+        placed = true;
+      }
+    }
     // Markers added in chunks of at most 10 ms: a thousand of them never hold the page.
     // The number of markers drawn is said (data-markers) once every chunk is in.
     var drawn = 0;
@@ -318,7 +336,6 @@
       })
       : L.featureGroup();
     var actors = [];
-    var filters = new Filters(form, apply);
 
     // A marker's popup is made when it opens: nothing is built for the markers never opened.
     function popup(a) {
