@@ -5,13 +5,13 @@ A 500-record ESS site (../shared/bench/gen_corpus.py, flavor `ess`) whose first 
 carry a photo-like 4000 x 3000 JPEG as their picture (`image:`), written by
 `cargo run --release --example photos`. It measures, each RUNS times (medians):
 
-- ess-site, first build (empty image cache), second build (cache kept), the builds after it
+- ess-site, first build (empty image cache, no output folder yet), second build (cache kept), the builds after it
   (`rebuild`: the output they start from already holds the cache's files, see README « The
   output folder has one owner »), and the same site with no image at all, built as often;
 - Hugo (Debian's `hugo`), the same photos as page resources of `assets/`, each `.Resize`d to
   the same widths in WebP and in JPEG: first build (empty `resources/_gen`), second build.
 
-Usage: bench/images.py [--photos 200] [--runs 3] [--no-hugo] [--dir DIR]
+Usage: bench/images.py [--photos 200] [--runs 3] [--rebuilds 5] [--no-hugo] [--dir DIR]
 
 Each measurement is printed as it is made, then the medians.
 """
@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -31,12 +32,16 @@ NOW = "2026-01-01"
 
 
 def timed(cmd, cwd=None):
-    p = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", "/dev/stdout"] + cmd,
+    """Wall time (measured here to the microsecond: /usr/bin/time's %e counts hundredths, too
+    coarse for builds of 0.2 s), CPU time and peak memory (from /usr/bin/time)."""
+    start = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", "/dev/stdout"] + cmd,
                        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
     if p.returncode != 0:
         sys.exit("failed: %s\n%s" % (" ".join(cmd), p.stderr[-2000:]))
-    wall, user, sys_, rss = p.stdout.strip().splitlines()[-1].split()
-    return float(wall), float(user) + float(sys_), int(rss) / 1024
+    user, sys_, rss = p.stdout.strip().splitlines()[-1].split()
+    return wall, float(user) + float(sys_), int(rss) / 1024
 
 
 def ess_site(base, photos, n):
@@ -106,6 +111,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--photos", type=int, default=200)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rebuilds", type=int, default=5, help="rebuilds per run, each beside a build without images")
     ap.add_argument("--no-hugo", action="store_true", help="ess-site only")
     ap.add_argument("--dir", default="/dev/shm/ess-images" if os.path.isdir("/dev/shm") else None)
     a = ap.parse_args()
@@ -129,17 +135,21 @@ def main():
 
     def run(key, cmd):
         rows[key].append(timed(cmd))
-        print("  %-20s %.2f s wall, %.2f s cpu, %.0f MiB" % ((key,) + rows[key][-1]), flush=True)
+        print("  %-20s %.3f s wall, %.2f s cpu, %.0f MiB" % ((key,) + rows[key][-1]), flush=True)
 
     for _ in range(a.runs):
+        # A first build: no image cache, no output, nothing kept beside it.
         shutil.rmtree(os.path.join(ess, ".ess-site-cache"), ignore_errors=True)
         out = os.path.join(base, "out")
+        for name in os.listdir(base):
+            if name == "out" or name.startswith(".out.tmp-"):
+                shutil.rmtree(os.path.join(base, name))
         build = [exe, "-s", ess, "build", "--quiet", "--now", NOW, "--output", out]
         run("ess first", build)
         run("ess second", build)
         bare_build = [exe, "-s", bare, "build", "--quiet", "--now", NOW, "--output", os.path.join(base, "out-bare")]
         # Rebuilds alternate with the site without images, so that both see the same machine.
-        for _ in range(3):
+        for _ in range(a.rebuilds):
             run("ess rebuild", build)
             run("ess without images", bare_build)
         if hugo:
@@ -153,7 +163,7 @@ def main():
     print("%-22s %9s %9s %10s" % ("", "wall s", "cpu s", "peak MiB"))
     m = {k: median(v) for k, v in rows.items()}
     for k, (w, c, r) in m.items():
-        print("%-22s %9.2f %9.2f %10.0f" % (k, w, c, r))
+        print("%-22s %9.3f %9.2f %10.0f" % (k, w, c, r))
     if hugo:
         print("first build, ess-site / Hugo: %.2f" % (m["ess first"][0] / m["hugo first"][0]))
     print("second build / build without images: %.3f" % (m["ess second"][0] / m["ess without images"][0]))

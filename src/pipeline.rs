@@ -307,12 +307,15 @@ fn render_all(
     // file would have a thread wait for another making the same image).
     let site = renderer.site;
     let library = &site.theme.images;
+    library.list_cache();
     site.images.par_iter().for_each(|(path, cover)| {
         if let Some(image) = library.images.get(path) {
             // An error is reported by the image's jobs, with the others.
             let _ = library.process(image, *cover);
         }
     });
+    // Every file of the cache this build links is there now: the listing says which.
+    library.list_cache_again();
     let done = AtomicUsize::new(0);
     let precompress = site.config.precompress;
     let render_one = |job: &render::Job| {

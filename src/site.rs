@@ -92,6 +92,8 @@ pub struct Site {
     /// record's `image:` (a cover: it gets an Open Graph crop). An image that only
     /// unpublished records name is not published.
     pub images: BTreeMap<String, bool>,
+    /// The `srcset`s of each published image, made once for all the pages that show it.
+    pub srcsets: std::sync::OnceLock<BTreeMap<String, crate::render::pages::pictures::Srcsets>>,
 }
 
 impl Site {
@@ -217,6 +219,7 @@ impl Site {
             scheduled,
             scheduled_pages,
             images,
+            srcsets: Default::default(),
         }
     }
 

@@ -3,14 +3,15 @@
 use super::*;
 
 /// Decodes, orients, resizes and encodes every file of `image` that the cache lacks.
-pub(super) fn process(image: &Image, cache: &Path, cover: bool) -> Result<(), String> {
+/// `Ok(true)` when it made files, `Ok(false)` when they were there.
+pub(super) fn process(image: &Image, cache: &Path, cover: bool) -> Result<bool, String> {
     // The image's own file is written last: where it is, every other one was written before
     // it (one stat per image, not one per file). `Library::cached_file` still checks the file
     // it links, so a file deleted by hand from the cache is made again.
     let sentinel = |v: &Variant| *v == Variant::Original;
     let og = !cover || image.cached(cache, Variant::Og).is_file();
     if image.format == Format::Svg || (og && image.cached(cache, Variant::Original).is_file()) {
-        return Ok(());
+        return Ok(false);
     }
     make_cache_dir(cache).map_err(|e| {
         format!(
@@ -34,7 +35,7 @@ pub(super) fn process(image: &Image, cache: &Path, cover: bool) -> Result<(), St
         tmp.persist(&target)
             .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e.error)))?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Pixels in memory: RGB or RGBA, 8 bits.

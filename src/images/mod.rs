@@ -206,7 +206,15 @@ pub struct Library {
     record: Mutex<Option<BTreeMap<String, (Stamp, Image)>>>,
     /// The images being processed or processed by this run, by hash (each once).
     done: Mutex<BTreeMap<String, Arc<Once>>>,
+    /// The cache's files when a build began (`list_cache`), by name: what identifies each on
+    /// its file system, read in one listing instead of a `stat` per published file.
+    listed: std::sync::RwLock<Option<Listing>>,
+    /// Whether this run made files in the cache (a listing made before is then out of date).
+    made: std::sync::atomic::AtomicBool,
 }
+
+/// The files of a folder by name, with their inode, and the folder's device.
+type Listing = (u64, std::collections::HashMap<std::ffi::OsString, u64>);
 
 impl PartialEq for Library {
     fn eq(&self, other: &Self) -> bool {
@@ -258,7 +266,33 @@ impl Library {
             problems,
             record: Mutex::new(changed.then_some(record)),
             done: Mutex::default(),
+            listed: Default::default(),
+            made: Default::default(),
         }
+    }
+
+    /// Lists the cache's files, for a build: a file listed is then known to be there (and
+    /// linked) without a `stat` of its own; one not listed still gets one. Called before the
+    /// images are processed, and again after if that made files. Not for a preview, whose
+    /// library outlives many builds and whose cache may be emptied meanwhile.
+    pub fn list_cache(&self) {
+        let listing = list(&self.cache);
+        *self.listed.write().unwrap_or_else(|e| e.into_inner()) = listing;
+        self.made.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// After the images are processed: the listing again if files were made meanwhile.
+    pub fn list_cache_again(&self) {
+        if self.made.load(std::sync::atomic::Ordering::Relaxed) {
+            self.list_cache();
+        }
+    }
+
+    /// Device and inode of the file `path` of the cache, if the listing has it.
+    fn listed_id(&self, path: &Path) -> Option<(u64, u64)> {
+        let listed = self.listed.read().unwrap_or_else(|e| e.into_inner());
+        let (dev, files) = listed.as_ref()?;
+        Some((*dev, *files.get(path.file_name()?)?))
     }
 
     /// Writes what the cache keeps of the sources (hashes and sizes by file), if it changed:
@@ -281,8 +315,19 @@ impl Library {
                 .entry(key)
                 .or_default(),
         );
-        cell.get_or_init(|| process(image, &self.cache, cover))
-            .clone()
+        cell.get_or_init(|| {
+            // Already made, as the listing of the cache says: no `stat` to know it.
+            let listed = |v| self.listed_id(&image.cached(&self.cache, v)).is_some();
+            if image.format != Format::Svg && listed(Variant::Original) && (!cover || listed(Variant::Og)) {
+                return Ok(());
+            }
+            let made = process(image, &self.cache, cover)?;
+            if made {
+                self.made.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok(())
+        })
+        .clone()
             .map_err(|e| {
                 Diagnostic::error(&image.origin, 0, 0, e)
                     .with_help("ouvrez le fichier dans un logiciel d'images et enregistrez-le de nouveau en JPEG ou PNG")
@@ -302,12 +347,17 @@ impl Library {
         }
         self.process(image, cover)?;
         let path = image.cached(&self.cache, v);
+        let listed = self.listed_id(&path);
+        if listed.is_some() {
+            return Ok(Some(CachedFile { id: listed, path }));
+        }
         let meta = match std::fs::metadata(&path) {
             Ok(m) if m.is_file() => m,
             _ => {
                 // The cache was emptied since this run made it (a long preview): made again.
                 process(image, &self.cache, cover)
                     .map_err(|e| Diagnostic::error(&image.origin, 0, 0, e))?;
+                self.made.store(true, std::sync::atomic::Ordering::Relaxed);
                 std::fs::metadata(&path).map_err(|e| read_error(image, &e))?
             }
         };
@@ -342,6 +392,25 @@ fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 
 #[cfg(not(unix))]
 fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+/// The files of the folder `dir`, from one listing (no `stat` per file).
+#[cfg(unix)]
+fn list(dir: &Path) -> Option<Listing> {
+    use std::os::unix::fs::{DirEntryExt, MetadataExt};
+    let meta = std::fs::metadata(dir).ok()?;
+    let files = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| (e.file_name(), e.ino()))
+        .collect();
+    Some((meta.dev(), files))
+}
+
+#[cfg(not(unix))]
+fn list(_dir: &Path) -> Option<Listing> {
     None
 }
 

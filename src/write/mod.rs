@@ -51,6 +51,8 @@ pub struct Staging {
     lock: File,
     /// What `site` held when the build began: the output before the last one, when kept.
     previous: Option<Previous>,
+    /// The files written as links to the image cache (path in the output, file of the cache).
+    linked: std::sync::Mutex<Vec<(String, PathBuf)>>,
     committed: bool,
 }
 
@@ -117,6 +119,7 @@ impl Staging {
                         output,
                         lock,
                         previous: Some(previous),
+                        linked: Default::default(),
                         committed: false,
                     });
                 }
@@ -134,6 +137,7 @@ impl Staging {
             output: output.clone(),
             lock,
             previous: None,
+            linked: Default::default(),
             committed: false,
         };
         std::fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(err)?;
@@ -164,6 +168,12 @@ impl Staging {
                 format!("écriture impossible : {}", crate::diagnostic::io_fr(&e)),
             )
         };
+        if let (Some(from), None) = (&file.from, &self.previous) {
+            self.linked
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((file.path.clone(), from.path.clone()));
+        }
         if let Some(previous) = &self.previous {
             if previous.prepare(&file.path, &target, file.from.as_ref().and_then(|f| f.id)) {
                 return Ok(());
@@ -253,11 +263,37 @@ impl Staging {
             }
         } else {
             std::fs::rename(&self.site, &output).map_err(err)?;
+            // No output was replaced (the first build into this folder): the next build
+            // starts from the image links alone, so that it does not link them all again.
+            keep = self.seed().is_ok();
         }
         self.committed = true;
         record_owner(&mut self.lock, &output);
         if !(keep && std::fs::write(self.dir.join(KEPT), MARKER_TEXT).is_ok()) {
             remove_tree(&self.dir);
+        }
+        Ok(())
+    }
+
+    /// Makes `site` again, holding the links to the image cache this build published (the
+    /// files of the output that the next build would otherwise link again). Fails when there
+    /// are none, or on any error (the folder is then removed with the staging folder).
+    fn seed(&self) -> std::io::Result<()> {
+        let linked = std::mem::take(&mut *self.linked.lock().unwrap_or_else(|e| e.into_inner()));
+        if linked.is_empty() || self.site.exists() {
+            return Err(std::io::ErrorKind::Other.into());
+        }
+        std::fs::create_dir(&self.site)?;
+        for (rel, from) in linked {
+            let rel = Path::new(&rel);
+            let target = self.site.join(rel);
+            if let Err(e) = std::fs::hard_link(&from, &target) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    return Err(e);
+                }
+                self.make_folders(rel)?;
+                std::fs::hard_link(&from, &target)?;
+            }
         }
         Ok(())
     }

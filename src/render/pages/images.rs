@@ -16,6 +16,8 @@ use std::sync::Arc;
 pub struct Images {
     pub path: String,
     pub variant: Variant,
+    /// Its site path, made once (a job's address is asked for several times in a build).
+    pub url: String,
 }
 
 pub fn jobs(site: &Site) -> Vec<Job> {
@@ -28,6 +30,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
                 Job::Images(Images {
                     path: image.path.clone(),
                     variant,
+                    url: image.url(variant),
                 })
             })
         })
@@ -45,9 +48,8 @@ impl Images {
 }
 
 impl Family for Images {
-    fn url(&self, site: &Site) -> String {
-        self.image(site)
-            .map_or_else(|| self.path.clone(), |i| i.url(self.variant))
+    fn url(&self, _: &Site) -> String {
+        self.url.clone()
     }
 
     fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {

@@ -72,24 +72,62 @@ pub fn picture_escaped(site: &Site, src: &str, alt: &str, place: Place, first: b
             image.height
         );
     }
-    let widths = image.widths();
-    let srcset = |webp: bool| {
-        widths
-            .iter()
-            .map(|&w| format!("{} {w}w", escape_html(&image.url(Variant::Width(w, webp)))))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let made;
+    let set = match site.srcsets.get_or_init(|| srcsets(site)).get(&image.path) {
+        Some(set) => set,
+        None => {
+            made = Srcsets::of(image);
+            &made
+        }
     };
-    let top = widths.last().copied().unwrap_or(image.width);
-    let middle = widths.iter().copied().find(|&w| w >= 800).unwrap_or(top);
     let sizes = place.sizes();
     format!(
-        r#"<picture><source type="image/webp" srcset="{}" sizes="{sizes}"><img src="{}" srcset="{}" sizes="{sizes}" width="{top}" height="{}" alt="{alt}"{loading} decoding="async"></picture>"#,
-        srcset(true),
-        escape_html(&image.url(Variant::Width(middle, false))),
-        srcset(false),
-        image.height_at(top),
+        r#"<picture><source type="image/webp" srcset="{}" sizes="{sizes}"><img src="{}" srcset="{}" sizes="{sizes}" width="{}" height="{}" alt="{alt}"{loading} decoding="async"></picture>"#,
+        set.webp, set.src, set.fallback, set.width, set.height,
     )
+}
+
+/// What every picture of one image says whatever its place: its `srcset`s in WebP and in
+/// its fallback format, its `src` and its size, escaped for attributes.
+#[derive(Debug)]
+pub struct Srcsets {
+    webp: String,
+    fallback: String,
+    src: String,
+    width: u32,
+    height: u32,
+}
+
+impl Srcsets {
+    fn of(image: &Image) -> Srcsets {
+        let widths = image.widths();
+        let srcset = |webp: bool| {
+            widths
+                .iter()
+                .map(|&w| format!("{} {w}w", escape_html(&image.url(Variant::Width(w, webp)))))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let top = widths.last().copied().unwrap_or(image.width);
+        let middle = widths.iter().copied().find(|&w| w >= 800).unwrap_or(top);
+        Srcsets {
+            webp: srcset(true),
+            fallback: srcset(false),
+            src: escape_html(&image.url(Variant::Width(middle, false))),
+            width: top,
+            height: image.height_at(top),
+        }
+    }
+}
+
+/// The `srcset`s of the images a build publishes (SVGs have none).
+fn srcsets(site: &Site) -> std::collections::BTreeMap<String, Srcsets> {
+    site.images
+        .keys()
+        .filter_map(|path| site.theme.images.images.get(path))
+        .filter(|image| image.format != Format::Svg)
+        .map(|image| (image.path.clone(), Srcsets::of(image)))
+        .collect()
 }
 
 /// The picture of a record's `image:` at the top of its page, with its credit, as a figure.
