@@ -331,6 +331,19 @@ fn same_input_gives_byte_identical_output() {
 fn a_failed_build_leaves_the_previous_output_intact() {
     let site = copy_site(&repo());
     let before = build(site.path(), options(NOW));
+    // What a build keeps beside the output for the next one (the image links of a first build).
+    let staging = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(site.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public.tmp-"))
+            .collect();
+        names.sort();
+        names
+    };
+    let kept = staging();
+    assert!(kept.len() <= 1, "{kept:?}");
     std::fs::write(
         site.path().join("content/acteurs/casse.md"),
         "---\ntitle: Casse\ntitel: x\n---\n",
@@ -340,12 +353,7 @@ fn a_failed_build_leaves_the_previous_output_intact() {
     let result = pipeline::build(site.path(), &out, options(NOW));
     assert!(result.is_err());
     assert_eq!(read_tree(&out), before, "previous output changed");
-    let leftovers: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary folders left behind");
+    assert_eq!(staging(), kept, "temporary folders left behind");
 }
 
 #[test]
