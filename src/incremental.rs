@@ -75,6 +75,9 @@ pub struct Incremental {
     /// The deferrable jobs of the last good build, ready to render.
     deferred: Option<Arc<Deferred>>,
     documents_cache: DocumentCache,
+    /// The outputs' addresses of the last build whose every address had one owner (a hash):
+    /// the same addresses again cannot clash, and are not checked again.
+    owners_checked: Option<u64>,
 }
 
 /// Jobs of a build left to render later, with what they need.
@@ -141,6 +144,7 @@ impl Incremental {
             outputs: Arc::new(HashMap::new()),
             diagnostics: Vec::new(),
             by_job: HashMap::new(),
+            owners_checked: None,
             defer: false,
             deferred: None,
             documents_cache: DocumentCache::default(),
@@ -364,9 +368,19 @@ impl Incremental {
         partial: &mut Partial,
     ) -> Result<(), Vec<Diagnostic>> {
         let jobs = render::plan(site);
-        let clashes = render::owners::check(site, &jobs);
-        if !clashes.is_empty() {
-            return Err(clashes);
+        let addresses = {
+            let each: Vec<u64> = jobs
+                .par_iter()
+                .map(|job| crate::render::fingerprint::hash_of((job.url(site), job.is_folder())))
+                .collect();
+            crate::render::fingerprint::hash_of(&each)
+        };
+        if self.owners_checked != Some(addresses) {
+            let clashes = render::owners::check(site, &jobs);
+            if !clashes.is_empty() {
+                return Err(clashes);
+            }
+            self.owners_checked = Some(addresses);
         }
         let templates = match &self.templates {
             Some(t) => Arc::clone(t),
@@ -376,26 +390,35 @@ impl Incremental {
                 t
             }
         };
-        let documents: Documents = Arc::new(if site.config.search {
-            self.documents_cache.documents(site)
-        } else {
-            Vec::new()
-        });
-        let renderer = Renderer::with_templates(site, &jobs, Arc::clone(&templates))
-            .with_documents(Arc::clone(&documents), self.documents_cache.index_cache());
+        let renderer = Renderer::with_templates(site, &jobs, Arc::clone(&templates));
         let previous = Arc::clone(&self.outputs);
-        let planned = self.plan(&renderer, &jobs, &documents, &previous);
-        // The pages of the files that changed come first, and are served at once; the lists
-        // and pages that show them follow.
-        let is_changed_source = |i: usize| {
-            jobs[i]
-                .source(site)
-                .is_some_and(|src| changed.contains(&self.root.join(&src.path)))
-        };
-        let (first, rest): (Vec<&Planned>, Vec<&Planned>) = planned
-            .iter()
-            .filter(|p| p.keep.is_none() && !p.deferred)
-            .partition(|p| is_changed_source(p.index));
+        // The pages of the files that changed come first, and are served at once, before the
+        // search documents and the other pages' fingerprints are made (a page's fingerprint
+        // reads the documents only for the search index): the lists and pages that show them
+        // follow.
+        let changed_source: Vec<bool> = jobs
+            .par_iter()
+            .map(|job| {
+                !(self.defer && job.deferrable())
+                    && job
+                        .source(site)
+                        .is_some_and(|src| changed.contains(&self.root.join(&src.path)))
+            })
+            .collect();
+        let is_changed_source = |i: usize| changed_source[i];
+        let fingerprints = Fingerprints::new(site, None);
+        let first: Vec<Planned> = (0..jobs.len())
+            .into_par_iter()
+            .filter(|&i| is_changed_source(i))
+            .map(|index| Planned {
+                index,
+                url: jobs[index].url(site),
+                fingerprint: fingerprints.of(&jobs[index]),
+                keep: None,
+                deferred: false,
+            })
+            .collect();
+        let first: Vec<&Planned> = first.iter().collect();
         let rendered_first = render_jobs(&renderer, &jobs, &first)?;
         if !rendered_first.is_empty() && !previous.is_empty() {
             let mut interim = (*previous).clone();
@@ -409,6 +432,17 @@ impl Incremental {
                 &changed_paths(&previous, &rendered_first),
             );
         }
+        let documents: Documents = Arc::new(if site.config.search {
+            self.documents_cache.documents(site)
+        } else {
+            Vec::new()
+        });
+        renderer.give_documents(Arc::clone(&documents), self.documents_cache.index_cache());
+        let planned = self.plan(&renderer, &jobs, &documents, &previous);
+        let rest: Vec<&Planned> = planned
+            .iter()
+            .filter(|p| p.keep.is_none() && !p.deferred && !is_changed_source(p.index))
+            .collect();
         let rendered_rest = render_jobs(&renderer, &jobs, &rest)?;
         report.changed = changed_paths(&previous, &rendered_first);
         report
@@ -418,6 +452,10 @@ impl Incremental {
         let mut by_job = HashMap::with_capacity(planned.len());
         let mut deferred = Vec::new();
         for p in planned {
+            if is_changed_source(p.index) {
+                // Rendered first, above.
+                continue;
+            }
             if let Some(kept) = p.keep {
                 report.reused += kept.len();
                 let paths = kept.iter().map(|k| k.0.clone()).collect();

@@ -151,8 +151,14 @@ impl<'a> Renderer<'a> {
         documents: Documents,
         index_cache: search::SharedIndexCache,
     ) -> Self {
-        let _ = self.documents.set((documents, index_cache));
+        self.give_documents(documents, index_cache);
         self
+    }
+
+    /// Gives the renderer its search documents once it exists (`with_documents`), unless it
+    /// made them itself meanwhile (the same ones).
+    pub fn give_documents(&self, documents: Documents, index_cache: search::SharedIndexCache) {
+        let _ = self.documents.set((documents, index_cache));
     }
 
     /// Counts `urls` as pages of the site too, for link checks (the records that could not

@@ -41,43 +41,70 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     let c = &loaded.content;
     let known = records::Known::new(loaded);
     let mut urls = addresses::Addresses::default();
-    let mut common = |section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>| {
-        let aside = c
-            .partial
-            .get(&e.source().path)
-            .map_or(&[][..], Vec::as_slice);
-        check_common(section, e, aside, out);
-        urls.add(section, e, out);
-    };
-    for a in &c.actors {
-        common(Section::Actors, a, &mut out);
-        known.actor(a, &mut out);
-        images::check(loaded, a, &mut out);
-    }
-    for f in &c.forums {
-        common(Section::Forum, f, &mut out);
-        known.forum(f, &mut out);
-        images::check(loaded, f, &mut out);
-    }
-    for conf in &c.conferences {
-        common(Section::Conferences, conf, &mut out);
-        known.conference(conf, &mut out);
-        images::check(loaded, conf, &mut out);
-    }
-    for d in &c.dossiers {
-        common(Section::Magazine, d, &mut out);
-        known.dossier(d, &mut out);
-        images::check(loaded, d, &mut out);
-    }
-    for r in &c.resources {
-        common(Section::Resources, r, &mut out);
-        known.resource(r, &mut out);
-        images::check(loaded, r, &mut out);
-    }
-    for p in &c.pages {
-        common(Section::Pages, p, &mut out);
-        images::check(loaded, p, &mut out);
-    }
+    let aside = &c.partial;
+    per_record(
+        Section::Actors,
+        &c.actors,
+        aside,
+        &mut urls,
+        &mut out,
+        &|a, out| {
+            known.actor(a, out);
+            images::check(loaded, a, out);
+        },
+    );
+    per_record(
+        Section::Forum,
+        &c.forums,
+        aside,
+        &mut urls,
+        &mut out,
+        &|f, out| {
+            known.forum(f, out);
+            images::check(loaded, f, out);
+        },
+    );
+    per_record(
+        Section::Conferences,
+        &c.conferences,
+        aside,
+        &mut urls,
+        &mut out,
+        &|conf, out| {
+            known.conference(conf, out);
+            images::check(loaded, conf, out);
+        },
+    );
+    per_record(
+        Section::Magazine,
+        &c.dossiers,
+        aside,
+        &mut urls,
+        &mut out,
+        &|d, out| {
+            known.dossier(d, out);
+            images::check(loaded, d, out);
+        },
+    );
+    per_record(
+        Section::Resources,
+        &c.resources,
+        aside,
+        &mut urls,
+        &mut out,
+        &|r, out| {
+            known.resource(r, out);
+            images::check(loaded, r, out);
+        },
+    );
+    per_record(
+        Section::Pages,
+        &c.pages,
+        aside,
+        &mut urls,
+        &mut out,
+        &|p, out| images::check(loaded, p, out),
+    );
     if let Some(h) = &c.home {
         images::check(loaded, h, &mut out);
     }
@@ -88,6 +115,34 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     ));
     urls.collisions(&mut out);
     out
+}
+
+/// The checks of each record of `list` (in parallel: what every record must have, then
+/// `check`), with the addresses it takes counted in order; the problems in the records' order.
+fn per_record<E: EntryView + Sync>(
+    section: Section,
+    list: &[E],
+    aside: &std::collections::BTreeMap<std::path::PathBuf, Vec<String>>,
+    urls: &mut addresses::Addresses,
+    out: &mut Vec<Diagnostic>,
+    check: &(dyn Fn(&E, &mut Vec<Diagnostic>) + Sync),
+) {
+    use rayon::prelude::*;
+    let found: Vec<(Vec<Diagnostic>, Vec<Diagnostic>)> = list
+        .par_iter()
+        .map(|e| {
+            let (mut common, mut own) = (Vec::new(), Vec::new());
+            let set_aside = aside.get(&e.source().path).map_or(&[][..], Vec::as_slice);
+            check_common(section, e, set_aside, &mut common);
+            check(e, &mut own);
+            (common, own)
+        })
+        .collect();
+    for (e, (common, own)) in list.iter().zip(found) {
+        out.extend(common);
+        urls.add(section, e, out);
+        out.extend(own);
+    }
 }
 
 /// The keys of `[domains]` in site.toml: each is the end of a URL.
