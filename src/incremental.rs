@@ -368,11 +368,13 @@ impl Incremental {
         partial: &mut Partial,
     ) -> Result<(), Vec<Diagnostic>> {
         let jobs = render::plan(site);
+        // In any order: a retitled record moves in the lists (and in `jobs`), not its address.
         let addresses = {
-            let each: Vec<u64> = jobs
+            let mut each: Vec<u64> = jobs
                 .par_iter()
                 .map(|job| crate::render::fingerprint::hash_of((job.url(site), job.is_folder())))
                 .collect();
+            each.par_sort_unstable();
             crate::render::fingerprint::hash_of(&each)
         };
         if self.owners_checked != Some(addresses) {

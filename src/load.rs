@@ -545,6 +545,8 @@ fn parse_record<T: DeserializeOwned + Common>(
             body_line: 1,
             front_hash: 0,
             full_hash: 0,
+            body_images: Vec::new(),
+            too_deep: None,
         }
     } else {
         let split = split_front_matter(&text, rel)?;
@@ -556,6 +558,8 @@ fn parse_record<T: DeserializeOwned + Common>(
             body_line: split.body_line,
             front_hash: crate::model::text_hash(&[split.yaml]),
             full_hash: crate::model::text_hash(&[split.yaml, split.body]),
+            body_images: Vec::new(),
+            too_deep: None,
         }
     };
     match yaml::parse_all::<T>(&source.yaml, rel, source.yaml_line) {
@@ -606,9 +610,20 @@ fn record<T: Common>(
     Ok(entry(data, source, stem))
 }
 
-fn entry<T: Common>(data: T, source: Source, stem: String) -> Arc<Entry<T>> {
-    let slug = data.common().slug.map(str::to_string).unwrap_or(stem);
-    Arc::new(Entry { data, source, slug })
+/// The record, with what is found once in its text: its body's images and nesting, the key
+/// its title sorts by (each save checks and sorts every record again).
+fn entry<T: Common>(data: T, mut source: Source, stem: String) -> Arc<Entry<T>> {
+    let c = data.common();
+    let slug = c.slug.map(str::to_string).unwrap_or(stem);
+    let sort_key = crate::site::sort_key(c.title);
+    source.body_images = crate::render::markdown::body_images(&source.body);
+    source.too_deep = crate::html::too_deep(&source.body, crate::html::MAX_DEPTH);
+    Arc::new(Entry {
+        data,
+        source,
+        slug,
+        sort_key,
+    })
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ impl Site {
             })
             .collect();
 
-        actors.sort_by_cached_key(|e| (sort_key(&e.data.title), e.slug.clone()));
+        actors.sort_by(|a, b| (&a.sort_key, &a.slug).cmp(&(&b.sort_key, &b.slug)));
         newest_first(&mut forums);
         conferences.sort_by(|a, b| {
             let (x, y) = (a.data.common().date, b.data.common().date);
@@ -173,13 +173,10 @@ impl Site {
         });
         newest_first(&mut dossiers);
         newest_first(&mut resources);
-        pages.sort_by_cached_key(|e| {
-            (
-                e.data.menu.unwrap_or(u32::MAX),
-                sort_key(&e.data.title),
-                e.slug.clone(),
-            )
-        });
+        fn page_key(e: &Entry<Page>) -> (u32, &str, &str) {
+            (e.data.menu.unwrap_or(u32::MAX), &e.sort_key, &e.slug)
+        }
+        pages.sort_by(|a, b| page_key(a).cmp(&page_key(b)));
 
         let actor_index: HashMap<String, usize> = actors
             .iter()
@@ -338,8 +335,10 @@ pub fn image_refs<T: Common + Pictures>(e: &Entry<T>) -> Vec<(String, bool)> {
         .pictures()
         .into_iter()
         .filter_map(|(_, p)| site_path(p));
-    let body = crate::render::markdown::body_images(&e.source.body)
-        .into_iter()
+    let body = e
+        .source
+        .body_images
+        .iter()
         .filter_map(|i| site_path(&i.src));
     cover
         .into_iter()

@@ -461,6 +461,10 @@ pub struct Source {
     pub front_hash: u64,
     /// A hash of the whole record, YAML and body.
     pub full_hash: u64,
+    /// The images of the body, found once when the file is read (`markdown::body_images`).
+    pub body_images: Vec<crate::render::markdown::BodyImage>,
+    /// Where the body's HTML nests deeper than `html::MAX_DEPTH`, if it does (found once too).
+    pub too_deep: Option<usize>,
 }
 
 /// A stable hash of some text (the same in every run), for change detection.
@@ -498,4 +502,6 @@ pub struct Entry<T> {
     pub source: Source,
     /// The record's slug: `slug:` or the file name.
     pub slug: String,
+    /// What its title sorts by (`site::sort_key`), made once when the file is read.
+    pub sort_key: String,
 }

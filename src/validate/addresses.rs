@@ -5,57 +5,72 @@ use super::EntryView;
 use crate::diagnostic::Diagnostic;
 use crate::model::Section;
 use crate::url::{normalise_alias, output_path};
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
-/// Every output path a record takes, with where it was written (file, line, column).
+/// Every output path the records take, with where each was written (file, line, column).
 #[derive(Default)]
-pub(super) struct Addresses {
-    by_path: BTreeMap<String, Vec<(PathBuf, usize, usize)>>,
+pub(super) struct Addresses<'a> {
+    taken: Vec<Taken<'a>>,
 }
 
-impl Addresses {
-    /// Adds record `e`'s URL and aliases; an alias that is not a site path is an error.
-    pub(super) fn add(&mut self, section: Section, e: &dyn EntryView, out: &mut Vec<Diagnostic>) {
+/// An output path, and where a record takes it.
+pub(super) type Taken<'a> = (String, &'a Path, usize, usize);
+
+impl<'a> Addresses<'a> {
+    /// Record `e`'s URL and aliases; an alias that is not a site path is an error. Each record
+    /// on its own (in parallel), then `extend`, in the records' order.
+    pub(super) fn of(
+        section: Section,
+        e: &'a dyn EntryView,
+        out: &mut Vec<Diagnostic>,
+    ) -> Vec<Taken<'a>> {
         let src = e.source();
-        let at = if e.common().slug.is_some() {
+        let c = e.common();
+        let at = if c.slug.is_some() {
             src.key_position("slug")
         } else {
             (0, 0)
         };
-        self.push(output_path(&section.url(e.slug())), src.path.clone(), at);
-        for alias in e.common().aliases {
+        let mut taken = vec![(
+            output_path(&section.url(e.slug())),
+            src.path.as_path(),
+            at.0,
+            at.1,
+        )];
+        for alias in c.aliases {
             let (line, col) = src.value_position("aliases", alias);
             match normalise_alias(alias) {
-                Some(path) => self.push(output_path(&path), src.path.clone(), (line, col)),
+                Some(path) => taken.push((output_path(&path), &src.path, line, col)),
                 None => out.push(
                     Diagnostic::error(&src.path, line, col, format!("ancienne adresse invalide « {alias} »"))
                         .with_help("écrivez un chemin du site qui commence par /, sans `..`, par exemple /annuaire/up-sceaux/"),
                 ),
             }
         }
+        taken
     }
 
-    fn push(&mut self, path: String, file: PathBuf, (line, col): (usize, usize)) {
-        self.by_path
-            .entry(path)
-            .or_default()
-            .push((file, line, col));
+    pub(super) fn extend(&mut self, taken: Vec<Taken<'a>>) {
+        self.taken.extend(taken);
     }
 
-    /// An error at each record that shares its address with another.
-    pub(super) fn collisions(&self, out: &mut Vec<Diagnostic>) {
-        for (path, places) in &self.by_path {
+    /// An error at each record that shares its address with another, address by address
+    /// (in their order), each in the order the records were added.
+    pub(super) fn collisions(mut self, out: &mut Vec<Diagnostic>) {
+        use rayon::prelude::*;
+        // Stable: the records of one address stay in their order.
+        self.taken.par_sort_by(|a, b| a.0.cmp(&b.0));
+        for places in self.taken.chunk_by(|a, b| a.0 == b.0) {
             if places.len() < 2 {
                 continue;
             }
-            let url = crate::url::of_output_path(path);
-            for (i, (path, line, col)) in places.iter().enumerate() {
+            let url = crate::url::of_output_path(&places[0].0);
+            for (i, (_, path, line, col)) in places.iter().enumerate() {
                 let others: Vec<String> = places
                     .iter()
                     .enumerate()
                     .filter(|(j, _)| *j != i)
-                    .map(|(_, p)| p.0.display().to_string())
+                    .map(|(_, p)| p.1.display().to_string())
                     .collect();
                 out.push(
                     Diagnostic::error(

@@ -25,7 +25,7 @@ pub fn check<T: Common + Pictures>(loaded: &Loaded, e: &Entry<T>, out: &mut Vec<
         let (line, col) = src.value_position(outer, value);
         check_one(loaded, &src.path, line, col, value, out);
     }
-    for image in crate::render::markdown::body_images(&src.body) {
+    for image in &src.body_images {
         let (l, col) = crate::config::line_col(&src.body, image.offset);
         check_one(
             loaded,

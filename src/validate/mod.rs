@@ -117,31 +117,32 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     out
 }
 
-/// The checks of each record of `list` (in parallel: what every record must have, then
-/// `check`), with the addresses it takes counted in order; the problems in the records' order.
-fn per_record<E: EntryView + Sync>(
+/// The checks of each record of `list` (in parallel: what every record must have, the
+/// addresses it takes, then `check`), the addresses added in order; the problems in the
+/// records' order.
+fn per_record<'a, E: EntryView + Sync>(
     section: Section,
-    list: &[E],
+    list: &'a [E],
     aside: &std::collections::BTreeMap<std::path::PathBuf, Vec<String>>,
-    urls: &mut addresses::Addresses,
+    urls: &mut addresses::Addresses<'a>,
     out: &mut Vec<Diagnostic>,
     check: &(dyn Fn(&E, &mut Vec<Diagnostic>) + Sync),
 ) {
     use rayon::prelude::*;
-    let found: Vec<(Vec<Diagnostic>, Vec<Diagnostic>)> = list
+    let found: Vec<(Vec<Diagnostic>, Vec<addresses::Taken<'a>>)> = list
         .par_iter()
         .map(|e| {
-            let (mut common, mut own) = (Vec::new(), Vec::new());
+            let mut problems = Vec::new();
             let set_aside = aside.get(&e.source().path).map_or(&[][..], Vec::as_slice);
-            check_common(section, e, set_aside, &mut common);
-            check(e, &mut own);
-            (common, own)
+            check_common(section, e, set_aside, &mut problems);
+            let taken = addresses::Addresses::of(section, e, &mut problems);
+            check(e, &mut problems);
+            (problems, taken)
         })
         .collect();
-    for (e, (common, own)) in list.iter().zip(found) {
-        out.extend(common);
-        urls.add(section, e, out);
-        out.extend(own);
+    for (problems, taken) in found {
+        out.extend(problems);
+        urls.extend(taken);
     }
 }
 
@@ -210,7 +211,7 @@ fn check_common(section: Section, e: &dyn EntryView, aside: &[String], out: &mut
             "une adresse n'a que des minuscules sans accent, des chiffres et des tirets : « {fixed} »"
         )));
     }
-    if let Some(at) = crate::html::too_deep(&src.body, crate::html::MAX_DEPTH) {
+    if let Some(at) = src.too_deep {
         let (line, col) = crate::config::line_col(&src.body, at);
         out.push(
             Diagnostic::error(

@@ -75,7 +75,7 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
 
 /// Warns about each image of a Markdown body that has no alternative text.
 fn images_without_alt(src: &crate::model::Source, out: &mut Vec<Diagnostic>) {
-    for image in crate::render::markdown::body_images(&src.body) {
+    for image in &src.body_images {
         let missing = match &image.alt {
             None => true,
             Some(alt) => !image.html && alt.trim().is_empty(),
