@@ -131,6 +131,9 @@ struct MapPage {
     summary: String,
     count: usize,
     without_position: usize,
+    /// The map's first view: the box around the actors in activity (« south,west,north,east »),
+    /// so that its tiles are asked for before the script reads the list.
+    view: Option<String>,
     markers: Vec<Marker>,
     browse: Browse,
 }
@@ -424,6 +427,21 @@ fn project_path(site: &Site) -> Rendered {
     Rendered::page("path.html", &context, Vec::new())
 }
 
+/// The box around the markers of the actors in activity, if any.
+fn first_view(markers: &[Marker]) -> Option<String> {
+    let open = markers.iter().filter(|m| !m.closed);
+    let (mut south, mut west, mut north, mut east) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    let mut any = false;
+    for m in open {
+        any = true;
+        south = south.min(m.lat);
+        north = north.max(m.lat);
+        west = west.min(m.lon);
+        east = east.max(m.lon);
+    }
+    any.then(|| format!("{south},{west},{north},{east}"))
+}
+
 fn map(site: &Site) -> Rendered {
     let markers: Vec<Marker> = site
         .actors
@@ -453,6 +471,7 @@ fn map(site: &Site) -> Rendered {
         )),
         count: markers.len(),
         without_position: site.actors.len() - markers.len(),
+        view: first_view(&markers),
         markers,
         browse: browse(site),
     };

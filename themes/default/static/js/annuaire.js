@@ -82,6 +82,8 @@
       if (s[name]) params.set(name, s[name]);
     });
     var query = params.toString();
+    // Only when it changes: the browser takes tens of milliseconds to rewrite the address.
+    if (window.location.search === (query ? "?" + query : "")) return;
     var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
     window.history.replaceState(null, "", url);
   };
@@ -251,8 +253,21 @@
     });
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
-    tileLayer(container).addTo(map);
+    map.tiles = tileLayer(container).addTo(map);
     return map;
+  }
+
+  // Once the map's first tiles are in (or after a second, if the tile server is slow), and the
+  // page has painted them: what comes next does not delay them.
+  function afterTiles(map, next) {
+    var done = false;
+    function go() {
+      if (done) return;
+      done = true;
+      requestAnimationFrame(function () { setTimeout(next, 0); });
+    }
+    map.tiles.once("load", go);
+    setTimeout(go, 1000);
   }
 
   // Leaflet's marker, without its shadow (it has no high-density version: blurred on a phone).
@@ -271,126 +286,175 @@
     return L.marker([lat, lon], { icon: pin, title: title, alt: title, keyboard: true });
   }
 
-  // The maps' stylesheets, loaded without holding the page's first paint (media="print"),
-  // applied before a map is drawn.
-  function mapStyles() {
-    var links = Array.prototype.slice.call(document.querySelectorAll("link[data-carte]"));
-    return Promise.all(links.map(function (link) {
-      return new Promise(function (done) {
-        function apply() { link.media = "all"; done(); }
-        if (link.sheet) apply();
-        else {
-          link.addEventListener("load", apply);
-          link.addEventListener("error", apply);
-        }
-      });
-    }));
-  }
-
   // The next task: the steps of drawing a map do not make one long task of the page.
   function nextTask(value) {
     return new Promise(function (done) { setTimeout(function () { done(value); }, 0); });
   }
 
-  // The map of the actors, with the directory's filters; the list under it is its text
-  // alternative and follows the same filters. `loading` is the actors' data, asked for as the
-  // page started.
-  function actorsMap(container, form, loading) {
-    var status = document.getElementById("nombre");
-    var items = {};
-    document.querySelectorAll("#liste-carte li[data-slug]").forEach(function (li) {
-      items[li.getAttribute("data-slug")] = li;
-    });
-    var map = newMap(container);
-    var filters = new Filters(form, apply);
-    // The first view from the list's positions (the actors in activity, when the address asks
-    // for no other filter): the map's tiles load while the actors' data are on their way, and
-    // the same view is kept when they arrive.
-    var placed = false;
-    if (!filters.active(filters.state())) {
-      var first = [];
-      Object.keys(items).forEach(function (slug) {
-        var li = items[slug];
-        if (li.hasAttribute("data-ferme")) return;
-        var lat = parseFloat(li.getAttribute("data-lat"));
-        var lon = parseFloat(li.getAttribute("data-lon"));
-        if (!isNaN(lat) && !isNaN(lon)) first.push([lat, lon]);
-      });
-      if (first.length) {
-        map.fitBounds(L.latLngBounds(first), { padding: [30, 30], maxZoom: 16 });
-        placed = true;
-      }
-    }
-    // Markers added in chunks of at most 10 ms: a thousand of them never hold the page.
-    // The number of markers drawn is said (data-markers) once every chunk is in.
-    var drawn = 0;
-    var group = L.markerClusterGroup
-      ? L.markerClusterGroup({
-        showCoverageOnHover: false,
-        chunkedLoading: true,
-        chunkInterval: 25,
-        chunkDelay: 10,
-        chunkProgress: function (processed, total) {
-          if (processed === total) container.setAttribute("data-markers", String(drawn));
-        },
-      })
-      : L.featureGroup();
-    var actors = [];
+  // Calls `each` on the items a few milliseconds at a time, then `done`: a thousand markers
+  // never hold the page.
+  function inSlices(items, each, done) {
+    var i = 0;
+    (function slice() {
+      var started = Date.now();
+      while (i < items.length && Date.now() - started < 4) each(items[i++]);
+      if (i < items.length) setTimeout(slice, 0);
+      else done();
+    })();
+  }
 
-    // A marker's popup is made when it opens: nothing is built for the markers never opened.
-    function popup(a) {
+  // What the page needs after its first paint (the markers' grouping: a script and its
+  // stylesheets), loaded together; `done` once each has loaded or failed.
+  function loadLater(urls) {
+    return Promise.all(urls.filter(Boolean).map(function (url) {
+      return new Promise(function (done) {
+        var node;
+        if (/\.css$/.test(url)) {
+          node = document.createElement("link");
+          node.rel = "stylesheet";
+          node.href = url;
+        } else {
+          node = document.createElement("script");
+          node.src = url;
+        }
+        node.onload = done;
+        node.onerror = done;
+        document.head.appendChild(node);
+      });
+    }));
+  }
+
+  // The map of the actors, with the directory's filters; the list under it is its text
+  // alternative and follows the same filters. The list holds each marker's position, name
+  // and address: the map is drawn from it, and the actors' data (what the filters compare)
+  // are asked for only when a filter is set.
+  function actorsMap(container, form) {
+    var status = document.getElementById("nombre");
+    var entries = [];
+    var map = newMap(container);
+    var filters = null;
+    var actors = null;
+    var loading = null;
+    var group = null;
+    var drawing = 0;
+    var drawn = null;
+
+    // A marker's popup is made when it opens, from the list's line: the same words.
+    function popup(li) {
       return function () {
         var box = el("div");
-        var link = el("a", null, a.nom);
-        link.href = actorPath(a);
-        box.appendChild(link);
-        if (a.adresse) box.appendChild(el("p", null, a.adresse));
+        Array.prototype.forEach.call(li.childNodes, function (n) { box.appendChild(n.cloneNode(true)); });
         return box;
       };
+    }
+
+    // The view of the shown positions (kept when none is shown): the markers are then grouped
+    // once, at the zoom they are seen at.
+    function view(shown) {
+      if (shown.length) {
+        map.fitBounds(L.latLngBounds(shown.map(function (e) { return [e.lat, e.lon]; })), { padding: [30, 30], maxZoom: 16 });
+      }
+    }
+
+    // The markers of the shown entries, made a slice at a time; the number drawn is said
+    // (data-markers) once they are all on the map.
+    function draw(shown) {
+      var run = ++drawing;
+      var markers = [];
+      inSlices(shown, function (e) {
+        if (!e.marker) e.marker = marker(e.lat, e.lon, e.name).bindPopup(popup(e.li));
+        markers.push(e.marker);
+      }, function () {
+        if (run !== drawing) return;
+        drawn = function () { container.setAttribute("data-markers", String(markers.length)); };
+        group.clearLayers();
+        if (group.addLayers && markers.length) group.addLayers(markers);
+        else inSlices(markers, function (m) { group.addLayer(m); }, drawn);
+      });
     }
 
     function apply() {
       var s = filters.state();
       filters.remember(s);
+      if (filters.active(s) && !actors) {
+        status.textContent = "Chargement des filtres…";
+        load();
+        return;
+      }
+      var matched = null;
+      if (actors) {
+        matched = {};
+        actors.forEach(function (a) { if (filters.matches(a, s)) matched[a.slug] = true; });
+      }
       var shown = [];
-      actors.forEach(function (a) {
-        var ok = filters.matches(a, s);
-        var li = items[a.slug];
-        if (li && li.hidden === ok) li.hidden = !ok;
-        if (ok && a.latitude !== null && a.longitude !== null) shown.push(a);
+      entries.forEach(function (e) {
+        var ok = matched ? matched[e.slug] === true : !e.closed;
+        if (e.li.hidden === ok) e.li.hidden = !ok;
+        if (ok) shown.push(e);
       });
       status.textContent = shown.length
         ? plural(shown.length, "acteur", "acteurs") + " sur la carte"
         : "Aucun acteur de la carte ne correspond aux filtres";
-      // The view first, from the positions alone: the markers are then grouped once, at the
-      // zoom they are seen at.
-      if (shown.length) {
-        var bounds = L.latLngBounds(shown.map(function (a) { return [a.latitude, a.longitude]; }));
-        map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
-        placed = true;
-      } else if (!placed) {
-        map.setView([46.6, 2.4], 5);
-        placed = true;
-      }
-      if (!map.hasLayer(group)) group.addTo(map);
-      group.clearLayers();
-      drawn = shown.length;
-      var markers = shown.map(function (a) {
-        return marker(a.latitude, a.longitude, a.nom).bindPopup(popup(a));
-      });
-      if (group.addLayers && markers.length) group.addLayers(markers);
-      else {
-        markers.forEach(function (m) { group.addLayer(m); });
-        container.setAttribute("data-markers", String(drawn));
-      }
+      view(shown);
+      if (group) draw(shown);
     }
 
-    loading.then(nextTask).then(function (data) {
-      actors = data;
+    function load() {
+      if (!loading) {
+        loading = loadActors().then(function (data) {
+          actors = data;
+          apply();
+        }).catch(function () {
+          status.textContent = "La carte n’a pas pu charger les filtres : rechargez la page";
+        });
+      }
+      return loading;
+    }
+
+    // The map made, then (in the next task) the tiles of its first view (the actors in
+    // activity); once they are shown, the list's lines and the filters; then the markers,
+    // grouped.
+    nextTask().then(function () {
+      var box = (container.getAttribute("data-vue") || "").split(",").map(parseFloat);
+      if (box.length === 4 && box.every(isFinite)) {
+        map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: [30, 30], maxZoom: 16 });
+      } else {
+        map.setView([46.6, 2.4], 5);
+      }
+      return new Promise(function (done) { afterTiles(map, done); });
+    }).then(function () {
+      document.querySelectorAll("#liste-carte li[data-slug]").forEach(function (li) {
+        var lat = parseFloat(li.getAttribute("data-lat"));
+        var lon = parseFloat(li.getAttribute("data-lon"));
+        if (isNaN(lat) || isNaN(lon)) return;
+        var link = li.querySelector("a");
+        entries.push({
+          slug: li.getAttribute("data-slug"),
+          li: li,
+          lat: lat,
+          lon: lon,
+          name: link ? link.textContent : "",
+          closed: li.hasAttribute("data-ferme"),
+          marker: null,
+        });
+      });
+      filters = new Filters(form, apply);
       apply();
       form.setAttribute("data-ready", "");
-    }).catch(function () {
-      status.textContent = "La carte n’a pas pu charger les acteurs : rechargez la page";
+    }).then(nextTask).then(function () {
+      return loadLater((container.getAttribute("data-cluster") || "").split(" "));
+    }).then(nextTask).then(function () {
+      group = L.markerClusterGroup
+        ? L.markerClusterGroup({
+          showCoverageOnHover: false,
+          chunkedLoading: true,
+          chunkInterval: 4,
+          chunkDelay: 0,
+          chunkProgress: function (processed, total) { if (processed === total && drawn) drawn(); },
+        })
+        : L.featureGroup();
+      group.addTo(map);
+      apply();
     });
   }
 
@@ -410,11 +474,13 @@
     var big = document.getElementById("carte");
     var small = document.getElementById("carte-acteur");
     if (form && !big && document.getElementById("resultats-filtres")) directory(form);
-    if (!window.L || !(big || small)) return;
-    var loading = big && form ? loadActors() : null;
-    mapStyles().then(nextTask).then(function () {
-      if (big && form) actorsMap(big, form, loading);
-      if (small) actorMap(small);
+    if (!window.L) return;
+    // The maps are drawn once the page has painted: their script does not lay it out first.
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        if (big && form) actorsMap(big, form);
+        if (small) actorMap(small);
+      }, 0);
     });
   }
 
