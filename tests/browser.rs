@@ -137,13 +137,17 @@ fn pages_pass_accessibility_and_validity_checks() {
 }
 
 /// The example site (with pictures) and a generated 300-record site, behind Debian's nginx with
-/// docs/nginx.conf: Lighthouse gives 100 in its four categories and CLS 0 on every page type.
+/// docs/nginx.conf (HTTPS and HTTP/2): Lighthouse gives 100 in its four categories and CLS 0 on every page type.
 #[test]
 fn lighthouse_gives_100_behind_nginx_in_a_real_browser() {
     let _turn = require_browser();
     assert!(
         Command::new("nginx").arg("-v").output().is_ok_and(|o| o.status.success()),
         "browser tests cannot run: missing nginx (apt-get install nginx; `bash .ci/run` installs it)"
+    );
+    assert!(
+        Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success()),
+        "browser tests cannot run: missing openssl, which makes the HTTPS server's certificate (apt-get install openssl; `bash .ci/run` installs it)"
     );
     assert!(
         repo()

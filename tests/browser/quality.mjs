@@ -229,11 +229,12 @@ for (const [n, site] of sites.entries()) {
       return !!a && a.getAttribute("href") === "#contenu" && !!document.getElementById("contenu") && document.querySelector("main#contenu") !== null;
     });
     check(skip, `${path}: skip link to the main content`);
+    // The page as a resident first sees it, before the keyboard's focus shows the skip link.
+    const name = (n + path).replace(/[^a-z0-9]+/gi, "-").replace(/-$/, "") || "home";
+    await page.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true });
     await page.keyboard.press("Tab");
     const focus = await page.evaluate(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2; });
     check(focus, `${path}: the focused element shows no outline`);
-    const name = (n + path).replace(/[^a-z0-9]+/gi, "-").replace(/-$/, "") || "home";
-    await page.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true });
     const zoomed = await page.evaluate(() => {
       document.documentElement.style.fontSize = "200%";
       const overflow = document.documentElement.scrollWidth > window.innerWidth + 1;
