@@ -6,8 +6,8 @@
 // page. Screenshots at 375 and 1280 px go to OUT.
 //
 // Usage: node editor.mjs PATH/TO/ess-site SITE_FOLDER OUT
-import { chromium } from "playwright-core";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { launchBrowser, startServe } from "./site_page.mjs";
 import { existsSync, readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -19,23 +19,10 @@ if (!bin || !site || !out) {
 mkdirSync(out, { recursive: true });
 
 const now = "2026-11-23T12:00";
-const server = spawn(bin, ["serve", "--editor", "--port", "0", "--now", now], { cwd: site, stdio: ["ignore", "pipe", "inherit"] });
-const stop = () => server.kill();
-process.on("exit", stop);
 const timer = setTimeout(() => { console.error("test timed out"); process.exit(1); }, 180000);
+const { url, stop } = await startServe(bin, ["serve", "--editor", "--now", now], site);
 
-const url = await new Promise((resolve, reject) => {
-  server.stdout.on("data", (d) => {
-    const m = String(d).match(/http:\/\/[^ ]+/);
-    if (m) resolve(m[0]);
-  });
-  server.on("exit", (code) => reject(new Error("serve exited with " + code)));
-});
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchBrowser();
 let passed = 0;
 let failed = 0;
 const ok = (what) => { passed++; console.log("ok - " + what); };

@@ -12,9 +12,8 @@
 // Map tiles are answered locally: no test needs the network.
 //
 // Usage: node find.mjs ESS_SITE_BINARY EXAMPLE_SITE VISIBILITY_SITE OUT_FOLDER
-import { chromium } from "playwright-core";
 import { spawn, spawnSync } from "node:child_process";
-import { sitePage } from "./site_page.mjs";
+import { launchBrowser, sitePage } from "./site_page.mjs";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -46,10 +45,7 @@ async function staticServer(dir) {
   return { base, stop: () => server.kill() };
 }
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchBrowser();
 
 // A page of the site, its script errors and console errors collected.
 async function newPage(base, options = {}) {

@@ -3,8 +3,7 @@
 // the error overlay, and fixing it removes the overlay.
 //
 // Usage: node live_reload.mjs PATH/TO/ess-site SITE_FOLDER
-import { chromium } from "playwright-core";
-import { spawn } from "node:child_process";
+import { launchBrowser, startServe } from "./site_page.mjs";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -14,23 +13,10 @@ if (!bin || !site) {
   process.exit(2);
 }
 
-const server = spawn(bin, ["serve", "--port", "0", "--now", "2026-11-23T12:00"], { cwd: site, stdio: ["ignore", "pipe", "inherit"] });
-const stop = () => server.kill();
-process.on("exit", stop);
 const timer = setTimeout(() => { console.error("test timed out"); process.exit(1); }, 60000);
+const { url, stop } = await startServe(bin, ["serve", "--now", "2026-11-23T12:00"], site);
 
-const url = await new Promise((resolve, reject) => {
-  server.stdout.on("data", (d) => {
-    const m = String(d).match(/http:\/\/[^ ]+/);
-    if (m) resolve(m[0]);
-  });
-  server.on("exit", (code) => reject(new Error("serve exited with " + code)));
-});
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchBrowser();
 let failed = false;
 try {
   const page = await browser.newPage();

@@ -12,10 +12,9 @@
 //   request to a third party.
 //
 // Usage: node quality.mjs ESS_SITE_BINARY OUT_FOLDER SITE_FOLDER...
-import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
-import { spawn, spawnSync } from "node:child_process";
-import { sitePage } from "./site_page.mjs";
+import { spawnSync } from "node:child_process";
+import { launchBrowser, sitePage, startServe } from "./site_page.mjs";
 import { pageTypes } from "./page_types.mjs";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -44,10 +43,7 @@ function files(dir, ext) {
   return found;
 }
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchBrowser();
 const shots = join(out, "screenshots");
 mkdirSync(shots, { recursive: true });
 
@@ -176,12 +172,8 @@ for (const [n, site] of sites.entries()) {
   }
 
   // The pages in the browser, served by ess-site itself.
-  const server = spawn(bin, ["-s", site, "serve", "--port", "0", "--now", NOW], { stdio: ["ignore", "pipe", "ignore"] });
-  process.on("exit", () => server.kill());
-  const base = await new Promise((resolve, reject) => {
-    server.stdout.on("data", (d) => { const m = String(d).match(/http:\/\/[^ ]+/); if (m) resolve(m[0].replace(/\/$/, "")); });
-    server.on("exit", (code) => reject(new Error("serve exited " + code)));
-  });
+  const served = await startServe(bin, ["-s", site, "serve", "--now", NOW]);
+  const base = served.url.replace(/\/$/, "");
   const urls = [...readFileSync(join(built, "sitemap.xml"), "utf8").matchAll(/<loc>[^<]*?(\/[^<]*)<\/loc>/g)].map((m) => new URL(m[0].replace(/<\/?loc>/g, "")).pathname);
   // The search index is made after the pages by the preview: wait for it.
   for (let i = 0; i < 600; i++) {
@@ -258,7 +250,7 @@ for (const [n, site] of sites.entries()) {
   check(scriptErrors.length === 0, `script errors: ${scriptErrors.slice(0, 5).join(" | ")}`);
   console.log(`# ${site}: ${pageTypes(urls).length} page types checked in Chromium`);
   await context.close();
-  server.kill();
+  served.stop();
 }
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,3 +1,31 @@
+// What the browser suites share: Debian's Chromium launched the same way, `ess-site serve` on
+// loopback, and a page whose map tiles are answered locally.
+import { spawn } from "node:child_process";
+import { chromium } from "playwright-core";
+
+// Debian's Chromium, headless, as every browser suite launches it.
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+// `ess-site serve` on a free loopback port (`args` after the binary, `cwd` its folder), stopped
+// when the test exits: its address (ending with "/") once it says where it listens.
+export async function startServe(bin, args, cwd) {
+  const server = spawn(bin, [...args, "--port", "0"], { cwd, stdio: ["ignore", "pipe", "inherit"] });
+  process.on("exit", () => server.kill());
+  const url = await new Promise((resolve, reject) => {
+    server.stdout.on("data", (d) => {
+      const m = String(d).match(/http:\/\/[^ ]+/);
+      if (m) resolve(m[0]);
+    });
+    server.on("exit", (code) => reject(new Error("serve exited with " + code)));
+  });
+  return { url, stop: () => server.kill() };
+}
+
 // A browser page for the site served at `base`, as the browser suites open it: the map tiles
 // (the one third party a page may ask for, at view time) are answered here with a blank tile,
 // so no test needs the network; any other request that leaves the site is recorded in

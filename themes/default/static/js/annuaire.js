@@ -423,21 +423,25 @@
       }
       return new Promise(function (done) { afterTiles(map, done); });
     }).then(function () {
-      document.querySelectorAll("#liste-carte li[data-slug]").forEach(function (li) {
-        var lat = parseFloat(li.getAttribute("data-lat"));
-        var lon = parseFloat(li.getAttribute("data-lon"));
-        if (isNaN(lat) || isNaN(lon)) return;
-        var link = li.querySelector("a");
-        entries.push({
-          slug: li.getAttribute("data-slug"),
-          li: li,
-          lat: lat,
-          lon: lon,
-          name: link ? link.textContent : "",
-          closed: li.hasAttribute("data-ferme"),
-          marker: null,
-        });
+      var lines = Array.prototype.slice.call(document.querySelectorAll("#liste-carte li[data-slug]"));
+      return new Promise(function (done) {
+        inSlices(lines, function (li) {
+          var lat = parseFloat(li.getAttribute("data-lat"));
+          var lon = parseFloat(li.getAttribute("data-lon"));
+          if (isNaN(lat) || isNaN(lon)) return;
+          var link = li.querySelector("a");
+          entries.push({
+            slug: li.getAttribute("data-slug"),
+            li: li,
+            lat: lat,
+            lon: lon,
+            name: link ? link.textContent : "",
+            closed: li.hasAttribute("data-ferme"),
+            marker: null,
+          });
+        }, done);
       });
+    }).then(function () {
       filters = new Filters(form, apply);
       apply();
       form.setAttribute("data-ready", "");
