@@ -238,7 +238,13 @@ pub fn build_with(
         diagnostics.extend(broken);
         return Err(finish(diagnostics));
     }
-    let staging = Staging::new(root, output, hooks.wait, hooks.on_wait).map_err(|d| vec![d])?;
+    let audience = if site.options.include_private {
+        crate::write::Audience::Members
+    } else {
+        crate::write::Audience::Public
+    };
+    let staging =
+        Staging::new(root, output, audience, hooks.wait, hooks.on_wait).map_err(|d| vec![d])?;
     let written = render_all(&jobs, &renderer, &staging, progress);
     let mut errors = Vec::new();
     let mut by_kind: Vec<(&'static str, usize)> = Vec::new();

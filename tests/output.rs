@@ -464,3 +464,217 @@ fn the_next_build_starts_from_the_output_it_replaced_and_makes_the_same_bytes() 
     assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1);
     assert!(!old.is_symlink());
 }
+
+/// A folder with the files an output has (and the user's own beside them) is not an output:
+/// only what the build recorded as written makes a folder its own.
+#[test]
+fn a_folder_that_looks_like_an_output_is_never_taken_for_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let www = tmp.path().join("www");
+    std::fs::create_dir_all(www.join("uploads")).unwrap();
+    for f in ["index.html", "404.html", "sitemap.xml", "robots.txt"] {
+        std::fs::write(www.join(f), "fait à la main").unwrap();
+    }
+    std::fs::write(www.join("uploads/rapport-2025.pdf"), "%PDF").unwrap();
+    // A git worktree of a gh-pages branch: its `.git` is a file.
+    let pages = tmp.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for f in ["index.html", "404.html", "sitemap.xml", "robots.txt"] {
+        std::fs::write(pages.join(f), "ancienne version").unwrap();
+    }
+    std::fs::write(pages.join(".git"), "gitdir: ../site/.git/worktrees/pages\n").unwrap();
+    std::fs::write(pages.join("CNAME"), "ess.ville.fr\n").unwrap();
+    for folder in [&www, &pages] {
+        let name = folder.file_name().unwrap().to_str().unwrap();
+        let before = snapshot(tmp.path());
+        for _ in 0..2 {
+            let out = ess_site(
+                &site,
+                &[
+                    "build",
+                    "--quiet",
+                    "--now",
+                    NOW,
+                    "--output",
+                    &format!("../{name}"),
+                ],
+            );
+            assert!(!out.status.success(), "{name} was taken for an output");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("qu'ess-site n'a pas écrits"), "{stderr}");
+        }
+        // Untouched, and nothing made beside it (no lock, no staging folder).
+        assert_eq!(snapshot(tmp.path()), before, "{name}");
+    }
+}
+
+/// A file put into a published output by hand (or in place of one the build wrote) is not
+/// the build's: the next build refuses, names it, and leaves it where it is.
+#[test]
+fn a_file_added_to_the_output_by_hand_is_never_deleted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let ok = |args: &[&str]| {
+        let out = ess_site(&site, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(&["build", "--quiet", "--now", NOW]);
+    let public = site.join("public");
+    std::fs::create_dir(public.join("uploads")).unwrap();
+    std::fs::write(public.join("uploads/rapport-2025.pdf"), "%PDF").unwrap();
+    std::fs::write(public.join("acteurs/notes.txt"), "à garder").unwrap();
+    for _ in 0..2 {
+        let out = ess_site(&site, &["build", "--quiet", "--now", NOW]);
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("« acteurs/notes.txt »"), "{stderr}");
+        assert!(stderr.contains("« uploads »"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read(public.join("uploads/rapport-2025.pdf")).unwrap(),
+        b"%PDF"
+    );
+    assert_eq!(
+        std::fs::read(public.join("acteurs/notes.txt")).unwrap(),
+        b"\xc3\xa0 garder"
+    );
+    std::fs::remove_dir_all(public.join("uploads")).unwrap();
+    std::fs::remove_file(public.join("acteurs/notes.txt")).unwrap();
+    ok(&["build", "--quiet", "--now", NOW]);
+    // A file the build wrote and the user deleted is no loss: the build goes on.
+    std::fs::remove_file(public.join("robots.txt")).unwrap();
+    ok(&["build", "--quiet", "--now", NOW]);
+    assert!(public.join("robots.txt").is_file());
+}
+
+/// A folder published for the public never receives the members' pages, and the other way.
+#[test]
+fn a_folder_keeps_its_audience() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let out = ess_site(
+        &site,
+        &["build", "--quiet", "--now", NOW, "--output", "../www"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let www = tmp.path().join("www");
+    let before = snapshot(&www);
+    let out = ess_site(
+        &site,
+        &[
+            "build",
+            "--quiet",
+            "--include-private",
+            "--now",
+            NOW,
+            "--output",
+            "../www",
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("publié pour le public"), "{stderr}");
+    assert_eq!(snapshot(&www), before);
+    let out = ess_site(
+        &site,
+        &[
+            "build",
+            "--quiet",
+            "--include-private",
+            "--now",
+            NOW,
+            "--output",
+            "../membres",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ess_site(
+        &site,
+        &["build", "--quiet", "--now", NOW, "--output", "../membres"],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("publié pour les membres"), "{stderr}");
+}
+
+/// Builds killed at a sweep of moments — while they clean up what an earlier killed build
+/// left, while they write — leave nothing the next build does not recognise and remove.
+#[test]
+fn builds_killed_at_any_moment_leave_no_folder_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let out = ess_site(&site, &["build", "--quiet", "--now", NOW]);
+    assert!(out.status.success());
+    let staging_folders = || -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&site)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public.tmp-"))
+            .collect();
+        v.sort();
+        v
+    };
+    for round in 0..16u64 {
+        // What a killed build leaves: a large marked staging folder, slow to remove.
+        let left = site.join(format!(".public.tmp-tue{round:02}"));
+        for d in 0..40 {
+            let dir = left.join(format!("site/acteurs/a{d}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            for f in 0..40 {
+                std::fs::write(dir.join(format!("{f}.html")), "x").unwrap();
+            }
+        }
+        std::fs::write(left.join(".ess-site-staging"), "").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+            .args(["build", "--quiet", "--now", NOW])
+            .current_dir(&site)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(2 + round * 3));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let out = ess_site(&site, &["build", "--quiet", "--now", NOW]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left = staging_folders();
+    // At most the output the last build replaced, kept (and marked) for the next one.
+    assert!(left.len() <= 1, "{left:?}");
+    for dir in &left {
+        assert!(site.join(dir).join(".ess-site-kept").is_file(), "{dir}");
+    }
+}
+
+/// An output refused leaves nothing beside it: no lock file, no staging folder.
+#[test]
+fn a_refused_output_gets_nothing_made_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = site_in(tmp.path(), "site");
+    let etc = tmp.path().join("etc");
+    std::fs::create_dir(&etc).unwrap();
+    std::fs::write(etc.join("passwd"), "root:x:0:0").unwrap();
+    let before = snapshot(tmp.path());
+    let out = ess_site(
+        &site,
+        &["build", "--quiet", "--now", NOW, "--output", "../etc"],
+    );
+    assert!(!out.status.success());
+    assert_eq!(snapshot(tmp.path()), before);
+}

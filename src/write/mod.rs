@@ -53,7 +53,29 @@ pub struct Staging {
     previous: Option<Previous>,
     /// The files written as links to the image cache (path in the output, file of the cache).
     linked: std::sync::Mutex<Vec<(String, PathBuf)>>,
+    /// Every file written, recorded beside the output once it is published: what the build
+    /// owns there.
+    written: std::sync::Mutex<Vec<(String, u64)>>,
+    /// Who the output is for: a folder keeps its audience.
+    audience: Audience,
     committed: bool,
+}
+
+/// Who an output folder is published for. A folder published for one is never written by a
+/// build for the other: members' pages never land where the public is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Members,
+}
+
+impl Audience {
+    fn word(self) -> &'static str {
+        match self {
+            Audience::Public => "public",
+            Audience::Members => "membres",
+        }
+    }
 }
 
 impl Staging {
@@ -63,6 +85,7 @@ impl Staging {
     pub fn new(
         root: &Path,
         output: &Path,
+        audience: Audience,
         wait: Wait,
         on_wait: &dyn Fn(),
     ) -> Result<Staging, Diagnostic> {
@@ -83,7 +106,6 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
-        std::fs::create_dir_all(&parent).map_err(err)?;
         if output.exists() && !output.is_dir() {
             return Err(Diagnostic::error(
                 &output,
@@ -93,21 +115,16 @@ impl Staging {
             )
             .with_help("choisissez un dossier, par exemple public/"));
         }
-        let lock = lock(
-            &parent.join(format!(".{name}.lock")),
-            &output,
-            wait,
-            on_wait,
-        )?;
-        if !replaceable(&output, &lock) {
-            return Err(Diagnostic::error(
-                &output,
-                0,
-                0,
-                "ce dossier contient des fichiers qu'ess-site n'a pas écrits : la construction ne les remplacera pas",
-            )
-            .with_help("choisissez un dossier vide ou qui n'existe pas encore, par exemple public/"));
-        }
+        let lock_path = parent.join(format!(".{name}.lock"));
+        // Checked once before anything is created (a refused folder gets no lock file beside
+        // it), and again under the lock (another build may have published meanwhile).
+        let recorded = std::fs::read_to_string(&lock_path).unwrap_or_default();
+        owned(&output, &recorded, audience)?;
+        std::fs::create_dir_all(&parent).map_err(err)?;
+        let lock = lock(&lock_path, &output, wait, on_wait)?;
+        let mut recorded = String::new();
+        let _ = std::io::Read::read_to_string(&mut &lock, &mut recorded);
+        owned(&output, &recorded, audience)?;
         if let Some(dir) = remove_leftovers(&parent, &name) {
             // No longer a whole output once this build writes into it: removed if it fails.
             if std::fs::remove_file(dir.join(KEPT)).is_ok() {
@@ -120,11 +137,13 @@ impl Staging {
                         lock,
                         previous: Some(previous),
                         linked: Default::default(),
+                        written: Default::default(),
+                        audience,
                         committed: false,
                     });
                 }
             }
-            remove_tree(&dir);
+            remove_staging(&dir);
         }
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.tmp-"))
@@ -138,6 +157,8 @@ impl Staging {
             lock,
             previous: None,
             linked: Default::default(),
+            written: Default::default(),
+            audience,
             committed: false,
         };
         std::fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(err)?;
@@ -168,14 +189,17 @@ impl Staging {
                 format!("écriture impossible : {}", crate::diagnostic::io_fr(&e)),
             )
         };
+
         if let (Some(from), None) = (&file.from, &self.previous) {
             self.linked
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push((file.path.clone(), from.path.clone()));
         }
+        let cached = file.from.as_ref().and_then(|f| f.id);
         if let Some(previous) = &self.previous {
-            if previous.prepare(&file.path, &target, file.from.as_ref().and_then(|f| f.id)) {
+            if previous.prepare(&file.path, &target, cached) {
+                self.record(&file.path, cached.map(|(_, ino)| ino));
                 return Ok(());
             }
         }
@@ -183,15 +207,18 @@ impl Staging {
             // A hard link where the cache and the output share a file system: no copy (the
             // cache's files are replaced, never changed in place). Elsewhere, a copy.
             Some(from) => std::fs::hard_link(&from.path, &target)
-                .or_else(|_| std::fs::copy(&from.path, &target).map(|_| ())),
+                .map(|()| from.id.map(|(_, ino)| ino))
+                .or_else(|_| std::fs::copy(&from.path, &target).map(|_| None)),
             // A new file, never one written in place: a file of the kept output may be a hard
             // link to the cache, and a reader of the old output keeps its bytes whole.
-            None => std::fs::File::create_new(&target)
-                .and_then(|mut f| std::io::Write::write_all(&mut f, &file.bytes)),
+            None => std::fs::File::create_new(&target).and_then(|mut f| {
+                std::io::Write::write_all(&mut f, &file.bytes)?;
+                Ok(inode(&f))
+            }),
         };
         // The folder is made when the file cannot be written without it: most files go into a
         // folder made for an earlier one (no `mkdir` and `stat` per file).
-        match put() {
+        let ino = match put() {
             Err(e)
                 if matches!(
                     e.kind(),
@@ -199,10 +226,20 @@ impl Staging {
                 ) =>
             {
                 self.make_folders(rel).map_err(err)?;
-                put().map_err(err)
+                put().map_err(err)?
             }
-            r => r.map_err(err),
-        }
+            r => r.map_err(err)?,
+        };
+        self.record(&file.path, ino.or_else(|| file_inode(&target)));
+        Ok(())
+    }
+
+    /// Notes a file written, with its inode: the manifest of what the build owns.
+    fn record(&self, path: &str, ino: Option<u64>) {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), ino.unwrap_or(0)));
     }
 
     /// Makes the folders of `rel` inside the staging folder; a file of the kept output where
@@ -268,9 +305,13 @@ impl Staging {
             keep = self.seed().is_ok();
         }
         self.committed = true;
-        record_owner(&mut self.lock, &output);
+        let mut written =
+            std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        written.sort_unstable();
+        written.dedup();
+        record_owner(&mut self.lock, &output, self.audience, &written);
         if !(keep && std::fs::write(self.dir.join(KEPT), MARKER_TEXT).is_ok()) {
-            remove_tree(&self.dir);
+            remove_staging(&self.dir);
         }
         Ok(())
     }
@@ -303,7 +344,7 @@ impl Drop for Staging {
     /// A build that did not commit leaves nothing behind (its staging folder is marked as its own).
     fn drop(&mut self) {
         if !self.committed && self.dir.join(MARKER).is_file() {
-            remove_tree(&self.dir);
+            remove_staging(&self.dir);
         }
     }
 }
@@ -412,62 +453,226 @@ fn lock(path: &Path, output: &Path, wait: Wait, on_wait: &dyn Fn()) -> Result<Fi
     }
 }
 
-/// What identifies a folder on its file system: the last published output is recorded in the
-/// lock file, so that the next build knows the folder is its own to replace. The folder's own
-/// inode is not enough: a file system gives a folder deleted and made again by hand the inode
-/// it freed, so the inodes of the entries the build published at its top are part of it too.
+/// The first line of the record beside an output (in its lock file) of what the last build
+/// published there: the folder's identity, its audience, then each file it wrote with its inode.
+const RECORD: &str = "ess-site : dossier de sortie publié (ne pas modifier)";
+
+/// The identity of a folder on its file system (device and inode).
 #[cfg(unix)]
-fn identity(dir: &Path) -> Option<String> {
-    use std::fmt::Write;
+fn folder_id(dir: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::symlink_metadata(dir).ok()?;
-    let mut entries = std::fs::read_dir(dir)
-        .ok()?
-        .map(|e| {
-            let e = e.ok()?;
-            Some((e.file_name(), e.metadata().ok()?.ino()))
-        })
-        .collect::<Option<Vec<_>>>()?;
-    entries.sort();
-    let mut id = format!("{}:{}", m.dev(), m.ino());
-    for (name, ino) in entries {
-        let _ = write!(id, "\n{name:?} {ino}");
-    }
-    Some(id)
+    m.is_dir().then(|| format!("{}:{}", m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn identity(_dir: &Path) -> Option<String> {
+fn folder_id(_dir: &Path) -> Option<String> {
     None
 }
 
-fn record_owner(lock: &mut File, output: &Path) {
-    use std::io::{Seek, Write};
-    if let Some(id) = identity(output) {
-        let _ = lock.set_len(0);
-        let _ = lock.seek(std::io::SeekFrom::Start(0));
-        let _ = writeln!(lock, "{id}");
-    }
+#[cfg(unix)]
+fn inode(f: &File) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    f.metadata().ok().map(|m| m.ino())
 }
 
-/// Whether the build may replace `output`: it does not exist, is empty, was published by the
-/// last build (as the lock file records), or holds an ess-site output of before that record.
-fn replaceable(output: &Path, lock: &File) -> bool {
-    use std::io::Read;
+#[cfg(not(unix))]
+fn inode(_f: &File) -> Option<u64> {
+    None
+}
+
+fn file_inode(path: &Path) -> Option<u64> {
+    File::open(path).ok().as_ref().and_then(inode)
+}
+
+/// Records beside the output what this build published: read by the next build, which
+/// replaces the folder only if it still holds nothing else.
+fn record_owner(lock: &mut File, output: &Path, audience: Audience, written: &[(String, u64)]) {
+    use std::io::{Seek, Write};
+    let Some(id) = folder_id(output) else {
+        return;
+    };
+    let mut text = String::with_capacity(64 + written.len() * 48);
+    text.push_str(RECORD);
+    text.push('\n');
+    text.push_str(&format!("{id}\n{}\n", audience.word()));
+    for (path, ino) in written {
+        text.push_str(&format!("{ino} {path}\n"));
+    }
+    let _ = lock.set_len(0);
+    let _ = lock.seek(std::io::SeekFrom::Start(0));
+    let _ = lock.write_all(text.as_bytes());
+    let _ = lock.flush();
+}
+
+/// Checks that the build may replace `output`: it does not exist, is empty, or holds exactly
+/// what the last build published there (as recorded beside it) for the same audience — a
+/// file of the user's own anywhere inside, or a file put in place of one the build wrote,
+/// and the build refuses, naming it. Ownership comes from what the build wrote, never from
+/// the names of the files found.
+fn owned(output: &Path, recorded: &str, audience: Audience) -> Result<(), Diagnostic> {
     let Ok(mut entries) = std::fs::read_dir(output) else {
-        return true;
+        return Ok(());
     };
     if entries.next().is_none() {
-        return true;
+        return Ok(());
     }
-    let mut recorded = String::new();
-    let _ = (&*lock).read_to_string(&mut recorded);
-    if identity(output).is_some_and(|id| recorded.trim() == id) {
-        return true;
+    let refuse =
+        |message: String, help: &str| Err(Diagnostic::error(output, 0, 0, message).with_help(help));
+    let not_ours = || {
+        refuse(
+            "ce dossier contient des fichiers qu'ess-site n'a pas écrits : la construction ne les remplacera pas".into(),
+            "choisissez un dossier vide ou qui n'existe pas encore, par exemple public/",
+        )
+    };
+    let mut lines = recorded.lines();
+    if lines.next() != Some(RECORD) {
+        return legacy(output, recorded)
+            .then_some(())
+            .map_or_else(not_ours, Ok);
     }
-    ["index.html", "404.html", "sitemap.xml", "robots.txt"]
-        .iter()
-        .all(|f| output.join(f).is_file())
+    let (Some(id), Some(was)) = (lines.next(), lines.next()) else {
+        return not_ours();
+    };
+    if folder_id(output).as_deref() != Some(id) {
+        return not_ours();
+    }
+    if was != audience.word() {
+        return refuse(
+            format!(
+                "ce dossier a été publié pour {} : une construction pour {} ne l'écrit pas",
+                if was == "public" {
+                    "le public"
+                } else {
+                    "les membres"
+                },
+                match audience {
+                    Audience::Public => "le public",
+                    Audience::Members => "les membres",
+                }
+            ),
+            match audience {
+                Audience::Members => {
+                    "les fiches privées vont dans un dossier à part, par défaut public-membres/"
+                }
+                Audience::Public => {
+                    "construisez le site public dans son propre dossier, par défaut public/"
+                }
+            },
+        );
+    }
+    let mut published: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    let mut folders: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for line in lines {
+        let Some((ino, path)) = line.split_once(' ') else {
+            return not_ours();
+        };
+        published.insert(path, ino.parse().unwrap_or(0));
+        let mut p = path;
+        while let Some((parent, _)) = p.rsplit_once('/') {
+            if !folders.insert(parent) {
+                break;
+            }
+            p = parent;
+        }
+    }
+    let foreign = foreign_files(output, &published, &folders);
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = foreign.iter().take(3).map(|f| format!("« {f} »")).collect();
+    let more = foreign.len().saturating_sub(3);
+    refuse(
+        format!(
+            "ce dossier contient des fichiers qu'ess-site n'a pas écrits ({}{}) : la construction ne les remplacera pas",
+            shown.join(", "),
+            if more > 0 { format!(" et {more} autre{}", if more > 1 { "s" } else { "" }) } else { String::new() }
+        ),
+        "déplacez ces fichiers hors du dossier de sortie (les fichiers à publier tels quels vont dans static/), ou choisissez un autre dossier",
+    )
+}
+
+/// The entries of `output` the last build did not write: files not in its record (or another
+/// file at their place), folders holding none of its files, anything else (a symlink). Read
+/// from the folders' listings: no `stat` per file.
+fn foreign_files(
+    output: &Path,
+    published: &std::collections::HashMap<&str, u64>,
+    folders: &std::collections::HashSet<&str>,
+) -> Vec<String> {
+    let mut foreign = Vec::new();
+    let mut stack = vec![(output.to_path_buf(), String::new())];
+    while let Some((dir, rel)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            foreign.push(if rel.is_empty() { ".".into() } else { rel });
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            match e.file_type() {
+                Ok(t) if t.is_dir() && folders.contains(path.as_str()) => {
+                    stack.push((e.path(), path));
+                }
+                Ok(t) if t.is_file() => {
+                    let ours = published
+                        .get(path.as_str())
+                        .is_some_and(|&ino| ino == 0 || entry_inode(&e) == Some(ino));
+                    if !ours {
+                        foreign.push(path);
+                    }
+                }
+                _ => foreign.push(path),
+            }
+        }
+    }
+    foreign.sort();
+    foreign
+}
+
+#[cfg(unix)]
+fn entry_inode(e: &std::fs::DirEntry) -> Option<u64> {
+    use std::os::unix::fs::DirEntryExt;
+    Some(e.ino())
+}
+
+#[cfg(not(unix))]
+fn entry_inode(_e: &std::fs::DirEntry) -> Option<u64> {
+    None
+}
+
+/// An output recorded by ess-site before the record listed its files (the folder and the
+/// entries at its top, by inode): still the build's own while it is unchanged.
+#[cfg(unix)]
+fn legacy(dir: &Path, recorded: &str) -> bool {
+    use std::fmt::Write;
+    use std::os::unix::fs::MetadataExt;
+    let identity = || -> Option<String> {
+        let m = std::fs::symlink_metadata(dir).ok()?;
+        let mut entries = std::fs::read_dir(dir)
+            .ok()?
+            .map(|e| {
+                let e = e.ok()?;
+                Some((e.file_name(), e.metadata().ok()?.ino()))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        entries.sort();
+        let mut id = format!("{}:{}", m.dev(), m.ino());
+        for (name, ino) in entries {
+            let _ = write!(id, "\n{name:?} {ino}");
+        }
+        Some(id)
+    };
+    !recorded.trim().is_empty() && identity().is_some_and(|id| recorded.trim() == id)
+}
+
+#[cfg(not(unix))]
+fn legacy(_dir: &Path, _recorded: &str) -> bool {
+    false
 }
 
 /// Exchanges two folders in one step. `Unsupported` when the system or the file system has no
@@ -523,7 +728,7 @@ fn remove_leftovers(parent: &Path, name: &str) -> Option<PathBuf> {
             if kept.is_none() && path.join(KEPT).is_file() {
                 kept = Some(path);
             } else {
-                remove_tree(&path);
+                remove_staging(&path);
             }
         } else {
             // A build killed between making its folder and marking it left it empty; removing
@@ -532,6 +737,28 @@ fn remove_leftovers(parent: &Path, name: &str) -> Option<PathBuf> {
         }
     }
     kept
+}
+
+/// Removes a staging folder of the build's: its marker last, so that a build killed at any
+/// moment of the removal leaves a folder the next build still knows as its own (or an empty
+/// one, which it removes too).
+fn remove_staging(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name() == MARKER {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => remove_tree(&e.path()),
+            _ => {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_file(dir.join(MARKER));
+    let _ = std::fs::remove_dir(dir);
 }
 
 /// Removes a folder and everything in it, the subfolders in parallel: on a site of many
