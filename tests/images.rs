@@ -304,3 +304,75 @@ fn the_newsletter_shows_a_dossiers_picture_resized_at_an_absolute_address() {
     );
     assert!(!letter.html.contains(".webp"));
 }
+
+/// Every published file and folder is readable by a web server running as another user —
+/// the pictures linked from the cache too — even when the one who builds has a umask that
+/// keeps files private.
+#[cfg(unix)]
+#[test]
+fn every_published_file_is_readable_by_another_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = site_with_images();
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    for umask in ["022", "077"] {
+        // A process of its own: the umask is the process's.
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" build --quiet --now {NOW} --output \"$1\"",
+            ))
+            .arg(env!("CARGO_BIN_EXE_ess-site"))
+            .arg(&public)
+            .current_dir(site.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut pictures = 0;
+        for e in walkdir::WalkDir::new(&public) {
+            let e = e.unwrap();
+            let mode = e.metadata().unwrap().permissions().mode();
+            let rel = e
+                .path()
+                .strip_prefix(&public)
+                .unwrap()
+                .display()
+                .to_string();
+            if e.file_type().is_dir() {
+                assert_eq!(mode & 0o005, 0o005, "umask {umask}: folder {rel} {mode:o}");
+            } else {
+                assert_eq!(mode & 0o004, 0o004, "umask {umask}: {rel} {mode:o}");
+                pictures += usize::from(rel.ends_with(".webp"));
+            }
+        }
+        assert!(pictures > 5, "{pictures}");
+    }
+}
+
+/// The image cache keeps what the sources need: a photo replaced again and again does not
+/// pile up its old versions.
+#[test]
+fn the_image_cache_keeps_only_what_the_sources_need() {
+    let site = site_with_images();
+    let root = site.path();
+    let cache = root.join(".ess-site-cache/images");
+    let count = || std::fs::read_dir(&cache).unwrap().count();
+    let out = tempfile::tempdir().unwrap();
+    let build = |now: &str| {
+        pipeline::build(root, &out.path().join("public"), options(now))
+            .unwrap_or_else(|ds| panic!("{ds:?}"));
+    };
+    build(NOW);
+    let first = count();
+    for seed in 10..16 {
+        write(root, "static/images/atelier.jpg", &photo(700, 500, seed));
+        build(NOW);
+    }
+    assert_eq!(count(), first, "the cache grew with each replaced photo");
+    // A file of the user's own in the cache folder, not named as the cache names its files,
+    // is left alone.
+    std::fs::write(cache.join("notes.txt"), "x").unwrap();
+    write(root, "static/images/atelier.jpg", &photo(700, 500, 99));
+    build(NOW);
+    assert!(cache.join("notes.txt").is_file());
+}

@@ -429,3 +429,48 @@ fn a_wrong_archive_is_an_error_with_its_line() {
         "not a site address: {err}"
     );
 }
+
+/// `--output` never replaces a source of the site, however it is spelled, and its text part
+/// never lands on its HTML part (or on any other file than the `.txt` beside an `.html`).
+#[test]
+fn the_letter_is_never_written_over_a_source() {
+    let site = copy_site(&repo());
+    let record = "content/acteurs/amap-de-sceaux.md";
+    std::fs::create_dir_all(site.path().join("sub")).unwrap();
+    let sources = ["site.toml", record, "content/data/newsletter.yaml"];
+    let before: Vec<Vec<u8>> = sources
+        .iter()
+        .map(|p| std::fs::read(site.path().join(p)).unwrap())
+        .collect();
+    for output in [
+        "site.toml",
+        record,
+        "./content/../content/acteurs/x.html",
+        "sub/../static/lettre.html",
+        "templates/lettre.html",
+        "lettre.txt",
+        "lettre",
+        "content",
+    ] {
+        let out = run(
+            site.path(),
+            &[
+                "newsletter",
+                "--since",
+                "2016-10-01",
+                "--until",
+                "2016-11-30",
+                "--output",
+                output,
+            ],
+        );
+        assert!(!out.status.success(), "{output}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--output"), "{output}: {stderr}");
+    }
+    for (p, b) in sources.iter().zip(before) {
+        assert_eq!(std::fs::read(site.path().join(p)).unwrap(), b, "{p}");
+    }
+    assert!(!site.path().join("lettre.txt").exists());
+    assert!(!site.path().join("content/acteurs/x.html").exists());
+}

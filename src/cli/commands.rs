@@ -53,7 +53,26 @@ pub(super) fn newsletter(
         }
     })?;
     let html = output.unwrap_or_else(|| root.join(format!("newsletter-{until}.html")));
+    let is_html = html
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    if !is_html {
+        return Err(Failure::usage(format!(
+            "--output : « {} » n'est pas un fichier HTML : la lettre s'écrit dans un fichier .html, et son texte à côté en .txt (par exemple --output lettre-{until}.html)",
+            html.display()
+        )));
+    }
     let text = html.with_extension("txt");
+    for path in [&html, &text] {
+        if let Err(d) = crate::write::check_file_output(root, path) {
+            return Err(Failure::usage(format!(
+                "--output : {} ({})",
+                d.message,
+                d.help.unwrap_or_default()
+            )));
+        }
+    }
     for (path, body) in [(&html, &letter.html), (&text, &letter.text)] {
         std::fs::write(path, body).map_err(|e| {
             Failure::fatal(format!(

@@ -68,14 +68,7 @@ impl Proxy {
             "getMediaFile" => str_param(params, "path").and_then(|p| self.media_file(p)),
             "persistMedia" => self.persist_media(params),
             "deleteFile" => str_param(params, "path").and_then(|p| self.delete(p)),
-            "deleteFiles" => match params["paths"].as_array() {
-                Some(paths) => paths
-                    .iter()
-                    .map(|p| self.delete(p.as_str().unwrap_or_default()))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(|_| json!({ "message": "fichiers supprimés" })),
-                None => Err(refused("paramètre « paths » manquant")),
-            },
+            "deleteFiles" => self.delete_files(params),
             "getDeployPreview" => Ok(Value::Null),
             _ => Err((
                 422,
@@ -207,29 +200,39 @@ impl Proxy {
         let mut moves: Vec<(PathBuf, PathBuf)> = Vec::new();
         for file in files {
             let path = self.resolve(str_param(file, "path")?, true)?;
-            let raw = file["raw"].as_str().unwrap_or_default();
+            let raw = str_param(file, "raw")?;
             if raw.len() > self.max_record {
                 return Err(too_big(raw.len(), self.max_record));
             }
-            if let Some(new) = file["newPath"].as_str() {
-                moves.push((path.clone(), self.resolve(new, true)?));
+            match file.get("newPath") {
+                None | Some(Value::Null) => {}
+                Some(new) => {
+                    let new = new
+                        .as_str()
+                        .ok_or_else(|| refused("paramètre « newPath » : du texte est attendu"))?;
+                    let to = self.resolve(new, true)?;
+                    if to != path && std::fs::symlink_metadata(&to).is_ok() {
+                        return Err(refused(format!(
+                            "{} existe déjà : choisissez une autre adresse",
+                            self.relative(&to)
+                        )));
+                    }
+                    moves.push((path.clone(), to));
+                }
             }
             writes.push((path, raw.as_bytes().to_vec()));
         }
         for asset in &assets {
             writes.push(self.asset(asset)?);
         }
+        // Everything checked: now written.
         for (path, bytes) in &writes {
             write_file(path, bytes)?;
         }
         for (from, to) in &moves {
-            if to.exists() {
-                return Err(refused(format!(
-                    "{} existe déjà : choisissez une autre adresse",
-                    self.relative(to)
-                )));
+            if from != to {
+                std::fs::rename(from, to).map_err(|e| io_answer(&e))?;
             }
-            std::fs::rename(from, to).map_err(|e| io_answer(&e))?;
         }
         Ok(json!({ "message": "fiche enregistrée" }))
     }
@@ -243,7 +246,7 @@ impl Proxy {
                 "chemin refusé « {rel} » : les images vont dans {MEDIA_FOLDER}/"
             )));
         }
-        let content = asset["content"].as_str().unwrap_or_default();
+        let content = str_param(asset, "content")?;
         if content.len() / 4 * 3 > MAX_MEDIA {
             return Err(too_big(content.len() / 4 * 3, MAX_MEDIA));
         }
@@ -289,13 +292,29 @@ impl Proxy {
 
     fn delete(&self, rel: &str) -> Result<Value, Answer> {
         let path = self.resolve(rel, true)?;
-        match std::fs::remove_file(&path) {
-            Ok(()) => Ok(json!({ "message": format!("{rel} supprimé") })),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(json!({ "message": format!("{rel} supprimé") }))
-            }
-            Err(e) => Err(io_answer(&e)),
+        remove(&path)?;
+        Ok(json!({ "message": format!("{rel} supprimé") }))
+    }
+
+    /// Deletes several files: every path checked first, then deleted; one refused path and
+    /// none is.
+    fn delete_files(&self, params: &Value) -> Result<Value, Answer> {
+        let paths = params["paths"].as_array().ok_or_else(|| {
+            refused("paramètre « paths » manquant : une liste de chemins est attendue")
+        })?;
+        let checked = paths
+            .iter()
+            .map(|p| {
+                let rel = p
+                    .as_str()
+                    .ok_or_else(|| refused("paramètre « paths » : chaque chemin est du texte"))?;
+                self.resolve(rel, true)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        for path in &checked {
+            remove(path)?;
         }
+        Ok(json!({ "message": "fichiers supprimés" }))
     }
 
     fn relative(&self, path: &Path) -> String {
@@ -306,10 +325,25 @@ impl Proxy {
     }
 }
 
+/// A parameter of text: absent or of another type, the call is refused (never read as empty,
+/// which would write an empty file).
 fn str_param<'a>(params: &'a Value, name: &str) -> Result<&'a str, Answer> {
-    params[name]
-        .as_str()
-        .ok_or_else(|| refused(format!("paramètre « {name} » manquant")))
+    match params.get(name) {
+        Some(Value::String(s)) => Ok(s),
+        None | Some(Value::Null) => Err(refused(format!("paramètre « {name} » manquant"))),
+        Some(_) => Err(refused(format!(
+            "paramètre « {name} » : du texte est attendu"
+        ))),
+    }
+}
+
+/// Removes a file; one already gone is no error.
+fn remove(path: &Path) -> Result<(), Answer> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_answer(&e)),
+    }
 }
 
 fn too_big(size: usize, max: usize) -> Answer {
@@ -357,18 +391,28 @@ fn list(dir: &Path, shown: &str, extension: &str, depth: usize, out: &mut Vec<St
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Answer> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| io_answer(&e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.ess-site-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io_answer(&e)
-        })
+    // A temporary file of its own for each write (saves of one file at once never share
+    // one), removed if anything fails.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ess-site-")
+        .tempfile_in(dir)
+        .map_err(|e| io_answer(&e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| io_answer(&e))?;
+    set_mode(tmp.as_file());
+    tmp.persist(path).map_err(|e| io_answer(&e.error))?;
+    Ok(())
 }
+
+/// A record or an image saved is readable as the team's other files are (tempfile makes
+/// private files): 0644, less what the user's umask takes away is not known here, so 0644.
+#[cfg(unix)]
+fn set_mode(f: &std::fs::File) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
+}
+
+#[cfg(not(unix))]
+fn set_mode(_f: &std::fs::File) {}
 
 /// Whether a call to the editor's proxy may write the site's files: its `Host` is this
 /// machine's (never a name that resolves here: DNS rebinding), it comes from the preview's own
@@ -443,4 +487,109 @@ pub fn answer(proxy: &Proxy, request: &mut tiny_http::Request) -> Reply {
     }
     let (status, answer) = proxy.call(&body);
     json(status, answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> (tempfile::TempDir, Proxy) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("content/acteurs")).expect("mkdir");
+        std::fs::create_dir_all(dir.path().join("static/images")).expect("mkdir");
+        for name in ["a", "b"] {
+            std::fs::write(
+                dir.path().join(format!("content/acteurs/{name}.md")),
+                format!("---\ntitle: {name}\n---\n"),
+            )
+            .expect("write");
+        }
+        let root = dir.path().canonicalize().expect("canonical");
+        (dir, Proxy::new(&root, 1 << 20))
+    }
+
+    fn call(proxy: &Proxy, v: Value) -> Answer {
+        proxy.call(v.to_string().as_bytes())
+    }
+
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().display().to_string(),
+                    std::fs::read(e.path()).expect("read"),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_missing_or_mistyped_parameter_is_refused_and_nothing_is_written() {
+        let (dir, proxy) = site();
+        let before = files(dir.path());
+        let calls = [
+            json!({"action": "persistEntry", "params": {"entry": {"path": "content/acteurs/a.md"}}}),
+            json!({"action": "persistEntry", "params": {"entry": {"path": "content/acteurs/a.md", "raw": 5}}}),
+            json!({"action": "persistEntry", "params": {"entry": {"path": "content/acteurs/a.md", "raw": null}}}),
+            json!({"action": "persistEntry", "params": {"dataFiles": [{"path": "content/acteurs/a.md", "raw": ["x"]}]}}),
+            json!({"action": "persistEntry", "params": {"entry": {"path": 3, "raw": "x"}}}),
+            json!({"action": "persistMedia", "params": {"asset": {"path": "static/images/x.png"}}}),
+            json!({"action": "persistMedia", "params": {"asset": {"path": "static/images/x.png", "content": {}}}}),
+            json!({"action": "deleteFiles", "params": {"paths": ["content/acteurs/a.md", 7]}}),
+            json!({"action": "deleteFiles", "params": {"paths": ["content/acteurs/a.md", "../site.toml"]}}),
+            json!({"action": "deleteFiles", "params": {"paths": ["content/acteurs/b.md", "content/.cache/x.md"]}}),
+            // The move is refused (its target exists): the write before it does not happen.
+            json!({"action": "persistEntry", "params": {"entry": {"path": "content/acteurs/a.md", "raw": "changé", "newPath": "content/acteurs/b.md"}}}),
+            json!({"action": "persistEntry", "params": {"entry": {"path": "content/acteurs/a.md", "raw": "changé", "newPath": "/etc/x.md"}}}),
+            json!({"action": "persistEntry", "params": {"entry": {"path": "content/acteurs/a.md", "raw": "x"}, "assets": [{"path": "static/images/y.png"}]}}),
+        ];
+        for c in calls {
+            let (status, body) = call(&proxy, c.clone());
+            assert_eq!(status, 400, "{c} → {body}");
+            let message = body["error"].as_str().expect("message");
+            assert!(
+                message.starts_with("paramètre")
+                    || message.contains("existe déjà")
+                    || message.starts_with("chemin refusé"),
+                "{message}"
+            );
+            assert_eq!(files(dir.path()), before, "{c}");
+        }
+    }
+
+    #[test]
+    fn saves_of_one_file_at_once_all_succeed_and_leave_one_whole_file() {
+        let (dir, proxy) = site();
+        let proxy = std::sync::Arc::new(proxy);
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let proxy = proxy.clone();
+                std::thread::spawn(move || {
+                    (0..40)
+                        .map(|i| {
+                            let raw = format!("---\ntitle: t{t} i{i}\n---\n{}", "x".repeat(20_000));
+                            call(&proxy, json!({"action": "persistEntry", "params": {"entry": {"path": "content/acteurs/a.md", "raw": raw}}})).0
+                        })
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        for t in threads {
+            assert!(t.join().expect("thread").iter().all(|&s| s == 200));
+        }
+        let text = std::fs::read_to_string(dir.path().join("content/acteurs/a.md")).expect("read");
+        assert!(text.starts_with("---\ntitle: t") && text.ends_with(&"x".repeat(20_000)));
+        // No temporary file left.
+        let left: Vec<String> = std::fs::read_dir(dir.path().join("content/acteurs"))
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+    }
 }

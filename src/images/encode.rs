@@ -32,6 +32,10 @@ pub(super) fn process(image: &Image, cache: &Path, cover: bool) -> Result<bool, 
             .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e)))?;
         tmp.write_all(&data)
             .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e)))?;
+        // Published as hard links: readable by the web server, whoever it runs as (a temporary
+        // file is made for its owner alone).
+        super::publishable(tmp.as_file())
+            .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e)))?;
         tmp.persist(&target)
             .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e.error)))?;
     }

@@ -301,6 +301,30 @@ impl Library {
         let pending = self.record.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(record) = pending {
             write_record(&self.cache.join(format!("sources-{VERSION}.tsv")), &record);
+            self.evict();
+        }
+    }
+
+    /// Removes from the cache the files of images the site no longer has (an image replaced
+    /// or deleted): the cache holds what the sources need, not every version ever processed.
+    /// Only files named as the cache names them (`HASH-…`) are looked at. A file removed
+    /// stays published where it is linked (a hard link keeps it).
+    fn evict(&self) {
+        let hashes: std::collections::HashSet<&str> =
+            self.images.values().map(|i| i.hash.as_str()).collect();
+        let Ok(entries) = std::fs::read_dir(&self.cache) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let Some((hash, _)) = name.split_once('-') else {
+                continue;
+            };
+            let ours = hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+            if ours && !hashes.contains(hash) && e.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = std::fs::remove_file(e.path());
+            }
         }
     }
 
@@ -393,6 +417,18 @@ fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 #[cfg(not(unix))]
 fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
+}
+
+/// Makes a file of the cache readable by everyone (`0644`): its hard links are published.
+#[cfg(unix)]
+pub(crate) fn publishable(f: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    f.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+pub(crate) fn publishable(_f: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// The files of the folder `dir`, from one listing (no `stat` per file).

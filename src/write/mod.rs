@@ -128,6 +128,7 @@ impl Staging {
         if let Some(dir) = remove_leftovers(&parent, &name) {
             // No longer a whole output once this build writes into it: removed if it fails.
             if std::fs::remove_file(dir.join(KEPT)).is_ok() {
+                detect_umask(&dir);
                 let site = dir.join("site");
                 if let Some(previous) = Previous::scan(&site) {
                     return Ok(Staging {
@@ -162,6 +163,7 @@ impl Staging {
             committed: false,
         };
         std::fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(err)?;
+        detect_umask(&staging.dir);
         std::fs::create_dir(&staging.site).map_err(err)?;
         Ok(staging)
     }
@@ -211,7 +213,7 @@ impl Staging {
                 .or_else(|_| std::fs::copy(&from.path, &target).map(|_| None)),
             // A new file, never one written in place: a file of the kept output may be a hard
             // link to the cache, and a reader of the old output keeps its bytes whole.
-            None => std::fs::File::create_new(&target).and_then(|mut f| {
+            None => new_file(&target).and_then(|mut f| {
                 std::io::Write::write_all(&mut f, &file.bytes)?;
                 Ok(inode(&f))
             }),
@@ -255,7 +257,10 @@ impl Staging {
             }
             match std::fs::create_dir(&dir) {
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
-                r => r?,
+                r => {
+                    r?;
+                    readable_folder(&dir)?;
+                }
             }
         }
         Ok(())
@@ -394,23 +399,47 @@ pub fn check_output(root: &Path, asked: &Path) -> Result<PathBuf, Diagnostic> {
             "contient le dossier du site"
         });
     }
-    for source in [
+    if let Some(source) = source_holding(&root, &output) {
+        return refuse(&format!("est dans les sources du site ({source})"));
+    }
+    Ok(output)
+}
+
+/// The part of the site's sources (`content`, `site.toml`…) that `path`, resolved, is or
+/// sits inside of.
+fn source_holding(root: &Path, path: &Path) -> Option<String> {
+    [
         "content",
         "templates",
         "static",
         "themes",
         "site.toml",
         crate::images::CACHE_DIR,
-    ] {
-        let source = root.join(source);
-        if output.starts_with(&source) {
-            return refuse(&format!(
-                "est dans les sources du site ({})",
-                source.strip_prefix(&root).unwrap_or(&source).display()
-            ));
-        }
+    ]
+    .into_iter()
+    .find(|source| path.starts_with(root.join(source)))
+    .map(str::to_string)
+}
+
+/// A file a command writes outside the build (the newsletter): refused when it is, or sits
+/// inside, the site's sources, or is a folder, however it is spelled.
+pub fn check_file_output(root: &Path, asked: &Path) -> Result<PathBuf, Diagnostic> {
+    let path = resolve(asked);
+    let root = resolve(root);
+    if let Some(source) = source_holding(&root, &path) {
+        return Err(Diagnostic::error(
+            asked,
+            0,
+            0,
+            format!("ce fichier est dans les sources du site ({source}) : il serait remplacé"),
+        )
+        .with_help("écrivez la lettre hors de content/, templates/, static/ et site.toml, par exemple dans le dossier du site"));
     }
-    Ok(output)
+    if path.is_dir() {
+        return Err(Diagnostic::error(asked, 0, 0, "ce chemin est un dossier")
+            .with_help("donnez un nom de fichier, par exemple lettre.html"));
+    }
+    Ok(path)
 }
 
 /// Takes the exclusive lock of an output folder.
@@ -469,6 +498,56 @@ fn folder_id(dir: &Path) -> Option<String> {
 fn folder_id(_dir: &Path) -> Option<String> {
     None
 }
+
+/// A new file of the output, readable by the web server whoever it runs as (`0644`, whatever
+/// the umask of the one who builds).
+#[cfg(unix)]
+fn new_file(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o644)
+        .open(path)?;
+    if UMASK_HIDES.load(std::sync::atomic::Ordering::Relaxed) {
+        f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    Ok(f)
+}
+
+#[cfg(not(unix))]
+fn new_file(path: &Path) -> std::io::Result<File> {
+    File::create_new(path)
+}
+
+/// Finds whether the umask takes read access from others, by a folder made in `dir` (a
+/// staging folder of the build's) and removed at once.
+#[cfg(unix)]
+fn detect_umask(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = dir.join("umask");
+    if std::fs::create_dir(&probe).is_ok() {
+        let hides =
+            std::fs::metadata(&probe).is_ok_and(|m| m.permissions().mode() & 0o055 != 0o055);
+        UMASK_HIDES.store(hides, std::sync::atomic::Ordering::Relaxed);
+        let _ = std::fs::remove_dir(&probe);
+    }
+}
+
+#[cfg(not(unix))]
+fn detect_umask(_dir: &Path) {}
+
+/// A folder made in the output: `0755` where the umask would hide it from the web server.
+fn readable_folder(dir: &Path) -> std::io::Result<()> {
+    if UMASK_HIDES.load(std::sync::atomic::Ordering::Relaxed) {
+        set_readable(dir)?;
+    }
+    Ok(())
+}
+
+/// Whether the umask takes read access from others (a file made `0644` is then made so by
+/// hand); found on the first folder a build makes.
+static UMASK_HIDES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 #[cfg(unix)]
 fn inode(f: &File) -> Option<u64> {
