@@ -183,7 +183,7 @@ impl Site {
             .enumerate()
             .map(|(i, a)| (a.slug.clone(), i))
             .collect();
-        let appears_in = mentions(&actor_index, &forums, &conferences, &dossiers);
+        let appears_in = mentions(actors.len(), &actor_index, &forums, &conferences, &dossiers);
         let (closed_actors, open_actors): (Vec<usize>, Vec<usize>) =
             (0..actors.len()).partition(|&i| actors[i].data.closed.is_some());
         let (by_domain, by_legal_form, by_stage) = actor_terms(&config, &actors);
@@ -386,13 +386,17 @@ fn newest_first<T: Common>(list: &mut [Arc<Entry<T>>]) {
 
 /// For each actor, the records that mention it (references to actors this build does not
 /// publish are dropped, never linked).
+///
+/// The table has a line per actor (`count`), not per slug: a site with errors (two actors of
+/// one slug) is assembled too, to check its links.
 fn mentions(
+    count: usize,
     actor_index: &HashMap<String, usize>,
     forums: &[Arc<Entry<ForumEdition>>],
     conferences: &[Arc<Entry<Conference>>],
     dossiers: &[Arc<Entry<Dossier>>],
 ) -> Vec<Vec<Mention>> {
-    let mut appears_in = vec![Vec::new(); actor_index.len()];
+    let mut appears_in = vec![Vec::new(); count];
     let mut mention = |slug: &str, m: Mention| {
         if let Some(&i) = actor_index.get(slug) {
             if appears_in[i].last() != Some(&m) && !appears_in[i].contains(&m) {

@@ -279,6 +279,12 @@ fn french_tera_message(detail: &str) -> String {
             "gabarit introuvable : {}",
             detail.split('\'').nth(1).unwrap_or("")
         )
+    } else if let Some(rest) = detail.strip_prefix("Template recursion: more than ") {
+        let chain = rest
+            .split_once('(')
+            .map_or("", |(_, c)| c.trim_end_matches(')'))
+            .replace(" -> ...", " -> …");
+        format!("le gabarit s'appelle lui-même sans fin (inclusions et macros imbriquées plus de 64 fois : {chain})")
     } else if detail.starts_with("expected ") || detail.starts_with("unexpected ") {
         french_syntax(detail)
     } else {

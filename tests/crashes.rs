@@ -1,0 +1,173 @@
+//! No panic, abort or hang, whatever the content: each input here once crashed or hung a
+//! command; each is now a French error with its file (exit 1), or is skipped with a word.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const NOW: &str = "2026-11-23";
+
+fn ess_site(dir: &Path, args: &[&str]) -> Output {
+    run_for(dir, args, Duration::from_secs(60))
+}
+
+/// Runs the command, killed if it is still running after `limit` (a hang is a failure).
+fn run_for(dir: &Path, args: &[&str], limit: Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ess-site");
+    let start = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("output");
+            panic!(
+                "ess-site {args:?} still running after {limit:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The command failed as it should: exit code 1, no panic, no abort.
+fn fails_cleanly(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Two records of one kind at one address (`x.md` and `x.yaml`, or a `slug:` equal to
+/// another's), in every kind: the clash names both files, in `check` and `build`.
+#[test]
+fn two_records_at_one_address_are_a_clash_not_a_panic() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "content/acteurs/amap-de-sceaux.yaml",
+            "title: Double\n",
+            "acteurs/amap-de-sceaux",
+        ),
+        (
+            "content/acteurs/autre.md",
+            "---\ntitle: Double\nslug: amap-de-sceaux\n---\n",
+            "acteurs/amap-de-sceaux",
+        ),
+        (
+            "content/forum/2016.yaml",
+            "title: Double\ndate: 2016-11-19\n",
+            "forum/2016",
+        ),
+        (
+            "content/magazine/double.md",
+            "---\ntitle: Double\ndate: 2016-10-01\nslug: mois-de-l-ess-2016\n---\n",
+            "magazine/mois-de-l-ess-2016",
+        ),
+        (
+            "content/pages/double.md",
+            "---\ntitle: Double\nslug: a-propos\n---\n",
+            "a-propos",
+        ),
+    ];
+    for (rel, text, url) in cases {
+        let site = copy_site(&repo());
+        write(site.path(), rel, text);
+        for command in ["check", "build"] {
+            let out = ess_site(site.path(), &[command, "--now", NOW]);
+            let stderr = fails_cleanly(&out);
+            assert!(
+                stderr.contains(&format!("l'adresse /{url}/ est aussi celle de")),
+                "{rel} ({command}): {stderr}"
+            );
+            assert!(stderr.contains(rel), "{rel} ({command}): {stderr}");
+        }
+    }
+}
+
+/// A template that includes itself, or a macro that calls itself without end, is an error
+/// naming the template and the loop — and a running preview shows it and lives on.
+#[test]
+fn a_template_that_calls_itself_is_an_error_and_the_preview_lives_on() {
+    let loops = [
+        (
+            "templates/page.html",
+            "{% include \"page.html\" %}\n",
+            "page.html -> page.html",
+        ),
+        (
+            "templates/page.html",
+            "{% macro f(n) %}<b>{{ self::f(n=n+1) }}</b>{% endmacro f %}{{ self::f(n=1) }}\n",
+            "self::f -> self::f",
+        ),
+        (
+            "templates/page.html",
+            "{% include \"a.html\" %}\n",
+            "a.html -> b.html -> a.html",
+        ),
+    ];
+    for (rel, text, chain) in loops {
+        let site = copy_site(&repo());
+        write(site.path(), rel, text);
+        write(site.path(), "templates/a.html", "{% include \"b.html\" %}");
+        write(site.path(), "templates/b.html", "{% include \"a.html\" %}");
+        for command in ["check", "build"] {
+            let stderr = fails_cleanly(&ess_site(site.path(), &[command, "--now", NOW]));
+            assert!(stderr.contains("templates/page.html"), "{stderr}");
+            assert!(stderr.contains("s'appelle lui-même sans fin"), "{stderr}");
+            assert!(stderr.contains(chain), "{chain}: {stderr}");
+        }
+    }
+    // The preview: started on a good site, a loop saved into a template, then fixed.
+    let site = copy_site(&repo());
+    let server = start(site.path(), NOW);
+    let get = |path: &str| {
+        raw(
+            &server.addr,
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                server.addr
+            )
+            .as_bytes(),
+        )
+    };
+    assert_eq!(get("/a-propos/").status, 200);
+    write(
+        site.path(),
+        "templates/page.html",
+        "{% include \"page.html\" %}\n",
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if get("/__ess/poll").text().contains("sans fin") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the preview did not show the error"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::fs::remove_file(site.path().join("templates/page.html")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while get("/__ess/poll").text().contains("sans fin") {
+        assert!(Instant::now() < deadline, "the preview did not recover");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(get("/").status, 200);
+}
