@@ -220,7 +220,7 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join("site.toml");
         let rel = Path::new("site.toml");
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = crate::files::read_to_string(&path).map_err(|e| {
             Diagnostic::error(rel, 0, 0, format!("impossible de lire site.toml : {}", crate::diagnostic::io_fr(&e)))
                 .with_help("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`")
         })?;

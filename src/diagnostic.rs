@@ -183,6 +183,9 @@ pub fn from_toml_message(raw: &str) -> (String, Option<String>) {
 /// then the error code for whoever needs to look it up.
 pub fn io_fr(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
+    if crate::files::is_not_regular(e) {
+        return crate::files::NotRegular.to_string();
+    }
     let what = match e.kind() {
         K::NotFound => "fichier ou dossier introuvable",
         K::PermissionDenied => "permission refusée",

@@ -105,8 +105,8 @@ pub fn check(root: &Path, value: Option<&serde_json::Value>) -> Vec<Diagnostic> 
         return Vec::new();
     }
     let path = Path::new(FILE);
-    let text = std::fs::read_to_string(root.join(path))
-        .or_else(|_| std::fs::read_to_string(root.join(path.with_extension("yml"))))
+    let text = crate::files::read_to_string(&root.join(path))
+        .or_else(|_| crate::files::read_to_string(&root.join(path.with_extension("yml"))))
         .unwrap_or_default();
     let list: Vec<Archived> = match crate::yaml::parse(&text, path, 1) {
         Ok(list) => list,
@@ -194,7 +194,7 @@ pub fn add(
     letter: &crate::newsletter::Newsletter,
 ) -> Result<PathBuf, String> {
     let path = root.join(FILE);
-    let mut list: Vec<Archived> = match std::fs::read_to_string(&path) {
+    let mut list: Vec<Archived> = match crate::files::read_to_string(&path) {
         Ok(text)
             if text
                 .lines()

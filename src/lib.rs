@@ -9,6 +9,7 @@ pub mod cli;
 pub(crate) mod config;
 pub mod diagnostic;
 pub mod editor;
+pub(crate) mod files;
 pub(crate) mod french;
 pub(crate) mod html;
 pub(crate) mod http;

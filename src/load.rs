@@ -388,7 +388,7 @@ fn read_members_file(path: &Path, rel: &Path, max_size: u64) -> Result<Parsed, D
             "la limite se règle avec max_file_size_kib dans site.toml (16 fois cette valeur)",
         ));
     }
-    let bytes = std::fs::read(path).map_err(read_error)?;
+    let bytes = crate::files::read(path).map_err(read_error)?;
     Ok(Parsed::MembersFile(name, Arc::new(bytes)))
 }
 
@@ -472,7 +472,7 @@ pub fn read_text(path: &Path, rel: &Path, max_size: u64) -> Result<String, Diagn
         )
         .with_help("mettez les documents lourds dans static/ et liez-les ; la limite se règle avec max_file_size_kib dans site.toml"));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::files::read(path).map_err(|e| {
         Diagnostic::error(
             rel,
             0,

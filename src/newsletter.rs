@@ -90,7 +90,12 @@ pub fn check_intro_links(root: &Path, renderer: &render::Renderer) -> Vec<Diagno
     let (path, text) = ["yaml", "yml"]
         .iter()
         .map(|ext| std::path::PathBuf::from(format!("content/data/newsletter.{ext}")))
-        .find_map(|p| Some((p.clone(), std::fs::read_to_string(root.join(&p)).ok()?)))
+        .find_map(|p| {
+            Some((
+                p.clone(),
+                crate::files::read_to_string(&root.join(&p)).ok()?,
+            ))
+        })
         .unwrap_or_else(|| ("content/data/newsletter.yaml".into(), String::new()));
     let first_line = if text.is_empty() { 0 } else { 1 };
     renderer

@@ -231,7 +231,7 @@ fn read_tree(
                     ));
                     continue;
                 }
-                match std::fs::read(e.path()) {
+                match crate::files::read(e.path()) {
                     Ok(bytes) => {
                         files.insert(format!("{prefix}{rel}"), bytes);
                     }
@@ -243,6 +243,16 @@ fn read_tree(
                     )),
                 }
             }
+            // A named pipe, a device, a socket: refused by name, never read.
+            Ok(e) if !e.file_type().is_dir() && !e.file_type().is_symlink() => diagnostics.push(
+                Diagnostic::error(
+                    e.path().strip_prefix(root).unwrap_or(e.path()),
+                    0,
+                    0,
+                    format!("lecture impossible : {}", crate::files::NotRegular),
+                )
+                .with_help("retirez-le du dossier : seuls des fichiers y sont publiés"),
+            ),
             Ok(_) => {}
             Err(err) => diagnostics.push(Diagnostic::error(
                 dir.strip_prefix(root).unwrap_or(dir),

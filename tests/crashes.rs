@@ -171,3 +171,40 @@ fn a_template_that_calls_itself_is_an_error_and_the_preview_lives_on() {
     }
     assert_eq!(get("/").status, 200);
 }
+
+/// A named pipe (or any file that is not a regular one) among the sources is refused at
+/// once with its name — `check` and `build` once waited on it forever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_among_the_sources_is_refused_not_waited_on() {
+    for rel in [
+        "content/acteurs/tube.md",
+        "content/data/tube.yaml",
+        "content/ressources/fichiers/tube.pdf",
+        "templates/page.html",
+        "site.toml",
+    ] {
+        let site = copy_site(&repo());
+        let path = site.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert!(Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success());
+        for command in ["check", "build"] {
+            let out = run_for(
+                site.path(),
+                &[command, "--now", NOW],
+                Duration::from_secs(30),
+            );
+            let stderr = fails_cleanly(&out);
+            assert!(stderr.contains(rel), "{rel}: {stderr}");
+            assert!(
+                stderr.contains("pas un fichier ordinaire"),
+                "{rel}: {stderr}"
+            );
+        }
+    }
+}

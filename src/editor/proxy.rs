@@ -147,7 +147,7 @@ impl Proxy {
         let data = self
             .resolve(rel, false)
             .ok()
-            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|p| crate::files::read(&p).ok())
             .filter(|b| b.len() <= self.max_record);
         let id = data.as_ref().map(|b| blake3::hash(b).to_hex().to_string());
         json!({
@@ -274,7 +274,7 @@ impl Proxy {
         if meta.len() > MAX_MEDIA as u64 {
             return Err(too_big(meta.len() as usize, MAX_MEDIA));
         }
-        let bytes = std::fs::read(&path).map_err(|e| io_answer(&e))?;
+        let bytes = crate::files::read(&path).map_err(|e| io_answer(&e))?;
         Ok(json!({
             "id": blake3::hash(&bytes).to_hex().to_string(),
             "content": base64::engine::general_purpose::STANDARD.encode(&bytes),

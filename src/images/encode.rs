@@ -20,7 +20,7 @@ pub(super) fn process(image: &Image, cache: &Path, cover: bool) -> Result<bool, 
             crate::diagnostic::io_fr(&e)
         )
     })?;
-    let bytes = std::fs::read(&image.disk)
+    let bytes = crate::files::read(&image.disk)
         .map_err(|e| format!("image illisible : {}", crate::diagnostic::io_fr(&e)))?;
     let pixels = decode(&bytes).map_err(|r| r.0)?;
     let mut files = encode_all(image, &pixels, cover)?;

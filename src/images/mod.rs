@@ -508,7 +508,7 @@ fn scan_one(
             "réduisez-la avant de l'ajouter : le site en publie lui-même les tailles utiles".into(),
         ));
     }
-    let bytes = std::fs::read(disk).map_err(io)?;
+    let bytes = crate::files::read(disk).map_err(io)?;
     let hash = blake3::hash(&bytes).to_hex()[..16].to_string();
     let format = format_of(path).unwrap_or(Format::Jpeg);
     let (width, height, alpha) = if format == Format::Svg {

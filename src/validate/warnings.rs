@@ -150,7 +150,7 @@ fn accessibility_status(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
         return;
     }
     let path = "content/data/accessibilite.yaml";
-    let text = std::fs::read_to_string(loaded.root.join(path)).unwrap_or_default();
+    let text = crate::files::read_to_string(&loaded.root.join(path)).unwrap_or_default();
     let line = text
         .lines()
         .position(|l| l.trim_start().starts_with("statut"))
@@ -172,7 +172,7 @@ fn accessibility_status(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 
 fn placeholders(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let config = &loaded.config;
-    let text = std::fs::read_to_string(loaded.root.join("site.toml")).unwrap_or_default();
+    let text = crate::files::read_to_string(&loaded.root.join("site.toml")).unwrap_or_default();
     let line_of = |key: &str| {
         text.lines()
             .position(|l| l.trim_start().starts_with(key))
