@@ -376,3 +376,158 @@ fn the_image_cache_keeps_only_what_the_sources_need() {
     build(NOW);
     assert!(cache.join("notes.txt").is_file());
 }
+
+/// An image that does not decode completely (a photo cut off during a copy, in any format) is
+/// an error at its file, never published half grey.
+#[test]
+fn a_truncated_or_corrupt_image_is_an_error_at_its_file() {
+    let png = {
+        let img = image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x * y) % 256) as u8])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    let webp = {
+        let img = image::RgbaImage::from_fn(640, 480, |x, y| {
+            image::Rgba([(x % 256) as u8, (y % 256) as u8, ((x ^ y) % 256) as u8, 255])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::WebP).unwrap();
+        out.into_inner()
+    };
+    let jpeg = photo(1200, 800, 7);
+    let mut corrupt = jpeg.clone();
+    let mid = corrupt.len() / 2;
+    corrupt[mid..mid + 400].iter_mut().for_each(|b| *b = 0xFF);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("coupee.jpg", jpeg[..jpeg.len() / 3].to_vec()),
+        ("coupee-fin.jpg", jpeg[..jpeg.len() - 2].to_vec()),
+        ("abimee.jpg", corrupt),
+        ("coupee.png", png[..png.len() * 2 / 3].to_vec()),
+        ("coupee.webp", webp[..webp.len() / 2].to_vec()),
+    ];
+    let mut published = Vec::new();
+    for (name, bytes) in cases {
+        let site = copy_site(&repo());
+        let root = site.path();
+        write(root, &format!("static/images/{name}"), &bytes);
+        let actor = root.join("content/acteurs/amap-de-sceaux.md");
+        let text = std::fs::read_to_string(&actor).unwrap();
+        std::fs::write(
+            &actor,
+            text.replacen("---\n", &format!("---\nlogo: /images/{name}\n"), 1),
+        )
+        .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let result = pipeline::build(root, &out.path().join("public"), options(NOW));
+        let Err(ds) = result else {
+            published.push(name);
+            continue;
+        };
+        assert!(
+            ds.iter()
+                .any(|d| d.is_error() && d.path.ends_with(format!("static/images/{name}"))),
+            "{name}: {ds:?}"
+        );
+        assert!(!out.path().join("public").exists(), "{name}");
+    }
+    assert!(
+        published.is_empty(),
+        "published although cut off or damaged: {published:?}"
+    );
+}
+
+/// A large PNG made by `tests/tools/big_png.py` (small on disk, large decoded).
+fn big_png(path: &Path, w: u32, h: u32, depth: u8, color: u8) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("python3")
+        .arg(repo().join("tests/tools/big_png.py"))
+        .arg(path)
+        .args([
+            w.to_string(),
+            h.to_string(),
+            depth.to_string(),
+            color.to_string(),
+        ])
+        .status()
+        .expect("python3");
+    assert!(status.success());
+}
+
+/// Decoding has a memory budget for the whole image stage, whatever the number of threads:
+/// a picture that needs more on its own is refused with its size and the limit (a 1 MB PNG
+/// of 12,000 × 12,000 16-bit pixels took 1.6 GB), and large pictures that fit are processed
+/// so that the build's peak stays well under 1.5 GiB.
+#[test]
+fn the_image_stage_stays_within_its_memory_budget() {
+    let site = copy_site(&repo());
+    let root = site.path();
+    let images = root.join("static/images");
+    big_png(&images.join("immense.png"), 12_000, 12_000, 16, 0);
+    let out = tempfile::tempdir().unwrap();
+    let ds = pipeline::check(root, options(NOW));
+    let refused: Vec<_> = ds.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(refused.len(), 1, "{ds:?}");
+    assert!(refused[0].path.ends_with("static/images/immense.png"));
+    assert!(
+        refused[0].message.contains("12000 × 12000"),
+        "{}",
+        refused[0].message
+    );
+    assert!(
+        refused[0].message.contains("au plus 768 Mio"),
+        "{}",
+        refused[0].message
+    );
+    std::fs::remove_file(images.join("immense.png")).unwrap();
+    // Three large pictures (16-bit, 35 million pixels each), each shown by an actor.
+    for (i, actor) in ["amap-de-sceaux", "up-sceaux", "moovjee"]
+        .iter()
+        .enumerate()
+    {
+        big_png(&images.join(format!("grande-{i}.png")), 7_000, 5_000, 16, 2);
+        let path = root.join(format!("content/acteurs/{actor}.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replacen("---\n", &format!("---\nlogo: /images/grande-{i}.png\n"), 1),
+        )
+        .unwrap();
+    }
+    // The build's peak resident memory, as the system counts it for a child process.
+    let script = "import resource, subprocess, sys\n\
+                  r = subprocess.run(sys.argv[1:])\n\
+                  print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n\
+                  sys.exit(r.returncode)";
+    let run = std::process::Command::new("python3")
+        .args([
+            "-c",
+            script,
+            env!("CARGO_BIN_EXE_ess-site"),
+            "build",
+            "--quiet",
+            "--now",
+            NOW,
+            "--output",
+        ])
+        .arg(out.path().join("public"))
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let peak_kib: u64 = String::from_utf8_lossy(&run.stdout).trim().parse().unwrap();
+    assert!(peak_kib < 1_536 * 1024, "peak {} MiB", peak_kib / 1024);
+    assert!(out
+        .path()
+        .join("public/images/grande-0-800.")
+        .parent()
+        .unwrap()
+        .is_dir());
+    eprintln!("peak {} MiB", peak_kib / 1024);
+}

@@ -22,8 +22,10 @@ pub(super) fn process(image: &Image, cache: &Path, cover: bool) -> Result<bool, 
     })?;
     let bytes = crate::files::read(&image.disk)
         .map_err(|e| format!("image illisible : {}", crate::diagnostic::io_fr(&e)))?;
-    let pixels = decode(&bytes).map_err(|r| r.0)?;
+    let (pixels, reserved) = decode(&bytes).map_err(|r| r.0)?;
     let mut files = encode_all(image, &pixels, cover)?;
+    drop(pixels);
+    drop(reserved);
     // Stable: the others keep their order, the sentinel goes last.
     files.sort_by_key(|(v, _)| sentinel(v));
     for (v, data) in files {
@@ -50,10 +52,18 @@ struct Pixels {
     pub data: Vec<u8>,
 }
 
-/// Decodes an image with the limits, its orientation applied. The metadata stays behind.
-fn decode(bytes: &[u8]) -> Result<Pixels, Refused> {
+/// Decodes an image with the limits, its orientation applied, once the memory it needs is
+/// reserved in the image stage's budget (held until its files are made). The metadata stays
+/// behind.
+fn decode(bytes: &[u8]) -> Result<(Pixels, Reserved), Refused> {
     use image::ImageDecoder;
     let mut d = reader(bytes)?.into_decoder().map_err(decoder_error)?;
+    let (w, h) = d.dimensions();
+    let need = memory_needed(d.total_bytes(), w, h);
+    if need > MEMORY_BUDGET {
+        return Err(too_much_memory(w, h, need));
+    }
+    let reserved = BUDGET.reserve(need);
     let orientation = d
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -66,12 +76,15 @@ fn decode(bytes: &[u8]) -> Result<Pixels, Refused> {
     } else {
         img.into_rgb8().into_raw()
     };
-    Ok(Pixels {
-        width,
-        height,
-        alpha,
-        data,
-    })
+    Ok((
+        Pixels {
+            width,
+            height,
+            alpha,
+            data,
+        },
+        reserved,
+    ))
 }
 
 fn resize(

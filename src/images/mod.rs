@@ -15,6 +15,7 @@
 //! kept there too, by path, size and modification time, so an unchanged photo is not read.
 
 mod encode;
+mod jpeg;
 mod svg;
 
 use crate::diagnostic::Diagnostic;
@@ -33,6 +34,10 @@ pub const OG: (u32, u32) = (1200, 630);
 /// The largest image decoded: 12,000 px a side, and 400 MiB of pixels.
 const MAX_SIDE: u32 = 12_000;
 const MAX_ALLOC: u64 = 400 << 20;
+/// The memory the image stage may use at once, whatever the number of threads: each image
+/// reserves what its processing needs at most before it is decoded, and waits while other
+/// images hold the rest. An image that needs more on its own is refused.
+const MEMORY_BUDGET: u64 = 768 << 20;
 /// Larger files are refused before they are read.
 const MAX_FILE: u64 = 64 << 20;
 /// Changes when what a processed file holds changes (widths, quality, encoder): older files of
@@ -517,6 +522,15 @@ fn scan_one(
     } else {
         header(&bytes)?
     };
+    if image::guess_format(&bytes).is_ok_and(|f| f == image::ImageFormat::Jpeg)
+        && !jpeg::is_whole(&bytes)
+    {
+        return Err(Refused(
+            "image incomplète : le fichier s'arrête avant la fin de l'image (copie interrompue ?)"
+                .into(),
+            "copiez de nouveau le fichier d'origine, ou ouvrez-le dans un logiciel d'images et enregistrez-le".into(),
+        ));
+    }
     Ok((
         Image {
             path: path.to_string(),
@@ -546,8 +560,21 @@ fn decoder_error(e: image::ImageError) -> Refused {
             format!("image trop grande pour être traitée (au plus {MAX_SIDE} pixels de côté)"),
             "réduisez-la dans un logiciel d'images : 4 000 pixels de large suffisent pour une photo".into(),
         ),
+        // The decoder's own words are English: said in French, by kind.
         other => Refused(
-            format!("image illisible : {other}"),
+            format!(
+                "image illisible : {}",
+                match &other {
+                    image::ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof =>
+                        "le fichier s'arrête avant la fin de l'image (copie interrompue ?)".to_string(),
+                    image::ImageError::IoError(e) => crate::diagnostic::io_fr(e),
+                    image::ImageError::Unsupported(_) => {
+                        "format non reconnu ou non pris en charge (JPEG, PNG, WebP et SVG le sont)".to_string()
+                    }
+                    image::ImageError::Decoding(_) => "contenu endommagé : l'image ne se décode pas en entier".to_string(),
+                    _ => "contenu invalide".to_string(),
+                }
+            ),
             "ouvrez-la dans un logiciel d'images et enregistrez-la de nouveau en JPEG ou PNG"
                 .into(),
         ),
@@ -568,6 +595,10 @@ fn header(bytes: &[u8]) -> Result<(u32, u32, bool), Refused> {
     let mut d = reader(bytes)?.into_decoder().map_err(decoder_error)?;
     let (w, h) = d.dimensions();
     let alpha = d.color_type().has_alpha();
+    let need = memory_needed(d.total_bytes(), w, h);
+    if need > MEMORY_BUDGET {
+        return Err(too_much_memory(w, h, need));
+    }
     let o = d
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -579,6 +610,61 @@ fn header(bytes: &[u8]) -> Result<(u32, u32, bool), Refused> {
         )));
     }
     Ok(if turned { (h, w, alpha) } else { (w, h, alpha) })
+}
+
+/// What processing an image takes in memory at most: its decoded pixels as the file holds
+/// them, their 8-bit RGBA copy, and a turned copy (orientation), the widths made from them
+/// being smaller.
+fn memory_needed(decoded: u64, w: u32, h: u32) -> u64 {
+    decoded.saturating_add(u64::from(w) * u64::from(h) * 8)
+}
+
+fn too_much_memory(w: u32, h: u32, need: u64) -> Refused {
+    Refused(
+        format!(
+            "image trop grande pour être traitée : {w} × {h} pixels demandent {} Mio de mémoire (au plus {} Mio)",
+            need >> 20,
+            MEMORY_BUDGET >> 20
+        ),
+        "réduisez-la dans un logiciel d'images (4 000 pixels de large suffisent pour une photo) et enregistrez-la en 8 bits".into(),
+    )
+}
+
+/// The memory of the image stage: reserved by each image before it is decoded, given back
+/// when its files are made.
+struct Budget {
+    used: Mutex<u64>,
+    freed: std::sync::Condvar,
+}
+
+static BUDGET: Budget = Budget {
+    used: Mutex::new(0),
+    freed: std::sync::Condvar::new(),
+};
+
+/// A reservation of the image stage's memory, given back when dropped.
+pub(crate) struct Reserved(u64);
+
+impl Budget {
+    /// Waits until `bytes` fit in the budget (at once when nothing else is reserved), then
+    /// reserves them. `bytes` is at most the budget (larger images are refused before).
+    fn reserve(&'static self, bytes: u64) -> Reserved {
+        let bytes = bytes.min(MEMORY_BUDGET);
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        while *used > 0 && *used + bytes > MEMORY_BUDGET {
+            used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += bytes;
+        Reserved(bytes)
+    }
+}
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        let mut used = BUDGET.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= self.0;
+        BUDGET.freed.notify_all();
+    }
 }
 
 /// Makes the cache folder `dir`, with a `.gitignore` in the cache's top folder so that git
