@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use std::io::{Read, Write};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn get(server: &Server, path: &str) -> Response {
@@ -621,4 +621,136 @@ fn a_preview_shows_a_scheduled_dossier_marked_until_its_time_comes() {
     let list = get(&server, "/magazine/").text();
     assert!(list.contains("Dossier à l’heure"));
     assert!(!list.contains("badge-scheduled"));
+}
+
+/// The peak resident memory of a process, in MiB.
+fn peak_mib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib: u64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kib / 1024)
+}
+
+/// Sends a request with a body as large as it announces (sent until the server stops reading
+/// it or `send` bytes went), and returns the status line answered, if any.
+fn send_huge(addr: &str, head: &str, send: usize) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(3))).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    let mut sent = 0;
+    while sent < send {
+        match s.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+    }
+    let mut buf = [0u8; 256];
+    match s.read(&mut buf) {
+        Ok(n) => String::from_utf8_lossy(&buf[..n])
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// A request body is read up to a cap, or not at all, then the connection closes: whatever a
+/// client sends, the preview's memory grows by less than 128 MiB (a 1 GiB POST once took it
+/// to 2 GB, read whole before its 405 or 413).
+#[test]
+fn request_bodies_never_fill_the_previews_memory() {
+    let site = copy_site(&repo());
+    let server = start_with(
+        site.path(),
+        "2026-11-23T12:00",
+        &["--editor"],
+        Stdio::null(),
+    );
+    let addr = server.addr.clone();
+    let before = rss_mib(server.child.id()).expect("/proc");
+    let gib = 1usize << 30;
+    for (head, expected) in [
+        (
+            format!("POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {gib}\r\n\r\n"),
+            "405",
+        ),
+        (
+            format!("PUT /acteurs/ HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\n\r\n40000000\r\n"),
+            "405",
+        ),
+        (
+            format!("POST /api/v1 HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: application/json\r\nContent-Length: {gib}\r\n\r\n"),
+            "413",
+        ),
+    ] {
+        let answer = send_huge(&addr, &head, 400 << 20);
+        // Answered, or closed while the client was still sending (the server does not read
+        // what it will not use): either way the server is fine.
+        assert!(answer.is_empty() || answer.contains(expected), "{head}: {answer}");
+    }
+    let peak = peak_mib(server.child.id()).expect("/proc");
+    assert!(
+        peak < before + 128,
+        "memory went from {before} to a peak of {peak} MiB"
+    );
+    let ok = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    assert_eq!(status_line(&addr, ok.as_bytes()), "HTTP/1.1 200 OK");
+}
+
+/// A request's head has a deadline from its first byte: connections that send it a byte at a
+/// time do not hold the preview's connection slots (once at 503 for as long as they trickled).
+#[test]
+fn slow_request_heads_are_cut_off_and_the_preview_answers_again() {
+    let site = copy_site(&repo());
+    let server = start(site.path(), "2026-11-23T12:00");
+    let addr = server.addr.clone();
+    let mut slow = Vec::new();
+    for _ in 0..260 {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+        slow.push(s);
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trickle = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed)
+                && start.elapsed() < Duration::from_secs(40)
+            {
+                for s in &mut slow {
+                    let _ = s.write_all(b"X");
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    let ok = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    assert_eq!(
+        status_line(&addr, ok.as_bytes()),
+        "HTTP/1.1 503 Service Unavailable",
+        "the slow connections should fill the preview's slots at first"
+    );
+    let start = Instant::now();
+    loop {
+        if status_line(&addr, ok.as_bytes()) == "HTTP/1.1 200 OK" {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "still refused while heads trickle in"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    trickle.join().unwrap();
 }

@@ -34,7 +34,18 @@ pub struct ClientConnection {
 
     // true if the connection goes through SSL
     secure: bool,
+
+    /// ess-site patch: set when a request's body was left unread (util/body_guard.rs): the
+    /// connection then closes instead of reading the next request.
+    unread_body: std::sync::Arc<std::sync::atomic::AtomicBool>,
+
+    /// ess-site patch: the connection itself, to bound how long a request's head may take.
+    control: Option<crate::connection::Connection>,
 }
+
+/// ess-site patch: the longest a request's head (request line and headers) may take from its
+/// first byte; a client sending it a byte at a time is answered 408 and closed.
+pub const HEAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Error that can happen when reading a request.
 #[derive(Debug)]
@@ -91,7 +102,15 @@ impl ClientConnection {
             next_header_source: first_header,
             no_more_requests: false,
             secure,
+            unread_body: Default::default(),
+            control: None,
         }
+    }
+
+    /// ess-site patch: the connection, to set its read timeout while a head is read.
+    pub(crate) fn with_control(mut self, control: Option<crate::connection::Connection>) -> Self {
+        self.control = control;
+        self
     }
 
     /// true if the connection is HTTPS
@@ -103,7 +122,11 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self, limit: usize) -> IoResult<AsciiString> {
+    fn read_next_line(
+        &mut self,
+        limit: usize,
+        deadline: &mut Option<std::time::Instant>,
+    ) -> IoResult<AsciiString> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
@@ -118,6 +141,24 @@ impl ClientConnection {
                 Some(b) => b?,
                 None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
             };
+            // ess-site patch: the head has a deadline from its first byte (the socket waits at
+            // most that long for each read meanwhile); and a connection whose last request
+            // left its body unread is closed: its next bytes are that body.
+            match deadline {
+                None => {
+                    if self.unread_body.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Err(IoError::new(ErrorKind::ConnectionAborted, "body left unread"));
+                    }
+                    *deadline = Some(std::time::Instant::now() + HEAD_DEADLINE);
+                    if let Some(c) = &self.control {
+                        let _ = c.set_read_timeout(HEAD_DEADLINE);
+                    }
+                }
+                Some(d) if std::time::Instant::now() > *d => {
+                    return Err(IoError::new(ErrorKind::TimedOut, "request head too slow"));
+                }
+                Some(_) => {}
+            }
 
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
@@ -136,8 +177,9 @@ impl ClientConnection {
     fn read(&mut self) -> Result<Request, ReadError> {
         let (method, path, version, headers) = {
             // reading the request line
+            let mut deadline = None;
             let (method, path, version) = {
-                let line = self.read_next_line(MAX_REQUEST_LINE).map_err(|e| {
+                let line = self.read_next_line(MAX_REQUEST_LINE, &mut deadline).map_err(|e| {
                     if is_too_long(&e) {
                         ReadError::UriTooLong
                     } else {
@@ -155,7 +197,7 @@ impl ClientConnection {
                 let mut headers = Vec::new();
                 let mut left = MAX_HEADERS_SIZE;
                 loop {
-                    let line = self.read_next_line(left).map_err(|e| {
+                    let line = self.read_next_line(left, &mut deadline).map_err(|e| {
                         if is_too_long(&e) {
                             ReadError::HeadersTooLarge(version.clone())
                         } else {
@@ -180,6 +222,11 @@ impl ClientConnection {
                 headers
             };
 
+            // ess-site patch: the head is read; the body and the next request wait as long
+            // as any read of the connection.
+            if let Some(c) = &self.control {
+                let _ = c.set_read_timeout(crate::CONNECTION_TIMEOUT);
+            }
             (method, path, version, headers)
         };
 
@@ -200,6 +247,7 @@ impl ClientConnection {
             *self.remote_addr.as_ref().unwrap(),
             data_source,
             writer,
+            std::sync::Arc::clone(&self.unread_body),
         )
         .map_err(|e| {
             use crate::request;

@@ -308,6 +308,7 @@ impl Server {
                             let _ = sock.shutdown(std::net::Shutdown::Both);
                             continue;
                         }
+                        let control = sock.try_clone().ok();
                         let (read_closable, write_closable) = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
@@ -325,7 +326,8 @@ impl Server {
                             Some(ref _ssl) => unreachable!(),
                         };
 
-                        Ok(ClientConnection::new(write_closable, read_closable))
+                        Ok(ClientConnection::new(write_closable, read_closable)
+                            .with_control(control))
                     }
                     Err(e) => Err(e),
                 };
