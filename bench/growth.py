@@ -75,6 +75,29 @@ CASES = {
         lambda n: record('title: "X"\n', "[accueil](/) " * (n // 13) + "\n"),
         25000,
     ),
+    "alias": (
+        "acteurs",
+        lambda n: record('title: "X"\naliases:\n' + "".join(f"  - /ancien/{i}/\n" for i in range(n))),
+        5000,
+    ),
+    "photos d'intervenants": (
+        "forum",
+        lambda n: record(
+            'title: "Forum"\ndate: 2016-11-19\nprogram:\n  - start: "10:00"\n    kind: atelier\n    title: "Table ronde"\n    speakers:\n'
+            + "".join(f"      - {{name: \"P{i}\", photo: /images/p{i}.jpg}}\n" for i in range(n))
+        ),
+        2500,
+    ),
+    "crochets YAML imbriqués": (
+        "acteurs",
+        lambda n: record('title: "X"\ntags: ' + "[" * n + "]" * n + "\n"),
+        12500,
+    ),
+    "accolades YAML imbriquées": (
+        "acteurs",
+        lambda n: record('title: "X"\ngeo: ' + "{a: " * n + "1" + "}" * n + "\n"),
+        12500,
+    ),
     "longue liste YAML": (
         "acteurs",
         lambda n: record('title: "X"\ntags:\n' + "".join(f"  - mot{i}\n" for i in range(n // 10))),
@@ -97,12 +120,15 @@ def main():
     ap.add_argument("--binary", default=os.path.join(REPO, "target", "release", "ess-site"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies every base size")
+    ap.add_argument("--only", help="only the cases whose name holds this text")
     args = ap.parse_args()
     if not os.path.exists(args.binary):
         sys.exit(f"{args.binary} missing: cargo build --release")
     base_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
     print(f"{'cas':42} {'taille':>9} {'Kio':>6} {'check s':>8} {'×':>5} {'build s':>8} {'×':>5}")
     for name, (folder, make, base) in CASES.items():
+        if args.only and args.only not in name:
+            continue
         prev = None
         for factor in (1, 2, 4, 8):
             n = int(base * factor * args.scale)

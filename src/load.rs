@@ -547,6 +547,7 @@ fn parse_record<T: DeserializeOwned + Common>(
             full_hash: 0,
             body_images: Vec::new(),
             too_deep: None,
+            positions: Default::default(),
         }
     } else {
         let split = split_front_matter(&text, rel)?;
@@ -560,6 +561,7 @@ fn parse_record<T: DeserializeOwned + Common>(
             full_hash: crate::model::text_hash(&[split.yaml, split.body]),
             body_images: Vec::new(),
             too_deep: None,
+            positions: Default::default(),
         }
     };
     match yaml::parse_all::<T>(&source.yaml, rel, source.yaml_line) {

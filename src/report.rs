@@ -41,6 +41,10 @@ pub fn print(
     style: Style,
 ) -> std::io::Result<()> {
     let mut warnings_seen = 0;
+    // Each file read once, its lines found once: thousands of problems in one file are
+    // printed in time linear in the file.
+    let mut files: std::collections::HashMap<&Path, Option<(String, Vec<usize>)>> =
+        std::collections::HashMap::new();
     for d in diagnostics {
         if d.severity == Severity::Warning {
             warnings_seen += 1;
@@ -52,16 +56,19 @@ pub fn print(
             Severity::Error => ("erreur", "1;31"),
             Severity::Warning => ("avertissement", "1;33"),
         };
-        let place = location(d);
+        let place = visible(&location(d));
         writeln!(
             out,
             "{}: {}: {}",
             style.paint("1", &place),
             style.paint(code, kind),
-            d.message
+            visible(&d.message)
         )?;
         if d.line > 0 {
-            if let Some(text) = source_line(&root.join(&d.path), d.line) {
+            let file = files
+                .entry(d.path.as_path())
+                .or_insert_with(|| lines_of(&root.join(&d.path)));
+            if let Some(text) = file.as_ref().and_then(|f| source_line(f, d.line)) {
                 let gutter = d.line.to_string();
                 let bar = style.paint("34", "|");
                 let blank = " ".repeat(gutter.len());
@@ -78,7 +85,7 @@ pub fn print(
             }
         }
         if let Some(help) = &d.help {
-            writeln!(out, "  = {} : {help}", style.paint("36", "aide"))?;
+            writeln!(out, "  = {} : {}", style.paint("36", "aide"), visible(help))?;
         }
         writeln!(out)?;
     }
@@ -124,10 +131,39 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
-fn source_line(path: &Path, line: usize) -> Option<String> {
-    let text = std::fs::read(path).ok()?;
-    let text = String::from_utf8_lossy(&text);
-    text.lines()
-        .nth(line - 1)
-        .map(|l| l.trim_end_matches('\r').to_string())
+/// A file's text and where each of its lines starts.
+fn lines_of(path: &Path) -> Option<(String, Vec<usize>)> {
+    let text = String::from_utf8_lossy(&crate::files::read(path).ok()?).into_owned();
+    let starts = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    Some((text, starts))
+}
+
+/// Line `line` (1-based) of a file, as the terminal may show it.
+fn source_line((text, starts): &(String, Vec<usize>), line: usize) -> Option<String> {
+    let start = *starts.get(line - 1)?;
+    if start >= text.len() {
+        return None;
+    }
+    let end = starts.get(line).map_or(text.len(), |&e| e - 1);
+    Some(visible(text[start..end].trim_end_matches('\r')))
+}
+
+/// Text as a terminal may show it: a control character (an escape sequence that would move
+/// the cursor, change colours or the window's title) is shown as its picture (␛, ␀…), one
+/// character for one, so that the caret under a line stays in place. Tabs stay.
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' => '\t',
+            '\u{7f}' => '\u{2421}',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }

@@ -16,28 +16,22 @@ fn ess_site(dir: &Path, args: &[&str]) -> Output {
 
 /// Runs the command, killed if it is still running after `limit` (a hang is a failure).
 fn run_for(dir: &Path, args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+    // coreutils' `timeout` kills it; the output is read as it comes (a full pipe never
+    // blocks it).
+    let out = Command::new("timeout")
+        .args(["--signal=KILL", &limit.as_secs().to_string()])
+        .arg(env!("CARGO_BIN_EXE_ess-site"))
         .args(args)
         .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run ess-site");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
-            panic!(
-                "ess-site {args:?} still running after {limit:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ess-site under timeout");
+    assert!(
+        out.status.code() != Some(137) && out.status.code() != Some(124),
+        "ess-site {args:?} still running after {limit:?}: {}",
+        String::from_utf8_lossy(&out.stderr[..out.stderr.len().min(4000)])
+    );
+    out
 }
 
 /// The command failed as it should: exit code 1, no panic, no abort.
@@ -207,4 +201,74 @@ fn a_fifo_among_the_sources_is_refused_not_waited_on() {
             );
         }
     }
+}
+
+/// Shapes that once cost time growing with the square of their size (a rescan of the file for
+/// each alias or each speaker's photo, the YAML scanner on deep brackets) are checked at once:
+/// each is reported with its lines, well within the limit of a hang (the benchmark
+/// `bench/growth.py` shows each near-linear).
+#[test]
+fn hostile_shapes_are_checked_in_bounded_time() {
+    let aliases: String = (0..40_000).map(|i| format!("  - ancien-{i}\n")).collect();
+    let photos: String = (0..20_000)
+        .map(|i| format!("      - {{name: \"P{i}\", photo: /images/p{i}.jpg}}\n"))
+        .collect();
+    let cases = [
+        (
+            "content/acteurs/alias.md",
+            format!("---\ntitle: X\naliases:\n{aliases}---\n"),
+            "content/acteurs/alias.md:40003:5: erreur: ancienne adresse invalide « ancien-39999 »",
+        ),
+        (
+            "content/forum/2017.md",
+            format!("---\ntitle: Forum\ndate: 2017-11-19\nprogram:\n  - start: \"10:00\"\n    kind: atelier\n    title: \"Table ronde\"\n    speakers:\n{photos}---\n"),
+            "content/forum/2017.md:20008:33: erreur: image introuvable : /images/p19999.jpg",
+        ),
+        (
+            "content/acteurs/crochets.md",
+            format!("---\ntitle: X\ntags: {}{}\n---\n", "[".repeat(100_000), "]".repeat(100_000)),
+            "content/acteurs/crochets.md:3:71: erreur: imbrication trop profonde",
+        ),
+        (
+            "content/acteurs/accolades.md",
+            format!("---\ntitle: X\ngeo: {}1{}\n---\n", "{a: ".repeat(50_000), "}".repeat(50_000)),
+            "content/acteurs/accolades.md:3:",
+        ),
+    ];
+    for (rel, text, expected) in cases {
+        let site = copy_site(&repo());
+        write(site.path(), rel, &text);
+        let out = run_for(
+            site.path(),
+            &["check", "--now", NOW],
+            Duration::from_secs(60),
+        );
+        let stderr = fails_cleanly(&out);
+        assert!(
+            stderr.contains(expected),
+            "{rel}: {}",
+            &stderr[..stderr.len().min(2000)]
+        );
+    }
+}
+
+/// Control characters of a source line or of a value (an escape sequence that would drive the
+/// terminal) are shown as their pictures in diagnostics, never sent raw.
+#[test]
+fn diagnostics_never_send_control_bytes_to_the_terminal() {
+    let site = copy_site(&repo());
+    write(
+        site.path(),
+        "content/forum/2017.md",
+        // A value with YAML escapes, and a body line with raw ones.
+        "---\ntitle: Forum\ndate: 2017-11-19\npartners: [\"x\\e]0;pwned\\a\\e[2J\"]\n---\nVoir [ici\u{1b}[2J](/inconnue/).\n",
+    );
+    let out = ess_site(site.path(), &["check", "--now", NOW]);
+    let stderr = fails_cleanly(&out);
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+    assert!(stderr.contains("x␛]0;pwned␇␛[2J"), "{stderr}");
+    assert!(stderr.contains("Voir [ici␛[2J](/inconnue/)."), "{stderr}");
 }

@@ -465,6 +465,8 @@ pub struct Source {
     pub body_images: Vec<crate::render::markdown::BodyImage>,
     /// Where the body's HTML nests deeper than `html::MAX_DEPTH`, if it does (found once too).
     pub too_deep: Option<usize>,
+    /// What is known of where the YAML's values are (`value_position`), kept between calls.
+    pub positions: std::sync::Arc<std::sync::Mutex<crate::yaml::Positions>>,
 }
 
 /// A stable hash of some text (the same in every run), for change detection.
@@ -488,7 +490,12 @@ impl Source {
 
     /// The position in the file of `value` under a top-level key, else of the key.
     pub fn value_position(&self, key: &str, value: &str) -> (usize, usize) {
-        match crate::yaml::value_position(&self.yaml, key, value) {
+        let found = self
+            .positions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .value(&self.yaml, key, value);
+        match found {
             Some((l, c)) => (l + self.yaml_line - 1, c),
             None => self.key_position(key),
         }
