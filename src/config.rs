@@ -229,6 +229,9 @@ impl Config {
 
     /// Parses the text of a `site.toml`.
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostic> {
+        if let Some(found) = crate::control::find(text) {
+            return Err(crate::control::diagnostic(path, found));
+        }
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = match e.span() {
                 Some(span) => line_col(text, span.start),

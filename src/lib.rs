@@ -7,6 +7,7 @@
 pub mod brand;
 pub mod cli;
 pub(crate) mod config;
+pub(crate) mod control;
 pub mod diagnostic;
 pub mod editor;
 pub(crate) mod files;

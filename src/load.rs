@@ -400,6 +400,14 @@ fn parse_text(rel: &Path, text: String, kind: FileKind) -> FileResult {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let declares = declared(rel, kind, &text);
+    if let Some(found) = (kind != FileKind::MembersFile)
+        .then(|| crate::control::find(&text))
+        .flatten()
+    {
+        let mut unread = Box::<Unread>::from(crate::control::diagnostic(rel, found));
+        unread.declares = declares;
+        return Err(unread);
+    }
     let r = match kind {
         FileKind::Data => Ok(Parsed::Data(stem, yaml::parse_value(&text, rel)?)),
         FileKind::Home => parse_record(rel, text, is_yaml, stem, Parsed::Home),

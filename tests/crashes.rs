@@ -252,16 +252,20 @@ fn hostile_shapes_are_checked_in_bounded_time() {
     }
 }
 
-/// Control characters of a source line or of a value (an escape sequence that would drive the
-/// terminal) are shown as their pictures in diagnostics, never sent raw.
+/// Control characters of a source line or of a file's name (an escape sequence that would
+/// drive the terminal) are shown as their pictures in diagnostics, never sent raw.
 #[test]
 fn diagnostics_never_send_control_bytes_to_the_terminal() {
     let site = copy_site(&repo());
     write(
         site.path(),
-        "content/forum/2017.md",
-        // A value with YAML escapes, and a body line with raw ones.
-        "---\ntitle: Forum\ndate: 2017-11-19\npartners: [\"x\\e]0;pwned\\a\\e[2J\"]\n---\nVoir [ici\u{1b}[2J](/inconnue/).\n",
+        "content/pages/p.md",
+        "---\ntitle: P\n---\nVoir [ici\u{1b}]0;pwned\u{7}\u{1b}[2J](/inconnue/).\n",
+    );
+    write(
+        site.path(),
+        "content/acteurs/x\u{1b}[2J.md",
+        "---\ntitle: X\ndomains: [inconnu]\n---\n",
     );
     let out = ess_site(site.path(), &["check", "--now", NOW]);
     let stderr = fails_cleanly(&out);
@@ -269,6 +273,70 @@ fn diagnostics_never_send_control_bytes_to_the_terminal() {
         !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
         "{stderr:?}"
     );
-    assert!(stderr.contains("x␛]0;pwned␇␛[2J"), "{stderr}");
-    assert!(stderr.contains("Voir [ici␛[2J](/inconnue/)."), "{stderr}");
+    assert!(
+        stderr.contains("Voir [ici␛]0;pwned␇␛[2J](/inconnue/)."),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/acteurs/x␛[2J.md"), "{stderr}");
+}
+
+/// No raw NUL or other control character reaches a published file: written raw or as an
+/// escape (`"\0"`, `"\x00"`, `"\u0000"`, `"\e"`), in a record, a data file or `site.toml`,
+/// it is an error at its line and column.
+#[test]
+fn control_characters_in_sources_are_errors_at_their_place() {
+    let cases = [
+        (
+            "content/acteurs/nul.md",
+            "---\ntitle: \"a\\0b\"\n---\n",
+            "content/acteurs/nul.md:2:10: erreur: caractère de contrôle interdit (\\0)",
+        ),
+        (
+            "content/ressources/r.yaml",
+            "title: R\nsummary: \"r\\x00s\"\n",
+            "content/ressources/r.yaml:2:12: erreur: caractère de contrôle interdit (\\x00)",
+        ),
+        (
+            "content/pages/p.md",
+            "---\ntitle: P\n---\nUn texte \u{1b}[31m rouge.\n",
+            "content/pages/p.md:4:10: erreur: caractère de contrôle interdit (U+001B)",
+        ),
+        (
+            "content/data/chiffres.yaml",
+            "- label: \"x\\u0007\"\n",
+            "content/data/chiffres.yaml:1:12: erreur: caractère de contrôle interdit (\\u0007)",
+        ),
+    ];
+    for (rel, text, expected) in cases {
+        let site = copy_site(&repo());
+        write(site.path(), rel, text);
+        let stderr = fails_cleanly(&ess_site(site.path(), &["build", "--now", NOW]));
+        assert!(stderr.contains(expected), "{rel}: {stderr}");
+    }
+    let site = copy_site(&repo());
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    let line = toml
+        .lines()
+        .position(|l| l.starts_with("description"))
+        .unwrap()
+        + 1;
+    let toml: String = toml
+        .lines()
+        .map(|l| {
+            if l.starts_with("description") {
+                "description = \"a\\u0000b\"".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(site.path().join("site.toml"), toml).unwrap();
+    let stderr = fails_cleanly(&ess_site(site.path(), &["check", "--now", NOW]));
+    assert!(
+        stderr.contains(&format!(
+            "site.toml:{line}:17: erreur: caractère de contrôle interdit (\\u0000)"
+        )),
+        "{stderr}"
+    );
 }
