@@ -28,6 +28,7 @@ pub(crate) mod serve;
 pub mod site;
 pub(crate) mod theme;
 pub(crate) mod time;
+pub(crate) mod translate;
 pub(crate) mod url;
 pub(crate) mod validate;
 pub(crate) mod write;

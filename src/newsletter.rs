@@ -224,6 +224,8 @@ fn render_templates(site: &Site, context: Value) -> Result<(String, String), Vec
             let chain: Vec<String> =
                 std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
                     .map(|e| e.to_string())
+                    .filter(|m| !m.starts_with("Failed to render"))
+                    .map(|m| crate::translate::tera(&m))
                     .collect();
             vec![Diagnostic::error(
                 site.theme.origin(name),

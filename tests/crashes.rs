@@ -340,3 +340,62 @@ fn control_characters_in_sources_are_errors_at_their_place() {
         "{stderr}"
     );
 }
+
+/// The template engine's messages are said in French, whatever the mistake in a template:
+/// never « Filter 'x' not found », « Function call … failed », a circular extend or a
+/// missing parent in English.
+#[test]
+fn template_engine_messages_are_french() {
+    let payloads = [
+        ("{{ title | majuscule }}", "filtre `majuscule` inconnu"),
+        ("{{ inconnue() }}", "fonction `inconnue` inconnue"),
+        (
+            "{% extends \"base2.html\" %}",
+            "le gabarit « page.html » étend « base2.html », qui n'existe pas",
+        ),
+        ("{% extends \"page.html\" %}", "héritage circulaire"),
+        ("{{ asset() }}", "l'appel de la fonction `asset` a échoué"),
+        (
+            "{% for k, v in title %}{% endfor %}",
+            "n'est pas un dictionnaire",
+        ),
+        ("{{ m::x() }}", "espace de macros `m` inconnu"),
+        (
+            "{{ title + 1 }}",
+            "`title` sert dans un calcul mais n'est pas un nombre",
+        ),
+        ("{{ title is inconnu }}", "test `inconnu` inconnu"),
+        ("{% include \"absent.html\" %}", "gabarit introuvable"),
+    ];
+    let english = [
+        " not found",
+        "Failed",
+        "failed",
+        "Tried",
+        "Variable `",
+        "Filter ",
+        "Function ",
+        "Template '",
+        "Circular",
+        "doesn't",
+        "Macro ",
+        " was ",
+        " is ",
+    ];
+    for (template, expected) in payloads {
+        let site = copy_site(&repo());
+        write(site.path(), "templates/page.html", &format!("{template}\n"));
+        let stderr = fails_cleanly(&ess_site(site.path(), &["check", "--now", NOW]));
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("templates/page.html"))
+            .unwrap_or_else(|| panic!("{template}: {stderr}"));
+        assert!(line.contains(expected), "{template}: {line}");
+        for word in english {
+            assert!(
+                !line.contains(word),
+                "{template}: English « {word} » in {line}"
+            );
+        }
+    }
+}

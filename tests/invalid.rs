@@ -354,7 +354,7 @@ fn every_parser_error_is_said_in_french() {
         ),
         (
             Box::new(record("d.md", b"---\ntitle: \"D\x07\"\n---\n")),
-            "erreur: caractère de contrôle (invisible) interdit",
+            "content/acteurs/d.md:2:10: erreur: caractère de contrôle interdit (U+0007)",
         ),
         (
             Box::new(record("e.md", b"---\ntitle: \"E \\uZZZZ\"\n---\n")),

@@ -267,29 +267,23 @@ pub fn escape_html(input: &str) -> String {
 
 /// Tera's most common messages, in French.
 fn french_tera_message(detail: &str) -> String {
-    let culprit = detail.split('`').nth(1).unwrap_or("");
-    if detail.starts_with("Variable `") && detail.contains("not found in context") {
-        format!("variable `{culprit}` inconnue ici")
-    } else if detail.starts_with("Filter `") && detail.contains("not found") {
-        format!("filtre `{culprit}` inconnu")
-    } else if detail.starts_with("Function `") && detail.contains("not found") {
-        format!("fonction `{culprit}` inconnue")
-    } else if detail.starts_with("Template '") && detail.contains("not found") {
-        format!(
-            "gabarit introuvable : {}",
-            detail.split('\'').nth(1).unwrap_or("")
-        )
-    } else if let Some(rest) = detail.strip_prefix("Template recursion: more than ") {
-        let chain = rest
-            .split_once('(')
-            .map_or("", |(_, c)| c.trim_end_matches(')'))
-            .replace(" -> ...", " -> …");
-        format!("le gabarit s'appelle lui-même sans fin (inclusions et macros imbriquées plus de 64 fois : {chain})")
-    } else if detail.starts_with("expected ") || detail.starts_with("unexpected ") {
-        french_syntax(detail)
-    } else {
-        detail.to_string()
-    }
+    detail
+        .split(" ; ")
+        .map(|part| {
+            if let Some(rest) = part.strip_prefix("Template recursion: more than ") {
+                let chain = rest
+                    .split_once('(')
+                    .map_or("", |(_, c)| c.trim_end_matches(')'))
+                    .replace(" -> ...", " -> …");
+                format!("le gabarit s'appelle lui-même sans fin (inclusions et macros imbriquées plus de 64 fois : {chain})")
+            } else if part.starts_with("expected ") || part.starts_with("unexpected ") {
+                french_syntax(part)
+            } else {
+                crate::translate::tera(part)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" : ")
 }
 
 /// The template parser's « unexpected X; expected A, B, or C », in French.
