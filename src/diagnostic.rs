@@ -116,11 +116,25 @@ pub fn from_toml_message(raw: &str) -> (String, Option<String>) {
         return (message, help);
     }
     let first = raw.lines().next().unwrap_or("").trim();
-    let (m, h): (String, Option<&str>) = if let Some(rest) = first.strip_prefix("duplicate key `") {
-        let key = rest.split('`').next().unwrap_or("");
+    // A table or a key written twice: its name is in a later line of the message
+    // (« invalid table header / duplicate key `commune` in document root »).
+    let duplicate = raw
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("duplicate key `"))
+        .map(|rest| rest.split('`').next().unwrap_or(""));
+    let (m, h): (String, Option<&str>) = if let Some(key) = duplicate {
+        let table = first.starts_with("invalid table header");
         (
-            format!("la clé « {key} » apparaît deux fois"),
-            Some("gardez une seule de ces lignes"),
+            if table {
+                format!("la section [{key}] apparaît deux fois")
+            } else {
+                format!("la clé « {key} » apparaît deux fois")
+            },
+            Some(if table {
+                "réunissez ses lignes sous un seul en-tête"
+            } else {
+                "gardez une seule de ces lignes"
+            }),
         )
     } else if first.starts_with("expected newline") {
         (
@@ -291,6 +305,13 @@ pub fn from_serde_message_hiding(raw: &str, hidden: &[&str]) -> (String, Option<
             Some("gardez une seule de ces lignes".into()),
         );
     }
+    if let Some(rest) = raw.strip_prefix("duplicate entry with key ") {
+        let key = rest.trim_matches('"');
+        return (
+            format!("la clé « {key} » apparaît deux fois"),
+            Some("gardez une seule de ces lignes".into()),
+        );
+    }
     if let Some(rest) = raw.strip_prefix("invalid type: ") {
         if let Some((got, expected)) = rest.split_once(", expected ") {
             return (
@@ -364,10 +385,36 @@ fn describe(s: &str) -> String {
             if let Some(v) = s.strip_prefix("char ") {
                 return format!("le caractère {}", quoted(v));
             }
-            if s.starts_with("struct ") || s.starts_with("a ") || s.starts_with("an ") {
-                return s.to_string();
+            // The model's own names (« struct Geo », « enum Kind ») and serde's other words.
+            if s.starts_with("struct ") || s == "a map" {
+                return "un dictionnaire (clé: valeur)".into();
             }
-            s
+            if s.starts_with("enum ") || s == "variant identifier" {
+                return "une des valeurs permises".into();
+            }
+            return match s {
+                "field identifier" => "un nom de champ",
+                "a value" => "une valeur",
+                "text or a number" => "du texte ou un nombre",
+                "a date (AAAA-MM-JJ)" => "une date (AAAA-MM-JJ)",
+                "a time (HH:MM)" => "une heure (HH:MM)",
+                "a name or {name, role, actor}" => "un nom, ou {name, role, actor}",
+                "any YAML value" | "any value" => "une valeur",
+                "a float" | "a floating point number" | "floating point" => "un nombre",
+                "an integer" | "integer" | "i128" | "u128" => "un nombre entier",
+                "a sequence" | "tuple" => "une liste",
+                "option" | "an option" => "une valeur ou rien",
+                "null" | "unit" => "une valeur vide",
+                "a borrowed string" | "a string or a list" => "une chaîne de caractères",
+                "bytes" | "byte array" => "des octets",
+                "newtype struct" | "tuple struct" | "tuple variant" | "struct variant" => {
+                    "une valeur composée"
+                }
+                "a YAML tag starting with '!'" | "a tagged value" => "une valeur marquée (!tag)",
+                _ if s.is_ascii() => "une valeur d'un autre type",
+                _ => s,
+            }
+            .to_string();
         }
     };
     fr.to_string()

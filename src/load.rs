@@ -409,7 +409,23 @@ fn parse_text(rel: &Path, text: String, kind: FileKind) -> FileResult {
         return Err(unread);
     }
     let r = match kind {
-        FileKind::Data => Ok(Parsed::Data(stem, yaml::parse_value(&text, rel)?)),
+        FileKind::Data => {
+            let value = yaml::parse_value(&text, rel)?;
+            // The files the tool and the default theme read have a shape: checked here, at
+            // their lines (every problem at once).
+            if let Some((_, check)) = crate::model::data_files::CHECKED
+                .iter()
+                .find(|(name, _)| *name == stem)
+            {
+                let problems = check(&text, rel);
+                if !problems.is_empty() {
+                    let mut unread = Box::<Unread>::from(problems);
+                    unread.declares = declares;
+                    return Err(unread);
+                }
+            }
+            Ok(Parsed::Data(stem, value))
+        }
         FileKind::Home => parse_record(rel, text, is_yaml, stem, Parsed::Home),
         FileKind::Record(Section::Actors) => parse_record(rel, text, is_yaml, stem, Parsed::Actor),
         FileKind::Record(Section::Forum) => parse_record(rel, text, is_yaml, stem, Parsed::Forum),

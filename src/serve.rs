@@ -152,11 +152,31 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         }),
     });
 
-    let server = listen(&options.bind, options.port).map_err(|e| {
-        format!(
-            "impossible d'écouter sur {}:{} : {e} ; essayez un autre port avec --port",
-            options.bind, options.port
-        )
+    let server = listen(&options.bind, options.port).map_err(|e| match e {
+        Listen::Address => format!(
+            "adresse d'écoute inconnue « {} » : donnez une adresse IP de cette machine (--bind 127.0.0.1, ou --bind 0.0.0.0 pour le réseau local)",
+            options.bind
+        ),
+        Listen::Socket(e) if e.kind() == std::io::ErrorKind::AddrInUse => format!(
+            "le port {} est déjà pris sur {} (une autre prévisualisation ?) : arrêtez-la, ou choisissez un autre port, par exemple --port {}",
+            options.port,
+            options.bind,
+            options.port.wrapping_add(1).max(1024)
+        ),
+        Listen::Socket(e) if e.kind() == std::io::ErrorKind::PermissionDenied => format!(
+            "le port {} est réservé à l'administrateur de la machine : choisissez un port au-dessus de 1023, par exemple --port 1111",
+            options.port
+        ),
+        Listen::Socket(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => format!(
+            "{} n'est pas une adresse de cette machine : choisissez-en une (--bind 127.0.0.1, ou --bind 0.0.0.0 pour le réseau local)",
+            options.bind
+        ),
+        Listen::Socket(e) => format!(
+            "impossible d'écouter sur {}:{} : {} ; essayez un autre port avec --port",
+            options.bind,
+            options.port,
+            crate::diagnostic::io_fr(&e)
+        ),
     })?;
     let port = server
         .server_addr()
@@ -266,23 +286,30 @@ fn answer(server: &tiny_http::Server, shared: &Arc<Shared>, port: u16, bind: &st
 
 /// A listening socket with TCP_NODELAY, which the connections it accepts inherit: without it,
 /// a response's headers and body wait on the client's delayed acknowledgement (40 ms).
-fn listen(
-    bind: &str,
-    port: u16,
-) -> Result<tiny_http::Server, Box<dyn std::error::Error + Send + Sync>> {
+/// Why the preview could not listen.
+enum Listen {
+    /// `--bind` names no address of this machine (a name that does not resolve).
+    Address,
+    Socket(std::io::Error),
+}
+
+fn listen(bind: &str, port: u16) -> Result<tiny_http::Server, Listen> {
     use socket2::{Domain, Socket, Type};
     let addr: std::net::SocketAddr = match bind.parse::<std::net::IpAddr>() {
         Ok(ip) => std::net::SocketAddr::new(ip, port),
-        Err(_) => std::net::ToSocketAddrs::to_socket_addrs(&(bind, port))?
-            .next()
-            .ok_or("adresse introuvable")?,
+        Err(_) => std::net::ToSocketAddrs::to_socket_addrs(&(bind, port))
+            .ok()
+            .and_then(|mut a| a.next())
+            .ok_or(Listen::Address)?,
     };
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
-    socket.set_reuse_address(true)?;
-    socket.set_tcp_nodelay(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(1024)?;
+    let socket =
+        Socket::new(Domain::for_address(addr), Type::STREAM, None).map_err(Listen::Socket)?;
+    socket.set_reuse_address(true).map_err(Listen::Socket)?;
+    socket.set_tcp_nodelay(true).map_err(Listen::Socket)?;
+    socket.bind(&addr.into()).map_err(Listen::Socket)?;
+    socket.listen(1024).map_err(Listen::Socket)?;
     tiny_http::Server::from_listener(std::net::TcpListener::from(socket), None)
+        .map_err(|e| Listen::Socket(std::io::Error::other(e.to_string())))
 }
 
 /// Waits for changes, lets a burst of them settle, rebuilds once, and tells the open pages.

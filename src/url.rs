@@ -125,7 +125,12 @@ pub fn normalise_alias(alias: &str) -> Option<String> {
         return None;
     }
     let parts: Vec<&str> = a.split('/').filter(|p| !p.is_empty()).collect();
-    if parts.is_empty() || parts.iter().any(|p| *p == "." || *p == "..") {
+    // A part of a path is a file name of the output: at most 255 bytes on every file system.
+    if parts.is_empty()
+        || parts
+            .iter()
+            .any(|p| *p == "." || *p == ".." || p.len() > 200)
+    {
         return None;
     }
     let last = parts[parts.len() - 1];

@@ -147,6 +147,11 @@ pub fn parse_all<T: DeserializeOwned>(
         {
             break;
         }
+        // An anchor (`&nom`) defined in a key set aside is missing now, not in the file: its
+        // references (`*nom`, `<<: *nom`) are no mistake of their own.
+        if current != text && Some(&d.message) == Some(&Syntax::Anchor.words().0.to_string()) {
+            break;
+        }
         let recoverable = d.message.starts_with("clé inconnue")
             || d.message.contains(" : ")
                 && !d.message.starts_with("YAML invalide")
@@ -346,15 +351,17 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
                 .into(),
         );
     }
-    if raw.starts_with("duplicate field `") {
-        // serde points at the start of the mapping; the second occurrence is the culprit.
-        let key = raw.split('`').nth(1).unwrap_or("");
-        let mut found = text.lines().enumerate().filter(|(_, l)| {
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with(':'))
+    let duplicated = raw
+        .strip_prefix("duplicate field `")
+        .map(|r| r.trim_end_matches('`'))
+        .or_else(|| {
+            raw.strip_prefix("duplicate entry with key ")
+                .map(|r| r.trim_matches('"'))
         });
-        if let Some((n, _)) = found.nth(1) {
-            (line, column) = (n + 1, 1);
+    if let Some(key) = duplicated {
+        // The parser points at the start of the mapping; the second occurrence is the culprit.
+        if let Some(at) = second_key(text, key, line, column) {
+            (line, column) = at;
         }
     }
     if let Some(field) = field {
@@ -365,6 +372,39 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
         Some(h) => d.with_help(h),
         None => d,
     }
+}
+
+/// Where `key` is written as a key (`key:` at the start of a line or an item, or after `{` or
+/// `,`) for the second time from (`line`, `column`), 1-based: the duplicate of a mapping
+/// that starts there.
+fn second_key(text: &str, key: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+    let mut seen = 0;
+    for (n, l) in text.lines().enumerate().skip(line.saturating_sub(1)) {
+        let from = if n + 1 == line {
+            l.char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(l.len(), |(i, _)| i)
+        } else {
+            0
+        };
+        let mut offset = from;
+        while let Some(pos) = l[offset..].find(key) {
+            let at = offset + pos;
+            let before = l[..at].trim_end();
+            let after = l[at + key.len()..].trim_start();
+            let opens = before.is_empty()
+                || before.ends_with(['{', ',', '-'])
+                || before.trim_start().trim_start_matches("- ").is_empty();
+            if opens && after.starts_with(':') {
+                seen += 1;
+                if seen == 2 {
+                    return Some((n + 1, l[..at].chars().count() + 1));
+                }
+            }
+            offset = at + key.len();
+        }
+    }
+    None
 }
 
 /// What can be open when the parser stops: a list, a mapping, a quoted value.

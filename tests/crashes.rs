@@ -399,3 +399,149 @@ fn template_engine_messages_are_french() {
         }
     }
 }
+
+/// What the libraries underneath say (YAML and TOML parsers, serde, the image and SVG
+/// decoders, the system, the command line) reaches the user in French, exact, at its place.
+#[test]
+fn every_message_is_french_exact_and_at_its_place() {
+    let english = [
+        "struct ",
+        "field identifier",
+        "any YAML value",
+        "a float",
+        "duplicate entry",
+        "mal formé",
+        "The image format",
+        "XML with DTD",
+        "Address already in use",
+        "os error",
+        "failed to lookup",
+        "valeurs possibles : \n",
+        "not found",
+    ];
+    let no_english = |what: &str, stderr: &str| {
+        for word in english {
+            assert!(!stderr.contains(word), "{what}: « {word} » in {stderr}");
+        }
+    };
+    // Records and data files: (file, text, expected line of the error).
+    let cases: &[(&str, &str, &str)] = &[
+        ("content/acteurs/a.md", "---\ntitle: A\ngeo: [1, 2]\n---\n", "content/acteurs/a.md:3:6: erreur: geo : type incorrect : attendu un dictionnaire (clé: valeur), trouvé une liste"),
+        ("content/acteurs/b.md", "---\ntitle: B\n{}: x\n---\n", "content/acteurs/b.md:3:1: erreur: type incorrect : attendu un nom de champ"),
+        ("content/acteurs/c.md", "---\ntitle: C\ngeo:\n  lat: 48.7\n  lon: 2.3\n  lat: 48.8\n---\n", "content/acteurs/c.md:6:3: erreur: geo : la clé « lat » apparaît deux fois"),
+        ("content/acteurs/d.md", "---\ntitle: D\ngeo: {lat: 1, lat: 2, lon: 3}\n---\n", "content/acteurs/d.md:3:15: erreur: geo : la clé « lat » apparaît deux fois"),
+        ("content/acteurs/e.md", "---\ntitle: E\nsummary: a\nsummary: b\n---\n", "content/acteurs/e.md:4:1: erreur: la clé « summary » apparaît deux fois"),
+        ("content/data/chiffres_cles.yaml", "titre: T\nchiffres: {a: 1}\n", "content/data/chiffres_cles.yaml:2:11: erreur: chiffres : type incorrect : attendu une liste"),
+        ("content/data/newsletter.yaml", "titel: \"La lettre\"\n", "content/data/newsletter.yaml:1:1: erreur: clé inconnue « titel »"),
+        ("content/data/accessibilite.yaml", "statut: non conforme\naudit: oui\n", "content/data/accessibilite.yaml:2:8: erreur: audit : type incorrect"),
+    ];
+    for (rel, text, expected) in cases {
+        let site = copy_site(&repo());
+        write(site.path(), rel, text);
+        let stderr = fails_cleanly(&ess_site(site.path(), &["check", "--now", NOW]));
+        assert!(stderr.contains(expected), "{rel}: {stderr}");
+        assert!(
+            !stderr.contains("templates/") && !stderr.contains("themes/"),
+            "{rel}: {stderr}"
+        );
+        no_english(rel, &stderr);
+    }
+    // A merge key whose anchor is in a key set aside: the anchor exists, no error of its own.
+    let site = copy_site(&repo());
+    write(site.path(), "content/forum/2018.md", "---\ntitle: Forum\ndate: 2018-11-19\nmodele: &b {start: \"10:00\", kind: atelier, title: T}\nprogram:\n  - <<: *b\n    title: \"Table ronde\"\n---\n");
+    let stderr = fails_cleanly(&ess_site(site.path(), &["check", "--now", NOW]));
+    assert!(
+        stderr.contains("content/forum/2018.md:4:1: erreur: clé inconnue « modele »"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ancre"), "{stderr}");
+    // A slug too long for a file name: check says so, at its line.
+    let site = copy_site(&repo());
+    write(
+        site.path(),
+        "content/acteurs/long.md",
+        &format!("---\ntitle: L\nslug: {}\n---\n", "a".repeat(300)),
+    );
+    let stderr = fails_cleanly(&ess_site(site.path(), &["check", "--now", NOW]));
+    assert!(
+        stderr
+            .contains("content/acteurs/long.md:3:1: erreur: adresse trop longue : 300 caractères"),
+        "{stderr}"
+    );
+    // site.toml: a section written twice.
+    let site = copy_site(&repo());
+    let mut toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    let lines = toml.lines().count();
+    toml.push_str("\n[commune]\nname = \"Autre\"\n");
+    std::fs::write(site.path().join("site.toml"), toml).unwrap();
+    let stderr = fails_cleanly(&ess_site(site.path(), &["check", "--now", NOW]));
+    assert!(
+        stderr.contains(&format!(
+            "site.toml:{}:1: erreur: la section [commune] apparaît deux fois",
+            lines + 2
+        )),
+        "{stderr}"
+    );
+    no_english("site.toml", &stderr);
+    // Pictures: not an image at all, an SVG with a DTD.
+    let site = copy_site(&repo());
+    write(
+        site.path(),
+        "static/images/faux.png",
+        "ceci n'est pas une image",
+    );
+    write(site.path(), "static/images/dtd.svg", "<?xml version=\"1.0\"?>\n<!DOCTYPE svg [<!ENTITY x \"y\">]>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>\n");
+    let stderr = fails_cleanly(&ess_site(site.path(), &["check", "--now", NOW]));
+    assert!(
+        stderr.contains("static/images/faux.png: erreur: image illisible : format non reconnu"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "static/images/dtd.svg: erreur: SVG illisible : déclaration de type de document (DTD)"
+        ),
+        "{stderr}"
+    );
+    no_english("images", &stderr);
+    // The command line: an option without its value.
+    let site = copy_site(&repo());
+    let out = ess_site(site.path(), &["build", "--output"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("il manque la valeur de --output"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("valeurs possibles"), "{stderr}");
+    // The system: the preview's port taken, an address that does not resolve.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = run_for(
+        site.path(),
+        &["serve", "--port", &port],
+        Duration::from_secs(30),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("le port {port} est déjà pris")) && stderr.contains("--port"),
+        "{stderr}"
+    );
+    no_english("serve --port", &stderr);
+    let out = run_for(
+        site.path(),
+        &["serve", "--bind", "hote-inconnu.invalid"],
+        Duration::from_secs(30),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("adresse d'écoute inconnue « hote-inconnu.invalid »"),
+        "{stderr}"
+    );
+    no_english("serve --bind", &stderr);
+    // init: a commune's name on two lines is refused, nothing written.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = ess_site(tmp.path(), &["init", "ville", "--commune", "Ville\n[x]"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tient sur une ligne"));
+    assert!(!tmp.path().join("ville").exists());
+}

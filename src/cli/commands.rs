@@ -102,6 +102,15 @@ pub(super) fn newsletter(
 }
 
 pub(super) fn init(dir: &std::path::Path, commune: Option<String>) -> Result<ExitCode, Failure> {
+    // The name goes into site.toml, the records and the README: one line of text.
+    if let Some(name) = &commune {
+        if name.chars().any(char::is_control) || name.trim().is_empty() {
+            return Err(Failure::usage(
+                "--commune : le nom de la commune tient sur une ligne, sans caractère invisible (par exemple --commune \"Fontenay-aux-Roses\")".to_string(),
+            ));
+        }
+    }
+    let commune = commune.map(|c| c.trim().to_string());
     let commune = commune.unwrap_or_else(|| {
         let name = dir
             .file_name()

@@ -301,6 +301,14 @@ fn parse_error(e: &clap::Error) -> ExitCode {
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "il manque la commande (build, check, serve, new, init ou newsletter)".to_string()
         }
+        // An option given without its value (`--output` at the end of the line).
+        ErrorKind::InvalidValue
+            if value(ContextKind::InvalidValue)
+                .unwrap_or_default()
+                .is_empty() =>
+        {
+            format!("il manque la valeur de {arg}")
+        }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
             "valeur invalide « {} » pour {arg}",
             value(ContextKind::InvalidValue).unwrap_or_default()
@@ -321,7 +329,11 @@ fn parse_error(e: &clap::Error) -> ExitCode {
         .or_else(|| {
             value(ContextKind::SuggestedArg).map(|s| format!("vouliez-vous dire « {s} » ?"))
         })
-        .or_else(|| value(ContextKind::ValidValue).map(|s| format!("valeurs possibles : {s}")));
+        .or_else(|| {
+            value(ContextKind::ValidValue)
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| format!("valeurs possibles : {s}"))
+        });
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "erreur: {message}");
     if let Some(help) = help {

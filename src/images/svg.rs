@@ -17,7 +17,7 @@ pub(super) fn check_svg(bytes: &[u8]) -> Result<(u32, u32), Refused> {
     };
     let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
         Refused(
-            format!("SVG illisible : {e}"),
+            format!("SVG illisible : {}", xml_error_fr(&e)),
             "enregistrez-le de nouveau depuis votre logiciel de dessin (les SVG avec DTD ou entités sont refusés)".into(),
         )
     })?;
@@ -89,4 +89,45 @@ pub(super) fn check_svg(bytes: &[u8]) -> Result<(u32, u32), Refused> {
         _ => (300.0, 150.0),
     };
     Ok((w.round().max(1.0) as u32, h.round().max(1.0) as u32))
+}
+
+/// The XML parser's error in French, with its position.
+fn xml_error_fr(e: &roxmltree::Error) -> String {
+    use roxmltree::Error as E;
+    let what = match e {
+        E::DtdDetected => {
+            "déclaration de type de document (DTD) : refusée, elle peut charger d'autres fichiers"
+        }
+        E::UnknownEntityReference(..)
+        | E::MalformedEntityReference(..)
+        | E::EntityReferenceLoop(..) => "entité XML inconnue ou mal écrite (&…;)",
+        E::UnexpectedCloseTag(..) | E::UnexpectedEntityCloseTag(..) => {
+            "balise fermante qui ne correspond pas à la balise ouverte"
+        }
+        E::DuplicatedAttribute(..) => "attribut écrit deux fois",
+        E::DuplicatedNamespace(..)
+        | E::UnknownNamespace(..)
+        | E::InvalidXmlPrefixUri(..)
+        | E::UnexpectedXmlUri(..)
+        | E::UnexpectedXmlnsUri(..)
+        | E::InvalidElementNamePrefix(..) => "espace de noms XML invalide",
+        E::NoRootNode => "aucun élément <svg>",
+        E::UnclosedRootNode | E::UnexpectedEndOfStream => {
+            "le fichier s'arrête avant la fin du dessin"
+        }
+        E::NodesLimitReached | E::AttributesLimitReached | E::NamespacesLimitReached => {
+            "dessin trop complexe (trop d'éléments ou d'attributs)"
+        }
+        E::InvalidAttributeValue(..) => "valeur d'attribut invalide",
+        E::InvalidName(..) => "nom d'élément ou d'attribut invalide",
+        E::NonXmlChar(..) | E::InvalidChar(..) | E::InvalidChar2(..) => "caractère interdit en XML",
+        E::InvalidComment(..) => "commentaire XML mal formé",
+        _ => "XML mal formé",
+    };
+    let pos = e.pos();
+    if matches!(e, E::DtdDetected | E::NoRootNode | E::UnexpectedEndOfStream) {
+        what.to_string()
+    } else {
+        format!("{what} (ligne {}, colonne {})", pos.row, pos.col)
+    }
 }

@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 mod blank;
+pub mod data_files;
 mod dates;
 mod pictures;
 

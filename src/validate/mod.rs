@@ -188,13 +188,39 @@ impl<T: Common> EntryView for std::sync::Arc<Entry<T>> {
     }
 }
 
+/// The longest slug: a file name of the output has at most 255 bytes on every file system,
+/// and an address that long is no address to share.
+const MAX_SLUG: usize = 120;
+
 /// What every record must have. `aside`: the keys set aside because they are in error (not
 /// also reported missing).
 fn check_common(section: Section, e: &dyn EntryView, aside: &[String], out: &mut Vec<Diagnostic>) {
     let src = e.source();
     let c = e.common();
     let slug = e.slug();
-    if !is_valid_slug(slug) {
+    if slug.chars().count() > MAX_SLUG {
+        let (line, col) = if c.slug.is_some() {
+            src.key_position("slug")
+        } else {
+            (0, 0)
+        };
+        let cut: String = slug::slugify(slug).chars().take(60).collect();
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line,
+                col,
+                format!(
+                    "adresse trop longue : {} caractères, au plus {MAX_SLUG}",
+                    slug.chars().count()
+                ),
+            )
+            .with_help(format!(
+                "une adresse courte se lit et se partage mieux, par exemple « {} »",
+                cut.trim_end_matches('-')
+            )),
+        );
+    } else if !is_valid_slug(slug) {
         let fixed = slug::slugify(slug);
         let d = if c.slug.is_some() {
             let (line, col) = src.key_position("slug");

@@ -56,7 +56,12 @@ pub fn options(now: &str) -> BuildOptions {
 
 /// Builds `root` into `root/public` and returns every output file by path.
 pub fn build(root: &Path, options: BuildOptions) -> BTreeMap<String, Vec<u8>> {
-    let out = root.join("public");
+    // A folder keeps its audience: the members' build has its own.
+    let out = root.join(if options.include_private {
+        "public-membres"
+    } else {
+        "public"
+    });
     match pipeline::build(root, &out, options) {
         Ok(_) => read_tree(&out),
         Err(ds) => panic!(

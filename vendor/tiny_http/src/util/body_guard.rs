@@ -1,13 +1,17 @@
-//! ess-site patch: a request's body, drained when the request is dropped — at most
-//! `MAX_DRAIN` bytes, through a small buffer. A body left larger than that is not read: the
-//! connection is marked, and closed instead of reading the next request from it.
+//! ess-site patch: a request's body, drained when the request is dropped (after its answer is
+//! sent, so that a client still sending reads it) — at most `MAX_DRAIN` bytes and
+//! `MAX_DRAIN_TIME`, through one small buffer: memory stays the same whatever the body. A
+//! body left larger is not read: the connection is marked, and closed instead of reading the
+//! next request from it.
 
 use std::io::{Read, Result as IoResult};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// The most bytes of an unread body thrown away to keep the connection open.
-pub const MAX_DRAIN: usize = 64 * 1024;
+pub const MAX_DRAIN: usize = 64 << 20;
+/// The longest an unread body is drained.
+pub const MAX_DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub struct BodyGuard<R: Read> {
     inner: R,
@@ -47,7 +51,8 @@ impl<R: Read> Drop for BodyGuard<R> {
         }
         let mut buf = [0u8; 8192];
         let mut drained = 0;
-        while self.drain && drained <= MAX_DRAIN {
+        let deadline = std::time::Instant::now() + MAX_DRAIN_TIME;
+        while self.drain && drained <= MAX_DRAIN && std::time::Instant::now() < deadline {
             match self.inner.read(&mut buf) {
                 Ok(0) => return,
                 Ok(n) => drained += n,

@@ -1,0 +1,133 @@
+//! The data files that the tool and the default theme read (`content/data/NAME.yaml`), with
+//! their shape: an unknown key or a value of the wrong type is an error at its line in the
+//! data file, never a template error in a theme file the user does not have. Other data files
+//! are free (a site's own templates read them as they are).
+
+use serde::Deserialize;
+
+/// The files checked, by name, with the check: every error of the file at once.
+pub const CHECKED: &[(&str, Checker)] = &[
+    ("newsletter", check::<Newsletter>),
+    ("accessibilite", check::<Accessibility>),
+    ("chiffres_cles", check::<KeyFigures>),
+    ("ess_hauts_de_seine", check::<Table>),
+];
+
+/// Checks the text of a data file; the diagnostics of every problem.
+pub type Checker = fn(&str, &std::path::Path) -> Vec<crate::diagnostic::Diagnostic>;
+
+fn check<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &std::path::Path,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    match crate::yaml::parse_all::<T>(text, path, 1) {
+        Ok(_) => Vec::new(),
+        Err(partial) => partial.diagnostics,
+    }
+}
+
+/// `newsletter.yaml`: the newsletter's title, introduction, sender and unsubscribe link.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Newsletter {
+    title: Option<String>,
+    intro: Option<String>,
+    sender: Option<String>,
+    unsubscribe: Option<String>,
+}
+
+/// `accessibilite.yaml`: the accessibility statement (RGAA).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Accessibility {
+    statut: Option<String>,
+    audit: Option<Audit>,
+    contenus_non_accessibles: Option<Vec<String>>,
+    contact: Option<Contact>,
+    schema_pluriannuel: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Audit {
+    date: Option<crate::model::Date>,
+    taux: Option<Scalar>,
+    methode: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Contact {
+    email: Option<String>,
+    adresse: Option<String>,
+}
+
+/// `chiffres_cles.yaml`: the key figures of the home page and /chiffres/.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct KeyFigures {
+    titre: Option<String>,
+    chiffres: Vec<Figure>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Figure {
+    valeur: Scalar,
+    libelle: String,
+    source: Option<String>,
+}
+
+/// `ess_hauts_de_seine.yaml`: a table of figures on /chiffres/.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Table {
+    titre: Option<String>,
+    source: Option<String>,
+    colonnes: Vec<String>,
+    lignes: Vec<Row>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Row {
+    categorie: String,
+    valeurs: Vec<Scalar>,
+    sous_total: Option<bool>,
+}
+
+/// A value shown as written: text or a number (`valeur: 169` as well as `valeur: "19 520"`).
+struct Scalar;
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text or a number")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Scalar, E> {
+                Ok(Scalar)
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Scalar, E> {
+                Ok(Scalar)
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Scalar, E> {
+                Ok(Scalar)
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Scalar, E> {
+                Ok(Scalar)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
