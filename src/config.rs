@@ -34,11 +34,11 @@ struct RawConfig {
     #[serde(default)]
     data_licence: Option<String>,
     #[serde(default)]
-    data_licence_url: Option<String>,
+    data_licence_url: Option<toml::Spanned<String>>,
     #[serde(default)]
     search: Option<bool>,
     #[serde(default)]
-    map_tiles: Option<String>,
+    map_tiles: Option<toml::Spanned<String>>,
     #[serde(default)]
     map_attribution: Option<String>,
     #[serde(default)]
@@ -60,7 +60,7 @@ struct RawEditor {
     #[serde(default)]
     app_id: Option<String>,
     #[serde(default)]
-    base_url: Option<String>,
+    base_url: Option<toml::Spanned<String>>,
     #[serde(default)]
     auth_endpoint: Option<String>,
 }
@@ -146,7 +146,7 @@ struct RawCommune {
     #[serde(default)]
     department: Option<String>,
     #[serde(default)]
-    website: Option<String>,
+    website: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Clone, serde::Serialize, Default)]
@@ -296,6 +296,13 @@ impl Config {
                 *slot = Some(Colour { rgb, line, column });
             }
         }
+        // Settings that become links or addresses a browser loads: http(s) only (or a path of
+        // the site), never `javascript:` or `data:`, each refused at its line.
+        let data_licence_url =
+            web_address(raw.data_licence_url, "data_licence_url", true, text, path)?;
+        let map_tiles = web_address(raw.map_tiles, "map_tiles", false, text, path)?;
+        let commune_website =
+            web_address(raw.commune.website, "[commune] website", false, text, path)?;
         let editor = match raw.editor {
             None => None,
             Some(e) => Some(editor(e, text, path)?),
@@ -323,20 +330,22 @@ impl Config {
             max_file_size: raw.max_file_size_kib.unwrap_or(4096) * 1024,
             commune: raw.commune.name,
             department: raw.commune.department,
-            commune_website: raw.commune.website,
+            commune_website,
             contact: raw.contact.unwrap_or_default(),
             domains,
             domain_positions,
             data_licence: raw
                 .data_licence
                 .unwrap_or_else(|| "Licence Ouverte / Open Licence version 2.0".into()),
-            data_licence_url: raw.data_licence_url.unwrap_or_else(|| {
+            data_licence_url: data_licence_url.unwrap_or_else(|| {
                 "https://www.etalab.gouv.fr/licence-ouverte-open-licence/".into()
             }),
             search: raw.search.unwrap_or(true),
-            map_tiles: raw.map_tiles.unwrap_or_else(|| DEFAULT_MAP_TILES.into()),
+            map_tiles: map_tiles.unwrap_or_else(|| DEFAULT_MAP_TILES.into()),
+            // Shown as HTML by the map's library: only text and links go through.
             map_attribution: raw
                 .map_attribution
+                .map(|a| attribution_html(&a))
                 .unwrap_or_else(|| DEFAULT_MAP_ATTRIBUTION.into()),
             video_hosts: raw
                 .video_hosts
@@ -398,12 +407,66 @@ fn editor(e: RawEditor, text: &str, path: &Path) -> Result<Editor, Diagnostic> {
             .filter(|b| !b.trim().is_empty())
             .unwrap_or_else(|| "main".into()),
         app_id,
-        base_url: e
-            .base_url
-            .map(|u| u.trim().trim_end_matches('/').to_string())
+        base_url: web_address(e.base_url, "[editor] base_url", false, text, path)?
+            .map(|u| u.trim_end_matches('/').to_string())
             .filter(|u| !u.is_empty()),
         auth_endpoint: e.auth_endpoint.filter(|a| !a.trim().is_empty()),
     })
+}
+
+/// A setting that is a web address: `https://` or `http://` (or, where `path` allows, a path of
+/// the site, `/…`), with no character that would end an attribute; else an error at its line.
+fn web_address(
+    value: Option<toml::Spanned<String>>,
+    key: &str,
+    path_allowed: bool,
+    text: &str,
+    file: &Path,
+) -> Result<Option<String>, Diagnostic> {
+    let Some(value) = value else { return Ok(None) };
+    let v = value.get_ref().trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let lower = v.to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    let site_path = path_allowed && v.starts_with('/') && !v.starts_with("//");
+    let clean = !v.contains(|c: char| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`' | '\\')
+    });
+    if (web || site_path) && clean {
+        return Ok(Some(v.to_string()));
+    }
+    let (line, column) = line_col(text, value.span().start);
+    Err(Diagnostic::error(
+        file,
+        line,
+        column,
+        format!("{key} : adresse refusée « {v} » : une adresse https:// est attendue"),
+    )
+    .with_help(if path_allowed {
+        "écrivez une adresse complète (https://…) ou un chemin du site qui commence par /"
+    } else {
+        "écrivez une adresse complète, par exemple https://www.ville.fr"
+    }))
+}
+
+/// The map's attribution as the map shows it (as HTML): text, emphasis and `https://` links
+/// only — no script, no handler, no image.
+fn attribution_html(raw: &str) -> String {
+    ammonia::Builder::default()
+        .tags(std::collections::HashSet::from([
+            "a", "em", "strong", "span", "small", "abbr",
+        ]))
+        .tag_attributes(std::collections::HashMap::from([
+            ("a", std::collections::HashSet::from(["href", "title"])),
+            ("abbr", std::collections::HashSet::from(["title"])),
+        ]))
+        .generic_attributes(std::collections::HashSet::new())
+        .url_schemes(std::collections::HashSet::from(["https", "http"]))
+        .link_rel(Some("noopener noreferrer"))
+        .clean(raw)
+        .to_string()
 }
 
 /// A path of the site's `static/` as written (`images/logo.svg` or `/images/logo.svg`), with

@@ -194,7 +194,19 @@ pub fn newsletter(
     let sender = setting(&site, "sender")
         .map(french::typography)
         .unwrap_or_else(|| format!("la ville de {}", site.config.commune));
-    let unsubscribe = setting(&site, "unsubscribe");
+    // Never a link of another scheme (`check` refuses it at its line; this is the last guard).
+    // A bare address becomes a `mailto:` link.
+    let unsubscribe = setting(&site, "unsubscribe")
+        .filter(|u| crate::model::data_files::unsubscribe_allowed(u))
+        .map(|u| {
+            let bare =
+                u.contains('@') && !u.contains(':') && !u.starts_with(['{', '*', '[', '%', '$']);
+            if bare {
+                format!("mailto:{u}")
+            } else {
+                u.to_string()
+            }
+        });
     context["sender"] = json!(sender);
     context["unsubscribe"] = json!(unsubscribe);
     let mut warnings = Vec::new();

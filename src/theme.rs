@@ -231,7 +231,41 @@ fn read_tree(
                     ));
                     continue;
                 }
+                let lower = rel.to_ascii_lowercase();
+                if [".tif", ".tiff", ".heic", ".heif", ".avif", ".jxl"]
+                    .iter()
+                    .any(|x| lower.ends_with(x))
+                {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            e.path().strip_prefix(root).unwrap_or(e.path()),
+                            0,
+                            0,
+                            "format d'image que le site ne traite pas : il serait publié tel quel, avec ses métadonnées (position GPS, auteur)",
+                        )
+                        .with_help("enregistrez-la en JPEG, PNG ou WebP : le site en publie alors les tailles utiles, sans métadonnées"),
+                    );
+                    continue;
+                }
                 match crate::files::read(e.path()) {
+                    // A GIF is published without its metadata (no published image keeps the
+                    // original's: a GPS position, an author).
+                    Ok(bytes) if rel.to_ascii_lowercase().ends_with(".gif") => {
+                        match crate::images::gif::without_metadata(&bytes) {
+                            Ok(clean) => {
+                                files.insert(format!("{prefix}{rel}"), clean);
+                            }
+                            Err(why) => diagnostics.push(
+                                Diagnostic::error(
+                                    e.path().strip_prefix(root).unwrap_or(e.path()),
+                                    0,
+                                    0,
+                                    why,
+                                )
+                                .with_help("ouvrez-le dans un logiciel d'images et enregistrez-le de nouveau (en GIF, PNG ou WebP)"),
+                            ),
+                        }
+                    }
                     Ok(bytes) => {
                         files.insert(format!("{prefix}{rel}"), bytes);
                     }

@@ -119,6 +119,68 @@ pub fn output_path(url: &str) -> String {
 }
 
 /// An alias as an output URL (`/old/path/`), or `None` if it is not a safe site path.
+/// The file of the site an address leads to, as a path without its leading `/`
+/// (`docs/rapport.pdf`), however it is spelled: a path of the site (`/docs/rapport.pdf`,
+/// `/docs/../docs/rapport%2Epdf?v=2#p3`), or an absolute address on the site's own host
+/// (`https://ESS.ville.fr/docs/rapport.pdf`, `http://…`, `//ess.ville.fr/…`). `None` for an
+/// address elsewhere.
+pub fn site_file(base_url: &str, href: &str) -> Option<String> {
+    let href = href.trim();
+    let host_of = |url: &str| -> Option<(String, String)> {
+        let rest = url.strip_prefix("//").or_else(|| {
+            let (scheme, rest) = url.split_once("://")?;
+            matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https").then_some(rest)
+        })?;
+        let (host, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+        let host = host.rsplit('@').next().unwrap_or(host).to_ascii_lowercase();
+        let host = host
+            .strip_suffix(":443")
+            .or_else(|| host.strip_suffix(":80"))
+            .unwrap_or(&host)
+            .trim_end_matches('.')
+            .to_string();
+        Some((host, path.to_string()))
+    };
+    let path = if href.starts_with('/') && !href.starts_with("//") {
+        href.to_string()
+    } else {
+        let (host, path) = host_of(href)?;
+        let (own, base_path) = host_of(base_url)?;
+        if host != own {
+            return None;
+        }
+        // Under a base path (`https://ville.fr/ess/`), the site's files are below it.
+        let base_path = base_path.trim_end_matches('/');
+        let path = if path.is_empty() {
+            "/".to_string()
+        } else {
+            path
+        };
+        path.strip_prefix(base_path)
+            .filter(|p| p.is_empty() || p.starts_with(['/', '?', '#']))
+            .map(|p| {
+                if p.starts_with('/') {
+                    p.to_string()
+                } else {
+                    format!("/{p}")
+                }
+            })?
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let decoded = crate::render::percent_decode(path);
+    let mut parts: Vec<&str> = Vec::new();
+    for part in decoded.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 pub fn normalise_alias(alias: &str) -> Option<String> {
     let a = alias.trim();
     if !a.starts_with('/') || a.starts_with("//") || a.contains(['\\', '\0', '?', '#']) {
@@ -144,6 +206,44 @@ pub fn normalise_alias(alias: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_site_file_is_found_however_its_address_is_spelled() {
+        let base = "https://ess.ville.fr";
+        for href in [
+            "/docs/secret.pdf",
+            "https://ess.ville.fr/docs/secret.pdf",
+            "HTTPS://ESS.Ville.FR/docs/secret.pdf?v=2#page=3",
+            "http://ess.ville.fr:80/docs/secret.pdf",
+            "//ess.ville.fr/docs/secret.pdf",
+            "https://ess.ville.fr:443/docs/./autre/../secret%2Epdf",
+            "/docs//secret.pdf",
+            "https://user@ess.ville.fr/docs/secret.pdf",
+        ] {
+            assert_eq!(
+                site_file(base, href).as_deref(),
+                Some("docs/secret.pdf"),
+                "{href}"
+            );
+        }
+        assert_eq!(site_file(base, "https://autre.fr/docs/secret.pdf"), None);
+        assert_eq!(site_file(base, "mailto:x@ess.ville.fr"), None);
+        assert_eq!(
+            site_file(
+                "https://ville.gitlab.io/ess/",
+                "https://ville.gitlab.io/ess/docs/a.pdf"
+            )
+            .as_deref(),
+            Some("docs/a.pdf")
+        );
+        assert_eq!(
+            site_file(
+                "https://ville.gitlab.io/ess",
+                "https://ville.gitlab.io/autre/a.pdf"
+            ),
+            None
+        );
+    }
 
     #[test]
     fn aliases() {

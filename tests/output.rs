@@ -644,7 +644,20 @@ fn builds_killed_at_any_moment_leave_no_folder_behind() {
             .current_dir(&site)
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(2 + round * 3));
+        if round % 2 == 0 {
+            // The moment the cleanup of the leftover has begun: its marker or its first
+            // files gone.
+            let start = Instant::now();
+            while left.join(".ess-site-staging").exists()
+                && left.join("site/acteurs/a0/0.html").exists()
+                && start.elapsed() < Duration::from_secs(30)
+            {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        } else {
+            // A sweep of moments through the whole build.
+            std::thread::sleep(Duration::from_millis(round * 80));
+        }
         let _ = child.kill();
         let _ = child.wait();
     }

@@ -15,6 +15,7 @@
 //! kept there too, by path, size and modification time, so an unchanged photo is not read.
 
 mod encode;
+pub mod gif;
 mod jpeg;
 mod svg;
 
@@ -258,6 +259,20 @@ impl Library {
                 }
             }
         }
+        // An animated WebP is published as its first frame: said, not done silently.
+        for image in images.values().filter(|i| i.format == Format::Webp) {
+            if is_animated_webp(&image.disk) {
+                problems.push(
+                    Diagnostic::warning(
+                        &image.origin,
+                        0,
+                        0,
+                        "WebP animée : seule sa première image est publiée (sans animation)",
+                    )
+                    .with_help("pour une animation, publiez une vidéo (MP4) ou un GIF ; sinon enregistrez cette image fixe"),
+                );
+            }
+        }
         let changed = record.len() != known.len()
             || record.iter().any(|(k, v)| {
                 known
@@ -422,6 +437,19 @@ fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 #[cfg(not(unix))]
 fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
+}
+
+/// Whether the WebP file at `path` is animated (the `VP8X` header's animation flag), from
+/// its first 21 bytes.
+fn is_animated_webp(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 21];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && &head[0..4] == b"RIFF"
+        && &head[8..16] == b"WEBPVP8X"
+        && head[20] & 0x02 != 0
 }
 
 /// Makes a file of the cache readable by everyone (`0644`): its hard links are published.

@@ -34,7 +34,42 @@ pub struct Newsletter {
     title: Option<String>,
     intro: Option<String>,
     sender: Option<String>,
-    unsubscribe: Option<String>,
+    unsubscribe: Option<Unsubscribe>,
+}
+
+/// The newsletter's unsubscribe link: an `https://`, `http://` or `mailto:` address, an e-mail
+/// address, or the mailing tool's own tag (`{{ unsubscribe }}`, `*|UNSUB|*`, `[unsubscribe]`,
+/// `%%unsubscribe%%`), kept as written. Any other scheme (`javascript:`, `data:`…) is refused:
+/// the value becomes a link in the letter.
+struct Unsubscribe;
+
+/// Whether `value` may be the newsletter's unsubscribe link.
+pub fn unsubscribe_allowed(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    let tag = ["{{", "{%", "*|", "[", "%%", "$"]
+        .iter()
+        .any(|open| v.starts_with(open));
+    let address = !v.contains([':', ' ', '<', '>', '"', '\'']) && v.contains('@');
+    let web = (lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:"))
+        && !v.contains(['<', '>', '"', ' ']);
+    tag && !v.contains(['<', '>', '"']) || address || web
+}
+
+impl<'de> Deserialize<'de> for Unsubscribe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = String::deserialize(d)?;
+        if v.trim().is_empty() || unsubscribe_allowed(&v) {
+            Ok(Unsubscribe)
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "lien de désinscription refusé « {} » : une adresse https://, mailto:, une adresse électronique ou la balise de votre outil d'envoi ({{{{ unsubscribe }}}}, *|UNSUB|*) est attendue",
+                v.trim()
+            )))
+        }
+    }
 }
 
 /// `accessibilite.yaml`: the accessibility statement (RGAA).

@@ -49,6 +49,37 @@ pub struct Row {
     logo: String,
 }
 
+impl Row {
+    /// The row as a spreadsheet may open it: a text cell that starts with `=`, `+`, `-`, `@`, a
+    /// tab or a carriage return is a formula to Excel and LibreOffice, so it gets a leading `'`
+    /// (OWASP's rule against CSV injection). The JSON keeps the values exact.
+    fn for_spreadsheet(self) -> Row {
+        let n = |s: String| {
+            if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{s}")
+            } else {
+                s
+            }
+        };
+        Row {
+            slug: n(self.slug),
+            nom: n(self.nom),
+            forme_juridique: n(self.forme_juridique),
+            domaines: n(self.domaines),
+            etapes: n(self.etapes),
+            adresse: n(self.adresse),
+            site_web: n(self.site_web),
+            courriel: n(self.courriel),
+            telephone: n(self.telephone),
+            fermeture: n(self.fermeture),
+            mise_a_jour: n(self.mise_a_jour),
+            url: n(self.url),
+            logo: n(self.logo),
+            ..self
+        }
+    }
+}
+
 /// Every published actor, in the directory's order.
 pub fn rows(site: &Site) -> Vec<Row> {
     site.actors
@@ -109,7 +140,7 @@ pub fn csv(site: &Site) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows(site) {
         // Serialising plain strings and numbers into memory cannot fail.
-        let _ = w.serialize(row);
+        let _ = w.serialize(row.for_spreadsheet());
     }
     if site.actors.is_empty() {
         let _ = w.write_record(COLUMNS.iter().map(|(c, _)| *c));

@@ -47,6 +47,14 @@ fn exists(loaded: &Loaded, path: &str) -> bool {
         || theme.assets.contains_key(path.trim_start_matches('/'))
 }
 
+/// Checks the images of a Markdown text of a data file (the newsletter's `intro`), as a
+/// record's body images are checked.
+pub(super) fn check_data_text(loaded: &Loaded, file: &str, text: &str, out: &mut Vec<Diagnostic>) {
+    for image in crate::render::markdown::body_images(text) {
+        check_one(loaded, std::path::Path::new(file), 0, 0, &image.src, out);
+    }
+}
+
 fn check_one(
     loaded: &Loaded,
     file: &std::path::Path,

@@ -39,6 +39,15 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     domain_keys(loaded, &mut out);
     let c = &loaded.content;
+    // The newsletter's introduction shows images as a record's text does.
+    if let Some(intro) = c
+        .data
+        .get("newsletter")
+        .and_then(|n| n.get("intro"))
+        .and_then(|i| i.as_str())
+    {
+        images::check_data_text(loaded, "content/data/newsletter.yaml", intro, &mut out);
+    }
     let known = records::Known::new(loaded);
     let mut urls = addresses::Addresses::default();
     let aside = &c.partial;

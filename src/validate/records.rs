@@ -157,6 +157,9 @@ impl<'a> Known<'a> {
                 check_resource_file(self.loaded, r, key, u, out);
             }
         }
+        if r.data.private {
+            private_text_links(self.loaded, r, out);
+        }
     }
 }
 
@@ -226,6 +229,45 @@ fn check_end_date(
     }
 }
 
+/// The links of a private resource's text: one to a file of `static/` would publish that file
+/// on the public site, however the address is spelled (Markdown or HTML link, path or absolute
+/// address on the site's host).
+fn private_text_links(loaded: &Loaded, r: &Entry<Resource>, out: &mut Vec<Diagnostic>) {
+    let src = &r.source;
+    if src.body.trim().is_empty() {
+        return;
+    }
+    let html = crate::render::markdown::render_with(&src.body, &loaded.config.video_hosts).html;
+    let members = format!("{}/", crate::load::MEMBERS_FILES);
+    for href in html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|h| h.split('"').next())
+    {
+        let href = href.replace("&amp;", "&");
+        let Some(path) = crate::url::site_file(&loaded.config.base_url, &href) else {
+            continue;
+        };
+        if !loaded.theme.assets.contains_key(path.as_str()) {
+            continue;
+        }
+        let at = src.body.find(href.as_str()).unwrap_or(0);
+        let (line, col) = crate::config::line_col(&src.body, at);
+        out.push(
+            Diagnostic::error(
+                &src.path,
+                line + src.body_line - 1,
+                col,
+                format!("le texte de cette ressource privée lie un fichier de static/ : il est publié sur le site public (/{path})"),
+            )
+            .with_help(format!(
+                "un document réservé aux membres va dans content/{members} et se lie par /{members}{}",
+                path.rsplit('/').next().unwrap_or(&path)
+            )),
+        );
+    }
+}
+
 /// A resource's file on the site: a members' file (`/ressources/fichiers/…`) for a private
 /// resource only, and never a file of `static/` for a private one (static/ is published on
 /// the public site). A file that does not exist is an error too.
@@ -236,11 +278,12 @@ fn check_resource_file(
     url: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    if !url.starts_with('/') || url.starts_with("//") {
+    // The file of the site it leads to, however the address is spelled (a path, or an
+    // absolute address on the site's own host).
+    let Some(path) = crate::url::site_file(&loaded.config.base_url, url) else {
         return;
-    }
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    let path = path.trim_start_matches('/');
+    };
+    let path = path.as_str();
     let src = &r.source;
     let (line, col) = src.key_position(key);
     let members = format!("{}/", crate::load::MEMBERS_FILES);
