@@ -343,7 +343,7 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
     if let Some((m, h)) = syntax.map(Syntax::words) {
         message = m.to_string();
         help = Some(h.to_string());
-    } else if message == raw && field.is_none() {
+    } else if message == raw && field.is_none() && raw.is_ascii() {
         // A message of the YAML parser not translated: said in French, without its English.
         message = "YAML invalide à cet endroit".to_string();
         help = Some(

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 /// The files checked, by name, with the check: every error of the file at once.
 pub const CHECKED: &[(&str, Checker)] = &[
-    ("newsletter", check::<Newsletter>),
+    ("newsletter", check_newsletter),
     ("accessibilite", check::<Accessibility>),
     ("chiffres_cles", check::<KeyFigures>),
     ("ess_hauts_de_seine", check::<Table>),
@@ -34,15 +34,33 @@ pub struct Newsletter {
     title: Option<String>,
     intro: Option<String>,
     sender: Option<String>,
-    unsubscribe: Option<Unsubscribe>,
+    unsubscribe: Option<String>,
+}
+
+/// `newsletter.yaml`, and its unsubscribe link: it becomes a link in the letter.
+fn check_newsletter(text: &str, path: &std::path::Path) -> Vec<crate::diagnostic::Diagnostic> {
+    let Ok(n) = crate::yaml::parse_all::<Newsletter>(text, path, 1) else {
+        return check::<Newsletter>(text, path);
+    };
+    match n.unsubscribe.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() && !unsubscribe_allowed(v) => {
+            let (line, column) = crate::yaml::key_position(text, "unsubscribe").unwrap_or((1, 1));
+            vec![crate::diagnostic::Diagnostic::error(
+                path,
+                line,
+                column,
+                format!("lien de désinscription refusé « {v} »"),
+            )
+            .with_help("écrivez une adresse https:// ou mailto:, une adresse électronique, ou la balise de votre outil d'envoi ({{ unsubscribe }}, *|UNSUB|*)")]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The newsletter's unsubscribe link: an `https://`, `http://` or `mailto:` address, an e-mail
 /// address, or the mailing tool's own tag (`{{ unsubscribe }}`, `*|UNSUB|*`, `[unsubscribe]`,
 /// `%%unsubscribe%%`), kept as written. Any other scheme (`javascript:`, `data:`…) is refused:
 /// the value becomes a link in the letter.
-struct Unsubscribe;
-
 /// Whether `value` may be the newsletter's unsubscribe link.
 pub fn unsubscribe_allowed(value: &str) -> bool {
     let v = value.trim();
@@ -56,20 +74,6 @@ pub fn unsubscribe_allowed(value: &str) -> bool {
         || lower.starts_with("mailto:"))
         && !v.contains(['<', '>', '"', ' ']);
     tag && !v.contains(['<', '>', '"']) || address || web
-}
-
-impl<'de> Deserialize<'de> for Unsubscribe {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = String::deserialize(d)?;
-        if v.trim().is_empty() || unsubscribe_allowed(&v) {
-            Ok(Unsubscribe)
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "lien de désinscription refusé « {} » : une adresse https://, mailto:, une adresse électronique ou la balise de votre outil d'envoi ({{{{ unsubscribe }}}}, *|UNSUB|*) est attendue",
-                v.trim()
-            )))
-        }
-    }
 }
 
 /// `accessibilite.yaml`: the accessibility statement (RGAA).
