@@ -195,3 +195,96 @@ fn the_editor_saves_records_in_a_real_browser() {
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
     assert!(out.join("editor-actor-375.png").exists());
 }
+
+/// Hostile SVG pictures (SMIL that gives a link a `javascript:` address, handlers, scripts,
+/// foreign content, styles that load) and a hostile map attribution in `site.toml`: each is
+/// refused by `check` with its file, or published sanitised — and nothing runs in Chromium,
+/// on the SVG opened as a page and clicked everywhere, nor on the pages showing the map.
+#[test]
+fn hostile_pictures_and_settings_run_no_script_in_a_real_browser() {
+    let _turn = require_browser();
+    // Sets a mark that outlives the document a `javascript:` address would replace.
+    let mark = "void(localStorage.pwned=1,window.top.__pwned=1)";
+    let payloads: Vec<(&str, String)> = vec![
+        ("anim-href", format!(r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="800" height="600"><a href="#x"><animate attributeName="href" values="javascript:{mark}" begin="0s" fill="freeze"/><rect width="800" height="600" fill="red"/></a></svg>"##)),
+        ("set-xlink", format!(r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="800" height="600"><a xlink:href="#x"><set attributeName="xlink:href" to="javascript:{mark}"/><rect width="800" height="600"/></a></svg>"##)),
+        ("anim-on", format!(r##"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600"><set attributeName="onclick" to="{mark}"/></rect></svg>"##)),
+        ("anim-spaced", format!(r##"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><a href="#x"><animate attributeName=" HREF " to="&#x20;java&#x09;script:{mark}" begin="0s" fill="freeze"/><rect width="800" height="600"/></a></svg>"##)),
+        ("anim-motion", (r##"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><a href="#x"><animateMotion dur="1s" path="M0,0 L10,10"/><animateTransform attributeName="transform" type="rotate" from="0" to="10" dur="1s"/><rect id="x" width="800" height="600"/></a></svg>"##).to_string()),
+        ("handler", format!(r##"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600" onload="{mark}"><rect width="800" height="600"/></svg>"##)),
+        ("script", format!(r##"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><script>{mark}</script></svg>"##)),
+        ("foreign", format!(r##"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><foreignObject width="800" height="600"><iframe xmlns="http://www.w3.org/1999/xhtml" src="javascript:{mark}"/></foreignObject></svg>"##)),
+        ("editor", r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" width="800" height="600"><sodipodi:namedview id="n"/><metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></metadata><g inkscape:label="Calque"><rect width="800" height="600" fill="#1f6f4a"/></g><style>rect { fill: #1f6f4a }</style></svg>"##.to_string()),
+    ];
+    let site = copy_site(&repo());
+    let root = site.path();
+    let mut published = Vec::new();
+    for (name, svg) in &payloads {
+        std::fs::write(root.join(format!("static/images/{name}.svg")), svg).unwrap();
+    }
+    // Each payload alone: refused by check (with its file), or published.
+    for (name, _) in &payloads {
+        let alone = copy_site(&repo());
+        std::fs::write(
+            alone.path().join(format!("static/images/{name}.svg")),
+            &payloads.iter().find(|(n, _)| n == name).unwrap().1,
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+            .args(["check", "--now", "2026-11-23"])
+            .current_dir(alone.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() {
+            published.push(format!("{name}.svg"));
+        } else {
+            assert!(
+                stderr.contains(&format!("static/images/{name}.svg: erreur: SVG refusé")),
+                "{name}: {stderr}"
+            );
+            std::fs::remove_file(root.join(format!("static/images/{name}.svg"))).unwrap();
+        }
+    }
+    assert!(
+        published.contains(&"editor.svg".to_string())
+            && published.contains(&"anim-motion.svg".to_string()),
+        "{published:?}"
+    );
+    // The published ones hold nothing of what is not allowed.
+    let files = build(root, options("2026-11-23"));
+    let editor = text(&files, "images/editor.svg");
+    assert!(
+        !editor.contains("sodipodi")
+            && !editor.contains("inkscape")
+            && !editor.contains("metadata"),
+        "{editor}"
+    );
+    assert!(
+        editor.contains("<rect") && editor.contains("fill=\"#1f6f4a\""),
+        "{editor}"
+    );
+    let motion = text(&files, "images/anim-motion.svg");
+    assert!(!motion.contains("animate"), "{motion}");
+    // A hostile map attribution in site.toml: sanitised on the map's pages.
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    let at = toml.find("\n[").unwrap() + 1;
+    std::fs::write(
+        root.join("site.toml"),
+        format!(
+            "{}map_attribution = '<img src=x onerror=\"{mark}\"><a href=\"https://osm.org\" onmouseover=\"{mark}\">© OSM</a>'\n{}",
+            &toml[..at],
+            &toml[at..]
+        ),
+    )
+    .unwrap();
+    let stdout = node(
+        "hostile.mjs",
+        &[
+            root.as_os_str(),
+            std::ffi::OsStr::new(&published.join(",")),
+            std::ffi::OsStr::new("carte/,acteurs/iut-de-sceaux/,donnees/"),
+        ],
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}

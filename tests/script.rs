@@ -38,18 +38,27 @@ fn url_settings_take_web_addresses_only() {
     for (key, value) in [
         ("data_licence_url", "javascript:alert(1)"),
         ("data_licence_url", " JaVaScRiPt:alert(1)"),
-        ("data_licence_url", "data:text/html,<script>alert(1)</script>"),
+        (
+            "data_licence_url",
+            "data:text/html,<script>alert(1)</script>",
+        ),
         ("data_licence_url", "//evil.example/x"),
         ("map_tiles", "javascript:alert(1)//{z}/{x}/{y}"),
         ("map_tiles", "vbscript:x"),
-        ("data_licence_url", "https://ok.fr/\" onmouseover=\"alert(1)"),
+        (
+            "data_licence_url",
+            "https://ok.fr/\" onmouseover=\"alert(1)",
+        ),
     ] {
         let site = copy_site(&repo());
         with_settings(site.path(), &format!("{key} = {value:?}"));
         let out = ess_site(site.path(), &["check", "--now", NOW]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{key} = {value}: {stderr}");
-        assert!(stderr.contains(&format!("erreur: {key} : adresse refusée")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("erreur: {key} : adresse refusée")),
+            "{stderr}"
+        );
         assert!(stderr.contains("site.toml:"), "{stderr}");
     }
     // The commune's website, in its section.
@@ -57,7 +66,11 @@ fn url_settings_take_web_addresses_only() {
     let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
     std::fs::write(
         site.path().join("site.toml"),
-        toml.replacen("website = \"https://www.sceaux.fr\"", "website = \"javascript:alert(document.domain)\"", 1),
+        toml.replacen(
+            "website = \"https://www.sceaux.fr\"",
+            "website = \"javascript:alert(document.domain)\"",
+            1,
+        ),
     )
     .unwrap();
     let out = ess_site(site.path(), &["check", "--now", NOW]);
@@ -81,11 +94,21 @@ fn the_map_attribution_is_sanitised_in_every_page() {
             continue;
         }
         seen += 1;
-        for bad in ["onerror", "onclick", "onload", "<img src=x", "javascript:", "__pwned"] {
+        for bad in [
+            "onerror",
+            "onclick",
+            "onload",
+            "<img src=x",
+            "javascript:",
+            "__pwned",
+        ] {
             assert!(!text.contains(bad), "{path}: « {bad} »");
         }
     }
-    assert!(seen >= 2, "the attribution was not published ({seen} files)");
+    assert!(
+        seen >= 2,
+        "the attribution was not published ({seen} files)"
+    );
 }
 
 /// Open data: a cell a spreadsheet would run as a formula starts with a quote in the CSV;
@@ -113,7 +136,8 @@ fn csv_cells_are_never_formulas() {
     }
     assert!(csv.contains("'=HYPERLINK("), "{csv}");
     assert!(csv.contains("'@SUM(1+1)"), "{csv}");
-    let json: serde_json::Value = serde_json::from_str(text(&files, "donnees/acteurs.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(text(&files, "donnees/acteurs.json")).unwrap();
     let row = json
         .as_array()
         .unwrap()
@@ -128,15 +152,42 @@ fn csv_cells_are_never_formulas() {
 /// tool's tag; any other scheme is refused at its line, and never published as a link.
 #[test]
 fn the_unsubscribe_link_takes_no_script() {
-    for value in ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "vbscript:x", "https://x.fr/\"><script>"] {
+    for value in [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,x",
+        "vbscript:x",
+        "https://x.fr/\"><script>",
+    ] {
         let site = copy_site(&repo());
-        write(site.path(), "content/data/newsletter.yaml", format!("title: \"La lettre\"\nunsubscribe: {value:?}\n").as_bytes());
-        for args in [&["check", "--now", NOW][..], &["newsletter", "--since", "2016-10-01", "--until", "2016-11-30", "--output", "l.html"]] {
+        write(
+            site.path(),
+            "content/data/newsletter.yaml",
+            format!("title: \"La lettre\"\nunsubscribe: {value:?}\n").as_bytes(),
+        );
+        for args in [
+            &["check", "--now", NOW][..],
+            &[
+                "newsletter",
+                "--since",
+                "2016-10-01",
+                "--until",
+                "2016-11-30",
+                "--output",
+                "l.html",
+            ],
+        ] {
             let out = ess_site(site.path(), args);
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert!(!out.status.success(), "{value}: {args:?}");
-            assert!(stderr.contains("content/data/newsletter.yaml:2:"), "{value}: {stderr}");
-            assert!(stderr.contains("lien de désinscription refusé"), "{value}: {stderr}");
+            assert!(
+                stderr.contains("content/data/newsletter.yaml:2:"),
+                "{value}: {stderr}"
+            );
+            assert!(
+                stderr.contains("lien de désinscription refusé"),
+                "{value}: {stderr}"
+            );
         }
         assert!(!site.path().join("l.html").exists());
     }
@@ -144,22 +195,56 @@ fn the_unsubscribe_link_takes_no_script() {
         ("ess@ville.fr", "mailto:ess@ville.fr"),
         ("{{ unsubscribe }}", "{{ unsubscribe }}"),
         ("*|UNSUB|*", "*|UNSUB|*"),
-        ("https://lettre.ville.fr/desinscription", "https://lettre.ville.fr/desinscription"),
+        (
+            "https://lettre.ville.fr/desinscription",
+            "https://lettre.ville.fr/desinscription",
+        ),
     ] {
         let site = copy_site(&repo());
-        write(site.path(), "content/data/newsletter.yaml", format!("unsubscribe: {value:?}\n").as_bytes());
-        let out = ess_site(site.path(), &["newsletter", "--since", "2016-10-01", "--until", "2016-11-30", "--output", "l.html"]);
-        assert!(out.status.success(), "{value}: {}", String::from_utf8_lossy(&out.stderr));
+        write(
+            site.path(),
+            "content/data/newsletter.yaml",
+            format!("unsubscribe: {value:?}\n").as_bytes(),
+        );
+        let out = ess_site(
+            site.path(),
+            &[
+                "newsletter",
+                "--since",
+                "2016-10-01",
+                "--until",
+                "2016-11-30",
+                "--output",
+                "l.html",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{value}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let html = std::fs::read_to_string(site.path().join("l.html")).unwrap();
         let escaped = href.replace('&', "&amp;");
-        assert!(html.contains(&format!("href=\"{escaped}\"")), "{value}: {html}");
+        assert!(
+            html.contains(&format!("href=\"{escaped}\"")),
+            "{value}: {html}"
+        );
     }
     // An image of the introduction must exist, as a record's.
     let site = copy_site(&repo());
-    write(site.path(), "content/data/newsletter.yaml", b"intro: |\n  Voici ![le marche](/images/absente.jpg).\n");
+    write(
+        site.path(),
+        "content/data/newsletter.yaml",
+        b"intro: |\n  Voici ![le marche](/images/absente.jpg).\n",
+    );
     let out = ess_site(site.path(), &["check", "--now", NOW]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("content/data/newsletter.yaml: erreur: image introuvable : /images/absente.jpg"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "content/data/newsletter.yaml: erreur: image introuvable : /images/absente.jpg"
+        ),
+        "{stderr}"
+    );
 }
 
 /// A document only a private record names is never published on the public site, however its
@@ -180,8 +265,14 @@ fn a_private_document_is_refused_in_static_however_its_address_is_spelled() {
         let out = ess_site(site.path(), &["check", "--now", NOW]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{spelling}: {stderr}");
-        assert!(stderr.contains("content/ressources/secret.md:6:"), "{spelling}: {stderr}");
-        assert!(stderr.contains("ressource privée est dans static/"), "{spelling}: {stderr}");
+        assert!(
+            stderr.contains("content/ressources/secret.md:6:"),
+            "{spelling}: {stderr}"
+        );
+        assert!(
+            stderr.contains("ressource privée est dans static/"),
+            "{spelling}: {stderr}"
+        );
     }
     for body in [
         "Le [compte rendu](/docs/secret.pdf).",
@@ -194,8 +285,14 @@ fn a_private_document_is_refused_in_static_however_its_address_is_spelled() {
         let out = ess_site(site.path(), &["check", "--now", NOW]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{body}: {stderr}");
-        assert!(stderr.contains("content/ressources/secret.md:8:"), "{body}: {stderr}");
-        assert!(stderr.contains("le texte de cette ressource privée lie un fichier de static/"), "{body}: {stderr}");
+        assert!(
+            stderr.contains("content/ressources/secret.md:8:"),
+            "{body}: {stderr}"
+        );
+        assert!(
+            stderr.contains("le texte de cette ressource privée lie un fichier de static/"),
+            "{body}: {stderr}"
+        );
     }
 }
 
@@ -227,9 +324,18 @@ fn no_published_picture_keeps_its_metadata() {
     assert!(published.ends_with(b"\x02\x02\x44\x01\x00\x3b"));
     for name in ["photo.tiff", "photo.heic", "photo.avif"] {
         let site = copy_site(&repo());
-        write(site.path(), &format!("static/images/{name}"), b"II*\x00exif GPS");
+        write(
+            site.path(),
+            &format!("static/images/{name}"),
+            b"II*\x00exif GPS",
+        );
         let out = ess_site(site.path(), &["check", "--now", NOW]);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains(&format!("static/images/{name}: erreur: format d'image que le site ne traite pas")), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "static/images/{name}: erreur: format d'image que le site ne traite pas"
+            )),
+            "{stderr}"
+        );
     }
 }

@@ -413,6 +413,12 @@ impl Library {
 
     /// The bytes of one published file of `image` (made first if needed).
     pub fn file(&self, image: &Image, v: Variant, cover: bool) -> Result<Vec<u8>, Diagnostic> {
+        // An SVG's own file: its drawing rebuilt by the allow-list (`svg::sanitized`).
+        if v == Variant::Original && image.format == Format::Svg {
+            let bytes = crate::files::read(&image.disk).map_err(|e| read_error(image, &e))?;
+            return svg::sanitized(&bytes)
+                .map_err(|r| Diagnostic::error(&image.origin, 0, 0, r.0).with_help(r.1));
+        }
         let path = self
             .cached_file(image, v, cover)?
             .map_or_else(|| image.disk.clone(), |f| f.path);
