@@ -229,3 +229,52 @@ mod tests {
         assert!(!host_allowed(Some("evil.example:1111"), 1111, "127.0.0.1"));
     }
 }
+
+/// The security headers the documented web server sends (`docs/nginx.conf`), so that the
+/// preview is what the public meets: a template or a script that breaks the
+/// Content-Security-Policy is seen before it goes online. The policy names the site's map tile
+/// server and video hosts. For the editor (`/admin/`), its own policy (the editor's library
+/// evaluates code and styles inline), as nginx sends it there.
+pub fn security_headers(
+    config: Option<&crate::config::Config>,
+    editor: bool,
+) -> Vec<(String, String)> {
+    let csp = if editor {
+        "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self' https://gitlab.com; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self' https://gitlab.com; frame-ancestors 'none'".to_string()
+    } else {
+        let tiles = config
+            .map(|c| c.map_tiles.as_str())
+            .unwrap_or("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+        let tiles_origin = tiles
+            .split_once("://")
+            .map(|(scheme, rest)| {
+                let host = rest.split('/').next().unwrap_or("").replace("{s}", "*");
+                format!("{scheme}://{host}")
+            })
+            .unwrap_or_default();
+        let frames: Vec<String> = config
+            .map(|c| c.video_hosts.iter().map(|h| format!("https://{h}")).collect())
+            .unwrap_or_default();
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: {tiles_origin}; frame-src {}; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+            if frames.is_empty() { "'none'".to_string() } else { frames.join(" ") }
+        )
+    };
+    let mut headers = vec![
+        ("Content-Security-Policy".to_string(), csp),
+        ("X-Content-Type-Options".to_string(), "nosniff".to_string()),
+        (
+            "Referrer-Policy".to_string(),
+            "strict-origin-when-cross-origin".to_string(),
+        ),
+    ];
+    if editor {
+        headers.push(("X-Robots-Tag".to_string(), "noindex".to_string()));
+    } else {
+        headers.push((
+            "Permissions-Policy".to_string(),
+            "camera=(), microphone=(), geolocation=()".to_string(),
+        ));
+    }
+    headers
+}

@@ -52,6 +52,9 @@ struct Shared {
     polls: AtomicUsize,
     /// The editor's local proxy (`--editor`), at `/api/v1`.
     proxy: Option<crate::editor::proxy::Proxy>,
+    /// The security headers of the site's pages and of the editor's, as the documented web
+    /// server sends them (`http::security_headers`).
+    headers: (Vec<(String, String)>, Vec<(String, String)>),
 }
 
 /// The most requests answered at once (each on its thread), and the most live-reload polls
@@ -150,6 +153,13 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
             let max = crate::config::Config::load(root).map_or(4 << 20, |c| c.max_file_size);
             crate::editor::proxy::Proxy::new(root, max)
         }),
+        headers: {
+            let config = crate::config::Config::load(root).ok();
+            (
+                http::security_headers(config.as_ref(), false),
+                http::security_headers(config.as_ref(), true),
+            )
+        },
     });
 
     let server = listen(&options.bind, options.port).map_err(|e| match e {
@@ -584,6 +594,17 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
         };
         http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
     };
+    let mut reply = reply;
+    let security = if url.starts_with("/admin/") || url == "/admin" {
+        &shared.headers.1
+    } else {
+        &shared.headers.0
+    };
+    for (name, value) in security {
+        if !reply.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            reply.headers.push((name.clone(), value.clone()));
+        }
+    }
     respond(request, reply, method == tiny_http::Method::Head);
 }
 

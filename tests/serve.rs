@@ -754,3 +754,26 @@ fn slow_request_heads_are_cut_off_and_the_preview_answers_again() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     trickle.join().unwrap();
 }
+
+/// The preview sends the security headers the documented web server sends
+/// (`docs/nginx.conf`), the same Content-Security-Policy on the site's pages and on the
+/// editor's: a template that breaks it is seen in the preview, before it goes online.
+#[test]
+fn the_preview_sends_the_documented_security_headers() {
+    let conf = std::fs::read_to_string(repo().join("docs/nginx.conf")).unwrap();
+    let csps: Vec<&str> = conf
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("add_header Content-Security-Policy \""))
+        .map(|l| l.split('"').next().unwrap())
+        .collect();
+    assert_eq!(csps.len(), 2, "{csps:?}");
+    let site = copy_site(&repo());
+    let server = start_with(site.path(), "2026-11-23T12:00", &["--editor"], Stdio::null());
+    for (path, csp) in [("/", csps[0]), ("/acteurs/", csps[0]), ("/admin/", csps[1])] {
+        let r = get(&server, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("Content-Security-Policy").as_deref(), Some(csp), "{path}");
+        assert_eq!(r.header("X-Content-Type-Options").as_deref(), Some("nosniff"), "{path}");
+        assert!(r.header("Referrer-Policy").is_some(), "{path}");
+    }
+}
