@@ -253,7 +253,12 @@ pub fn security_headers(
             })
             .unwrap_or_default();
         let frames: Vec<String> = config
-            .map(|c| c.video_hosts.iter().map(|h| format!("https://{h}")).collect())
+            .map(|c| {
+                c.video_hosts
+                    .iter()
+                    .map(|h| format!("https://{h}"))
+                    .collect()
+            })
             .unwrap_or_default();
         format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: {tiles_origin}; frame-src {}; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",

@@ -55,6 +55,19 @@ struct Shared {
     /// The security headers of the site's pages and of the editor's, as the documented web
     /// server sends them (`http::security_headers`).
     headers: (Vec<(String, String)>, Vec<(String, String)>),
+    /// The editor's own port (`--editor`): the editor and its proxy have an origin of their
+    /// own, so that no script of a preview page can call the proxy (a hostile picture or
+    /// template of the site would otherwise write files through it).
+    editor_port: std::sync::OnceLock<u16>,
+}
+
+/// Which of the two addresses of `serve --editor` a request came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The preview of the site's pages.
+    Preview,
+    /// The editor (`/admin/`) and its proxy (`/api/v1`), on a port of their own.
+    Editor,
 }
 
 /// The most requests answered at once (each on its thread), and the most live-reload polls
@@ -160,6 +173,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
                 http::security_headers(config.as_ref(), true),
             )
         },
+        editor_port: std::sync::OnceLock::new(),
     });
 
     let server = listen(&options.bind, options.port).map_err(|e| match e {
@@ -197,10 +211,30 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     } else {
         options.bind.clone()
     };
-    let editor = if shared.proxy.is_some() {
-        format!("\nÉditeur sur http://{host}:{port}/admin/ : il enregistre dans content/ et static/images/")
-    } else {
-        String::new()
+    // The editor on a port of its own (the next one, or any free one with `--port 0`).
+    let editor_server = match &shared.proxy {
+        None => None,
+        Some(_) => {
+            let wanted = if options.port == 0 {
+                0
+            } else {
+                port.wrapping_add(1)
+            };
+            let server = listen(&options.bind, wanted).map_err(|_| {
+                format!(
+                    "le port {wanted} de l'éditeur est déjà pris sur {} : l'éditeur prend le port qui suit celui de l'aperçu ; choisissez-en un autre, par exemple --port {}",
+                    options.bind,
+                    port.wrapping_add(10)
+                )
+            })?;
+            let editor_port = server.server_addr().to_ip().map_or(wanted, |a| a.port());
+            let _ = shared.editor_port.set(editor_port);
+            Some((server, editor_port))
+        }
+    };
+    let editor = match &editor_server {
+        Some((_, editor_port)) => format!("\nÉditeur sur http://{host}:{editor_port}/admin/ (une adresse à part de l'aperçu) : il enregistre dans content/ et static/images/"),
+        None => String::new(),
     };
     // A reader of the first line only (a script) may close the pipe after it: not an error.
     let _ = writeln!(
@@ -248,7 +282,14 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         });
     }
 
-    answer(&server, &shared, port, &options.bind);
+    if let Some((editor_server, editor_port)) = editor_server {
+        let shared = Arc::clone(&shared);
+        let bind = options.bind.clone();
+        std::thread::spawn(move || {
+            answer(&editor_server, &shared, editor_port, &bind, Role::Editor)
+        });
+    }
+    answer(&server, &shared, port, &options.bind, Role::Preview);
     Ok(())
 }
 
@@ -276,7 +317,7 @@ fn watch(
 }
 
 /// Answers each request on a thread of its own, up to `MAX_HANDLERS` at once.
-fn answer(server: &tiny_http::Server, shared: &Arc<Shared>, port: u16, bind: &str) {
+fn answer(server: &tiny_http::Server, shared: &Arc<Shared>, port: u16, bind: &str, role: Role) {
     for request in server.incoming_requests() {
         if shared.handlers.load(Ordering::SeqCst) >= MAX_HANDLERS {
             respond(request, busy(), false);
@@ -289,7 +330,7 @@ fn answer(server: &tiny_http::Server, shared: &Arc<Shared>, port: u16, bind: &st
                 respond(request, busy(), false);
                 return;
             };
-            handle(request, &shared, port, &bind)
+            handle(request, &shared, port, &bind, role)
         });
     }
 }
@@ -521,7 +562,7 @@ fn deferred_loop(rx: mpsc::Receiver<Arc<Deferred>>, shared: &Shared) {
     }
 }
 
-fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &str) {
+fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &str, role: Role) {
     let header = |name: &str| {
         request
             .headers()
@@ -552,6 +593,43 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
             status: 403,
             headers: vec![],
             body: "Hôte refusé.".as_bytes().to_vec(),
+        }
+    } else if role == Role::Preview
+        && shared.proxy.is_some()
+        && (url == "/admin" || url.starts_with("/admin/") || url == "/api/v1")
+    {
+        // The editor lives at its own address: a page of the preview cannot reach it.
+        let editor_port = shared.editor_port.get().copied().unwrap_or(port);
+        let host = host
+            .as_deref()
+            .and_then(|h| h.rsplit_once(':').map(|(name, _)| name.to_string()))
+            .unwrap_or_else(|| "127.0.0.1".into());
+        if url == "/api/v1" {
+            Reply {
+                status: 404,
+                headers: vec![],
+                body: "L’éditeur a son adresse à part.".as_bytes().to_vec(),
+            }
+        } else {
+            Reply {
+                status: 302,
+                headers: vec![(
+                    "Location".into(),
+                    format!("http://{host}:{editor_port}{url}"),
+                )],
+                body: vec![],
+            }
+        }
+    } else if role == Role::Editor
+        && !(url == "/api/v1" || url == "/admin" || url.starts_with("/admin/"))
+    {
+        // The editor's address serves the editor only.
+        Reply {
+            status: 404,
+            headers: vec![],
+            body: "L’éditeur est à /admin/ ; l’aperçu du site a son adresse à part."
+                .as_bytes()
+                .to_vec(),
         }
     } else if url == "/api/v1" && shared.proxy.is_some() {
         match (&shared.proxy, &method) {
@@ -595,13 +673,17 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
         http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
     };
     let mut reply = reply;
-    let security = if url.starts_with("/admin/") || url == "/admin" {
+    let security = if role == Role::Editor || url.starts_with("/admin/") || url == "/admin" {
         &shared.headers.1
     } else {
         &shared.headers.0
     };
     for (name, value) in security {
-        if !reply.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        if !reply
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
             reply.headers.push((name.clone(), value.clone()));
         }
     }

@@ -205,6 +205,14 @@ fn a_wrong_editor_section_is_an_error_with_its_line_and_a_hint() {
 }
 
 /// A POST of `body` to the proxy, with `headers` (each ending in CRLF).
+/// The editor's own address (`serve --editor` prints it on its second line).
+fn editor_addr(server: &Server) -> &str {
+    server
+        .editor
+        .as_deref()
+        .expect("serve --editor prints the editor's address")
+}
+
 fn call(server: &Server, headers: &str, body: &[u8]) -> Response {
     let mut request = format!(
         "POST /api/v1 HTTP/1.1\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
@@ -212,13 +220,14 @@ fn call(server: &Server, headers: &str, body: &[u8]) -> Response {
     )
     .into_bytes();
     request.extend_from_slice(body);
-    raw(&server.addr, &request)
+    raw(&editor_addr(&server), &request)
 }
 
 fn editor_call(server: &Server, json: &serde_json::Value) -> Response {
     let headers = format!(
         "Host: {}\r\nOrigin: http://{}\r\nContent-Type: application/json; charset=utf-8\r\n",
-        server.addr, server.addr
+        editor_addr(&server),
+        editor_addr(&server)
     );
     call(server, &headers, json.to_string().as_bytes())
 }
@@ -244,10 +253,10 @@ fn serve_editor_reads_and_writes_records_and_images_and_the_preview_shows_them()
     let site = copy_site(&repo());
     let server = start_with(site.path(), "2026-11-23", &["--editor"], Stdio::null());
     let page = raw(
-        &server.addr,
+        &editor_addr(&server),
         format!(
             "GET /admin/ HTTP/1.0\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            server.addr
+            editor_addr(&server)
         )
         .as_bytes(),
     );
@@ -255,10 +264,10 @@ fn serve_editor_reads_and_writes_records_and_images_and_the_preview_shows_them()
     // The editor is not reloaded by the preview's script when a save rebuilds the site.
     assert!(!page.text().contains("/__ess/live.js"));
     let config = raw(
-        &server.addr,
+        &editor_addr(&server),
         format!(
             "GET /admin/config.yml HTTP/1.0\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            server.addr
+            editor_addr(&server)
         )
         .as_bytes(),
     );
@@ -416,7 +425,7 @@ fn serve_editor_refuses_paths_outside_content_and_images_links_huge_bodies_and_o
         &server,
         &format!(
             "Host: {}\r\nContent-Type: application/json\r\n",
-            server.addr
+            editor_addr(&server)
         ),
         &vec![b' '; (48 << 20) + 1],
     );
@@ -434,17 +443,20 @@ fn serve_editor_refuses_paths_outside_content_and_images_links_huge_bodies_and_o
         "Host: evil.example\r\nContent-Type: application/json\r\n".to_string(),
         format!(
             "Host: evil.example:{}\r\nContent-Type: application/json\r\n",
-            server.addr.split(':').nth(1).unwrap()
+            editor_addr(&server).split(':').nth(1).unwrap()
         ),
         format!(
             "Host: {}\r\nOrigin: https://evil.example\r\nContent-Type: application/json\r\n",
-            server.addr
+            editor_addr(&server)
         ),
-        format!("Host: {}\r\nContent-Type: text/plain\r\n", server.addr),
-        format!("Host: {}\r\n", server.addr),
+        format!(
+            "Host: {}\r\nContent-Type: text/plain\r\n",
+            editor_addr(&server)
+        ),
+        format!("Host: {}\r\n", editor_addr(&server)),
         format!(
             "Host: {}\r\nSec-Fetch-Site: cross-site\r\nContent-Type: application/json\r\n",
-            server.addr
+            editor_addr(&server)
         ),
     ] {
         let r = call(&server, &headers, body.as_bytes());
@@ -452,10 +464,10 @@ fn serve_editor_refuses_paths_outside_content_and_images_links_huge_bodies_and_o
     }
     assert!(!site.path().join("content/acteurs/intrus.md").exists());
     let get = raw(
-        &server.addr,
+        &editor_addr(&server),
         format!(
             "GET /api/v1 HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            server.addr
+            editor_addr(&server)
         )
         .as_bytes(),
     );
@@ -471,10 +483,18 @@ fn serve_editor_refuses_paths_outside_content_and_images_links_huge_bodies_and_o
 fn serve_without_editor_has_no_proxy_and_editor_refuses_a_public_address() {
     let site = copy_site(&repo());
     let server = start(site.path(), "2026-11-23");
-    let r = editor_call(
-        &server,
-        &persist("content/acteurs/x.md", "---\ntitle: x\n---\n"),
+    let body = persist("content/acteurs/x.md", "---\ntitle: x\n---\n").to_string();
+    let headers = format!(
+        "Host: {}\r\nOrigin: http://{}\r\nContent-Type: application/json; charset=utf-8\r\n",
+        server.addr, server.addr
     );
+    let mut request = format!(
+        "POST /api/v1 HTTP/1.1\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(body.as_bytes());
+    let r = raw(&server.addr, &request);
     assert_eq!(r.status, 405);
     assert!(!site.path().join("content/acteurs/x.md").exists());
     drop(server);
@@ -485,4 +505,65 @@ fn serve_without_editor_has_no_proxy_and_editor_refuses_a_public_address() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--editor"));
+}
+
+/// The editor has an origin of its own: the preview's address answers no call to the proxy
+/// (a script of a preview page — a hostile picture or template — cannot write files through
+/// it, whatever it sends), and sends `/admin/` to the editor's address; the editor's address
+/// serves the editor and its proxy only.
+#[test]
+fn a_preview_page_cannot_reach_the_editor() {
+    let site = copy_site(&repo());
+    let server = start_with(site.path(), "2026-11-23", &["--editor"], Stdio::null());
+    let editor = editor_addr(&server).to_string();
+    assert_ne!(editor, server.addr);
+    let body = persist("content/pages/pwned.md", "---\ntitle: pwned\n---\n").to_string();
+    // Every way a page of the preview could call it: same origin, no origin, the editor's
+    // origin claimed.
+    for origin in [
+        format!("Origin: http://{}\r\n", server.addr),
+        String::new(),
+        format!("Origin: http://{editor}\r\n"),
+    ] {
+        let headers = format!(
+            "Host: {}\r\n{origin}Content-Type: application/json\r\nSec-Fetch-Site: same-origin\r\n",
+            server.addr
+        );
+        let mut request = format!(
+            "POST /api/v1 HTTP/1.1\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(body.as_bytes());
+        let r = raw(&server.addr, &request);
+        assert_eq!(r.status, 404, "{origin}: {}", r.text());
+    }
+    assert!(!site.path().join("content/pages/pwned.md").exists());
+    // A call from the preview's origin to the editor's address is refused too.
+    let headers = format!(
+        "Host: {editor}\r\nOrigin: http://{}\r\nContent-Type: application/json\r\n",
+        server.addr
+    );
+    let r = call(&server, &headers, body.as_bytes());
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(!site.path().join("content/pages/pwned.md").exists());
+    // /admin/ on the preview leads to the editor's address; the editor's serves no page.
+    let moved = raw(
+        &server.addr,
+        format!(
+            "GET /admin/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.addr
+        )
+        .as_bytes(),
+    );
+    assert_eq!(moved.status, 302);
+    assert_eq!(
+        moved.header("Location").as_deref(),
+        Some(format!("http://{editor}/admin/").as_str())
+    );
+    let page = raw(
+        &editor,
+        format!("GET /acteurs/ HTTP/1.1\r\nHost: {editor}\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(page.status, 404);
 }

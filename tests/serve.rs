@@ -596,7 +596,11 @@ fn a_preview_shows_a_scheduled_dossier_marked_until_its_time_comes() {
         .and_then(|r| r.split('/').next())
         .unwrap()
         .to_string();
-    let server = Server { child, addr };
+    let server = Server {
+        child,
+        addr,
+        editor: None,
+    };
     // Before its time: shown, marked on its page and on its card.
     let page = get(&server, "/magazine/a-l-heure/");
     assert_eq!(
@@ -675,6 +679,7 @@ fn request_bodies_never_fill_the_previews_memory() {
         Stdio::null(),
     );
     let addr = server.addr.clone();
+    let editor = server.editor.clone().expect("the editor's address");
     let before = rss_mib(server.child.id()).expect("/proc");
     let gib = 1usize << 30;
     for (head, expected) in [
@@ -687,11 +692,13 @@ fn request_bodies_never_fill_the_previews_memory() {
             "405",
         ),
         (
-            format!("POST /api/v1 HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: application/json\r\nContent-Length: {gib}\r\n\r\n"),
+            format!("POST /api/v1 HTTP/1.1\r\nHost: {editor}\r\nOrigin: http://{editor}\r\nContent-Type: application/json\r\nContent-Length: {gib}\r\n\r\n"),
             "413",
         ),
     ] {
-        let answer = send_huge(&addr, &head, 400 << 20);
+        // The editor's proxy has its own address.
+        let to = if head.contains("/api/v1") { &editor } else { &addr };
+        let answer = send_huge(to, &head, 400 << 20);
         // Answered, or closed while the client was still sending (the server does not read
         // what it will not use): either way the server is fine.
         assert!(answer.is_empty() || answer.contains(expected), "{head}: {answer}");
@@ -763,17 +770,42 @@ fn the_preview_sends_the_documented_security_headers() {
     let conf = std::fs::read_to_string(repo().join("docs/nginx.conf")).unwrap();
     let csps: Vec<&str> = conf
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("add_header Content-Security-Policy \""))
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("add_header Content-Security-Policy \"")
+        })
         .map(|l| l.split('"').next().unwrap())
         .collect();
     assert_eq!(csps.len(), 2, "{csps:?}");
     let site = copy_site(&repo());
-    let server = start_with(site.path(), "2026-11-23T12:00", &["--editor"], Stdio::null());
-    for (path, csp) in [("/", csps[0]), ("/acteurs/", csps[0]), ("/admin/", csps[1])] {
-        let r = get(&server, path);
+    let server = start_with(
+        site.path(),
+        "2026-11-23T12:00",
+        &["--editor"],
+        Stdio::null(),
+    );
+    let editor = Server {
+        child: Command::new("true").spawn().unwrap(),
+        addr: server.editor.clone().expect("the editor's address"),
+        editor: None,
+    };
+    for (at, path, csp) in [
+        (&server, "/", csps[0]),
+        (&server, "/acteurs/", csps[0]),
+        (&editor, "/admin/", csps[1]),
+    ] {
+        let r = get(at, path);
         assert_eq!(r.status, 200, "{path}");
-        assert_eq!(r.header("Content-Security-Policy").as_deref(), Some(csp), "{path}");
-        assert_eq!(r.header("X-Content-Type-Options").as_deref(), Some("nosniff"), "{path}");
+        assert_eq!(
+            r.header("Content-Security-Policy").as_deref(),
+            Some(csp),
+            "{path}"
+        );
+        assert_eq!(
+            r.header("X-Content-Type-Options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
         assert!(r.header("Referrer-Policy").is_some(), "{path}");
     }
 }

@@ -122,6 +122,8 @@ pub fn internal_links(html: &str) -> Vec<String> {
 pub struct Server {
     pub child: Child,
     pub addr: String,
+    /// The editor's own address (`--editor`), where `/admin/` and `/api/v1` are.
+    pub editor: Option<String>,
 }
 
 impl Drop for Server {
@@ -152,20 +154,29 @@ pub fn start_with(root: &Path, now: &str, extra: &[&str], stderr: impl Into<Stdi
         .spawn()
         .expect("start ess-site serve");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .expect("address printed")
-        .to_string();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut line).unwrap();
+    let address = |line: &str| {
+        line.split("http://")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .map(str::to_string)
+    };
+    let addr = address(&line).expect("address printed");
     assert!(
         addr.starts_with("127.0.0.1:"),
         "serves on loopback by default: {line}"
     );
-    Server { child, addr }
+    let editor = extra.contains(&"--editor").then(|| {
+        let mut second = String::new();
+        out.read_line(&mut second).unwrap();
+        address(&second).expect("the editor's address printed")
+    });
+    Server {
+        child,
+        addr,
+        editor,
+    }
 }
 
 pub struct Response {
