@@ -195,41 +195,6 @@ fn inject(html: &[u8]) -> Vec<u8> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_that_leave_the_site_are_refused() {
-        for bad in [
-            "/../site.toml",
-            "/%2e%2e/site.toml",
-            "/..%2fsite.toml",
-            "/a/%2E%2E/%2E%2E/x",
-            "//etc/passwd",
-            "/a%00b",
-            "/a\\b",
-            "/%5c..%5cx",
-            "relative",
-            "/%zz",
-        ] {
-            assert_eq!(clean_path(bad), None, "{bad}");
-        }
-        assert_eq!(
-            clean_path("/acteurs/up-sceaux/?x=1").as_deref(),
-            Some("/acteurs/up-sceaux/")
-        );
-        assert_eq!(clean_path("/caf%C3%A9/").as_deref(), Some("/café/"));
-    }
-
-    #[test]
-    fn hosts() {
-        assert!(host_allowed(Some("127.0.0.1:1111"), 1111, "127.0.0.1"));
-        assert!(host_allowed(Some("localhost:1111"), 1111, "127.0.0.1"));
-        assert!(!host_allowed(Some("evil.example:1111"), 1111, "127.0.0.1"));
-    }
-}
-
 /// The security headers the documented web server sends (`docs/nginx.conf`), so that the
 /// preview is what the public meets: a template or a script that breaks the
 /// Content-Security-Policy is seen before it goes online. The policy names the site's map tile
@@ -282,4 +247,39 @@ pub fn security_headers(
         ));
     }
     headers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_site_are_refused() {
+        for bad in [
+            "/../site.toml",
+            "/%2e%2e/site.toml",
+            "/..%2fsite.toml",
+            "/a/%2E%2E/%2E%2E/x",
+            "//etc/passwd",
+            "/a%00b",
+            "/a\\b",
+            "/%5c..%5cx",
+            "relative",
+            "/%zz",
+        ] {
+            assert_eq!(clean_path(bad), None, "{bad}");
+        }
+        assert_eq!(
+            clean_path("/acteurs/up-sceaux/?x=1").as_deref(),
+            Some("/acteurs/up-sceaux/")
+        );
+        assert_eq!(clean_path("/caf%C3%A9/").as_deref(), Some("/café/"));
+    }
+
+    #[test]
+    fn hosts() {
+        assert!(host_allowed(Some("127.0.0.1:1111"), 1111, "127.0.0.1"));
+        assert!(host_allowed(Some("localhost:1111"), 1111, "127.0.0.1"));
+        assert!(!host_allowed(Some("evil.example:1111"), 1111, "127.0.0.1"));
+    }
 }
