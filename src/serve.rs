@@ -54,12 +54,15 @@ struct Shared {
     proxy: Option<crate::editor::proxy::Proxy>,
     /// The security headers of the site's pages and of the editor's, as the documented web
     /// server sends them (`http::security_headers`).
-    headers: (Vec<(String, String)>, Vec<(String, String)>),
+    headers: (Headers, Headers),
     /// The editor's own port (`--editor`): the editor and its proxy have an origin of their
     /// own, so that no script of a preview page can call the proxy (a hostile picture or
     /// template of the site would otherwise write files through it).
     editor_port: std::sync::OnceLock<u16>,
 }
+
+/// Headers of an answer: (name, value).
+type Headers = Vec<(String, String)>;
 
 /// Which of the two addresses of `serve --editor` a request came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
