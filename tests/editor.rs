@@ -220,14 +220,14 @@ fn call(server: &Server, headers: &str, body: &[u8]) -> Response {
     )
     .into_bytes();
     request.extend_from_slice(body);
-    raw(&editor_addr(&server), &request)
+    raw(editor_addr(server), &request)
 }
 
 fn editor_call(server: &Server, json: &serde_json::Value) -> Response {
     let headers = format!(
         "Host: {}\r\nOrigin: http://{}\r\nContent-Type: application/json; charset=utf-8\r\n",
-        editor_addr(&server),
-        editor_addr(&server)
+        editor_addr(server),
+        editor_addr(server)
     );
     call(server, &headers, json.to_string().as_bytes())
 }
@@ -253,7 +253,7 @@ fn serve_editor_reads_and_writes_records_and_images_and_the_preview_shows_them()
     let site = copy_site(&repo());
     let server = start_with(site.path(), "2026-11-23", &["--editor"], Stdio::null());
     let page = raw(
-        &editor_addr(&server),
+        editor_addr(&server),
         format!(
             "GET /admin/ HTTP/1.0\r\nHost: {}\r\nConnection: close\r\n\r\n",
             editor_addr(&server)
@@ -264,7 +264,7 @@ fn serve_editor_reads_and_writes_records_and_images_and_the_preview_shows_them()
     // The editor is not reloaded by the preview's script when a save rebuilds the site.
     assert!(!page.text().contains("/__ess/live.js"));
     let config = raw(
-        &editor_addr(&server),
+        editor_addr(&server),
         format!(
             "GET /admin/config.yml HTTP/1.0\r\nHost: {}\r\nConnection: close\r\n\r\n",
             editor_addr(&server)
@@ -464,7 +464,7 @@ fn serve_editor_refuses_paths_outside_content_and_images_links_huge_bodies_and_o
     }
     assert!(!site.path().join("content/acteurs/intrus.md").exists());
     let get = raw(
-        &editor_addr(&server),
+        editor_addr(&server),
         format!(
             "GET /api/v1 HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
             editor_addr(&server)
