@@ -147,7 +147,7 @@ impl Proxy {
         let data = self
             .resolve(rel, false)
             .ok()
-            .and_then(|p| crate::files::read(&p).ok())
+            .and_then(|p| super::beneath::read(&self.root, self.rel(&p)).ok())
             .filter(|b| b.len() <= self.max_record);
         let id = data.as_ref().map(|b| blake3::hash(b).to_hex().to_string());
         json!({
@@ -227,11 +227,12 @@ impl Proxy {
         }
         // Everything checked: now written.
         for (path, bytes) in &writes {
-            write_file(path, bytes)?;
+            self.write_file(path, bytes)?;
         }
         for (from, to) in &moves {
             if from != to {
-                std::fs::rename(from, to).map_err(|e| io_answer(&e))?;
+                super::beneath::rename(&self.root, self.rel(from), self.rel(to))
+                    .map_err(|e| io_answer(&e))?;
             }
         }
         Ok(json!({ "message": "fiche enregistrée" }))
@@ -274,7 +275,7 @@ impl Proxy {
         if meta.len() > MAX_MEDIA as u64 {
             return Err(too_big(meta.len() as usize, MAX_MEDIA));
         }
-        let bytes = crate::files::read(&path).map_err(|e| io_answer(&e))?;
+        let bytes = super::beneath::read(&self.root, self.rel(&path)).map_err(|e| io_answer(&e))?;
         Ok(json!({
             "id": blake3::hash(&bytes).to_hex().to_string(),
             "content": base64::engine::general_purpose::STANDARD.encode(&bytes),
@@ -286,13 +287,13 @@ impl Proxy {
 
     fn persist_media(&self, params: &Value) -> Result<Value, Answer> {
         let (path, bytes) = self.asset(&params["asset"])?;
-        write_file(&path, &bytes)?;
+        self.write_file(&path, &bytes)?;
         self.media_file(&self.relative(&path))
     }
 
     fn delete(&self, rel: &str) -> Result<Value, Answer> {
         let path = self.resolve(rel, true)?;
-        remove(&path)?;
+        self.remove(&path)?;
         Ok(json!({ "message": format!("{rel} supprimé") }))
     }
 
@@ -312,9 +313,25 @@ impl Proxy {
             })
             .collect::<Result<Vec<_>, _>>()?;
         for path in &checked {
-            remove(path)?;
+            self.remove(path)?;
         }
         Ok(json!({ "message": "fichiers supprimés" }))
+    }
+
+    /// `path` (made by `resolve`) relative to the site.
+    fn rel<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// Writes `bytes` at `path` (made by `resolve`): a new file renamed over the old one, made
+    /// in folders opened one by one from the site's without following a link (`beneath`).
+    fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<(), Answer> {
+        super::beneath::write(&self.root, self.rel(path), bytes).map_err(|e| io_answer(&e))
+    }
+
+    /// Removes a file (one already gone is no error), never through a link.
+    fn remove(&self, path: &Path) -> Result<(), Answer> {
+        super::beneath::remove(&self.root, self.rel(path)).map_err(|e| io_answer(&e))
     }
 
     fn relative(&self, path: &Path) -> String {
@@ -337,22 +354,12 @@ fn str_param<'a>(params: &'a Value, name: &str) -> Result<&'a str, Answer> {
     }
 }
 
-/// Removes a file; one already gone is no error.
-fn remove(path: &Path) -> Result<(), Answer> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io_answer(&e)),
-    }
-}
-
 fn too_big(size: usize, max: usize) -> Answer {
     (
         413,
         json!({ "error": format!("fichier trop gros : {} Kio, au plus {} Kio", size / 1024, max / 1024) }),
     )
 }
-
 fn io_answer(e: &std::io::Error) -> Answer {
     (
         500,
@@ -385,34 +392,6 @@ fn list(dir: &Path, shown: &str, extension: &str, depth: usize, out: &mut Vec<St
         }
     }
 }
-
-/// Writes `bytes` at `path` as a new file renamed over the old one (a reader, the preview
-/// among them, never sees half a record), making its folder if needed.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Answer> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| io_answer(&e))?;
-    // A temporary file of its own for each write (saves of one file at once never share
-    // one), removed if anything fails.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ess-site-")
-        .tempfile_in(dir)
-        .map_err(|e| io_answer(&e))?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| io_answer(&e))?;
-    set_mode(tmp.as_file());
-    tmp.persist(path).map_err(|e| io_answer(&e.error))?;
-    Ok(())
-}
-
-/// A record or an image saved is readable as the team's other files are (tempfile makes
-/// private files): 0644, less what the user's umask takes away is not known here, so 0644.
-#[cfg(unix)]
-fn set_mode(f: &std::fs::File) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
-}
-
-#[cfg(not(unix))]
-fn set_mode(_f: &std::fs::File) {}
 
 /// Whether a call to the editor's proxy may write the site's files: its `Host` is this
 /// machine's (never a name that resolves here: DNS rebinding), it comes from the preview's own
@@ -591,5 +570,39 @@ mod tests {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(left.len(), 2, "{left:?}");
+    }
+
+    /// A folder swapped again and again between a real folder and a link to a folder outside
+    /// the site, while saves go into it: no save ever lands outside.
+    #[cfg(unix)]
+    #[test]
+    fn a_save_never_lands_outside_through_a_swapped_link() {
+        let (dir, proxy) = site();
+        let outside = tempfile::tempdir().expect("temp dir");
+        let race = dir.path().join("content/race");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let swapper = {
+            let (race, outside, stop) = (race.clone(), outside.path().to_path_buf(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = std::fs::remove_file(&race);
+                    let _ = std::fs::create_dir(&race);
+                    let _ = std::fs::remove_dir_all(&race);
+                    let _ = std::os::unix::fs::symlink(&outside, &race);
+                }
+            })
+        };
+        let start = std::time::Instant::now();
+        let mut calls = 0;
+        while start.elapsed() < std::time::Duration::from_secs(3) {
+            call(&proxy, json!({"action": "persistEntry", "params": {"entry": {"path": "content/race/x.md", "raw": "---\ntitle: x\n---\n"}}}));
+            call(&proxy, json!({"action": "persistMedia", "params": {"asset": {"path": "static/images/x.png", "content": "iVBORw0KGgo="}}}));
+            calls += 2;
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        swapper.join().expect("swapper");
+        let landed: Vec<_> = std::fs::read_dir(outside.path()).expect("list").flatten().map(|e| e.file_name()).collect();
+        assert!(landed.is_empty(), "{landed:?} after {calls} calls");
+        assert!(calls > 100, "{calls}");
     }
 }
