@@ -595,13 +595,23 @@ mod tests {
         let start = std::time::Instant::now();
         let mut calls = 0;
         while start.elapsed() < std::time::Duration::from_secs(3) {
-            call(&proxy, json!({"action": "persistEntry", "params": {"entry": {"path": "content/race/x.md", "raw": "---\ntitle: x\n---\n"}}}));
-            call(&proxy, json!({"action": "persistMedia", "params": {"asset": {"path": "static/images/x.png", "content": "iVBORw0KGgo="}}}));
+            call(
+                &proxy,
+                json!({"action": "persistEntry", "params": {"entry": {"path": "content/race/x.md", "raw": "---\ntitle: x\n---\n"}}}),
+            );
+            call(
+                &proxy,
+                json!({"action": "persistMedia", "params": {"asset": {"path": "static/images/x.png", "content": "iVBORw0KGgo="}}}),
+            );
             calls += 2;
         }
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         swapper.join().expect("swapper");
-        let landed: Vec<_> = std::fs::read_dir(outside.path()).expect("list").flatten().map(|e| e.file_name()).collect();
+        let landed: Vec<_> = std::fs::read_dir(outside.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert!(landed.is_empty(), "{landed:?} after {calls} calls");
         assert!(calls > 100, "{calls}");
     }

@@ -1,5 +1,6 @@
 //! Decoding, resizing and encoding: the files of an image that the cache lacks.
 
+use super::budget::{Reserved, BUDGET};
 use super::*;
 
 /// Decodes, orients, resizes and encodes every file of `image` that the cache lacks.

@@ -14,12 +14,17 @@
 //! rebuild with unchanged images reads them from there. The content hash of each source is
 //! kept there too, by path, size and modification time, so an unchanged photo is not read.
 
+mod budget;
+mod cache;
 mod encode;
 pub mod gif;
 mod jpeg;
 mod svg;
 
 use crate::diagnostic::Diagnostic;
+use budget::{memory_needed, too_much_memory, MEMORY_BUDGET};
+pub(crate) use cache::publishable;
+use cache::{list, make_cache_dir, read_record, write_record};
 use encode::process;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -35,10 +40,6 @@ pub const OG: (u32, u32) = (1200, 630);
 /// The largest image decoded: 12,000 px a side, and 400 MiB of pixels.
 const MAX_SIDE: u32 = 12_000;
 const MAX_ALLOC: u64 = 400 << 20;
-/// The memory the image stage may use at once, whatever the number of threads: each image
-/// reserves what its processing needs at most before it is decoded, and waits while other
-/// images hold the rest. An image that needs more on its own is refused.
-const MEMORY_BUDGET: u64 = 768 << 20;
 /// Larger files are refused before they are read.
 const MAX_FILE: u64 = 64 << 20;
 /// Changes when what a processed file holds changes (widths, quality, encoder): older files of
@@ -458,37 +459,6 @@ fn is_animated_webp(path: &Path) -> bool {
         && head[20] & 0x02 != 0
 }
 
-/// Makes a file of the cache readable by everyone (`0644`): its hard links are published.
-#[cfg(unix)]
-pub(crate) fn publishable(f: &std::fs::File) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    f.set_permissions(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-pub(crate) fn publishable(_f: &std::fs::File) -> std::io::Result<()> {
-    Ok(())
-}
-
-/// The files of the folder `dir`, from one listing (no `stat` per file).
-#[cfg(unix)]
-fn list(dir: &Path) -> Option<Listing> {
-    use std::os::unix::fs::{DirEntryExt, MetadataExt};
-    let meta = std::fs::metadata(dir).ok()?;
-    let files = std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| (e.file_name(), e.ino()))
-        .collect();
-    Some((meta.dev(), files))
-}
-
-#[cfg(not(unix))]
-fn list(_dir: &Path) -> Option<Listing> {
-    None
-}
-
 fn read_error(image: &Image, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(
         &image.origin,
@@ -644,135 +614,6 @@ fn header(bytes: &[u8]) -> Result<(u32, u32, bool), Refused> {
         )));
     }
     Ok(if turned { (h, w, alpha) } else { (w, h, alpha) })
-}
-
-/// What processing an image takes in memory at most: its decoded pixels as the file holds
-/// them, their 8-bit RGBA copy, and a turned copy (orientation), the widths made from them
-/// being smaller.
-fn memory_needed(decoded: u64, w: u32, h: u32) -> u64 {
-    decoded.saturating_add(u64::from(w) * u64::from(h) * 8)
-}
-
-fn too_much_memory(w: u32, h: u32, need: u64) -> Refused {
-    Refused(
-        format!(
-            "image trop grande pour être traitée : {w} × {h} pixels demandent {} Mio de mémoire (au plus {} Mio)",
-            need >> 20,
-            MEMORY_BUDGET >> 20
-        ),
-        "réduisez-la dans un logiciel d'images (4 000 pixels de large suffisent pour une photo) et enregistrez-la en 8 bits".into(),
-    )
-}
-
-/// The memory of the image stage: reserved by each image before it is decoded, given back
-/// when its files are made.
-struct Budget {
-    used: Mutex<u64>,
-    freed: std::sync::Condvar,
-}
-
-static BUDGET: Budget = Budget {
-    used: Mutex::new(0),
-    freed: std::sync::Condvar::new(),
-};
-
-/// A reservation of the image stage's memory, given back when dropped.
-pub(crate) struct Reserved(u64);
-
-impl Budget {
-    /// Waits until `bytes` fit in the budget (at once when nothing else is reserved), then
-    /// reserves them. `bytes` is at most the budget (larger images are refused before).
-    fn reserve(&'static self, bytes: u64) -> Reserved {
-        let bytes = bytes.min(MEMORY_BUDGET);
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        while *used > 0 && *used + bytes > MEMORY_BUDGET {
-            used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
-        }
-        *used += bytes;
-        Reserved(bytes)
-    }
-}
-
-impl Drop for Reserved {
-    fn drop(&mut self) {
-        let mut used = BUDGET.used.lock().unwrap_or_else(|e| e.into_inner());
-        *used -= self.0;
-        BUDGET.freed.notify_all();
-    }
-}
-
-/// Makes the cache folder `dir`, with a `.gitignore` in the cache's top folder so that git
-/// leaves it out wherever it is.
-fn make_cache_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    if let Some(top) = dir.ancestors().find(|a| a.ends_with(CACHE_DIR)) {
-        let ignore = top.join(".gitignore");
-        if !ignore.exists() {
-            std::fs::write(ignore, "# The cache of ess-site: safe to delete.\n*\n")?;
-        }
-    }
-    Ok(())
-}
-
-/// The cache's record of the sources: `origin, size, time, hash, format, width, height, alpha`.
-fn read_record(path: &Path) -> Known {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Known::new();
-    };
-    text.lines()
-        .filter_map(|line| {
-            let f: Vec<&str> = line.split('\t').collect();
-            let [origin, path, len, time, hash, format, w, h, alpha] = f.as_slice() else {
-                return None;
-            };
-            let format = format_of(&format!("x.{format}"))?;
-            Some((
-                origin.to_string(),
-                (
-                    Stamp(len.parse().ok()?, time.parse().ok()?),
-                    Image {
-                        path: path.to_string(),
-                        origin: origin.to_string(),
-                        disk: PathBuf::new(),
-                        hash: hash.to_string(),
-                        format,
-                        width: w.parse().ok()?,
-                        height: h.parse().ok()?,
-                        alpha: *alpha == "1",
-                    },
-                ),
-            ))
-        })
-        .collect()
-}
-
-fn write_record(path: &Path, record: &BTreeMap<String, (Stamp, Image)>) {
-    let mut text = String::new();
-    for (origin, (s, i)) in record {
-        if origin.contains(['\t', '\n']) {
-            continue;
-        }
-        text.push_str(&format!(
-            "{origin}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-            i.path,
-            s.0,
-            s.1,
-            i.hash,
-            i.format.ext(),
-            i.width,
-            i.height,
-            u8::from(i.alpha)
-        ));
-    }
-    let Some(dir) = path.parent() else { return };
-    if make_cache_dir(dir).is_err() {
-        return;
-    }
-    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
-        if tmp.write_all(text.as_bytes()).is_ok() {
-            let _ = tmp.persist(path);
-        }
-    }
 }
 
 #[cfg(test)]
