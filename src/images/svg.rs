@@ -5,22 +5,8 @@ use super::Refused;
 /// Checks an SVG file: well-formed, no script, no event handler, no external reference, no
 /// styles loading anything. Returns its size (from `width`/`height`, else `viewBox`).
 pub(super) fn check_svg(bytes: &[u8]) -> Result<(u32, u32), Refused> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        Refused(
-            "SVG illisible : le fichier n'est pas en UTF-8".into(),
-            "enregistrez-le de nouveau depuis votre logiciel de dessin".into(),
-        )
-    })?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        ..Default::default()
-    };
-    let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
-        Refused(
-            format!("SVG illisible : {}", xml_error_fr(&e)),
-            "enregistrez-le de nouveau depuis votre logiciel de dessin (les SVG avec DTD ou entités sont refusés)".into(),
-        )
-    })?;
+    let text = utf8(bytes)?;
+    let doc = parse(text)?;
     let unsafe_svg = |what: String| {
         Refused(
             format!("SVG refusé : {what}"),
@@ -125,6 +111,30 @@ pub(super) fn check_svg(bytes: &[u8]) -> Result<(u32, u32), Refused> {
     Ok((w.round().max(1.0) as u32, h.round().max(1.0) as u32))
 }
 
+/// The text of an SVG file: UTF-8, or refused.
+fn utf8(bytes: &[u8]) -> Result<&str, Refused> {
+    std::str::from_utf8(bytes).map_err(|_| {
+        Refused(
+            "SVG illisible : le fichier n'est pas en UTF-8".into(),
+            "enregistrez-le de nouveau depuis votre logiciel de dessin".into(),
+        )
+    })
+}
+
+/// An SVG's XML tree, parsed without DTD (no entity, no external reference).
+fn parse(text: &str) -> Result<roxmltree::Document<'_>, Refused> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+        Refused(
+            format!("SVG illisible : {}", xml_error_fr(&e)),
+            "enregistrez-le de nouveau depuis votre logiciel de dessin (les SVG avec DTD ou entités sont refusés)".into(),
+        )
+    })
+}
+
 /// The XML parser's error in French, with its position.
 fn xml_error_fr(e: &roxmltree::Error) -> String {
     use roxmltree::Error as E;
@@ -174,22 +184,8 @@ fn xml_error_fr(e: &roxmltree::Error) -> String {
 /// (an editor's own elements and attributes, `inkscape:*`, `sodipodi:*`, RDF metadata).
 pub(super) fn sanitized(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     check_svg(bytes)?;
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        Refused(
-            "SVG illisible : le fichier n'est pas en UTF-8".into(),
-            "enregistrez-le de nouveau depuis votre logiciel de dessin".into(),
-        )
-    })?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        ..Default::default()
-    };
-    let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
-        Refused(
-            format!("SVG illisible : {}", xml_error_fr(&e)),
-            "enregistrez-le de nouveau depuis votre logiciel de dessin".into(),
-        )
-    })?;
+    let text = utf8(bytes)?;
+    let doc = parse(text)?;
     let mut out = String::with_capacity(text.len());
     write_node(doc.root_element(), &mut out, true);
     out.push('\n');

@@ -201,6 +201,12 @@ impl<T: Common> EntryView for std::sync::Arc<Entry<T>> {
 /// and an address that long is no address to share.
 const MAX_SLUG: usize = 120;
 
+/// The position in the file of byte `offset` of a record's body: (line, column), 1-based.
+pub(super) fn body_at(src: &crate::model::Source, offset: usize) -> (usize, usize) {
+    let (line, col) = crate::config::line_col(&src.body, offset);
+    (line + src.body_line - 1, col)
+}
+
 /// What every record must have. `aside`: the keys set aside because they are in error (not
 /// also reported missing).
 fn check_common(section: Section, e: &dyn EntryView, aside: &[String], out: &mut Vec<Diagnostic>) {
@@ -247,11 +253,11 @@ fn check_common(section: Section, e: &dyn EntryView, aside: &[String], out: &mut
         )));
     }
     if let Some(at) = src.too_deep {
-        let (line, col) = crate::config::line_col(&src.body, at);
+        let (line, col) = body_at(src, at);
         out.push(
             Diagnostic::error(
                 &src.path,
-                line + src.body_line - 1,
+                line,
                 col,
                 format!(
                     "HTML imbriqué sur plus de {} niveaux",

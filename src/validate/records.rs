@@ -251,12 +251,11 @@ fn private_text_links(loaded: &Loaded, r: &Entry<Resource>, out: &mut Vec<Diagno
         if !loaded.theme.assets.contains_key(path.as_str()) {
             continue;
         }
-        let at = src.body.find(href.as_str()).unwrap_or(0);
-        let (line, col) = crate::config::line_col(&src.body, at);
+        let (line, col) = super::body_at(src, src.body.find(href.as_str()).unwrap_or(0));
         out.push(
             Diagnostic::error(
                 &src.path,
-                line + src.body_line - 1,
+                line,
                 col,
                 format!("le texte de cette ressource privée lie un fichier de static/ : il est publié sur le site public (/{path})"),
             )
