@@ -167,7 +167,7 @@ pub fn site_file(base_url: &str, href: &str) -> Option<String> {
             })?
     };
     let path = path.split(['?', '#']).next().unwrap_or("");
-    let decoded = crate::render::percent_decode(path);
+    let decoded = percent_decode(path);
     let mut parts: Vec<&str> = Vec::new();
     for part in decoded.split(['/', '\\']) {
         match part {
@@ -179,6 +179,25 @@ pub fn site_file(base_url: &str, href: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// Decodes `%XX` escapes of a URL path.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && s.is_char_boundary(i + 3) {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub fn normalise_alias(alias: &str) -> Option<String> {

@@ -244,7 +244,7 @@ impl<'a> Renderer<'a> {
 
     fn link_resolves(&self, link: &str) -> bool {
         let path = link.split(['#', '?']).next().unwrap_or("");
-        let path = percent_decode(path);
+        let path = crate::url::percent_decode(path);
         self.urls.contains(&path)
             || (!path.ends_with('/') && self.urls.contains(&format!("{path}/")))
             || self.urls.contains(path.trim_end_matches("index.html"))
@@ -273,7 +273,7 @@ impl Renderer<'_> {
         let mut errors = Vec::new();
         for link in links {
             if !self.link_resolves(link) {
-                let path = percent_decode(link.split(['#', '?']).next().unwrap_or(""));
+                let path = crate::url::percent_decode(link.split(['#', '?']).next().unwrap_or(""));
                 let (line, column) = if first_line == 0 {
                     (0, 0)
                 } else {
@@ -318,25 +318,6 @@ impl Renderer<'_> {
             Err(errors)
         }
     }
-}
-
-/// Decodes `%XX` escapes of a URL path.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && s.is_char_boundary(i + 3) {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// 1-based line and column of the first `(target` in a Markdown body.

@@ -84,7 +84,7 @@ fn check_one(
         );
         return;
     }
-    let path = crate::render::percent_decode(src.split(['?', '#']).next().unwrap_or(""));
+    let path = crate::url::percent_decode(src.split(['?', '#']).next().unwrap_or(""));
     if exists(loaded, &path) {
         return;
     }
