@@ -300,7 +300,7 @@ impl Config {
         // the site), never `javascript:` or `data:`, each refused at its line.
         let data_licence_url =
             web_address(raw.data_licence_url, "data_licence_url", true, text, path)?;
-        let map_tiles = web_address(raw.map_tiles, "map_tiles", false, text, path)?;
+        let map_tiles = web_address(raw.map_tiles, "map_tiles", true, text, path)?;
         let commune_website =
             web_address(raw.commune.website, "[commune] website", false, text, path)?;
         let editor = match raw.editor {

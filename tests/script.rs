@@ -44,6 +44,7 @@ fn url_settings_take_web_addresses_only() {
         ),
         ("data_licence_url", "//evil.example/x"),
         ("map_tiles", "javascript:alert(1)//{z}/{x}/{y}"),
+        ("map_tiles", "//evil.example/{z}/{x}/{y}.png"),
         ("map_tiles", "vbscript:x"),
         (
             "data_licence_url",
@@ -61,6 +62,15 @@ fn url_settings_take_web_addresses_only() {
         );
         assert!(stderr.contains("site.toml:"), "{stderr}");
     }
+    // Tiles served by the site's own server: a path of the site is fine.
+    let site = copy_site(&repo());
+    with_settings(site.path(), "map_tiles = \"/tuiles/{z}/{x}/{y}.png\"");
+    let out = ess_site(site.path(), &["check", "--now", NOW]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The commune's website, in its section.
     let site = copy_site(&repo());
     let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
