@@ -309,7 +309,16 @@ fn watch(
             }
         }
     })
-    .map_err(|e| format!("impossible de surveiller les fichiers : {e}"))?;
+    .map_err(|e| {
+        let why = match &e.kind {
+            notify::ErrorKind::Io(io) => crate::diagnostic::io_fr(io),
+            notify::ErrorKind::MaxFilesWatch => {
+                "trop de fichiers surveillés pour ce système (augmentez fs.inotify.max_user_watches)".to_string()
+            }
+            _ => "le système refuse la surveillance des fichiers".to_string(),
+        };
+        format!("impossible de surveiller les fichiers : {why}")
+    })?;
     let _ = watcher.watch(root, RecursiveMode::NonRecursive);
     for dir in WATCHED {
         if root.join(dir).is_dir() {

@@ -120,17 +120,30 @@ impl Theme {
                 theme.asset_origins.insert(asset.to_string(), origin);
                 theme.assets.insert(asset.to_string(), bytes);
             } else if path == "strings.toml" {
-                match std::str::from_utf8(&bytes)
-                    .map_err(|e| e.to_string())
-                    .and_then(|s| toml::from_str(s).map_err(|e| e.to_string()))
-                {
+                let text = String::from_utf8_lossy(&bytes);
+                match toml::from_str(&text) {
                     Ok(strings) => theme.strings = strings,
-                    Err(e) => diagnostics.push(Diagnostic::error(
-                        "strings.toml",
-                        0,
-                        0,
-                        format!("textes du thème illisibles : {e}"),
-                    )),
+                    // The TOML parser's words, in French, at their line.
+                    Err(e) => {
+                        let (line, column) = e
+                            .span()
+                            .map_or((0, 0), |s| crate::config::line_col(&text, s.start));
+                        let (message, help) =
+                            crate::diagnostic::from_toml_message(e.message().trim());
+                        let d = Diagnostic::error(
+                            origins
+                                .get(&path)
+                                .cloned()
+                                .unwrap_or_else(|| "strings.toml".into()),
+                            line,
+                            column,
+                            format!("textes du thème illisibles : {message}"),
+                        );
+                        diagnostics.push(match help {
+                            Some(h) => d.with_help(h),
+                            None => d,
+                        })
+                    }
                 }
             }
         }
@@ -229,6 +242,19 @@ fn read_tree(
                         format!("{prefix}{rel}"),
                         e.path().to_path_buf(),
                     ));
+                    continue;
+                }
+                // A name is published as an address: no invisible character in it.
+                if rel.chars().any(char::is_control) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            crate::report::visible(&e.path().strip_prefix(root).unwrap_or(e.path()).display().to_string()),
+                            0,
+                            0,
+                            "nom de fichier avec un caractère de contrôle (invisible) : il ne peut pas être publié",
+                        )
+                        .with_help("renommez le fichier avec des lettres, des chiffres et des tirets"),
+                    );
                     continue;
                 }
                 let lower = rel.to_ascii_lowercase();

@@ -52,7 +52,7 @@ pub(super) fn make_cache_dir(dir: &Path) -> std::io::Result<()> {
 
 /// The cache's record of the sources: `origin, size, time, hash, format, width, height, alpha`.
 pub(super) fn read_record(path: &Path) -> Known {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::files::read_to_string(path) else {
         return Known::new();
     };
     text.lines()

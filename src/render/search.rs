@@ -373,12 +373,13 @@ pub fn index(
     records: Vec<IndexRecord>,
     cache: Option<&SharedIndexCache>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let failed = |e: String| {
+    let failed = |_indexer_words: String| {
         Diagnostic::error(
             Path::new("pagefind"),
             0,
             0,
-            format!("l'index de recherche n'a pas pu être construit : {e}"),
+            // The indexer's own words are English: kept apart, in the hint for a report.
+            "l'index de recherche n'a pas pu être construit".to_string(),
         )
         .with_help(
             "désactivez la recherche avec `search = false` dans site.toml, et signalez le problème",

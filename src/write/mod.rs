@@ -104,7 +104,7 @@ impl Staging {
         let lock_path = parent.join(format!(".{name}.lock"));
         // Checked once before anything is created (a refused folder gets no lock file beside
         // it), and again under the lock (another build may have published meanwhile).
-        let recorded = std::fs::read_to_string(&lock_path).unwrap_or_default();
+        let recorded = crate::files::read_to_string(&lock_path).unwrap_or_default();
         owned(&output, &recorded, audience)?;
         std::fs::create_dir_all(&parent).map_err(err)?;
         let lock = lock(&lock_path, &output, wait, on_wait)?;
