@@ -1,0 +1,245 @@
+//! Answering requests: the preview's pages, the live-reload polls, and with `--editor` the
+//! editor and its proxy at an address of their own; the listening sockets.
+
+use super::*;
+
+/// Answers each request on a thread of its own, up to `MAX_HANDLERS` at once.
+pub(super) fn answer(
+    server: &tiny_http::Server,
+    shared: &Arc<Shared>,
+    port: u16,
+    bind: &str,
+    role: Role,
+) {
+    for request in server.incoming_requests() {
+        if shared.handlers.load(Ordering::SeqCst) >= MAX_HANDLERS {
+            respond(request, busy(), false);
+            continue;
+        }
+        let shared = Arc::clone(shared);
+        let bind = bind.to_string();
+        std::thread::spawn(move || {
+            let Some(_counted) = Counted::enter(&shared.handlers, MAX_HANDLERS) else {
+                respond(request, busy(), false);
+                return;
+            };
+            handle(request, &shared, port, &bind, role)
+        });
+    }
+}
+
+/// Why the preview could not listen.
+pub(super) enum Listen {
+    /// `--bind` names no address of this machine (a name that does not resolve).
+    Address,
+    Socket(std::io::Error),
+}
+
+/// A listening socket with TCP_NODELAY, which the connections it accepts inherit: without it,
+/// a response's headers and body wait on the client's delayed acknowledgement (40 ms).
+pub(super) fn listen(bind: &str, port: u16) -> Result<tiny_http::Server, Listen> {
+    use socket2::{Domain, Socket, Type};
+    let addr: std::net::SocketAddr = match bind.parse::<std::net::IpAddr>() {
+        Ok(ip) => std::net::SocketAddr::new(ip, port),
+        Err(_) => std::net::ToSocketAddrs::to_socket_addrs(&(bind, port))
+            .ok()
+            .and_then(|mut a| a.next())
+            .ok_or(Listen::Address)?,
+    };
+    let socket =
+        Socket::new(Domain::for_address(addr), Type::STREAM, None).map_err(Listen::Socket)?;
+    socket.set_reuse_address(true).map_err(Listen::Socket)?;
+    socket.set_tcp_nodelay(true).map_err(Listen::Socket)?;
+    socket.bind(&addr.into()).map_err(Listen::Socket)?;
+    socket.listen(1024).map_err(Listen::Socket)?;
+    tiny_http::Server::from_listener(std::net::TcpListener::from(socket), None)
+        .map_err(|e| Listen::Socket(std::io::Error::other(e.to_string())))
+}
+
+/// Answers one request, at the preview's address or the editor's.
+fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &str, role: Role) {
+    let header = |name: &str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str().to_string())
+    };
+    let host = header("Host");
+    let hosts = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.as_str().as_str().eq_ignore_ascii_case("Host"))
+        .count();
+    let method = request.method().clone();
+    let url = request.url().to_string();
+    let http11 = *request.http_version() == tiny_http::HTTPVersion(1, 1);
+    // RFC 9112 § 3.2: a request of HTTP/1.1 without Host, or with more than one, is 400.
+    let reply = if hosts > 1 || (http11 && hosts == 0) {
+        Reply {
+            status: 400,
+            headers: vec![],
+            body: "Requête invalide : un seul en-tête Host est attendu."
+                .as_bytes()
+                .to_vec(),
+        }
+    } else if !http::host_allowed(host.as_deref(), port, bind) {
+        Reply {
+            status: 403,
+            headers: vec![],
+            body: "Hôte refusé.".as_bytes().to_vec(),
+        }
+    } else if role == Role::Preview
+        && shared.proxy.is_some()
+        && (url == "/admin" || url.starts_with("/admin/") || url == "/api/v1")
+    {
+        // The editor lives at its own address: a page of the preview cannot reach it.
+        let editor_port = shared.editor_port.get().copied().unwrap_or(port);
+        let host = host
+            .as_deref()
+            .and_then(|h| h.rsplit_once(':').map(|(name, _)| name.to_string()))
+            .unwrap_or_else(|| "127.0.0.1".into());
+        if url == "/api/v1" {
+            Reply {
+                status: 404,
+                headers: vec![],
+                body: "L’éditeur a son adresse à part.".as_bytes().to_vec(),
+            }
+        } else {
+            Reply {
+                status: 302,
+                headers: vec![(
+                    "Location".into(),
+                    format!("http://{host}:{editor_port}{url}"),
+                )],
+                body: vec![],
+            }
+        }
+    } else if role == Role::Editor
+        && !(url == "/api/v1" || url == "/admin" || url.starts_with("/admin/"))
+    {
+        // The editor's address serves the editor only.
+        Reply {
+            status: 404,
+            headers: vec![],
+            body: "L’éditeur est à /admin/ ; l’aperçu du site a son adresse à part."
+                .as_bytes()
+                .to_vec(),
+        }
+    } else if url == "/api/v1" && shared.proxy.is_some() {
+        match (&shared.proxy, &method) {
+            (Some(proxy), tiny_http::Method::Post) => {
+                let checked = crate::editor::proxy::caller(host.as_deref(), port, &header);
+                match checked {
+                    Err(reply) => reply,
+                    Ok(()) => crate::editor::proxy::answer(proxy, &mut request),
+                }
+            }
+            _ => Reply {
+                status: 405,
+                headers: vec![("Allow".into(), "POST".into())],
+                body: vec![],
+            },
+        }
+    } else if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
+        Reply {
+            status: 405,
+            headers: vec![("Allow".into(), "GET, HEAD".into())],
+            body: vec![],
+        }
+    } else if url.starts_with("/__ess/poll") {
+        match Counted::enter(&shared.polls, MAX_POLLS) {
+            Some(_counted) => poll(shared, &url),
+            None => busy(),
+        }
+    } else {
+        let outputs = {
+            let deferred = shared.deferred.read().unwrap_or_else(|p| p.into_inner());
+            if deferred
+                .0
+                .iter()
+                .any(|folder| url.starts_with(folder.as_str()))
+            {
+                Arc::clone(&deferred.1)
+            } else {
+                Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner()))
+            }
+        };
+        http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
+    };
+    let mut reply = reply;
+    let security = if role == Role::Editor || url.starts_with("/admin/") || url == "/admin" {
+        &shared.headers.1
+    } else {
+        &shared.headers.0
+    };
+    for (name, value) in security {
+        if !reply
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            reply.headers.push((name.clone(), value.clone()));
+        }
+    }
+    respond(request, reply, method == tiny_http::Method::Head);
+}
+
+/// Sends `reply` (without its body for a HEAD request).
+fn respond(request: tiny_http::Request, reply: Reply, head: bool) {
+    let length = reply.body.len();
+    let body = if head { Vec::new() } else { reply.body };
+    let mut response = tiny_http::Response::new(
+        tiny_http::StatusCode(reply.status),
+        Vec::new(),
+        std::io::Cursor::new(body),
+        Some(length),
+        None,
+    );
+    for (name, value) in reply.headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    let _ = request.respond(response);
+}
+
+/// Long polling: answers at once if the site changed since `since`, else when it changes or
+/// after 20 seconds.
+fn poll(shared: &Shared, url: &str) -> Reply {
+    let since: Option<u64> = url
+        .split_once("since=")
+        .and_then(|(_, v)| v.split('&').next()?.parse().ok());
+    let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(since) = since {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while status.version == since {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            status = shared
+                .bumped
+                .wait_timeout(status, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+    // The changed paths are only meaningful to a page that saw the version just before.
+    let changed = (since == Some(status.version.wrapping_sub(1))).then_some(&status.changed);
+    let body = serde_json::json!({
+        "version": status.version,
+        "errors": status.errors,
+        "css_only": status.css_only,
+        "changed": changed,
+        "rebuilds": status.rebuilds,
+    });
+    Reply {
+        status: 200,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Cache-Control".into(), "no-store".into()),
+        ],
+        body: body.to_string().into_bytes(),
+    }
+}
