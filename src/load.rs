@@ -329,7 +329,7 @@ pub fn parse_file(root: &Path, path: &Path, kind: FileKind, max_size: u64) -> Fi
     if kind == FileKind::MembersFile {
         return Ok(read_members_file(path, &rel, max_size)?);
     }
-    let text = match read_text(path, &rel, max_size) {
+    let text = match crate::files::read_text(path, &rel, max_size) {
         Ok(t) => t,
         Err(d) => {
             let mut unread = Box::<Unread>::from(d);
@@ -411,18 +411,9 @@ fn parse_text(rel: &Path, text: String, kind: FileKind) -> FileResult {
     let r = match kind {
         FileKind::Data => {
             let value = yaml::parse_value(&text, rel)?;
-            // The files the tool and the default theme read have a shape: checked here, at
-            // their lines (every problem at once).
-            if let Some((_, check)) = crate::model::data_files::CHECKED
-                .iter()
-                .find(|(name, _)| *name == stem)
-            {
-                let problems = check(&text, rel);
-                if !problems.is_empty() {
-                    let mut unread = Box::<Unread>::from(problems);
-                    unread.declares = declares;
-                    return Err(unread);
-                }
+            let problems = crate::model::data_files::check_named(&stem, &text, rel);
+            if !problems.is_empty() {
+                return Err(Box::<Unread>::from(problems));
             }
             Ok(Parsed::Data(stem, value))
         }
@@ -475,47 +466,6 @@ pub fn parse_bytes(rel: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
     parse_text(rel, text, kind)
         .map(|_| ())
         .map_err(|unread| unread.diagnostics)
-}
-
-/// Reads a file as UTF-8 text, refusing files over the size limit; drops a leading BOM.
-pub fn read_text(path: &Path, rel: &Path, max_size: u64) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error(
-            rel,
-            0,
-            0,
-            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
-        )
-    })?;
-    if meta.len() > max_size {
-        return Err(Diagnostic::error(
-            rel,
-            0,
-            0,
-            format!("fichier trop gros : {} Kio, la limite est {} Kio", meta.len() / 1024, max_size / 1024),
-        )
-        .with_help("mettez les documents lourds dans static/ et liez-les ; la limite se règle avec max_file_size_kib dans site.toml"));
-    }
-    let bytes = crate::files::read(path).map_err(|e| {
-        Diagnostic::error(
-            rel,
-            0,
-            0,
-            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
-        )
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-        Diagnostic::error(rel, line, column, "le fichier n'est pas encodé en UTF-8").with_help(
-            "enregistrez-le en UTF-8 depuis votre éditeur (« Enregistrer sous… », encodage UTF-8)",
-        )
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(t) => t.to_string(),
-        None => text,
-    })
 }
 
 /// The front matter of a Markdown file and its body, with the lines where each starts.

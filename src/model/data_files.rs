@@ -13,6 +13,19 @@ pub const CHECKED: &[(&str, Checker)] = &[
     ("ess_hauts_de_seine", check::<Table>),
 ];
 
+/// The problems of the data file `name` (`content/data/NAME.yaml`) if it is one of those with a
+/// shape; none for the others.
+pub fn check_named(
+    name: &str,
+    text: &str,
+    path: &std::path::Path,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    CHECKED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or_else(Vec::new, |(_, check)| check(text, path))
+}
+
 /// Checks the text of a data file; the diagnostics of every problem.
 pub type Checker = fn(&str, &std::path::Path) -> Vec<crate::diagnostic::Diagnostic>;
 
