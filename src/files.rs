@@ -3,7 +3,6 @@
 //! something writes into it: `check` and `build` hung). Every read of a source goes through
 //! [`read`].
 
-use crate::diagnostic::Diagnostic;
 use std::io::Read;
 use std::path::Path;
 
@@ -59,47 +58,6 @@ fn open(path: &Path) -> std::io::Result<std::fs::File> {
 /// Whether an error of [`read`] is that the file is not a regular one.
 pub fn is_not_regular(e: &std::io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<NotRegular>())
-}
-
-/// Reads a file as UTF-8 text, refusing files over the size limit; drops a leading BOM.
-pub fn read_text(path: &Path, rel: &Path, max_size: u64) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error(
-            rel,
-            0,
-            0,
-            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
-        )
-    })?;
-    if meta.len() > max_size {
-        return Err(Diagnostic::error(
-            rel,
-            0,
-            0,
-            format!("fichier trop gros : {} Kio, la limite est {} Kio", meta.len() / 1024, max_size / 1024),
-        )
-        .with_help("mettez les documents lourds dans static/ et liez-les ; la limite se règle avec max_file_size_kib dans site.toml"));
-    }
-    let bytes = crate::files::read(path).map_err(|e| {
-        Diagnostic::error(
-            rel,
-            0,
-            0,
-            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
-        )
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-        Diagnostic::error(rel, line, column, "le fichier n'est pas encodé en UTF-8").with_help(
-            "enregistrez-le en UTF-8 depuis votre éditeur (« Enregistrer sous… », encodage UTF-8)",
-        )
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(t) => t.to_string(),
-        None => text,
-    })
 }
 
 #[cfg(all(test, unix))]

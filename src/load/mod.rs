@@ -1,6 +1,7 @@
 //! Stage 1, load: reads `site.toml`, discovers the content files, splits front matter and
 //! parses every record, collecting every parse error with its file and line.
 
+mod text;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
@@ -13,6 +14,8 @@ use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use text::read_text;
+pub use text::{split_front_matter, Split};
 
 /// Every record of the site, as parsed, drafts and private records included.
 #[derive(Debug, Default)]
@@ -329,7 +332,7 @@ pub fn parse_file(root: &Path, path: &Path, kind: FileKind, max_size: u64) -> Fi
     if kind == FileKind::MembersFile {
         return Ok(read_members_file(path, &rel, max_size)?);
     }
-    let text = match crate::files::read_text(path, &rel, max_size) {
+    let text = match read_text(path, &rel, max_size) {
         Ok(t) => t,
         Err(d) => {
             let mut unread = Box::<Unread>::from(d);
@@ -466,41 +469,6 @@ pub fn parse_bytes(rel: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
     parse_text(rel, text, kind)
         .map(|_| ())
         .map_err(|unread| unread.diagnostics)
-}
-
-/// The front matter of a Markdown file and its body, with the lines where each starts.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Split<'a> {
-    pub yaml: &'a str,
-    pub yaml_line: usize,
-    pub body: &'a str,
-    pub body_line: usize,
-}
-
-/// Splits `---\nYAML\n---\nbody`.
-pub fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<Split<'a>, Diagnostic> {
-    let mut lines = text.split_inclusive('\n');
-    let first = lines.next().unwrap_or("");
-    if first.trim_end() != "---" {
-        return Err(Diagnostic::error(rel, 1, 1, "le fichier ne commence pas par un en-tête `---`").with_help(
-            "une fiche Markdown commence par une ligne `---`, ses champs (title: …), puis une autre ligne `---`",
-        ));
-    }
-    let yaml_start = first.len();
-    let mut offset = yaml_start;
-    for (line_no, line) in (2..).zip(lines) {
-        if line.trim_end() == "---" {
-            return Ok(Split {
-                yaml: &text[yaml_start..offset],
-                yaml_line: 2,
-                body: &text[offset + line.len()..],
-                body_line: line_no + 1,
-            });
-        }
-        offset += line.len();
-    }
-    Err(Diagnostic::error(rel, 1, 1, "l'en-tête n'est jamais fermé")
-        .with_help("avez-vous oublié la ligne `---` qui ferme l'en-tête ?"))
 }
 
 fn parse_record<T: DeserializeOwned + Common>(

@@ -1,0 +1,81 @@
+//! A source file's text: read whole under the size limit, UTF-8 (the first bytes that are not
+//! named at their line), without a leading BOM; a Markdown record's front matter and body.
+
+use crate::diagnostic::Diagnostic;
+use std::path::Path;
+
+/// Reads a file as UTF-8 text, refusing files over the size limit; drops a leading BOM.
+pub(super) fn read_text(path: &Path, rel: &Path, max_size: u64) -> Result<String, Diagnostic> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
+        )
+    })?;
+    if meta.len() > max_size {
+        return Err(Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!("fichier trop gros : {} Kio, la limite est {} Kio", meta.len() / 1024, max_size / 1024),
+        )
+        .with_help("mettez les documents lourds dans static/ et liez-les ; la limite se règle avec max_file_size_kib dans site.toml"));
+    }
+    let bytes = crate::files::read(path).map_err(|e| {
+        Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        Diagnostic::error(rel, line, column, "le fichier n'est pas encodé en UTF-8").with_help(
+            "enregistrez-le en UTF-8 depuis votre éditeur (« Enregistrer sous… », encodage UTF-8)",
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    })
+}
+
+/// The front matter of a Markdown file and its body, with the lines where each starts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub yaml_line: usize,
+    pub body: &'a str,
+    pub body_line: usize,
+}
+
+/// Splits `---\nYAML\n---\nbody`.
+pub fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<Split<'a>, Diagnostic> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(Diagnostic::error(rel, 1, 1, "le fichier ne commence pas par un en-tête `---`").with_help(
+            "une fiche Markdown commence par une ligne `---`, ses champs (title: …), puis une autre ligne `---`",
+        ));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for (line_no, line) in (2..).zip(lines) {
+        if line.trim_end() == "---" {
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[offset + line.len()..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(rel, 1, 1, "l'en-tête n'est jamais fermé")
+        .with_help("avez-vous oublié la ligne `---` qui ferme l'en-tête ?"))
+}
