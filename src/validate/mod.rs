@@ -213,12 +213,13 @@ fn check_common(section: Section, e: &dyn EntryView, aside: &[String], out: &mut
     let src = e.source();
     let c = e.common();
     let slug = e.slug();
+    // A slug is at its `slug:` line, or is the file's name (the whole file).
+    let (line, col) = if c.slug.is_some() {
+        src.key_position("slug")
+    } else {
+        (0, 0)
+    };
     if slug.chars().count() > MAX_SLUG {
-        let (line, col) = if c.slug.is_some() {
-            src.key_position("slug")
-        } else {
-            (0, 0)
-        };
         let cut: String = slug::slugify(slug).chars().take(60).collect();
         out.push(
             Diagnostic::error(
@@ -237,17 +238,12 @@ fn check_common(section: Section, e: &dyn EntryView, aside: &[String], out: &mut
         );
     } else if !is_valid_slug(slug) {
         let fixed = slug::slugify(slug);
-        let d = if c.slug.is_some() {
-            let (line, col) = src.key_position("slug");
-            Diagnostic::error(&src.path, line, col, format!("slug invalide « {slug} »"))
+        let message = if c.slug.is_some() {
+            format!("slug invalide « {slug} »")
         } else {
-            Diagnostic::error(
-                &src.path,
-                0,
-                0,
-                format!("nom de fichier invalide pour une adresse : « {slug} »"),
-            )
+            format!("nom de fichier invalide pour une adresse : « {slug} »")
         };
+        let d = Diagnostic::error(&src.path, line, col, message);
         out.push(d.with_help(format!(
             "une adresse n'a que des minuscules sans accent, des chiffres et des tirets : « {fixed} »"
         )));
