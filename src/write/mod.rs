@@ -102,15 +102,15 @@ impl Staging {
             .with_help("choisissez un dossier, par exemple public/"));
         }
         let lock_path = parent.join(format!(".{name}.lock"));
-        // Checked once before anything is created (a refused folder gets no lock file beside
-        // it), and again under the lock (another build may have published meanwhile).
+        // The folder checked before anything is created (a refused folder gets no lock file
+        // beside it), and whole under the lock (another build may have published meanwhile).
         let recorded = crate::files::read_to_string(&lock_path).unwrap_or_default();
-        owned(&output, &recorded, audience)?;
+        owned(&output, &recorded, audience, false)?;
         std::fs::create_dir_all(&parent).map_err(err)?;
         let lock = lock(&lock_path, &output, wait, on_wait)?;
         let mut recorded = String::new();
         let _ = std::io::Read::read_to_string(&mut &lock, &mut recorded);
-        owned(&output, &recorded, audience)?;
+        owned(&output, &recorded, audience, true)?;
         if let Some(dir) = remove_leftovers(&parent, &name) {
             // No longer a whole output once this build writes into it: removed if it fails.
             if std::fs::remove_file(dir.join(KEPT)).is_ok() {

@@ -137,7 +137,16 @@ pub(super) fn record_owner(
 /// file of the user's own anywhere inside, or a file put in place of one the build wrote,
 /// and the build refuses, naming it. Ownership comes from what the build wrote, never from
 /// the names of the files found.
-pub(super) fn owned(output: &Path, recorded: &str, audience: Audience) -> Result<(), Diagnostic> {
+///
+/// With `files` false, only the folder and its audience are checked against the record (no
+/// listing of the output): enough to refuse, before anything is made beside it, a folder no
+/// build recorded; the listing is made once, under the lock.
+pub(super) fn owned(
+    output: &Path,
+    recorded: &str,
+    audience: Audience,
+    files: bool,
+) -> Result<(), Diagnostic> {
     let Ok(mut entries) = std::fs::read_dir(output) else {
         return Ok(());
     };
@@ -187,6 +196,9 @@ pub(super) fn owned(output: &Path, recorded: &str, audience: Audience) -> Result
                 }
             },
         );
+    }
+    if !files {
+        return Ok(());
     }
     let mut published: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     let mut folders: std::collections::HashSet<&str> = std::collections::HashSet::new();
