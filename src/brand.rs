@@ -2,7 +2,7 @@
 //! the stylesheet, refused when text on them would fail WCAG AA contrast; its logo; its
 //! favicon (a default one, in its colour, with the commune's initial).
 
-use crate::config::{Colour, Config};
+use crate::model::config::{Colour, Config};
 use crate::diagnostic::Diagnostic;
 use crate::theme::Theme;
 
@@ -144,7 +144,7 @@ fn favicon(config: &Config) -> String {
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\"><rect width=\"64\" height=\"64\" rx=\"14\" fill=\"{}\"/><text x=\"32\" y=\"45\" font-family=\"system-ui, sans-serif\" font-size=\"38\" font-weight=\"700\" text-anchor=\"middle\" fill=\"#fff\">{}</text></svg>\n",
         hex(colour),
-        crate::render::escape_html(&initial)
+        crate::text::html::escape_html(&initial)
     )
 }
 

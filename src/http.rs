@@ -201,7 +201,7 @@ fn inject(html: &[u8]) -> Vec<u8> {
 /// server and video hosts. For the editor (`/admin/`), its own policy (the editor's library
 /// evaluates code and styles inline), as nginx sends it there.
 pub fn security_headers(
-    config: Option<&crate::config::Config>,
+    config: Option<&crate::model::config::Config>,
     editor: bool,
 ) -> Vec<(String, String)> {
     let csp = if editor {

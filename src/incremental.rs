@@ -2,7 +2,7 @@
 //! the previous build, re-reads only the files that changed and re-renders only the jobs whose
 //! fingerprint changed. The result is the same, byte for byte, as a full build (tested).
 
-use crate::config::Config;
+use crate::model::config::Config;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Loaded};
 use crate::render::fingerprint::Fingerprints;
@@ -182,7 +182,7 @@ impl Incremental {
                 _ => return None,
             })
         });
-        crate::time::next_change(dated, self.options.now)
+        crate::model::time::next_change(dated, self.options.now)
     }
 
     /// The deferrable jobs of the last good build (when `defer` is set and the site has any).
@@ -302,7 +302,7 @@ impl Incremental {
             self.templates = None;
             self.documents_cache.clear();
             self.config_stamp = config_stamp;
-            let config = match Config::load(&self.root) {
+            let config = match load::config(&self.root) {
                 Ok(c) => c,
                 Err(d) => {
                     self.diagnostics = vec![d];

@@ -47,7 +47,7 @@ pub struct Letter {
 impl Letter {
     /// The site URL of its page.
     pub fn url(&self) -> String {
-        format!("{}{}/", crate::url::LETTERS, self.date.format("%Y-%m-%d"))
+        format!("{}{}/", crate::model::url::LETTERS, self.date.format("%Y-%m-%d"))
     }
 }
 

@@ -6,13 +6,9 @@
 
 pub mod brand;
 pub mod cli;
-pub(crate) mod config;
-pub(crate) mod control;
 pub mod diagnostic;
 pub mod editor;
 pub(crate) mod files;
-pub(crate) mod french;
-pub(crate) mod html;
 pub(crate) mod http;
 pub mod images;
 pub mod incremental;
@@ -27,9 +23,7 @@ pub(crate) mod scaffold;
 pub(crate) mod serve;
 pub mod site;
 pub(crate) mod theme;
-pub(crate) mod time;
-pub(crate) mod translate;
-pub(crate) mod url;
+pub mod text;
 pub(crate) mod validate;
 pub(crate) mod write;
 mod yaml;

@@ -3,11 +3,12 @@
 //! plain text, from the theme's `newsletter.html` and `newsletter.txt` templates.
 
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
 use crate::model::Section;
 use crate::model::{Common, CommonRef, Date};
 use crate::pipeline;
-use crate::render::{self, markdown};
+use crate::render;
+use crate::text::markdown;
 use crate::site::{BuildOptions, Site};
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
@@ -123,7 +124,7 @@ pub fn newsletter(
     }
     // The site as a build publishes it at the end of the window, or now if the window ends
     // later: no drafts, no private records, nothing dated after that moment.
-    let end_of_window = crate::time::end_moment(Date {
+    let end_of_window = crate::model::time::end_moment(Date {
         at: until.and_time(chrono::NaiveTime::MIN),
         has_time: false,
     });
@@ -152,7 +153,7 @@ pub fn newsletter(
     let moment = site.options.now;
     let (upcoming, past): (Vec<_>, Vec<_>) = events
         .into_iter()
-        .partition(|(start, end, _)| crate::time::is_upcoming(Some(*start), *end, moment));
+        .partition(|(start, end, _)| crate::model::time::is_upcoming(Some(*start), *end, moment));
     let past: Vec<Value> = past
         .into_iter()
         .filter(|(start, _, _)| (since..=until).contains(&start.date()))
@@ -237,7 +238,7 @@ fn render_templates(site: &Site, context: Value) -> Result<(String, String), Vec
                 std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
                     .map(|e| e.to_string())
                     .filter(|m| !m.starts_with("Failed to render"))
-                    .map(|m| crate::translate::tera(&m))
+                    .map(|m| crate::text::translate::tera(&m))
                     .collect();
             vec![Diagnostic::error(
                 site.theme.origin(name),

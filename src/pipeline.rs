@@ -94,7 +94,7 @@ fn links_despite_errors(loaded: load::Loaded, options: BuildOptions) -> Vec<Diag
     jobs.par_iter()
         .filter_map(|job| {
             let src = job.source(&site)?;
-            let links = render::markdown::render_with(&src.body, &site.config.video_hosts);
+            let links = crate::text::markdown::render_with(&src.body, &site.config.video_hosts);
             let links = links.internal_links;
             renderer
                 .check_links_in(&src.path, &src.body, src.body_line, &links)

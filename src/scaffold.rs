@@ -1,7 +1,7 @@
 //! `ess-site new` and `ess-site init`: a new record with every field documented, and a new
 //! commune's site that builds at once.
 
-use crate::french::slugify;
+use crate::text::french::slugify;
 use std::path::{Path, PathBuf};
 
 /// The kinds of record `ess-site new` writes, by their French name on the command line.

@@ -1,7 +1,7 @@
 //! The published site: the records a build may show (drafts, private records and future-dated
 //! records left out as SPEC.md says), sorted once, with the links between them resolved.
 
-use crate::config::Config;
+use crate::model::config::Config;
 use crate::load::{Content, Loaded};
 use crate::model::Section;
 use crate::model::{
@@ -292,11 +292,11 @@ impl Publish<'_> {
             let c = e.data.common();
             (!c.draft || o.drafts)
                 && (!private(&e.data) || o.include_private)
-                && (o.scheduled || crate::time::is_published(section, c.date, o.now))
+                && (o.scheduled || crate::model::time::is_published(section, c.date, o.now))
         });
         for e in &mut kept {
             let date = e.data.common().date;
-            if let Some(d) = date.filter(|_| !crate::time::is_published(section, date, o.now)) {
+            if let Some(d) = date.filter(|_| !crate::model::time::is_published(section, date, o.now)) {
                 self.scheduled.push((d, e.source.path.clone()));
                 self.shown.insert(section.url(&e.slug), d);
                 // What shows the record (its page, its cards) shows the mark: made again when
@@ -509,17 +509,6 @@ impl<'a> Typed<'a> {
             Typed::Page(e) => of(Section::Pages, e),
         }
     }
-}
-
-/// A sort key that ignores case, accents and a leading article: « L'Atelier » sorts at A.
-pub fn sort_key(title: &str) -> String {
-    let s = slug::slugify(title);
-    for article in ["l-", "la-", "le-", "les-"] {
-        if let Some(rest) = s.strip_prefix(article) {
-            return rest.to_string();
-        }
-    }
-    s
 }
 
 fn group_by_label(

@@ -38,7 +38,7 @@ pub struct Theme {
 impl Theme {
     /// The theme `name` (the built-in default when `None`), with the site's `templates/` and
     /// `static/` laid over it.
-    pub fn load(root: &Path, config: &crate::config::Config) -> Result<Theme, Vec<Diagnostic>> {
+    pub fn load(root: &Path, config: &crate::model::config::Config) -> Result<Theme, Vec<Diagnostic>> {
         let name = config.theme.as_deref();
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let theme_dir = format!("themes/{}/", name.unwrap_or("default"));
@@ -127,7 +127,7 @@ impl Theme {
                     Err(e) => {
                         let (line, column) = e
                             .span()
-                            .map_or((0, 0), |s| crate::config::line_col(&text, s.start));
+                            .map_or((0, 0), |s| crate::model::config::line_col(&text, s.start));
                         let (message, help) =
                             crate::diagnostic::from_toml_message(e.message().trim());
                         let d = Diagnostic::error(

@@ -54,7 +54,7 @@ fn tags(html: &str) -> impl Iterator<Item = &str> {
 /// (no script, no event handler, no javascript: or data: address, no frame from elsewhere).
 pub fn sanitizer(body: &str) {
     let hosts = vec!["www.youtube-nocookie.com".to_string()];
-    let html = ess_site::render::markdown::render_with(body, &hosts).html;
+    let html = ess_site::text::markdown::render_with(body, &hosts).html;
     for tag in tags(&html) {
         let t = tag.to_ascii_lowercase();
         let name = t

@@ -79,14 +79,14 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
                 "{} programmée{}, la prochaine le {} : le site doit être reconstruit ce jour-là.",
                 report::count(n, "fiche", "fiches"),
                 if n > 1 { "s" } else { "" },
-                crate::french::moment_long(*next),
+                next.moment_long(),
             );
             const SHOWN: usize = 10;
             for (date, path) in r.scheduled.iter().take(SHOWN) {
                 let file = path.strip_prefix(root).unwrap_or(path);
                 println!(
                     "  {} : {}",
-                    crate::french::moment_long(*date),
+                    date.moment_long(),
                     file.display()
                 );
             }

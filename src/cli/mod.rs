@@ -388,5 +388,5 @@ pub fn resolve_now(arg: Option<&str>) -> Result<NaiveDateTime, String> {
             .ok_or("SOURCE_DATE_EPOCH hors limites")?;
         return Ok(t.with_timezone(&Paris).naive_local());
     }
-    Ok(crate::time::clock_now())
+    Ok(crate::model::time::clock_now())
 }

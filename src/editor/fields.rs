@@ -363,7 +363,7 @@ fn field(site: &Site, f: &Field, hints: &[(String, String)]) -> Value {
     }
     let hint = hint_text(hints, f.name).or_else(|| own_hint(f.name).map(str::to_string));
     if let Some(h) = hint {
-        m.insert("hint".into(), crate::french::typography(&h).into());
+        m.insert("hint".into(), crate::text::french::typography(&h).into());
     }
     Value::Object(m)
 }

@@ -76,7 +76,7 @@ pub fn enabled(site: &Site) -> bool {
 
 /// The editor's page.
 pub fn page(site: &Site) -> String {
-    let title = crate::render::templates::escape_html(&site.config.title);
+    let title = crate::text::html::escape_html(&site.config.title);
     format!(
         "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\

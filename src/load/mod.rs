@@ -2,7 +2,7 @@
 //! parses every record, collecting every parse error with its file and line.
 
 mod text;
-use crate::config::Config;
+use crate::model::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Resource, Section, Source,
@@ -16,6 +16,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use text::read_text;
 pub use text::{split_front_matter, Split};
+
+/// Reads `site.toml` in `root`.
+pub fn config(root: &Path) -> Result<Config, Diagnostic> {
+    let path = root.join("site.toml");
+    let rel = Path::new("site.toml");
+    let text = crate::files::read_to_string(&path).map_err(|e| {
+        Diagnostic::error(rel, 0, 0, format!("impossible de lire site.toml : {}", crate::diagnostic::io_fr(&e)))
+            .with_help("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`")
+    })?;
+    Config::parse(&text, rel)
+}
+
 
 /// Every record of the site, as parsed, drafts and private records included.
 #[derive(Debug, Default)]
@@ -51,7 +63,7 @@ pub struct Loaded {
 /// Loads the site in `root`. Returns the site if it could be read at all, and every problem found.
 pub fn load(root: &Path) -> (Option<Loaded>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let config = match Config::load(root) {
+    let config = match config(root) {
         Ok(c) => c,
         Err(d) => return (None, vec![d]),
     };
@@ -246,7 +258,7 @@ pub fn classify(rel: &Path) -> Option<Option<FileKind>> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned());
     let first = parts.next().unwrap_or_default();
     let nested = parts.next().is_some();
-    let kind = if inside.starts_with(MEMBERS_FILES) {
+    let kind = if inside.starts_with(crate::model::url::MEMBERS_FILES) {
         Some(FileKind::MembersFile)
     } else if !nested {
         (first == "_index.md").then_some(FileKind::Home)
@@ -356,14 +368,11 @@ fn declared(rel: &Path, kind: FileKind, text: &str) -> Option<(Section, String)>
     Some((section, written.unwrap_or(stem)))
 }
 
-/// The folder of the members' files, inside `content/`, and the URL they are published at.
-pub const MEMBERS_FILES: &str = "ressources/fichiers";
-
 /// Reads a members' file. Documents are larger than records: the limit is 16 times theirs.
 fn read_members_file(path: &Path, rel: &Path, max_size: u64) -> Result<Parsed, Diagnostic> {
     let limit = max_size.saturating_mul(16);
     let name = rel
-        .strip_prefix(Path::new("content").join(MEMBERS_FILES))
+        .strip_prefix(Path::new("content").join(crate::model::url::MEMBERS_FILES))
         .unwrap_or(rel)
         .to_string_lossy()
         .replace('\\', "/");
@@ -404,10 +413,10 @@ fn parse_text(rel: &Path, text: String, kind: FileKind) -> FileResult {
         .unwrap_or_default();
     let declares = declared(rel, kind, &text);
     if let Some(found) = (kind != FileKind::MembersFile)
-        .then(|| crate::control::find(&text))
+        .then(|| crate::text::control::find(&text))
         .flatten()
     {
-        let mut unread = Box::<Unread>::from(crate::control::diagnostic(rel, found));
+        let mut unread = Box::<Unread>::from(crate::text::control::diagnostic(rel, found));
         unread.declares = declares;
         return Err(unread);
     }
@@ -559,9 +568,9 @@ fn record<T: Common>(
 fn entry<T: Common>(data: T, mut source: Source, stem: String) -> Arc<Entry<T>> {
     let c = data.common();
     let slug = c.slug.map(str::to_string).unwrap_or(stem);
-    let sort_key = crate::site::sort_key(c.title);
-    source.body_images = crate::render::markdown::body_images(&source.body);
-    source.too_deep = crate::html::too_deep(&source.body, crate::html::MAX_DEPTH);
+    let sort_key = crate::text::french::sort_key(c.title);
+    source.body_images = crate::text::markdown::body_images(&source.body);
+    source.too_deep = crate::text::html::too_deep(&source.body, crate::text::html::MAX_DEPTH);
     Arc::new(Entry {
         data,
         source,

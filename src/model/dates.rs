@@ -15,6 +15,16 @@ pub struct Date {
 }
 
 impl Date {
+    /// « samedi 5 décembre 2026 », with « à 8 h » when the date has a time of day.
+    pub fn moment_long(self) -> String {
+        use crate::text::french;
+        if self.has_time {
+            format!("{} à {}", french::date_long(self.date()), french::time(self.at))
+        } else {
+            french::date_long(self.date())
+        }
+    }
+
     pub fn parse(s: &str) -> Result<Date, String> {
         let s = s.trim();
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -178,6 +188,6 @@ mod tests {
         }
         assert!(ProgramTime::parse("24:30").is_err());
         assert!(ProgramTime::parse("25h").is_err());
-        assert_eq!(crate::french::time(day.and_time(NaiveTime::MIN)), "minuit");
+        assert_eq!(crate::text::french::time(day.and_time(NaiveTime::MIN)), "minuit");
     }
 }

@@ -12,6 +12,9 @@ mod blank;
 pub mod data_files;
 mod dates;
 mod pictures;
+pub mod config;
+pub mod time;
+pub mod url;
 
 pub use blank::blank_is_none;
 pub use dates::{Date, ProgramTime};
@@ -463,7 +466,7 @@ pub struct Source {
     /// A hash of the whole record, YAML and body.
     pub full_hash: u64,
     /// The images of the body, found once when the file is read (`markdown::body_images`).
-    pub body_images: Vec<crate::render::markdown::BodyImage>,
+    pub body_images: Vec<crate::text::markdown::BodyImage>,
     /// Where the body's HTML nests deeper than `html::MAX_DEPTH`, if it does (found once too).
     pub too_deep: Option<usize>,
     /// What is known of where the YAML's values are (`value_position`), kept between calls.
@@ -510,6 +513,6 @@ pub struct Entry<T> {
     pub source: Source,
     /// The record's slug: `slug:` or the file name.
     pub slug: String,
-    /// What its title sorts by (`site::sort_key`), made once when the file is read.
+    /// What its title sorts by (`french::sort_key`), made once when the file is read.
     pub sort_key: String,
 }

@@ -1,6 +1,6 @@
 //! Machine-readable outputs: RSS 2.0 feeds (with the `rss` crate), `sitemap.xml`, `robots.txt`.
 
-use super::markdown;
+use crate::text::markdown;
 use super::pages::data::Feed;
 use crate::model::Section;
 use crate::model::{Common, CommonRef, Entry};
@@ -56,7 +56,7 @@ pub fn rfc822(t: NaiveDateTime) -> String {
 pub fn rss(site: &Site, feed: Feed) -> String {
     let items = feed_items(site, feed);
     let (title, page) = match feed {
-        Feed::All => (site.config.title.clone(), crate::url::HOME.to_string()),
+        Feed::All => (site.config.title.clone(), crate::model::url::HOME.to_string()),
         Feed::Section(s) => {
             let name = match s {
                 Section::Actors => "Acteurs",
@@ -218,6 +218,6 @@ pub fn robots(site: &Site) -> String {
     }
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.config.absolute(crate::url::SITEMAP)
+        site.config.absolute(crate::model::url::SITEMAP)
     )
 }

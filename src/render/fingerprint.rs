@@ -134,12 +134,12 @@ impl<'a> Fingerprints<'a> {
         let now = self.site.options.now;
         if forums {
             for f in &self.site.forums {
-                crate::time::is_upcoming(f.data.date, f.data.end_date, now).hash(h);
+                crate::model::time::is_upcoming(f.data.date, f.data.end_date, now).hash(h);
             }
         }
         if conferences {
             for c in &self.site.conferences {
-                crate::time::is_upcoming(c.data.date, c.data.end_date, now).hash(h);
+                crate::model::time::is_upcoming(c.data.date, c.data.end_date, now).hash(h);
             }
         }
     }

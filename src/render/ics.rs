@@ -2,7 +2,7 @@
 //! each programme item) and per Up Conférence, and `/agenda.ics` with them all. Times are
 //! local to Europe/Paris, with its VTIMEZONE; UIDs are stable from build to build.
 
-use super::markdown;
+use crate::text::markdown;
 use crate::model::Section;
 use crate::model::{Common, Date};
 use crate::site::Site;
@@ -62,7 +62,7 @@ fn event(item: Item, stamp: &str) -> Event<'static> {
     let mut e = Event::new(item.uid, stamp.to_string());
     if item.start.has_time {
         e.push(with_tz("DTSTART", item.start.at));
-        let end = item.end.map(crate::time::end_moment);
+        let end = item.end.map(crate::model::time::end_moment);
         if let Some(end) = end.filter(|e| *e > item.start.at) {
             e.push(with_tz("DTEND", end));
         }

@@ -8,7 +8,6 @@
 pub mod feeds;
 pub mod fingerprint;
 pub mod ics;
-pub mod markdown;
 pub mod opendata;
 pub mod owners;
 pub mod pages;
@@ -17,12 +16,12 @@ pub mod templates;
 
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
-pub use crate::url::output_path;
+pub use crate::model::url::output_path;
 pub use pages::{plan, Job, Rendered};
 use search::Document;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
-pub use templates::{compile_templates, escape_html, rgaa_status};
+pub use templates::{compile_templates, rgaa_status};
 use templates::{page_name, template_error};
 use tera::Tera;
 
@@ -244,7 +243,7 @@ impl<'a> Renderer<'a> {
 
     fn link_resolves(&self, link: &str) -> bool {
         let path = link.split(['#', '?']).next().unwrap_or("");
-        let path = crate::url::percent_decode(path);
+        let path = crate::model::url::percent_decode(path);
         self.urls.contains(&path)
             || (!path.ends_with('/') && self.urls.contains(&format!("{path}/")))
             || self.urls.contains(path.trim_end_matches("index.html"))
@@ -273,7 +272,7 @@ impl Renderer<'_> {
         let mut errors = Vec::new();
         for link in links {
             if !self.link_resolves(link) {
-                let path = crate::url::percent_decode(link.split(['#', '?']).next().unwrap_or(""));
+                let path = crate::model::url::percent_decode(link.split(['#', '?']).next().unwrap_or(""));
                 let (line, column) = if first_line == 0 {
                     (0, 0)
                 } else {
@@ -286,7 +285,7 @@ impl Renderer<'_> {
                 } else {
                     format!("{path}/")
                 };
-                let members = crate::url::members_files();
+                let members = crate::model::url::members_files();
                 let d = if path.starts_with(&members) {
                     Diagnostic::error(file, line, column, format!("lien vers un fichier réservé aux membres : {link}"))
                         .with_help("les fichiers de content/ressources/fichiers/ ne sont publiés que par une construction des membres (--include-private) : liez-les depuis une ressource privée")
@@ -324,7 +323,7 @@ impl Renderer<'_> {
 fn position_in(body: &str, target: &str) -> (usize, usize) {
     let needle = format!("({target}");
     match body.find(&needle).or_else(|| body.find(target)) {
-        Some(at) => crate::config::line_col(body, at + 1),
+        Some(at) => crate::model::config::line_col(body, at + 1),
         None => (1, 1),
     }
 }

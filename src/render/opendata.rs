@@ -198,7 +198,7 @@ pub fn gogocarto(site: &Site) -> Vec<u8> {
                     .iter()
                     .map(|(id, name)| json!({"id": id, "name": name}))
                     .collect::<Vec<_>>(),
-                "description": a.summary.as_deref().map(crate::render::markdown::plain).unwrap_or_default(),
+                "description": a.summary.as_deref().map(crate::text::markdown::plain).unwrap_or_default(),
                 "website": a.website.clone().unwrap_or_default(),
                 "email": a.email.clone().unwrap_or_default(),
                 "telephone": a.phone.clone().unwrap_or_default(),

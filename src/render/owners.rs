@@ -8,7 +8,7 @@ use super::pages::Job;
 use crate::diagnostic::Diagnostic;
 use crate::model::Source;
 use crate::site::Site;
-use crate::url::output_path;
+use crate::model::url::output_path;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -97,7 +97,7 @@ impl Owner {
     }
 }
 
-use crate::url::of_output_path as shown_url;
+use crate::model::url::of_output_path as shown_url;
 
 /// The output path with empty segments dropped, as the file system reads it.
 fn normalised(path: &str) -> String {

@@ -80,7 +80,7 @@ impl Doc {
         let mut d = Doc {
             doc: Document {
                 url: String::new(),
-                title: crate::french::typography(title),
+                title: crate::text::french::typography(title),
                 content: String::new(),
                 keywords: String::new(),
                 filters: BTreeMap::new(),
@@ -118,7 +118,7 @@ impl Doc {
         if !content.is_empty() {
             content.push(' ');
         }
-        content.push_str(&crate::render::escape_html(&text));
+        content.push_str(&crate::text::html::escape_html(&text));
         // Blocks read as sentences, and no phrase is found across two of them.
         if !text.ends_with(['.', '!', '?', '…', ':', ';']) {
             content.push('.');
@@ -127,7 +127,7 @@ impl Doc {
 
     fn record(&mut self, summary: Option<&str>, tags: &[String], body: &str) {
         if let Some(s) = summary {
-            self.text(&crate::render::markdown::plain(s));
+            self.text(&crate::text::markdown::plain(s));
         }
         for tag in tags {
             self.keyword(tag);

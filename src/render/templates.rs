@@ -2,11 +2,12 @@
 //! every page shares, and Tera's errors as French diagnostics.
 
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
+use crate::text::html::escape_html;
 use crate::model::{Date, Section};
 use crate::render::pages::shared::Link;
 use crate::site::Site;
-use crate::url;
+use crate::model::url;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -131,7 +132,7 @@ struct Globals<'a> {
     commune: &'a str,
     department: Option<&'a str>,
     commune_website: Option<&'a str>,
-    contact: &'a crate::config::RawContact,
+    contact: &'a crate::model::config::RawContact,
     menu: Vec<Link>,
     footer_pages: Vec<Link>,
     /// A members' build.
@@ -242,29 +243,6 @@ pub fn register_filters(tera: &mut tera::Tera) {
     );
 }
 
-/// HTML escaping for templates: `& < > " '`. Tera's default also escapes `/`, which makes
-/// every URL unreadable (`&#x2F;acteurs&#x2F;`) for no safety gain inside quoted attributes.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    // The five characters are ASCII: a byte scan copies the runs between them whole.
-    let mut copied = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&input[copied..i]);
-        out.push_str(entity);
-        copied = i + 1;
-    }
-    out.push_str(&input[copied..]);
-    out
-}
-
 /// Tera's most common messages, in French.
 fn french_tera_message(detail: &str) -> String {
     detail
@@ -279,7 +257,7 @@ fn french_tera_message(detail: &str) -> String {
             } else if part.starts_with("expected ") || part.starts_with("unexpected ") {
                 french_syntax(part)
             } else {
-                crate::translate::tera(part)
+                crate::text::translate::tera(part)
             }
         })
         .collect::<Vec<_>>()
@@ -422,20 +400,4 @@ pub fn template_error(
     };
     Diagnostic::error(file, line, column, message)
         .with_help("corrigez le gabarit ; les variables disponibles sont décrites dans le README")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn escape_html_escapes_the_five_and_keeps_everything_else() {
-        assert_eq!(
-            escape_html("« L'Atelier » <b>&\"é\"</b> 🌱"),
-            "« L&#39;Atelier » &lt;b&gt;&amp;&quot;é&quot;&lt;/b&gt; 🌱"
-        );
-        assert_eq!(escape_html(""), "");
-        assert_eq!(escape_html("&"), "&amp;");
-        assert_eq!(escape_html("sans rien"), "sans rien");
-    }
 }

@@ -169,11 +169,11 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         handlers: AtomicUsize::new(0),
         polls: AtomicUsize::new(0),
         proxy: options.build.editor_local.then(|| {
-            let max = crate::config::Config::load(root).map_or(4 << 20, |c| c.max_file_size);
+            let max = crate::load::config(root).map_or(4 << 20, |c| c.max_file_size);
             crate::editor::proxy::Proxy::new(root, max)
         }),
         headers: {
-            let config = crate::config::Config::load(root).ok();
+            let config = crate::load::config(root).ok();
             (
                 http::security_headers(config.as_ref(), false),
                 http::security_headers(config.as_ref(), true),
@@ -353,14 +353,14 @@ fn watch_loop(
         let wake = follow_clock.then(|| inc.next_change()).flatten();
         let first = match wake {
             Some(at) => {
-                let wait = (at - crate::time::clock_now())
+                let wait = (at - crate::model::time::clock_now())
                     .to_std()
                     .unwrap_or_default()
                     .min(Duration::from_secs(3600));
                 match rx.recv_timeout(wait) {
                     Ok(first) => first,
                     Err(mpsc::RecvTimeoutError::Timeout) => {
-                        let now = crate::time::clock_now();
+                        let now = crate::model::time::clock_now();
                         if now >= at {
                             inc.set_now(now);
                             publish(root, &mut inc, &[], shared, deferred);

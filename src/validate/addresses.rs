@@ -4,7 +4,7 @@
 use super::EntryView;
 use crate::diagnostic::Diagnostic;
 use crate::model::Section;
-use crate::url::{normalise_alias, output_path};
+use crate::model::url::{normalise_alias, output_path};
 use std::path::Path;
 
 /// Every output path the records take, with where each was written (file, line, column).
@@ -64,7 +64,7 @@ impl<'a> Addresses<'a> {
             if places.len() < 2 {
                 continue;
             }
-            let url = crate::url::of_output_path(&places[0].0);
+            let url = crate::model::url::of_output_path(&places[0].0);
             for (i, (_, path, line, col)) in places.iter().enumerate() {
                 let others: Vec<String> = places
                     .iter()

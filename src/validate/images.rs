@@ -26,7 +26,7 @@ pub fn check<T: Common + Pictures>(loaded: &Loaded, e: &Entry<T>, out: &mut Vec<
         check_one(loaded, &src.path, line, col, value, out);
     }
     for image in &src.body_images {
-        let (l, col) = crate::config::line_col(&src.body, image.offset);
+        let (l, col) = crate::model::config::line_col(&src.body, image.offset);
         check_one(
             loaded,
             &src.path,
@@ -50,7 +50,7 @@ fn exists(loaded: &Loaded, path: &str) -> bool {
 /// Checks the images of a Markdown text of a data file (the newsletter's `intro`), as a
 /// record's body images are checked.
 pub(super) fn check_data_text(loaded: &Loaded, file: &str, text: &str, out: &mut Vec<Diagnostic>) {
-    for image in crate::render::markdown::body_images(text) {
+    for image in crate::text::markdown::body_images(text) {
         check_one(loaded, std::path::Path::new(file), 0, 0, &image.src, out);
     }
 }
@@ -84,7 +84,7 @@ fn check_one(
         );
         return;
     }
-    let path = crate::url::percent_decode(src.split(['?', '#']).next().unwrap_or(""));
+    let path = crate::model::url::percent_decode(src.split(['?', '#']).next().unwrap_or(""));
     if exists(loaded, &path) {
         return;
     }

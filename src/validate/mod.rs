@@ -203,7 +203,7 @@ const MAX_SLUG: usize = 120;
 
 /// The position in the file of byte `offset` of a record's body: (line, column), 1-based.
 pub(super) fn body_at(src: &crate::model::Source, offset: usize) -> (usize, usize) {
-    let (line, col) = crate::config::line_col(&src.body, offset);
+    let (line, col) = crate::model::config::line_col(&src.body, offset);
     (line + src.body_line - 1, col)
 }
 
@@ -257,7 +257,7 @@ fn check_common(section: Section, e: &dyn EntryView, aside: &[String], out: &mut
                 col,
                 format!(
                     "HTML imbriqué sur plus de {} niveaux",
-                    crate::html::MAX_DEPTH
+                    crate::text::html::MAX_DEPTH
                 ),
             )
             .with_help("fermez les balises ouvertes (</div>…), ou simplifiez ce HTML : un navigateur n'en afficherait pas plus"),

@@ -214,7 +214,7 @@ fn check_end_date(
     out: &mut Vec<Diagnostic>,
 ) {
     if let (Some(d), Some(e)) = (date, end) {
-        if crate::time::end_moment(e) < d.at {
+        if crate::model::time::end_moment(e) < d.at {
             let (line, col) = src.key_position("end_date");
             out.push(
                 Diagnostic::error(
@@ -237,15 +237,15 @@ fn private_text_links(loaded: &Loaded, r: &Entry<Resource>, out: &mut Vec<Diagno
     if src.body.trim().is_empty() {
         return;
     }
-    let html = crate::render::markdown::render_with(&src.body, &loaded.config.video_hosts).html;
-    let members = format!("{}/", crate::load::MEMBERS_FILES);
+    let html = crate::text::markdown::render_with(&src.body, &loaded.config.video_hosts).html;
+    let members = format!("{}/", crate::model::url::MEMBERS_FILES);
     for href in html
         .split("href=\"")
         .skip(1)
         .filter_map(|h| h.split('"').next())
     {
         let href = href.replace("&amp;", "&");
-        let Some(path) = crate::url::site_file(&loaded.config.base_url, &href) else {
+        let Some(path) = crate::model::url::site_file(&loaded.config.base_url, &href) else {
             continue;
         };
         if !loaded.theme.assets.contains_key(path.as_str()) {
@@ -279,13 +279,13 @@ fn check_resource_file(
 ) {
     // The file of the site it leads to, however the address is spelled (a path, or an
     // absolute address on the site's own host).
-    let Some(path) = crate::url::site_file(&loaded.config.base_url, url) else {
+    let Some(path) = crate::model::url::site_file(&loaded.config.base_url, url) else {
         return;
     };
     let path = path.as_str();
     let src = &r.source;
     let (line, col) = src.key_position(key);
-    let members = format!("{}/", crate::load::MEMBERS_FILES);
+    let members = format!("{}/", crate::model::url::MEMBERS_FILES);
     if let Some(name) = path.strip_prefix(&members) {
         if !loaded.content.members_files.contains_key(name) {
             out.push(

@@ -57,7 +57,7 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
         .iter()
         .filter(|e| !c.partial.contains_key(&e.source.path))
     {
-        let past = !crate::time::is_upcoming(conf.data.date, conf.data.end_date, now);
+        let past = !crate::model::time::is_upcoming(conf.data.date, conf.data.end_date, now);
         if past && conf.data.date.is_some() && conf.data.replay_url.is_none() {
             let (line, col) = conf.source.key_position("date");
             out.push(
@@ -87,7 +87,7 @@ fn images_without_alt(src: &crate::model::Source, out: &mut Vec<Diagnostic>) {
 }
 
 fn push_image_warning(src: &crate::model::Source, offset: usize, out: &mut Vec<Diagnostic>) {
-    let (l, col) = crate::config::line_col(&src.body, offset);
+    let (l, col) = crate::model::config::line_col(&src.body, offset);
     out.push(
         Diagnostic::warning(&src.path, l + src.body_line - 1, col, "image sans texte alternatif")
             .with_help("décrivez l'image entre les crochets : ![Le jardin partagé au printemps](/images/jardin.jpg)"),
@@ -121,7 +121,7 @@ fn examples(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnosti
     }
     for (section, e) in records {
         let common = e.common();
-        let published = !common.draft && crate::time::is_published(section, common.date, now);
+        let published = !common.draft && crate::model::time::is_published(section, common.date, now);
         if common.example && published {
             let src = e.source();
             let (line, col) = src.key_position("example");

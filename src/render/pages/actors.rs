@@ -8,14 +8,14 @@ use super::shared::{
 };
 use super::{page_count, view, Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
 use crate::model::{Actor, Common, Section, Taxonomy, Term};
 use crate::render::fingerprint::{card, Fingerprints};
-use crate::render::markdown;
+use crate::text::markdown;
 use crate::render::owners::Owner;
 use crate::render::Renderer;
 use crate::site::{Mention, RecordView, Site};
-use crate::url;
+use crate::model::url;
 use serde::Serialize;
 use serde_json::json;
 use std::hash::{DefaultHasher, Hash};

@@ -4,13 +4,13 @@
 use super::home::{counts, Counts};
 use super::{Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
 use crate::model::{Section, Term};
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
 use crate::render::{feeds, opendata, Renderer};
 use crate::site::Site;
-use crate::url;
+use crate::model::url;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash};

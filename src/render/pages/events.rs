@@ -8,7 +8,7 @@ use super::shared::{
 };
 use super::{view, Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
 use crate::model::{
     Common, Conference, Date, ForumEdition, ProgramItem, ProgramTime, Section, Term,
 };
@@ -17,8 +17,8 @@ use crate::render::ics::{self, Calendar};
 use crate::render::owners::{Kind, Owner};
 use crate::render::Renderer;
 use crate::site::{RecordView, Site};
-use crate::time::is_upcoming;
-use crate::url;
+use crate::model::time::is_upcoming;
+use crate::model::url;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash};

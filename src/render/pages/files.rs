@@ -7,7 +7,7 @@ use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::{Kind, Owner};
 use crate::render::Renderer;
 use crate::site::Site;
-use crate::url;
+use crate::model::url;
 use std::hash::{DefaultHasher, Hash};
 use std::path::PathBuf;
 
@@ -75,7 +75,7 @@ impl Family for Files {
             Files::MembersFile(name) => Owner {
                 kind: Kind::Asset,
                 place: Some((
-                    PathBuf::from(format!("content/{}/{name}", crate::load::MEMBERS_FILES)),
+                    PathBuf::from(format!("content/{}/{name}", crate::model::url::MEMBERS_FILES)),
                     0,
                     0,
                 )),

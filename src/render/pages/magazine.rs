@@ -5,14 +5,14 @@ use super::shared::{actor_links, body, card, json_ld, page_range, section_list, 
 use super::shared::{town_ld, ActorLink, Card};
 use super::{page_count, view, Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
 use crate::model::{Common, Dossier, Section, Term};
 use crate::render::fingerprint::{card as card_hash, Fingerprints};
-use crate::render::markdown;
+use crate::text::markdown;
 use crate::render::owners::Owner;
 use crate::render::Renderer;
 use crate::site::{RecordView, Site};
-use crate::url;
+use crate::model::url;
 use serde::Serialize;
 use serde_json::json;
 use std::hash::{DefaultHasher, Hash};

@@ -27,7 +27,7 @@ use super::Renderer;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Common, Section, Source};
 use crate::site::{RecordView, Site};
-use crate::url::normalise_alias;
+use crate::model::url::normalise_alias;
 use serde::Serialize;
 use std::hash::DefaultHasher;
 

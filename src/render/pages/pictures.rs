@@ -3,7 +3,7 @@
 //! photos, cards and the images of Markdown bodies.
 
 use crate::images::{Format, Image, Variant};
-use crate::render::escape_html;
+use crate::text::html::escape_html;
 use crate::site::Site;
 
 /// Where a picture is shown, which says how wide it is on screen (`sizes`).
@@ -144,7 +144,7 @@ pub fn cover(site: &Site, c: Option<&crate::model::Cover>, first: bool) -> Optio
     Some(match &c.credit {
         Some(credit) => format!(
             r#"<figure class="cover">{img}<figcaption>Crédit : {}</figcaption></figure>"#,
-            escape_html(&crate::french::typography(credit))
+            escape_html(&crate::text::french::typography(credit))
         ),
         None => format!(r#"<figure class="cover">{img}</figure>"#),
     })
@@ -200,9 +200,9 @@ pub fn in_body(site: &Site, html: String, mut first: bool) -> String {
         let end = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
         let tag = &rest[i..end];
         out.push_str(&rest[..i]);
-        let src = crate::render::markdown::attribute(tag, "src").unwrap_or_default();
+        let src = crate::text::markdown::attribute(tag, "src").unwrap_or_default();
         if image(site, &src).is_some() {
-            let alt = crate::render::markdown::attribute(tag, "alt").unwrap_or_default();
+            let alt = crate::text::markdown::attribute(tag, "alt").unwrap_or_default();
             out.push_str(&picture_escaped(site, &src, &alt, Place::Page, first));
         } else if first {
             out.push_str(tag);

@@ -5,13 +5,13 @@ use super::pictures::{cover, og_image};
 use super::shared::{body, summary};
 use super::{view, Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
 use crate::model::{Common, Section};
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::{Kind, Owner};
 use crate::render::Renderer;
 use crate::site::{RecordView, Site};
-use crate::url::{self, normalise_alias};
+use crate::model::url::{self, normalise_alias};
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};
 

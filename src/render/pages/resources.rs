@@ -6,13 +6,13 @@ use super::shared::{body, page_range, resource_card, section_list, summary, term
 use super::shared::{Link, TermLink};
 use super::{page_count, view, Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
 use crate::model::{Common, Resource, Section, Taxonomy};
 use crate::render::fingerprint::{card as card_hash, Fingerprints};
 use crate::render::owners::Owner;
 use crate::render::Renderer;
 use crate::site::{RecordView, Site};
-use crate::url;
+use crate::model::url;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};
 

@@ -3,13 +3,13 @@
 
 use super::{Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
 use crate::render::search::{self, FILTERS};
 use crate::render::Renderer;
 use crate::site::Site;
-use crate::url;
+use crate::model::url;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};
 

@@ -1,11 +1,11 @@
 //! What many families show: cards of records, links to actors, pagers, term links, body
 //! HTML, structured data.
 
-use crate::french;
+use crate::text::french;
 use crate::model::{Common, CommonRef, Date, Entry, Section, Speaker, Taxonomy, Term};
-use crate::render::markdown;
+use crate::text::markdown;
 use crate::site::Site;
-use crate::url;
+use crate::model::url;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -34,7 +34,7 @@ pub struct Card {
 /// What a preview says of a record it shows before its date: « programmé le samedi 5 décembre
 /// 2026 » (« à 8 h » when the date has a time).
 pub fn scheduled_label(d: crate::model::Date) -> String {
-    format!("programmé le {}", french::moment_long(d))
+    format!("programmé le {}", d.moment_long())
 }
 
 /// A record's summary as plain text, if it has one.
@@ -169,7 +169,7 @@ pub fn actor_link(site: &Site, slug: &str) -> Option<ActorLink> {
 pub fn actor_links(site: &Site, slugs: &[String]) -> Vec<ActorLink> {
     let mut links: Vec<(String, ActorLink)> = slugs
         .iter()
-        .filter_map(|s| actor_link(site, s).map(|l| (crate::site::sort_key(&l.title), l)))
+        .filter_map(|s| actor_link(site, s).map(|l| (crate::text::french::sort_key(&l.title), l)))
         .collect();
     links.sort_by(|a, b| a.0.cmp(&b.0));
     links.dedup_by(|a, b| a.1.url == b.1.url);

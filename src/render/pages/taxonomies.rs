@@ -5,13 +5,13 @@ use super::shared::{actor_card, browse, page_range, pager, resource_card, term_l
 use super::shared::{Browse, Card, Link, Pager, TermLink};
 use super::{page_count, Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::french;
+use crate::text::french;
 use crate::model::Taxonomy;
 use crate::render::fingerprint::{card, Fingerprints};
 use crate::render::owners::{Kind, Owner};
 use crate::render::Renderer;
 use crate::site::Site;
-use crate::url;
+use crate::model::url;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};
 use std::path::PathBuf;

@@ -93,9 +93,12 @@ pub fn event_calendar(section: Section, slug: &str) -> String {
     format!("{}evenement.ics", section.url(slug))
 }
 
+/// The folder of the members' files, inside `content/`, and the URL they are published at.
+pub const MEMBERS_FILES: &str = "ressources/fichiers";
+
 /// The folder of the members' files (`content/ressources/fichiers/`), as a URL.
 pub fn members_files() -> String {
-    format!("/{}/", crate::load::MEMBERS_FILES)
+    format!("/{}/", MEMBERS_FILES)
 }
 
 /// A members' file.

@@ -216,21 +216,10 @@ pub const DEFAULT_VIDEO_HOSTS: &[&str] = &[
 ];
 
 impl Config {
-    /// Reads `site.toml` in `root`.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
-        let path = root.join("site.toml");
-        let rel = Path::new("site.toml");
-        let text = crate::files::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(rel, 0, 0, format!("impossible de lire site.toml : {}", crate::diagnostic::io_fr(&e)))
-                .with_help("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`")
-        })?;
-        Config::parse(&text, rel)
-    }
-
     /// Parses the text of a `site.toml`.
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostic> {
-        if let Some(found) = crate::control::find(text) {
-            return Err(crate::control::diagnostic(path, found));
+        if let Some(found) = crate::text::control::find(text) {
+            return Err(crate::text::control::diagnostic(path, found));
         }
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = match e.span() {

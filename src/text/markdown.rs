@@ -1,7 +1,7 @@
 //! Markdown bodies to safe HTML: CommonMark with tables and footnotes, heading anchors,
 //! French typography in text, and raw HTML through an allow-list sanitiser.
 
-use crate::french::{slugify, typography};
+use crate::text::french::{slugify, typography};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
@@ -113,9 +113,9 @@ pub fn render_with(markdown: &str, video_hosts: &[String]) -> Rendered {
     // Without raw HTML, pulldown-cmark escapes every text and the URLs were checked above:
     // the sanitiser (a full HTML parse, the costliest step) is needed only for raw HTML.
     if has_html {
-        html = if crate::html::too_deep(&html, crate::html::MAX_DEPTH).is_some() {
+        html = if crate::text::html::too_deep(&html, crate::text::html::MAX_DEPTH).is_some() {
             // Validation reports it; a caller that skips validation still gets safe text, fast.
-            super::escape_html(&html)
+            crate::text::html::escape_html(&html)
         } else {
             empty_frames(&sanitizer(video_hosts).clean(&html).to_string())
         };

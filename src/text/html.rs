@@ -1,4 +1,4 @@
-//! Raw HTML measured without parsing it: how deep it nests.
+//! Raw HTML: escaped for text and attributes, and measured without parsing it (how deep it nests).
 
 /// How deep raw HTML may nest. Browsers stop at 512 (Blink's parser nests no deeper); the
 /// sanitiser's HTML parser costs time in proportion to the depth for each element, so a body
@@ -68,9 +68,44 @@ fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
     memchr::memchr(b'<', bytes.get(from..)?).map(|p| p + from)
 }
 
+/// HTML escaping for templates: `& < > " '`. Tera's default also escapes `/`, which makes
+/// every URL unreadable (`&#x2F;acteurs&#x2F;`) for no safety gain inside quoted attributes.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    // The five characters are ASCII: a byte scan copies the runs between them whole.
+    let mut copied = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
+    }
+    out.push_str(&input[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+
+    #[test]
+    fn escape_html_escapes_the_five_and_keeps_everything_else() {
+        assert_eq!(
+            escape_html("« L'Atelier » <b>&\"é\"</b> 🌱"),
+            "« L&#39;Atelier » &lt;b&gt;&amp;&quot;é&quot;&lt;/b&gt; 🌱"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("&"), "&amp;");
+        assert_eq!(escape_html("sans rien"), "sans rien");
+    }
 
     #[test]
     fn nesting_depth_is_measured_as_a_parser_would() {
@@ -96,7 +131,7 @@ mod tests {
         );
         assert_eq!(too_deep(&(closes.clone() + &closes + &closes), 512), None);
         assert_eq!(too_deep("<!-- <div><div> -->", 1), None);
-        let html = crate::render::markdown::render(&deep).html;
+        let html = crate::text::markdown::render(&deep).html;
         assert!(!html.contains("<div>"), "escaped, not parsed");
     }
 }

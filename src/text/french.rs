@@ -49,15 +49,6 @@ pub fn date_long(d: NaiveDate) -> String {
     )
 }
 
-/// « samedi 5 décembre 2026 », with « à 8 h » when the date has a time of day.
-pub fn moment_long(d: crate::model::Date) -> String {
-    if d.has_time {
-        format!("{} à {}", date_long(d.date()), time(d.at))
-    } else {
-        date_long(d.date())
-    }
-}
-
 /// « 14 h », « 14 h 30 ».
 pub fn time(t: NaiveDateTime) -> String {
     if t.hour() == 0 && t.minute() == 0 {
@@ -171,6 +162,17 @@ fn is_digit_group(mut rest: impl Iterator<Item = char>) -> bool {
 /// An accent-free URL slug: « Économie sociale » → `economie-sociale`.
 pub fn slugify(text: &str) -> String {
     slug::slugify(text)
+}
+
+/// A sort key that ignores case, accents and a leading article: « L'Atelier » sorts at A.
+pub fn sort_key(title: &str) -> String {
+    let s = slug::slugify(title);
+    for article in ["l-", "la-", "le-", "les-"] {
+        if let Some(rest) = s.strip_prefix(article) {
+            return rest.to_string();
+        }
+    }
+    s
 }
 
 #[cfg(test)]
