@@ -12,7 +12,6 @@ pub(crate) mod files;
 pub(crate) mod http;
 pub mod images;
 pub mod incremental;
-pub mod letters;
 pub mod load;
 pub mod model;
 pub mod newsletter;

@@ -91,11 +91,11 @@ pub(super) fn newsletter(
         eprintln!("avertissement : {w}");
     }
     if archive {
-        let path = crate::letters::add(root, since, until, &letter).map_err(Failure::fatal)?;
+        let path = crate::write::letters::add(root, since, until, &letter.title, &letter.intro, &letter.urls).map_err(Failure::fatal)?;
         println!("{}", path.display());
         eprintln!(
             "Lettre gardée dans {} : la prochaine construction la publie à /lettre/{until}/.",
-            crate::letters::FILE
+            crate::model::letters::FILE
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -579,6 +579,12 @@ fn entry<T: Common>(data: T, mut source: Source, stem: String) -> Arc<Entry<T>> 
     })
 }
 
+/// The text of the archive of the letters sent (`content/data/lettres.yaml`), for
+/// `ess-site newsletter --archive` to add a letter to.
+pub fn archive_text(root: &Path) -> std::io::Result<String> {
+    crate::files::read_to_string(&root.join(crate::model::letters::FILE))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -599,3 +605,4 @@ mod tests {
         assert!(e.help.unwrap().contains("`---`"));
     }
 }
+

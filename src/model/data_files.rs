@@ -11,6 +11,7 @@ pub const CHECKED: &[(&str, Checker)] = &[
     ("accessibilite", check::<Accessibility>),
     ("chiffres_cles", check::<KeyFigures>),
     ("ess_hauts_de_seine", check::<Table>),
+    (super::letters::DATA, super::letters::check),
 ];
 
 /// The problems of the data file `name` (`content/data/NAME.yaml`) if it is one of those with a

@@ -13,6 +13,7 @@ pub mod data_files;
 mod dates;
 mod pictures;
 pub mod config;
+pub mod letters;
 pub mod time;
 pub mod url;
 

@@ -75,7 +75,7 @@ pub fn globals(site: &Site) -> Value {
         accessibility: site.data.get("accessibilite"),
         accessibility_status: rgaa_status(site.data.get("accessibilite")).0,
         accessibility_page: site.pages.iter().any(|p| p.slug == "accessibilite"),
-        letters: !crate::letters::letters(site).is_empty(),
+        letters: !crate::model::letters::letters(&site.data).is_empty(),
         search: c.search,
         map_tiles: &c.map_tiles,
         map_attribution: &c.map_attribution,

@@ -118,10 +118,6 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
         images::check(loaded, h, &mut out);
     }
     out.extend(loaded.theme.images.problems.iter().cloned());
-    out.extend(crate::letters::check(
-        &loaded.root,
-        c.data.get(crate::letters::DATA),
-    ));
     urls.collisions(&mut out);
     out
 }

@@ -16,6 +16,7 @@
 //!   linked again nor deleted, which makes a build with many images cost about what a build
 //!   without them does.
 
+pub mod letters;
 mod owner;
 mod previous;
 

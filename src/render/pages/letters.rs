@@ -6,7 +6,7 @@ use super::shared::{actor_card, card, list_with_feed, Card};
 use super::{Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
-use crate::letters::{self, Letter};
+use crate::model::letters::{self, Letter};
 use crate::model::Section;
 use crate::render::feeds::{self, FeedItem};
 use crate::render::fingerprint::Fingerprints;
@@ -31,7 +31,7 @@ pub enum Letters {
 }
 
 pub fn jobs(site: &Site) -> Vec<Job> {
-    let all = letters::letters(site);
+    let all = letters::letters(&site.data);
     if all.is_empty() {
         return Vec::new();
     }
@@ -79,7 +79,7 @@ fn published<'a>(site: &'a Site, urls: &[String]) -> HashMap<String, Typed<'a>> 
 }
 
 fn letter(site: &Site, date: NaiveDate) -> Option<Letter> {
-    letters::letters(site).into_iter().find(|l| l.date == date)
+    letters::letters(&site.data).into_iter().find(|l| l.date == date)
 }
 
 #[derive(Serialize)]
@@ -125,7 +125,7 @@ impl Family for Letters {
 
     fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
         let site = r.site;
-        let all = letters::letters(site);
+        let all = letters::letters(&site.data);
         Ok(match self {
             Letters::List { page } => {
                 let intro =

@@ -7,17 +7,16 @@
 //! build: a record made private, put back in draft or deleted since is not shown again.
 
 use crate::diagnostic::Diagnostic;
-use crate::site::Site;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The archive's file, and its name among the site's data.
 pub const FILE: &str = "content/data/lettres.yaml";
 pub const DATA: &str = "lettres";
 
 /// What the file says above its list.
-const HEADER: &str = "# Les lettres d'information envoyées, que le site publie sous /lettre/.\n# `ess-site newsletter --archive` y ajoute chaque lettre ; retirer une lettre la retire du site.\n";
+pub const HEADER: &str = "# Les lettres d'information envoyées, que le site publie sous /lettre/.\n# `ess-site newsletter --archive` y ajoute chaque lettre ; retirer une lettre la retire du site.\n";
 
 /// One letter sent, as the archive keeps it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -51,7 +50,7 @@ impl Letter {
     }
 }
 
-fn day(s: &str) -> Option<NaiveDate> {
+pub fn day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
@@ -62,8 +61,8 @@ fn entries(value: &serde_json::Value) -> Vec<Archived> {
 
 /// The letters of the archive, newest first: those `check` accepts (a build with an error in
 /// the archive stops before it renders).
-pub fn letters(site: &Site) -> Vec<Letter> {
-    let Some(value) = site.data.get(DATA) else {
+pub fn letters(data: &std::collections::BTreeMap<String, serde_json::Value>) -> Vec<Letter> {
+    let Some(value) = data.get(DATA) else {
         return Vec::new();
     };
     let mut out: Vec<Letter> = entries(value)
@@ -95,19 +94,18 @@ fn line_of(text: &str, key: &str, needle: &str, nth: usize) -> usize {
         .map_or(0, |(n, _)| n + 1)
 }
 
-/// Checks the archive of the site in `root`, if it has one: a list of letters, each with its
-/// two dates in order, a title, and site addresses; no two letters of one day.
-pub fn check(root: &Path, value: Option<&serde_json::Value>) -> Vec<Diagnostic> {
-    let Some(value) = value else {
-        return Vec::new();
-    };
-    if value.is_null() || value.as_object().is_some_and(|o| o.is_empty()) {
-        return Vec::new();
+/// Checks the text of the archive, read at `path`: a list of letters, each with its two dates
+/// in order, a title, and site addresses; no two letters of one day. An empty archive holds
+/// no letter.
+pub fn check(text: &str, path: &Path) -> Vec<Diagnostic> {
+    match crate::yaml::parse_value(text, path) {
+        Ok(value) if value.is_null() || value.as_object().is_some_and(|o| o.is_empty()) => {
+            return Vec::new()
+        }
+        Err(d) => return vec![d],
+        Ok(_) => {}
     }
-    let path = Path::new(FILE);
-    let text = crate::files::read_to_string(&root.join(path))
-        .or_else(|_| crate::files::read_to_string(&root.join(path.with_extension("yml"))))
-        .unwrap_or_default();
+    let text = text.to_string();
     let list: Vec<Archived> = match crate::yaml::parse(&text, path, 1) {
         Ok(list) => list,
         Err(d) => {
@@ -183,80 +181,4 @@ pub fn check(root: &Path, value: Option<&serde_json::Value>) -> Vec<Diagnostic> 
         }
     }
     out
-}
-
-/// Adds the letter of `since` to `until` to the archive of the site in `root` (the file is
-/// written anew, atomically). Refuses a second letter of the same last day.
-pub fn add(
-    root: &Path,
-    since: NaiveDate,
-    until: NaiveDate,
-    letter: &crate::newsletter::Newsletter,
-) -> Result<PathBuf, String> {
-    let path = root.join(FILE);
-    let mut list: Vec<Archived> = match crate::files::read_to_string(&path) {
-        Ok(text)
-            if text
-                .lines()
-                .any(|l| !l.trim().is_empty() && !l.starts_with('#')) =>
-        {
-            crate::yaml::parse(&text, Path::new(FILE), 1).map_err(|d| {
-                format!(
-                    "{FILE} : {} (ligne {}) : corrigez-le avant d'y archiver une lettre",
-                    d.message, d.line
-                )
-            })?
-        }
-        Ok(_) => Vec::new(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => {
-            return Err(format!(
-                "impossible de lire {FILE} : {}",
-                crate::diagnostic::io_fr(&e)
-            ))
-        }
-    };
-    let date = until.format("%Y-%m-%d").to_string();
-    if list.iter().any(|a| day(&a.date) == Some(until)) {
-        return Err(format!(
-            "{FILE} : une lettre du {date} y est déjà : retirez-la du fichier pour archiver celle-ci à sa place"
-        ));
-    }
-    list.push(Archived {
-        date,
-        since: since.format("%Y-%m-%d").to_string(),
-        title: letter.title.clone(),
-        intro: letter.intro.trim().to_string(),
-        items: letter.urls.clone(),
-    });
-    list.sort_by(|a, b| a.date.cmp(&b.date));
-    let text = format!("{HEADER}{}", crate::yaml::to_text(&list)?);
-    let dir = path.parent().unwrap_or(root);
-    std::fs::create_dir_all(dir).map_err(|e| {
-        format!(
-            "impossible de créer {} : {}",
-            dir.display(),
-            crate::diagnostic::io_fr(&e)
-        )
-    })?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
-        format!(
-            "impossible d'écrire dans {} : {}",
-            dir.display(),
-            crate::diagnostic::io_fr(&e)
-        )
-    })?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(|e| {
-        format!(
-            "impossible d'écrire {FILE} : {}",
-            crate::diagnostic::io_fr(&e)
-        )
-    })?;
-    tmp.persist(&path).map_err(|e| {
-        format!(
-            "impossible d'écrire {FILE} : {}",
-            crate::diagnostic::io_fr(&e.error)
-        )
-    })?;
-    Ok(path)
 }
