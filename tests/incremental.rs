@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use ess_site::incremental::Incremental;
+use ess_site::pipeline::incremental::Incremental;
 use ess_site::pipeline;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
-use ess_site::newsletter::newsletter;
+use ess_site::pipeline::newsletter::newsletter;
 
 /// A moment long after every window of these tests.
 fn later() -> chrono::NaiveDateTime {

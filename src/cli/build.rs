@@ -3,7 +3,7 @@
 use super::{now_or_usage_error, BuildArgs, Failure};
 use crate::pipeline;
 use crate::report;
-use crate::site::BuildOptions;
+use crate::render::site::BuildOptions;
 use std::process::ExitCode;
 use std::time::Instant;
 

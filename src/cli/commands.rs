@@ -3,7 +3,7 @@
 use super::{now_or_usage_error, resolve_now, CheckArgs, Failure, ServeArgs};
 use crate::pipeline;
 use crate::report;
-use crate::site::BuildOptions;
+use crate::render::site::BuildOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -44,7 +44,7 @@ pub(super) fn newsletter(
         Some(u) => day("--until", u)?,
         None => now.date(),
     };
-    let letter = crate::newsletter::newsletter(root, since, until, now).map_err(|diagnostics| {
+    let letter = crate::pipeline::newsletter::newsletter(root, since, until, now).map_err(|diagnostics| {
         Failure::Content {
             root: root.to_path_buf(),
             diagnostics,

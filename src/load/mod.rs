@@ -1,13 +1,15 @@
 //! Stage 1, load: reads `site.toml`, discovers the content files, splits front matter and
 //! parses every record, collecting every parse error with its file and line.
 
+pub mod brand;
 mod text;
+pub mod theme;
 use crate::model::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Resource, Section, Source,
 };
-use crate::theme::Theme;
+use crate::load::theme::Theme;
 use crate::yaml;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -577,6 +579,15 @@ fn entry<T: Common>(data: T, mut source: Source, stem: String) -> Arc<Entry<T>> 
         slug,
         sort_key,
     })
+}
+
+/// The path and text of the data file `content/data/NAME.yaml` (or `.yml`), if it can be read:
+/// for diagnostics at a line of a data file after load.
+pub fn data_text(root: &Path, name: &str) -> Option<(PathBuf, String)> {
+    ["yaml", "yml"]
+        .iter()
+        .map(|ext| PathBuf::from(format!("content/data/{name}.{ext}")))
+        .find_map(|p| Some((p.clone(), crate::files::read_to_string(&root.join(&p)).ok()?)))
 }
 
 /// The text of the archive of the letters sent (`content/data/lettres.yaml`), for

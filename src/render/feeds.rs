@@ -4,7 +4,7 @@ use crate::text::markdown;
 use super::pages::data::Feed;
 use crate::model::Section;
 use crate::model::{Common, CommonRef, Entry};
-use crate::site::Site;
+use crate::render::site::Site;
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Paris;
 use rss::extension::atom::{AtomExtension, Link};

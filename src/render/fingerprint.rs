@@ -9,7 +9,7 @@
 
 use super::pages::Job;
 use crate::model::{Common, Entry, Section};
-use crate::site::Site;
+use crate::render::site::Site;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@
 use crate::text::markdown;
 use crate::model::Section;
 use crate::model::{Common, Date};
-use crate::site::Site;
+use crate::render::site::Site;
 use chrono::{Duration, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use ics::components::{Parameter, Property};

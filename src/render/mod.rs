@@ -5,17 +5,20 @@
 //! in parallel, and a caller may render any subset of them. Each job belongs to a family of
 //! pages (`pages/`), which says its URL, inputs, context and template.
 
+pub mod editor;
 pub mod feeds;
 pub mod fingerprint;
 pub mod ics;
 pub mod opendata;
+pub mod newsletter;
 pub mod owners;
 pub mod pages;
 pub mod search;
+pub mod site;
 pub mod templates;
 
 use crate::diagnostic::Diagnostic;
-use crate::site::Site;
+use crate::render::site::Site;
 pub use crate::model::url::output_path;
 pub use pages::{plan, Job, Rendered};
 use search::Document;

@@ -3,7 +3,7 @@
 
 use crate::model::Section;
 use crate::model::Term;
-use crate::site::Site;
+use crate::render::site::Site;
 use serde::Serialize;
 
 /// The columns, in order, with what each holds (shown on `/donnees/`).

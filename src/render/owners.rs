@@ -7,7 +7,7 @@
 use super::pages::Job;
 use crate::diagnostic::Diagnostic;
 use crate::model::Source;
-use crate::site::Site;
+use crate::render::site::Site;
 use crate::model::url::output_path;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

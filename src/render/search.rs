@@ -14,7 +14,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Common, Term};
-use crate::site::{Site, Typed};
+use crate::render::site::{Site, Typed};
 use pulldown_cmark::{Event, Parser, TagEnd};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};

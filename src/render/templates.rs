@@ -6,7 +6,7 @@ use crate::text::french;
 use crate::text::html::escape_html;
 use crate::model::{Date, Section};
 use crate::render::pages::shared::Link;
-use crate::site::Site;
+use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
 use serde_json::Value;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use tera::Tera;
 
 /// Compiles a theme's templates, with the theme's filters and escaping.
-pub fn compile_templates(theme: &crate::theme::Theme) -> Result<Arc<Tera>, Vec<Diagnostic>> {
+pub fn compile_templates(theme: &crate::load::theme::Theme) -> Result<Arc<Tera>, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     let templates: Vec<(&str, &str)> = theme
         .templates
@@ -155,7 +155,7 @@ struct Globals<'a> {
 
 /// `asset(path="style.css")`: the address an asset is published at (its fingerprinted name);
 /// `icon(name="search")`: an icon of the theme's sprite, decorative (`aria-hidden`).
-fn register_assets(tera: &mut Tera, theme: &crate::theme::Theme) {
+fn register_assets(tera: &mut Tera, theme: &crate::load::theme::Theme) {
     let urls: Arc<std::collections::BTreeMap<String, String>> =
         Arc::new(theme.fingerprinted.clone());
     let of = |urls: &std::collections::BTreeMap<String, String>, path: &str| {
@@ -341,7 +341,7 @@ pub fn page_name(source: Option<&str>, url: &str) -> String {
 pub fn template_error(
     e: &tera::Error,
     page: Option<&str>,
-    theme: &crate::theme::Theme,
+    theme: &crate::load::theme::Theme,
 ) -> Diagnostic {
     let mut chain = vec![e.to_string()];
     let mut source = std::error::Error::source(e);

@@ -129,10 +129,10 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
     } else if url == "/api/v1" && shared.proxy.is_some() {
         match (&shared.proxy, &method) {
             (Some(proxy), tiny_http::Method::Post) => {
-                let checked = crate::editor::proxy::caller(host.as_deref(), port, &header);
+                let checked = crate::serve::proxy::caller(host.as_deref(), port, &header);
                 match checked {
                     Err(reply) => reply,
-                    Ok(()) => crate::editor::proxy::answer(proxy, &mut request),
+                    Ok(()) => crate::serve::proxy::answer(proxy, &mut request),
                 }
             }
             _ => Reply {

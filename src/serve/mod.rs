@@ -2,10 +2,10 @@
 //! rebuilds what a change touches; open pages reload by themselves and show content errors.
 
 use crate::diagnostic::Diagnostic;
-use crate::http::{self, Reply};
-use crate::incremental::{CachedOutput, Deferred, Incremental, Outputs};
+use http::Reply;
+use crate::pipeline::incremental::{CachedOutput, Deferred, Incremental, Outputs};
 use crate::report;
-use crate::site::BuildOptions;
+use crate::render::site::BuildOptions;
 use notify::{RecursiveMode, Watcher};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -15,6 +15,8 @@ use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 mod answer;
+pub(crate) mod http;
+pub mod proxy;
 use answer::{answer, listen, Listen};
 
 /// What `serve` is asked to do.
@@ -54,7 +56,7 @@ struct Shared {
     handlers: AtomicUsize,
     polls: AtomicUsize,
     /// The editor's local proxy (`--editor`), at `/api/v1`.
-    proxy: Option<crate::editor::proxy::Proxy>,
+    proxy: Option<crate::serve::proxy::Proxy>,
     /// The security headers of the site's pages and of the editor's, as the documented web
     /// server sends them (`http::security_headers`).
     headers: (Headers, Headers),
@@ -170,7 +172,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         polls: AtomicUsize::new(0),
         proxy: options.build.editor_local.then(|| {
             let max = crate::load::config(root).map_or(4 << 20, |c| c.max_file_size);
-            crate::editor::proxy::Proxy::new(root, max)
+            crate::serve::proxy::Proxy::new(root, max)
         }),
         headers: {
             let config = crate::load::config(root).ok();

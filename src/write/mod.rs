@@ -16,6 +16,45 @@
 //!   linked again nor deleted, which makes a build with many images cost about what a build
 //!   without them does.
 
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+))]
+pub mod beneath;
+/// Elsewhere (Windows): the same calls through the standard library, the editor proxy's checks
+/// of each part of a path standing alone.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+)))]
+pub mod beneath {
+    use std::path::Path;
+    pub fn write(root: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap_or(root))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".ess-site-")
+            .tempfile_in(path.parent().unwrap_or(root))?;
+        std::io::Write::write_all(&mut tmp, bytes)?;
+        tmp.persist(&path).map(|_| ()).map_err(|e| e.error)
+    }
+    pub fn read(root: &Path, rel: &Path) -> std::io::Result<Vec<u8>> {
+        crate::files::read(&root.join(rel))
+    }
+    pub fn remove(root: &Path, rel: &Path) -> std::io::Result<()> {
+        match std::fs::remove_file(root.join(rel)) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            r => r,
+        }
+    }
+    pub fn rename(root: &Path, from: &Path, to: &Path) -> std::io::Result<()> {
+        std::fs::rename(root.join(from), root.join(to))
+    }
+}
 pub mod letters;
 mod owner;
 mod previous;

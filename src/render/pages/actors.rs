@@ -14,7 +14,7 @@ use crate::render::fingerprint::{card, Fingerprints};
 use crate::text::markdown;
 use crate::render::owners::Owner;
 use crate::render::Renderer;
-use crate::site::{Mention, RecordView, Site};
+use crate::render::site::{Mention, RecordView, Site};
 use crate::model::url;
 use serde::Serialize;
 use serde_json::json;

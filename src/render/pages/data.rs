@@ -9,7 +9,7 @@ use crate::model::{Section, Term};
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
 use crate::render::{feeds, opendata, Renderer};
-use crate::site::Site;
+use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
 use std::collections::BTreeMap;

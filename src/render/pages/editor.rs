@@ -1,13 +1,13 @@
-//! The web editor (`/admin/`, see `crate::editor`): its page, its generated configuration and
+//! The web editor (`/admin/`, see `crate::render::editor`): its page, its generated configuration and
 //! the vendored Decap CMS files, when the site has `[editor]` or the preview `--editor`.
 
 use super::{Family, Job, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::editor;
+use crate::render::editor;
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
 use crate::render::Renderer;
-use crate::site::Site;
+use crate::render::site::Site;
 use std::hash::{DefaultHasher, Hash};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -16,7 +16,7 @@ use crate::render::fingerprint::Fingerprints;
 use crate::render::ics::{self, Calendar};
 use crate::render::owners::{Kind, Owner};
 use crate::render::Renderer;
-use crate::site::{RecordView, Site};
+use crate::render::site::{RecordView, Site};
 use crate::model::time::is_upcoming;
 use crate::model::url;
 use serde::Serialize;

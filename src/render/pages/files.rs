@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::{Kind, Owner};
 use crate::render::Renderer;
-use crate::site::Site;
+use crate::render::site::Site;
 use crate::model::url;
 use std::hash::{DefaultHasher, Hash};
 use std::path::PathBuf;

@@ -12,7 +12,7 @@ use crate::model::{Common, Taxonomy};
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::{Kind, Owner};
 use crate::render::Renderer;
-use crate::site::Site;
+use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
 use serde_json::json;

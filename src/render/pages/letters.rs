@@ -13,7 +13,7 @@ use crate::render::fingerprint::Fingerprints;
 use crate::text::markdown;
 use crate::render::owners::Owner;
 use crate::render::Renderer;
-use crate::site::{Site, Typed};
+use crate::render::site::{Site, Typed};
 use crate::model::url;
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -11,7 +11,7 @@ use crate::render::fingerprint::{card as card_hash, Fingerprints};
 use crate::text::markdown;
 use crate::render::owners::Owner;
 use crate::render::Renderer;
-use crate::site::{RecordView, Site};
+use crate::render::site::{RecordView, Site};
 use crate::model::url;
 use serde::Serialize;
 use serde_json::json;

@@ -26,7 +26,7 @@ use super::owners::Owner;
 use super::Renderer;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Common, Section, Source};
-use crate::site::{RecordView, Site};
+use crate::render::site::{RecordView, Site};
 use crate::model::url::normalise_alias;
 use serde::Serialize;
 use std::hash::DefaultHasher;

@@ -4,7 +4,7 @@
 
 use crate::images::{Format, Image, Variant};
 use crate::text::html::escape_html;
-use crate::site::Site;
+use crate::render::site::Site;
 
 /// Where a picture is shown, which says how wide it is on screen (`sizes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

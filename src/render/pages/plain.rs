@@ -10,7 +10,7 @@ use crate::model::{Common, Section};
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::{Kind, Owner};
 use crate::render::Renderer;
-use crate::site::{RecordView, Site};
+use crate::render::site::{RecordView, Site};
 use crate::model::url::{self, normalise_alias};
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};

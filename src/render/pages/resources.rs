@@ -11,7 +11,7 @@ use crate::model::{Common, Resource, Section, Taxonomy};
 use crate::render::fingerprint::{card as card_hash, Fingerprints};
 use crate::render::owners::Owner;
 use crate::render::Renderer;
-use crate::site::{RecordView, Site};
+use crate::render::site::{RecordView, Site};
 use crate::model::url;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};

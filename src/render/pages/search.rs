@@ -8,7 +8,7 @@ use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
 use crate::render::search::{self, FILTERS};
 use crate::render::Renderer;
-use crate::site::Site;
+use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};

@@ -4,7 +4,7 @@
 use crate::text::french;
 use crate::model::{Common, CommonRef, Date, Entry, Section, Speaker, Taxonomy, Term};
 use crate::text::markdown;
-use crate::site::Site;
+use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
 use serde_json::{json, Value};

@@ -10,7 +10,7 @@ use crate::model::Taxonomy;
 use crate::render::fingerprint::{card, Fingerprints};
 use crate::render::owners::{Kind, Owner};
 use crate::render::Renderer;
-use crate::site::Site;
+use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};

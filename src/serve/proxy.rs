@@ -9,7 +9,8 @@
 //! may be a symbolic link. Bodies and files are bounded. Who may call it is checked by `serve`
 //! (loopback only, same origin, JSON only).
 
-use crate::http::Reply;
+use crate::render::editor::MEDIA_FOLDER;
+use crate::serve::http::Reply;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::path::{Component, Path, PathBuf};
@@ -18,8 +19,6 @@ use std::path::{Component, Path, PathBuf};
 pub const MAX_BODY: u64 = 48 << 20;
 /// The largest image the editor may save.
 pub const MAX_MEDIA: usize = 32 << 20;
-/// The folder of the site's images, as the editor's `media_folder`.
-pub const MEDIA_FOLDER: &str = "static/images";
 
 const RECORD_EXTENSIONS: &[&str] = &["md", "yaml", "yml"];
 const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "svg", "gif", "avif"];
@@ -147,7 +146,7 @@ impl Proxy {
         let data = self
             .resolve(rel, false)
             .ok()
-            .and_then(|p| super::beneath::read(&self.root, self.rel(&p)).ok())
+            .and_then(|p| crate::write::beneath::read(&self.root, self.rel(&p)).ok())
             .filter(|b| b.len() <= self.max_record);
         let id = data.as_ref().map(|b| blake3::hash(b).to_hex().to_string());
         json!({
@@ -231,7 +230,7 @@ impl Proxy {
         }
         for (from, to) in &moves {
             if from != to {
-                super::beneath::rename(&self.root, self.rel(from), self.rel(to))
+                crate::write::beneath::rename(&self.root, self.rel(from), self.rel(to))
                     .map_err(|e| io_answer(&e))?;
             }
         }
@@ -275,7 +274,7 @@ impl Proxy {
         if meta.len() > MAX_MEDIA as u64 {
             return Err(too_big(meta.len() as usize, MAX_MEDIA));
         }
-        let bytes = super::beneath::read(&self.root, self.rel(&path)).map_err(|e| io_answer(&e))?;
+        let bytes = crate::write::beneath::read(&self.root, self.rel(&path)).map_err(|e| io_answer(&e))?;
         Ok(json!({
             "id": blake3::hash(&bytes).to_hex().to_string(),
             "content": base64::engine::general_purpose::STANDARD.encode(&bytes),
@@ -326,12 +325,12 @@ impl Proxy {
     /// Writes `bytes` at `path` (made by `resolve`): a new file renamed over the old one, made
     /// in folders opened one by one from the site's without following a link (`beneath`).
     fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<(), Answer> {
-        super::beneath::write(&self.root, self.rel(path), bytes).map_err(|e| io_answer(&e))
+        crate::write::beneath::write(&self.root, self.rel(path), bytes).map_err(|e| io_answer(&e))
     }
 
     /// Removes a file (one already gone is no error), never through a link.
     fn remove(&self, path: &Path) -> Result<(), Answer> {
-        super::beneath::remove(&self.root, self.rel(path)).map_err(|e| io_answer(&e))
+        crate::write::beneath::remove(&self.root, self.rel(path)).map_err(|e| io_answer(&e))
     }
 
     fn relative(&self, path: &Path) -> String {

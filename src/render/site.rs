@@ -8,7 +8,7 @@ use crate::model::{
     Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Pictures, Resource, Stage,
     Term,
 };
-use crate::theme::Theme;
+use crate::load::theme::Theme;
 use chrono::NaiveDateTime;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;

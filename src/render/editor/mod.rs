@@ -8,50 +8,10 @@
 //! the forge (or the proxy) once the team has logged in, so a public build exposes nothing of
 //! a private one.
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    target_os = "ios"
-))]
-mod beneath;
-/// Elsewhere (Windows): the same calls through the standard library, the proxy's own checks
-/// of each part of a path standing alone.
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    target_os = "ios"
-)))]
-mod beneath {
-    use std::path::Path;
-    pub fn write(root: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap_or(root))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".ess-site-")
-            .tempfile_in(path.parent().unwrap_or(root))?;
-        std::io::Write::write_all(&mut tmp, bytes)?;
-        tmp.persist(&path).map(|_| ()).map_err(|e| e.error)
-    }
-    pub fn read(root: &Path, rel: &Path) -> std::io::Result<Vec<u8>> {
-        crate::files::read(&root.join(rel))
-    }
-    pub fn remove(root: &Path, rel: &Path) -> std::io::Result<()> {
-        match std::fs::remove_file(root.join(rel)) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            r => r,
-        }
-    }
-    pub fn rename(root: &Path, from: &Path, to: &Path) -> std::io::Result<()> {
-        std::fs::rename(root.join(from), root.join(to))
-    }
-}
 pub mod fields;
-pub mod proxy;
 
 use crate::model::Section;
-use crate::site::Site;
+use crate::render::site::Site;
 use fields::{describe, of, scaffold_hints, Field};
 use serde_json::{json, Value};
 
@@ -59,6 +19,9 @@ include!(concat!(env!("OUT_DIR"), "/editor_files.rs"));
 
 /// The version of Decap CMS in `vendor/decap-cms/`.
 pub const DECAP_VERSION: &str = "3.16.3";
+
+/// The folder of the site's images, as the editor's `media_folder` (where its proxy saves them).
+pub const MEDIA_FOLDER: &str = "static/images";
 
 /// The editor's address.
 pub const URL: &str = "/admin/";
@@ -246,7 +209,7 @@ pub fn config(site: &Site) -> String {
         "locale": "fr",
         "site_url": site.config.base_url,
         "display_url": site.config.base_url,
-        "media_folder": proxy::MEDIA_FOLDER,
+        "media_folder": MEDIA_FOLDER,
         "public_folder": "/images",
         "slug": {"encoding": "ascii", "clean_accents": true, "sanitize_replacement": "-"},
         "collections": collections,

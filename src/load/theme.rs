@@ -90,7 +90,7 @@ impl Theme {
             asset_origins: BTreeMap::new(),
             images: std::sync::Arc::new(library),
             fingerprinted: BTreeMap::new(),
-            favicon: crate::brand::favicon_path(config),
+            favicon: crate::load::brand::favicon_path(config),
         };
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {
@@ -147,7 +147,7 @@ impl Theme {
                 }
             }
         }
-        diagnostics.extend(crate::brand::apply(&mut theme, config));
+        diagnostics.extend(crate::load::brand::apply(&mut theme, config));
         theme.fingerprinted = theme
             .assets
             .iter()

@@ -4,7 +4,7 @@
 //! the same thing. `tests` checks them against the model's own field lists.
 
 use crate::model::{Section, Term};
-use crate::site::Site;
+use crate::render::site::Site;
 use serde_json::{json, Map, Value};
 
 /// The kinds of record, as the editor's collections: (section, `ess-site new` name, label,
@@ -276,7 +276,7 @@ pub fn describe(site: &Site, fields: &[Field], hints: &[(String, String)]) -> Ve
     fields.iter().map(|f| field(site, f, hints)).collect()
 }
 
-fn options<T: Term>(theme: &crate::theme::Theme, group: &str) -> Value {
+fn options<T: Term>(theme: &crate::load::theme::Theme, group: &str) -> Value {
     T::ALL
         .iter()
         .map(|t| json!({"label": theme.label(group, t.slug()), "value": t.slug()}))

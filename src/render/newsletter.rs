@@ -1,15 +1,13 @@
-//! `ess-site newsletter`: the citizens' newsletter of what was published in a window of dates,
-//! as email-ready HTML (single column, tables, inline styles, absolute links, no script) and
+//! The citizens' newsletter of what was published in a window of dates (`ess-site
+//! newsletter`, run by `pipeline::newsletter`), as email-ready HTML (single column, tables, inline styles, absolute links, no script) and
 //! plain text, from the theme's `newsletter.html` and `newsletter.txt` templates.
 
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::model::Section;
 use crate::model::{Common, CommonRef, Date};
-use crate::pipeline;
-use crate::render;
 use crate::text::markdown;
-use crate::site::{BuildOptions, Site};
+use crate::render::site::Site;
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -56,7 +54,7 @@ fn item(
         "date": when.map(|d| french::date(d.date())),
         "summary": c.summary.map(markdown::plain),
         "image": c.image.and_then(|i| {
-            let (src, width, height) = crate::render::pages::pictures::email_image(site, &i.src, 552)?;
+            let (src, width, height) = super::pages::pictures::email_image(site, &i.src, 552)?;
             Some(json!({"src": src, "width": width, "height": height, "alt": i.alt.as_deref().unwrap_or("")}))
         }),
     })
@@ -79,7 +77,7 @@ fn setting<'a>(site: &'a Site, key: &str) -> Option<&'a str> {
 
 /// The internal links of the newsletter's introduction must lead to pages of the site, as a
 /// record's body links must: never to a draft, a private or a future record.
-pub fn check_intro_links(root: &Path, renderer: &render::Renderer) -> Vec<Diagnostic> {
+pub fn check_intro_links(root: &Path, renderer: &super::Renderer) -> Vec<Diagnostic> {
     let site = renderer.site;
     let Some(intro) = intro(site) else {
         return Vec::new();
@@ -88,15 +86,7 @@ pub fn check_intro_links(root: &Path, renderer: &render::Renderer) -> Vec<Diagno
     if links.is_empty() {
         return Vec::new();
     }
-    let (path, text) = ["yaml", "yml"]
-        .iter()
-        .map(|ext| std::path::PathBuf::from(format!("content/data/newsletter.{ext}")))
-        .find_map(|p| {
-            Some((
-                p.clone(),
-                crate::files::read_to_string(&root.join(&p)).ok()?,
-            ))
-        })
+    let (path, text) = crate::load::data_text(root, "newsletter")
         .unwrap_or_else(|| ("content/data/newsletter.yaml".into(), String::new()));
     let first_line = if text.is_empty() { 0 } else { 1 };
     renderer
@@ -105,49 +95,11 @@ pub fn check_intro_links(root: &Path, renderer: &render::Renderer) -> Vec<Diagno
         .unwrap_or_default()
 }
 
-/// Builds the newsletter of the site in `root` for the days `since` to `until`, both included,
-/// as the site is published at `now`: a record the build would not publish at that moment
-/// (dated later, even later the same day) is not in the letter.
-pub fn newsletter(
-    root: &Path,
-    since: NaiveDate,
-    until: NaiveDate,
-    now: chrono::NaiveDateTime,
-) -> Result<Newsletter, Vec<Diagnostic>> {
-    if since > until {
-        return Err(vec![Diagnostic::error(
-            "newsletter",
-            0,
-            0,
-            format!("--since {since} est après --until {until}"),
-        )]);
-    }
-    // The site as a build publishes it at the end of the window, or now if the window ends
-    // later: no drafts, no private records, nothing dated after that moment.
-    let end_of_window = crate::model::time::end_moment(Date {
-        at: until.and_time(chrono::NaiveTime::MIN),
-        has_time: false,
-    });
-    let options = BuildOptions {
-        now: end_of_window.min(now),
-        drafts: false,
-        include_private: false,
-        base_url: None,
-        scheduled: false,
-        editor_local: false,
-    };
-    let (site, diagnostics) = pipeline::prepare(root, options);
-    let Some(site) = site else {
-        return Err(diagnostics);
-    };
-    let jobs = render::plan(&site);
-    let renderer = render::Renderer::new(&site, &jobs)?;
-    let broken = check_intro_links(root, &renderer);
-    if !broken.is_empty() {
-        return Err(broken);
-    }
-
-    let (events, dossiers, actors, resources) = blocks(&site, since, until);
+/// The newsletter of `site` (as a build publishes it at the letter's moment) for the days
+/// `since` to `until`, both included: the records of the window, the events of the weeks
+/// after it, the introduction, sender and unsubscribe link of `content/data/newsletter.yaml`.
+pub fn letter(site: &Site, since: NaiveDate, until: NaiveDate) -> Result<Newsletter, Vec<Diagnostic>> {
+    let (events, dossiers, actors, resources) = blocks(site, since, until);
     // Upcoming at the letter's moment (the end of its window, or now if that is later);
     // the window's past events are told apart.
     let moment = site.options.now;
@@ -167,7 +119,7 @@ pub fn newsletter(
         .flatten()
         .filter_map(|v| v["path"].as_str().map(str::to_string))
         .collect();
-    let intro = intro(&site).unwrap_or("");
+    let intro = intro(site).unwrap_or("");
     let intro_html = absolute_links(
         &markdown::render_with(intro, &site.config.video_hosts).html,
         &site.config.base_url,
@@ -192,12 +144,12 @@ pub fn newsletter(
     let mut context = context;
     // The footer: who sends it, and how to stop receiving it (an address, a `mailto:`, or
     // the mailing tool's own tag, such as `{{ unsubscribe }}` or `*|UNSUB|*`, kept as written).
-    let sender = setting(&site, "sender")
+    let sender = setting(site, "sender")
         .map(french::typography)
         .unwrap_or_else(|| format!("la ville de {}", site.config.commune));
     // Never a link of another scheme (`check` refuses it at its line; this is the last guard).
     // A bare address becomes a `mailto:` link.
-    let unsubscribe = setting(&site, "unsubscribe")
+    let unsubscribe = setting(site, "unsubscribe")
         .filter(|u| crate::model::data_files::unsubscribe_allowed(u))
         .map(|u| {
             let bare =
@@ -215,7 +167,7 @@ pub fn newsletter(
         warnings.push("content/data/newsletter.yaml : pas de lien de désinscription (unsubscribe) : une lettre envoyée doit permettre de ne plus la recevoir ; ajoutez par exemple unsubscribe: \"mailto:ess@ville.fr?subject=Désinscription\", ou la balise de votre outil d'envoi".to_string());
     }
     let title = context["title"].as_str().unwrap_or_default().to_string();
-    let (html, text) = render_templates(&site, context)?;
+    let (html, text) = render_templates(site, context)?;
     Ok(Newsletter {
         html,
         text,
@@ -229,7 +181,7 @@ pub fn newsletter(
 
 /// The newsletter's HTML and text, from the theme's templates.
 fn render_templates(site: &Site, context: Value) -> Result<(String, String), Vec<Diagnostic>> {
-    let tera = render::compile_templates(&site.theme)?;
+    let tera = super::compile_templates(&site.theme)?;
     let ctx = tera::Context::from_value(context)
         .map_err(|e| vec![Diagnostic::error("newsletter", 0, 0, e.to_string())])?;
     let render = |name: &str| {

@@ -1,9 +1,12 @@
 //! The build, stage by stage: load → validate → render → write.
 
+pub mod incremental;
+pub mod newsletter;
+
 use crate::diagnostic::{self, Diagnostic};
 use crate::load;
 use crate::render::{self, Renderer};
-use crate::site::{BuildOptions, Site};
+use crate::render::site::{BuildOptions, Site};
 use crate::validate;
 use crate::write::{Staging, Wait};
 use rayon::prelude::*;
@@ -129,7 +132,7 @@ pub fn check(root: &Path, options: BuildOptions) -> Vec<Diagnostic> {
         .filter_map(|job| renderer.render(job).err())
         .flatten()
         .collect();
-    errors.extend(crate::newsletter::check_intro_links(root, &renderer));
+    errors.extend(crate::render::newsletter::check_intro_links(root, &renderer));
     diagnostics.append(&mut errors);
     finish(diagnostics)
 }
@@ -233,7 +236,7 @@ pub fn build_with(
         return Err(finish(diagnostics));
     }
     let renderer = Renderer::new(&site, &jobs)?;
-    let broken = crate::newsletter::check_intro_links(root, &renderer);
+    let broken = crate::render::newsletter::check_intro_links(root, &renderer);
     if !broken.is_empty() {
         diagnostics.extend(broken);
         return Err(finish(diagnostics));

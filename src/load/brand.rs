@@ -4,7 +4,7 @@
 
 use crate::model::config::{Colour, Config};
 use crate::diagnostic::Diagnostic;
-use crate::theme::Theme;
+use crate::load::theme::Theme;
 
 /// The theme's own colours (see `style.css`), when `[brand]` names none.
 pub const DEFAULT_PRIMARY: [u8; 3] = [0x0b, 0x6a, 0x4f];
