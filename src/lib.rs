@@ -14,7 +14,6 @@ pub mod pipeline;
 pub mod render;
 pub use render::site;
 pub(crate) mod report;
-pub(crate) mod scaffold;
 pub(crate) mod serve;
 pub mod text;
 pub(crate) mod validate;

@@ -18,7 +18,7 @@ pub(super) fn new(root: &std::path::Path, kind: &str, title: &str) -> Result<Exi
             help: Some("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`".into()),
         });
     }
-    let path = crate::scaffold::new_record(root, kind, title, &today).map_err(Failure::fatal)?;
+    let path = crate::write::scaffold::new_record(root, kind, title, &today).map_err(Failure::fatal)?;
     println!("{}", path.display());
     eprintln!("Fiche créée en brouillon (draft: true) : remplissez-la, puis passez draft à false pour la publier.");
     Ok(ExitCode::SUCCESS)
@@ -74,7 +74,7 @@ pub(super) fn newsletter(
         }
     }
     for (path, body) in [(&html, &letter.html), (&text, &letter.text)] {
-        std::fs::write(path, body).map_err(|e| {
+        crate::write::file(path, body.as_bytes()).map_err(|e| {
             Failure::fatal(format!(
                 "impossible d'écrire {} : {}",
                 path.display(),
@@ -125,7 +125,7 @@ pub(super) fn init(dir: &std::path::Path, commune: Option<String>) -> Result<Exi
     let year = resolve_now(None)
         .map(|n| chrono::Datelike::year(&n))
         .unwrap_or(2026);
-    let files = crate::scaffold::init_site(dir, &commune, year).map_err(Failure::fatal)?;
+    let files = crate::write::scaffold::init_site(dir, &commune, year).map_err(Failure::fatal)?;
     for f in &files {
         println!("{}", f.display());
     }

@@ -4,7 +4,6 @@
 
 use crate::model::config::{Colour, Config};
 use crate::diagnostic::Diagnostic;
-use crate::load::theme::Theme;
 
 /// The theme's own colours (see `style.css`), when `[brand]` names none.
 pub const DEFAULT_PRIMARY: [u8; 3] = [0x0b, 0x6a, 0x4f];
@@ -113,7 +112,7 @@ pub fn check(config: &Config) -> Vec<Diagnostic> {
 }
 
 /// The stylesheet's colours for `[brand]`, appended to the theme's `style.css`.
-fn stylesheet(config: &Config) -> Option<String> {
+pub fn stylesheet(config: &Config) -> Option<String> {
     let b = &config.brand;
     if b.primary.is_none() && b.accent.is_none() {
         return None;
@@ -134,7 +133,7 @@ fn stylesheet(config: &Config) -> Option<String> {
 }
 
 /// The default favicon: a rounded square of the main colour with the commune's initial.
-fn favicon(config: &Config) -> String {
+pub fn favicon(config: &Config) -> String {
     let colour = config.brand.primary.map_or(DEFAULT_PRIMARY, |c| c.rgb);
     let initial: String = config
         .commune
@@ -156,52 +155,6 @@ pub fn favicon_path(config: &Config) -> String {
         .favicon
         .clone()
         .unwrap_or_else(|| "/favicon.svg".into())
-}
-
-/// Lays `[brand]` over the theme: its colours into `style.css`, and the default favicon when
-/// the site has none of its own. Returns the problems of `[brand]`.
-pub fn apply(theme: &mut Theme, config: &Config) -> Vec<Diagnostic> {
-    let mut problems = check(config);
-    if let Some(css) = stylesheet(config) {
-        if let Some(style) = theme.assets.get_mut("style.css") {
-            style.extend_from_slice(css.as_bytes());
-        }
-    }
-    let own_favicon = theme.images.images.contains_key("/favicon.svg")
-        || theme.assets.contains_key("favicon.svg");
-    if config.brand.favicon.is_none() && !own_favicon {
-        theme
-            .assets
-            .insert("favicon.svg".into(), favicon(config).into_bytes());
-        theme.asset_origins.insert(
-            "favicon.svg".into(),
-            "themes/default/static/favicon.svg".into(),
-        );
-    }
-    let b = &config.brand;
-    for (key, path, (line, column)) in [
-        ("logo", b.logo.as_deref(), b.logo_at),
-        ("favicon", b.favicon.as_deref(), b.favicon_at),
-    ] {
-        let Some(path) = path else { continue };
-        let known = theme.images.images.contains_key(path)
-            || theme.images.refused.contains(path)
-            || theme.assets.contains_key(path.trim_start_matches('/'));
-        if !known {
-            problems.push(
-                Diagnostic::error(
-                    "site.toml",
-                    line,
-                    column,
-                    format!("[brand] {key} : fichier « {path} » introuvable dans static/"),
-                )
-                .with_help(format!(
-                    "placez le fichier dans static{path}, ou corrigez le chemin"
-                )),
-            );
-        }
-    }
-    problems
 }
 
 #[cfg(test)]

@@ -581,6 +581,12 @@ fn entry<T: Common>(data: T, mut source: Source, stem: String) -> Arc<Entry<T>> 
     })
 }
 
+/// The text of the source `rel` of the site in `root` (empty when it cannot be read): for the
+/// line of a diagnostic made after load.
+pub fn source_text(root: &Path, rel: impl AsRef<Path>) -> String {
+    crate::files::read_to_string(&root.join(rel)).unwrap_or_default()
+}
+
 /// The path and text of the data file `content/data/NAME.yaml` (or `.yml`), if it can be read:
 /// for diagnostics at a line of a data file after load.
 pub fn data_text(root: &Path, name: &str) -> Option<(PathBuf, String)> {

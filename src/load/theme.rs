@@ -1,6 +1,7 @@
 //! The theme: Tera templates, static assets and French strings — the default one built into the
 //! binary, a site's own `themes/NAME/`, and the site's `templates/` and `static/` overrides.
 
+use crate::load::brand;
 use crate::diagnostic::Diagnostic;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -90,7 +91,7 @@ impl Theme {
             asset_origins: BTreeMap::new(),
             images: std::sync::Arc::new(library),
             fingerprinted: BTreeMap::new(),
-            favicon: crate::load::brand::favicon_path(config),
+            favicon: brand::favicon_path(config),
         };
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {
@@ -147,7 +148,7 @@ impl Theme {
                 }
             }
         }
-        diagnostics.extend(crate::load::brand::apply(&mut theme, config));
+        diagnostics.extend(apply_brand(&mut theme, config));
         theme.fingerprinted = theme
             .assets
             .iter()
@@ -323,3 +324,49 @@ fn read_tree(
         }
     }
 }
+/// Lays `[brand]` over the theme: its colours into `style.css`, and the default favicon when
+/// the site has none of its own. Returns the problems of `[brand]`.
+fn apply_brand(theme: &mut Theme, config: &crate::model::config::Config) -> Vec<Diagnostic> {
+    let mut problems = brand::check(config);
+    if let Some(css) = brand::stylesheet(config) {
+        if let Some(style) = theme.assets.get_mut("style.css") {
+            style.extend_from_slice(css.as_bytes());
+        }
+    }
+    let own_favicon = theme.images.images.contains_key("/favicon.svg")
+        || theme.assets.contains_key("favicon.svg");
+    if config.brand.favicon.is_none() && !own_favicon {
+        theme
+            .assets
+            .insert("favicon.svg".into(), brand::favicon(config).into_bytes());
+        theme.asset_origins.insert(
+            "favicon.svg".into(),
+            "themes/default/static/favicon.svg".into(),
+        );
+    }
+    let b = &config.brand;
+    for (key, path, (line, column)) in [
+        ("logo", b.logo.as_deref(), b.logo_at),
+        ("favicon", b.favicon.as_deref(), b.favicon_at),
+    ] {
+        let Some(path) = path else { continue };
+        let known = theme.images.images.contains_key(path)
+            || theme.images.refused.contains(path)
+            || theme.assets.contains_key(path.trim_start_matches('/'));
+        if !known {
+            problems.push(
+                Diagnostic::error(
+                    "site.toml",
+                    line,
+                    column,
+                    format!("[brand] {key} : fichier « {path} » introuvable dans static/"),
+                )
+                .with_help(format!(
+                    "placez le fichier dans static{path}, ou corrigez le chemin"
+                )),
+            );
+        }
+    }
+    problems
+}
+

@@ -184,3 +184,32 @@ impl<'de> Deserialize<'de> for Scalar {
         d.deserialize_any(Visitor)
     }
 }
+
+/// The RGAA status an accessibility statement may claim, from its audit's conformity rate
+/// (`audit.taux`: « 87 % »): 100 % is « totalement conforme », from 50 % « partiellement
+/// conforme », below or without an audit « non conforme ». Returns it with the rate read.
+pub fn rgaa_status(statement: Option<&serde_json::Value>) -> (&'static str, Option<f64>) {
+    let rate = statement
+        .and_then(|a| a.get("audit"))
+        .and_then(|a| a.get("taux"))
+        .and_then(|t| match t {
+            serde_json::Value::Number(n) => n.as_f64(),
+            serde_json::Value::String(s) => {
+                let (number, _) = s.split_once('%')?;
+                number
+                    .trim()
+                    .replace(',', ".")
+                    .replace(['\u{a0}', '\u{202f}'], "")
+                    .parse()
+                    .ok()
+            }
+            _ => None,
+        })
+        .filter(|r: &f64| (0.0..=100.0).contains(r));
+    let status = match rate {
+        Some(r) if r >= 100.0 => "totalement conforme",
+        Some(r) if r >= 50.0 => "partiellement conforme",
+        _ => "non conforme",
+    };
+    (status, rate)
+}

@@ -14,6 +14,7 @@ mod dates;
 mod pictures;
 pub mod config;
 pub mod letters;
+pub mod scaffold;
 pub mod time;
 pub mod url;
 

@@ -15,6 +15,7 @@ pub mod owners;
 pub mod pages;
 pub mod search;
 pub mod site;
+pub mod srcsets;
 pub mod templates;
 
 use crate::diagnostic::Diagnostic;
@@ -24,7 +25,7 @@ pub use pages::{plan, Job, Rendered};
 use search::Document;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
-pub use templates::{compile_templates, rgaa_status};
+pub use templates::compile_templates;
 use templates::{page_name, template_error};
 use tera::Tera;
 

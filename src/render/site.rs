@@ -93,7 +93,7 @@ pub struct Site {
     /// unpublished records name is not published.
     pub images: BTreeMap<String, bool>,
     /// The `srcset`s of each published image, made once for all the pages that show it.
-    pub srcsets: std::sync::OnceLock<BTreeMap<String, crate::render::pages::pictures::Srcsets>>,
+    pub srcsets: std::sync::OnceLock<BTreeMap<String, crate::render::srcsets::Srcsets>>,
 }
 
 impl Site {

@@ -73,7 +73,7 @@ pub fn globals(site: &Site) -> Value {
         members: site.options.include_private,
         drafts: site.options.drafts,
         accessibility: site.data.get("accessibilite"),
-        accessibility_status: rgaa_status(site.data.get("accessibilite")).0,
+        accessibility_status: crate::model::data_files::rgaa_status(site.data.get("accessibilite")).0,
         accessibility_page: site.pages.iter().any(|p| p.slug == "accessibilite"),
         letters: !crate::model::letters::letters(&site.data).is_empty(),
         search: c.search,
@@ -91,35 +91,6 @@ pub fn globals(site: &Site) -> Value {
         }),
     };
     serde_json::to_value(globals).unwrap_or(Value::Null)
-}
-
-/// The RGAA status an accessibility statement may claim, from its audit's conformity rate
-/// (`audit.taux`: « 87 % »): 100 % is « totalement conforme », from 50 % « partiellement
-/// conforme », below or without an audit « non conforme ». Returns it with the rate read.
-pub fn rgaa_status(statement: Option<&Value>) -> (&'static str, Option<f64>) {
-    let rate = statement
-        .and_then(|a| a.get("audit"))
-        .and_then(|a| a.get("taux"))
-        .and_then(|t| match t {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => {
-                let (number, _) = s.split_once('%')?;
-                number
-                    .trim()
-                    .replace(',', ".")
-                    .replace(['\u{a0}', '\u{202f}'], "")
-                    .parse()
-                    .ok()
-            }
-            _ => None,
-        })
-        .filter(|r: &f64| (0.0..=100.0).contains(r));
-    let status = match rate {
-        Some(r) if r >= 100.0 => "totalement conforme",
-        Some(r) if r >= 50.0 => "partiellement conforme",
-        _ => "non conforme",
-    };
-    (status, rate)
 }
 
 /// `site` in templates.

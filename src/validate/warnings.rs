@@ -145,12 +145,12 @@ fn accessibility_status(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    let (status, rate) = crate::render::rgaa_status(statement);
+    let (status, rate) = crate::model::data_files::rgaa_status(statement);
     if claimed.trim() == status {
         return;
     }
     let path = "content/data/accessibilite.yaml";
-    let text = crate::files::read_to_string(&loaded.root.join(path)).unwrap_or_default();
+    let text = crate::load::source_text(&loaded.root, path);
     let line = text
         .lines()
         .position(|l| l.trim_start().starts_with("statut"))
@@ -172,7 +172,7 @@ fn accessibility_status(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 
 fn placeholders(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let config = &loaded.config;
-    let text = crate::files::read_to_string(&loaded.root.join("site.toml")).unwrap_or_default();
+    let text = crate::load::source_text(&loaded.root, "site.toml");
     let line_of = |key: &str| {
         text.lines()
             .position(|l| l.trim_start().starts_with(key))

@@ -56,6 +56,7 @@ pub mod beneath {
     }
 }
 pub mod letters;
+pub mod scaffold;
 mod owner;
 mod previous;
 
@@ -445,6 +446,12 @@ fn source_holding(root: &Path, path: &Path) -> Option<String> {
     .into_iter()
     .find(|source| path.starts_with(root.join(source)))
     .map(str::to_string)
+}
+
+/// Writes one file the user asked for outside the output folder (the newsletter and its
+/// text, checked first by `check_file_output`).
+pub fn file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
 }
 
 /// A file a command writes outside the build (the newsletter): refused when it is, or sits

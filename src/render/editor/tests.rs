@@ -59,10 +59,10 @@ fn every_field_of_every_record_type_has_its_editor_field_and_no_other() {
     }
     // The collections are the kinds `ess-site new` writes, in the model's sections.
     let kinds: Vec<&str> = fields::KINDS.iter().map(|k| k.1).collect();
-    let scaffolds: Vec<&str> = crate::scaffold::KINDS.iter().map(|k| k.0).collect();
+    let scaffolds: Vec<&str> = crate::model::scaffold::KINDS.iter().map(|k| k.0).collect();
     assert_eq!(kinds, scaffolds);
     for (section, kind, ..) in fields::KINDS {
-        let folder = crate::scaffold::KINDS
+        let folder = crate::model::scaffold::KINDS
             .iter()
             .find(|k| k.0 == *kind)
             .unwrap()

@@ -2,6 +2,7 @@
 //! fallback format, `sizes`, `width` and `height`, lazy loading), for covers, logos, speakers'
 //! photos, cards and the images of Markdown bodies.
 
+use crate::render::srcsets::Srcsets;
 use crate::images::{Format, Image, Variant};
 use crate::text::html::escape_html;
 use crate::render::site::Site;
@@ -85,39 +86,6 @@ pub fn picture_escaped(site: &Site, src: &str, alt: &str, place: Place, first: b
         r#"<picture><source type="image/webp" srcset="{}" sizes="{sizes}"><img src="{}" srcset="{}" sizes="{sizes}" width="{}" height="{}" alt="{alt}"{loading} decoding="async"></picture>"#,
         set.webp, set.src, set.fallback, set.width, set.height,
     )
-}
-
-/// What every picture of one image says whatever its place: its `srcset`s in WebP and in
-/// its fallback format, its `src` and its size, escaped for attributes.
-#[derive(Debug)]
-pub struct Srcsets {
-    webp: String,
-    fallback: String,
-    src: String,
-    width: u32,
-    height: u32,
-}
-
-impl Srcsets {
-    fn of(image: &Image) -> Srcsets {
-        let widths = image.widths();
-        let srcset = |webp: bool| {
-            widths
-                .iter()
-                .map(|&w| format!("{} {w}w", escape_html(&image.url(Variant::Width(w, webp)))))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let top = widths.last().copied().unwrap_or(image.width);
-        let middle = widths.iter().copied().find(|&w| w >= 800).unwrap_or(top);
-        Srcsets {
-            webp: srcset(true),
-            fallback: srcset(false),
-            src: escape_html(&image.url(Variant::Width(middle, false))),
-            width: top,
-            height: image.height_at(top),
-        }
-    }
 }
 
 /// The `srcset`s of the images a build publishes (SVGs have none).

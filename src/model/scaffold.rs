@@ -1,8 +1,8 @@
-//! `ess-site new` and `ess-site init`: a new record with every field documented, and a new
-//! commune's site that builds at once.
+//! The scaffolds: the text of a new record of each kind, every field documented (`ess-site
+//! new`, and the editor's hints), and the files of a new commune's site that builds at once
+//! (`ess-site init`). Written to disk by `write::scaffold`.
 
 use crate::text::french::slugify;
-use std::path::{Path, PathBuf};
 
 /// The kinds of record `ess-site new` writes, by their French name on the command line.
 pub const KINDS: &[(&str, &str)] = &[
@@ -126,108 +126,63 @@ updated:          # date de mise à jour (AAAA-MM-JJ)
     ))
 }
 
-/// Writes a new record of `kind` (French name) titled `title` in the site at `root`; refuses
-/// to overwrite. Returns the path written.
-pub fn new_record(root: &Path, kind: &str, title: &str, today: &str) -> Result<PathBuf, String> {
-    let Some((_, folder)) = KINDS.iter().find(|(k, _)| *k == kind) else {
-        let names: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
-        let hint = crate::diagnostic::suggest(kind, &names);
-        return Err(format!("type de fiche inconnu « {kind} » : {hint}"));
-    };
-    let slug = slugify(title);
-    if slug.is_empty() {
-        return Err("le titre doit contenir au moins une lettre ou un chiffre".into());
-    }
-    let dir = root.join("content").join(folder);
-    let path = dir.join(format!("{slug}.md"));
-    if path.exists() || dir.join(format!("{slug}.yaml")).exists() {
-        return Err(format!(
-            "{} existe déjà : choisissez un autre titre, ou modifiez la fiche existante",
-            path.display()
-        ));
-    }
-    let text = record_text(kind, title, today).ok_or("type de fiche inconnu")?;
-    write_file(&path, &text)?;
-    Ok(path)
-}
-
-/// Writes a new file, and its folder if needed; the error said in French.
-fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            format!(
-                "impossible de créer {} : {}",
-                parent.display(),
-                crate::diagnostic::io_fr(&e)
-            )
-        })?;
-    }
-    std::fs::write(path, text).map_err(|e| {
-        format!(
-            "impossible d'écrire {} : {}",
-            path.display(),
-            crate::diagnostic::io_fr(&e)
-        )
-    })
-}
-
 /// The files of a new commune's site, from `src/init/`: (path in the new site, template).
 /// Placeholders: `{commune}`, `{slug}` (the commune's), `{actor}` (the example actor's slug),
 /// `{year}`, `{next}` (next year), `{version}` (of ess-site).
 const SITE_FILES: &[(&str, &str)] = &[
-    ("site.toml", include_str!("init/site.toml")),
-    (".gitignore", include_str!("init/gitignore")),
-    ("README.md", include_str!("init/README.md")),
-    (".gitlab-ci.yml", include_str!("init/gitlab-ci.yml")),
+    ("site.toml", include_str!("../init/site.toml")),
+    (".gitignore", include_str!("../init/gitignore")),
+    ("README.md", include_str!("../init/README.md")),
+    (".gitlab-ci.yml", include_str!("../init/gitlab-ci.yml")),
     (
         ".github/workflows/site.yml",
-        include_str!("init/github-site.yml"),
+        include_str!("../init/github-site.yml"),
     ),
-    ("deploy/publier.sh", include_str!("init/deploy/publier.sh")),
-    ("content/_index.md", include_str!("init/content/_index.md")),
+    ("deploy/publier.sh", include_str!("../init/deploy/publier.sh")),
+    ("content/_index.md", include_str!("../init/content/_index.md")),
     (
         "content/acteurs/{actor}.md",
-        include_str!("init/content/acteurs/actor.md"),
+        include_str!("../init/content/acteurs/actor.md"),
     ),
     (
         "content/forum/{next}.md",
-        include_str!("init/content/forum/next.md"),
+        include_str!("../init/content/forum/next.md"),
     ),
     (
         "content/conferences/up-conference-{next}.md",
-        include_str!("init/content/conferences/up-conference.md"),
+        include_str!("../init/content/conferences/up-conference.md"),
     ),
     (
         "content/magazine/edito-bienvenue.md",
-        include_str!("init/content/magazine/edito-bienvenue.md"),
+        include_str!("../init/content/magazine/edito-bienvenue.md"),
     ),
     (
         "content/ressources/guide-de-l-ess.md",
-        include_str!("init/content/ressources/guide-de-l-ess.md"),
+        include_str!("../init/content/ressources/guide-de-l-ess.md"),
     ),
     (
         "content/pages/a-propos.md",
-        include_str!("init/content/pages/a-propos.md"),
+        include_str!("../init/content/pages/a-propos.md"),
     ),
     (
         "content/pages/accessibilite.md",
-        include_str!("init/content/pages/accessibilite.md"),
+        include_str!("../init/content/pages/accessibilite.md"),
     ),
     (
         "content/pages/mentions-legales.md",
-        include_str!("init/content/pages/mentions-legales.md"),
+        include_str!("../init/content/pages/mentions-legales.md"),
     ),
     (
         "content/data/accessibilite.yaml",
-        include_str!("init/content/data/accessibilite.yaml"),
+        include_str!("../init/content/data/accessibilite.yaml"),
     ),
     (
         "content/data/chiffres_cles.yaml",
-        include_str!("init/content/data/chiffres_cles.yaml"),
+        include_str!("../init/content/data/chiffres_cles.yaml"),
     ),
     (
         "content/data/newsletter.yaml",
-        include_str!("init/content/data/newsletter.yaml"),
+        include_str!("../init/content/data/newsletter.yaml"),
     ),
 ];
 
@@ -251,28 +206,3 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Writes a new commune's site in `dir`, which must not exist or be empty. Returns the files.
-pub fn init_site(dir: &Path, commune: &str, year: i32) -> Result<Vec<PathBuf>, String> {
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(format!(
-            "{} existe déjà et n'est pas vide : choisissez un nouveau dossier",
-            dir.display()
-        ));
-    }
-    let mut written = Vec::new();
-    for (rel, text) in site_files(commune, year) {
-        let path = dir.join(&rel);
-        write_file(&path, &text)?;
-        #[cfg(unix)]
-        if rel.ends_with(".sh") {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
-        }
-        written.push(path);
-    }
-    Ok(written)
-}
