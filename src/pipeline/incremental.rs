@@ -23,7 +23,14 @@ struct CachedFile {
     result: load::FileResult,
 }
 
-pub use crate::render::CachedOutput;
+/// A rendered output and what it was rendered from.
+#[derive(Clone)]
+pub struct CachedOutput {
+    pub fingerprint: u64,
+    pub bytes: Arc<Vec<u8>>,
+    pub links: Arc<Vec<String>>,
+}
+
 
 /// The outputs of a build by path.
 pub type Outputs = Arc<HashMap<String, CachedOutput>>;

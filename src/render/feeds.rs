@@ -1,7 +1,6 @@
 //! Machine-readable outputs: RSS 2.0 feeds (with the `rss` crate), `sitemap.xml`, `robots.txt`.
 
 use crate::text::markdown;
-use super::pages::data::Feed;
 use crate::model::Section;
 use crate::model::{Common, CommonRef, Entry};
 use crate::render::site::Site;
@@ -9,6 +8,22 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Paris;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::{ChannelBuilder, GuidBuilder, ItemBuilder};
+
+/// A site-wide or per-section RSS feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Feed {
+    All,
+    Section(Section),
+}
+
+impl Feed {
+    pub fn url(self) -> String {
+        match self {
+            Feed::All => crate::model::url::FEED.into(),
+            Feed::Section(s) => s.feed_url(),
+        }
+    }
+}
 
 /// One item of a feed, before it is written.
 pub struct FeedItem {

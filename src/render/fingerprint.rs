@@ -7,11 +7,18 @@
 //! the taxonomies' counts, the templates, the configuration and the build options. A test
 //! compares previews after random edits with full builds, byte for byte.
 
-use super::pages::Job;
 use crate::model::{Common, Entry, Section};
 use crate::render::site::Site;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
+
+/// What a fingerprint asks of an output to produce (a `pages::Job`).
+pub trait Fingerprinted {
+    /// Its site URL.
+    fn url(&self, site: &Site) -> String;
+    /// Hashes what it is made from, beyond what every page shares.
+    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher);
+}
 
 /// The hashes shared by many jobs, computed once per build.
 pub struct Fingerprints<'a> {
@@ -90,7 +97,7 @@ impl<'a> Fingerprints<'a> {
     }
 
     /// The fingerprint of a job: equal fingerprints, equal bytes.
-    pub fn of(&self, job: &Job) -> u64 {
+    pub fn of(&self, job: &impl Fingerprinted) -> u64 {
         let mut h = DefaultHasher::new();
         self.globals.hash(&mut h);
         // The URL, not the job itself: a job's index moves when a record is added before it,

@@ -77,7 +77,7 @@ fn setting<'a>(site: &'a Site, key: &str) -> Option<&'a str> {
 
 /// The internal links of the newsletter's introduction must lead to pages of the site, as a
 /// record's body links must: never to a draft, a private or a future record.
-pub fn check_intro_links(root: &Path, renderer: &super::Renderer) -> Vec<Diagnostic> {
+pub fn check_intro_links(root: &Path, renderer: &crate::render::renderer::Renderer) -> Vec<Diagnostic> {
     let site = renderer.site;
     let Some(intro) = intro(site) else {
         return Vec::new();
@@ -181,7 +181,7 @@ pub fn letter(site: &Site, since: NaiveDate, until: NaiveDate) -> Result<Newslet
 
 /// The newsletter's HTML and text, from the theme's templates.
 fn render_templates(site: &Site, context: Value) -> Result<(String, String), Vec<Diagnostic>> {
-    let tera = super::compile_templates(&site.theme)?;
+    let tera = crate::render::templates::compile_templates(&site.theme)?;
     let ctx = tera::Context::from_value(context)
         .map_err(|e| vec![Diagnostic::error("newsletter", 0, 0, e.to_string())])?;
     let render = |name: &str| {

@@ -4,7 +4,6 @@
 //! The reserved names are the plan itself: a record, an alias, a taxonomy key or a static file
 //! that takes the path of a generated page is reported with both sources, never overwritten.
 
-use super::pages::Job;
 use crate::diagnostic::Diagnostic;
 use crate::model::Source;
 use crate::render::site::Site;
@@ -107,12 +106,22 @@ fn normalised(path: &str) -> String {
         .join("/")
 }
 
+/// What the one-owner check asks of an output to produce (a `pages::Job`).
+pub trait Owned {
+    /// Its site URL; a folder's ends in `/`.
+    fn url(&self, site: &Site) -> String;
+    /// Whether it makes a folder of files.
+    fn is_folder(&self) -> bool;
+    /// The source of its address.
+    fn owner(&self, site: &Site) -> Owner;
+}
+
 /// Every clash between the outputs of `jobs`: two sources for one path, or a file where
 /// another output needs a folder. Empty when every path has one owner.
-pub fn check(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
+pub fn check<J: Owned>(site: &Site, jobs: &[J]) -> Vec<Diagnostic> {
     // The jobs by output path; their owners (which say where the user wrote them) are only
     // worked out for a path in a clash.
-    let mut by_path: BTreeMap<String, Vec<&Job>> = BTreeMap::new();
+    let mut by_path: BTreeMap<String, Vec<&J>> = BTreeMap::new();
     // Jobs that make a folder of files (the search index): nothing else may be inside.
     let mut folders: Vec<(String, Owner)> = Vec::new();
     for job in jobs {
@@ -124,7 +133,7 @@ pub fn check(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
             by_path.entry(path).or_default().push(job);
         }
     }
-    let owners_of = |jobs: &[&Job]| -> Vec<Owner> { jobs.iter().map(|j| j.owner(site)).collect() };
+    let owners_of = |jobs: &[&J]| -> Vec<Owner> { jobs.iter().map(|j| j.owner(site)).collect() };
     let mut out = Vec::new();
     for (path, jobs) in &by_path {
         if jobs.len() < 2 {

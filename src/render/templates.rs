@@ -5,7 +5,6 @@ use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::text::html::escape_html;
 use crate::model::{Date, Section};
-use crate::render::pages::shared::Link;
 use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
@@ -13,6 +12,13 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tera::Tera;
+
+/// A label and the page it links to.
+#[derive(Serialize)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
 
 /// Compiles a theme's templates, with the theme's filters and escaping.
 pub fn compile_templates(theme: &crate::load::theme::Theme) -> Result<Arc<Tera>, Vec<Diagnostic>> {

@@ -1,7 +1,7 @@
 //! The preview's web server logic: from a request line and headers to a response, served from
 //! memory. No path can leave the built site: the site is a map of paths, not a folder.
 
-use crate::render::CachedOutput;
+use crate::pipeline::incremental::CachedOutput;
 use std::collections::HashMap;
 
 /// A response to send.

@@ -6,14 +6,14 @@ use super::shared::{
     actor_card, body, browse, domain_links, json_ld, page_range, section_list, summary, Browse,
     Card, Link,
 };
-use super::{page_count, view, Family, Job, Rendered};
+use super::family::{page_count, view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::model::{Actor, Common, Section, Taxonomy, Term};
 use crate::render::fingerprint::{card, Fingerprints};
 use crate::text::markdown;
 use crate::render::owners::Owner;
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::{Mention, RecordView, Site};
 use crate::model::url;
 use serde::Serialize;
@@ -38,25 +38,25 @@ pub enum Actors {
 }
 
 /// The path of the project holder, at the front of the plan.
-pub fn front_jobs() -> Vec<Job> {
-    vec![Job::Actors(Actors::ProjectPath)]
+pub fn front_jobs() -> Vec<Actors> {
+    vec![Actors::ProjectPath]
 }
 
-pub fn map_jobs() -> Vec<Job> {
-    vec![Job::Actors(Actors::Map)]
+pub fn map_jobs() -> Vec<Actors> {
+    vec![Actors::Map]
 }
 
 /// The directory's pages, those of the closed structures, and every actor's page.
-pub fn record_jobs(site: &Site) -> Vec<Job> {
+pub fn record_jobs(site: &Site) -> Vec<Actors> {
     let per = site.config.paginate_by;
     let closed = match site.closed_actors.len() {
         0 => 0,
         n => page_count(n, per),
     };
     (1..=page_count(site.open_actors.len(), per))
-        .map(|page| Job::Actors(Actors::Directory { page }))
-        .chain((1..=closed).map(|page| Job::Actors(Actors::Closed { page })))
-        .chain((0..site.actors.len()).map(|i| Job::Actors(Actors::Actor(i))))
+        .map(|page| Actors::Directory { page })
+        .chain((1..=closed).map(|page| Actors::Closed { page }))
+        .chain((0..site.actors.len()).map(|i| Actors::Actor(i)))
         .collect()
 }
 

@@ -1,35 +1,21 @@
 //! Data and exports: the RSS feeds, the sitemap, `robots.txt`, the open data exports with
 //! their page, and the key figures computed from the content.
 
+use crate::render::feeds::Feed;
 use super::home::{counts, Counts};
-use super::{Family, Job, Rendered};
+use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::model::{Section, Term};
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
-use crate::render::{feeds, opendata, Renderer};
+use crate::render::renderer::Renderer;
+use crate::render::{feeds, opendata};
 use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash};
-
-/// A site-wide or per-section RSS feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Feed {
-    All,
-    Section(Section),
-}
-
-impl Feed {
-    pub fn url(self) -> String {
-        match self {
-            Feed::All => url::FEED.into(),
-            Feed::Section(s) => s.feed_url(),
-        }
-    }
-}
 
 /// A format of the open data exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -54,7 +40,7 @@ pub enum Data {
 }
 
 /// The pages at the front of the plan: key figures, open data.
-pub fn front_jobs() -> Vec<Job> {
+pub fn front_jobs() -> Vec<Data> {
     [
         Data::KeyFigures,
         Data::OpenDataPage,
@@ -63,12 +49,11 @@ pub fn front_jobs() -> Vec<Job> {
         Data::OpenData(DataFormat::GoGoCarto),
     ]
     .into_iter()
-    .map(Job::Data)
     .collect()
 }
 
 /// The site's feed and one per section with a list.
-pub fn feed_jobs() -> Vec<Job> {
+pub fn feed_jobs() -> Vec<Data> {
     let sections = [
         Section::Actors,
         Section::Forum,
@@ -78,12 +63,12 @@ pub fn feed_jobs() -> Vec<Job> {
     ];
     std::iter::once(Feed::All)
         .chain(sections.map(Feed::Section))
-        .map(|f| Job::Data(Data::Feed(f)))
+        .map(|f| Data::Feed(f))
         .collect()
 }
 
-pub fn back_jobs() -> Vec<Job> {
-    vec![Job::Data(Data::Sitemap), Job::Data(Data::Robots)]
+pub fn back_jobs() -> Vec<Data> {
+    vec![Data::Sitemap, Data::Robots]
 }
 
 #[derive(Serialize)]

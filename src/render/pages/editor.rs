@@ -1,12 +1,12 @@
 //! The web editor (`/admin/`, see `crate::render::editor`): its page, its generated configuration and
 //! the vendored Decap CMS files, when the site has `[editor]` or the preview `--editor`.
 
-use super::{Family, Job, Rendered};
+use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::render::editor;
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::Site;
 use std::hash::{DefaultHasher, Hash};
 
@@ -20,16 +20,15 @@ pub enum Editor {
     File(&'static str),
 }
 
-pub fn jobs(site: &Site) -> Vec<Job> {
+pub fn jobs(site: &Site) -> Vec<Editor> {
     if !editor::enabled(site) {
         return Vec::new();
     }
     let files = editor::DECAP_FILES
         .iter()
-        .map(|(name, _)| Job::Editor(Editor::File(name)));
+        .map(|(name, _)| Editor::File(name));
     [Editor::Page, Editor::Config]
         .into_iter()
-        .map(Job::Editor)
         .chain(files)
         .collect()
 }

@@ -6,7 +6,7 @@ use super::shared::{
     actor_links, body, card, domain_links, event_ld, iso_paris, json_ld, speakers, summary,
     ActorLink, Card, SpeakerView,
 };
-use super::{view, Family, Job, Rendered};
+use super::family::{view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::model::{
@@ -15,7 +15,7 @@ use crate::model::{
 use crate::render::fingerprint::Fingerprints;
 use crate::render::ics::{self, Calendar};
 use crate::render::owners::{Kind, Owner};
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::{RecordView, Site};
 use crate::model::time::is_upcoming;
 use crate::model::url;
@@ -37,15 +37,14 @@ pub enum Events {
 }
 
 /// The lists, at the front of the plan.
-pub fn list_jobs() -> Vec<Job> {
+pub fn list_jobs() -> Vec<Events> {
     [Events::ForumList, Events::ConferenceList, Events::Agenda]
         .into_iter()
-        .map(Job::Events)
         .collect()
 }
 
 /// Every event's page and the calendars.
-pub fn record_jobs(site: &Site) -> Vec<Job> {
+pub fn record_jobs(site: &Site) -> Vec<Events> {
     let forums = 0..site.forums.len();
     let conferences = 0..site.conferences.len();
     forums
@@ -55,7 +54,6 @@ pub fn record_jobs(site: &Site) -> Vec<Job> {
         .chain([Events::Calendar(Calendar::Agenda)])
         .chain(forums.map(|i| Events::Calendar(Calendar::Forum(i))))
         .chain(conferences.map(|i| Events::Calendar(Calendar::Conference(i))))
-        .map(Job::Events)
         .collect()
 }
 

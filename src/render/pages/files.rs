@@ -1,11 +1,11 @@
 //! Files copied as they are: the theme's and the site's static files, and, in a members'
 //! build only, the members' files of `content/ressources/fichiers/`.
 
-use super::{Family, Job, Rendered};
+use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::{Kind, Owner};
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::Site;
 use crate::model::url;
 use std::hash::{DefaultHasher, Hash};
@@ -19,10 +19,10 @@ pub enum Files {
     MembersFile(String),
 }
 
-pub fn jobs(site: &Site) -> Vec<Job> {
+pub fn jobs(site: &Site) -> Vec<Files> {
     let assets = site.theme.assets.keys().cloned().map(Files::Asset);
     let members = site.members_files.keys().cloned().map(Files::MembersFile);
-    assets.chain(members).map(Job::Files).collect()
+    assets.chain(members).collect()
 }
 
 impl Family for Files {

@@ -1,11 +1,11 @@
 //! The images of `static/`, resized (see `crate::images`): one job per published file.
 
-use super::{Family, Job, Rendered};
+use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::images::{Image, Variant};
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::{Kind, Owner};
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::Site;
 use std::hash::{DefaultHasher, Hash};
 use std::path::PathBuf;
@@ -20,18 +20,18 @@ pub struct Images {
     pub url: String,
 }
 
-pub fn jobs(site: &Site) -> Vec<Job> {
+pub fn jobs(site: &Site) -> Vec<Images> {
     let library = &site.theme.images;
     site.images
         .iter()
         .filter_map(|(path, cover)| Some((library.images.get(path)?, *cover)))
         .flat_map(|(image, cover)| {
             image.variants(cover).into_iter().map(|variant| {
-                Job::Images(Images {
+                Images {
                     path: image.path.clone(),
                     variant,
                     url: image.url(variant),
-                })
+                }
             })
         })
         .collect()

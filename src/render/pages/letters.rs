@@ -3,7 +3,7 @@
 //! feed. A site without letters has none of these.
 
 use super::shared::{actor_card, card, list_with_feed, Card};
-use super::{Family, Job, Rendered};
+use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::model::letters::{self, Letter};
@@ -12,7 +12,7 @@ use crate::render::feeds::{self, FeedItem};
 use crate::render::fingerprint::Fingerprints;
 use crate::text::markdown;
 use crate::render::owners::Owner;
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::{Site, Typed};
 use crate::model::url;
 use chrono::NaiveDate;
@@ -30,7 +30,7 @@ pub enum Letters {
     Feed,
 }
 
-pub fn jobs(site: &Site) -> Vec<Job> {
+pub fn jobs(site: &Site) -> Vec<Letters> {
     let all = letters::letters(&site.data);
     if all.is_empty() {
         return Vec::new();
@@ -40,7 +40,6 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         .map(|page| Letters::List { page })
         .chain([Letters::Feed])
         .chain(all.iter().map(|l| Letters::Letter(l.date)))
-        .map(Job::Letters)
         .collect()
 }
 

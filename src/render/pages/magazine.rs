@@ -3,14 +3,14 @@
 use super::pictures::{cover, og_image};
 use super::shared::{actor_links, body, card, json_ld, page_range, section_list, summary};
 use super::shared::{town_ld, ActorLink, Card};
-use super::{page_count, view, Family, Job, Rendered};
+use super::family::{page_count, view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::model::{Common, Dossier, Section, Term};
 use crate::render::fingerprint::{card as card_hash, Fingerprints};
 use crate::text::markdown;
 use crate::render::owners::Owner;
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::{RecordView, Site};
 use crate::model::url;
 use serde::Serialize;
@@ -25,12 +25,11 @@ pub enum Magazine {
     Dossier(usize),
 }
 
-pub fn jobs(site: &Site) -> Vec<Job> {
+pub fn jobs(site: &Site) -> Vec<Magazine> {
     let pages = page_count(site.dossiers.len(), site.config.paginate_by);
     (1..=pages)
         .map(|page| Magazine::List { page })
         .chain((0..site.dossiers.len()).map(Magazine::Dossier))
-        .map(Job::Magazine)
         .collect()
 }
 

@@ -21,85 +21,20 @@ pub mod search;
 pub mod shared;
 pub mod taxonomies;
 
-use super::fingerprint::Fingerprints;
-use super::owners::Owner;
-use super::Renderer;
+pub mod family;
+
 use crate::diagnostic::Diagnostic;
-use crate::model::{Common, Section, Source};
+use crate::model::url::{normalise_alias, output_path};
+use crate::model::Source;
+use crate::render::fingerprint::{Fingerprints, Fingerprinted};
+use crate::render::owners::{Owned, Owner};
+use crate::render::renderer::{Output, Renderer, SitemapOf};
 use crate::render::site::{RecordView, Site};
-use crate::model::url::normalise_alias;
-use serde::Serialize;
+use crate::render::templates::compile_templates;
+pub use family::{page_count, view, Family, Rendered};
 use std::hash::DefaultHasher;
-
-/// What one job makes.
-pub enum Rendered {
-    /// An HTML page: a template and its context, with the site-internal links of the Markdown
-    /// it shows (checked before the page is written).
-    Page {
-        template: &'static str,
-        context: Result<tera::Context, tera::Error>,
-        links: Vec<String>,
-    },
-    /// A file made without a template (a feed, an export, a static file).
-    File(Vec<u8>),
-    /// The files of a folder, by path inside the output (the search index).
-    Folder(Vec<(String, Vec<u8>)>),
-    /// A file made before, kept on disk (a processed image in the cache).
-    Linked(crate::images::CachedFile),
-}
-
-impl Rendered {
-    /// A page of `template` showing `context`.
-    pub fn page(template: &'static str, context: &impl Serialize, links: Vec<String>) -> Self {
-        Rendered::Page {
-            template,
-            context: tera::Context::from_serialize(context),
-            links,
-        }
-    }
-}
-
-/// What every family says of each of its jobs.
-pub trait Family {
-    /// The site URL of the output (`/acteurs/up-sceaux/`); a folder's, ending in `/`, for a
-    /// job that makes many files.
-    fn url(&self, site: &Site) -> String;
-
-    /// Hashes what the output is made from, beyond what every page shares (templates,
-    /// configuration, options, menu — in `Fingerprints`) and its URL.
-    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher);
-
-    /// Makes the output. `url` is `self.url(site)`.
-    fn render(&self, r: &Renderer, url: &str) -> Result<Rendered, Vec<Diagnostic>>;
-
-    /// The source of the output's address, for the one-owner check.
-    fn owner(&self, site: &Site) -> Owner;
-
-    /// The kind of output, as the build's summary counts it (« acteurs », « listes »…).
-    fn kind(&self) -> &'static str;
-
-    /// The record the page shows, when it is one record's page.
-    fn record<'a>(&self, _site: &'a Site) -> Option<RecordView<'a>> {
-        None
-    }
-
-    /// Whether the output is an HTML page that belongs in the sitemap.
-    fn in_sitemap(&self) -> bool {
-        false
-    }
-
-    /// Whether the job makes a folder of files (its URL ends in `/`; nothing else may be
-    /// written inside).
-    fn is_folder(&self) -> bool {
-        false
-    }
-
-    /// Whether a live preview may make the output later, on a thread of its own, so that an
-    /// edit is shown without waiting for it.
-    fn deferrable(&self) -> bool {
-        false
-    }
-}
+use std::sync::Arc;
+use tera::Tera;
 
 /// One output file to produce (or one folder of them), by family.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -138,6 +73,27 @@ macro_rules! dispatch {
             Job::Editor($f) => $call,
         }
     };
+}
+
+impl Owned for Job {
+    fn url(&self, site: &Site) -> String {
+        Job::url(self, site)
+    }
+    fn is_folder(&self) -> bool {
+        Job::is_folder(self)
+    }
+    fn owner(&self, site: &Site) -> Owner {
+        Job::owner(self, site)
+    }
+}
+
+impl Fingerprinted for Job {
+    fn url(&self, site: &Site) -> String {
+        Job::url(self, site)
+    }
+    fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
+        Job::inputs(self, fp, h)
+    }
 }
 
 impl Job {
@@ -205,37 +161,27 @@ impl Job {
     }
 }
 
-/// The record view of entry `e` of `section`.
-pub fn view<T: Common>(section: Section, e: &crate::model::Entry<T>) -> RecordView<'_> {
-    (section, e.slug.as_str(), e.data.common(), &e.source)
-}
-
-/// How many pages a list of `items` needs (at least one, even when empty).
-pub fn page_count(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page).max(1)
-}
-
 /// Every output of the site, in a fixed order (the sitemap's). The search index comes first:
 /// it is the longest job, so it starts while the pages render.
 pub fn plan(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = Vec::new();
-    jobs.extend(search::index_jobs(site));
+    jobs.extend(search::index_jobs(site).into_iter().map(Job::Search));
     jobs.push(Job::Home(home::Home));
-    jobs.extend(actors::front_jobs());
-    jobs.extend(data::front_jobs());
-    jobs.extend(actors::map_jobs());
-    jobs.extend(events::list_jobs());
-    jobs.extend(search::page_jobs(site));
-    jobs.extend(actors::record_jobs(site));
-    jobs.extend(taxonomies::jobs(site));
-    jobs.extend(events::record_jobs(site));
-    jobs.extend(magazine::jobs(site));
-    jobs.extend(resources::jobs(site));
-    jobs.extend(letters::jobs(site));
-    jobs.extend(plain::page_jobs(site));
-    jobs.extend(data::feed_jobs());
-    jobs.extend(data::back_jobs());
-    jobs.extend(plain::not_found_jobs());
+    jobs.extend(actors::front_jobs().into_iter().map(Job::Actors));
+    jobs.extend(data::front_jobs().into_iter().map(Job::Data));
+    jobs.extend(actors::map_jobs().into_iter().map(Job::Actors));
+    jobs.extend(events::list_jobs().into_iter().map(Job::Events));
+    jobs.extend(search::page_jobs(site).into_iter().map(Job::Search));
+    jobs.extend(actors::record_jobs(site).into_iter().map(Job::Actors));
+    jobs.extend(taxonomies::jobs(site).into_iter().map(Job::Taxonomies));
+    jobs.extend(events::record_jobs(site).into_iter().map(Job::Events));
+    jobs.extend(magazine::jobs(site).into_iter().map(Job::Magazine));
+    jobs.extend(resources::jobs(site).into_iter().map(Job::Resources));
+    jobs.extend(letters::jobs(site).into_iter().map(Job::Letters));
+    jobs.extend(plain::page_jobs(site).into_iter().map(Job::Plain));
+    jobs.extend(data::feed_jobs().into_iter().map(Job::Data));
+    jobs.extend(data::back_jobs().into_iter().map(Job::Data));
+    jobs.extend(plain::not_found_jobs().into_iter().map(Job::Plain));
     for (section, slug, common, _) in site.records() {
         let to = section.url(slug);
         jobs.extend(
@@ -251,8 +197,82 @@ pub fn plan(site: &Site) -> Vec<Job> {
                 }),
         );
     }
-    jobs.extend(files::jobs(site));
-    jobs.extend(images::jobs(site));
-    jobs.extend(editor::jobs(site));
+    jobs.extend(files::jobs(site).into_iter().map(Job::Files));
+    jobs.extend(images::jobs(site).into_iter().map(Job::Images));
+    jobs.extend(editor::jobs(site).into_iter().map(Job::Editor));
     jobs
+}
+
+impl<'a> Renderer<'a> {
+    /// Compiles the theme's templates. `jobs` is the plan, which the sitemap lists.
+    pub fn new(site: &'a Site, jobs: &'a [Job]) -> Result<Renderer<'a>, Vec<Diagnostic>> {
+        Ok(Renderer::with_templates(
+            site,
+            jobs,
+            compile_templates(&site.theme)?,
+        ))
+    }
+
+    /// A renderer with templates compiled before (a preview keeps them while the theme is
+    /// unchanged).
+    pub fn with_templates(site: &'a Site, jobs: &'a [Job], tera: Arc<Tera>) -> Renderer<'a> {
+        let urls = jobs.iter().map(|j| j.url(site)).collect();
+        let sitemap_of: SitemapOf<'a> = Box::new(move || {
+            jobs.iter()
+                .filter(|j| j.in_sitemap())
+                .map(|j| (j.url(site), j.lastmod(site)))
+                .collect()
+        });
+        Renderer::assemble(site, tera, urls, sitemap_of)
+    }
+
+    /// Renders one job into its files. Fails on a template error or a link to a page the
+    /// site does not have.
+    pub fn render(&self, job: &Job) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        let url = job.url(self.site);
+        let one = |bytes: Vec<u8>, links: Vec<String>| {
+            vec![Output {
+                path: output_path(&url),
+                bytes,
+                links,
+                from: None,
+            }]
+        };
+        Ok(match job.render(self, &url)? {
+            Rendered::File(bytes) => one(bytes, Vec::new()),
+            Rendered::Folder(files) => files
+                .into_iter()
+                .map(|(path, bytes)| Output {
+                    path,
+                    bytes,
+                    links: Vec::new(),
+                    from: None,
+                })
+                .collect(),
+            Rendered::Linked(from) => vec![Output {
+                path: output_path(&url),
+                bytes: Vec::new(),
+                links: Vec::new(),
+                from: Some(from),
+            }],
+            Rendered::Page {
+                template,
+                context,
+                links,
+            } => {
+                self.check_links(job, &links)?;
+                let html = self.page(template, context, &url, job.source(self.site))?;
+                one(html, links)
+            }
+        })
+    }
+
+    /// Every internal link of a record's body must lead to a page of this build: a link to a
+    /// missing, draft or private record is an error, not a dead link.
+    fn check_links(&self, job: &Job, links: &[String]) -> Result<(), Vec<Diagnostic>> {
+        match job.source(self.site) {
+            Some(src) => self.check_links_in(&src.path, &src.body, src.body_line, links),
+            None => self.check_links_in(std::path::Path::new("content"), "", 0, links),
+        }
+    }
 }

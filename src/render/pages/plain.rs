@@ -3,13 +3,13 @@
 
 use super::pictures::{cover, og_image};
 use super::shared::{body, summary};
-use super::{view, Family, Job, Rendered};
+use super::family::{view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::model::{Common, Section};
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::{Kind, Owner};
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::{RecordView, Site};
 use crate::model::url::{self, normalise_alias};
 use serde::Serialize;
@@ -27,14 +27,14 @@ pub enum Plain {
     },
 }
 
-pub fn page_jobs(site: &Site) -> Vec<Job> {
+pub fn page_jobs(site: &Site) -> Vec<Plain> {
     (0..site.pages.len())
-        .map(|i| Job::Plain(Plain::Page(i)))
+        .map(|i| Plain::Page(i))
         .collect()
 }
 
-pub fn not_found_jobs() -> Vec<Job> {
-    vec![Job::Plain(Plain::NotFound)]
+pub fn not_found_jobs() -> Vec<Plain> {
+    vec![Plain::NotFound]
 }
 
 #[derive(Serialize)]

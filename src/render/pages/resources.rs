@@ -4,13 +4,13 @@
 use super::pictures::{cover, og_image};
 use super::shared::{body, page_range, resource_card, section_list, summary, term_links};
 use super::shared::{Link, TermLink};
-use super::{page_count, view, Family, Job, Rendered};
+use super::family::{page_count, view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::model::{Common, Resource, Section, Taxonomy};
 use crate::render::fingerprint::{card as card_hash, Fingerprints};
 use crate::render::owners::Owner;
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::{RecordView, Site};
 use crate::model::url;
 use serde::Serialize;
@@ -24,12 +24,11 @@ pub enum Resources {
     Resource(usize),
 }
 
-pub fn jobs(site: &Site) -> Vec<Job> {
+pub fn jobs(site: &Site) -> Vec<Resources> {
     let pages = page_count(site.resources.len(), site.config.paginate_by);
     (1..=pages)
         .map(|page| Resources::List { page })
         .chain((0..site.resources.len()).map(Resources::Resource))
-        .map(Job::Resources)
         .collect()
 }
 

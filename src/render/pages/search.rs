@@ -1,13 +1,13 @@
 //! Site search: the search page, and the Pagefind index of every published record (a folder
 //! of files, `/pagefind/`, made from the records — see `render::search`).
 
-use super::{Family, Job, Rendered};
+use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
 use crate::render::search::{self, FILTERS};
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
@@ -20,17 +20,17 @@ pub enum Search {
 }
 
 /// The index, when the site has search: first in the plan, as the longest job.
-pub fn index_jobs(site: &Site) -> Vec<Job> {
+pub fn index_jobs(site: &Site) -> Vec<Search> {
     if site.config.search {
-        vec![Job::Search(Search::Index)]
+        vec![Search::Index]
     } else {
         Vec::new()
     }
 }
 
-pub fn page_jobs(site: &Site) -> Vec<Job> {
+pub fn page_jobs(site: &Site) -> Vec<Search> {
     if site.config.search {
-        vec![Job::Search(Search::Page)]
+        vec![Search::Page]
     } else {
         Vec::new()
     }

@@ -1,6 +1,8 @@
 //! What many families show: cards of records, links to actors, pagers, term links, body
 //! HTML, structured data.
 
+pub use crate::render::templates::Link;
+use crate::render::renderer::scheduled_label;
 use crate::text::french;
 use crate::model::{Common, CommonRef, Date, Entry, Section, Speaker, Taxonomy, Term};
 use crate::text::markdown;
@@ -29,12 +31,6 @@ pub struct Card {
     pub logo: bool,
     /// « programmé le … » for a record shown before its date (a preview's).
     pub scheduled: Option<String>,
-}
-
-/// What a preview says of a record it shows before its date: « programmé le samedi 5 décembre
-/// 2026 » (« à 8 h » when the date has a time).
-pub fn scheduled_label(d: crate::model::Date) -> String {
-    format!("programmé le {}", d.moment_long())
 }
 
 /// A record's summary as plain text, if it has one.
@@ -102,13 +98,6 @@ pub fn resource_card(site: &Site, i: usize) -> Card {
     card.kind = r.data.resource_type.clone();
     card.labels = r.data.category.iter().cloned().collect();
     card
-}
-
-/// A label and the page it links to.
-#[derive(Serialize)]
-pub struct Link {
-    pub label: String,
-    pub url: String,
 }
 
 /// A link to a domain's page, with the domain's icon (a name of the theme's sprite).

@@ -3,13 +3,13 @@
 
 use super::shared::{actor_card, browse, page_range, pager, resource_card, term_links};
 use super::shared::{Browse, Card, Link, Pager, TermLink};
-use super::{page_count, Family, Job, Rendered};
+use super::family::{page_count, Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
 use crate::model::Taxonomy;
 use crate::render::fingerprint::{card, Fingerprints};
 use crate::render::owners::{Kind, Owner};
-use crate::render::Renderer;
+use crate::render::renderer::Renderer;
 use crate::render::site::Site;
 use crate::model::url;
 use serde::Serialize;
@@ -28,18 +28,18 @@ pub enum Taxonomies {
 }
 
 /// Every taxonomy's index and its terms' pages.
-pub fn jobs(site: &Site) -> Vec<Job> {
+pub fn jobs(site: &Site) -> Vec<Taxonomies> {
     let per = site.config.paginate_by;
     let mut jobs = Vec::new();
     for taxonomy in Taxonomy::ALL {
-        jobs.push(Job::Taxonomies(Taxonomies::Index(taxonomy)));
+        jobs.push(Taxonomies::Index(taxonomy));
         for (term, t) in site.terms(taxonomy).enumerate() {
             jobs.extend((1..=page_count(t.members.len(), per)).map(|page| {
-                Job::Taxonomies(Taxonomies::Term {
+                Taxonomies::Term {
                     taxonomy,
                     term,
                     page,
-                })
+                }
             }));
         }
     }
