@@ -13,6 +13,7 @@ pub mod data_files;
 mod dates;
 mod pictures;
 pub mod config;
+pub mod kinds;
 pub mod letters;
 pub mod scaffold;
 pub mod time;
@@ -45,24 +46,17 @@ impl Section {
 
     /// The folder under `content/`, which is also the URL prefix (but for plain pages).
     pub fn folder(self) -> &'static str {
-        match self {
-            Section::Actors => "acteurs",
-            Section::Forum => "forum",
-            Section::Conferences => "conferences",
-            Section::Magazine => "magazine",
-            Section::Resources => "ressources",
-            Section::Pages => "pages",
-        }
+        self.kind().folder
     }
 
     /// Whether `date` is required (everything but actors and pages).
     pub fn requires_date(self) -> bool {
-        !matches!(self, Section::Actors | Section::Pages)
+        self.kind().requires_date
     }
 
     /// Whether records of this section are events, dated in the future on purpose.
     pub fn is_event(self) -> bool {
-        matches!(self, Section::Forum | Section::Conferences)
+        self.kind().is_event
     }
 }
 

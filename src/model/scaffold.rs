@@ -4,16 +4,6 @@
 
 use crate::text::french::slugify;
 
-/// The kinds of record `ess-site new` writes, by their French name on the command line.
-pub const KINDS: &[(&str, &str)] = &[
-    ("acteur", "acteurs"),
-    ("forum", "forum"),
-    ("conference", "conferences"),
-    ("magazine", "magazine"),
-    ("ressource", "ressources"),
-    ("page", "pages"),
-];
-
 /// A YAML double-quoted string.
 fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))

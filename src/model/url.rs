@@ -45,14 +45,7 @@ impl Section {
 
     /// The URL of the section's list (`/acteurs/`); the home page for plain pages.
     pub fn list_url(self) -> &'static str {
-        match self {
-            Section::Actors => ACTORS,
-            Section::Forum => FORUMS,
-            Section::Conferences => CONFERENCES,
-            Section::Magazine => MAGAZINE,
-            Section::Resources => RESOURCES,
-            Section::Pages => HOME,
-        }
+        self.kind().list_url
     }
 
     /// The URL of the section's RSS feed.

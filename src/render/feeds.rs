@@ -73,14 +73,7 @@ pub fn rss(site: &Site, feed: Feed) -> String {
     let (title, page) = match feed {
         Feed::All => (site.config.title.clone(), crate::model::url::HOME.to_string()),
         Feed::Section(s) => {
-            let name = match s {
-                Section::Actors => "Acteurs",
-                Section::Forum => "Forum de l’ESS",
-                Section::Conferences => "Up Conférences",
-                Section::Magazine => "Magazine",
-                Section::Resources => "Ressources",
-                Section::Pages => "Pages",
-            };
+            let name = s.kind().label;
             (
                 format!("{} — {name}", site.config.title),
                 s.list_url().to_string(),

@@ -26,7 +26,7 @@ pub struct Fingerprints<'a> {
     /// Templates, strings, configuration, options, and what every page shows (the menu).
     globals: u64,
     /// For each section, the hash of its records' front matter in site order.
-    sections: [u64; 6],
+    sections: [u64; Section::COUNT],
     /// Terms, labels and counts of every taxonomy.
     taxonomies: u64,
     documents: Option<&'a [Arc<crate::render::search::Document>]>,
@@ -44,7 +44,7 @@ pub fn card<T: Common>(e: &Arc<Entry<T>>) -> u64 {
 }
 
 fn section_index(s: Section) -> usize {
-    Section::ALL.iter().position(|x| *x == s).unwrap_or(0)
+    s.index()
 }
 
 impl<'a> Fingerprints<'a> {
@@ -53,7 +53,7 @@ impl<'a> Fingerprints<'a> {
         site: &'a Site,
         documents: Option<&'a [Arc<crate::render::search::Document>]>,
     ) -> Fingerprints<'a> {
-        let mut by_section: [DefaultHasher; 6] = Default::default();
+        let mut by_section: [DefaultHasher; Section::COUNT] = Default::default();
         for (section, slug, _, source) in site.records() {
             (slug, source.front_hash).hash(&mut by_section[section_index(section)]);
         }
@@ -112,7 +112,7 @@ impl<'a> Fingerprints<'a> {
     }
 
     /// The front matter of every record of every section.
-    pub fn sections(&self) -> [u64; 6] {
+    pub fn sections(&self) -> [u64; Section::COUNT] {
         self.sections
     }
 

@@ -1,15 +1,16 @@
 //! `ess-site new` and `ess-site init` written to disk: a new record file, a new commune's
 //! site. Their text is the model's (`model::scaffold`).
 
-use crate::model::scaffold::{record_text, site_files, KINDS};
+use crate::model::scaffold::{record_text, site_files};
+use crate::model::Section;
 use crate::text::french::slugify;
 use std::path::{Path, PathBuf};
 
 /// Writes a new record of `kind` (French name) titled `title` in the site at `root`; refuses
 /// to overwrite. Returns the path written.
 pub fn new_record(root: &Path, kind: &str, title: &str, today: &str) -> Result<PathBuf, String> {
-    let Some((_, folder)) = KINDS.iter().find(|(k, _)| *k == kind) else {
-        let names: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+    let Some(folder) = Section::of_new_name(kind).map(|s| s.kind().folder) else {
+        let names: Vec<&str> = Section::ALL.iter().map(|s| s.kind().new_name).collect();
         let hint = crate::diagnostic::suggest(kind, &names);
         return Err(format!("type de fiche inconnu « {kind} » : {hint}"));
     };

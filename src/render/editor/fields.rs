@@ -7,32 +7,6 @@ use crate::model::{Section, Term};
 use crate::render::site::Site;
 use serde_json::{json, Map, Value};
 
-/// The kinds of record, as the editor's collections: (section, `ess-site new` name, label,
-/// label of one).
-pub const KINDS: &[(Section, &str, &str, &str)] = &[
-    (Section::Actors, "acteur", "Acteurs", "Acteur"),
-    (
-        Section::Forum,
-        "forum",
-        "Forum de l’ESS",
-        "Édition du Forum",
-    ),
-    (
-        Section::Conferences,
-        "conference",
-        "Up Conférences",
-        "Up Conférence",
-    ),
-    (
-        Section::Magazine,
-        "magazine",
-        "Magazine",
-        "Article du magazine",
-    ),
-    (Section::Resources, "ressource", "Ressources", "Ressource"),
-    (Section::Pages, "page", "Pages", "Page"),
-];
-
 /// What a field is edited with.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Widget {

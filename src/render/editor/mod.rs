@@ -180,9 +180,12 @@ fn collection(site: &Site, section: Section, kind: &str, label: &str, one: &str)
 /// collection per kind of record and for the home page and the data files, each field as the
 /// model reads it.
 pub fn config(site: &Site) -> String {
-    let mut collections: Vec<Value> = fields::KINDS
+    let mut collections: Vec<Value> = Section::ALL
         .iter()
-        .map(|(section, kind, label, one)| collection(site, *section, kind, label, one))
+        .map(|s| {
+            let k = s.kind();
+            collection(site, *s, k.new_name, k.label, k.label_one)
+        })
         .collect();
     let home: Vec<Field> = of(None);
     let mut files = vec![json!({

@@ -57,23 +57,17 @@ fn every_field_of_every_record_type_has_its_editor_field_and_no_other() {
         let model: BTreeSet<&str> = model.iter().copied().collect();
         assert_eq!(names(fields), model);
     }
-    // The collections are the kinds `ess-site new` writes, in the model's sections.
-    let kinds: Vec<&str> = fields::KINDS.iter().map(|k| k.1).collect();
-    let scaffolds: Vec<&str> = crate::model::scaffold::KINDS.iter().map(|k| k.0).collect();
-    assert_eq!(kinds, scaffolds);
-    for (section, kind, ..) in fields::KINDS {
-        let folder = crate::model::scaffold::KINDS
-            .iter()
-            .find(|k| k.0 == *kind)
-            .unwrap()
-            .1;
-        assert_eq!(section.folder(), folder);
+    // The collections are the kinds `ess-site new` writes: one scaffold per kind.
+    for section in Section::ALL {
+        let kind = section.kind().new_name;
+        assert!(crate::model::scaffold::record_text(kind, "Titre", "2026-01-01").is_some(), "{kind}");
     }
 }
 
 #[test]
 fn the_hints_are_the_words_of_the_scaffolds() {
-    for (section, kind, ..) in fields::KINDS {
+    for section in &Section::ALL {
+        let kind = section.kind().new_name;
         let hints = scaffold_hints(kind);
         assert!(hints.len() >= 8, "{kind}: {hints:?}");
         let fields = of(Some(*section));
@@ -106,15 +100,15 @@ fn the_data_files_fields_cover_what_init_writes() {
     let templates = [
         (
             "accessibilite",
-            include_str!("../init/content/data/accessibilite.yaml"),
+            include_str!("../../init/content/data/accessibilite.yaml"),
         ),
         (
             "chiffres_cles",
-            include_str!("../init/content/data/chiffres_cles.yaml"),
+            include_str!("../../init/content/data/chiffres_cles.yaml"),
         ),
         (
             "newsletter",
-            include_str!("../init/content/data/newsletter.yaml"),
+            include_str!("../../init/content/data/newsletter.yaml"),
         ),
     ];
     let keys = super::data_file_keys();

@@ -182,7 +182,9 @@ impl Family for Actors {
                     let c = match m.section {
                         Section::Forum => card(&site.forums[m.index]),
                         Section::Conferences => card(&site.conferences[m.index]),
-                        _ => card(&site.dossiers[m.index]),
+                        Section::Magazine => card(&site.dossiers[m.index]),
+                        // Only events and magazine records name actors as mentions.
+                        Section::Actors | Section::Resources | Section::Pages => 0,
                     };
                     (m.section, c).hash(h);
                 }
@@ -345,7 +347,7 @@ fn actor(site: &Site, i: usize, url: &str) -> Rendered {
         }),
         appears_in: site.appears_in[i]
             .iter()
-            .map(|m| mention(site, *m))
+            .filter_map(|m| mention(site, *m))
             .collect(),
         jsonld: json_ld(&json!({
             "@context": "https://schema.org",
@@ -366,7 +368,7 @@ fn actor(site: &Site, i: usize, url: &str) -> Rendered {
 }
 
 /// An "appears in" link.
-fn mention(site: &Site, m: Mention) -> MentionLink {
+fn mention(site: &Site, m: Mention) -> Option<MentionLink> {
     let (kind, c, slug) = match m.section {
         Section::Forum => {
             let f = &site.forums[m.index];
@@ -376,18 +378,20 @@ fn mention(site: &Site, m: Mention) -> MentionLink {
             let c = &site.conferences[m.index];
             ("Up Conférence", c.data.common(), &c.slug)
         }
-        _ => {
+        Section::Magazine => {
             let d = &site.dossiers[m.index];
             let kind = site.theme.label("magazine_kinds", d.data.kind.slug());
             (kind, d.data.common(), &d.slug)
         }
+        // Only events and magazine records name actors as mentions.
+        Section::Actors | Section::Resources | Section::Pages => return None,
     };
-    MentionLink {
+    Some(MentionLink {
         kind: kind.to_string(),
         title: french::typography(c.title),
         url: m.section.url(slug),
         date: c.date.map(|d| d.iso()),
-    }
+    })
 }
 
 /// The actors of `members` in activity: closed structures are not offered to project holders.

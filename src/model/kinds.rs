@@ -1,0 +1,140 @@
+//! The one table of record kinds: for each section of `content/`, its folder (and URL prefix),
+//! the URL of its list, the name `ess-site new` takes, its French labels (the editor's
+//! collection, the feed's title), and whether its records are dated or events.
+//!
+//! `Section::kind` matches every section: a new kind of record is one `Section` variant and
+//! one `Kind` here, and the compiler then names every place that must handle it (the
+//! `match`es on `Section`, which have no catch-all arm).
+
+use super::url;
+use super::Section;
+
+/// What the tool knows of one kind of record.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Kind {
+    pub section: Section,
+    /// The folder under `content/`, which is also the URL prefix (but for plain pages).
+    pub folder: &'static str,
+    /// The URL of the kind's list (`/acteurs/`); the home page for plain pages.
+    pub list_url: &'static str,
+    /// The name `ess-site new` takes (`acteur`), and the editor's collection's.
+    pub new_name: &'static str,
+    /// Its French label: the editor's collection, the title of its RSS feed.
+    pub label: &'static str,
+    /// The label of one record (the editor's « nouveau … »).
+    pub label_one: &'static str,
+    /// Whether `date:` is required.
+    pub requires_date: bool,
+    /// Whether its records are events, dated in the future on purpose.
+    pub is_event: bool,
+}
+
+const ACTORS: Kind = Kind {
+    section: Section::Actors,
+    folder: "acteurs",
+    list_url: url::ACTORS,
+    new_name: "acteur",
+    label: "Acteurs",
+    label_one: "Acteur",
+    requires_date: false,
+    is_event: false,
+};
+
+const FORUM: Kind = Kind {
+    section: Section::Forum,
+    folder: "forum",
+    list_url: url::FORUMS,
+    new_name: "forum",
+    label: "Forum de l’ESS",
+    label_one: "Édition du Forum",
+    requires_date: true,
+    is_event: true,
+};
+
+const CONFERENCES: Kind = Kind {
+    section: Section::Conferences,
+    folder: "conferences",
+    list_url: url::CONFERENCES,
+    new_name: "conference",
+    label: "Up Conférences",
+    label_one: "Up Conférence",
+    requires_date: true,
+    is_event: true,
+};
+
+const MAGAZINE: Kind = Kind {
+    section: Section::Magazine,
+    folder: "magazine",
+    list_url: url::MAGAZINE,
+    new_name: "magazine",
+    label: "Magazine",
+    label_one: "Article du magazine",
+    requires_date: true,
+    is_event: false,
+};
+
+const RESOURCES: Kind = Kind {
+    section: Section::Resources,
+    folder: "ressources",
+    list_url: url::RESOURCES,
+    new_name: "ressource",
+    label: "Ressources",
+    label_one: "Ressource",
+    requires_date: true,
+    is_event: false,
+};
+
+const PAGES: Kind = Kind {
+    section: Section::Pages,
+    folder: "pages",
+    list_url: url::HOME,
+    new_name: "page",
+    label: "Pages",
+    label_one: "Page",
+    requires_date: false,
+    is_event: false,
+};
+
+impl Section {
+    /// How many kinds of record there are.
+    pub const COUNT: usize = Section::ALL.len();
+
+    /// The kind's entry of the table.
+    pub fn kind(self) -> &'static Kind {
+        match self {
+            Section::Actors => &ACTORS,
+            Section::Forum => &FORUM,
+            Section::Conferences => &CONFERENCES,
+            Section::Magazine => &MAGAZINE,
+            Section::Resources => &RESOURCES,
+            Section::Pages => &PAGES,
+        }
+    }
+
+    /// Its place in `Section::ALL` (the order of the site's lists and of fingerprints).
+    pub fn index(self) -> usize {
+        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The section `ess-site new` names `name` (`acteur`), if any.
+    pub fn of_new_name(name: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.kind().new_name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_section_has_its_own_entry_in_order() {
+        for (i, s) in Section::ALL.iter().enumerate() {
+            assert_eq!(s.kind().section, *s);
+            assert_eq!(s.index(), i);
+            assert_eq!(Section::of_new_name(s.kind().new_name), Some(*s));
+        }
+        let folders: std::collections::BTreeSet<_> =
+            Section::ALL.iter().map(|s| s.kind().folder).collect();
+        assert_eq!(folders.len(), Section::COUNT, "one folder per kind");
+    }
+}
