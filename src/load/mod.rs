@@ -7,7 +7,7 @@ pub mod theme;
 use crate::model::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Resource, Section, Source,
+    Actor, Common, Conference, MagazineRecord, Entry, ForumEdition, Home, Page, Resource, Section, Source,
 };
 use crate::load::theme::Theme;
 use crate::yaml;
@@ -37,7 +37,7 @@ pub struct Content {
     pub actors: Vec<Arc<Entry<Actor>>>,
     pub forums: Vec<Arc<Entry<ForumEdition>>>,
     pub conferences: Vec<Arc<Entry<Conference>>>,
-    pub dossiers: Vec<Arc<Entry<Dossier>>>,
+    pub dossiers: Vec<Arc<Entry<MagazineRecord>>>,
     pub resources: Vec<Arc<Entry<Resource>>>,
     pub pages: Vec<Arc<Entry<Page>>>,
     pub home: Option<Arc<Entry<Home>>>,
@@ -94,7 +94,7 @@ pub enum Parsed {
     Actor(Arc<Entry<Actor>>),
     Forum(Arc<Entry<ForumEdition>>),
     Conference(Arc<Entry<Conference>>),
-    Dossier(Arc<Entry<Dossier>>),
+    MagazineRecord(Arc<Entry<MagazineRecord>>),
     Resource(Arc<Entry<Resource>>),
     Page(Arc<Entry<Page>>),
     Home(Arc<Entry<Home>>),
@@ -305,7 +305,7 @@ pub fn collect<'a>(
             Parsed::Actor(e) => content.actors.push(e.clone()),
             Parsed::Forum(e) => content.forums.push(e.clone()),
             Parsed::Conference(e) => content.conferences.push(e.clone()),
-            Parsed::Dossier(e) => content.dossiers.push(e.clone()),
+            Parsed::MagazineRecord(e) => content.dossiers.push(e.clone()),
             Parsed::Resource(e) => content.resources.push(e.clone()),
             Parsed::Page(e) => content.pages.push(e.clone()),
             Parsed::Home(e) => content.home = Some(e.clone()),
@@ -327,7 +327,7 @@ impl Parsed {
             Parsed::Actor(e) => &e.source.path,
             Parsed::Forum(e) => &e.source.path,
             Parsed::Conference(e) => &e.source.path,
-            Parsed::Dossier(e) => &e.source.path,
+            Parsed::MagazineRecord(e) => &e.source.path,
             Parsed::Resource(e) => &e.source.path,
             Parsed::Page(e) => &e.source.path,
             Parsed::Home(e) => &e.source.path,
@@ -438,7 +438,7 @@ fn parse_text(rel: &Path, text: String, kind: FileKind) -> FileResult {
             parse_record(rel, text, is_yaml, stem, Parsed::Conference)
         }
         FileKind::Record(Section::Magazine) => {
-            parse_record(rel, text, is_yaml, stem, Parsed::Dossier)
+            parse_record(rel, text, is_yaml, stem, Parsed::MagazineRecord)
         }
         FileKind::Record(Section::Resources) => {
             parse_record(rel, text, is_yaml, stem, Parsed::Resource)

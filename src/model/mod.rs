@@ -403,7 +403,7 @@ record!(
 
 record!(
     /// A magazine dossier, editorial or article (`content/magazine/`).
-    Dossier {
+    MagazineRecord {
         #[serde(deserialize_with = "blank_is_none")]
         issue: Option<u32>,
         kind: MagazineKind,

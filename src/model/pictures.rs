@@ -36,7 +36,7 @@ fn speaker_photos(speakers: &[Speaker]) -> impl Iterator<Item = (&'static str, &
         .filter_map(|s| s.photo.as_deref().map(|p| ("photo", p)))
 }
 
-impl Pictures for Dossier {}
+impl Pictures for MagazineRecord {}
 impl Pictures for Resource {}
 impl Pictures for Page {}
 impl Pictures for Home {}

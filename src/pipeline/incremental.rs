@@ -37,7 +37,7 @@ pub type Outputs = Arc<HashMap<String, CachedOutput>>;
 
 /// Called with the outputs as soon as the pages of the changed files are rendered, and the
 /// paths that changed.
-pub type Partial<'a> = dyn FnMut(Outputs, &[String]) + 'a;
+pub type EarlyOutputs<'a> = dyn FnMut(Outputs, &[String]) + 'a;
 
 /// What one rebuild did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -183,7 +183,7 @@ impl Incremental {
                 Parsed::Conference(e) => {
                     section_dates(Section::Conferences, e.data.common(), e.data.end_date)
                 }
-                Parsed::Dossier(e) => section_dates(Section::Magazine, e.data.common(), None),
+                Parsed::MagazineRecord(e) => section_dates(Section::Magazine, e.data.common(), None),
                 Parsed::Resource(e) => section_dates(Section::Resources, e.data.common(), None),
                 Parsed::Page(e) => section_dates(Section::Pages, e.data.common(), None),
                 _ => return None,
@@ -301,7 +301,7 @@ impl Incremental {
     /// Like `rebuild`, and hands `partial` the outputs as soon as the pages of the changed
     /// files are rendered, with the paths that changed, before the lists that show them
     /// (and before the new outputs are put together).
-    pub fn rebuild_with(&mut self, changed: &[PathBuf], partial: &mut Partial) -> RebuildReport {
+    pub fn rebuild_with(&mut self, changed: &[PathBuf], partial: &mut EarlyOutputs) -> RebuildReport {
         let mut report = RebuildReport::default();
         let config_stamp = self.config_stamp();
         if self.config.is_none() || config_stamp != self.config_stamp {
@@ -372,7 +372,7 @@ impl Incremental {
         site: &Arc<Site>,
         report: &mut RebuildReport,
         changed: &[PathBuf],
-        partial: &mut Partial,
+        partial: &mut EarlyOutputs,
     ) -> Result<(), Vec<Diagnostic>> {
         let jobs = render::plan(site);
         // In any order: a retitled record moves in the lists (and in `jobs`), not its address.

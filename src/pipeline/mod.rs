@@ -255,7 +255,7 @@ pub fn build_with(
     for (job, result) in jobs.iter().zip(written) {
         match result {
             Ok(files) => {
-                let kind = job.kind();
+                let kind = job.summary_label();
                 match by_kind.iter_mut().find(|(k, _)| *k == kind) {
                     Some(entry) => entry.1 += files.len(),
                     None => by_kind.push((kind, files.len())),

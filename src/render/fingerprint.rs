@@ -54,7 +54,13 @@ impl<'a> Fingerprints<'a> {
         documents: Option<&'a [Arc<crate::render::search::Document>]>,
     ) -> Fingerprints<'a> {
         let mut by_section: [DefaultHasher; Section::COUNT] = Default::default();
-        for (section, slug, _, source) in site.records() {
+        for crate::render::site::RecordView {
+            section,
+            slug,
+            source,
+            ..
+        } in site.records()
+        {
             (slug, source.front_hash).hash(&mut by_section[section_index(section)]);
         }
         let sections = by_section.map(|h| h.finish());

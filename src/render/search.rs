@@ -168,7 +168,12 @@ type Record<'a> = Typed<'a>;
 
 /// The URL and the hash of the text a document is made from.
 fn url_and_hash(r: Record) -> (String, u64) {
-    let (section, slug, _, source) = r.view();
+    let crate::render::site::RecordView {
+        section,
+        slug,
+        source,
+        ..
+    } = r.view();
     (section.url(slug), source.full_hash)
 }
 
@@ -229,7 +234,7 @@ fn document(r: Record, site: &Site) -> Document {
             d.text(&speakers.join(" ; "));
             d.finish(url)
         }
-        Record::Dossier(e) => {
+        Record::MagazineRecord(e) => {
             let m = &e.data;
             let mut d = Doc::new(&m.title, "Magazine");
             d.record(m.summary.as_deref(), &m.tags, &e.source.body);

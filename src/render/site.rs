@@ -5,7 +5,7 @@ use crate::model::config::Config;
 use crate::load::{Content, Loaded};
 use crate::model::Section;
 use crate::model::{
-    Actor, Common, Conference, Dossier, Entry, ForumEdition, Home, Page, Pictures, Resource, Stage,
+    Actor, Common, Conference, MagazineRecord, Entry, ForumEdition, Home, Page, Pictures, Resource, Stage,
     Term,
 };
 use crate::load::theme::Theme;
@@ -53,7 +53,7 @@ pub struct Site {
     /// In time order.
     pub conferences: Vec<Arc<Entry<Conference>>>,
     /// Newest first.
-    pub dossiers: Vec<Arc<Entry<Dossier>>>,
+    pub dossiers: Vec<Arc<Entry<MagazineRecord>>>,
     /// Newest first.
     pub resources: Vec<Arc<Entry<Resource>>>,
     /// By menu position, then title.
@@ -236,12 +236,13 @@ impl Site {
 
 /// A published record seen through what every kind has: its section, slug, common fields
 /// and source file.
-pub type RecordView<'a> = (
-    Section,
-    &'a str,
-    crate::model::CommonRef<'a>,
-    &'a crate::model::Source,
-);
+#[derive(Clone, Copy)]
+pub struct RecordView<'a> {
+    pub section: Section,
+    pub slug: &'a str,
+    pub common: crate::model::CommonRef<'a>,
+    pub source: &'a crate::model::Source,
+}
 
 impl Site {
     /// Every published record, section by section, in the site's order.
@@ -256,7 +257,7 @@ impl Site {
             .map(|e| Typed::Actor(e))
             .chain(self.forums.iter().map(|e| Typed::Forum(e)))
             .chain(self.conferences.iter().map(|e| Typed::Conference(e)))
-            .chain(self.dossiers.iter().map(|e| Typed::Dossier(e)))
+            .chain(self.dossiers.iter().map(|e| Typed::MagazineRecord(e)))
             .chain(self.resources.iter().map(|e| Typed::Resource(e)))
             .chain(self.pages.iter().map(|e| Typed::Page(e)))
     }
@@ -394,7 +395,7 @@ fn mentions(
     actor_index: &HashMap<String, usize>,
     forums: &[Arc<Entry<ForumEdition>>],
     conferences: &[Arc<Entry<Conference>>],
-    dossiers: &[Arc<Entry<Dossier>>],
+    dossiers: &[Arc<Entry<MagazineRecord>>],
 ) -> Vec<Vec<Mention>> {
     let mut appears_in = vec![Vec::new(); count];
     let mut mention = |slug: &str, m: Mention| {
@@ -489,7 +490,7 @@ pub enum Typed<'a> {
     Actor(&'a Entry<Actor>),
     Forum(&'a Entry<ForumEdition>),
     Conference(&'a Entry<Conference>),
-    Dossier(&'a Entry<Dossier>),
+    MagazineRecord(&'a Entry<MagazineRecord>),
     Resource(&'a Entry<Resource>),
     Page(&'a Entry<Page>),
 }
@@ -498,13 +499,18 @@ impl<'a> Typed<'a> {
     /// What every kind of record has: section, slug, common fields, source.
     pub fn view(self) -> RecordView<'a> {
         fn of<T: Common>(section: Section, e: &Entry<T>) -> RecordView<'_> {
-            (section, e.slug.as_str(), e.data.common(), &e.source)
+            RecordView {
+                section,
+                slug: e.slug.as_str(),
+                common: e.data.common(),
+                source: &e.source,
+            }
         }
         match self {
             Typed::Actor(e) => of(Section::Actors, e),
             Typed::Forum(e) => of(Section::Forum, e),
             Typed::Conference(e) => of(Section::Conferences, e),
-            Typed::Dossier(e) => of(Section::Magazine, e),
+            Typed::MagazineRecord(e) => of(Section::Magazine, e),
             Typed::Resource(e) => of(Section::Resources, e),
             Typed::Page(e) => of(Section::Pages, e),
         }

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{closest, suggest, Diagnostic};
 use crate::load::Loaded;
-use crate::model::{Actor, Conference, Dossier, Entry, ForumEdition, Resource, Source};
+use crate::model::{Actor, Conference, MagazineRecord, Entry, ForumEdition, Resource, Source};
 use std::collections::BTreeSet;
 
 /// What records are checked against: the site's domains, the actors' slugs.
@@ -143,7 +143,7 @@ impl<'a> Known<'a> {
         }
     }
 
-    pub(super) fn dossier(&self, d: &Entry<Dossier>, out: &mut Vec<Diagnostic>) {
+    pub(super) fn dossier(&self, d: &Entry<MagazineRecord>, out: &mut Vec<Diagnostic>) {
         self.refs(&d.source, "actors", &d.data.actors, out);
         if let Some(u) = &d.data.pdf_url {
             check_url(&d.source, "pdf_url", u, true, out);

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 pub const KEPT: &str = ".ess-site-kept";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Entry {
+enum Kept {
     /// A file, by its inode.
     File(u64),
     Folder,
@@ -20,7 +20,7 @@ enum Entry {
 
 /// What the kept output holds, and what this build has published into it.
 pub struct Previous {
-    entries: HashMap<String, Entry>,
+    entries: HashMap<String, Kept>,
     /// The file system of the kept output: an inode only identifies a file on it.
     dev: u64,
     written: Mutex<HashSet<String>>,
@@ -51,11 +51,11 @@ impl Previous {
                 };
                 match e.file_type() {
                     Ok(t) if t.is_dir() => {
-                        entries.insert(path.clone(), Entry::Folder);
+                        entries.insert(path.clone(), Kept::Folder);
                         folders.push((e.path(), path));
                     }
                     Ok(t) if t.is_file() => {
-                        entries.insert(path, Entry::File(e.ino()));
+                        entries.insert(path, Kept::File(e.ino()));
                     }
                     _ => std::fs::remove_file(e.path()).ok()?,
                 }
@@ -82,13 +82,13 @@ impl Previous {
             .unwrap_or_else(|e| e.into_inner())
             .insert(rel.to_string());
         match self.entries.get(rel) {
-            Some(Entry::File(ino)) => {
+            Some(Kept::File(ino)) => {
                 if from == Some((self.dev, *ino)) {
                     return true;
                 }
                 let _ = std::fs::remove_file(target);
             }
-            Some(Entry::Folder) => super::remove_tree(target),
+            Some(Kept::Folder) => super::remove_tree(target),
             None => {}
         }
         false
@@ -108,12 +108,12 @@ impl Previous {
                 p = parent;
             }
         }
-        let mut stale: Vec<(&String, Entry)> = self
+        let mut stale: Vec<(&String, Kept)> = self
             .entries
             .iter()
             .filter(|(path, kind)| match kind {
-                Entry::File(_) => !written.contains(*path),
-                Entry::Folder => !needed.contains(path.as_str()) && !written.contains(*path),
+                Kept::File(_) => !written.contains(*path),
+                Kept::Folder => !needed.contains(path.as_str()) && !written.contains(*path),
             })
             .map(|(p, k)| (p, *k))
             .collect();
@@ -129,10 +129,10 @@ impl Previous {
             }
             let target: PathBuf = site.join(path);
             match kind {
-                Entry::File(_) => {
+                Kept::File(_) => {
                     let _ = std::fs::remove_file(&target);
                 }
-                Entry::Folder => {
+                Kept::Folder => {
                     super::remove_tree(&target);
                     removed = Some(path.clone());
                 }

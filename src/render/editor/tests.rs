@@ -3,7 +3,7 @@
 
 use super::fields::{self, of, scaffold_hints, Field};
 use crate::model::{
-    Actor, Conference, Cover, Dossier, ForumEdition, Geo, Home, Page, ProgramItem, Resource,
+    Actor, Conference, Cover, MagazineRecord, ForumEdition, Geo, Home, Page, ProgramItem, Resource,
     Section, SpeakerFields,
 };
 use serde_aux::serde_introspection::serde_introspect;
@@ -18,7 +18,7 @@ fn model(section: Option<Section>) -> BTreeSet<&'static str> {
         Some(Section::Actors) => serde_introspect::<Actor>(),
         Some(Section::Forum) => serde_introspect::<ForumEdition>(),
         Some(Section::Conferences) => serde_introspect::<Conference>(),
-        Some(Section::Magazine) => serde_introspect::<Dossier>(),
+        Some(Section::Magazine) => serde_introspect::<MagazineRecord>(),
         Some(Section::Resources) => serde_introspect::<Resource>(),
         Some(Section::Pages) => serde_introspect::<Page>(),
         None => serde_introspect::<Home>(),

@@ -221,7 +221,7 @@ impl Family for Actors {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         match self {
             Actors::Actor(_) => "acteurs",
             Actors::Map => "autres",

@@ -186,7 +186,7 @@ impl Family for Data {
         })
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         match self {
             Data::KeyFigures | Data::OpenDataPage => "listes",
             Data::OpenData(_) => "exports de données ouvertes",

@@ -67,7 +67,7 @@ impl Family for Editor {
         Owner::generated("l’éditeur du site ([editor] de site.toml)")
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         "fichiers de l'éditeur"
     }
 }

@@ -222,7 +222,7 @@ impl Family for Events {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         match self {
             Events::Forum(_) => "éditions du Forum",
             Events::Conference(_) => "conférences",

@@ -56,7 +56,7 @@ pub trait Family {
     fn owner(&self, site: &Site) -> Owner;
 
     /// The kind of output, as the build's summary counts it (« acteurs », « listes »…).
-    fn kind(&self) -> &'static str;
+    fn summary_label(&self) -> &'static str;
 
     /// The record the page shows, when it is one record's page.
     fn record<'a>(&self, _site: &'a Site) -> Option<RecordView<'a>> {
@@ -83,7 +83,12 @@ pub trait Family {
 
 /// The record view of entry `e` of `section`.
 pub fn view<T: Common>(section: Section, e: &crate::model::Entry<T>) -> RecordView<'_> {
-    (section, e.slug.as_str(), e.data.common(), &e.source)
+    RecordView {
+        section,
+        slug: e.slug.as_str(),
+        common: e.data.common(),
+        source: &e.source,
+    }
 }
 
 /// How many pages a list of `items` needs (at least one, even when empty).

@@ -84,7 +84,7 @@ impl Family for Files {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         match self {
             Files::Asset(_) => "fichiers statiques",
             Files::MembersFile(_) => "fichiers des membres",

@@ -152,7 +152,7 @@ impl Family for Home {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         "listes"
     }
 

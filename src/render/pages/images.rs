@@ -88,7 +88,7 @@ impl Family for Images {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         "images"
     }
 

@@ -70,7 +70,7 @@ fn published<'a>(site: &'a Site, urls: &[String]) -> HashMap<String, Typed<'a>> 
     let wanted: HashSet<&str> = urls.iter().map(String::as_str).collect();
     site.typed()
         .filter_map(|t| {
-            let (section, slug, _, _) = t.view();
+            let crate::render::site::RecordView { section, slug, .. } = t.view();
             let u = section.url(slug);
             wanted.contains(u.as_str()).then_some((u, t))
         })
@@ -117,7 +117,7 @@ impl Family for Letters {
             let found = published(site, &l.archived.items);
             for u in &l.archived.items {
                 u.hash(h);
-                found.get(u).map(|t| t.view().3.front_hash).hash(h);
+                found.get(u).map(|t| t.view().source.front_hash).hash(h);
             }
         }
     }
@@ -173,7 +173,7 @@ impl Family for Letters {
         })
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         match self {
             Letters::List { .. } => "listes",
             Letters::Letter(_) => "lettres d'information",
@@ -220,7 +220,7 @@ fn letter_page(site: &Site, l: &Letter) -> Rendered {
             .items
             .iter()
             .filter_map(|u| found.get(u))
-            .filter(|t| t.view().0 == section)
+            .filter(|t| t.view().section == section)
             .map(|t| match *t {
                 Typed::Actor(e) => site
                     .actor_index
@@ -228,7 +228,7 @@ fn letter_page(site: &Site, l: &Letter) -> Rendered {
                     .map_or_else(|| card(site, section, e), |&i| actor_card(site, i)),
                 Typed::Forum(e) => card(site, section, e),
                 Typed::Conference(e) => card(site, section, e),
-                Typed::Dossier(e) => card(site, section, e),
+                Typed::MagazineRecord(e) => card(site, section, e),
                 Typed::Resource(e) => card(site, section, e),
                 Typed::Page(e) => card(site, section, e),
             })

@@ -6,7 +6,7 @@ use super::shared::{town_ld, ActorLink, Card};
 use super::family::{page_count, view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::text::french;
-use crate::model::{Common, Dossier, Section, Term};
+use crate::model::{Common, MagazineRecord, Section, Term};
 use crate::render::fingerprint::{card as card_hash, Fingerprints};
 use crate::text::markdown;
 use crate::render::owners::Owner;
@@ -21,15 +21,15 @@ use std::hash::{DefaultHasher, Hash};
 pub enum Magazine {
     /// Page `page` (1-based) of the list.
     List { page: usize },
-    /// Dossier `i` of `Site::dossiers`.
-    Dossier(usize),
+    /// The magazine record `i` of `Site::dossiers`.
+    Record(usize),
 }
 
 pub fn jobs(site: &Site) -> Vec<Magazine> {
     let pages = page_count(site.dossiers.len(), site.config.paginate_by);
     (1..=pages)
         .map(|page| Magazine::List { page })
-        .chain((0..site.dossiers.len()).map(Magazine::Dossier))
+        .chain((0..site.dossiers.len()).map(Magazine::Record))
         .collect()
 }
 
@@ -45,7 +45,7 @@ struct DossierPage<'a> {
     /// The record\'s picture, as HTML.
     cover: Option<String>,
     og_image: Option<String>,
-    dossier: &'a Dossier,
+    dossier: &'a MagazineRecord,
     kind: &'a str,
     actors: Vec<ActorLink>,
     og_type: &'static str,
@@ -68,7 +68,7 @@ impl Family for Magazine {
     fn url(&self, site: &Site) -> String {
         match self {
             Magazine::List { page } => url::paged(url::MAGAZINE, *page),
-            Magazine::Dossier(i) => Section::Magazine.url(&site.dossiers[*i].slug),
+            Magazine::Record(i) => Section::Magazine.url(&site.dossiers[*i].slug),
         }
     }
 
@@ -82,7 +82,7 @@ impl Family for Magazine {
                     card_hash(e).hash(h);
                 }
             }
-            Magazine::Dossier(i) => {
+            Magazine::Record(i) => {
                 let d = &site.dossiers[*i];
                 d.source.full_hash.hash(h);
                 for slug in &d.data.actors {
@@ -96,27 +96,27 @@ impl Family for Magazine {
         let site = r.site;
         Ok(match self {
             Magazine::List { page } => list(site, *page),
-            Magazine::Dossier(i) => dossier(site, *i, url),
+            Magazine::Record(i) => dossier(site, *i, url),
         })
     }
 
     fn owner(&self, site: &Site) -> Owner {
         match self {
             Magazine::List { .. } => Owner::generated("la liste du magazine"),
-            Magazine::Dossier(i) => Owner::record(&site.dossiers[*i].source),
+            Magazine::Record(i) => Owner::record(&site.dossiers[*i].source),
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         match self {
             Magazine::List { .. } => "listes",
-            Magazine::Dossier(_) => "articles",
+            Magazine::Record(_) => "articles",
         }
     }
 
     fn record<'a>(&self, site: &'a Site) -> Option<RecordView<'a>> {
         match self {
-            Magazine::Dossier(i) => Some(view(Section::Magazine, &site.dossiers[*i])),
+            Magazine::Record(i) => Some(view(Section::Magazine, &site.dossiers[*i])),
             Magazine::List { .. } => None,
         }
     }

@@ -118,8 +118,8 @@ impl Job {
         self.family().owner(site)
     }
 
-    pub fn kind(&self) -> &'static str {
-        self.family().kind()
+    pub fn summary_label(&self) -> &'static str {
+        self.family().summary_label()
     }
 
     pub fn in_sitemap(&self) -> bool {
@@ -143,14 +143,14 @@ impl Job {
     pub fn source<'a>(&self, site: &'a Site) -> Option<&'a Source> {
         match self {
             Job::Home(_) => site.home.as_ref().map(|h| &h.source),
-            other => other.record(site).map(|r| r.3),
+            other => other.record(site).map(|r| r.source),
         }
     }
 
     /// The date the page last changed, for the sitemap: a record's `updated` or `date`, no
     /// later than the build (events are dated in the future on purpose).
     pub fn lastmod(&self, site: &Site) -> Option<String> {
-        let (_, _, c, _) = self.record(site)?;
+        let c = self.record(site)?.common;
         let d = c.updated.or(c.date)?;
         Some(
             d.date()
@@ -182,7 +182,13 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs.extend(data::feed_jobs().into_iter().map(Job::Data));
     jobs.extend(data::back_jobs().into_iter().map(Job::Data));
     jobs.extend(plain::not_found_jobs().into_iter().map(Job::Plain));
-    for (section, slug, common, _) in site.records() {
+    for RecordView {
+        section,
+        slug,
+        common,
+        ..
+    } in site.records()
+    {
         let to = section.url(slug);
         jobs.extend(
             common

@@ -110,7 +110,7 @@ impl Family for Plain {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         match self {
             Plain::Page(_) => "pages",
             Plain::NotFound => "autres",
@@ -134,8 +134,13 @@ impl Family for Plain {
 fn alias_owner(site: &Site, from: &str, to: &str) -> Owner {
     let found = site
         .records()
-        .find(|(section, slug, _, _)| section.url(slug) == to);
-    if let Some((_, _, common, src)) = found {
+        .find(|r| r.section.url(r.slug) == to);
+    if let Some(RecordView {
+        common,
+        source: src,
+        ..
+    }) = found
+    {
         if let Some(alias) = common
             .aliases
             .iter()

@@ -94,7 +94,7 @@ impl Family for Resources {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         match self {
             Resources::List { .. } => "listes",
             Resources::Resource(_) => "ressources",

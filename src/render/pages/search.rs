@@ -65,7 +65,13 @@ impl Family for Search {
             Search::Index => match fp.documents() {
                 Some(docs) => search::fingerprint(docs).hash(h),
                 None => {
-                    for (section, slug, _, source) in fp.site().records() {
+                    for crate::render::site::RecordView {
+                        section,
+                        slug,
+                        source,
+                        ..
+                    } in fp.site().records()
+                    {
                         (section, slug, source.full_hash).hash(h);
                     }
                 }
@@ -106,7 +112,7 @@ impl Family for Search {
         })
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         match self {
             Search::Page => "autres",
             Search::Index => "fichiers de l'index de recherche",

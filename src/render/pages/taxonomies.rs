@@ -122,7 +122,7 @@ impl Family for Taxonomies {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn summary_label(&self) -> &'static str {
         "listes"
     }
 
