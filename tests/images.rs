@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
-use ess_site::pipeline::incremental::Incremental;
 use ess_site::pipeline;
+use ess_site::pipeline::incremental::Incremental;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -286,9 +286,13 @@ fn the_newsletter_shows_a_dossiers_picture_resized_at_an_absolute_address() {
     let site = site_with_images();
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let now = ess_site::model::Date::parse("2017-01-01").unwrap().at;
-    let letter =
-        ess_site::pipeline::newsletter::newsletter(site.path(), day("2016-10-01"), day("2016-12-31"), now)
-            .unwrap();
+    let letter = ess_site::pipeline::newsletter::newsletter(
+        site.path(),
+        day("2016-10-01"),
+        day("2016-12-31"),
+        now,
+    )
+    .unwrap();
     let at = letter
         .html
         .find("alt=\"Le marché solidaire\"")

@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use ess_site::pipeline::incremental::Incremental;
 use ess_site::pipeline;
+use ess_site::pipeline::incremental::Incremental;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

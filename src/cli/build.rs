@@ -2,8 +2,8 @@
 
 use super::{now_or_usage_error, BuildArgs, Failure};
 use crate::pipeline;
-use crate::report;
 use crate::render::site::BuildOptions;
+use crate::report;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -19,7 +19,7 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
         scheduled: false,
         editor_local: false,
     };
-    let bar = Bar::new(started, !args.quiet);
+    let bar = Progress::new(started, !args.quiet);
     let progress = |done: usize, total: usize| bar.show(done, total);
     let on_wait = || {
         if !args.quiet {
@@ -84,11 +84,7 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
             const SHOWN: usize = 10;
             for (date, path) in r.scheduled.iter().take(SHOWN) {
                 let file = path.strip_prefix(root).unwrap_or(path);
-                println!(
-                    "  {} : {}",
-                    date.moment_long(),
-                    file.display()
-                );
+                println!("  {} : {}", date.moment_long(), file.display());
             }
             if n > SHOWN {
                 println!(
@@ -130,17 +126,17 @@ fn output_folder(root: &std::path::Path, args: &BuildArgs) -> Result<std::path::
 }
 
 /// A progress bar on a terminal, once a build has taken more than a second.
-struct Bar {
+struct Progress {
     bar: indicatif::ProgressBar,
     shown: std::sync::atomic::AtomicBool,
     started: Instant,
     tty: bool,
 }
 
-impl Bar {
-    fn new(started: Instant, wanted: bool) -> Bar {
+impl Progress {
+    fn new(started: Instant, wanted: bool) -> Progress {
         use std::io::IsTerminal;
-        Bar {
+        Progress {
             bar: indicatif::ProgressBar::with_draw_target(
                 None,
                 indicatif::ProgressDrawTarget::hidden(),

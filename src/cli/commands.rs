@@ -2,8 +2,8 @@
 
 use super::{now_or_usage_error, resolve_now, CheckArgs, Failure, ServeArgs};
 use crate::pipeline;
-use crate::report;
 use crate::render::site::BuildOptions;
+use crate::report;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -18,7 +18,8 @@ pub(super) fn new(root: &std::path::Path, kind: &str, title: &str) -> Result<Exi
             help: Some("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`".into()),
         });
     }
-    let path = crate::write::scaffold::new_record(root, kind, title, &today).map_err(Failure::fatal)?;
+    let path =
+        crate::write::scaffold::new_record(root, kind, title, &today).map_err(Failure::fatal)?;
     println!("{}", path.display());
     eprintln!("Fiche créée en brouillon (draft: true) : remplissez-la, puis passez draft à false pour la publier.");
     Ok(ExitCode::SUCCESS)
@@ -44,14 +45,14 @@ pub(super) fn newsletter(
         Some(u) => day("--until", u)?,
         None => now.date(),
     };
-    let letter = crate::pipeline::newsletter::newsletter(root, since, until, now).map_err(|diagnostics| {
-        Failure::Content {
+    let letter = crate::pipeline::newsletter::newsletter(root, since, until, now).map_err(
+        |diagnostics| Failure::Content {
             root: root.to_path_buf(),
             diagnostics,
             max_warnings: 10,
             closing: None,
-        }
-    })?;
+        },
+    )?;
     let html = output.unwrap_or_else(|| root.join(format!("newsletter-{until}.html")));
     let is_html = html
         .extension()
@@ -91,7 +92,15 @@ pub(super) fn newsletter(
         eprintln!("avertissement : {w}");
     }
     if archive {
-        let path = crate::write::letters::add(root, since, until, &letter.title, &letter.intro, &letter.urls).map_err(Failure::fatal)?;
+        let path = crate::write::letters::add(
+            root,
+            since,
+            until,
+            &letter.title,
+            &letter.intro,
+            &letter.urls,
+        )
+        .map_err(Failure::fatal)?;
         println!("{}", path.display());
         eprintln!(
             "Lettre gardée dans {} : la prochaine construction la publie à /lettre/{until}/.",

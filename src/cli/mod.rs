@@ -1,5 +1,9 @@
-//! The command line: parses arguments, runs a command, prints its report. The work itself
-//! lives in the library.
+//! Stage: the command line, at the top of the house. Parses arguments, runs a command, prints
+//! its report; the work itself lives in the stages below.
+//!
+//! Owns: the commands' arguments and their French help, the progress bar, the summary.
+//! May import: every stage below (`serve`, `pipeline`, `write`, `render`, `load`, `model`) and
+//! the ground (`diagnostic`, `report`, `text`).
 
 mod build;
 mod commands;

@@ -1,5 +1,6 @@
 //! The image cache on disk (`.ess-site-cache/images/`): its folder, its listing, the record
-//! of the sources' hashes, and the mode of its files (published as hard links).
+//! of the sources' hashes, its files and their mode (published as hard links). With `write`,
+//! the only module that writes to disk: a build's image jobs keep what they make here.
 
 use super::{format_of, Image, Known, Listing, Stamp, CACHE_DIR};
 use std::collections::BTreeMap;
@@ -15,6 +16,19 @@ pub(crate) fn publishable(f: &std::fs::File) -> std::io::Result<()> {
 
 #[cfg(not(unix))]
 pub(crate) fn publishable(_f: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Keeps `data` as the file `target` of the cache folder `cache`, atomically: a reader sees
+/// the whole file or none.
+pub(super) fn keep(cache: &Path, target: &Path, data: &[u8]) -> Result<(), String> {
+    let fr = |e: &std::io::Error| format!("cache d'images : {}", crate::diagnostic::io_fr(e));
+    let mut tmp = tempfile::NamedTempFile::new_in(cache).map_err(|e| fr(&e))?;
+    tmp.write_all(data).map_err(|e| fr(&e))?;
+    // Published as hard links: readable by the web server, whoever it runs as (a temporary
+    // file is made for its owner alone).
+    publishable(tmp.as_file()).map_err(|e| fr(&e))?;
+    tmp.persist(target).map_err(|e| fr(&e.error))?;
     Ok(())
 }
 

@@ -30,17 +30,7 @@ pub(super) fn process(image: &Image, cache: &Path, cover: bool) -> Result<bool, 
     // Stable: the others keep their order, the sentinel goes last.
     files.sort_by_key(|(v, _)| sentinel(v));
     for (v, data) in files {
-        let target = image.cached(cache, v);
-        let mut tmp = tempfile::NamedTempFile::new_in(cache)
-            .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e)))?;
-        tmp.write_all(&data)
-            .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e)))?;
-        // Published as hard links: readable by the web server, whoever it runs as (a temporary
-        // file is made for its owner alone).
-        super::publishable(tmp.as_file())
-            .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e)))?;
-        tmp.persist(&target)
-            .map_err(|e| format!("cache d'images : {}", crate::diagnostic::io_fr(&e.error)))?;
+        super::cache::keep(cache, &image.cached(cache, v), &data)?;
     }
     Ok(true)
 }

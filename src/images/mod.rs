@@ -23,12 +23,10 @@ mod svg;
 
 use crate::diagnostic::Diagnostic;
 use budget::{memory_needed, too_much_memory, MEMORY_BUDGET};
-pub(crate) use cache::publishable;
 use cache::{list, make_cache_dir, read_record, write_record};
 use encode::process;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use svg::check_svg;

@@ -2,8 +2,8 @@
 //! the stylesheet, refused when text on them would fail WCAG AA contrast; its logo; its
 //! favicon (a default one, in its colour, with the commune's initial).
 
-use crate::model::config::{Colour, Config};
 use crate::diagnostic::Diagnostic;
+use crate::model::config::{Colour, Config};
 
 /// The theme's own colours (see `style.css`), when `[brand]` names none.
 pub const DEFAULT_PRIMARY: [u8; 3] = [0x0b, 0x6a, 0x4f];

@@ -1,15 +1,22 @@
-//! Stage 1, load: reads `site.toml`, discovers the content files, splits front matter and
-//! parses every record, collecting every parse error with its file and line.
+//! Stage 1, load: the only stage that reads the sources. Reads `site.toml`, the theme (with the
+//! commune's `[brand]` laid over it: `theme`, `brand`), discovers the content files, splits
+//! front matter and parses every record, collecting every parse error with its file and line.
+//! After load, a stage that needs a source's text for a diagnostic's line asks here
+//! (`source_text`, `data_text`).
+//!
+//! Owns: the file kinds of `content/`, the parsed records (`Content`, `Loaded`), the theme.
+//! May import: `model`, `images` (the pictures of `static/`), `yaml` and the ground.
 
 pub mod brand;
 mod text;
 pub mod theme;
-use crate::model::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::model::{
-    Actor, Common, Conference, MagazineRecord, Entry, ForumEdition, Home, Page, Resource, Section, Source,
-};
 use crate::load::theme::Theme;
+use crate::model::config::Config;
+use crate::model::{
+    Actor, Common, Conference, Entry, ForumEdition, Home, MagazineRecord, Page, Resource, Section,
+    Source,
+};
 use crate::yaml;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -29,7 +36,6 @@ pub fn config(root: &Path) -> Result<Config, Diagnostic> {
     })?;
     Config::parse(&text, rel)
 }
-
 
 /// Every record of the site, as parsed, drafts and private records included.
 #[derive(Debug, Default)]
@@ -593,7 +599,12 @@ pub fn data_text(root: &Path, name: &str) -> Option<(PathBuf, String)> {
     ["yaml", "yml"]
         .iter()
         .map(|ext| PathBuf::from(format!("content/data/{name}.{ext}")))
-        .find_map(|p| Some((p.clone(), crate::files::read_to_string(&root.join(&p)).ok()?)))
+        .find_map(|p| {
+            Some((
+                p.clone(),
+                crate::files::read_to_string(&root.join(&p)).ok()?,
+            ))
+        })
 }
 
 /// The text of the archive of the letters sent (`content/data/lettres.yaml`), for
@@ -622,4 +633,3 @@ mod tests {
         assert!(e.help.unwrap().contains("`---`"));
     }
 }
-

@@ -1,8 +1,8 @@
 //! The theme: Tera templates, static assets and French strings — the default one built into the
 //! binary, a site's own `themes/NAME/`, and the site's `templates/` and `static/` overrides.
 
-use crate::load::brand;
 use crate::diagnostic::Diagnostic;
+use crate::load::brand;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -39,7 +39,10 @@ pub struct Theme {
 impl Theme {
     /// The theme `name` (the built-in default when `None`), with the site's `templates/` and
     /// `static/` laid over it.
-    pub fn load(root: &Path, config: &crate::model::config::Config) -> Result<Theme, Vec<Diagnostic>> {
+    pub fn load(
+        root: &Path,
+        config: &crate::model::config::Config,
+    ) -> Result<Theme, Vec<Diagnostic>> {
         let name = config.theme.as_deref();
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let theme_dir = format!("themes/{}/", name.unwrap_or("default"));
@@ -369,4 +372,3 @@ fn apply_brand(theme: &mut Theme, config: &crate::model::config::Config) -> Vec<
     }
     problems
 }
-

@@ -44,7 +44,7 @@ fn check<T: serde::de::DeserializeOwned>(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-pub struct Newsletter {
+pub struct NewsletterSettings {
     title: Option<String>,
     intro: Option<String>,
     sender: Option<String>,
@@ -53,8 +53,8 @@ pub struct Newsletter {
 
 /// `newsletter.yaml`, and its unsubscribe link: it becomes a link in the letter.
 fn check_newsletter(text: &str, path: &std::path::Path) -> Vec<crate::diagnostic::Diagnostic> {
-    let Ok(n) = crate::yaml::parse_all::<Newsletter>(text, path, 1) else {
-        return check::<Newsletter>(text, path);
+    let Ok(n) = crate::yaml::parse_all::<NewsletterSettings>(text, path, 1) else {
+        return check::<NewsletterSettings>(text, path);
     };
     match n.unsubscribe.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() && !unsubscribe_allowed(v) => {
@@ -145,13 +145,13 @@ pub struct Table {
     titre: Option<String>,
     source: Option<String>,
     colonnes: Vec<String>,
-    lignes: Vec<Row>,
+    lignes: Vec<FigureRow>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-struct Row {
+struct FigureRow {
     categorie: String,
     valeurs: Vec<Scalar>,
     sous_total: Option<bool>,

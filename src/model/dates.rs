@@ -19,7 +19,11 @@ impl Date {
     pub fn moment_long(self) -> String {
         use crate::text::french;
         if self.has_time {
-            format!("{} à {}", french::date_long(self.date()), french::time(self.at))
+            format!(
+                "{} à {}",
+                french::date_long(self.date()),
+                french::time(self.at)
+            )
         } else {
             french::date_long(self.date())
         }
@@ -188,6 +192,9 @@ mod tests {
         }
         assert!(ProgramTime::parse("24:30").is_err());
         assert!(ProgramTime::parse("25h").is_err());
-        assert_eq!(crate::text::french::time(day.and_time(NaiveTime::MIN)), "minuit");
+        assert_eq!(
+            crate::text::french::time(day.and_time(NaiveTime::MIN)),
+            "minuit"
+        );
     }
 }

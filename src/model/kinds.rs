@@ -6,8 +6,28 @@
 //! one `Kind` here, and the compiler then names every place that must handle it (the
 //! `match`es on `Section`, which have no catch-all arm).
 
-use super::url;
-use super::Section;
+/// The sections, declared once: the enum and `Section::ALL` come from this one list, so a new
+/// kind is in every loop over the kinds, and `Section::kind` has no entry for it until one is
+/// written (the compiler says so).
+macro_rules! sections {
+    ($($name:ident),* $(,)?) => {
+        /// The folders of `content/`, each holding one kind of record.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Section {
+            $($name),*
+        }
+
+        impl Section {
+            /// How many kinds of record there are.
+            pub const COUNT: usize = [$(stringify!($name)),*].len();
+            /// Every kind, in the site's order (its lists, feeds, fingerprints, the editor's
+            /// collections).
+            pub const ALL: [Section; Section::COUNT] = [$(Section::$name),*];
+        }
+    };
+}
+
+sections!(Actors, Forum, Conferences, Magazine, Resources, Pages);
 
 /// What the tool knows of one kind of record.
 #[derive(Debug, PartialEq, Eq)]
@@ -32,7 +52,7 @@ pub struct Kind {
 const ACTORS: Kind = Kind {
     section: Section::Actors,
     folder: "acteurs",
-    list_url: url::ACTORS,
+    list_url: "/acteurs/",
     new_name: "acteur",
     label: "Acteurs",
     label_one: "Acteur",
@@ -43,7 +63,7 @@ const ACTORS: Kind = Kind {
 const FORUM: Kind = Kind {
     section: Section::Forum,
     folder: "forum",
-    list_url: url::FORUMS,
+    list_url: "/forum/",
     new_name: "forum",
     label: "Forum de l’ESS",
     label_one: "Édition du Forum",
@@ -54,7 +74,7 @@ const FORUM: Kind = Kind {
 const CONFERENCES: Kind = Kind {
     section: Section::Conferences,
     folder: "conferences",
-    list_url: url::CONFERENCES,
+    list_url: "/conferences/",
     new_name: "conference",
     label: "Up Conférences",
     label_one: "Up Conférence",
@@ -65,7 +85,7 @@ const CONFERENCES: Kind = Kind {
 const MAGAZINE: Kind = Kind {
     section: Section::Magazine,
     folder: "magazine",
-    list_url: url::MAGAZINE,
+    list_url: "/magazine/",
     new_name: "magazine",
     label: "Magazine",
     label_one: "Article du magazine",
@@ -76,7 +96,7 @@ const MAGAZINE: Kind = Kind {
 const RESOURCES: Kind = Kind {
     section: Section::Resources,
     folder: "ressources",
-    list_url: url::RESOURCES,
+    list_url: "/ressources/",
     new_name: "ressource",
     label: "Ressources",
     label_one: "Ressource",
@@ -87,7 +107,7 @@ const RESOURCES: Kind = Kind {
 const PAGES: Kind = Kind {
     section: Section::Pages,
     folder: "pages",
-    list_url: url::HOME,
+    list_url: "/",
     new_name: "page",
     label: "Pages",
     label_one: "Page",
@@ -96,11 +116,8 @@ const PAGES: Kind = Kind {
 };
 
 impl Section {
-    /// How many kinds of record there are.
-    pub const COUNT: usize = Section::ALL.len();
-
     /// The kind's entry of the table.
-    pub fn kind(self) -> &'static Kind {
+    pub const fn kind(self) -> &'static Kind {
         match self {
             Section::Actors => &ACTORS,
             Section::Forum => &FORUM,
@@ -114,6 +131,21 @@ impl Section {
     /// Its place in `Section::ALL` (the order of the site's lists and of fingerprints).
     pub fn index(self) -> usize {
         Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The folder under `content/`, which is also the URL prefix (but for plain pages).
+    pub fn folder(self) -> &'static str {
+        self.kind().folder
+    }
+
+    /// Whether `date` is required (everything but actors and pages).
+    pub fn requires_date(self) -> bool {
+        self.kind().requires_date
+    }
+
+    /// Whether records of this section are events, dated in the future on purpose.
+    pub fn is_event(self) -> bool {
+        self.kind().is_event
     }
 
     /// The section `ess-site new` names `name` (`acteur`), if any.

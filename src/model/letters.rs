@@ -46,7 +46,11 @@ pub struct Letter {
 impl Letter {
     /// The site URL of its page.
     pub fn url(&self) -> String {
-        format!("{}{}/", crate::model::url::LETTERS, self.date.format("%Y-%m-%d"))
+        format!(
+            "{}{}/",
+            crate::model::url::LETTERS,
+            self.date.format("%Y-%m-%d")
+        )
     }
 }
 

@@ -1,7 +1,12 @@
-//! The content model of SPEC.md: one type per kind of record, as the comms team writes it.
+//! The content model of SPEC.md, below every stage: one type per kind of record, as the comms
+//! team writes it; the one table of kinds (`kinds`); `site.toml` (`config`); every URL
+//! (`url`); what `now` means (`time`); the data files' shapes (`data_files`, `letters`); the
+//! scaffolds of `ess-site new` and `init` (`scaffold`).
 //!
 //! Every record type refuses unknown keys, so a typo (`titel:`) is an error, not a silently
-//! ignored line.
+//! ignored line. The model reads and writes no file.
+//!
+//! May import: `yaml`, `text` and `diagnostic` only.
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -9,56 +14,20 @@ use std::fmt;
 use std::path::PathBuf;
 
 mod blank;
+pub mod config;
 pub mod data_files;
 mod dates;
-mod pictures;
-pub mod config;
 pub mod kinds;
 pub mod letters;
+mod pictures;
 pub mod scaffold;
 pub mod time;
 pub mod url;
 
 pub use blank::blank_is_none;
 pub use dates::{Date, ProgramTime};
+pub use kinds::Section;
 pub use pictures::Pictures;
-
-/// The folders of `content/`, each holding one kind of record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Section {
-    Actors,
-    Forum,
-    Conferences,
-    Magazine,
-    Resources,
-    Pages,
-}
-
-impl Section {
-    pub const ALL: [Section; 6] = [
-        Section::Actors,
-        Section::Forum,
-        Section::Conferences,
-        Section::Magazine,
-        Section::Resources,
-        Section::Pages,
-    ];
-
-    /// The folder under `content/`, which is also the URL prefix (but for plain pages).
-    pub fn folder(self) -> &'static str {
-        self.kind().folder
-    }
-
-    /// Whether `date` is required (everything but actors and pages).
-    pub fn requires_date(self) -> bool {
-        self.kind().requires_date
-    }
-
-    /// Whether records of this section are events, dated in the future on purpose.
-    pub fn is_event(self) -> bool {
-        self.kind().is_event
-    }
-}
 
 /// A group of actors or resources with a page per value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

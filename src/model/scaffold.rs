@@ -128,8 +128,14 @@ const SITE_FILES: &[(&str, &str)] = &[
         ".github/workflows/site.yml",
         include_str!("../init/github-site.yml"),
     ),
-    ("deploy/publier.sh", include_str!("../init/deploy/publier.sh")),
-    ("content/_index.md", include_str!("../init/content/_index.md")),
+    (
+        "deploy/publier.sh",
+        include_str!("../init/deploy/publier.sh"),
+    ),
+    (
+        "content/_index.md",
+        include_str!("../init/content/_index.md"),
+    ),
     (
         "content/acteurs/{actor}.md",
         include_str!("../init/content/acteurs/actor.md"),
@@ -195,4 +201,3 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
         .map(|(path, template)| (fill(path), fill(template)))
         .collect()
 }
-

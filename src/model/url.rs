@@ -1,12 +1,13 @@
 //! Every URL of the site, and the output paths they are written to. No other module writes a
 //! URL format: pages, feeds, exports and diagnostics ask here.
 
-use crate::model::{Section, Taxonomy};
+use crate::model::kinds::Section;
+use crate::model::Taxonomy;
 
 /// The home page.
 pub const HOME: &str = "/";
 /// The directory of actors (first page).
-pub const ACTORS: &str = "/acteurs/";
+pub const ACTORS: &str = Section::Actors.kind().list_url;
 /// « Porteur de projet »: who helps at each stage.
 pub const PROJECT_PATH: &str = "/porteur-de-projet/";
 pub const KEY_FIGURES: &str = "/chiffres-cles/";
@@ -19,12 +20,12 @@ pub const SEARCH: &str = "/recherche/";
 /// The folder of the search index (many files).
 pub const SEARCH_INDEX: &str = "/pagefind/";
 pub const MAP: &str = "/carte/";
-pub const FORUMS: &str = "/forum/";
-pub const CONFERENCES: &str = "/conferences/";
+pub const FORUMS: &str = Section::Forum.kind().list_url;
+pub const CONFERENCES: &str = Section::Conferences.kind().list_url;
 pub const AGENDA: &str = "/agenda/";
 pub const AGENDA_ICS: &str = "/agenda.ics";
-pub const MAGAZINE: &str = "/magazine/";
-pub const RESOURCES: &str = "/ressources/";
+pub const MAGAZINE: &str = Section::Magazine.kind().list_url;
+pub const RESOURCES: &str = Section::Resources.kind().list_url;
 /// The archive of the letters sent, and its feed.
 pub const LETTERS: &str = "/lettre/";
 pub const LETTERS_FEED: &str = "/lettre/flux.xml";

@@ -2,14 +2,14 @@
 //! the previous build, re-reads only the files that changed and re-renders only the jobs whose
 //! fingerprint changed. The result is the same, byte for byte, as a full build (tested).
 
-use crate::model::config::Config;
 use crate::diagnostic::{self, Diagnostic};
+use crate::load::theme::Theme;
 use crate::load::{self, Loaded};
+use crate::model::config::Config;
 use crate::render::fingerprint::Fingerprints;
 use crate::render::search::{DocumentCache, SharedIndexCache};
-use crate::render::{self, Documents, Job, Renderer};
 use crate::render::site::{BuildOptions, Site};
-use crate::load::theme::Theme;
+use crate::render::{self, Documents, Job, Renderer};
 use crate::validate;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 /// A parsed file and the state of the file it was read from.
-struct CachedFile {
+struct KeptSource {
     stamp: Option<(SystemTime, u64)>,
     result: load::FileResult,
 }
@@ -30,7 +30,6 @@ pub struct CachedOutput {
     pub bytes: Arc<Vec<u8>>,
     pub links: Arc<Vec<String>>,
 }
-
 
 /// The outputs of a build by path.
 pub type Outputs = Arc<HashMap<String, CachedOutput>>;
@@ -65,7 +64,7 @@ pub struct Incremental {
     templates: Option<Arc<tera::Tera>>,
     /// Whether to compute warnings too (a preview only shows errors).
     pub warnings: bool,
-    files: HashMap<PathBuf, CachedFile>,
+    files: HashMap<PathBuf, KeptSource>,
     /// The content files, sorted, as `discover` lists them.
     order: Vec<PathBuf>,
     /// The warnings of the last listing of `content/` (files that are not content).
@@ -183,7 +182,9 @@ impl Incremental {
                 Parsed::Conference(e) => {
                     section_dates(Section::Conferences, e.data.common(), e.data.end_date)
                 }
-                Parsed::MagazineRecord(e) => section_dates(Section::Magazine, e.data.common(), None),
+                Parsed::MagazineRecord(e) => {
+                    section_dates(Section::Magazine, e.data.common(), None)
+                }
                 Parsed::Resource(e) => section_dates(Section::Resources, e.data.common(), None),
                 Parsed::Page(e) => section_dates(Section::Pages, e.data.common(), None),
                 _ => return None,
@@ -280,11 +281,11 @@ impl Incremental {
                 .collect();
         }
         report.files_read = to_read.len();
-        let read: Vec<(PathBuf, CachedFile)> = to_read
+        let read: Vec<(PathBuf, KeptSource)> = to_read
             .into_par_iter()
             .map(|(f, now)| {
                 let result = load::parse_file(&self.root, &f.path, f.kind, max_size);
-                (f.path, CachedFile { stamp: now, result })
+                (f.path, KeptSource { stamp: now, result })
             })
             .collect();
         self.files.extend(read);
@@ -301,7 +302,11 @@ impl Incremental {
     /// Like `rebuild`, and hands `partial` the outputs as soon as the pages of the changed
     /// files are rendered, with the paths that changed, before the lists that show them
     /// (and before the new outputs are put together).
-    pub fn rebuild_with(&mut self, changed: &[PathBuf], partial: &mut EarlyOutputs) -> RebuildReport {
+    pub fn rebuild_with(
+        &mut self,
+        changed: &[PathBuf],
+        partial: &mut EarlyOutputs,
+    ) -> RebuildReport {
         let mut report = RebuildReport::default();
         let config_stamp = self.config_stamp();
         if self.config.is_none() || config_stamp != self.config_stamp {
@@ -375,30 +380,8 @@ impl Incremental {
         partial: &mut EarlyOutputs,
     ) -> Result<(), Vec<Diagnostic>> {
         let jobs = render::plan(site);
-        // In any order: a retitled record moves in the lists (and in `jobs`), not its address.
-        let addresses = {
-            let mut each: Vec<u64> = jobs
-                .par_iter()
-                .map(|job| crate::render::fingerprint::hash_of((job.url(site), job.is_folder())))
-                .collect();
-            each.par_sort_unstable();
-            crate::render::fingerprint::hash_of(&each)
-        };
-        if self.owners_checked != Some(addresses) {
-            let clashes = render::owners::check(site, &jobs);
-            if !clashes.is_empty() {
-                return Err(clashes);
-            }
-            self.owners_checked = Some(addresses);
-        }
-        let templates = match &self.templates {
-            Some(t) => Arc::clone(t),
-            None => {
-                let t = render::compile_templates(&site.theme)?;
-                self.templates = Some(Arc::clone(&t));
-                t
-            }
-        };
+        self.check_addresses(site, &jobs)?;
+        let templates = self.templates_of(site)?;
         let renderer = Renderer::with_templates(site, &jobs, Arc::clone(&templates));
         let previous = Arc::clone(&self.outputs);
         // The pages of the files that changed come first, and are served at once, before the
@@ -457,6 +440,73 @@ impl Incremental {
         report
             .changed
             .extend(changed_paths(&previous, &rendered_rest));
+        self.keep_outputs(
+            site,
+            &jobs,
+            Rendering {
+                planned,
+                rendered: [rendered_first, rendered_rest],
+                changed_source,
+                previous,
+                templates,
+                documents,
+            },
+            report,
+        );
+        Ok(())
+    }
+
+    /// Checks that every output has one owner, unless the site's addresses are those of the
+    /// last check (in any order: a retitled record moves in the lists, not its address).
+    fn check_addresses(&mut self, site: &Site, jobs: &[Job]) -> Result<(), Vec<Diagnostic>> {
+        let addresses = {
+            let mut each: Vec<u64> = jobs
+                .par_iter()
+                .map(|job| crate::render::fingerprint::hash_of((job.url(site), job.is_folder())))
+                .collect();
+            each.par_sort_unstable();
+            crate::render::fingerprint::hash_of(&each)
+        };
+        if self.owners_checked != Some(addresses) {
+            let clashes = render::owners::check(site, jobs);
+            if !clashes.is_empty() {
+                return Err(clashes);
+            }
+            self.owners_checked = Some(addresses);
+        }
+        Ok(())
+    }
+
+    /// The compiled templates, kept while the theme is unchanged.
+    fn templates_of(&mut self, site: &Site) -> Result<Arc<tera::Tera>, Vec<Diagnostic>> {
+        Ok(match &self.templates {
+            Some(t) => Arc::clone(t),
+            None => {
+                let t = render::compile_templates(&site.theme)?;
+                self.templates = Some(Arc::clone(&t));
+                t
+            }
+        })
+    }
+
+    /// Keeps the outputs of this build: those kept from the last one, those rendered, and
+    /// the jobs deferred to a thread of their own; counts them in `report`.
+    fn keep_outputs(
+        &mut self,
+        site: &Arc<Site>,
+        jobs: &[Job],
+        r: Rendering,
+        report: &mut RebuildReport,
+    ) {
+        let Rendering {
+            planned,
+            rendered: [rendered_first, rendered_rest],
+            changed_source,
+            previous,
+            templates,
+            documents,
+        } = r;
+        let is_changed_source = |i: usize| changed_source[i];
         let mut outputs: HashMap<String, CachedOutput> = HashMap::with_capacity(planned.len());
         let mut by_job = HashMap::with_capacity(planned.len());
         let mut deferred = Vec::new();
@@ -498,7 +548,6 @@ impl Incremental {
         });
         self.outputs = Arc::new(outputs);
         self.by_job = by_job;
-        Ok(())
     }
 
     /// For each job: its fingerprint, and the outputs it keeps from the previous build (same
@@ -545,6 +594,18 @@ impl Incremental {
 }
 
 /// The outputs of one job rendered again.
+/// What one rebuild rendered, and what it was rendered with.
+struct Rendering {
+    planned: Vec<Planned>,
+    /// The jobs of the changed files (rendered first), then the others.
+    rendered: [Vec<RenderedJob>; 2],
+    /// For each job, whether its source is a file that changed.
+    changed_source: Vec<bool>,
+    previous: Arc<HashMap<String, CachedOutput>>,
+    templates: Arc<tera::Tera>,
+    documents: Documents,
+}
+
 struct RenderedJob {
     url: String,
     fingerprint: u64,

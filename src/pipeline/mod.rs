@@ -1,12 +1,18 @@
-//! The build, stage by stage: load → validate → render → write.
+//! Stage: the build, stage by stage: load → validate → assemble the published site → render →
+//! write. `incremental` is the same for the live preview (only what a change touches),
+//! `newsletter` the same for one letter.
+//!
+//! Owns: the order of the stages, and what a build reports.
+//! May import: `write`, `render`, `validate`, `load`, `model` and the ground; never `serve`
+//! or `cli`.
 
 pub mod incremental;
 pub mod newsletter;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::load;
-use crate::render::{self, Renderer};
 use crate::render::site::{BuildOptions, Site};
+use crate::render::{self, Renderer};
 use crate::validate;
 use crate::write::{Staging, Wait};
 use rayon::prelude::*;
@@ -132,7 +138,9 @@ pub fn check(root: &Path, options: BuildOptions) -> Vec<Diagnostic> {
         .filter_map(|job| renderer.render(job).err())
         .flatten()
         .collect();
-    errors.extend(crate::render::newsletter::check_intro_links(root, &renderer));
+    errors.extend(crate::render::newsletter::check_intro_links(
+        root, &renderer,
+    ));
     diagnostics.append(&mut errors);
     finish(diagnostics)
 }

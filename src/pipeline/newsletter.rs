@@ -3,8 +3,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{time, Date};
-use crate::render::{self, newsletter::Newsletter};
 use crate::render::site::BuildOptions;
+use crate::render::{self, newsletter::Newsletter};
 use chrono::NaiveDate;
 use std::path::Path;
 

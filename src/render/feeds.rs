@@ -1,9 +1,9 @@
 //! Machine-readable outputs: RSS 2.0 feeds (with the `rss` crate), `sitemap.xml`, `robots.txt`.
 
-use crate::text::markdown;
 use crate::model::Section;
 use crate::model::{Common, CommonRef, Entry};
 use crate::render::site::Site;
+use crate::text::markdown;
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Paris;
 use rss::extension::atom::{AtomExtension, Link};
@@ -71,7 +71,10 @@ pub fn rfc822(t: NaiveDateTime) -> String {
 pub fn rss(site: &Site, feed: Feed) -> String {
     let items = feed_items(site, feed);
     let (title, page) = match feed {
-        Feed::All => (site.config.title.clone(), crate::model::url::HOME.to_string()),
+        Feed::All => (
+            site.config.title.clone(),
+            crate::model::url::HOME.to_string(),
+        ),
         Feed::Section(s) => {
             let name = s.kind().label;
             (

@@ -79,7 +79,9 @@ impl<'a> Fingerprints<'a> {
             .unwrap_or_default()
             .hash(&mut h);
         // Whether the footer links the letters' archive.
-        crate::model::letters::letters(&site.data).is_empty().hash(&mut h);
+        crate::model::letters::letters(&site.data)
+            .is_empty()
+            .hash(&mut h);
         let globals = h.finish();
         let taxonomies = hash_of((
             &site.by_domain,

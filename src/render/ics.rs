@@ -2,10 +2,10 @@
 //! each programme item) and per Up Conférence, and `/agenda.ics` with them all. Times are
 //! local to Europe/Paris, with its VTIMEZONE; UIDs are stable from build to build.
 
-use crate::text::markdown;
 use crate::model::Section;
 use crate::model::{Common, Date};
 use crate::render::site::Site;
+use crate::text::markdown;
 use chrono::{Duration, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use ics::components::{Parameter, Property};

@@ -1,16 +1,24 @@
-//! Stage 3, render: pure. A `Site` in, output files out; no disk I/O.
+//! Stage 3, render: a `Site` in (the published site, `site`, assembled from what load read),
+//! output files out. Pure but for the image jobs, which read a picture of `static/` and keep
+//! what they make in the image cache through `images` (the one module beside `write` that
+//! writes to disk).
 //!
-//! `plan` lists one `Job` per output (one per file, or one per folder of files for the search
-//! index); `Renderer::render` turns one job into its files. Jobs are independent, so they run
-//! in parallel, and a caller may render any subset of them. Each job belongs to a family of
-//! pages (`pages/`), which says its URL, inputs, context and template.
+//! `pages::plan` lists one `Job` per output (one per file, or one per folder of files for the
+//! search index); `Renderer::render` turns one job into its files. Jobs are independent, so
+//! they run in parallel, and a caller may render any subset of them. Each job belongs to a
+//! family of pages (`pages/`), which says its URL, inputs, context and template.
+//!
+//! Owns: the published site, the templates, pages, feeds, calendars, exports, search index,
+//! the editor's configuration and the newsletter's HTML.
+//! May import: `load` (the theme, and a source's text for a diagnostic's line), `model`,
+//! `images` and the ground; never `validate`, `write`, `pipeline`, `serve` or `cli`.
 
 pub mod editor;
 pub mod feeds;
 pub mod fingerprint;
 pub mod ics;
-pub mod opendata;
 pub mod newsletter;
+pub mod opendata;
 pub mod owners;
 pub mod pages;
 pub mod renderer;
@@ -18,7 +26,6 @@ pub mod search;
 pub mod site;
 pub mod srcsets;
 pub mod templates;
-
 
 pub use crate::model::url::output_path;
 pub use pages::{plan, Job, Rendered};

@@ -3,11 +3,11 @@
 //! plain text, from the theme's `newsletter.html` and `newsletter.txt` templates.
 
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
 use crate::model::Section;
 use crate::model::{Common, CommonRef, Date};
-use crate::text::markdown;
 use crate::render::site::Site;
+use crate::text::french;
+use crate::text::markdown;
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -77,7 +77,10 @@ fn setting<'a>(site: &'a Site, key: &str) -> Option<&'a str> {
 
 /// The internal links of the newsletter's introduction must lead to pages of the site, as a
 /// record's body links must: never to a draft, a private or a future record.
-pub fn check_intro_links(root: &Path, renderer: &crate::render::renderer::Renderer) -> Vec<Diagnostic> {
+pub fn check_intro_links(
+    root: &Path,
+    renderer: &crate::render::renderer::Renderer,
+) -> Vec<Diagnostic> {
     let site = renderer.site;
     let Some(intro) = intro(site) else {
         return Vec::new();
@@ -98,7 +101,11 @@ pub fn check_intro_links(root: &Path, renderer: &crate::render::renderer::Render
 /// The newsletter of `site` (as a build publishes it at the letter's moment) for the days
 /// `since` to `until`, both included: the records of the window, the events of the weeks
 /// after it, the introduction, sender and unsubscribe link of `content/data/newsletter.yaml`.
-pub fn letter(site: &Site, since: NaiveDate, until: NaiveDate) -> Result<Newsletter, Vec<Diagnostic>> {
+pub fn letter(
+    site: &Site,
+    since: NaiveDate,
+    until: NaiveDate,
+) -> Result<Newsletter, Vec<Diagnostic>> {
     let (events, dossiers, actors, resources) = blocks(site, since, until);
     // Upcoming at the letter's moment (the end of its window, or now if that is later);
     // the window's past events are told apart.

@@ -29,7 +29,7 @@ pub const COLUMNS: &[(&str, &str)] = &[
 
 /// One actor, as the exports give it.
 #[derive(Serialize)]
-pub struct Row {
+pub struct ActorRow {
     slug: String,
     nom: String,
     forme_juridique: String,
@@ -49,11 +49,11 @@ pub struct Row {
     logo: String,
 }
 
-impl Row {
+impl ActorRow {
     /// The row as a spreadsheet may open it: a text cell that starts with `=`, `+`, `-`, `@`, a
     /// tab or a carriage return is a formula to Excel and LibreOffice, so it gets a leading `'`
     /// (OWASP's rule against CSV injection). The JSON keeps the values exact.
-    fn for_spreadsheet(self) -> Row {
+    fn for_spreadsheet(self) -> ActorRow {
         let n = |s: String| {
             if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
                 format!("'{s}")
@@ -61,7 +61,7 @@ impl Row {
                 s
             }
         };
-        Row {
+        ActorRow {
             slug: n(self.slug),
             nom: n(self.nom),
             forme_juridique: n(self.forme_juridique),
@@ -81,12 +81,12 @@ impl Row {
 }
 
 /// Every published actor, in the directory's order.
-pub fn rows(site: &Site) -> Vec<Row> {
+pub fn rows(site: &Site) -> Vec<ActorRow> {
     site.actors
         .iter()
         .map(|e| {
             let a = &e.data;
-            Row {
+            ActorRow {
                 slug: e.slug.clone(),
                 nom: a.title.clone(),
                 forme_juridique: a

@@ -5,15 +5,15 @@
 //! that takes the path of a generated page is reported with both sources, never overwritten.
 
 use crate::diagnostic::Diagnostic;
+use crate::model::url::output_path;
 use crate::model::Source;
 use crate::render::site::Site;
-use crate::model::url::output_path;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What kind of source owns an output path: it decides the hint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum OwnerKind {
     /// A record's own page (its file name or `slug:`).
     Record,
     /// An old URL of a record (`aliases:`).
@@ -35,7 +35,7 @@ pub enum Kind {
 /// The source of an output path.
 #[derive(Debug, Clone)]
 pub struct Owner {
-    pub kind: Kind,
+    pub kind: OwnerKind,
     /// Where the user wrote it (file, line, column), if they did.
     pub place: Option<(PathBuf, usize, usize)>,
     /// What it is, in the user's words (« la page de recherche »).
@@ -45,13 +45,13 @@ pub struct Owner {
 impl Owner {
     pub fn generated(what: impl Into<String>) -> Owner {
         Owner {
-            kind: Kind::Generated,
+            kind: OwnerKind::Generated,
             place: None,
             what: what.into(),
         }
     }
 
-    pub fn at(kind: Kind, src: &Source, (line, col): (usize, usize), what: String) -> Owner {
+    pub fn at(kind: OwnerKind, src: &Source, (line, col): (usize, usize), what: String) -> Owner {
         Owner {
             kind,
             place: Some((src.path.clone(), line, col)),
@@ -63,7 +63,7 @@ impl Owner {
     pub fn record(src: &Source) -> Owner {
         let at = crate::yaml::key_position(&src.yaml, "slug")
             .map_or((0, 0), |_| src.key_position("slug"));
-        Owner::at(Kind::Record, src, at, "la fiche".into())
+        Owner::at(OwnerKind::Record, src, at, "la fiche".into())
     }
 
     /// How the other side of a clash names this owner.
@@ -79,19 +79,21 @@ impl Owner {
 
     fn help(&self) -> &'static str {
         match self.kind {
-            Kind::Record | Kind::Derived => {
+            OwnerKind::Record | OwnerKind::Derived => {
                 "donnez à la fiche un autre nom de fichier ou un `slug:` différent"
             }
-            Kind::Home => {
+            OwnerKind::Home => {
                 "l'accueil est toujours à l'adresse / : changez l'adresse de l'autre source"
             }
-            Kind::Alias => {
+            OwnerKind::Alias => {
                 "retirez cette ancienne adresse, ou choisissez-en une que le site n'utilise pas"
             }
-            Kind::ConfigKey => "choisissez une autre clé pour ce domaine dans site.toml",
-            Kind::Term(_) => "choisissez un autre nom, qui ne donne pas une adresse déjà prise",
-            Kind::Asset => "renommez ou déplacez ce fichier",
-            Kind::Generated => "cette page est faite par la construction",
+            OwnerKind::ConfigKey => "choisissez une autre clé pour ce domaine dans site.toml",
+            OwnerKind::Term(_) => {
+                "choisissez un autre nom, qui ne donne pas une adresse déjà prise"
+            }
+            OwnerKind::Asset => "renommez ou déplacez ce fichier",
+            OwnerKind::Generated => "cette page est faite par la construction",
         }
     }
 }
@@ -144,7 +146,7 @@ pub fn check<J: Owned>(site: &Site, jobs: &[J]) -> Vec<Diagnostic> {
         // sees the records this build leaves out too.
         let records_only = owners
             .iter()
-            .all(|o| matches!(o.kind, Kind::Record | Kind::Alias));
+            .all(|o| matches!(o.kind, OwnerKind::Record | OwnerKind::Alias));
         if owners.len() > 1 && !records_only {
             for (i, o) in owners.iter().enumerate() {
                 let others: Vec<&Owner> = owners

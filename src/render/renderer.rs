@@ -206,7 +206,8 @@ impl Renderer<'_> {
         let mut errors = Vec::new();
         for link in links {
             if !self.link_resolves(link) {
-                let path = crate::model::url::percent_decode(link.split(['#', '?']).next().unwrap_or(""));
+                let path =
+                    crate::model::url::percent_decode(link.split(['#', '?']).next().unwrap_or(""));
                 let (line, column) = if first_line == 0 {
                     (0, 0)
                 } else {

@@ -1,14 +1,14 @@
 //! The published site: the records a build may show (drafts, private records and future-dated
 //! records left out as SPEC.md says), sorted once, with the links between them resolved.
 
-use crate::model::config::Config;
+use crate::load::theme::Theme;
 use crate::load::{Content, Loaded};
+use crate::model::config::Config;
 use crate::model::Section;
 use crate::model::{
-    Actor, Common, Conference, MagazineRecord, Entry, ForumEdition, Home, Page, Pictures, Resource, Stage,
-    Term,
+    Actor, Common, Conference, Entry, ForumEdition, Home, MagazineRecord, Page, Pictures, Resource,
+    Stage, Term,
 };
-use crate::load::theme::Theme;
 use chrono::NaiveDateTime;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -165,18 +165,14 @@ impl Site {
             })
             .collect();
 
-        actors.sort_by(|a, b| (&a.sort_key, &a.slug).cmp(&(&b.sort_key, &b.slug)));
-        newest_first(&mut forums);
-        conferences.sort_by(|a, b| {
-            let (x, y) = (a.data.common().date, b.data.common().date);
-            x.cmp(&y).then_with(|| a.slug.cmp(&b.slug))
-        });
-        newest_first(&mut dossiers);
-        newest_first(&mut resources);
-        fn page_key(e: &Entry<Page>) -> (u32, &str, &str) {
-            (e.data.menu.unwrap_or(u32::MAX), &e.sort_key, &e.slug)
-        }
-        pages.sort_by(|a, b| page_key(a).cmp(&page_key(b)));
+        sort_in_site_order(
+            &mut actors,
+            &mut forums,
+            &mut conferences,
+            &mut dossiers,
+            &mut resources,
+            &mut pages,
+        );
 
         let actor_index: HashMap<String, usize> = actors
             .iter()
@@ -297,7 +293,9 @@ impl Publish<'_> {
         });
         for e in &mut kept {
             let date = e.data.common().date;
-            if let Some(d) = date.filter(|_| !crate::model::time::is_published(section, date, o.now)) {
+            if let Some(d) =
+                date.filter(|_| !crate::model::time::is_published(section, date, o.now))
+            {
                 self.scheduled.push((d, e.source.path.clone()));
                 self.shown.insert(section.url(&e.slug), d);
                 // What shows the record (its page, its cards) shows the mark: made again when
@@ -375,6 +373,30 @@ fn note_images<T: Common + Pictures + Clone>(
         source.front_hash ^= mix;
         source.full_hash ^= mix;
     }
+}
+
+/// The site's order of each kind: actors by name, conferences by date, plain pages by menu
+/// then title, the others newest first.
+fn sort_in_site_order(
+    actors: &mut [Arc<Entry<Actor>>],
+    forums: &mut [Arc<Entry<ForumEdition>>],
+    conferences: &mut [Arc<Entry<Conference>>],
+    dossiers: &mut [Arc<Entry<MagazineRecord>>],
+    resources: &mut [Arc<Entry<Resource>>],
+    pages: &mut [Arc<Entry<Page>>],
+) {
+    actors.sort_by(|a, b| (&a.sort_key, &a.slug).cmp(&(&b.sort_key, &b.slug)));
+    newest_first(forums);
+    conferences.sort_by(|a, b| {
+        let (x, y) = (a.data.common().date, b.data.common().date);
+        x.cmp(&y).then_with(|| a.slug.cmp(&b.slug))
+    });
+    newest_first(dossiers);
+    newest_first(resources);
+    fn page_key(e: &Entry<Page>) -> (u32, &str, &str) {
+        (e.data.menu.unwrap_or(u32::MAX), &e.sort_key, &e.slug)
+    }
+    pages.sort_by(|a, b| page_key(a).cmp(&page_key(b)));
 }
 
 /// Sorts records newest first, then by slug.

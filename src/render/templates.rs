@@ -2,11 +2,11 @@
 //! every page shares, and Tera's errors as French diagnostics.
 
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
-use crate::text::html::escape_html;
+use crate::model::url;
 use crate::model::{Date, Section};
 use crate::render::site::Site;
-use crate::model::url;
+use crate::text::french;
+use crate::text::html::escape_html;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -79,7 +79,8 @@ pub fn globals(site: &Site) -> Value {
         members: site.options.include_private,
         drafts: site.options.drafts,
         accessibility: site.data.get("accessibilite"),
-        accessibility_status: crate::model::data_files::rgaa_status(site.data.get("accessibilite")).0,
+        accessibility_status: crate::model::data_files::rgaa_status(site.data.get("accessibilite"))
+            .0,
         accessibility_page: site.pages.iter().any(|p| p.slug == "accessibilite"),
         letters: !crate::model::letters::letters(&site.data).is_empty(),
         search: c.search,

@@ -1,11 +1,16 @@
-//! `ess-site serve`: builds the site in memory, serves it on loopback, watches the sources and
-//! rebuilds what a change touches; open pages reload by themselves and show content errors.
+//! Stage: the live preview, `ess-site serve`. Builds the site in memory (`pipeline::incremental`),
+//! serves it on loopback, watches the sources and rebuilds what a change touches; open pages
+//! reload by themselves and show content errors. With `--editor`, the web editor and its local
+//! proxy (`proxy`) on an address of their own.
+//!
+//! Owns: the HTTP answers (`http`, `answer`), the watcher, the editor's proxy protocol.
+//! May import: `pipeline` and everything below it; never `cli`.
 
 use crate::diagnostic::Diagnostic;
-use http::Reply;
 use crate::pipeline::incremental::{CachedOutput, Deferred, Incremental, Outputs};
-use crate::report;
 use crate::render::site::BuildOptions;
+use crate::report;
+use http::Reply;
 use notify::{RecursiveMode, Watcher};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;

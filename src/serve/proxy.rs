@@ -274,7 +274,8 @@ impl Proxy {
         if meta.len() > MAX_MEDIA as u64 {
             return Err(too_big(meta.len() as usize, MAX_MEDIA));
         }
-        let bytes = crate::write::beneath::read(&self.root, self.rel(&path)).map_err(|e| io_answer(&e))?;
+        let bytes =
+            crate::write::beneath::read(&self.root, self.rel(&path)).map_err(|e| io_answer(&e))?;
         Ok(json!({
             "id": blake3::hash(&bytes).to_hex().to_string(),
             "content": base64::engine::general_purpose::STANDARD.encode(&bytes),

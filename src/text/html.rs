@@ -95,7 +95,6 @@ pub fn escape_html(input: &str) -> String {
 mod tests {
     use super::*;
 
-
     #[test]
     fn escape_html_escapes_the_five_and_keeps_everything_else() {
         assert_eq!(

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 /// A body rendered to HTML, with the site-internal links it contains (for link checking).
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
+pub struct MarkdownHtml {
     pub html: String,
     /// Targets of links that start with `/` (paths of this site), in order of appearance.
     pub internal_links: Vec<String>,
@@ -27,12 +27,12 @@ fn without_nul(markdown: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Renders a Markdown body, with no embedded video allowed.
-pub fn render(markdown: &str) -> Rendered {
+pub fn render(markdown: &str) -> MarkdownHtml {
     render_with(markdown, &[])
 }
 
 /// Renders a Markdown body; raw `<iframe>`s are kept only from `video_hosts` (over https).
-pub fn render_with(markdown: &str, video_hosts: &[String]) -> Rendered {
+pub fn render_with(markdown: &str, video_hosts: &[String]) -> MarkdownHtml {
     let markdown = &*without_nul(markdown);
     let mut events: Vec<Event> = Vec::new();
     let mut internal_links = Vec::new();
@@ -120,7 +120,7 @@ pub fn render_with(markdown: &str, video_hosts: &[String]) -> Rendered {
             empty_frames(&sanitizer(video_hosts).clean(&html).to_string())
         };
     }
-    Rendered {
+    MarkdownHtml {
         html,
         internal_links,
     }

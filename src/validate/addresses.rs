@@ -3,8 +3,8 @@
 
 use super::EntryView;
 use crate::diagnostic::Diagnostic;
-use crate::model::Section;
 use crate::model::url::{normalise_alias, output_path};
+use crate::model::Section;
 use std::path::Path;
 
 /// Every output path the records take, with where each was written (file, line, column).

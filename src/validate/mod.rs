@@ -3,6 +3,10 @@
 //!
 //! `records` checks each kind of record, `addresses` the URLs they take, `warnings` what a
 //! careful editor would want to know without failing the build.
+//!
+//! Owns: the checks that need more than one file.
+//! May import: `load` (what it read), `model`, `images` and the ground; never `render` or any
+//! stage above.
 
 mod addresses;
 mod images;
@@ -48,7 +52,7 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     {
         images::check_data_text(loaded, "content/data/newsletter.yaml", intro, &mut out);
     }
-    let known = records::Known::new(loaded);
+    let known = records::References::new(loaded);
     let mut urls = addresses::Addresses::default();
     let aside = &c.partial;
     per_record(

@@ -3,19 +3,19 @@
 
 use crate::diagnostic::{closest, suggest, Diagnostic};
 use crate::load::Loaded;
-use crate::model::{Actor, Conference, MagazineRecord, Entry, ForumEdition, Resource, Source};
+use crate::model::{Actor, Conference, Entry, ForumEdition, MagazineRecord, Resource, Source};
 use std::collections::BTreeSet;
 
 /// What records are checked against: the site's domains, the actors' slugs.
-pub(super) struct Known<'a> {
+pub(super) struct References<'a> {
     loaded: &'a Loaded,
     domains: Vec<&'a str>,
     actors: BTreeSet<&'a str>,
     actor_list: Vec<&'a str>,
 }
 
-impl<'a> Known<'a> {
-    pub(super) fn new(loaded: &'a Loaded) -> Known<'a> {
+impl<'a> References<'a> {
+    pub(super) fn new(loaded: &'a Loaded) -> References<'a> {
         let domains = loaded
             .config
             .domains
@@ -37,7 +37,7 @@ impl<'a> Known<'a> {
             .chain(declared)
             .collect();
         let actor_list = actors.iter().copied().collect();
-        Known {
+        References {
             loaded,
             domains,
             actors,

@@ -121,7 +121,8 @@ fn examples(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnosti
     }
     for (section, e) in records {
         let common = e.common();
-        let published = !common.draft && crate::model::time::is_published(section, common.date, now);
+        let published =
+            !common.draft && crate::model::time::is_published(section, common.date, now);
         if common.example && published {
             let src = e.source();
             let (line, col) = src.key_position("example");

@@ -1,4 +1,10 @@
-//! Stage 4, write: the only module that touches the output folder.
+//! Stage 4, write: the only stage that writes to disk (but for the image cache, kept by
+//! `images::cache`): the output folder, and beside it the files a command makes in the site —
+//! a new record or site (`scaffold`), a letter archived (`letters`), the newsletter's files
+//! (`paths::file`), and the editor's saves, never through a link (`beneath`).
+//!
+//! May import: `render` (its `Output`), `load`, `model`, `images` and the ground; never
+//! `pipeline`, `serve` or `cli`.
 //!
 //! Guarantees (README, « Le dossier de sortie ») :
 //! - the output folder is never the site, above it, or inside its sources, however it is
@@ -56,16 +62,16 @@ pub mod beneath {
     }
 }
 pub mod letters;
-mod paths;
-pub mod scaffold;
 mod owner;
+mod paths;
 mod previous;
+pub mod scaffold;
 
-pub use paths::{check_file_output, check_output, file, resolve};
 use crate::diagnostic::Diagnostic;
 use crate::render::Output;
 pub use owner::Audience;
 use owner::{detect_umask, file_inode, inode, new_file, owned, readable_folder, record_owner};
+pub use paths::{check_file_output, check_output, file, resolve};
 use previous::{Previous, KEPT};
 use std::fs::File;
 use std::path::{Component, Path, PathBuf};

@@ -97,4 +97,3 @@ pub fn check_file_output(root: &Path, asked: &Path) -> Result<PathBuf, Diagnosti
     }
     Ok(path)
 }
-

@@ -3,7 +3,7 @@
 
 use super::fields::{self, of, scaffold_hints, Field};
 use crate::model::{
-    Actor, Conference, Cover, MagazineRecord, ForumEdition, Geo, Home, Page, ProgramItem, Resource,
+    Actor, Conference, Cover, ForumEdition, Geo, Home, MagazineRecord, Page, ProgramItem, Resource,
     Section, SpeakerFields,
 };
 use serde_aux::serde_introspection::serde_introspect;
@@ -60,7 +60,10 @@ fn every_field_of_every_record_type_has_its_editor_field_and_no_other() {
     // The collections are the kinds `ess-site new` writes: one scaffold per kind.
     for section in Section::ALL {
         let kind = section.kind().new_name;
-        assert!(crate::model::scaffold::record_text(kind, "Titre", "2026-01-01").is_some(), "{kind}");
+        assert!(
+            crate::model::scaffold::record_text(kind, "Titre", "2026-01-01").is_some(),
+            "{kind}"
+        );
     }
 }
 

@@ -1,21 +1,21 @@
 //! The actors: the directory (paginated), each actor's page, the project holder's path
 //! (« porteur de projet ») and the map.
 
+use super::family::{page_count, view, Family, Rendered};
 use super::pictures::{og_image, picture, Place};
 use super::shared::{
     actor_card, body, browse, domain_links, json_ld, page_range, section_list, summary, Browse,
     Card, Link,
 };
-use super::family::{page_count, view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
+use crate::model::url;
 use crate::model::{Actor, Common, Section, Taxonomy, Term};
 use crate::render::fingerprint::{card, Fingerprints};
-use crate::text::markdown;
 use crate::render::owners::Owner;
 use crate::render::renderer::Renderer;
 use crate::render::site::{Mention, RecordView, Site};
-use crate::model::url;
+use crate::text::french;
+use crate::text::markdown;
 use serde::Serialize;
 use serde_json::json;
 use std::hash::{DefaultHasher, Hash};
@@ -56,7 +56,7 @@ pub fn record_jobs(site: &Site) -> Vec<Actors> {
     (1..=page_count(site.open_actors.len(), per))
         .map(|page| Actors::Directory { page })
         .chain((1..=closed).map(|page| Actors::Closed { page }))
-        .chain((0..site.actors.len()).map(|i| Actors::Actor(i)))
+        .chain((0..site.actors.len()).map(Actors::Actor))
         .collect()
 }
 

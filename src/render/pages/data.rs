@@ -1,18 +1,18 @@
 //! Data and exports: the RSS feeds, the sitemap, `robots.txt`, the open data exports with
 //! their page, and the key figures computed from the content.
 
-use crate::render::feeds::Feed;
-use super::home::{counts, Counts};
 use super::family::{Family, Rendered};
+use super::home::{counts, Counts};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
+use crate::model::url;
 use crate::model::{Section, Term};
+use crate::render::feeds::Feed;
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
 use crate::render::renderer::Renderer;
-use crate::render::{feeds, opendata};
 use crate::render::site::Site;
-use crate::model::url;
+use crate::render::{feeds, opendata};
+use crate::text::french;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash};
@@ -29,7 +29,7 @@ pub enum DataFormat {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Data {
     /// The key figures: charts computed from the content, and the data tables.
-    KeyFigures,
+    KeyFiguresPage,
     /// The open data page, documenting the exports.
     OpenDataPage,
     /// The actors directory as open data.
@@ -42,7 +42,7 @@ pub enum Data {
 /// The pages at the front of the plan: key figures, open data.
 pub fn front_jobs() -> Vec<Data> {
     [
-        Data::KeyFigures,
+        Data::KeyFiguresPage,
         Data::OpenDataPage,
         Data::OpenData(DataFormat::Csv),
         Data::OpenData(DataFormat::Json),
@@ -63,7 +63,7 @@ pub fn feed_jobs() -> Vec<Data> {
     ];
     std::iter::once(Feed::All)
         .chain(sections.map(Feed::Section))
-        .map(|f| Data::Feed(f))
+        .map(Data::Feed)
         .collect()
 }
 
@@ -88,7 +88,7 @@ struct Column {
 }
 
 #[derive(Serialize)]
-struct KeyFigures<'a> {
+struct KeyFiguresPage<'a> {
     title: &'static str,
     summary: String,
     #[serde(flatten)]
@@ -106,11 +106,11 @@ struct Chart {
     unit: &'static str,
     total: usize,
     height: usize,
-    rows: Vec<Bar>,
+    rows: Vec<FigureBar>,
 }
 
 #[derive(Serialize)]
-struct Bar {
+struct FigureBar {
     label: String,
     value: usize,
     /// In the SVG (600 wide): the bar's length (500 at most), its row's top.
@@ -121,7 +121,7 @@ struct Bar {
 impl Family for Data {
     fn url(&self, _: &Site) -> String {
         match self {
-            Data::KeyFigures => url::KEY_FIGURES.into(),
+            Data::KeyFiguresPage => url::KEY_FIGURES.into(),
             Data::OpenDataPage => url::OPEN_DATA.into(),
             Data::OpenData(DataFormat::Csv) => url::OPEN_DATA_CSV.into(),
             Data::OpenData(DataFormat::Json) => url::OPEN_DATA_JSON.into(),
@@ -135,7 +135,7 @@ impl Family for Data {
     fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
         let now = fp.site().options.now;
         match self {
-            Data::KeyFigures => {
+            Data::KeyFiguresPage => {
                 (fp.taxonomies(), fp.sections()).hash(h);
                 serde_json::to_string(&fp.site().data)
                     .unwrap_or_default()
@@ -153,7 +153,7 @@ impl Family for Data {
     fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
         let site = r.site;
         Ok(match self {
-            Data::KeyFigures => key_figures(site),
+            Data::KeyFiguresPage => key_figures(site),
             Data::OpenDataPage => open_data_page(site),
             Data::OpenData(DataFormat::Csv) => Rendered::File(opendata::csv(site)),
             Data::OpenData(DataFormat::Json) => Rendered::File(opendata::json(site)),
@@ -174,7 +174,7 @@ impl Family for Data {
             Section::Pages => "des pages",
         };
         Owner::generated(match self {
-            Data::KeyFigures => "la page des chiffres clés".into(),
+            Data::KeyFiguresPage => "la page des chiffres clés".into(),
             Data::OpenDataPage => "la page des données ouvertes".into(),
             Data::OpenData(DataFormat::Csv) => "l'annuaire en CSV".into(),
             Data::OpenData(DataFormat::Json) => "l'annuaire en JSON".into(),
@@ -188,7 +188,7 @@ impl Family for Data {
 
     fn summary_label(&self) -> &'static str {
         match self {
-            Data::KeyFigures | Data::OpenDataPage => "listes",
+            Data::KeyFiguresPage | Data::OpenDataPage => "listes",
             Data::OpenData(_) => "exports de données ouvertes",
             Data::Feed(_) => "flux RSS",
             Data::Sitemap | Data::Robots => "autres",
@@ -196,7 +196,7 @@ impl Family for Data {
     }
 
     fn in_sitemap(&self) -> bool {
-        matches!(self, Data::KeyFigures | Data::OpenDataPage)
+        matches!(self, Data::KeyFiguresPage | Data::OpenDataPage)
     }
 }
 
@@ -230,10 +230,10 @@ fn chart(
 ) -> Chart {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let total = rows.iter().map(|r| r.1).sum();
-    let rows: Vec<Bar> = rows
+    let rows: Vec<FigureBar> = rows
         .into_iter()
         .enumerate()
-        .map(|(i, (label, value))| Bar {
+        .map(|(i, (label, value))| FigureBar {
             label,
             value,
             length: (value as f64 * 500.0 / max as f64).round() as u32,
@@ -279,7 +279,7 @@ fn key_figures(site: &Site) -> Rendered {
         *years.entry(chrono::Datelike::year(&d.date())).or_default() += 1;
     }
     let years = years.into_iter().map(|(y, n)| (y.to_string(), n)).collect();
-    let context = KeyFigures {
+    let context = KeyFiguresPage {
         title: "Chiffres clés",
         summary: french::typography(&format!("L’économie sociale et solidaire à {} en chiffres, calculés à partir des fiches du site.", site.config.commune)),
         counts: counts(site),

@@ -11,7 +11,7 @@ use crate::render::site::Site;
 use std::hash::{DefaultHasher, Hash};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Editor {
+pub enum EditorFiles {
     /// `/admin/`.
     Page,
     /// `/admin/config.yml`.
@@ -20,42 +20,42 @@ pub enum Editor {
     File(&'static str),
 }
 
-pub fn jobs(site: &Site) -> Vec<Editor> {
+pub fn jobs(site: &Site) -> Vec<EditorFiles> {
     if !editor::enabled(site) {
         return Vec::new();
     }
     let files = editor::DECAP_FILES
         .iter()
-        .map(|(name, _)| Editor::File(name));
-    [Editor::Page, Editor::Config]
+        .map(|(name, _)| EditorFiles::File(name));
+    [EditorFiles::Page, EditorFiles::Config]
         .into_iter()
         .chain(files)
         .collect()
 }
 
-impl Family for Editor {
+impl Family for EditorFiles {
     fn url(&self, _: &Site) -> String {
         match self {
-            Editor::Page => editor::URL.into(),
-            Editor::Config => format!("{}config.yml", editor::URL),
-            Editor::File(name) => format!("{}{name}", editor::script_folder()),
+            EditorFiles::Page => editor::URL.into(),
+            EditorFiles::Config => format!("{}config.yml", editor::URL),
+            EditorFiles::File(name) => format!("{}{name}", editor::script_folder()),
         }
     }
 
     fn inputs(&self, fp: &Fingerprints, h: &mut DefaultHasher) {
         let site = fp.site();
         match self {
-            Editor::Page => editor::page(site).hash(h),
-            Editor::Config => editor::config(site).hash(h),
-            Editor::File(name) => name.hash(h),
+            EditorFiles::Page => editor::page(site).hash(h),
+            EditorFiles::Config => editor::config(site).hash(h),
+            EditorFiles::File(name) => name.hash(h),
         }
     }
 
     fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
         Ok(Rendered::File(match self {
-            Editor::Page => editor::page(r.site).into_bytes(),
-            Editor::Config => editor::config(r.site).into_bytes(),
-            Editor::File(name) => editor::DECAP_FILES
+            EditorFiles::Page => editor::page(r.site).into_bytes(),
+            EditorFiles::Config => editor::config(r.site).into_bytes(),
+            EditorFiles::File(name) => editor::DECAP_FILES
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, b)| b.to_vec())

@@ -1,24 +1,24 @@
 //! The events: the Forum's editions, the Up Conférences, the agenda of both, and their
 //! iCalendar files.
 
+use super::family::{view, Family, Rendered};
 use super::pictures::{cover, og_image};
 use super::shared::{
     actor_links, body, card, domain_links, event_ld, iso_paris, json_ld, speakers, summary,
     ActorLink, Card, SpeakerView,
 };
-use super::family::{view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
+use crate::model::time::is_upcoming;
+use crate::model::url;
 use crate::model::{
     Common, Conference, Date, ForumEdition, ProgramItem, ProgramTime, Section, Term,
 };
 use crate::render::fingerprint::Fingerprints;
 use crate::render::ics::{self, Calendar};
-use crate::render::owners::{Kind, Owner};
+use crate::render::owners::{Owner, OwnerKind};
 use crate::render::renderer::Renderer;
 use crate::render::site::{RecordView, Site};
-use crate::model::time::is_upcoming;
-use crate::model::url;
+use crate::text::french;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash};
@@ -98,7 +98,7 @@ struct ProgramView {
 
 /// A list of events split at `now`: the conferences, the agenda.
 #[derive(Serialize)]
-struct Split {
+struct SplitAtNow {
     title: &'static str,
     intro: String,
     upcoming: Vec<Card>,
@@ -204,7 +204,7 @@ impl Family for Events {
     fn owner(&self, site: &Site) -> Owner {
         let calendar = |src| {
             Owner::at(
-                Kind::Derived,
+                OwnerKind::Derived,
                 src,
                 (0, 0),
                 "le fichier iCalendar de la fiche".into(),
@@ -380,7 +380,7 @@ fn conference_list(site: &Site) -> Rendered {
         let up = is_upcoming(c.data.date, c.data.end_date, now);
         (up, conference_card(site, i))
     }));
-    let context = Split {
+    let context = SplitAtNow {
         title: "Les Up Conférences",
         intro: french::typography("Deux fois par an, les Up Conférences font le point sur l’innovation sociale avec celles et ceux qui la font."),
         upcoming,
@@ -392,7 +392,7 @@ fn conference_list(site: &Site) -> Rendered {
 
 fn agenda_page(site: &Site) -> Rendered {
     let (upcoming, past) = split(agenda(site).into_iter());
-    let context = Split {
+    let context = SplitAtNow {
         title: "Agenda",
         intro: french::typography(
             "Tous les rendez-vous de l’ESS : le Forum annuel et les Up Conférences.",

@@ -95,4 +95,3 @@ pub fn view<T: Common>(section: Section, e: &crate::model::Entry<T>) -> RecordVi
 pub fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
 }
-

@@ -3,11 +3,11 @@
 
 use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
+use crate::model::url;
 use crate::render::fingerprint::Fingerprints;
-use crate::render::owners::{Kind, Owner};
+use crate::render::owners::{Owner, OwnerKind};
 use crate::render::renderer::Renderer;
 use crate::render::site::Site;
-use crate::model::url;
 use std::hash::{DefaultHasher, Hash};
 use std::path::PathBuf;
 
@@ -66,16 +66,19 @@ impl Family for Files {
                     Owner::generated(format!("le fichier « {path} » du thème"))
                 } else {
                     Owner {
-                        kind: Kind::Asset,
+                        kind: OwnerKind::Asset,
                         place: Some((PathBuf::from(&origin), 0, 0)),
                         what: "le fichier statique".into(),
                     }
                 }
             }
             Files::MembersFile(name) => Owner {
-                kind: Kind::Asset,
+                kind: OwnerKind::Asset,
                 place: Some((
-                    PathBuf::from(format!("content/{}/{name}", crate::model::url::MEMBERS_FILES)),
+                    PathBuf::from(format!(
+                        "content/{}/{name}",
+                        crate::model::url::MEMBERS_FILES
+                    )),
                     0,
                     0,
                 )),

@@ -2,18 +2,18 @@
 //! domains and the site's figures.
 
 use super::events::agenda;
+use super::family::{Family, Rendered};
 use super::magazine::dossier_card;
 use super::pictures::{cover, og_image};
 use super::shared::{actor_card, body, json_ld, summary, term_links, Card, TermLink};
-use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
+use crate::model::url;
 use crate::model::{Common, Taxonomy};
 use crate::render::fingerprint::Fingerprints;
-use crate::render::owners::{Kind, Owner};
+use crate::render::owners::{Owner, OwnerKind};
 use crate::render::renderer::Renderer;
 use crate::render::site::Site;
-use crate::model::url;
+use crate::text::french;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -147,7 +147,12 @@ impl Family for Home {
 
     fn owner(&self, site: &Site) -> Owner {
         match &site.home {
-            Some(h) => Owner::at(Kind::Home, &h.source, (0, 0), "la page d'accueil".into()),
+            Some(h) => Owner::at(
+                OwnerKind::Home,
+                &h.source,
+                (0, 0),
+                "la page d'accueil".into(),
+            ),
             None => Owner::generated("la page d'accueil"),
         }
     }

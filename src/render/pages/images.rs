@@ -4,7 +4,7 @@ use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::images::{Image, Variant};
 use crate::render::fingerprint::Fingerprints;
-use crate::render::owners::{Kind, Owner};
+use crate::render::owners::{Owner, OwnerKind};
 use crate::render::renderer::Renderer;
 use crate::render::site::Site;
 use std::hash::{DefaultHasher, Hash};
@@ -26,12 +26,10 @@ pub fn jobs(site: &Site) -> Vec<Images> {
         .iter()
         .filter_map(|(path, cover)| Some((library.images.get(path)?, *cover)))
         .flat_map(|(image, cover)| {
-            image.variants(cover).into_iter().map(|variant| {
-                Images {
-                    path: image.path.clone(),
-                    variant,
-                    url: image.url(variant),
-                }
+            image.variants(cover).into_iter().map(|variant| Images {
+                path: image.path.clone(),
+                variant,
+                url: image.url(variant),
             })
         })
         .collect()
@@ -79,7 +77,7 @@ impl Family for Images {
             .image(site)
             .map_or_else(|| format!("static{}", self.path), |i| i.origin.clone());
         Owner {
-            kind: Kind::Asset,
+            kind: OwnerKind::Asset,
             place: Some((PathBuf::from(origin), 0, 0)),
             what: match self.variant {
                 Variant::Original => "l'image".into(),

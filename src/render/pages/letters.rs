@@ -2,19 +2,19 @@
 //! letter showing the records it presented as the site publishes them at the build, and a
 //! feed. A site without letters has none of these.
 
-use super::shared::{actor_card, card, list_with_feed, Card};
 use super::family::{Family, Rendered};
+use super::shared::{actor_card, card, list_with_feed, Card};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
 use crate::model::letters::{self, Letter};
+use crate::model::url;
 use crate::model::Section;
 use crate::render::feeds::{self, FeedItem};
 use crate::render::fingerprint::Fingerprints;
-use crate::text::markdown;
 use crate::render::owners::Owner;
 use crate::render::renderer::Renderer;
 use crate::render::site::{Site, Typed};
-use crate::model::url;
+use crate::text::french;
+use crate::text::markdown;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -35,7 +35,7 @@ pub fn jobs(site: &Site) -> Vec<Letters> {
     if all.is_empty() {
         return Vec::new();
     }
-    let pages = super::page_count(all.len(), site.config.paginate_by);
+    let pages = super::family::page_count(all.len(), site.config.paginate_by);
     (1..=pages)
         .map(|page| Letters::List { page })
         .chain([Letters::Feed])
@@ -78,7 +78,9 @@ fn published<'a>(site: &'a Site, urls: &[String]) -> HashMap<String, Typed<'a>> 
 }
 
 fn letter(site: &Site, date: NaiveDate) -> Option<Letter> {
-    letters::letters(&site.data).into_iter().find(|l| l.date == date)
+    letters::letters(&site.data)
+        .into_iter()
+        .find(|l| l.date == date)
 }
 
 #[derive(Serialize)]

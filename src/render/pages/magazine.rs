@@ -1,18 +1,18 @@
 //! The magazine: the paginated list of dossiers and each dossier's page.
 
+use super::family::{page_count, view, Family, Rendered};
 use super::pictures::{cover, og_image};
 use super::shared::{actor_links, body, card, json_ld, page_range, section_list, summary};
 use super::shared::{town_ld, ActorLink, Card};
-use super::family::{page_count, view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
+use crate::model::url;
 use crate::model::{Common, MagazineRecord, Section, Term};
 use crate::render::fingerprint::{card as card_hash, Fingerprints};
-use crate::text::markdown;
 use crate::render::owners::Owner;
 use crate::render::renderer::Renderer;
 use crate::render::site::{RecordView, Site};
-use crate::model::url;
+use crate::text::french;
+use crate::text::markdown;
 use serde::Serialize;
 use serde_json::json;
 use std::hash::{DefaultHasher, Hash};
@@ -35,7 +35,7 @@ pub fn jobs(site: &Site) -> Vec<Magazine> {
 
 /// The magazine's list shows nothing more than a list.
 #[derive(Serialize)]
-struct Nothing {}
+struct NoMore {}
 
 #[derive(Serialize)]
 struct DossierPage<'a> {
@@ -136,7 +136,7 @@ fn list(site: &Site, page: usize) -> Rendered {
         title,
         (n, page),
         dossier_card,
-        Nothing {},
+        NoMore {},
     )
 }
 

@@ -26,7 +26,7 @@ pub mod family;
 use crate::diagnostic::Diagnostic;
 use crate::model::url::{normalise_alias, output_path};
 use crate::model::Source;
-use crate::render::fingerprint::{Fingerprints, Fingerprinted};
+use crate::render::fingerprint::{Fingerprinted, Fingerprints};
 use crate::render::owners::{Owned, Owner};
 use crate::render::renderer::{Output, Renderer, SitemapOf};
 use crate::render::site::{RecordView, Site};
@@ -51,7 +51,7 @@ pub enum Job {
     Search(search::Search),
     Files(files::Files),
     Images(images::Images),
-    Editor(editor::Editor),
+    Editor(editor::EditorFiles),
 }
 
 /// Calls `$call` on the family job inside `$job`.

@@ -2,10 +2,10 @@
 //! fallback format, `sizes`, `width` and `height`, lazy loading), for covers, logos, speakers'
 //! photos, cards and the images of Markdown bodies.
 
-use crate::render::srcsets::Srcsets;
 use crate::images::{Format, Image, Variant};
-use crate::text::html::escape_html;
 use crate::render::site::Site;
+use crate::render::srcsets::Srcsets;
+use crate::text::html::escape_html;
 
 /// Where a picture is shown, which says how wide it is on screen (`sizes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

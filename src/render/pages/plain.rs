@@ -1,17 +1,17 @@
 //! Plain pages (`content/pages/`), the « page introuvable » and the redirects from records'
 //! old addresses.
 
+use super::family::{view, Family, Rendered};
 use super::pictures::{cover, og_image};
 use super::shared::{body, summary};
-use super::family::{view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
+use crate::model::url::{self, normalise_alias};
 use crate::model::{Common, Section};
 use crate::render::fingerprint::Fingerprints;
-use crate::render::owners::{Kind, Owner};
+use crate::render::owners::{Owner, OwnerKind};
 use crate::render::renderer::Renderer;
 use crate::render::site::{RecordView, Site};
-use crate::model::url::{self, normalise_alias};
+use crate::text::french;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};
 
@@ -28,9 +28,7 @@ pub enum Plain {
 }
 
 pub fn page_jobs(site: &Site) -> Vec<Plain> {
-    (0..site.pages.len())
-        .map(|i| Plain::Page(i))
-        .collect()
+    (0..site.pages.len()).map(Plain::Page).collect()
 }
 
 pub fn not_found_jobs() -> Vec<Plain> {
@@ -132,9 +130,7 @@ impl Family for Plain {
 
 /// The record an alias belongs to, at the line of the alias.
 fn alias_owner(site: &Site, from: &str, to: &str) -> Owner {
-    let found = site
-        .records()
-        .find(|r| r.section.url(r.slug) == to);
+    let found = site.records().find(|r| r.section.url(r.slug) == to);
     if let Some(RecordView {
         common,
         source: src,
@@ -148,7 +144,7 @@ fn alias_owner(site: &Site, from: &str, to: &str) -> Owner {
         {
             let at = src.value_position("aliases", alias);
             return Owner::at(
-                Kind::Alias,
+                OwnerKind::Alias,
                 src,
                 at,
                 format!("l'ancienne adresse « {alias} »"),

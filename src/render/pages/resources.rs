@@ -1,18 +1,18 @@
 //! The resources: the paginated list (with links to their categories and types) and each
 //! resource's page. Their taxonomies are in `taxonomies`.
 
+use super::family::{page_count, view, Family, Rendered};
 use super::pictures::{cover, og_image};
 use super::shared::{body, page_range, resource_card, section_list, summary, term_links};
 use super::shared::{Link, TermLink};
-use super::family::{page_count, view, Family, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
+use crate::model::url;
 use crate::model::{Common, Resource, Section, Taxonomy};
 use crate::render::fingerprint::{card as card_hash, Fingerprints};
 use crate::render::owners::Owner;
 use crate::render::renderer::Renderer;
 use crate::render::site::{RecordView, Site};
-use crate::model::url;
+use crate::text::french;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};
 

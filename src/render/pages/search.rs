@@ -3,13 +3,13 @@
 
 use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
+use crate::model::url;
 use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
-use crate::render::search::{self, FILTERS};
 use crate::render::renderer::Renderer;
+use crate::render::search::{self, FILTERS};
 use crate::render::site::Site;
-use crate::model::url;
+use crate::text::french;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};
 

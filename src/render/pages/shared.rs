@@ -1,13 +1,13 @@
 //! What many families show: cards of records, links to actors, pagers, term links, body
 //! HTML, structured data.
 
-pub use crate::render::templates::Link;
-use crate::render::renderer::scheduled_label;
-use crate::text::french;
-use crate::model::{Common, CommonRef, Date, Entry, Section, Speaker, Taxonomy, Term};
-use crate::text::markdown;
-use crate::render::site::Site;
 use crate::model::url;
+use crate::model::{Common, CommonRef, Date, Entry, Section, Speaker, Taxonomy, Term};
+use crate::render::renderer::scheduled_label;
+use crate::render::site::Site;
+pub use crate::render::templates::Link;
+use crate::text::french;
+use crate::text::markdown;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -375,7 +375,7 @@ pub fn list_at<E: Serialize>(
     base: &str,
     card: impl Fn(&Site, usize) -> Card,
     extra: E,
-) -> super::Rendered {
+) -> super::family::Rendered {
     list(site, title, page, (base, None), card, extra)
 }
 
@@ -386,7 +386,7 @@ fn list<E: Serialize>(
     (base, feed): (&str, Option<String>),
     card: impl Fn(&Site, usize) -> Card,
     extra: E,
-) -> super::Rendered {
+) -> super::family::Rendered {
     let per = site.config.paginate_by;
     let context = SectionList {
         title,
@@ -395,11 +395,11 @@ fn list<E: Serialize>(
             .map(|i| card(site, i))
             .collect(),
         total: count,
-        pager: pager(base, page, super::page_count(count, per)),
+        pager: pager(base, page, super::family::page_count(count, per)),
         feed,
         extra,
     };
-    super::Rendered::page("list.html", &context, Vec::new())
+    super::family::Rendered::page("list.html", &context, Vec::new())
 }
 
 /// A list of `count` cards at `base` (paginated there), with the feed at `feed`.
@@ -409,16 +409,16 @@ pub fn list_with_feed(
     page: (usize, usize),
     (base, feed): (&str, &str),
     card: impl Fn(&Site, usize) -> Card,
-) -> super::Rendered {
+) -> super::family::Rendered {
     #[derive(Serialize)]
-    struct Nothing {}
+    struct NoIntro {}
     list(
         site,
         title,
         page,
         (base, Some(feed.to_string())),
         card,
-        Nothing {},
+        NoIntro {},
     )
 }
 
@@ -430,7 +430,7 @@ pub fn section_list<E: Serialize>(
     page: (usize, usize),
     card: impl Fn(&Site, usize) -> Card,
     extra: E,
-) -> super::Rendered {
+) -> super::family::Rendered {
     let feed = Some(section.feed_url());
     list(site, title, page, (section.list_url(), feed), card, extra)
 }

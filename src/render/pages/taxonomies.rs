@@ -1,17 +1,17 @@
 //! The taxonomies: for each (domains, legal forms, stages of the actors; categories and types
 //! of the resources) an index of its terms and a paginated page per term.
 
+use super::family::{page_count, Family, Rendered};
 use super::shared::{actor_card, browse, page_range, pager, resource_card, term_links};
 use super::shared::{Browse, Card, Link, Pager, TermLink};
-use super::family::{page_count, Family, Rendered};
 use crate::diagnostic::Diagnostic;
-use crate::text::french;
+use crate::model::url;
 use crate::model::Taxonomy;
 use crate::render::fingerprint::{card, Fingerprints};
-use crate::render::owners::{Kind, Owner};
+use crate::render::owners::{Owner, OwnerKind};
 use crate::render::renderer::Renderer;
 use crate::render::site::Site;
-use crate::model::url;
+use crate::text::french;
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash};
 use std::path::PathBuf;
@@ -34,13 +34,13 @@ pub fn jobs(site: &Site) -> Vec<Taxonomies> {
     for taxonomy in Taxonomy::ALL {
         jobs.push(Taxonomies::Index(taxonomy));
         for (term, t) in site.terms(taxonomy).enumerate() {
-            jobs.extend((1..=page_count(t.members.len(), per)).map(|page| {
-                Taxonomies::Term {
+            jobs.extend(
+                (1..=page_count(t.members.len(), per)).map(|page| Taxonomies::Term {
                     taxonomy,
                     term,
                     page,
-                }
-            }));
+                }),
+            );
         }
     }
     jobs
@@ -202,7 +202,7 @@ fn term_owner(site: &Site, taxonomy: Taxonomy, term: usize) -> Owner {
             let what = format!("la page du domaine « {slug} »");
             match site.config.domain_positions.get(slug) {
                 Some(&(line, col)) => Owner {
-                    kind: Kind::ConfigKey,
+                    kind: OwnerKind::ConfigKey,
                     place: Some((PathBuf::from("site.toml"), line, col)),
                     what,
                 },
@@ -219,7 +219,7 @@ fn term_owner(site: &Site, taxonomy: Taxonomy, term: usize) -> Owner {
                 Some(&first) => {
                     let src = &site.resources[first].source;
                     Owner::at(
-                        Kind::Term(key),
+                        OwnerKind::Term(key),
                         src,
                         src.value_position(key, &t.label),
                         format!("la page de {name} « {} »", t.label),
