@@ -1,6 +1,6 @@
 //! `ess-site build`: the output folder, the progress bar, the summary.
 
-use super::{now_or_usage_error, BuildArgs, Failure};
+use super::args::{now_or_usage_error, BuildArgs, Failure};
 use crate::pipeline;
 use crate::render::site::BuildOptions;
 use crate::report;

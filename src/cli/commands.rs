@@ -1,6 +1,6 @@
 //! The commands other than `build`: `new`, `newsletter`, `init`, `serve`, `check`.
 
-use super::{now_or_usage_error, resolve_now, CheckArgs, Failure, ServeArgs};
+use super::args::{now_or_usage_error, resolve_now, CheckArgs, Failure, ServeArgs};
 use crate::pipeline;
 use crate::render::site::BuildOptions;
 use crate::report;

@@ -3,7 +3,7 @@
 //! pictures hold the rest; one that needs more on its own is refused with its size and the
 //! limit (a 1 MB PNG of 12,000 × 12,000 16-bit pixels once took 1.6 GB to process).
 
-use super::Refused;
+use super::file::Refused;
 use std::sync::Mutex;
 
 /// The memory the image stage may use at once, whatever the number of threads: each image

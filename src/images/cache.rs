@@ -2,7 +2,7 @@
 //! of the sources' hashes, its files and their mode (published as hard links). With `write`,
 //! the only module that writes to disk: a build's image jobs keep what they make here.
 
-use super::{format_of, Image, Known, Listing, Stamp, CACHE_DIR};
+use super::file::{format_of, Image, Known, Listing, Stamp, CACHE_DIR};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,10 @@
 //! Decoding, resizing and encoding: the files of an image that the cache lacks.
 
-use super::budget::{Reserved, BUDGET};
-use super::*;
+use super::budget::{memory_needed, too_much_memory, Reserved, BUDGET, MEMORY_BUDGET};
+use super::cache::make_cache_dir;
+use super::decode::{decoder_error, reader};
+use super::file::*;
+use std::path::Path;
 
 /// Decodes, orients, resizes and encodes every file of `image` that the cache lacks.
 /// `Ok(true)` when it made files, `Ok(false)` when they were there.

@@ -1,6 +1,6 @@
 //! SVG files: published as they are, once checked.
 
-use super::Refused;
+use super::file::Refused;
 
 /// Checks an SVG file: well-formed, no script, no event handler, no external reference, no
 /// styles loading anything. Returns its size (from `width`/`height`, else `viewBox`).

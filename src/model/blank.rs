@@ -2,14 +2,13 @@
 //! and so does a person who empties a value by hand. For an optional field, blank means
 //! absent; any other value is read as the field's type reads it, with the same errors.
 
-use super::{Date, LegalForm, ProgramTime};
-// A cover (`image:`) whose file is blank is no cover: `image: {src: "", alt: ""}`.
 use serde::de::{self, value, Deserializer, IntoDeserializer, Visitor};
 use serde::Deserialize;
 use std::fmt;
 use std::marker::PhantomData;
 
-/// The types of the optional fields that may be written blank.
+/// The types of the optional fields that may be written blank (the model's own types say so
+/// beside their definition).
 pub trait Blankable<'de>: Deserialize<'de> {
     /// Whether the value is read as text (a phone number `0141133300` stays text), rather
     /// than as YAML resolves it.
@@ -21,24 +20,8 @@ pub trait Blankable<'de>: Deserialize<'de> {
     }
 }
 
-impl Blankable<'_> for super::Cover {
-    const TEXT: bool = false;
-    fn is_blank(&self) -> bool {
-        self.src.trim().is_empty()
-    }
-}
-
 impl Blankable<'_> for String {
     const TEXT: bool = true;
-}
-impl Blankable<'_> for Date {
-    const TEXT: bool = true;
-}
-impl Blankable<'_> for LegalForm {
-    const TEXT: bool = true;
-}
-impl Blankable<'_> for ProgramTime {
-    const TEXT: bool = false;
 }
 impl Blankable<'_> for i32 {
     const TEXT: bool = false;

@@ -176,6 +176,14 @@ impl Serialize for ProgramTime {
     }
 }
 
+impl super::blank::Blankable<'_> for Date {
+    const TEXT: bool = true;
+}
+
+impl super::blank::Blankable<'_> for ProgramTime {
+    const TEXT: bool = false;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

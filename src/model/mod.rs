@@ -19,15 +19,15 @@ pub mod data_files;
 mod dates;
 pub mod kinds;
 pub mod letters;
-mod pictures;
+pub mod pictures;
 pub mod scaffold;
 pub mod time;
 pub mod url;
 
 pub use blank::blank_is_none;
+use blank::Blankable;
 pub use dates::{Date, ProgramTime};
 pub use kinds::Section;
-pub use pictures::Pictures;
 
 /// A group of actors or resources with a page per value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -480,4 +480,15 @@ pub struct Entry<T> {
     pub slug: String,
     /// What its title sorts by (`french::sort_key`), made once when the file is read.
     pub sort_key: String,
+}
+// A cover (`image:`) whose file is blank is no cover: `image: {src: "", alt: ""}`.
+impl Blankable<'_> for Cover {
+    const TEXT: bool = false;
+    fn is_blank(&self) -> bool {
+        self.src.trim().is_empty()
+    }
+}
+
+impl Blankable<'_> for LegalForm {
+    const TEXT: bool = true;
 }

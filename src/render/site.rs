@@ -4,10 +4,11 @@
 use crate::load::theme::Theme;
 use crate::load::{Content, Loaded};
 use crate::model::config::Config;
+use crate::model::pictures::Pictures;
 use crate::model::Section;
 use crate::model::{
-    Actor, Common, Conference, Entry, ForumEdition, Home, MagazineRecord, Page, Pictures, Resource,
-    Stage, Term,
+    Actor, Common, Conference, Entry, ForumEdition, Home, MagazineRecord, Page, Resource, Stage,
+    Term,
 };
 use chrono::NaiveDateTime;
 use std::collections::{BTreeMap, HashMap, HashSet};

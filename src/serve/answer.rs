@@ -1,7 +1,11 @@
 //! Answering requests: the preview's pages, the live-reload polls, and with `--editor` the
 //! editor and its proxy at an address of their own; the listening sockets.
 
-use super::*;
+use super::http::{self, Reply};
+use super::state::*;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Answers each request on a thread of its own, up to `MAX_HANDLERS` at once.
 pub(super) fn answer(

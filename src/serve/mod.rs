@@ -7,22 +7,23 @@
 //! May import: `pipeline` and everything below it; never `cli`.
 
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::incremental::{CachedOutput, Deferred, Incremental, Outputs};
+use crate::pipeline::incremental::{Deferred, Incremental};
 use crate::render::site::BuildOptions;
 use crate::report;
-use http::Reply;
 use notify::{RecursiveMode, Watcher};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 mod answer;
 pub(crate) mod http;
 pub mod proxy;
+mod state;
 use answer::{answer, listen, Listen};
+use state::{Role, Shared, Status};
 
 /// What `serve` is asked to do.
 #[derive(Debug, Clone)]
@@ -34,90 +35,6 @@ pub struct ServeOptions {
     /// Whether `now` follows the clock (no `--now` nor `SOURCE_DATE_EPOCH`): then a record
     /// whose date comes while the preview is open is shown when it comes.
     pub follow_clock: bool,
-}
-
-/// What open pages are told: the site's version, and the errors to show.
-#[derive(Debug, Clone, Default)]
-struct Status {
-    version: u64,
-    errors: Vec<String>,
-    css_only: bool,
-    /// The output paths that changed in the last version (pages elsewhere need no reload).
-    changed: Vec<String>,
-    /// How many rebuilds ran since the start.
-    rebuilds: u64,
-}
-
-struct Shared {
-    outputs: RwLock<Arc<HashMap<String, CachedOutput>>>,
-    /// The outputs of the deferred jobs (the search index, `pagefind/…`), made on a thread of
-    /// their own after each rebuild so that a change is shown without waiting for them, with
-    /// the URLs (folders) they are served at.
-    deferred: RwLock<(Vec<String>, Outputs)>,
-    status: Mutex<Status>,
-    bumped: Condvar,
-    /// Requests being answered, and live-reload polls waiting: both capped, the excess
-    /// answered 503 at once, so that threads and memory stay bounded.
-    handlers: AtomicUsize,
-    polls: AtomicUsize,
-    /// The editor's local proxy (`--editor`), at `/api/v1`.
-    proxy: Option<crate::serve::proxy::Proxy>,
-    /// The security headers of the site's pages and of the editor's, as the documented web
-    /// server sends them (`http::security_headers`).
-    headers: (Headers, Headers),
-    /// The editor's own port (`--editor`): the editor and its proxy have an origin of their
-    /// own, so that no script of a preview page can call the proxy (a hostile picture or
-    /// template of the site would otherwise write files through it).
-    editor_port: std::sync::OnceLock<u16>,
-}
-
-/// Headers of an answer: (name, value).
-type Headers = Vec<(String, String)>;
-
-/// Which of the two addresses of `serve --editor` a request came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    /// The preview of the site's pages.
-    Preview,
-    /// The editor (`/admin/`) and its proxy (`/api/v1`), on a port of their own.
-    Editor,
-}
-
-/// The most requests answered at once (each on its thread), and the most live-reload polls
-/// waiting at once (each holds its thread up to 20 s).
-const MAX_HANDLERS: usize = 256;
-const MAX_POLLS: usize = 64;
-
-/// Counts a request or a poll while it runs.
-struct Counted<'a>(&'a AtomicUsize);
-
-impl<'a> Counted<'a> {
-    /// Counts one more unless `max` are already counted.
-    fn enter(counter: &'a AtomicUsize, max: usize) -> Option<Counted<'a>> {
-        let before = counter.fetch_add(1, Ordering::SeqCst);
-        if before >= max {
-            counter.fetch_sub(1, Ordering::SeqCst);
-            return None;
-        }
-        Some(Counted(counter))
-    }
-}
-
-impl Drop for Counted<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// 503 with `Retry-After`: the server is at one of its caps.
-fn busy() -> Reply {
-    Reply {
-        status: 503,
-        headers: vec![("Retry-After".into(), "1".into())],
-        body: "Serveur occupé : réessayez dans une seconde."
-            .as_bytes()
-            .to_vec(),
-    }
 }
 
 /// The folders and files whose changes rebuild the site.

@@ -3,7 +3,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
-use crate::model::{Common, Entry, Pictures};
+use crate::model::pictures::Pictures;
+use crate::model::{Common, Entry};
 
 /// Checks the images `e` names: its `image:`, its fields (a logo, speakers' photos) and the
 /// images of its text. A cover without alternative text is a warning (in `warnings`).

@@ -66,6 +66,7 @@ mod owner;
 mod paths;
 mod previous;
 pub mod scaffold;
+mod tree;
 
 use crate::diagnostic::Diagnostic;
 use crate::render::Output;
@@ -319,7 +320,7 @@ impl Staging {
         if let Some(previous) = self.previous.take() {
             previous.finish(&self.site);
         }
-        set_readable(&self.site).map_err(err)?;
+        owner::set_readable(&self.site).map_err(err)?;
         let mut keep = false;
         if output.exists() {
             if let Err(e) = exchange(&self.site, &output) {
@@ -505,7 +506,7 @@ fn remove_staging(dir: &Path) {
             continue;
         }
         match e.file_type() {
-            Ok(t) if t.is_dir() => remove_tree(&e.path()),
+            Ok(t) if t.is_dir() => tree::remove_tree(&e.path()),
             _ => {
                 let _ = std::fs::remove_file(e.path());
             }
@@ -513,36 +514,6 @@ fn remove_staging(dir: &Path) {
     }
     let _ = std::fs::remove_file(dir.join(MARKER));
     let _ = std::fs::remove_dir(dir);
-}
-
-/// Removes a folder and everything in it, the subfolders in parallel: on a site of many
-/// thousands of pages, deleting the previous output is a large part of a build. Symlinks are
-/// removed, never followed.
-pub(crate) fn remove_tree(dir: &Path) {
-    use rayon::prelude::*;
-    let entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(Result::ok).collect(),
-        Err(_) => return,
-    };
-    entries.par_iter().for_each(|e| match e.file_type() {
-        Ok(t) if t.is_dir() => remove_tree(&e.path()),
-        _ => {
-            let _ = std::fs::remove_file(e.path());
-        }
-    });
-    let _ = std::fs::remove_dir(dir);
-}
-
-/// Temporary folders are private to their owner; a published site must be readable by the web server.
-#[cfg(unix)]
-fn set_readable(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
-}
-
-#[cfg(not(unix))]
-fn set_readable(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
 }
 
 #[cfg(test)]

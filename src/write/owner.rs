@@ -83,7 +83,7 @@ pub(super) fn detect_umask(_dir: &Path) {}
 /// A folder made in the output: `0755` where the umask would hide it from the web server.
 pub(super) fn readable_folder(dir: &Path) -> std::io::Result<()> {
     if UMASK_HIDES.load(std::sync::atomic::Ordering::Relaxed) {
-        super::set_readable(dir)?;
+        set_readable(dir)?;
     }
     Ok(())
 }
@@ -312,4 +312,15 @@ fn legacy(dir: &Path, recorded: &str) -> bool {
 #[cfg(not(unix))]
 fn legacy(_dir: &Path, _recorded: &str) -> bool {
     false
+}
+/// Temporary folders are private to their owner; a published site must be readable by the web server.
+#[cfg(unix)]
+pub(super) fn set_readable(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+pub(super) fn set_readable(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }

@@ -88,7 +88,7 @@ impl Previous {
                 }
                 let _ = std::fs::remove_file(target);
             }
-            Some(Kept::Folder) => super::remove_tree(target),
+            Some(Kept::Folder) => super::tree::remove_tree(target),
             None => {}
         }
         false
@@ -133,7 +133,7 @@ impl Previous {
                     let _ = std::fs::remove_file(&target);
                 }
                 Kept::Folder => {
-                    super::remove_tree(&target);
+                    super::tree::remove_tree(&target);
                     removed = Some(path.clone());
                 }
             }

@@ -4,6 +4,7 @@
 //! is a one-file change.
 
 use crate::diagnostic::{from_serde_message_hiding, Diagnostic};
+pub use scan::key_position;
 use serde::de::DeserializeOwned;
 
 mod scan;
@@ -468,14 +469,6 @@ fn still_open(text: &str, line: usize, column: usize, kind: Opened) -> Option<(u
             .find(|(k, _, _)| *k == kind)
             .map(|(_, l, c)| (*l, *c)),
     }
-}
-
-/// Where a top-level `key:` starts in a YAML block: (line, column), 1-based, relative to the block.
-pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let rest = line.strip_prefix(key)?;
-        rest.trim_start().starts_with(':').then_some((i + 1, 1))
-    })
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //! positions of diagnostics, in time linear in the text), and how deep its brackets nest
 //! (checked before the library's scanner, whose cost grows with the square of the depth).
 
-use super::key_position;
-
 /// The most `[` and `{` open in one another. The YAML library's scanner takes a time that grows
 /// with the square of that depth before its own limit (128) is checked: 100,000 nested
 /// brackets in a 200 KB file took 33 s.
@@ -175,4 +173,11 @@ fn word_in(line: &str, from: usize, value: &str) -> Option<usize> {
         }
     }
     None
+}
+/// Where a top-level `key:` starts in a YAML block: (line, column), 1-based, relative to the block.
+pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix(key)?;
+        rest.trim_start().starts_with(':').then_some((i + 1, 1))
+    })
 }
