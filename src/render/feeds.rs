@@ -131,34 +131,17 @@ pub fn channel(site: &Site, title: String, page: &str, at: &str, items: &[FeedIt
 fn feed_items(site: &Site, feed: Feed) -> Vec<FeedItem> {
     let mut items = Vec::new();
     let want = |s: Section| feed == Feed::All || feed == Feed::Section(s);
-    if want(Section::Magazine) {
-        items_of(
-            site,
-            Section::Magazine,
-            &site.dossiers,
-            "Magazine",
-            &mut items,
-        );
-    }
-    if want(Section::Forum) {
-        items_of(site, Section::Forum, &site.forums, "Forum", &mut items);
-    }
-    if want(Section::Conferences) {
-        let name = "Up Conférences";
-        items_of(
-            site,
-            Section::Conferences,
-            &site.conferences,
-            name,
-            &mut items,
-        );
-    }
-    if want(Section::Actors) {
-        items_of(site, Section::Actors, &site.actors, "Acteurs", &mut items);
-    }
-    if want(Section::Resources) {
-        let name = "Ressources";
-        items_of(site, Section::Resources, &site.resources, name, &mut items);
+    for s in Section::ALL.into_iter().filter(|s| want(*s)) {
+        let items = &mut items;
+        match s {
+            Section::Actors => items_of(site, s, &site.actors, "Acteurs", items),
+            Section::Forum => items_of(site, s, &site.forums, "Forum", items),
+            Section::Conferences => items_of(site, s, &site.conferences, "Up Conférences", items),
+            Section::Magazine => items_of(site, s, &site.dossiers, "Magazine", items),
+            Section::Resources => items_of(site, s, &site.resources, "Ressources", items),
+            // Plain pages are not news.
+            Section::Pages => {}
+        }
     }
     items.sort_by(|a, b| {
         b.published

@@ -225,93 +225,73 @@ fn blocks(
 ) {
     let ahead = until + Duration::days(EVENTS_AHEAD_DAYS);
     let mut events: Vec<(Date, Option<Date>, Value)> = Vec::new();
-    for f in &site.forums {
-        if let Some(d) = f.data.date.filter(|d| (since..=ahead).contains(&d.date())) {
-            events.push((
-                d,
-                f.data.end_date,
-                item(
-                    site,
-                    Section::Forum,
-                    &f.slug,
-                    f.data.common(),
-                    Some(d),
-                    "Forum de l’ESS",
-                ),
-            ));
-        }
-    }
-    for c in &site.conferences {
-        if let Some(d) = c.data.date.filter(|d| (since..=ahead).contains(&d.date())) {
-            events.push((
-                d,
-                c.data.end_date,
-                item(
-                    site,
-                    Section::Conferences,
-                    &c.slug,
-                    c.data.common(),
-                    Some(d),
-                    "Up Conférence",
-                ),
-            ));
+    let (mut dossiers, mut actors, mut resources) = (Vec::new(), Vec::new(), Vec::new());
+    let soon = |d: &Date| (since..=ahead).contains(&d.date());
+    // Each kind's block, or none: a new kind is a compile error here until it has its place.
+    for section in Section::ALL {
+        match section {
+            Section::Forum => {
+                for f in &site.forums {
+                    if let Some(d) = f.data.date.filter(soon) {
+                        let c = f.data.common();
+                        let v = item(site, section, &f.slug, c, Some(d), "Forum de l’ESS");
+                        events.push((d, f.data.end_date, v));
+                    }
+                }
+            }
+            Section::Conferences => {
+                for e in &site.conferences {
+                    if let Some(d) = e.data.date.filter(soon) {
+                        let c = e.data.common();
+                        let v = item(site, section, &e.slug, c, Some(d), "Up Conférence");
+                        events.push((d, e.data.end_date, v));
+                    }
+                }
+            }
+            Section::Magazine => dossiers.extend(
+                site.dossiers
+                    .iter()
+                    .filter(|d| in_window(d.data.common(), since, until))
+                    .map(|d| {
+                        let kind = crate::model::Term::slug(d.data.kind);
+                        let label = site.theme.label("magazine_kinds", kind);
+                        item(site, section, &d.slug, d.data.common(), d.data.date, label)
+                    }),
+            ),
+            Section::Actors => actors.extend(
+                site.actors
+                    .iter()
+                    // New in the directory by its date (its entry), not by an update.
+                    .filter(|a| {
+                        a.data
+                            .date
+                            .is_some_and(|d| (since..=until).contains(&d.date()))
+                    })
+                    .map(|a| item(site, section, &a.slug, a.data.common(), None, "Acteur")),
+            ),
+            Section::Resources => resources.extend(
+                site.resources
+                    .iter()
+                    .filter(|r| in_window(r.data.common(), since, until))
+                    .map(|r| {
+                        item(
+                            site,
+                            section,
+                            &r.slug,
+                            r.data.common(),
+                            r.data.date,
+                            "Ressource",
+                        )
+                    }),
+            ),
+            // Plain pages are not news.
+            Section::Pages => {}
         }
     }
     events.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then_with(|| a.2["url"].as_str().cmp(&b.2["url"].as_str()))
     });
-    let dossiers: Vec<Value> = site
-        .dossiers
-        .iter()
-        .filter(|d| in_window(d.data.common(), since, until))
-        .map(|d| {
-            item(
-                site,
-                Section::Magazine,
-                &d.slug,
-                d.data.common(),
-                d.data.date,
-                site.theme
-                    .label("magazine_kinds", crate::model::Term::slug(d.data.kind)),
-            )
-        })
-        .collect();
-    let actors: Vec<Value> = site
-        .actors
-        .iter()
-        // New in the directory by its date (its entry), not by an update.
-        .filter(|a| {
-            a.data
-                .date
-                .is_some_and(|d| (since..=until).contains(&d.date()))
-        })
-        .map(|a| {
-            item(
-                site,
-                Section::Actors,
-                &a.slug,
-                a.data.common(),
-                None,
-                "Acteur",
-            )
-        })
-        .collect();
-    let resources: Vec<Value> = site
-        .resources
-        .iter()
-        .filter(|r| in_window(r.data.common(), since, until))
-        .map(|r| {
-            item(
-                site,
-                Section::Resources,
-                &r.slug,
-                r.data.common(),
-                r.data.date,
-                "Ressource",
-            )
-        })
-        .collect();
     (events, dossiers, actors, resources)
 }
 

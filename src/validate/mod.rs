@@ -55,69 +55,60 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     let known = records::References::new(loaded);
     let mut urls = addresses::Addresses::default();
     let aside = &c.partial;
-    per_record(
-        Section::Actors,
-        &c.actors,
-        aside,
-        &mut urls,
-        &mut out,
-        &|a, out| {
-            known.actor(a, out);
-            images::check(loaded, a, out);
-        },
-    );
-    per_record(
-        Section::Forum,
-        &c.forums,
-        aside,
-        &mut urls,
-        &mut out,
-        &|f, out| {
-            known.forum(f, out);
-            images::check(loaded, f, out);
-        },
-    );
-    per_record(
-        Section::Conferences,
-        &c.conferences,
-        aside,
-        &mut urls,
-        &mut out,
-        &|conf, out| {
-            known.conference(conf, out);
-            images::check(loaded, conf, out);
-        },
-    );
-    per_record(
-        Section::Magazine,
-        &c.dossiers,
-        aside,
-        &mut urls,
-        &mut out,
-        &|d, out| {
-            known.dossier(d, out);
-            images::check(loaded, d, out);
-        },
-    );
-    per_record(
-        Section::Resources,
-        &c.resources,
-        aside,
-        &mut urls,
-        &mut out,
-        &|r, out| {
-            known.resource(r, out);
-            images::check(loaded, r, out);
-        },
-    );
-    per_record(
-        Section::Pages,
-        &c.pages,
-        aside,
-        &mut urls,
-        &mut out,
-        &|p, out| images::check(loaded, p, out),
-    );
+    for section in Section::ALL {
+        match section {
+            Section::Actors => {
+                per_record(section, &c.actors, aside, &mut urls, &mut out, &|a, out| {
+                    known.actor(a, out);
+                    images::check(loaded, a, out);
+                })
+            }
+            Section::Forum => {
+                per_record(section, &c.forums, aside, &mut urls, &mut out, &|f, out| {
+                    known.forum(f, out);
+                    images::check(loaded, f, out);
+                })
+            }
+            Section::Conferences => per_record(
+                section,
+                &c.conferences,
+                aside,
+                &mut urls,
+                &mut out,
+                &|conf, out| {
+                    known.conference(conf, out);
+                    images::check(loaded, conf, out);
+                },
+            ),
+            Section::Magazine => per_record(
+                section,
+                &c.dossiers,
+                aside,
+                &mut urls,
+                &mut out,
+                &|d, out| {
+                    known.dossier(d, out);
+                    images::check(loaded, d, out);
+                },
+            ),
+            Section::Resources => per_record(
+                section,
+                &c.resources,
+                aside,
+                &mut urls,
+                &mut out,
+                &|r, out| {
+                    known.resource(r, out);
+                    images::check(loaded, r, out);
+                },
+            ),
+            Section::Pages => {
+                per_record(section, &c.pages, aside, &mut urls, &mut out, &|p, out| {
+                    images::check(loaded, p, out)
+                })
+            }
+        }
+    }
     if let Some(h) = &c.home {
         images::check(loaded, h, &mut out);
     }

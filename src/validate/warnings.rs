@@ -102,13 +102,18 @@ fn records(c: &crate::load::Content) -> Vec<(Section, &dyn EntryView)> {
     ) -> impl Iterator<Item = (Section, &dyn EntryView)> {
         list.iter().map(move |e| (section, e as &dyn EntryView))
     }
-    each(Section::Actors, &c.actors)
-        .chain(each(Section::Forum, &c.forums))
-        .chain(each(Section::Conferences, &c.conferences))
-        .chain(each(Section::Magazine, &c.dossiers))
-        .chain(each(Section::Resources, &c.resources))
-        .chain(each(Section::Pages, &c.pages))
-        .collect()
+    let mut out = Vec::new();
+    for s in Section::ALL {
+        match s {
+            Section::Actors => out.extend(each(s, &c.actors)),
+            Section::Forum => out.extend(each(s, &c.forums)),
+            Section::Conferences => out.extend(each(s, &c.conferences)),
+            Section::Magazine => out.extend(each(s, &c.dossiers)),
+            Section::Resources => out.extend(each(s, &c.resources)),
+            Section::Pages => out.extend(each(s, &c.pages)),
+        }
+    }
+    out
 }
 
 /// A published record marked `example: true` (as `init` writes them): to replace before the
