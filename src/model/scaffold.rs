@@ -2,6 +2,7 @@
 //! new`, and the editor's hints), and the files of a new commune's site that builds at once
 //! (`ess-site init`). Written to disk by `write::scaffold`.
 
+use crate::model::kinds::Section;
 use crate::text::french::slugify;
 
 /// A YAML double-quoted string.
@@ -9,8 +10,9 @@ fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// The front matter and body of a new record of `kind`, titled `title`.
-pub fn record_text(kind: &str, title: &str, today: &str) -> Option<String> {
+/// The front matter and body of a new record of `section`, titled `title`: every field
+/// documented (a new kind is a compile error here until it has its scaffold).
+pub fn record_text(section: Section, title: &str, today: &str) -> String {
     let title = quoted(title);
     let common_tail = "\
 summary:          # une ou deux phrases, montrées dans les listes et les flux RSS
@@ -23,8 +25,8 @@ image:            # une image en tête de la fiche et sur sa carte : le fichier 
 #  credit: \"Ville de Sceaux\"  # crédit photo, affiché sous l'image
 # slug:           # l'adresse de la fiche, si elle doit différer du nom du fichier
 ";
-    let own = match kind {
-        "acteur" => format!(
+    let own = match section {
+        Section::Actors => format!(
             "\
 title: {title}
 date: {today}     # entrée dans l'annuaire (AAAA-MM-JJ) : « nouvel acteur » dans la lettre de ce mois-là
@@ -44,7 +46,7 @@ partner_charter: false  # true : signataire de la charte de partenariat du terri
 updated:          # date de mise à jour (AAAA-MM-JJ)
 "
         ),
-        "forum" => format!(
+        Section::Forum => format!(
             "\
 title: {title}
 date:             # OBLIGATOIRE : jour de l'édition, AAAA-MM-JJ
@@ -65,7 +67,7 @@ program: []       # le programme ; un élément par ligne, par exemple :
 updated:          # date de mise à jour (AAAA-MM-JJ)
 "
         ),
-        "conference" => format!(
+        Section::Conferences => format!(
             "\
 title: {title}
 date:             # OBLIGATOIRE : date et heure, AAAA-MM-JJTHH:MM (par exemple 2027-03-18T19:00)
@@ -79,7 +81,7 @@ slides_url:       # lien des supports de présentation
 updated:          # date de mise à jour (AAAA-MM-JJ)
 "
         ),
-        "magazine" => format!(
+        Section::Magazine => format!(
             "\
 title: {title}
 date: {today}     # OBLIGATOIRE : date de publication, AAAA-MM-JJ (publiée à partir de cette date)
@@ -90,7 +92,7 @@ actors: []        # slugs des acteurs cités
 updated:          # date de mise à jour (AAAA-MM-JJ)
 "
         ),
-        "ressource" => format!(
+        Section::Resources => format!(
             "\
 title: {title}
 date: {today}     # OBLIGATOIRE : date de publication, AAAA-MM-JJ
@@ -102,18 +104,17 @@ url:              # ou page à consulter en ligne, en https://
 updated:          # date de mise à jour (AAAA-MM-JJ)
 "
         ),
-        "page" => format!(
+        Section::Pages => format!(
             "\
 title: {title}
 menu:             # position dans le menu principal (1, 2…) ; vide : hors du menu
 updated:          # date de mise à jour (AAAA-MM-JJ)
 "
         ),
-        _ => return None,
     };
-    Some(format!(
+    format!(
         "---\n{own}{common_tail}---\n\nLe texte de la fiche, en Markdown : des paragraphes, des **mots en gras**, des listes, des [liens](/acteurs/).\n"
-    ))
+    )
 }
 
 /// The files of a new commune's site, from `src/init/`: (path in the new site, template).

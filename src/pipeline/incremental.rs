@@ -187,7 +187,8 @@ impl Incremental {
                 }
                 Parsed::Resource(e) => section_dates(Section::Resources, e.data.common(), None),
                 Parsed::Page(e) => section_dates(Section::Pages, e.data.common(), None),
-                _ => return None,
+                // Undated: the home page's text, the data files, the members' files.
+                Parsed::Home(_) | Parsed::Data(..) | Parsed::MembersFile(..) => return None,
             })
         });
         crate::model::time::next_change(dated, self.options.now)

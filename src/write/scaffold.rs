@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// Writes a new record of `kind` (French name) titled `title` in the site at `root`; refuses
 /// to overwrite. Returns the path written.
 pub fn new_record(root: &Path, kind: &str, title: &str, today: &str) -> Result<PathBuf, String> {
-    let Some(folder) = Section::of_new_name(kind).map(|s| s.kind().folder) else {
+    let Some(section) = Section::of_new_name(kind) else {
         let names: Vec<&str> = Section::ALL.iter().map(|s| s.kind().new_name).collect();
         let hint = crate::diagnostic::suggest(kind, &names);
         return Err(format!("type de fiche inconnu « {kind} » : {hint}"));
@@ -18,7 +18,7 @@ pub fn new_record(root: &Path, kind: &str, title: &str, today: &str) -> Result<P
     if slug.is_empty() {
         return Err("le titre doit contenir au moins une lettre ou un chiffre".into());
     }
-    let dir = root.join("content").join(folder);
+    let dir = root.join("content").join(section.folder());
     let path = dir.join(format!("{slug}.md"));
     if path.exists() || dir.join(format!("{slug}.yaml")).exists() {
         return Err(format!(
@@ -26,7 +26,7 @@ pub fn new_record(root: &Path, kind: &str, title: &str, today: &str) -> Result<P
             path.display()
         ));
     }
-    let text = record_text(kind, title, today).ok_or("type de fiche inconnu")?;
+    let text = record_text(section, title, today);
     write_file(&path, &text)?;
     Ok(path)
 }

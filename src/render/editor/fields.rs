@@ -192,8 +192,8 @@ pub const GEO: &[Field] = &[
 
 /// The hints of a kind's scaffold: each top-level key's comment (`key: … # hint`), and of the
 /// keys of its commented examples (`#  key: … # hint`, the items of a programme).
-pub fn scaffold_hints(kind: &str) -> Vec<(String, String)> {
-    let text = crate::model::scaffold::record_text(kind, "Titre", "2026-01-01").unwrap_or_default();
+pub fn scaffold_hints(section: Section) -> Vec<(String, String)> {
+    let text = crate::model::scaffold::record_text(section, "Titre", "2026-01-01");
     let mut hints = Vec::new();
     for line in text.lines() {
         let line = line.trim_start_matches('#').trim_start();

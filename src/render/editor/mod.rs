@@ -145,10 +145,11 @@ fn data_files() -> Vec<(&'static str, &'static str, Vec<Value>)> {
 }
 
 /// One collection of records (Decap's folder collection).
-fn collection(site: &Site, section: Section, kind: &str, label: &str, one: &str) -> Value {
+fn collection(site: &Site, section: Section) -> Value {
+    let (label, one) = (section.kind().label, section.kind().label_one);
     let folder = section.folder();
     let fields: Vec<Field> = of(Some(section));
-    let hints = scaffold_hints(kind);
+    let hints = scaffold_hints(section);
     let mut sortable = vec!["title"];
     if fields.iter().any(|f| f.name == "date") {
         sortable.push("date");
@@ -180,13 +181,7 @@ fn collection(site: &Site, section: Section, kind: &str, label: &str, one: &str)
 /// collection per kind of record and for the home page and the data files, each field as the
 /// model reads it.
 pub fn config(site: &Site) -> String {
-    let mut collections: Vec<Value> = Section::ALL
-        .iter()
-        .map(|s| {
-            let k = s.kind();
-            collection(site, *s, k.new_name, k.label, k.label_one)
-        })
-        .collect();
+    let mut collections: Vec<Value> = Section::ALL.iter().map(|s| collection(site, *s)).collect();
     let home: Vec<Field> = of(None);
     let mut files = vec![json!({
         "label": "Page d’accueil",

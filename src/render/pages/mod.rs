@@ -282,3 +282,56 @@ impl<'a> Renderer<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Section;
+    use crate::render::site::BuildOptions;
+
+    /// A record of every kind, from its scaffold (which every kind has: `record_text` matches
+    /// every section), has its page in the plan: a new kind without a family of pages fails
+    /// here.
+    #[test]
+    fn every_kind_of_record_has_its_page_in_the_plan() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"Essai\"\nbase_url = \"https://ess.example.fr\"\n[commune]\nname = \"Essai\"\n",
+        )
+        .unwrap();
+        for section in Section::ALL {
+            let text = crate::model::scaffold::record_text(section, "Une fiche", "2026-01-01")
+                .replace("draft: true", "draft: false")
+                .replace("date:             #", "date: 2026-01-01 #");
+            let folder = root.join("content").join(section.folder());
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("une-fiche.md"), text).unwrap();
+        }
+        let (loaded, problems) = crate::load::load(root);
+        let loaded = loaded.unwrap_or_else(|| panic!("{problems:?}"));
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 6, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let options = BuildOptions {
+            now,
+            drafts: false,
+            include_private: false,
+            base_url: None,
+            scheduled: false,
+            editor_local: false,
+        };
+        let site = Site::assemble(loaded, options);
+        let urls: std::collections::HashSet<String> =
+            plan(&site).iter().map(|j| j.url(&site)).collect();
+        let records: Vec<_> = site.records().collect();
+        for section in Section::ALL {
+            let record = records.iter().find(|r| r.section == section);
+            let record = record.unwrap_or_else(|| panic!("{section:?}: no record published"));
+            let url = section.url(record.slug);
+            assert!(urls.contains(&url), "{section:?}: no page at {url}");
+        }
+    }
+}
