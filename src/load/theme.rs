@@ -97,59 +97,7 @@ impl Theme {
             favicon: brand::favicon_path(config),
         };
         for (path, bytes) in files {
-            if let Some(name) = path.strip_prefix("templates/") {
-                let origin = if root.join(&path).is_file() {
-                    path.clone()
-                } else {
-                    origins.get(&path).cloned().unwrap_or_else(|| path.clone())
-                };
-                theme.origins.insert(name.to_string(), origin);
-                match String::from_utf8(bytes) {
-                    Ok(s) => {
-                        theme.templates.insert(name.to_string(), s);
-                    }
-                    Err(_) => diagnostics.push(Diagnostic::error(
-                        &path,
-                        0,
-                        0,
-                        "le gabarit n'est pas encodé en UTF-8",
-                    )),
-                }
-            } else if let Some(asset) = path.strip_prefix("static/") {
-                let origin = if root.join(&path).is_file() {
-                    path.clone()
-                } else {
-                    origins.get(&path).cloned().unwrap_or_else(|| path.clone())
-                };
-                theme.asset_origins.insert(asset.to_string(), origin);
-                theme.assets.insert(asset.to_string(), bytes);
-            } else if path == "strings.toml" {
-                let text = String::from_utf8_lossy(&bytes);
-                match toml::from_str(&text) {
-                    Ok(strings) => theme.strings = strings,
-                    // The TOML parser's words, in French, at their line.
-                    Err(e) => {
-                        let (line, column) = e
-                            .span()
-                            .map_or((0, 0), |s| crate::model::config::line_col(&text, s.start));
-                        let (message, help) =
-                            crate::diagnostic::from_toml_message(e.message().trim());
-                        let d = Diagnostic::error(
-                            origins
-                                .get(&path)
-                                .cloned()
-                                .unwrap_or_else(|| "strings.toml".into()),
-                            line,
-                            column,
-                            format!("textes du thème illisibles : {message}"),
-                        );
-                        diagnostics.push(match help {
-                            Some(h) => d.with_help(h),
-                            None => d,
-                        })
-                    }
-                }
-            }
+            diagnostics.extend(theme.take(root, path, bytes, &origins));
         }
         diagnostics.extend(apply_brand(&mut theme, config));
         theme.fingerprinted = theme
@@ -170,6 +118,74 @@ impl Theme {
         } else {
             Err(diagnostics)
         }
+    }
+
+    /// Takes one file of the theme, the site's `templates/` or `static/` (`path` from the
+    /// site's root) into its place: a template, an asset or the theme's strings. `origins`:
+    /// where the theme's own files come from. Returns the file's problem, if any.
+    fn take(
+        &mut self,
+        root: &Path,
+        path: String,
+        bytes: Vec<u8>,
+        origins: &BTreeMap<String, String>,
+    ) -> Option<Diagnostic> {
+        let theme = self;
+        if let Some(name) = path.strip_prefix("templates/") {
+            let origin = if root.join(&path).is_file() {
+                path.clone()
+            } else {
+                origins.get(&path).cloned().unwrap_or_else(|| path.clone())
+            };
+            theme.origins.insert(name.to_string(), origin);
+            match String::from_utf8(bytes) {
+                Ok(s) => {
+                    theme.templates.insert(name.to_string(), s);
+                }
+                Err(_) => {
+                    return Some(Diagnostic::error(
+                        &path,
+                        0,
+                        0,
+                        "le gabarit n'est pas encodé en UTF-8",
+                    ))
+                }
+            }
+        } else if let Some(asset) = path.strip_prefix("static/") {
+            let origin = if root.join(&path).is_file() {
+                path.clone()
+            } else {
+                origins.get(&path).cloned().unwrap_or_else(|| path.clone())
+            };
+            theme.asset_origins.insert(asset.to_string(), origin);
+            theme.assets.insert(asset.to_string(), bytes);
+        } else if path == "strings.toml" {
+            let text = String::from_utf8_lossy(&bytes);
+            match toml::from_str(&text) {
+                Ok(strings) => theme.strings = strings,
+                // The TOML parser's words, in French, at their line.
+                Err(e) => {
+                    let (line, column) = e
+                        .span()
+                        .map_or((0, 0), |s| crate::model::config::line_col(&text, s.start));
+                    let (message, help) = crate::diagnostic::from_toml_message(e.message().trim());
+                    let d = Diagnostic::error(
+                        origins
+                            .get(&path)
+                            .cloned()
+                            .unwrap_or_else(|| "strings.toml".into()),
+                        line,
+                        column,
+                        format!("textes du thème illisibles : {message}"),
+                    );
+                    return Some(match help {
+                        Some(h) => d.with_help(h),
+                        None => d,
+                    });
+                }
+            }
+        }
+        None
     }
 
     /// The address an asset is published at: its fingerprinted name, or its own path.

@@ -257,34 +257,10 @@ impl Config {
                 None => domains.push((slug, label)),
             }
         }
-        let mut brand = Brand::default();
-        if let Some(b) = raw.brand {
-            if let Some(l) = b.logo {
-                brand.logo_at = line_col(text, l.span().start);
-                brand.logo = Some(site_path(l.get_ref()));
-            }
-            if let Some(f) = b.favicon {
-                brand.favicon_at = line_col(text, f.span().start);
-                brand.favicon = Some(site_path(f.get_ref()));
-            }
-            for (key, value, slot) in [
-                ("primary", b.primary, &mut brand.primary),
-                ("accent", b.accent, &mut brand.accent),
-            ] {
-                let Some(value) = value else { continue };
-                let (line, column) = line_col(text, value.span().start);
-                let Some(rgb) = parse_hex(value.get_ref()) else {
-                    return Err(Diagnostic::error(
-                        path,
-                        line,
-                        column,
-                        format!("couleur « {} » illisible ([brand] {key})", value.get_ref()),
-                    )
-                    .with_help("écrivez la couleur en hexadécimal, par exemple \"#0b6a4f\""));
-                };
-                *slot = Some(Colour { rgb, line, column });
-            }
-        }
+        let brand = match raw.brand {
+            Some(b) => brand(b, text, path)?,
+            None => Brand::default(),
+        };
         // Settings that become links or addresses a browser loads: http(s) only (or a path of
         // the site), never `javascript:` or `data:`, each refused at its line.
         let data_licence_url =
@@ -346,6 +322,38 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+/// `[brand]` read: its logo and favicon as site paths, its colours checked, each with its
+/// position for the diagnostics that come later.
+fn brand(b: RawBrand, text: &str, path: &Path) -> Result<Brand, Diagnostic> {
+    let mut brand = Brand::default();
+    if let Some(l) = b.logo {
+        brand.logo_at = line_col(text, l.span().start);
+        brand.logo = Some(site_path(l.get_ref()));
+    }
+    if let Some(f) = b.favicon {
+        brand.favicon_at = line_col(text, f.span().start);
+        brand.favicon = Some(site_path(f.get_ref()));
+    }
+    for (key, value, slot) in [
+        ("primary", b.primary, &mut brand.primary),
+        ("accent", b.accent, &mut brand.accent),
+    ] {
+        let Some(value) = value else { continue };
+        let (line, column) = line_col(text, value.span().start);
+        let Some(rgb) = parse_hex(value.get_ref()) else {
+            return Err(Diagnostic::error(
+                path,
+                line,
+                column,
+                format!("couleur « {} » illisible ([brand] {key})", value.get_ref()),
+            )
+            .with_help("écrivez la couleur en hexadécimal, par exemple \"#0b6a4f\""));
+        };
+        *slot = Some(Colour { rgb, line, column });
+    }
+    Ok(brand)
 }
 
 /// `[editor]` checked: a backend the editor knows, a repository `owner/name`, GitLab's

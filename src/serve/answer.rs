@@ -98,27 +98,7 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
         && (url == "/admin" || url.starts_with("/admin/") || url == "/api/v1")
     {
         // The editor lives at its own address: a page of the preview cannot reach it.
-        let editor_port = shared.editor_port.get().copied().unwrap_or(port);
-        let host = host
-            .as_deref()
-            .and_then(|h| h.rsplit_once(':').map(|(name, _)| name.to_string()))
-            .unwrap_or_else(|| "127.0.0.1".into());
-        if url == "/api/v1" {
-            Reply {
-                status: 404,
-                headers: vec![],
-                body: "L’éditeur a son adresse à part.".as_bytes().to_vec(),
-            }
-        } else {
-            Reply {
-                status: 302,
-                headers: vec![(
-                    "Location".into(),
-                    format!("http://{host}:{editor_port}{url}"),
-                )],
-                body: vec![],
-            }
-        }
+        editor_elsewhere(shared, host.as_deref(), port, &url)
     } else if role == Role::Editor
         && !(url == "/api/v1" || url == "/admin" || url.starts_with("/admin/"))
     {
@@ -157,19 +137,7 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
             None => busy(),
         }
     } else {
-        let outputs = {
-            let deferred = shared.deferred.read().unwrap_or_else(|p| p.into_inner());
-            if deferred
-                .0
-                .iter()
-                .any(|folder| url.starts_with(folder.as_str()))
-            {
-                Arc::clone(&deferred.1)
-            } else {
-                Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner()))
-            }
-        };
-        http::serve_file(&outputs, &url, header("If-None-Match").as_deref())
+        from_outputs(shared, &url, header("If-None-Match").as_deref())
     };
     let mut reply = reply;
     let security = if role == Role::Editor || url.starts_with("/admin/") || url == "/admin" {
@@ -187,6 +155,47 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
         }
     }
     respond(request, reply, method == tiny_http::Method::Head);
+}
+
+/// The preview's answer at the editor's addresses: the editor is at an address of its own.
+fn editor_elsewhere(shared: &Shared, host: Option<&str>, port: u16, url: &str) -> Reply {
+    let editor_port = shared.editor_port.get().copied().unwrap_or(port);
+    let host = host
+        .and_then(|h| h.rsplit_once(':').map(|(name, _)| name.to_string()))
+        .unwrap_or_else(|| "127.0.0.1".into());
+    if url == "/api/v1" {
+        Reply {
+            status: 404,
+            headers: vec![],
+            body: "L’éditeur a son adresse à part.".as_bytes().to_vec(),
+        }
+    } else {
+        Reply {
+            status: 302,
+            headers: vec![(
+                "Location".into(),
+                format!("http://{host}:{editor_port}{url}"),
+            )],
+            body: vec![],
+        }
+    }
+}
+
+/// A file of the site as built (or as the deferred jobs made it), by URL.
+fn from_outputs(shared: &Shared, url: &str, if_none_match: Option<&str>) -> Reply {
+    let outputs = {
+        let deferred = shared.deferred.read().unwrap_or_else(|p| p.into_inner());
+        if deferred
+            .0
+            .iter()
+            .any(|folder| url.starts_with(folder.as_str()))
+        {
+            Arc::clone(&deferred.1)
+        } else {
+            Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner()))
+        }
+    };
+    http::serve_file(&outputs, url, if_none_match)
 }
 
 /// Sends `reply` (without its body for a HEAD request).

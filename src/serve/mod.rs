@@ -79,59 +79,11 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     inc.rebuild(&[]);
     // The first build reports the warnings; later ones, on every save, only the errors.
     inc.warnings = false;
-    let errors = error_texts(root, &inc.diagnostics);
     let pages = inc.outputs().len();
-    let shared = Arc::new(Shared {
-        outputs: RwLock::new(inc.outputs()),
-        deferred: RwLock::new((Vec::new(), Arc::new(HashMap::new()))),
-        status: Mutex::new(Status {
-            version: 1,
-            errors,
-            ..Status::default()
-        }),
-        bumped: Condvar::new(),
-        handlers: AtomicUsize::new(0),
-        polls: AtomicUsize::new(0),
-        proxy: options.build.editor_local.then(|| {
-            let max = crate::load::config(root).map_or(4 << 20, |c| c.max_file_size);
-            crate::serve::proxy::Proxy::new(root, max)
-        }),
-        headers: {
-            let config = crate::load::config(root).ok();
-            (
-                http::security_headers(config.as_ref(), false),
-                http::security_headers(config.as_ref(), true),
-            )
-        },
-        editor_port: std::sync::OnceLock::new(),
-    });
+    let shared = Arc::new(shared_state(root, &inc, &options));
 
-    let server = listen(&options.bind, options.port).map_err(|e| match e {
-        Listen::Address => format!(
-            "adresse d'écoute inconnue « {} » : donnez une adresse IP de cette machine (--bind 127.0.0.1, ou --bind 0.0.0.0 pour le réseau local)",
-            options.bind
-        ),
-        Listen::Socket(e) if e.kind() == std::io::ErrorKind::AddrInUse => format!(
-            "le port {} est déjà pris sur {} (une autre prévisualisation ?) : arrêtez-la, ou choisissez un autre port, par exemple --port {}",
-            options.port,
-            options.bind,
-            options.port.wrapping_add(1).max(1024)
-        ),
-        Listen::Socket(e) if e.kind() == std::io::ErrorKind::PermissionDenied => format!(
-            "le port {} est réservé à l'administrateur de la machine : choisissez un port au-dessus de 1023, par exemple --port 1111",
-            options.port
-        ),
-        Listen::Socket(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => format!(
-            "{} n'est pas une adresse de cette machine : choisissez-en une (--bind 127.0.0.1, ou --bind 0.0.0.0 pour le réseau local)",
-            options.bind
-        ),
-        Listen::Socket(e) => format!(
-            "impossible d'écouter sur {}:{} : {} ; essayez un autre port avec --port",
-            options.bind,
-            options.port,
-            crate::diagnostic::io_fr(&e)
-        ),
-    })?;
+    let server = listen(&options.bind, options.port)
+        .map_err(|e| listen_refused(e, &options.bind, options.port))?;
     let port = server
         .server_addr()
         .to_ip()
@@ -144,23 +96,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     // The editor on a port of its own (the next one, or any free one with `--port 0`).
     let editor_server = match &shared.proxy {
         None => None,
-        Some(_) => {
-            let wanted = if options.port == 0 {
-                0
-            } else {
-                port.wrapping_add(1)
-            };
-            let server = listen(&options.bind, wanted).map_err(|_| {
-                format!(
-                    "le port {wanted} de l'éditeur est déjà pris sur {} : l'éditeur prend le port qui suit celui de l'aperçu ; choisissez-en un autre, par exemple --port {}",
-                    options.bind,
-                    port.wrapping_add(10)
-                )
-            })?;
-            let editor_port = server.server_addr().to_ip().map_or(wanted, |a| a.port());
-            let _ = shared.editor_port.set(editor_port);
-            Some((server, editor_port))
-        }
+        Some(_) => Some(editor_listen(&shared, &options, port)?),
     };
     let editor = match &editor_server {
         Some((_, editor_port)) => format!("\nÉditeur sur http://{host}:{editor_port}/admin/ (une adresse à part de l'aperçu) : il enregistre dans content/ et static/images/"),
@@ -221,6 +157,89 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     }
     answer(&server, &shared, port, &options.bind, Role::Preview);
     Ok(())
+}
+
+/// What the preview's threads share, once the first build is made: its outputs and status,
+/// the editor's proxy with `--editor`, the security headers of `site.toml`.
+fn shared_state(root: &Path, inc: &Incremental, options: &ServeOptions) -> Shared {
+    Shared {
+        outputs: RwLock::new(inc.outputs()),
+        deferred: RwLock::new((Vec::new(), Arc::new(HashMap::new()))),
+        status: Mutex::new(Status {
+            version: 1,
+            errors: error_texts(root, &inc.diagnostics),
+            ..Status::default()
+        }),
+        bumped: Condvar::new(),
+        handlers: AtomicUsize::new(0),
+        polls: AtomicUsize::new(0),
+        proxy: options.build.editor_local.then(|| {
+            let max = crate::load::config(root).map_or(4 << 20, |c| c.max_file_size);
+            crate::serve::proxy::Proxy::new(root, max)
+        }),
+        headers: {
+            let config = crate::load::config(root).ok();
+            (
+                http::security_headers(config.as_ref(), false),
+                http::security_headers(config.as_ref(), true),
+            )
+        },
+        editor_port: std::sync::OnceLock::new(),
+    }
+}
+
+/// What the preview says when it cannot listen on `bind`:`port`.
+fn listen_refused(e: Listen, bind: &str, port: u16) -> String {
+    match e {
+    Listen::Address => format!(
+        "adresse d'écoute inconnue « {} » : donnez une adresse IP de cette machine (--bind 127.0.0.1, ou --bind 0.0.0.0 pour le réseau local)",
+        bind
+    ),
+    Listen::Socket(e) if e.kind() == std::io::ErrorKind::AddrInUse => format!(
+        "le port {} est déjà pris sur {} (une autre prévisualisation ?) : arrêtez-la, ou choisissez un autre port, par exemple --port {}",
+        port,
+        bind,
+        port.wrapping_add(1).max(1024)
+    ),
+    Listen::Socket(e) if e.kind() == std::io::ErrorKind::PermissionDenied => format!(
+        "le port {} est réservé à l'administrateur de la machine : choisissez un port au-dessus de 1023, par exemple --port 1111",
+        port
+    ),
+    Listen::Socket(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => format!(
+        "{} n'est pas une adresse de cette machine : choisissez-en une (--bind 127.0.0.1, ou --bind 0.0.0.0 pour le réseau local)",
+        bind
+    ),
+    Listen::Socket(e) => format!(
+        "impossible d'écouter sur {}:{} : {} ; essayez un autre port avec --port",
+        bind,
+        port,
+        crate::diagnostic::io_fr(&e)
+    ),
+}
+}
+
+/// The editor's own listening socket: the port after the preview's (any free one with
+/// `--port 0`).
+fn editor_listen(
+    shared: &Shared,
+    options: &ServeOptions,
+    port: u16,
+) -> Result<(tiny_http::Server, u16), String> {
+    let wanted = if options.port == 0 {
+        0
+    } else {
+        port.wrapping_add(1)
+    };
+    let server = listen(&options.bind, wanted).map_err(|_| {
+        format!(
+            "le port {wanted} de l'éditeur est déjà pris sur {} : l'éditeur prend le port qui suit celui de l'aperçu ; choisissez-en un autre, par exemple --port {}",
+            options.bind,
+            port.wrapping_add(10)
+        )
+    })?;
+    let editor_port = server.server_addr().to_ip().map_or(wanted, |a| a.port());
+    let _ = shared.editor_port.set(editor_port);
+    Ok((server, editor_port))
 }
 
 /// Watches `site.toml` and the watched folders; the paths of each change go to `tx`.
