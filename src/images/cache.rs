@@ -32,6 +32,28 @@ pub(super) fn keep(cache: &Path, target: &Path, data: &[u8]) -> Result<(), Strin
     Ok(())
 }
 
+/// Removes from the cache folder `dir` the files of images the site no longer has (an image
+/// replaced or deleted; `hashes`: those it has): the cache holds what the sources need, not
+/// every version ever processed. Only files named as the cache names them (`HASH-…`) are
+/// looked at. A file removed stays published where it is linked (a hard link keeps it).
+pub(super) fn evict<'a>(dir: &Path, hashes: impl Iterator<Item = &'a str>) {
+    let hashes: std::collections::HashSet<&str> = hashes.collect();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some((hash, _)) = name.split_once('-') else {
+            continue;
+        };
+        let ours = hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+        if ours && !hashes.contains(hash) && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// The files of the folder `dir`, from one listing (no `stat` per file).
 #[cfg(unix)]
 pub(super) fn list(dir: &Path) -> Option<Listing> {

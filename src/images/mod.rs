@@ -157,30 +157,7 @@ impl Library {
         let pending = self.record.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(record) = pending {
             write_record(&self.cache.join(format!("sources-{VERSION}.tsv")), &record);
-            self.evict();
-        }
-    }
-
-    /// Removes from the cache the files of images the site no longer has (an image replaced
-    /// or deleted): the cache holds what the sources need, not every version ever processed.
-    /// Only files named as the cache names them (`HASH-…`) are looked at. A file removed
-    /// stays published where it is linked (a hard link keeps it).
-    fn evict(&self) {
-        let hashes: std::collections::HashSet<&str> =
-            self.images.values().map(|i| i.hash.as_str()).collect();
-        let Ok(entries) = std::fs::read_dir(&self.cache) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name();
-            let Some(name) = name.to_str() else { continue };
-            let Some((hash, _)) = name.split_once('-') else {
-                continue;
-            };
-            let ours = hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit());
-            if ours && !hashes.contains(hash) && e.file_type().is_ok_and(|t| t.is_file()) {
-                let _ = std::fs::remove_file(e.path());
-            }
+            cache::evict(&self.cache, self.images.values().map(|i| i.hash.as_str()));
         }
     }
 

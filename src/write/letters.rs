@@ -55,13 +55,7 @@ pub fn add(
     list.sort_by(|a, b| a.date.cmp(&b.date));
     let text = format!("{HEADER}{}", crate::yaml::to_text(&list)?);
     let dir = path.parent().unwrap_or(root);
-    std::fs::create_dir_all(dir).map_err(|e| {
-        format!(
-            "impossible de créer {} : {}",
-            dir.display(),
-            crate::diagnostic::io_fr(&e)
-        )
-    })?;
+    super::paths::make_folder(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
         format!(
             "impossible d'écrire dans {} : {}",

@@ -97,3 +97,14 @@ pub fn check_file_output(root: &Path, asked: &Path) -> Result<PathBuf, Diagnosti
     }
     Ok(path)
 }
+
+/// Makes the folder `dir` and those above it, if missing; the error said in French.
+pub(crate) fn make_folder(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        format!(
+            "impossible de créer {} : {}",
+            dir.display(),
+            crate::diagnostic::io_fr(&e)
+        )
+    })
+}

@@ -34,13 +34,7 @@ pub fn new_record(root: &Path, kind: &str, title: &str, today: &str) -> Result<P
 /// Writes a new file, and its folder if needed; the error said in French.
 fn write_file(path: &Path, text: &str) -> Result<(), String> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            format!(
-                "impossible de créer {} : {}",
-                parent.display(),
-                crate::diagnostic::io_fr(&e)
-            )
-        })?;
+        super::paths::make_folder(parent)?;
     }
     std::fs::write(path, text).map_err(|e| {
         format!(
