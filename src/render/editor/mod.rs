@@ -3,7 +3,7 @@
 //! without git or YAML, and every field offers what the model accepts.
 //!
 //! A build writes it when `site.toml` has `[editor]` (the git forge the team logs in to and
-//! saves into); `ess-site serve --editor` writes it too, with the local proxy (`proxy`) as its
+//! saves into); `ess-site serve --editor` writes it too, with the local proxy (`serve::proxy`) as its
 //! backend instead of the forge. The editor's files hold no record: it reads the records from
 //! the forge (or the proxy) once the team has logged in, so a public build exposes nothing of
 //! a private one.
