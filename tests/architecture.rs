@@ -321,3 +321,21 @@ fn only_write_and_the_image_cache_change_the_disk() {
         found.join("\n")
     );
 }
+
+#[test]
+fn every_file_is_under_650_lines() {
+    let root = src();
+    let mut all = Vec::new();
+    rust_files(&root, &mut all);
+    let long: Vec<String> = all
+        .iter()
+        .map(|p| (p, std::fs::read_to_string(p).unwrap().lines().count()))
+        .filter(|(_, n)| *n >= 650)
+        .map(|(p, n)| format!("{}: {n} lines", p.strip_prefix(&root).unwrap().display()))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "files to split where they do two jobs:\n{}",
+        long.join("\n")
+    );
+}

@@ -2,12 +2,14 @@
 //! the previous build, re-reads only the files that changed and re-renders only the jobs whose
 //! fingerprint changed. The result is the same, byte for byte, as a full build (tested).
 
+use super::outputs::{changed_paths, render_jobs, Planned, Rendering};
+pub use super::outputs::{CachedOutput, Deferred, Outputs};
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::theme::Theme;
 use crate::load::{self, Loaded};
 use crate::model::config::Config;
 use crate::render::fingerprint::Fingerprints;
-use crate::render::search::{DocumentCache, SharedIndexCache};
+use crate::render::search::DocumentCache;
 use crate::render::site::{BuildOptions, Site};
 use crate::render::{self, Documents, Job, Renderer};
 use crate::validate;
@@ -22,17 +24,6 @@ struct KeptSource {
     stamp: Option<(SystemTime, u64)>,
     result: load::FileResult,
 }
-
-/// A rendered output and what it was rendered from.
-#[derive(Clone)]
-pub struct CachedOutput {
-    pub fingerprint: u64,
-    pub bytes: Arc<Vec<u8>>,
-    pub links: Arc<Vec<String>>,
-}
-
-/// The outputs of a build by path.
-pub type Outputs = Arc<HashMap<String, CachedOutput>>;
 
 /// Called with the outputs as soon as the pages of the changed files are rendered, and the
 /// paths that changed.
@@ -84,50 +75,6 @@ pub struct Incremental {
     /// The outputs' addresses of the last build whose every address had one owner (a hash):
     /// the same addresses again cannot clash, and are not checked again.
     owners_checked: Option<u64>,
-}
-
-/// Jobs of a build left to render later, with what they need.
-pub struct Deferred {
-    site: Arc<Site>,
-    templates: Arc<tera::Tera>,
-    documents: Documents,
-    index_cache: SharedIndexCache,
-    jobs: Vec<(Job, u64)>,
-}
-
-impl Deferred {
-    /// A hash of the jobs' fingerprints: the same, the same outputs.
-    pub fn fingerprint(&self) -> u64 {
-        crate::render::fingerprint::hash_of(self.jobs.iter().map(|j| j.1).collect::<Vec<_>>())
-    }
-
-    /// The URLs of the jobs (folders for the search index).
-    pub fn urls(&self) -> Vec<String> {
-        self.jobs.iter().map(|(j, _)| j.url(&self.site)).collect()
-    }
-
-    /// Renders the jobs: their outputs by path.
-    pub fn render(&self) -> Result<HashMap<String, CachedOutput>, Vec<Diagnostic>> {
-        let jobs: Vec<Job> = self.jobs.iter().map(|j| j.0.clone()).collect();
-        let renderer = Renderer::with_templates(&self.site, &jobs, Arc::clone(&self.templates))
-            .with_documents(Arc::clone(&self.documents), Arc::clone(&self.index_cache));
-        let mut out = HashMap::new();
-        for (job, fingerprint) in &self.jobs {
-            for o in renderer.render(job)? {
-                let (path, c) = in_memory(*fingerprint, o)?;
-                out.insert(path, c);
-            }
-        }
-        Ok(out)
-    }
-}
-
-fn cached(fingerprint: u64, bytes: Vec<u8>, links: Vec<String>) -> CachedOutput {
-    CachedOutput {
-        fingerprint,
-        bytes: Arc::new(bytes),
-        links: Arc::new(links),
-    }
 }
 
 fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
@@ -592,89 +539,4 @@ impl Incremental {
             })
             .collect()
     }
-}
-
-/// The outputs of one job rendered again.
-/// What one rebuild rendered, and what it was rendered with.
-struct Rendering {
-    planned: Vec<Planned>,
-    /// The jobs of the changed files (rendered first), then the others.
-    rendered: [Vec<RenderedJob>; 2],
-    /// For each job, whether its source is a file that changed.
-    changed_source: Vec<bool>,
-    previous: Arc<HashMap<String, CachedOutput>>,
-    templates: Arc<tera::Tera>,
-    documents: Documents,
-}
-
-struct RenderedJob {
-    url: String,
-    fingerprint: u64,
-    outputs: Vec<(String, CachedOutput)>,
-}
-
-/// Renders the planned jobs `work`, in parallel: all of them, or every error.
-fn render_jobs(
-    renderer: &Renderer,
-    jobs: &[Job],
-    work: &[&Planned],
-) -> Result<Vec<RenderedJob>, Vec<Diagnostic>> {
-    let results: Vec<Result<RenderedJob, Vec<Diagnostic>>> = work
-        .par_iter()
-        .map(|p| {
-            let outputs = renderer
-                .render(&jobs[p.index])?
-                .into_iter()
-                .map(|o| in_memory(p.fingerprint, o))
-                .collect::<Result<_, _>>()?;
-            Ok(RenderedJob {
-                url: p.url.clone(),
-                fingerprint: p.fingerprint,
-                outputs,
-            })
-        })
-        .collect();
-    diagnostic::all_or_errors(results)
-}
-
-/// The paths of `rendered` whose bytes differ from the previous build's.
-fn changed_paths(
-    previous: &HashMap<String, CachedOutput>,
-    rendered: &[RenderedJob],
-) -> Vec<String> {
-    rendered
-        .iter()
-        .flat_map(|r| &r.outputs)
-        .filter(|(p, o)| previous.get(p).is_none_or(|old| old.bytes != o.bytes))
-        .map(|(p, _)| p.clone())
-        .collect()
-}
-
-/// What a rebuild does with one job.
-struct Planned {
-    index: usize,
-    url: String,
-    fingerprint: u64,
-    /// The outputs of the previous build it keeps, when its fingerprint is the same.
-    keep: Option<Vec<(String, CachedOutput)>>,
-    /// Left to the caller (`Incremental::defer`).
-    deferred: bool,
-}
-
-/// An output held in memory, its bytes read from its file when it has one (a processed image).
-fn in_memory(
-    fingerprint: u64,
-    o: render::Output,
-) -> Result<(String, CachedOutput), Vec<Diagnostic>> {
-    let path = o.path.clone();
-    let links = o.links.clone();
-    let bytes = o.into_bytes().map_err(|e| {
-        vec![Diagnostic::error(
-            &path,
-            0,
-            0,
-            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
-        )]
-    })?;
-    Ok((path, cached(fingerprint, bytes, links)))
 }

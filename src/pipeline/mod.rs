@@ -8,6 +8,7 @@
 
 pub mod incremental;
 pub mod newsletter;
+mod outputs;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::load;
