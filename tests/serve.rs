@@ -809,3 +809,52 @@ fn the_preview_sends_the_documented_security_headers() {
         assert!(r.header("Referrer-Policy").is_some(), "{path}");
     }
 }
+
+/// A site whose `base_url` has a path is previewed under that path, as it goes online: its
+/// root leads there, its pages and their links are under it, nothing answers outside it; the
+/// terminal gives the address with the path.
+#[test]
+fn a_site_under_a_path_is_previewed_under_it() {
+    let site = copy_site(&repo());
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| match l.starts_with("base_url") {
+            true => "base_url = \"https://ville.gitlab.io/ess/\"".to_string(),
+            false => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&toml, text).unwrap();
+    let server = start(site.path(), "2026-11-23T12:00");
+    let root = get(&server, "/");
+    assert_eq!(root.status, 302);
+    assert_eq!(root.header("Location").as_deref(), Some("/ess/"));
+    let home = get(&server, "/ess/");
+    assert_eq!(home.status, 200);
+    let page = home.text();
+    assert!(
+        page.contains("href=\"/ess/acteurs/\""),
+        "links under the path"
+    );
+    assert!(
+        !page.contains("href=\"/acteurs/\""),
+        "no link outside the path"
+    );
+    assert_eq!(get(&server, "/ess/acteurs/").status, 200);
+    let folder = get(&server, "/ess/acteurs");
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("Location").as_deref(), Some("/ess/acteurs/"));
+    let outside = get(&server, "/acteurs/");
+    assert_eq!(outside.status, 404, "nothing outside the path");
+    assert!(
+        outside.text().contains("href=\"/ess/"),
+        "the 404 page links under the path"
+    );
+    // The search index, which the preview makes on a thread of its own, under the path too.
+    wait_for(
+        || get(&server, "/ess/pagefind/pagefind.js").status == 200,
+        "the search index under the path",
+    );
+}

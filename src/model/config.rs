@@ -319,6 +319,13 @@ impl Config {
     }
 
     /// An absolute URL for a site path (`/acteurs/` → `https://…/acteurs/`).
+    /// The path of `base_url` (`/ess` for `https://ville.gitlab.io/ess/`), without its final
+    /// `/`; empty for a site at the root of its domain. Every site path is published under it.
+    pub fn base_path(&self) -> &str {
+        let rest = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        rest.find('/').map_or("", |at| &rest[at..])
+    }
+
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }

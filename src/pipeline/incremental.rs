@@ -151,6 +151,13 @@ impl Incremental {
         Arc::clone(&self.outputs)
     }
 
+    /// The path the site is published under (`Config::base_path`), as last read.
+    pub fn base_path(&self) -> String {
+        self.config
+            .as_ref()
+            .map_or(String::new(), |(c, _)| c.base_path().to_string())
+    }
+
     /// A hash of the names, sizes and modification times of `site.toml` and the files of
     /// `templates/`, `static/` and `themes/`: when it changes, the configuration and the theme
     /// are read again.

@@ -21,6 +21,7 @@ pub mod newsletter;
 pub mod opendata;
 pub mod owners;
 pub mod pages;
+pub mod prefix;
 pub mod renderer;
 pub mod search;
 pub mod site;

@@ -183,19 +183,26 @@ fn editor_elsewhere(shared: &Shared, host: Option<&str>, port: u16, url: &str) -
 
 /// A file of the site as built (or as the deferred jobs made it), by URL.
 fn from_outputs(shared: &Shared, url: &str, if_none_match: Option<&str>) -> Reply {
+    let base = shared
+        .base
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    // The site path asked (under the site's path, when it has one).
+    let path = url.strip_prefix(base.as_str()).unwrap_or(url);
     let outputs = {
         let deferred = shared.deferred.read().unwrap_or_else(|p| p.into_inner());
         if deferred
             .0
             .iter()
-            .any(|folder| url.starts_with(folder.as_str()))
+            .any(|folder| path.starts_with(folder.as_str()))
         {
             Arc::clone(&deferred.1)
         } else {
             Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner()))
         }
     };
-    http::serve_file(&outputs, url, if_none_match)
+    http::serve_file(&outputs, url, if_none_match, &base)
 }
 
 /// Sends `reply` (without its body for a HEAD request).

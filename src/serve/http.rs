@@ -116,9 +116,23 @@ pub fn serve_file(
     outputs: &HashMap<String, CachedOutput>,
     raw_path: &str,
     if_none_match: Option<&str>,
+    base: &str,
 ) -> Reply {
     let Some(path) = clean_path(raw_path) else {
         return Reply::text(400, "Requête refusée : chemin invalide.");
+    };
+    // A site published under a path (`base_url = "https://ville.gitlab.io/ess/"`) is previewed
+    // under it too: what the preview shows is what goes online. Its root leads there.
+    let path = match path.strip_prefix(base) {
+        _ if base.is_empty() || path.starts_with("/__ess/") => path,
+        Some(rest) if rest.starts_with('/') => rest.to_string(),
+        _ if path == "/" || path == base => {
+            let mut r = Reply::text(302, "");
+            r.headers.push(("Location".into(), format!("{base}/")));
+            return r;
+        }
+        // Outside the site's path: nothing is there once online either.
+        _ => return not_found(outputs),
     };
     if path == "/__ess/live.js" {
         let mut r = Reply::new(
@@ -147,16 +161,11 @@ pub fn serve_file(
         // A folder asked without its final slash: redirect, as a web server does.
         if outputs.contains_key(&format!("{key}/index.html")) {
             let mut r = Reply::text(301, "");
-            r.headers.push(("Location".into(), format!("{}/", path)));
+            r.headers
+                .push(("Location".into(), format!("{base}{path}/")));
             return r;
         }
-        let body = outputs
-            .get("404.html")
-            .map(|o| inject(&o.bytes))
-            .unwrap_or_else(|| b"Page introuvable".to_vec());
-        let mut r = Reply::new(404, "text/html; charset=utf-8", body);
-        r.headers.push(("Cache-Control".into(), "no-store".into()));
-        return r;
+        return not_found(outputs);
     };
     let etag = format!(
         "\"{:016x}\"",
@@ -178,6 +187,17 @@ pub fn serve_file(
     let mut r = Reply::new(200, ctype, body);
     r.headers.push(("ETag".into(), etag));
     r.headers.push(("Cache-Control".into(), "no-cache".into()));
+    r
+}
+
+/// The site's « page introuvable », with the status a web server gives it.
+fn not_found(outputs: &HashMap<String, CachedOutput>) -> Reply {
+    let body = outputs
+        .get("404.html")
+        .map(|o| inject(&o.bytes))
+        .unwrap_or_else(|| b"Page introuvable".to_vec());
+    let mut r = Reply::new(404, "text/html; charset=utf-8", body);
+    r.headers.push(("Cache-Control".into(), "no-store".into()));
     r
 }
 

@@ -105,7 +105,8 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     // A reader of the first line only (a script) may close the pipe after it: not an error.
     let _ = writeln!(
         std::io::stdout().lock(),
-        "Aperçu sur http://{host}:{port}/ ({pages} fichiers en {} ms) — Ctrl-C pour arrêter{editor}",
+        "Aperçu sur http://{host}:{port}{}/ ({pages} fichiers en {} ms) — Ctrl-C pour arrêter{editor}",
+        inc.base_path(),
         started.elapsed().as_millis()
     );
     if !inc.diagnostics.is_empty() {
@@ -164,6 +165,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
 fn shared_state(root: &Path, inc: &Incremental, options: &ServeOptions) -> Shared {
     Shared {
         outputs: RwLock::new(inc.outputs()),
+        base: RwLock::new(inc.base_path()),
         deferred: RwLock::new((Vec::new(), Arc::new(HashMap::new()))),
         status: Mutex::new(Status {
             version: 1,
@@ -386,6 +388,7 @@ fn publish(
         .collect();
     if errors.is_empty() {
         *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = inc.outputs();
+        *shared.base.write().unwrap_or_else(|p| p.into_inner()) = inc.base_path();
     }
     // The open pages are told unless the first served outputs already said everything.
     if !still_changed.is_empty() || errors != status.errors {

@@ -21,6 +21,9 @@ pub(super) struct Status {
 
 pub(super) struct Shared {
     pub(super) outputs: RwLock<Arc<HashMap<String, CachedOutput>>>,
+    /// The path the site is published under (`/ess`), empty at the root: the preview serves
+    /// the site under it too.
+    pub(super) base: RwLock<String>,
     /// The outputs of the deferred jobs (the search index, `pagefind/…`), made on a thread of
     /// their own after each rebuild so that a change is shown without waiting for them, with
     /// the URLs (folders) they are served at.

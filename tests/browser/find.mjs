@@ -353,6 +353,41 @@ server.stop();
   vis.stop();
 }
 
+// --- A site hosted under a path (GitLab or GitHub Pages: https://ville.gitlab.io/ess/) ------
+// Built with a path in its base_url and served from a folder above the output, so that
+// nothing outside /ess/ exists: search, the directory's filters and the map work, and no
+// request of the pages leaves the path.
+{
+  const dir = join(out, "heberge");
+  const b = spawnSync(bin, ["-s", example, "build", "--quiet", "--now", "2026-11-23T12:00", "--base-url", "https://ville.gitlab.io/ess/", "--output", join(dir, "ess")], { encoding: "utf8" });
+  if (b.status !== 0) throw new Error(`build under a path: ${b.stderr}`);
+  const hosted = await staticServer(dir);
+  const under = hosted.base + "/ess";
+  const { context, page, errors, foreign } = await newPage(under);
+  await page.goto(under + "/");
+  await page.fill("#recherche-entete", "coopératives");
+  await page.press("#recherche-entete", "Enter");
+  await page.waitForURL(/\/ess\/recherche\/\?q=/);
+  await page.waitForSelector("#r-resultats li");
+  const links = await page.locator("#r-resultats .search-title a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  check(links.length > 0 && links.every((h) => h.startsWith("/ess/")), `under a path: search results lead under it: ${links.slice(0, 3).join(", ")}`);
+  await page.click("#r-resultats .search-title a");
+  await page.waitForLoadState("load");
+  check(page.url().startsWith(under + "/") && (await page.locator("main h1").count()) === 1, `under a path: a search result opens its page: ${page.url()}`);
+  await page.goto(under + "/acteurs/?domaine=sante");
+  await page.waitForLoadState("networkidle");
+  const cards = await page.locator("main .card a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  check(cards.length > 0 && cards.every((h) => !h.startsWith("/") || h.startsWith("/ess/")), `under a path: the filtered directory links under it (${cards.length} links)`);
+  await page.goto(under + "/carte/");
+  await page.waitForSelector("#carte[data-markers]");
+  const markers = Number(await page.getAttribute("#carte", "data-markers"));
+  check(markers > 0 && (await page.locator("#carte .leaflet-marker-icon").count()) > 0, `under a path: the map has its markers (${markers})`);
+  check(errors.length === 0, `under a path: no script or console error: ${errors.join(" | ")}`);
+  check(foreign.length === 0, `under a path: no request outside /ess/: ${foreign.slice(0, 5).join(", ")}`);
+  await context.close();
+  hosted.stop();
+}
+
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

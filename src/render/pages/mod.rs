@@ -237,8 +237,14 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: &Job) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let url = job.url(self.site);
         let one = |bytes: Vec<u8>, links: Vec<String>| {
+            let path = output_path(&url);
+            // Under the path of `base_url`, when it has one.
+            let bytes = match path.ends_with(".html") {
+                true => crate::render::prefix::html(bytes, self.site.config.base_path()),
+                false => bytes,
+            };
             vec![Output {
-                path: output_path(&url),
+                path,
                 bytes,
                 links,
                 from: None,

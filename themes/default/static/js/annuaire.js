@@ -6,6 +6,10 @@
 
   var FILTERS = ["q", "domaine", "statut", "etape", "etat"];
 
+  // The site's root: "/", or the path a site hosted under one has ("/ess/"); this script is
+  // in its js/ folder.
+  var BASE = new URL("..", document.currentScript.src).pathname;
+
   // Lower case, without accents: « Coopérative » matches « cooperative ».
   function fold(s) {
     return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -113,7 +117,7 @@
   };
 
   function loadActors() {
-    return fetch("/donnees/acteurs.json", { headers: { Accept: "application/json" } }).then(
+    return fetch(BASE + "donnees/acteurs.json", { headers: { Accept: "application/json" } }).then(
       function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
@@ -122,7 +126,7 @@
   }
 
   function actorPath(a) {
-    return "/acteurs/" + encodeURIComponent(a.slug) + "/";
+    return BASE + "acteurs/" + encodeURIComponent(a.slug) + "/";
   }
 
   // The open data give the site's own images at its public address: the path of such an
@@ -274,7 +278,7 @@
   var pin = null;
   function marker(lat, lon, title) {
     if (!pin) {
-      var images = "/vendor/leaflet-1.9.4/images/";
+      var images = BASE + "vendor/leaflet-1.9.4/images/";
       pin = L.icon({
         iconUrl: images + "marker-icon.png",
         iconRetinaUrl: images + "marker-icon-2x.png",

@@ -43,10 +43,13 @@ function excerpt(html) {
   return p;
 }
 
+// The site's root: "/", or the path a site hosted under one has ("/ess/"); this script is in
+// its js/ folder. The index gives its pages' site paths: Pagefind puts them under it.
+const base = new URL("..", import.meta.url).pathname;
 let pagefind;
 try {
-  pagefind = await import("/pagefind/pagefind.js");
-  await pagefind.options({ excerptLength: 24 });
+  pagefind = await import(base + "pagefind/pagefind.js");
+  await pagefind.options({ excerptLength: 24, baseUrl: base });
   pagefind.init();
 } catch (e) {
   status.textContent = "La recherche est momentanément indisponible.";
