@@ -20,6 +20,21 @@ fn open_dir() -> tempfile::TempDir {
     dir
 }
 
+/// Runs `ess-site ARGS… LAST` in `dir`; it must succeed.
+fn ess_in(dir: &Path, args: &[&str], last: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(args)
+        .arg(last)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -91,16 +106,10 @@ fn nginx_as_www_data_serves_every_file_of_a_fresh_build() {
     let site = copy_site(&repo());
     let host = open_dir();
     let public = host.path().join("public");
-    let out = Command::new(env!("CARGO_BIN_EXE_ess-site"))
-        .args(["build", "--quiet", "--now", "2026-11-23", "--output"])
-        .arg(&public)
-        .current_dir(site.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    ess_in(
+        site.path(),
+        &["build", "--quiet", "--now", "2026-11-23", "--output"],
+        &public,
     );
     let files: Vec<String> = walkdir::WalkDir::new(&public)
         .into_iter()
@@ -213,33 +222,19 @@ fn references(html: &str) -> Vec<String> {
 fn a_site_under_a_path_is_whole_behind_nginx_under_that_prefix() {
     require_nginx_as_root();
     let parent = tempfile::tempdir().unwrap();
-    let init = Command::new(env!("CARGO_BIN_EXE_ess-site"))
-        .args(["init", "bagneux", "--commune", "Bagneux"])
-        .current_dir(parent.path())
-        .output()
-        .unwrap();
-    assert!(
-        init.status.success(),
-        "{}",
-        String::from_utf8_lossy(&init.stderr)
+    ess_in(
+        parent.path(),
+        &["init", "--commune", "Bagneux"],
+        Path::new("bagneux"),
     );
     let example = copy_site(&repo());
     for site in [example.path(), &parent.path().join("bagneux")] {
         let host = open_dir();
         let www = host.path().join("www");
         std::fs::create_dir(&www).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_ess-site"))
-            .args(["build", "--quiet", "--now", "2026-11-23"])
-            .args(["--base-url", "https://ville.gitlab.io/ess/", "--output"])
-            .arg(www.join("ess"))
-            .current_dir(site)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let args = ["build", "--quiet", "--now", "2026-11-23", "--base-url"];
+        let args = [&args[..], &["https://ville.gitlab.io/ess/", "--output"]].concat();
+        ess_in(site, &args, &www.join("ess"));
         std::fs::set_permissions(&www, std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .unwrap();
         let state = open_dir();
