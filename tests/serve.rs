@@ -858,3 +858,68 @@ fn a_site_under_a_path_is_previewed_under_it() {
         "the search index under the path",
     );
 }
+
+/// `--bind 0.0.0.0`: the comms team looks at the preview on a phone of the same network. The
+/// terminal gives the machine's own addresses; a request that names one of them is answered,
+/// one that names any other host (DNS rebinding) still is not.
+#[test]
+fn a_preview_on_every_address_answers_the_machines_own_addresses() {
+    use std::io::{BufRead, BufReader};
+    let site = copy_site(&repo());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--bind",
+            "0.0.0.0",
+            "--now",
+            "2026-11-23T12:00",
+        ])
+        .current_dir(site.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let _child = Kill(child);
+    let (mut first, mut second) = (String::new(), String::new());
+    out.read_line(&mut first).unwrap();
+    out.read_line(&mut second).unwrap();
+    let port = first
+        .split("http://0.0.0.0:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .expect("the address listened on");
+    let phone = second
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address for a phone: {first}{second}"));
+    assert!(
+        second.starts_with("Sur un téléphone du même réseau"),
+        "{second}"
+    );
+    let addr = format!("127.0.0.1:{port}");
+    let ask = |host: &str| {
+        raw(
+            &addr,
+            format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .status
+    };
+    assert_eq!(ask(phone), 200, "the machine's own address {phone}");
+    assert_eq!(ask(&format!("ess.attaquant.example:{port}")), 403);
+    assert_eq!(
+        ask(&format!("203.0.113.9:{port}")),
+        403,
+        "an address of another machine"
+    );
+}

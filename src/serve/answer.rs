@@ -87,7 +87,7 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
                 .as_bytes()
                 .to_vec(),
         }
-    } else if !http::host_allowed(host.as_deref(), port, bind) {
+    } else if !http::host_allowed(host.as_deref(), port, bind, &shared.own_hosts) {
         Reply {
             status: 403,
             headers: vec![],

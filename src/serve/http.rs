@@ -101,14 +101,18 @@ pub fn clean_path(raw: &str) -> Option<String> {
     Some(decoded)
 }
 
-/// Whether a `Host` header names this server (a DNS-rebinding page names another host).
-pub fn host_allowed(host: Option<&str>, port: u16, bind: &str) -> bool {
+/// Whether a `Host` header names this server (a DNS-rebinding page names another host): a
+/// loopback name, the address it listens on, or one of `own` (the machine's addresses, when it
+/// listens on all of them). Never a name that resolves here.
+pub fn host_allowed(host: Option<&str>, port: u16, bind: &str, own: &[String]) -> bool {
     let Some(host) = host else { return true }; // HTTP/1.0 clients send none
     let host = host.trim().to_ascii_lowercase();
     let allowed = ["127.0.0.1", "localhost", "[::1]", bind];
     allowed
         .iter()
-        .any(|h| host == *h || host == format!("{h}:{port}"))
+        .copied()
+        .chain(own.iter().map(String::as_str))
+        .any(|h| host == h || host == format!("{h}:{port}"))
 }
 
 /// Serves a GET or HEAD of `raw_path` from the built site.
@@ -298,8 +302,34 @@ mod tests {
 
     #[test]
     fn hosts() {
-        assert!(host_allowed(Some("127.0.0.1:1111"), 1111, "127.0.0.1"));
-        assert!(host_allowed(Some("localhost:1111"), 1111, "127.0.0.1"));
-        assert!(!host_allowed(Some("evil.example:1111"), 1111, "127.0.0.1"));
+        assert!(host_allowed(Some("127.0.0.1:1111"), 1111, "127.0.0.1", &[]));
+        assert!(host_allowed(Some("localhost:1111"), 1111, "127.0.0.1", &[]));
+        assert!(!host_allowed(
+            Some("evil.example:1111"),
+            1111,
+            "127.0.0.1",
+            &[]
+        ));
+        // Listening on every address: the machine's own, typed on a phone.
+        let own = ["192.168.1.20".to_string(), "[fd00::2]".to_string()];
+        assert!(host_allowed(
+            Some("192.168.1.20:1111"),
+            1111,
+            "0.0.0.0",
+            &own
+        ));
+        assert!(host_allowed(Some("[fd00::2]:1111"), 1111, "::", &own));
+        assert!(!host_allowed(
+            Some("192.168.1.21:1111"),
+            1111,
+            "0.0.0.0",
+            &own
+        ));
+        assert!(!host_allowed(
+            Some("evil.example:1111"),
+            1111,
+            "0.0.0.0",
+            &own
+        ));
     }
 }

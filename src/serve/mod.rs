@@ -109,6 +109,20 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         inc.base_path(),
         started.elapsed().as_millis()
     );
+    // On every address: the ones a phone of the same network can type.
+    let phones: Vec<String> = shared
+        .own_hosts
+        .iter()
+        .filter(|h| !h.starts_with("127.") && *h != "[::1]" && !h.starts_with("[fe80"))
+        .map(|h| format!("http://{h}:{port}{}/", inc.base_path()))
+        .collect();
+    if !phones.is_empty() {
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "Sur un téléphone du même réseau : {}",
+            phones.join(" ou ")
+        );
+    }
     if !inc.diagnostics.is_empty() {
         let mut stderr = std::io::stderr().lock();
         let _ = report::print(
@@ -187,7 +201,30 @@ fn shared_state(root: &Path, inc: &Incremental, options: &ServeOptions) -> Share
             )
         },
         editor_port: std::sync::OnceLock::new(),
+        own_hosts: own_hosts(&options.bind),
     }
+}
+
+/// The machine's own addresses (`192.168.1.20`, `[fd00::2]`) when the preview listens on every
+/// address of the machine (`0.0.0.0`, `::`); none otherwise (a given address is accepted as it
+/// is, and loopback names always are).
+fn own_hosts(bind: &str) -> Vec<String> {
+    let Ok(ip) = bind.parse::<std::net::IpAddr>() else {
+        return Vec::new();
+    };
+    if !ip.is_unspecified() {
+        return Vec::new();
+    }
+    if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.ip())
+        .filter(|a| ip.is_ipv6() || a.is_ipv4())
+        .map(|a| match a {
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        })
+        .collect()
 }
 
 /// What the preview says when it cannot listen on `bind`:`port`.
