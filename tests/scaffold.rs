@@ -376,3 +376,150 @@ fn the_release_workflow_builds_every_platform_from_a_tag() {
         .unwrap()
         .contains("gh release create"));
 }
+
+/// Every file under `dir`, as text (lossy for the binary ones), by path.
+fn texts(dir: &std::path::Path) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            (
+                e.path().display().to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A commune names its own series of conferences, or has none: no « Up Conférences » (Sceaux's
+/// programme) nor anything of Sceaux anywhere in its output or its editor.
+#[test]
+fn a_commune_names_its_own_series_or_has_none() {
+    let parent = tempfile::tempdir().unwrap();
+    assert!(
+        ess(parent.path(), &["init", "bagneux", "--commune", "Bagneux"])
+            .status
+            .success()
+    );
+    let site = parent.path().join("bagneux");
+    let toml = site.join("site.toml");
+    let editor = "\n[editor]\nbackend = \"gitlab\"\nrepo = \"ville/ess\"\napp_id = \"0123\"\nbase_url = \"https://gitlab.example.fr/\"\n";
+    let base = std::fs::read_to_string(&toml).unwrap() + editor;
+
+    // Without a series: no page, menu entry, feed or editor collection of conferences.
+    std::fs::write(&toml, &base).unwrap();
+    let out = site.join("public");
+    let built = ess(
+        &site,
+        &[
+            "build",
+            "--quiet",
+            "--now",
+            "2026-11-23",
+            "--output",
+            "public",
+        ],
+    );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    assert!(!out.join("conferences").exists(), "no list of conferences");
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!home.contains("href=\"/conferences/\""), "no menu entry");
+    let config = std::fs::read_to_string(out.join("admin/config.yml")).unwrap();
+    assert!(
+        !config.contains("content/conferences"),
+        "no editor collection"
+    );
+    for (path, text) in texts(&out) {
+        for word in ["Up Conf", "Sceaux", "Houdan"] {
+            assert!(!text.contains(word), "{path}: « {word} »");
+        }
+    }
+    // Conferences without the name of their series: « Conférences », and a warning that says
+    // what to write.
+    assert!(ess(&site, &["new", "conference", "Une rencontre"])
+        .status
+        .success());
+    let made = site.join("content/conferences/une-rencontre.md");
+    let text = std::fs::read_to_string(&made).unwrap();
+    let text = text
+        .replacen("date:  ", "date: 2027-03-18T19:00 ", 1)
+        .replacen("draft: true", "draft: false", 1);
+    std::fs::write(&made, text).unwrap();
+    let check = ess(&site, &["check"]);
+    let said = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        said.contains("conférences sans nom de série") && said.contains("[conferences]"),
+        "{said}"
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+    let built = ess(
+        &site,
+        &[
+            "build",
+            "--quiet",
+            "--now",
+            "2026-11-23",
+            "--output",
+            "public",
+        ],
+    );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let list = std::fs::read_to_string(out.join("conferences/index.html")).unwrap();
+    assert!(
+        list.contains("<h1>Les Conférences</h1>"),
+        "named generically"
+    );
+
+    // With its own series: its name everywhere Sceaux's would be.
+    let series = "\n[conferences]\nname = \"Jeudis de l’ESS\"\none = \"Jeudi de l’ESS\"\nintro = \"Un jeudi par mois.\"\n";
+    std::fs::write(&toml, base.clone() + series).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+    let built = ess(
+        &site,
+        &[
+            "build",
+            "--quiet",
+            "--now",
+            "2026-11-23",
+            "--output",
+            "public",
+        ],
+    );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let list = std::fs::read_to_string(out.join("conferences/index.html")).unwrap();
+    assert!(list.contains("Les Jeudis de l’ESS") && list.contains("Un jeudi par mois."));
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains("Jeudis de l’ESS</a>"),
+        "the menu names the series"
+    );
+    let page = std::fs::read_to_string(out.join("conferences/une-rencontre/index.html")).unwrap();
+    assert!(
+        page.contains("Jeudi de l’ESS"),
+        "a conference is one of the series"
+    );
+    let config = std::fs::read_to_string(out.join("admin/config.yml")).unwrap();
+    assert!(
+        config.contains("Jeudis de l’ESS"),
+        "the editor's collection"
+    );
+    for (path, text) in texts(&out) {
+        for word in ["Up Conf", "Sceaux", "Houdan"] {
+            assert!(!text.contains(word), "{path}: « {word} »");
+        }
+    }
+}

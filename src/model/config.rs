@@ -47,6 +47,34 @@ struct RawConfig {
     precompress: Option<bool>,
     #[serde(default)]
     editor: Option<RawEditor>,
+    #[serde(default)]
+    conferences: Option<Series>,
+    #[serde(default)]
+    forum: Option<RawForum>,
+}
+
+/// `[forum]`: the name of the commune's annual Forum, when it is not « Forum de l’ESS ».
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForum {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    one: Option<String>,
+}
+
+/// `[conferences]`: the commune's series of conferences (Sceaux's Up Conférences), its name
+/// and what its list says. A site without one publishes no conference list nor menu entry.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// The series' name, plural: « Up Conférences », « Jeudis de l’ESS ».
+    pub name: String,
+    /// One conference of the series: « Up Conférence ».
+    pub one: String,
+    /// The sentence that opens their list.
+    #[serde(default)]
+    pub intro: Option<String>,
 }
 
 /// `[editor]`: the web editor at `/admin/` and the git forge it saves into.
@@ -201,6 +229,10 @@ pub struct Config {
     pub precompress: bool,
     /// The web editor, when `[editor]` is written.
     pub editor: Option<Editor>,
+    /// The commune's series of conferences, if it has one.
+    pub conferences: Option<Series>,
+    /// The Forum's name (« Forum de l’ESS »), and the name of one edition.
+    pub forum: (String, String),
 }
 
 /// OpenStreetMap's standard tiles, and the attribution their licence (ODbL) requires.
@@ -242,7 +274,7 @@ impl Config {
                 column,
                 format!("base_url « {base_url} » n'est pas une adresse web"),
             )
-            .with_help("écrivez l'adresse complète du site, par exemple https://ess.sceaux.fr"));
+            .with_help("écrivez l'adresse complète du site, par exemple https://ess.ma-ville.fr"));
         }
         let mut domains: Vec<(String, String)> = Vec::new();
         for slug in DOMAINS {
@@ -272,7 +304,16 @@ impl Config {
             None => None,
             Some(e) => Some(editor(e, text, path)?),
         };
+        let forum = raw.forum.unwrap_or(RawForum {
+            name: None,
+            one: None,
+        });
         Ok(Config {
+            conferences: raw.conferences,
+            forum: (
+                forum.name.unwrap_or_else(|| "Forum de l’ESS".into()),
+                forum.one.unwrap_or_else(|| "Édition du Forum".into()),
+            ),
             editor,
             brand,
             precompress: raw.precompress.unwrap_or(false),
@@ -319,6 +360,27 @@ impl Config {
     }
 
     /// An absolute URL for a site path (`/acteurs/` → `https://…/acteurs/`).
+    /// The name of a kind of record on this site (« Acteurs », the series' own name):
+    /// the editor's collection, a feed's title.
+    pub fn label(&self, section: crate::model::Section) -> &str {
+        use crate::model::Section;
+        match (section, &self.conferences) {
+            (Section::Conferences, Some(series)) => &series.name,
+            (Section::Forum, _) => &self.forum.0,
+            _ => section.kind().label,
+        }
+    }
+
+    /// The name of one record of a kind on this site (« Acteur », « Up Conférence »).
+    pub fn label_one(&self, section: crate::model::Section) -> &str {
+        use crate::model::Section;
+        match (section, &self.conferences) {
+            (Section::Conferences, Some(series)) => &series.one,
+            (Section::Forum, _) => &self.forum.1,
+            _ => section.kind().label_one,
+        }
+    }
+
     /// The path of `base_url` (`/ess` for `https://ville.gitlab.io/ess/`), without its final
     /// `/`; empty for a site at the root of its domain. Every site path is published under it.
     pub fn base_path(&self) -> &str {
@@ -390,7 +452,7 @@ fn editor(e: RawEditor, text: &str, path: &Path) -> Result<Editor, Diagnostic> {
             column,
             format!("dépôt « {repo} » illisible ([editor] repo)"),
         )
-        .with_help("écrivez le dépôt comme la forge le nomme, groupe/projet : par exemple repo = \"ville-de-sceaux/ess-site\""));
+        .with_help("écrivez le dépôt comme la forge le nomme, groupe/projet : par exemple repo = \"ma-ville/ess-site\""));
     }
     let app_id = e.app_id.filter(|a| !a.trim().is_empty());
     if backend == "gitlab" && app_id.is_none() {

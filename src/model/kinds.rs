@@ -76,8 +76,8 @@ const CONFERENCES: Kind = Kind {
     folder: "conferences",
     list_url: "/conferences/",
     new_name: "conference",
-    label: "Up Conférences",
-    label_one: "Up Conférence",
+    label: "Conférences",
+    label_one: "Conférence",
     requires_date: true,
     is_event: true,
 };

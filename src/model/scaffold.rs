@@ -22,7 +22,7 @@ aliases: []       # anciennes adresses qui redirigent ici, par exemple [/ancienn
 image:            # une image en tête de la fiche et sur sa carte : le fichier dans static/images/, par exemple
 #  src: /images/forum-2016.jpg  # static/images/forum-2016.jpg (JPEG, PNG, WebP ou SVG), ou une adresse https://
 #  alt: \"Le public du Forum dans la salle des mariages\"  # ce que l'image montre, pour qui ne la voit pas
-#  credit: \"Ville de Sceaux\"  # crédit photo, affiché sous l'image
+#  credit: \"Service communication\"  # crédit photo, affiché sous l'image
 # slug:           # l'adresse de la fiche, si elle doit différer du nom du fichier
 ";
     let own = match section {
@@ -33,8 +33,8 @@ date: {today}     # entrée dans l'annuaire (AAAA-MM-JJ) : « nouvel acteur » d
 legal_form:       # association, cooperative, scop, scic, mutuelle, fondation, entreprise-esus, collectivite, autre
 domains: []       # un ou plusieurs : entrepreneuriat-social, participation-citoyenne, agriculture, jeunesse, sport, education-formation, sante, habitat, mobilite
 stages: []        # ce qu'il propose aux porteurs de projet : informer, sensibiliser, former, conseiller, accompagner, financer
-address:          # adresse postale, par exemple \"122 rue Houdan, 92330 Sceaux\"
-geo:              # position sur la carte, par exemple {{lat: 48.7779, lon: 2.2897}}
+address:          # adresse postale : numéro, rue, code postal et commune
+geo:              # position sur la carte, en degrés décimaux : {{lat: …, lon: …}} (un clic droit sur OpenStreetMap les donne)
 website:          # site web, adresse complète en https://
 email:            # courriel de contact
 phone:            # téléphone, par exemple \"01 41 13 33 00\"
@@ -51,7 +51,7 @@ updated:          # date de mise à jour (AAAA-MM-JJ)
 title: {title}
 date:             # OBLIGATOIRE : jour de l'édition, AAAA-MM-JJ
 end_date:         # dernier jour, si l'édition dure plusieurs jours
-venue:            # lieu, par exemple \"Jardin de la Ménagerie, Sceaux\"
+venue:            # lieu, par exemple \"salle des fêtes, hôtel de ville\"
 registration_url: # lien d'inscription, en https://
 partners: []      # slugs des acteurs partenaires (noms de fichiers de content/acteurs/, sans .md)
 exhibitors: []    # slugs des acteurs exposants
@@ -144,10 +144,6 @@ const SITE_FILES: &[(&str, &str)] = &[
     (
         "content/forum/{next}.md",
         include_str!("../init/content/forum/next.md"),
-    ),
-    (
-        "content/conferences/up-conference-{next}.md",
-        include_str!("../init/content/conferences/up-conference.md"),
     ),
     (
         "content/magazine/edito-bienvenue.md",

@@ -32,14 +32,14 @@ pub struct FeedItem {
     /// Its absolute URL.
     pub url: String,
     pub description: Option<String>,
-    pub category: &'static str,
+    pub category: String,
 }
 
 fn items_of<T: Common>(
     site: &Site,
     section: Section,
     entries: &[std::sync::Arc<Entry<T>>],
-    category: &'static str,
+    category: &str,
     out: &mut Vec<FeedItem>,
 ) {
     for e in entries {
@@ -54,7 +54,7 @@ fn items_of<T: Common>(
             title: c.title.to_string(),
             url: site.config.absolute(&section.url(&e.slug)),
             description: c.summary.map(markdown::plain),
-            category,
+            category: category.to_string(),
         });
     }
 }
@@ -76,7 +76,7 @@ pub fn rss(site: &Site, feed: Feed) -> String {
             crate::model::url::HOME.to_string(),
         ),
         Feed::Section(s) => {
-            let name = s.kind().label;
+            let name = site.config.label(s);
             (
                 format!("{} — {name}", site.config.title),
                 s.list_url().to_string(),
@@ -136,7 +136,10 @@ fn feed_items(site: &Site, feed: Feed) -> Vec<FeedItem> {
         match s {
             Section::Actors => items_of(site, s, &site.actors, "Acteurs", items),
             Section::Forum => items_of(site, s, &site.forums, "Forum", items),
-            Section::Conferences => items_of(site, s, &site.conferences, "Up Conférences", items),
+            Section::Conferences => {
+                let name = site.config.label(s);
+                items_of(site, s, &site.conferences, name, items)
+            }
             Section::Magazine => items_of(site, s, &site.dossiers, "Magazine", items),
             Section::Resources => items_of(site, s, &site.resources, "Ressources", items),
             // Plain pages are not news.
@@ -166,7 +169,7 @@ fn rss_item(i: &FeedItem) -> rss::Item {
         .pub_date(Some(rfc822(i.published)))
         .description(i.description.clone())
         .categories(vec![rss::CategoryBuilder::default()
-            .name(i.category)
+            .name(i.category.clone())
             .build()])
         .build()
 }

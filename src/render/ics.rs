@@ -1,5 +1,5 @@
 //! iCalendar files (RFC 5545, with the `ics` crate): one per Forum edition (the edition and
-//! each programme item) and per Up Conférence, and `/agenda.ics` with them all. Times are
+//! each programme item) and per conference of the commune's series, and `/agenda.ics` with them all. Times are
 //! local to Europe/Paris, with its VTIMEZONE; UIDs are stable from build to build.
 
 use crate::model::Section;

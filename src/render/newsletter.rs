@@ -234,7 +234,7 @@ fn blocks(
                 for f in &site.forums {
                     if let Some(d) = f.data.date.filter(soon) {
                         let c = f.data.common();
-                        let v = item(site, section, &f.slug, c, Some(d), "Forum de l’ESS");
+                        let v = item(site, section, &f.slug, c, Some(d), &site.config.forum.0);
                         events.push((d, f.data.end_date, v));
                     }
                 }
@@ -243,7 +243,8 @@ fn blocks(
                 for e in &site.conferences {
                     if let Some(d) = e.data.date.filter(soon) {
                         let c = e.data.common();
-                        let v = item(site, section, &e.slug, c, Some(d), "Up Conférence");
+                        let one = site.config.label_one(section);
+                        let v = item(site, section, &e.slug, c, Some(d), one);
                         events.push((d, e.data.end_date, v));
                     }
                 }

@@ -244,6 +244,12 @@ pub struct RecordView<'a> {
 }
 
 impl Site {
+    /// Whether the site shows conferences: the commune names its series (`[conferences]`), or
+    /// publishes conferences (then called « Conférences »).
+    pub fn has_conferences(&self) -> bool {
+        self.config.conferences.is_some() || !self.conferences.is_empty()
+    }
+
     /// Every published record, section by section, in the site's order.
     pub fn records(&self) -> impl Iterator<Item = RecordView<'_>> {
         self.typed().map(Typed::view)

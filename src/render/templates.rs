@@ -55,10 +55,15 @@ pub fn globals(site: &Site) -> Value {
         link("Porteurs de projet", url::PROJECT_PATH),
         link("Agenda", url::AGENDA),
         link("Forum", url::FORUMS),
-        link("Up Conférences", url::CONFERENCES),
+    ];
+    // The commune's series of conferences, when the site shows any, by its own name.
+    if site.has_conferences() {
+        menu.push(link(c.label(Section::Conferences), url::CONFERENCES));
+    }
+    menu.extend([
         link("Magazine", url::MAGAZINE),
         link("Ressources", url::RESOURCES),
-    ];
+    ]);
     menu.extend(
         site.pages
             .iter()
@@ -66,6 +71,11 @@ pub fn globals(site: &Site) -> Value {
             .map(|p| page_link(p)),
     );
     let globals = Globals {
+        series: site.has_conferences().then(|| Series {
+            name: c.label(Section::Conferences),
+            one: c.label_one(Section::Conferences),
+        }),
+        forum: &c.forum,
         title: french::typography(&c.title),
         description: french::typography(&c.description),
         base_url: &c.base_url,
@@ -100,9 +110,20 @@ pub fn globals(site: &Site) -> Value {
     serde_json::to_value(globals).unwrap_or(Value::Null)
 }
 
+/// The series of conferences in templates: `site.series.name`, `site.series.one`.
+#[derive(Serialize)]
+struct Series<'a> {
+    name: &'a str,
+    one: &'a str,
+}
+
 /// `site` in templates.
 #[derive(Serialize)]
 struct Globals<'a> {
+    /// The commune's series of conferences (its name, one of them), if the site shows any.
+    series: Option<Series<'a>>,
+    /// The Forum's name, and the name of one edition.
+    forum: &'a (String, String),
     title: String,
     description: String,
     base_url: &'a str,

@@ -9,6 +9,7 @@ use crate::model::Section;
 /// replay, an image without alternative text, a record without summary.
 pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
     examples(loaded, now, out);
+    unnamed_series(loaded, out);
     placeholders(loaded, out);
     accessibility_status(loaded, out);
     let c = &loaded.content;
@@ -118,6 +119,20 @@ fn records(c: &crate::load::Content) -> Vec<(Section, &dyn EntryView)> {
 
 /// A published record marked `example: true` (as `init` writes them): to replace before the
 /// site goes online.
+/// Conferences without the name of their series (`[conferences]`): they are shown as
+/// « Conférences ».
+fn unnamed_series(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+    let Some(first) = loaded.content.conferences.first() else {
+        return;
+    };
+    if loaded.config.conferences.is_none() {
+        out.push(
+            Diagnostic::warning(&first.source.path, 1, 1, "conférences sans nom de série : le site les appelle « Conférences »")
+                .with_help("nommez la série de la commune dans site.toml : [conferences] avec name = \"…\" (au pluriel) et one = \"…\" (une conférence)"),
+        );
+    }
+}
+
 fn examples(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
     let c = &loaded.content;
     let mut records = records(c);

@@ -146,7 +146,7 @@ fn data_files() -> Vec<(&'static str, &'static str, Vec<Value>)> {
 
 /// One collection of records (Decap's folder collection).
 fn collection(site: &Site, section: Section) -> Value {
-    let (label, one) = (section.kind().label, section.kind().label_one);
+    let (label, one) = (site.config.label(section), site.config.label_one(section));
     let folder = section.folder();
     let fields: Vec<Field> = of(Some(section));
     let hints = scaffold_hints(section);
@@ -181,7 +181,12 @@ fn collection(site: &Site, section: Section) -> Value {
 /// collection per kind of record and for the home page and the data files, each field as the
 /// model reads it.
 pub fn config(site: &Site) -> String {
-    let mut collections: Vec<Value> = Section::ALL.iter().map(|s| collection(site, *s)).collect();
+    let mut collections: Vec<Value> = Section::ALL
+        .iter()
+        // The conferences when the commune has a series of them.
+        .filter(|s| **s != Section::Conferences || site.has_conferences())
+        .map(|s| collection(site, *s))
+        .collect();
     let home: Vec<Field> = of(None);
     let mut files = vec![json!({
         "label": "Page d’accueil",

@@ -372,11 +372,15 @@ fn mention(site: &Site, m: Mention) -> Option<MentionLink> {
     let (kind, c, slug) = match m.section {
         Section::Forum => {
             let f = &site.forums[m.index];
-            ("Forum de l’ESS", f.data.common(), &f.slug)
+            (site.config.forum.0.as_str(), f.data.common(), &f.slug)
         }
         Section::Conferences => {
             let c = &site.conferences[m.index];
-            ("Up Conférence", c.data.common(), &c.slug)
+            (
+                site.config.label_one(Section::Conferences),
+                c.data.common(),
+                &c.slug,
+            )
         }
         Section::Magazine => {
             let d = &site.dossiers[m.index];

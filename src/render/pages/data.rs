@@ -53,7 +53,7 @@ pub fn front_jobs() -> Vec<Data> {
 }
 
 /// The site's feed and one per section with a list.
-pub fn feed_jobs() -> Vec<Data> {
+pub fn feed_jobs(site: &Site) -> Vec<Data> {
     let sections = [
         Section::Actors,
         Section::Forum,
@@ -61,8 +61,15 @@ pub fn feed_jobs() -> Vec<Data> {
         Section::Magazine,
         Section::Resources,
     ];
+    // The conferences' feed when the commune has a series of them.
+    let series = site.has_conferences();
     std::iter::once(Feed::All)
-        .chain(sections.map(Feed::Section))
+        .chain(
+            sections
+                .into_iter()
+                .filter(|s| series || *s != Section::Conferences)
+                .map(Feed::Section),
+        )
         .map(Data::Feed)
         .collect()
 }
@@ -101,7 +108,7 @@ struct KeyFiguresPage<'a> {
 #[derive(Serialize)]
 struct Chart {
     id: &'static str,
-    title: &'static str,
+    title: String,
     axis: &'static str,
     unit: &'static str,
     total: usize,
@@ -168,7 +175,7 @@ impl Family for Data {
         let section_name = |s: Section| match s {
             Section::Actors => "des acteurs",
             Section::Forum => "du Forum",
-            Section::Conferences => "des Up Conférences",
+            Section::Conferences => "des conférences",
             Section::Magazine => "du magazine",
             Section::Resources => "des ressources",
             Section::Pages => "des pages",
@@ -223,7 +230,7 @@ fn open_data_page(site: &Site) -> Rendered {
 
 fn chart(
     id: &'static str,
-    title: &'static str,
+    title: &str,
     axis: &'static str,
     unit: &'static str,
     rows: Vec<(String, usize)>,
@@ -242,7 +249,7 @@ fn chart(
         .collect();
     Chart {
         id,
-        title,
+        title: title.to_string(),
         axis,
         unit,
         total,
@@ -287,9 +294,18 @@ fn key_figures(site: &Site) -> Rendered {
             chart("domaines", "Les acteurs par domaine d’action", "Domaine", "Acteurs", domains),
             chart("formes", "Les acteurs par forme juridique", "Forme juridique", "Acteurs", forms),
             chart("etapes", "Ce que les acteurs proposent aux porteurs de projet", "Étape", "Acteurs", stages),
-            chart("evenements", "Les événements par année (Forum et Up Conférences)", "Année", "Événements", years),
+            chart("evenements", &events_title(site), "Année", "Événements", years),
         ],
         data: &site.data,
     };
     Rendered::page("figures.html", &context, Vec::new())
+}
+
+/// The title of the chart of the events: the Forum, and the series of conferences if any.
+fn events_title(site: &Site) -> String {
+    let forum = site.config.forum.0.split(' ').next().unwrap_or("Forum");
+    match &site.config.conferences {
+        Some(series) => format!("Les événements par année ({forum} et {})", series.name),
+        None => format!("Les éditions du {} par année", site.config.forum.0),
+    }
 }

@@ -37,9 +37,12 @@ pub enum Events {
 }
 
 /// The lists, at the front of the plan.
-pub fn list_jobs() -> Vec<Events> {
-    [Events::ForumList, Events::ConferenceList, Events::Agenda]
+pub fn list_jobs(site: &Site) -> Vec<Events> {
+    // The list of the conferences when the commune has a series (`[conferences]`).
+    let conferences = site.has_conferences().then_some(Events::ConferenceList);
+    [Some(Events::ForumList), conferences, Some(Events::Agenda)]
         .into_iter()
+        .flatten()
         .collect()
 }
 
@@ -59,7 +62,7 @@ pub fn record_jobs(site: &Site) -> Vec<Events> {
 
 #[derive(Serialize)]
 struct ForumList {
-    title: &'static str,
+    title: String,
     intro: String,
     cards: Vec<Card>,
     total: usize,
@@ -99,7 +102,7 @@ struct ProgramView {
 /// A list of events split at `now`: the conferences, the agenda.
 #[derive(Serialize)]
 struct SplitAtNow {
-    title: &'static str,
+    title: String,
     intro: String,
     upcoming: Vec<Card>,
     past: Vec<Card>,
@@ -212,7 +215,7 @@ impl Family for Events {
         };
         match self {
             Events::ForumList => Owner::generated("la liste des éditions du Forum"),
-            Events::ConferenceList => Owner::generated("la liste des Up Conférences"),
+            Events::ConferenceList => Owner::generated("la liste des conférences"),
             Events::Agenda => Owner::generated("l'agenda"),
             Events::Forum(i) => Owner::record(&site.forums[*i].source),
             Events::Conference(i) => Owner::record(&site.conferences[*i].source),
@@ -254,7 +257,7 @@ fn forum_card(site: &Site, i: usize) -> Card {
     let f = &site.forums[i];
     let mut card = card(site, Section::Forum, f);
     card.end_date = other_day(f.data.date, f.data.end_date);
-    card.kind = Some("Forum de l’ESS".into());
+    card.kind = Some(site.config.forum.0.clone());
     card.venue = f.data.venue.as_deref().map(french::typography);
     card
 }
@@ -263,7 +266,7 @@ fn conference_card(site: &Site, i: usize) -> Card {
     let c = &site.conferences[i];
     let mut card = card(site, Section::Conferences, c);
     card.end_date = other_day(c.data.date, c.data.end_date);
-    card.kind = Some("Up Conférence".into());
+    card.kind = Some(site.config.label_one(Section::Conferences).to_string());
     card.venue = c.data.venue.as_deref().map(french::typography);
     card.labels = c
         .data
@@ -295,7 +298,7 @@ fn forum_list(site: &Site) -> Rendered {
         .map(|i| forum_card(site, i))
         .collect();
     let context = ForumList {
-        title: "Le Forum de l’ESS",
+        title: french::typography(&format!("Le {}", site.config.forum.0)),
         intro: french::typography("Chaque année, le Forum réunit les acteurs de l’économie sociale et solidaire du territoire : salon, ateliers, conférences, tables rondes et pitchs."),
         total: cards.len(),
         cards,
@@ -380,9 +383,13 @@ fn conference_list(site: &Site) -> Rendered {
         let up = is_upcoming(c.data.date, c.data.end_date, now);
         (up, conference_card(site, i))
     }));
+    let series = site.config.conferences.as_ref();
     let context = SplitAtNow {
-        title: "Les Up Conférences",
-        intro: french::typography("Deux fois par an, les Up Conférences font le point sur l’innovation sociale avec celles et ceux qui la font."),
+        title: french::typography(&format!("Les {}", site.config.label(Section::Conferences))),
+        intro: series
+            .and_then(|s| s.intro.as_deref())
+            .map(french::typography)
+            .unwrap_or_default(),
         upcoming,
         past,
         feed: Some(Section::Conferences.feed_url()),
@@ -393,10 +400,18 @@ fn conference_list(site: &Site) -> Rendered {
 fn agenda_page(site: &Site) -> Rendered {
     let (upcoming, past) = split(agenda(site).into_iter());
     let context = SplitAtNow {
-        title: "Agenda",
-        intro: french::typography(
-            "Tous les rendez-vous de l’ESS : le Forum annuel et les Up Conférences.",
-        ),
+        title: "Agenda".into(),
+        intro: french::typography(&match site.has_conferences() {
+            true => format!(
+                "Tous les rendez-vous de l’ESS : le {}, chaque année, et les {}.",
+                site.config.forum.0,
+                site.config.label(Section::Conferences)
+            ),
+            false => format!(
+                "Tous les rendez-vous de l’ESS : le {}, chaque année.",
+                site.config.forum.0
+            ),
+        }),
         upcoming,
         past,
         feed: None,

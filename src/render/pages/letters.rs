@@ -149,7 +149,7 @@ impl Family for Letters {
                         title: title(l),
                         url: site.config.absolute(&l.url()),
                         description: Some(period(l)),
-                        category: "Lettre d’information",
+                        category: "Lettre d’information".into(),
                     })
                     .collect();
                 let name = format!("{} — La lettre d’information", site.config.title);

@@ -170,7 +170,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs.extend(actors::front_jobs().into_iter().map(Job::Actors));
     jobs.extend(data::front_jobs().into_iter().map(Job::Data));
     jobs.extend(actors::map_jobs().into_iter().map(Job::Actors));
-    jobs.extend(events::list_jobs().into_iter().map(Job::Events));
+    jobs.extend(events::list_jobs(site).into_iter().map(Job::Events));
     jobs.extend(search::page_jobs(site).into_iter().map(Job::Search));
     jobs.extend(actors::record_jobs(site).into_iter().map(Job::Actors));
     jobs.extend(taxonomies::jobs(site).into_iter().map(Job::Taxonomies));
@@ -179,7 +179,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs.extend(resources::jobs(site).into_iter().map(Job::Resources));
     jobs.extend(letters::jobs(site).into_iter().map(Job::Letters));
     jobs.extend(plain::page_jobs(site).into_iter().map(Job::Plain));
-    jobs.extend(data::feed_jobs().into_iter().map(Job::Data));
+    jobs.extend(data::feed_jobs(site).into_iter().map(Job::Data));
     jobs.extend(data::back_jobs().into_iter().map(Job::Data));
     jobs.extend(plain::not_found_jobs().into_iter().map(Job::Plain));
     for RecordView {
