@@ -168,7 +168,6 @@ fn a_new_site_warns_until_its_examples_and_placeholders_are_replaced() {
     for file in [
         "content/acteurs/jardin-partage-de-bagneux.md",
         "content/forum/2027.md",
-        "content/conferences/up-conference-2027.md",
         "content/magazine/edito-bienvenue.md",
         "content/ressources/guide-de-l-ess.md",
         "content/pages/mentions-legales.md",
