@@ -70,6 +70,10 @@ pub(super) fn second_key(
     line: usize,
     column: usize,
 ) -> Option<(usize, usize)> {
+    // An empty key (`"": x` twice) is found everywhere: there is no second place to name.
+    if key.is_empty() {
+        return None;
+    }
     let mut seen = 0;
     for (n, l) in text.lines().enumerate().skip(line.saturating_sub(1)) {
         let from = if n + 1 == line {
@@ -180,4 +184,15 @@ pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
         let rest = line.strip_prefix(key)?;
         rest.trim_start().starts_with(':').then_some((i + 1, 1))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_duplicate_key_is_not_searched_for_ever() {
+        assert_eq!(second_key("\"\": 1\n\"\": 2\n", "", 1, 1), None);
+        assert_eq!(second_key("a: 1\nb: 2\na: 3\n", "a", 1, 1), Some((3, 1)));
+    }
 }
