@@ -392,6 +392,26 @@ fn texts(dir: &std::path::Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `ess-site build` of `site` into its `public/`; it must succeed.
+fn build_public(site: &std::path::Path) {
+    let built = ess(
+        site,
+        &[
+            "build",
+            "--quiet",
+            "--now",
+            "2026-11-23",
+            "--output",
+            "public",
+        ],
+    );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
 /// A commune names its own series of conferences, or has none: no « Up Conférences » (Sceaux's
 /// programme) nor anything of Sceaux anywhere in its output or its editor.
 #[test]
@@ -410,22 +430,7 @@ fn a_commune_names_its_own_series_or_has_none() {
     // Without a series: no page, menu entry, feed or editor collection of conferences.
     std::fs::write(&toml, &base).unwrap();
     let out = site.join("public");
-    let built = ess(
-        &site,
-        &[
-            "build",
-            "--quiet",
-            "--now",
-            "2026-11-23",
-            "--output",
-            "public",
-        ],
-    );
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    build_public(&site);
     assert!(!out.join("conferences").exists(), "no list of conferences");
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(!home.contains("href=\"/conferences/\""), "no menu entry");
@@ -457,22 +462,7 @@ fn a_commune_names_its_own_series_or_has_none() {
         "{said}"
     );
     std::fs::remove_dir_all(&out).unwrap();
-    let built = ess(
-        &site,
-        &[
-            "build",
-            "--quiet",
-            "--now",
-            "2026-11-23",
-            "--output",
-            "public",
-        ],
-    );
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    build_public(&site);
     let list = std::fs::read_to_string(out.join("conferences/index.html")).unwrap();
     assert!(
         list.contains("<h1>Les Conférences</h1>"),
@@ -483,22 +473,7 @@ fn a_commune_names_its_own_series_or_has_none() {
     let series = "\n[conferences]\nname = \"Jeudis de l’ESS\"\none = \"Jeudi de l’ESS\"\nintro = \"Un jeudi par mois.\"\n";
     std::fs::write(&toml, base.clone() + series).unwrap();
     std::fs::remove_dir_all(&out).unwrap();
-    let built = ess(
-        &site,
-        &[
-            "build",
-            "--quiet",
-            "--now",
-            "2026-11-23",
-            "--output",
-            "public",
-        ],
-    );
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    build_public(&site);
     let list = std::fs::read_to_string(out.join("conferences/index.html")).unwrap();
     assert!(list.contains("Les Jeudis de l’ESS") && list.contains("Un jeudi par mois."));
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
