@@ -453,19 +453,12 @@ impl Incremental {
         r: Rendering,
         report: &mut RebuildReport,
     ) {
-        let Rendering {
-            planned,
-            rendered: [rendered_first, rendered_rest],
-            changed_source,
-            previous,
-            templates,
-            documents,
-        } = r;
-        let is_changed_source = |i: usize| changed_source[i];
-        let mut outputs: HashMap<String, CachedOutput> = HashMap::with_capacity(planned.len());
-        let mut by_job = HashMap::with_capacity(planned.len());
+        let [rendered_first, rendered_rest] = r.rendered;
+        let is_changed_source = |i: usize| r.changed_source[i];
+        let mut outputs: HashMap<String, CachedOutput> = HashMap::with_capacity(r.planned.len());
+        let mut by_job = HashMap::with_capacity(r.planned.len());
         let mut deferred = Vec::new();
-        for p in planned {
+        for p in r.planned {
             if is_changed_source(p.index) {
                 // Rendered first, above.
                 continue;
@@ -479,13 +472,13 @@ impl Incremental {
                 deferred.push((jobs[p.index].clone(), p.fingerprint));
             }
         }
-        for r in rendered_first.into_iter().chain(rendered_rest) {
-            report.rendered += r.outputs.len();
-            let paths = r.outputs.iter().map(|o| o.0.clone()).collect();
-            by_job.insert(r.url, (r.fingerprint, paths));
-            outputs.extend(r.outputs);
+        for done in rendered_first.into_iter().chain(rendered_rest) {
+            report.rendered += done.outputs.len();
+            let paths = done.outputs.iter().map(|o| o.0.clone()).collect();
+            by_job.insert(done.url, (done.fingerprint, paths));
+            outputs.extend(done.outputs);
         }
-        for path in previous.keys() {
+        for path in r.previous.keys() {
             if !outputs.contains_key(path) {
                 report.removed += 1;
                 report.changed.push(path.clone());
@@ -495,8 +488,8 @@ impl Incremental {
         self.deferred = (!deferred.is_empty()).then(|| {
             Arc::new(Deferred {
                 site: Arc::clone(site),
-                templates,
-                documents,
+                templates: r.templates,
+                documents: r.documents,
                 index_cache: self.documents_cache.index_cache(),
                 jobs: deferred,
             })
