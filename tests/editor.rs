@@ -147,13 +147,13 @@ fn a_site_of_its_own_domains_gets_them_in_the_editor() {
     let site = with_editor(&repo(), GITLAB);
     let toml = site.path().join("site.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    let text = if text.contains("[domains]") {
+    let text = if text.contains("\n[domains]\n") {
         text.replace(
-            "[domains]",
-            "[domains]\nculture = \"Culture et patrimoine\"",
+            "\n[domains]\n",
+            "\n[domains]\npatrimoine = \"Culture et patrimoine\"\n",
         )
     } else {
-        format!("{text}\n[domains]\nculture = \"Culture et patrimoine\"\n")
+        format!("{text}\n[domains]\npatrimoine = \"Culture et patrimoine\"\n")
     };
     std::fs::write(&toml, text).unwrap();
     let files = build(site.path(), options("2026-11-23"));

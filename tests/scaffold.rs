@@ -497,3 +497,144 @@ fn a_commune_names_its_own_series_or_has_none() {
         }
     }
 }
+
+/// The folders of `/acteurs/domaines/`: the site's domain pages.
+fn domain_pages(out: &std::path::Path) -> Vec<String> {
+    let mut pages: Vec<String> = std::fs::read_dir(out.join("acteurs/domaines"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    pages
+}
+
+#[test]
+fn a_commune_chooses_its_domains_and_its_site_shows_only_those() {
+    let parent = tempfile::tempdir().unwrap();
+    assert!(ess(
+        parent.path(),
+        &["init", "malakoff", "--commune", "Malakoff"]
+    )
+    .status
+    .success());
+    let site = parent.path().join("malakoff");
+    let toml = site.join("site.toml");
+    let actor = site.join("content/acteurs/jardin-partage-de-malakoff.md");
+    let editor = "\n[editor]\nbackend = \"gitlab\"\nrepo = \"ville/ess\"\napp_id = \"0123\"\nbase_url = \"https://gitlab.example.fr/\"\n";
+    let base = std::fs::read_to_string(&toml).unwrap() + editor;
+    let record = std::fs::read_to_string(&actor).unwrap();
+    let out = site.join("public");
+
+    // Without a choice: the domains the published records give, no page for the others.
+    build_public(&site);
+    assert_eq!(
+        domain_pages(&out),
+        ["agriculture", "participation-citoyenne"]
+    );
+
+    // Its choice, in its order, with a domain of its own (the generic icon) and one of the
+    // tool's renamed; a chosen domain no record gives yet still has its page.
+    let chosen = base.replacen(
+        "paginate_by = 24\n",
+        "paginate_by = 24\ndomains_used = [\"economie-circulaire\", \"culture\", \"insertion\"]\n",
+        1,
+    ) + "\n[domains]\nressourceries = \"Ressourceries et recycleries\"\nculture = \"Culture et patrimoine\"\n";
+    std::fs::write(&toml, &chosen).unwrap();
+    let given = record.replacen(
+        "domains: [agriculture, participation-citoyenne]",
+        "domains: [economie-circulaire, ressourceries, culture]",
+        1,
+    );
+    assert_ne!(
+        given, record,
+        "the example actor's domains are where the test expects"
+    );
+    std::fs::write(&actor, &given).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+    build_public(&site);
+    assert_eq!(
+        domain_pages(&out),
+        [
+            "culture",
+            "economie-circulaire",
+            "insertion",
+            "ressourceries"
+        ]
+    );
+    let index = std::fs::read_to_string(out.join("acteurs/domaines/index.html")).unwrap();
+    let order: Vec<usize> = [
+        "Économie circulaire et réemploi",
+        "Culture et patrimoine",
+        "Insertion par l’activité économique",
+        "Ressourceries et recycleries",
+    ]
+    .iter()
+    .map(|label| index.find(label).unwrap_or_else(|| panic!("{label}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "in the site's order");
+    let page =
+        std::fs::read_to_string(out.join("acteurs/jardin-partage-de-malakoff/index.html")).unwrap();
+    assert!(
+        page.contains("#economie-circulaire\""),
+        "the catalogue's icon"
+    );
+    assert!(
+        page.contains("#domain\""),
+        "the generic icon of a domain of its own"
+    );
+    let sprite = std::fs::read_dir(out.join(""))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("icons."))
+        .unwrap();
+    let sprite = std::fs::read_to_string(sprite.path()).unwrap();
+    assert!(sprite.contains("<symbol id=\"economie-circulaire\""));
+    let config = std::fs::read_to_string(out.join("admin/config.yml")).unwrap();
+    for offered in [
+        "economie-circulaire",
+        "culture",
+        "insertion",
+        "ressourceries",
+    ] {
+        assert!(
+            config.contains(&format!("value: {offered}")),
+            "the editor offers {offered}"
+        );
+    }
+    for other in ["sante", "agriculture", "participation-citoyenne"] {
+        assert!(
+            !config.contains(&format!("value: {other}")),
+            "the editor offers {other}"
+        );
+    }
+    for (path, text) in texts(&out) {
+        for word in ["Up Conf", "Sceaux", "Houdan", "Santé", "Mobilité"] {
+            assert!(!text.contains(word), "{path}: « {word} »");
+        }
+    }
+
+    // A domain of the tool the site did not choose is refused, with what to do.
+    std::fs::write(
+        &actor,
+        given.replacen("ressourceries, culture]", "ressourceries, sante]", 1),
+    )
+    .unwrap();
+    let check = ess(&site, &["check"]);
+    let said = String::from_utf8_lossy(&check.stderr);
+    assert!(!check.status.success());
+    assert!(
+        said.contains("domaine inconnu « sante »") && said.contains("domains_used"),
+        "{said}"
+    );
+    // `new` lists the site's domains beside the key.
+    assert!(ess(&site, &["new", "acteur", "La Recyclerie"])
+        .status
+        .success());
+    let made = std::fs::read_to_string(site.join("content/acteurs/la-recyclerie.md")).unwrap();
+    assert!(
+        made.contains("domaines du site : economie-circulaire, culture, insertion, ressourceries"),
+        "{made}"
+    );
+}

@@ -19,11 +19,18 @@ ICONS = {
     # Kinds of records
     "actor": "building-2", "forum": "calendar-days", "conference": "mic",
     "magazine": "newspaper", "resource": "file-text",
-    # Domains of action (a site's own domains get "domain")
-    "entrepreneuriat-social": "handshake", "participation-citoyenne": "megaphone",
-    "agriculture": "sprout", "jeunesse": "backpack", "sport": "trophy",
-    "education-formation": "graduation-cap", "sante": "heart-pulse", "habitat": "house",
-    "mobilite": "bike", "domain": "tag",
+    # Domains of action, the catalogue of src/model/domains.rs (a site's own domains get "domain")
+    "agriculture": "sprout", "alimentation": "apple", "seniors": "hand-heart",
+    "commerce-equitable": "scale", "culture": "palette", "economie-circulaire": "recycle",
+    "education-formation": "graduation-cap", "energie": "zap",
+    "entrepreneuriat-social": "handshake", "environnement": "trees",
+    "finance-solidaire": "piggy-bank", "habitat": "house", "handicap": "accessibility",
+    "inclusion-numerique": "monitor-smartphone", "insertion": "briefcase-business",
+    "jeunesse": "backpack", "lutte-contre-la-precarite": "hand-helping", "mobilite": "bike",
+    "participation-citoyenne": "megaphone", "petite-enfance": "baby", "sante": "heart-pulse",
+    "services-a-la-personne": "heart-handshake", "solidarite-internationale": "earth",
+    "sport": "trophy", "tiers-lieux": "store", "tourisme-solidaire": "luggage",
+    "domain": "tag",
 }
 
 

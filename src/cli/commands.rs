@@ -18,8 +18,14 @@ pub(super) fn new(root: &std::path::Path, kind: &str, title: &str) -> Result<Exi
             help: Some("lancez la commande dans le dossier du site, ou créez-en un avec `ess-site init DOSSIER`".into()),
         });
     }
-    let path =
-        crate::write::scaffold::new_record(root, kind, title, &today).map_err(Failure::fatal)?;
+    // The site's domains beside the key; a site.toml that does not load lists the tool's.
+    let config = crate::load::config(root).ok();
+    let domains: Vec<&str> = match &config {
+        Some(c) => c.domains.slugs().collect(),
+        None => crate::model::DOMAINS.to_vec(),
+    };
+    let path = crate::write::scaffold::new_record(root, kind, title, &today, &domains)
+        .map_err(Failure::fatal)?;
     println!("{}", path.display());
     eprintln!("Fiche créée en brouillon (draft: true) : remplissez-la, puis passez draft à false pour la publier.");
     Ok(ExitCode::SUCCESS)

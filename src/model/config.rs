@@ -1,7 +1,7 @@
 //! `site.toml`: the raw file as written, and the resolved `Config` the build uses.
 
 use crate::diagnostic::{from_toml_message, Diagnostic};
-use crate::model::DOMAINS;
+use crate::model::domains::{self, Domains};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,6 +25,8 @@ struct RawConfig {
     #[serde(default)]
     max_file_size_kib: Option<u64>,
     commune: RawCommune,
+    #[serde(default)]
+    domains_used: Option<Vec<toml::Spanned<String>>>,
     #[serde(default)]
     domains: BTreeMap<toml::Spanned<String>, String>,
     #[serde(default)]
@@ -208,10 +210,8 @@ pub struct Config {
     pub department: Option<String>,
     pub commune_website: Option<String>,
     pub contact: RawContact,
-    /// The site's domains of action, slug → label: the nine of the seeds, then the site's own.
-    pub domains: Vec<(String, String)>,
-    /// Where each domain of the site's own is written in `site.toml` (line, column).
-    pub domain_positions: BTreeMap<String, (usize, usize)>,
+    /// The site's domains of action: its choice in the tool's catalogue, and its own.
+    pub domains: Domains,
     /// Hosts whose video players a Markdown body may embed (`<iframe src="https://HOST/…">`).
     pub video_hosts: Vec<String>,
     /// The licence of the open data exports, and where to read it.
@@ -276,19 +276,25 @@ impl Config {
             )
             .with_help("écrivez l'adresse complète du site, par exemple https://ess.ma-ville.fr"));
         }
-        let mut domains: Vec<(String, String)> = Vec::new();
-        for slug in DOMAINS {
-            domains.push((slug.to_string(), String::new()));
-        }
-        let mut domain_positions = BTreeMap::new();
-        for (slug, label) in raw.domains {
-            domain_positions.insert(slug.get_ref().clone(), line_col(text, slug.span().start));
-            let slug = slug.into_inner();
-            match domains.iter_mut().find(|(s, _)| *s == slug) {
-                Some(existing) => existing.1 = label,
-                None => domains.push((slug, label)),
-            }
-        }
+        let domains = domains::resolve(
+            raw.domains_used.map(|used| {
+                used.into_iter()
+                    .map(|s| {
+                        let offset = s.span().start;
+                        (s.into_inner(), offset)
+                    })
+                    .collect()
+            }),
+            raw.domains
+                .into_iter()
+                .map(|(slug, label)| {
+                    let position = line_col(text, slug.span().start);
+                    (slug.into_inner(), position, label)
+                })
+                .collect(),
+            |offset| line_col(text, offset),
+            path,
+        )?;
         let brand = match raw.brand {
             Some(b) => brand(b, text, path)?,
             None => Brand::default(),
@@ -339,7 +345,6 @@ impl Config {
             commune_website,
             contact: raw.contact.unwrap_or_default(),
             domains,
-            domain_positions,
             data_licence: raw
                 .data_licence
                 .unwrap_or_else(|| "Licence Ouverte / Open Licence version 2.0".into()),

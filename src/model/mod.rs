@@ -1,6 +1,6 @@
 //! The content model of SPEC.md, below every stage: one type per kind of record, as the comms
 //! team writes it; the one table of kinds (`kinds`); `site.toml` (`config`); every URL
-//! (`url`); what `now` means (`time`); the data files' shapes (`data_files`, `letters`); the
+//! (`url`); the domains of action (`domains`); what `now` means (`time`); the data files' shapes (`data_files`, `letters`); the
 //! scaffolds of `ess-site new` and `init` (`scaffold`).
 //!
 //! Every record type refuses unknown keys, so a typo (`titel:`) is an error, not a silently
@@ -17,6 +17,7 @@ mod blank;
 pub mod config;
 pub mod data_files;
 mod dates;
+pub mod domains;
 pub mod kinds;
 pub mod letters;
 pub mod pictures;
@@ -130,18 +131,7 @@ terms!(ProgramKind, [Salon => "salon", Atelier => "atelier", Conference => "conf
     TableRonde => "table-ronde", Pitch => "pitch"]);
 terms!(MagazineKind, [Dossier => "dossier", Edito => "edito", Article => "article"]);
 
-/// The nine action domains of the seeds; a site may add its own in `site.toml`.
-pub const DOMAINS: &[&str] = &[
-    "entrepreneuriat-social",
-    "participation-citoyenne",
-    "agriculture",
-    "jeunesse",
-    "sport",
-    "education-formation",
-    "sante",
-    "habitat",
-    "mobilite",
-];
+pub use domains::DOMAINS;
 
 /// A geographic position (WGS 84).
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]

@@ -11,9 +11,14 @@ fn quoted(s: &str) -> String {
 }
 
 /// The front matter and body of a new record of `section`, titled `title`: every field
-/// documented (a new kind is a compile error here until it has its scaffold).
-pub fn record_text(section: Section, title: &str, today: &str) -> String {
+/// documented (a new kind is a compile error here until it has its scaffold); `domains` are the
+/// site's, listed beside the key.
+pub fn record_text(section: Section, title: &str, today: &str, domains: &[&str]) -> String {
     let title = quoted(title);
+    let domains = match domains {
+        [] => String::new(),
+        _ => format!(" : {}", domains.join(", ")),
+    };
     let common_tail = "\
 summary:          # une ou deux phrases, montrées dans les listes et les flux RSS
 tags: []          # mots-clés, par exemple [emploi, jeunesse]
@@ -31,7 +36,7 @@ image:            # une image en tête de la fiche et sur sa carte : le fichier 
 title: {title}
 date: {today}     # entrée dans l'annuaire (AAAA-MM-JJ) : « nouvel acteur » dans la lettre de ce mois-là
 legal_form:       # association, cooperative, scop, scic, mutuelle, fondation, entreprise-esus, collectivite, autre
-domains: []       # un ou plusieurs : entrepreneuriat-social, participation-citoyenne, agriculture, jeunesse, sport, education-formation, sante, habitat, mobilite
+domains: []       # un ou plusieurs domaines du site{domains}
 stages: []        # ce qu'il propose aux porteurs de projet : informer, sensibiliser, former, conseiller, accompagner, financer
 address:          # adresse postale : numéro, rue, code postal et commune
 geo:              # position sur la carte, en degrés décimaux : {{lat: …, lon: …}} (un clic droit sur OpenStreetMap les donne)
@@ -74,7 +79,7 @@ date:             # OBLIGATOIRE : date et heure, AAAA-MM-JJTHH:MM (par exemple 2
 end_date:         # fin, AAAA-MM-JJTHH:MM
 venue:            # lieu
 speakers: []      # intervenants, par exemple [{{name: \"Camille Martin\", role: \"fondatrice\", actor: slug-de-l-acteur, photo: /images/camille-martin.jpg}}]
-domains: []       # domaines abordés (mêmes valeurs que pour les acteurs)
+domains: []       # domaines abordés, parmi ceux du site{domains}
 registration_url: # lien d'inscription, en https://
 replay_url:       # lien du replay vidéo, après la conférence
 slides_url:       # lien des supports de présentation
@@ -119,7 +124,8 @@ updated:          # date de mise à jour (AAAA-MM-JJ)
 
 /// The files of a new commune's site, from `src/init/`: (path in the new site, template).
 /// Placeholders: `{commune}`, `{slug}` (the commune's), `{actor}` (the example actor's slug),
-/// `{year}`, `{next}` (next year), `{version}` (of ess-site).
+/// `{year}`, `{next}` (next year), `{version}` (of ess-site), `{domains}` (the tool's domains,
+/// as the commented lines of a TOML list).
 const SITE_FILES: &[(&str, &str)] = &[
     ("site.toml", include_str!("../init/site.toml")),
     (".gitignore", include_str!("../init/gitignore")),
@@ -184,6 +190,18 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
     let slug = slugify(commune);
     // Inside the templates' double-quoted YAML and TOML strings.
     let escaped = commune.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut domain_lines = String::new();
+    let mut line = String::from("#  ");
+    for d in crate::model::DOMAINS {
+        if line.len() + d.len() + 4 > 96 {
+            domain_lines.push_str(line.trim_end());
+            domain_lines.push('\n');
+            line = String::from("#  ");
+        }
+        line.push_str(&format!(" \"{d}\","));
+    }
+    domain_lines.push_str(&line);
+    domain_lines.push('\n');
     let fill = |template: &str| {
         template
             .replace("{commune}", &escaped)
@@ -192,6 +210,7 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
             .replace("{year}", &year.to_string())
             .replace("{next}", &(year + 1).to_string())
             .replace("{version}", env!("CARGO_PKG_VERSION"))
+            .replace("{domains}", &domain_lines)
     };
     SITE_FILES
         .iter()

@@ -185,7 +185,7 @@ impl Site {
         let appears_in = mentions(actors.len(), &actor_index, &forums, &conferences, &dossiers);
         let (closed_actors, open_actors): (Vec<usize>, Vec<usize>) =
             (0..actors.len()).partition(|&i| actors[i].data.closed.is_some());
-        let (by_domain, by_legal_form, by_stage) = actor_terms(&config, &actors);
+        let (by_domain, by_legal_form, by_stage) = actor_terms(&config, &actors, &conferences);
         let by_category = group_by_label(&resources, |r| r.data.category.as_deref());
         let by_resource_type = group_by_label(&resources, |r| r.data.resource_type.as_deref());
 
@@ -224,6 +224,7 @@ impl Site {
         match self
             .config
             .domains
+            .list
             .iter()
             .find(|(s, l)| s == slug && !l.is_empty())
         {
@@ -476,20 +477,28 @@ fn mentions(
     appears_in
 }
 
-/// The actors' taxonomies: members of each domain of the site, of each legal form that has
-/// actors, of each stage of the path.
+/// The actors' taxonomies: members of each domain of the site (each domain it chose or named,
+/// and without a choice each a published actor or conference gives), of each legal form that has actors, of each
+/// stage of the path.
 #[allow(clippy::type_complexity)]
 fn actor_terms(
     config: &Config,
     actors: &[Arc<Entry<Actor>>],
+    conferences: &[Arc<Entry<Conference>>],
 ) -> (
     Vec<(String, Vec<usize>)>,
     Vec<(&'static str, Vec<usize>)>,
     Vec<(Stage, Vec<usize>)>,
 ) {
+    let given = |d: &String| {
+        actors.iter().any(|a| a.data.domains.contains(d))
+            || conferences.iter().any(|c| c.data.domains.contains(d))
+    };
     let by_domain = config
         .domains
+        .list
         .iter()
+        .filter(|(d, _)| config.domains.shown_always(d) || given(d))
         .map(|(d, _)| {
             let members = actors
                 .iter()

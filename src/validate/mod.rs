@@ -148,7 +148,7 @@ fn per_record<'a, E: EntryView + Sync>(
 
 /// The keys of `[domains]` in site.toml: each is the end of a URL.
 fn domain_keys(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
-    for (key, (line, col)) in &loaded.config.domain_positions {
+    for (key, (line, col)) in &loaded.config.domains.positions {
         if !is_valid_slug(key) {
             let fixed = slug::slugify(key);
             let hint = if fixed.is_empty() {

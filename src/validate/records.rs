@@ -1,7 +1,7 @@
 //! The checks of each kind of record: allowed values, references to actors, URLs, dates,
 //! files.
 
-use crate::diagnostic::{closest, suggest, Diagnostic};
+use crate::diagnostic::{closest, Diagnostic};
 use crate::load::Loaded;
 use crate::model::{Actor, Conference, Entry, ForumEdition, MagazineRecord, Resource, Source};
 use std::collections::BTreeSet;
@@ -16,12 +16,7 @@ pub(super) struct References<'a> {
 
 impl<'a> References<'a> {
     pub(super) fn new(loaded: &'a Loaded) -> References<'a> {
-        let domains = loaded
-            .config
-            .domains
-            .iter()
-            .map(|(s, _)| s.as_str())
-            .collect();
+        let domains = loaded.config.domains.slugs().collect();
         // A record that could not be read still exists: naming it is not an error too.
         let declared = loaded
             .content
@@ -45,6 +40,18 @@ impl<'a> References<'a> {
         }
     }
 
+    /// Each of `values` (under `domains`) must be a domain of the site.
+    fn terms(&self, src: &Source, values: &[String], out: &mut Vec<Diagnostic>) {
+        let domains = &self.loaded.config.domains;
+        for v in values.iter().filter(|v| !domains.contains(v)) {
+            let (line, col) = src.value_position("domains", v);
+            out.push(
+                Diagnostic::error(&src.path, line, col, format!("domaine inconnu « {v} »"))
+                    .with_help(crate::model::domains::unknown_help(domains, v)),
+            );
+        }
+    }
+
     /// Each of `slugs` (under `key`) must be an actor of the site.
     fn refs(&self, src: &Source, key: &str, slugs: &[String], out: &mut Vec<Diagnostic>) {
         check_refs(src, key, slugs, &self.actors, &self.actor_list, out);
@@ -62,7 +69,7 @@ impl<'a> References<'a> {
                     )),
             );
         }
-        check_terms(src, "domains", &a.data.domains, &self.domains, out);
+        self.terms(src, &a.data.domains, out);
         if let Some(w) = &a.data.website {
             check_url(src, "website", w, false, out);
         }
@@ -130,7 +137,7 @@ impl<'a> References<'a> {
             .filter_map(|s| s.actor.clone())
             .collect();
         self.refs(src, "speakers", &speaker_actors, out);
-        check_terms(src, "domains", &conf.data.domains, &self.domains, out);
+        self.terms(src, &conf.data.domains, out);
         check_end_date(src, conf.data.date, conf.data.end_date, out);
         for (key, value) in [
             ("registration_url", &conf.data.registration_url),
@@ -159,27 +166,6 @@ impl<'a> References<'a> {
         }
         if r.data.private {
             private_text_links(self.loaded, r, out);
-        }
-    }
-}
-
-fn check_terms(
-    src: &Source,
-    key: &str,
-    values: &[String],
-    allowed: &[&str],
-    out: &mut Vec<Diagnostic>,
-) {
-    for v in values {
-        if !allowed.contains(&v.as_str()) {
-            let (line, col) = src.value_position(key, v);
-            out.push(
-                Diagnostic::error(&src.path, line, col, format!("domaine inconnu « {v} »"))
-                    .with_help(format!(
-                        "{} ; un site peut ajouter ses domaines dans site.toml, section [domains]",
-                        suggest(v, allowed)
-                    )),
-            );
         }
     }
 }

@@ -8,7 +8,13 @@ use std::path::{Path, PathBuf};
 
 /// Writes a new record of `kind` (French name) titled `title` in the site at `root`; refuses
 /// to overwrite. Returns the path written.
-pub fn new_record(root: &Path, kind: &str, title: &str, today: &str) -> Result<PathBuf, String> {
+pub fn new_record(
+    root: &Path,
+    kind: &str,
+    title: &str,
+    today: &str,
+    domains: &[&str],
+) -> Result<PathBuf, String> {
     let Some(section) = Section::of_new_name(kind) else {
         let names: Vec<&str> = Section::ALL.iter().map(|s| s.kind().new_name).collect();
         let hint = crate::diagnostic::suggest(kind, &names);
@@ -26,7 +32,7 @@ pub fn new_record(root: &Path, kind: &str, title: &str, today: &str) -> Result<P
             path.display()
         ));
     }
-    let text = record_text(section, title, today);
+    let text = record_text(section, title, today, domains);
     write_file(&path, &text)?;
     Ok(path)
 }

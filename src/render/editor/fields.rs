@@ -193,7 +193,8 @@ pub const GEO: &[Field] = &[
 /// The hints of a kind's scaffold: each top-level key's comment (`key: … # hint`), and of the
 /// keys of its commented examples (`#  key: … # hint`, the items of a programme).
 pub fn scaffold_hints(section: Section) -> Vec<(String, String)> {
-    let text = crate::model::scaffold::record_text(section, "Titre", "2026-01-01");
+    // The editor chooses domains in a list: the hint need not name them.
+    let text = crate::model::scaffold::record_text(section, "Titre", "2026-01-01", &[]);
     let mut hints = Vec::new();
     for line in text.lines() {
         let line = line.trim_start_matches('#').trim_start();
@@ -302,8 +303,8 @@ fn field(site: &Site, f: &Field, hints: &[(String, String)]) -> Value {
             let options: Vec<Value> = site
                 .config
                 .domains
-                .iter()
-                .map(|(slug, _)| json!({"label": site.domain_label(slug), "value": slug}))
+                .slugs()
+                .map(|slug| json!({"label": site.domain_label(slug), "value": slug}))
                 .collect();
             obj(json!({"widget": "select", "multiple": true, "options": options}))
         }

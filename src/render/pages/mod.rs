@@ -308,7 +308,7 @@ mod tests {
         )
         .unwrap();
         for section in Section::ALL {
-            let text = crate::model::scaffold::record_text(section, "Une fiche", "2026-01-01")
+            let text = crate::model::scaffold::record_text(section, "Une fiche", "2026-01-01", &[])
                 .replace("draft: true", "draft: false")
                 .replace("date:             #", "date: 2026-01-01 #");
             let folder = root.join("content").join(section.folder());

@@ -200,7 +200,7 @@ fn term_owner(site: &Site, taxonomy: Taxonomy, term: usize) -> Owner {
     match taxonomy {
         Taxonomy::Domain => {
             let what = format!("la page du domaine « {slug} »");
-            match site.config.domain_positions.get(slug) {
+            match site.config.domains.positions.get(slug) {
                 Some(&(line, col)) => Owner {
                     kind: OwnerKind::ConfigKey,
                     place: Some((PathBuf::from("site.toml"), line, col)),
