@@ -27,6 +27,7 @@ pub mod search;
 pub mod site;
 pub mod srcsets;
 pub mod templates;
+mod terms;
 
 pub use crate::model::url::output_path;
 pub use pages::{plan, Job, Rendered};

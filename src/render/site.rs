@@ -185,9 +185,11 @@ impl Site {
         let appears_in = mentions(actors.len(), &actor_index, &forums, &conferences, &dossiers);
         let (closed_actors, open_actors): (Vec<usize>, Vec<usize>) =
             (0..actors.len()).partition(|&i| actors[i].data.closed.is_some());
-        let (by_domain, by_legal_form, by_stage) = actor_terms(&config, &actors, &conferences);
-        let by_category = group_by_label(&resources, |r| r.data.category.as_deref());
-        let by_resource_type = group_by_label(&resources, |r| r.data.resource_type.as_deref());
+        let (by_domain, by_legal_form, by_stage) =
+            super::terms::actor_terms(&config, &actors, &conferences);
+        let by_category = super::terms::group_by_label(&resources, |r| r.data.category.as_deref());
+        let by_resource_type =
+            super::terms::group_by_label(&resources, |r| r.data.resource_type.as_deref());
 
         Site {
             config,
@@ -477,60 +479,6 @@ fn mentions(
     appears_in
 }
 
-/// The actors' taxonomies: members of each domain of the site (each domain it chose or named,
-/// and without a choice each a published actor or conference gives), of each legal form that has actors, of each
-/// stage of the path.
-#[allow(clippy::type_complexity)]
-fn actor_terms(
-    config: &Config,
-    actors: &[Arc<Entry<Actor>>],
-    conferences: &[Arc<Entry<Conference>>],
-) -> (
-    Vec<(String, Vec<usize>)>,
-    Vec<(&'static str, Vec<usize>)>,
-    Vec<(Stage, Vec<usize>)>,
-) {
-    let given = |d: &String| {
-        actors.iter().any(|a| a.data.domains.contains(d))
-            || conferences.iter().any(|c| c.data.domains.contains(d))
-    };
-    let by_domain = config
-        .domains
-        .list
-        .iter()
-        .filter(|(d, _)| config.domains.shown_always(d) || given(d))
-        .map(|(d, _)| {
-            let members = actors
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.data.domains.contains(d))
-                .map(|(i, _)| i)
-                .collect();
-            (d.clone(), members)
-        })
-        .collect();
-    let mut forms: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
-    let mut stages: BTreeMap<Stage, Vec<usize>> =
-        Stage::ALL.iter().map(|s| (*s, Vec::new())).collect();
-    for (i, a) in actors.iter().enumerate() {
-        if let Some(f) = a.data.legal_form {
-            forms.entry(f.slug()).or_default().push(i);
-        }
-        for s in &a.data.stages {
-            if let Some(list) = stages.get_mut(s) {
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
-    }
-    (
-        by_domain,
-        forms.into_iter().collect(),
-        stages.into_iter().collect(),
-    )
-}
-
 /// A published record of any kind, with its own type.
 #[derive(Clone, Copy)]
 pub enum Typed<'a> {
@@ -562,29 +510,6 @@ impl<'a> Typed<'a> {
             Typed::Page(e) => of(Section::Pages, e),
         }
     }
-}
-
-fn group_by_label(
-    resources: &[Arc<Entry<Resource>>],
-    field: impl Fn(&Entry<Resource>) -> Option<&str>,
-) -> Vec<(String, String, Vec<usize>)> {
-    let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    for (i, r) in resources.iter().enumerate() {
-        if let Some(label) = field(r) {
-            let slug = slug::slugify(label);
-            if !slug.is_empty() {
-                groups
-                    .entry(slug)
-                    .or_insert_with(|| (label.trim().to_string(), Vec::new()))
-                    .1
-                    .push(i);
-            }
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(slug, (label, members))| (label, slug, members))
-        .collect()
 }
 
 /// One term of a taxonomy: its slug, label, description and members (indices of actors, or
