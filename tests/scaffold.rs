@@ -170,13 +170,31 @@ fn a_new_site_warns_until_its_examples_and_placeholders_are_replaced() {
         "content/forum/2027.md",
         "content/magazine/edito-bienvenue.md",
         "content/ressources/guide-de-l-ess.md",
-        "content/pages/mentions-legales.md",
     ] {
         assert!(
             said.contains(&format!("{file}:")) && said.contains("fiche d'exemple publiée"),
             "{file}:\n{said}"
         );
     }
+    // Each passage to fill in is named at its own line: as many warnings as passages.
+    let legal = site.join("content/pages/mentions-legales.md");
+    let legal_text = std::fs::read_to_string(&legal).unwrap();
+    let marked: Vec<usize> = legal_text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("[à compléter"))
+        .map(|(n, _)| n + 1)
+        .collect();
+    assert!(marked.len() >= 3, "the legal notice's passages to fill in");
+    for line in &marked {
+        assert!(
+            said.contains(&format!(
+                "content/pages/mentions-legales.md:{line}:1: avertissement: texte à compléter : « [à compléter"
+            )),
+            "line {line}:\n{said}"
+        );
+    }
+    assert_eq!(said.matches("texte à compléter").count(), marked.len());
     assert!(said.contains("site.toml:5:1: avertissement: base_url est une adresse d'exemple (ess.bagneux.example)"), "{said}");
     assert!(
         said.contains("avertissement: aucun contact pour le public"),
@@ -206,6 +224,14 @@ fn a_new_site_warns_until_its_examples_and_placeholders_are_replaced() {
             std::fs::write(&path, kept.join("\n") + "\n").unwrap();
         }
     }
+    let filled: String = legal_text
+        .lines()
+        .map(|l| match l.starts_with("[à compléter") {
+            true => "Rempli par la commune.\n".to_string(),
+            false => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(&legal, filled).unwrap();
     let toml = std::fs::read_to_string(site.join("site.toml")).unwrap();
     let toml = toml
         .replace("https://ess.bagneux.example", "https://ess.bagneux.fr")

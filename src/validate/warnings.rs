@@ -9,6 +9,7 @@ use crate::model::Section;
 /// replay, an image without alternative text, a record without summary.
 pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
     examples(loaded, now, out);
+    to_fill(loaded, now, out);
     unnamed_series(loaded, out);
     placeholders(loaded, out);
     accessibility_status(loaded, out);
@@ -117,8 +118,6 @@ fn records(c: &crate::load::Content) -> Vec<(Section, &dyn EntryView)> {
     out
 }
 
-/// A published record marked `example: true` (as `init` writes them): to replace before the
-/// site goes online.
 /// Conferences without the name of their series (`[conferences]`): they are shown as
 /// « Conférences ».
 fn unnamed_series(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
@@ -133,17 +132,27 @@ fn unnamed_series(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn examples(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
+/// Every record the site publishes at `now`, the home page among them.
+fn published(loaded: &Loaded, now: chrono::NaiveDateTime) -> Vec<&dyn EntryView> {
     let c = &loaded.content;
-    let mut records = records(c);
+    let mut all = records(c);
     if let Some(h) = &c.home {
-        records.push((Section::Pages, h as &dyn EntryView));
+        all.push((Section::Pages, h as &dyn EntryView));
     }
-    for (section, e) in records {
-        let common = e.common();
-        let published =
-            !common.draft && crate::model::time::is_published(section, common.date, now);
-        if common.example && published {
+    all.into_iter()
+        .filter(|(section, e)| {
+            let common = e.common();
+            !common.draft && crate::model::time::is_published(*section, common.date, now)
+        })
+        .map(|(_, e)| e)
+        .collect()
+}
+
+/// A published record marked `example: true` (as `init` writes them): to replace before the
+/// site goes online.
+fn examples(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
+    for e in published(loaded, now) {
+        if e.common().example {
             let src = e.source();
             let (line, col) = src.key_position("example");
             out.push(
@@ -154,7 +163,6 @@ fn examples(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnosti
     }
 }
 
-/// What `init` leaves to fill in `site.toml`: the site's address and the contact.
 /// An accessibility statement that claims more than its audit: RGAA allows « partiellement
 /// conforme » from a 50 % rate only, « totalement conforme » at 100 %; the site shows what
 /// the audit allows.
@@ -191,6 +199,7 @@ fn accessibility_status(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     );
 }
 
+/// What `init` leaves to fill in `site.toml`: the site's address and the contact.
 fn placeholders(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let config = &loaded.config;
     let text = crate::load::source_text(&loaded.root, "site.toml");
@@ -232,5 +241,50 @@ fn placeholders(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
             Diagnostic::warning("site.toml", line_of("[contact]"), 1, "aucun contact pour le public")
                 .with_help("renseignez la section [contact] de site.toml (email, phone, address) : le pied de page et la déclaration d'accessibilité la montrent"),
         );
+    }
+}
+
+/// The mark of a passage to fill in, as `init` writes them: « [à compléter : le nom du maire] ».
+const TO_FILL: &str = "[à compléter";
+
+/// Each passage marked « [à compléter : …] » in a published record (its front matter's values
+/// or its body): named at its line, so that none goes online unnoticed.
+fn to_fill(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
+    for e in published(loaded, now) {
+        let src = e.source();
+        // A YAML comment is not published: only what comes before it.
+        let yaml = src.yaml.lines().map(|l| match l.find(" #") {
+            Some(i) => &l[..i],
+            None if l.trim_start().starts_with('#') => "",
+            None => l,
+        });
+        let lines = yaml.enumerate().map(|(n, l)| (src.yaml_line + n, l)).chain(
+            src.body
+                .lines()
+                .enumerate()
+                .map(|(n, l)| (src.body_line + n, l)),
+        );
+        for (line, text) in lines {
+            let lower = text.to_lowercase();
+            let mut from = 0;
+            while let Some(at) = lower[from..].find(TO_FILL).map(|i| from + i) {
+                // Lowercase keeps these characters' lengths: `at` is a place in `text` too.
+                let end = lower[at..].find(']').map_or(text.len(), |i| at + i + 1);
+                let passage = text.get(at..end).unwrap_or(TO_FILL);
+                let column = text.get(..at).map_or(1, |t| t.chars().count() + 1);
+                out.push(
+                    Diagnostic::warning(
+                        &src.path,
+                        line,
+                        column,
+                        format!("texte à compléter : « {passage} »"),
+                    )
+                    .with_help(
+                        "remplacez le passage entre crochets, crochets compris, par le vrai texte",
+                    ),
+                );
+                from = end.max(at + TO_FILL.len());
+            }
+        }
     }
 }
