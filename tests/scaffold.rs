@@ -253,20 +253,135 @@ fn a_new_site_warns_until_its_examples_and_placeholders_are_replaced() {
     assert!(!a11y.contains("<p>.</p>"));
 }
 
+/// A folder served over HTTP on 127.0.0.1, as a release page or a town's mirror serves its
+/// files: GET only, 404 for what is not there. It counts the requests; it stops when dropped.
+struct Served {
+    port: u16,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Served {
+    fn folder(root: &std::path::Path) -> Served {
+        use std::io::{BufRead, BufReader, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (root, counted, stopped) = (root.to_path_buf(), requests.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopped.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut stream) = stream else { continue };
+                let mut head = String::new();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                if reader.read_line(&mut head).is_err() {
+                    continue;
+                }
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                counted.fetch_add(1, Ordering::SeqCst);
+                let path = head
+                    .split(' ')
+                    .nth(1)
+                    .unwrap_or("/")
+                    .trim_start_matches('/');
+                let file = root.join(path);
+                let body = match path.contains("..") {
+                    true => None,
+                    false => std::fs::read(&file).ok(),
+                };
+                let _ = match body {
+                    Some(b) => write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        b.len()
+                    )
+                    .and_then(|_| stream.write_all(&b)),
+                    None => write!(
+                        stream,
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    ),
+                };
+            }
+        });
+        Served {
+            port,
+            requests,
+            stop,
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+/// A release of ess-site as the release workflow publishes it, for this machine: the archive
+/// `vVERSION/ess-site-vVERSION-TARGET.tar.gz` (the binary under test inside) and its `.sha256`.
+fn release_folder(version: &str) -> tempfile::TempDir {
+    let arch = match std::env::consts::ARCH {
+        "aarch64" => "aarch64",
+        _ => "x86_64",
+    };
+    let target = match std::env::consts::OS {
+        "macos" => format!("{arch}-apple-darwin"),
+        _ => format!("{arch}-unknown-linux-musl"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("ess-site-v{version}-{target}");
+    let staged = dir.path().join(&name);
+    std::fs::create_dir_all(&staged).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_ess-site"), staged.join("ess-site")).unwrap();
+    std::fs::write(staged.join("README.md"), "ess-site\n").unwrap();
+    let published = dir.path().join(format!("v{version}"));
+    std::fs::create_dir_all(&published).unwrap();
+    let archive = format!("{name}.tar.gz");
+    let tar = Command::new("tar")
+        .args(["czf", published.join(&archive).to_str().unwrap(), &name])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    let sum = Command::new("sha256sum")
+        .arg(&archive)
+        .current_dir(&published)
+        .output()
+        .unwrap();
+    assert!(sum.status.success());
+    std::fs::write(published.join(format!("{archive}.sha256")), sum.stdout).unwrap();
+    std::fs::remove_dir_all(&staged).unwrap();
+    dir
+}
+
 #[test]
 fn the_ci_templates_parse_and_their_commands_build_the_new_site() {
     let (_parent, site) = new_site();
-    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_ess-site"));
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let version = env!("CARGO_PKG_VERSION");
+    let release = release_folder(version);
+    let server = Served::folder(release.path());
+    let releases = format!("http://127.0.0.1:{}", server.port);
+    // No cargo on the PATH: the tool can only come from the release.
+    let path = "/usr/local/bin:/usr/bin:/bin";
     let sh = |dir: &std::path::Path, line: &str, env: &[(&str, &str)]| {
         let out = Command::new("sh")
             .args(["-c", line])
             .current_dir(dir)
-            .env("PATH", &path)
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", dir)
             .env("SOURCE_DATE_EPOCH", "1795435200")
             .envs(env.iter().copied())
             .output()
@@ -287,15 +402,37 @@ fn the_ci_templates_parse_and_their_commands_build_the_new_site() {
             .map(|l| l.as_str().unwrap().to_string())
             .collect()
     };
+    let installed = site.join(".ess-site/bin/ess-site");
 
-    // GitLab: the `pages` job, with the tool already in its cache folder.
+    // GitLab: the `pages` job installs the release's binary, checked, then builds.
     let gitlab = yaml(".gitlab-ci.yml");
-    std::fs::create_dir_all(site.join(".cargo-bin/bin")).unwrap();
-    std::os::unix::fs::symlink(bin, site.join(".cargo-bin/bin/ess-site")).unwrap();
+    assert_eq!(
+        gitlab["variables"]["ESS_SITE_VERSION"].as_str(),
+        Some(version),
+        "the pipeline pins the version that made the site"
+    );
+    assert!(gitlab["variables"]["ESS_SITE_RELEASES"].as_str().is_some());
+    assert_eq!(gitlab["cache"]["paths"][0].as_str(), Some(".ess-site/"));
+    let env = [
+        ("ESS_SITE_VERSION", version),
+        ("ESS_SITE_RELEASES", releases.as_str()),
+    ];
     for line in lines(&gitlab["pages"]["script"]) {
-        let (ok, err) = sh(&site, &line, &[]);
+        let (ok, err) = sh(&site, &line, &env);
         assert!(ok, "{line}: {err}");
+        if line.contains("installer.sh") {
+            assert!(
+                err.contains("vérifiée par") && err.contains(".sha256"),
+                "{err}"
+            );
+        }
     }
+    assert_eq!(
+        std::fs::read(&installed).unwrap(),
+        std::fs::read(env!("CARGO_BIN_EXE_ess-site")).unwrap(),
+        "the release's binary is installed"
+    );
+    assert_eq!(server.count(), 2, "the archive and its checksum");
     assert!(site.join("public/index.html").is_file());
     assert_eq!(
         gitlab["pages"]["artifacts"]["paths"][0].as_str(),
@@ -303,8 +440,13 @@ fn the_ci_templates_parse_and_their_commands_build_the_new_site() {
     );
     let rules = serde_yaml::to_string(&gitlab["pages"]["rules"]).unwrap();
     assert!(rules.contains("schedule"), "a scheduled rebuild: {rules}");
-    // Its check job warns (the examples) without blocking the publication.
-    let (ok, _) = sh(&site, &lines(&gitlab["verification"]["script"])[1], &[]);
+    // Its check job warns (the examples) without blocking the publication; the tool is in
+    // the cache already: nothing is downloaded.
+    let check = lines(&gitlab["verification"]["script"]);
+    let (ok, err) = sh(&site, &check[0], &env);
+    assert!(ok && err.contains("déjà installée"), "{err}");
+    assert_eq!(server.count(), 2, "the cached tool is used as it is");
+    let (ok, _) = sh(&site, &check[1], &env);
     assert!(!ok, "the new site's warnings fail `check --strict`");
     assert_eq!(
         gitlab["verification"]["allow_failure"].as_bool(),
@@ -312,17 +454,70 @@ fn the_ci_templates_parse_and_their_commands_build_the_new_site() {
     );
     std::fs::remove_dir_all(site.join("public")).unwrap();
 
-    // GitHub: every `run` step of the build job, the tool on the PATH.
+    // An archive that is not the one published, or not the one pinned: nothing installed,
+    // and no compilation tried in its place.
+    std::fs::remove_dir_all(site.join(".ess-site")).unwrap();
+    let pinned = [
+        ("ESS_SITE_VERSION", version),
+        ("ESS_SITE_RELEASES", releases.as_str()),
+        (
+            "ESS_SITE_SHA256",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+        ),
+    ];
+    let (ok, err) = sh(&site, "sh deploy/installer.sh", &pinned);
+    assert!(
+        !ok && err.contains("n'a pas l'empreinte SHA-256 attendue (ESS_SITE_SHA256)"),
+        "{err}"
+    );
+    assert!(!installed.exists());
+    let sums: Vec<_> = std::fs::read_dir(release.path().join(format!("v{version}")))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    let archive = sums
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "gz"))
+        .unwrap();
+    let original = std::fs::read(archive).unwrap();
+    let mut tampered = original.clone();
+    tampered.extend_from_slice(b"\0");
+    std::fs::write(archive, &tampered).unwrap();
+    let (ok, err) = sh(&site, "sh deploy/installer.sh", &env);
+    assert!(
+        !ok && err.contains("n'a pas l'empreinte SHA-256 attendue"),
+        "{err}"
+    );
+    assert!(!installed.exists());
+    std::fs::write(archive, &original).unwrap();
+    // No release of that version, and no cargo: said plainly, with what to do.
+    let (ok, err) = sh(
+        &site,
+        "sh deploy/installer.sh",
+        &[
+            ("ESS_SITE_VERSION", "9.9.9"),
+            ("ESS_SITE_RELEASES", releases.as_str()),
+        ],
+    );
+    assert!(
+        !ok && err.contains("pas de cargo") && err.contains("ESS_SITE_RELEASES"),
+        "{err}"
+    );
+
+    // GitHub: every `run` step of the build job, with the workflow's variables.
     let github = yaml(".github/workflows/site.yml");
+    assert_eq!(github["env"]["ESS_SITE_VERSION"].as_str(), Some(version));
     assert!(github["on"]["schedule"][0]["cron"].as_str().is_some());
     for step in github["jobs"]["build"]["steps"].as_sequence().unwrap() {
         if let Some(line) = step["run"].as_str() {
-            let (ok, err) = sh(&site, line, &[]);
+            let (ok, err) = sh(&site, line, &env);
             let may_fail = step["continue-on-error"].as_bool() == Some(true);
             assert!(ok || may_fail, "{line}: {err}");
         }
     }
     assert!(site.join("public/index.html").is_file());
+    drop(server);
 
     // The town's own server: the rsync script, into a local folder.
     let served = tempfile::tempdir().unwrap();

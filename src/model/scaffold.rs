@@ -125,7 +125,8 @@ updated:          # date de mise à jour (AAAA-MM-JJ)
 /// The files of a new commune's site, from `src/init/`: (path in the new site, template).
 /// Placeholders: `{commune}`, `{slug}` (the commune's), `{actor}` (the example actor's slug),
 /// `{year}`, `{next}` (next year), `{version}` (of ess-site), `{domains}` (the tool's domains,
-/// as the commented lines of a TOML list).
+/// as the commented lines of a TOML list), `{releases}` (where ess-site's releases are
+/// published: the crate's repository's, empty while it names none).
 const SITE_FILES: &[(&str, &str)] = &[
     ("site.toml", include_str!("../init/site.toml")),
     (".gitignore", include_str!("../init/gitignore")),
@@ -138,6 +139,10 @@ const SITE_FILES: &[(&str, &str)] = &[
     (
         "deploy/publier.sh",
         include_str!("../init/deploy/publier.sh"),
+    ),
+    (
+        "deploy/installer.sh",
+        include_str!("../init/deploy/installer.sh"),
     ),
     (
         "content/_index.md",
@@ -185,6 +190,13 @@ const SITE_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where ess-site's release archives are (`RELEASES/vVERSION/ess-site-vVERSION-TARGET.tar.gz`, as
+/// the release workflow publishes them): the repository's releases, when `Cargo.toml` names it.
+const RELEASES: &str = match env!("CARGO_PKG_REPOSITORY").as_bytes() {
+    [] => "",
+    _ => concat!(env!("CARGO_PKG_REPOSITORY"), "/releases/download"),
+};
+
 /// The files of a new commune's site: (path, text).
 pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
     let slug = slugify(commune);
@@ -211,6 +223,7 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
             .replace("{next}", &(year + 1).to_string())
             .replace("{version}", env!("CARGO_PKG_VERSION"))
             .replace("{domains}", &domain_lines)
+            .replace("{releases}", RELEASES)
     };
     SITE_FILES
         .iter()

@@ -8,7 +8,10 @@
 #   0 6 * * *  cd /chemin/du/site && git pull --quiet && sh deploy/publier.sh
 set -eu
 DESTINATION="${DESTINATION:-utilisateur@serveur.{slug}.fr:/var/www/ess/}"
-ess-site build --quiet --output public
+# ess-site : celui que deploy/installer.sh a installé dans .ess-site/, sinon celui de la machine.
+ess=ess-site
+if [ -x .ess-site/bin/ess-site ]; then ess=.ess-site/bin/ess-site; fi
+"$ess" build --quiet --output public
 # Les fichiers nouveaux ou changés d'abord, mis en place ensemble à la fin ; les anciens
 # retirés ensuite : un visiteur ne voit jamais un fichier manquant.
 rsync --recursive --links --times --compress --delay-updates --delete-after public/ "$DESTINATION"
