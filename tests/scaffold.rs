@@ -52,6 +52,83 @@ fn init_gives_a_site_that_builds_at_once() {
     assert!(!again.status.success());
 }
 
+/// The headings of `html` with nothing under them: no text nor image, form or map before the
+/// end of their section, of the page's main part, or a heading of the same or a higher level.
+fn empty_headings(html: &str) -> Vec<String> {
+    let mut empty = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<h") {
+        let level = rest.as_bytes().get(start + 2).copied().unwrap_or(b'x');
+        if !(b'1'..=b'6').contains(&level) {
+            rest = &rest[start + 2..];
+            continue;
+        }
+        let close = format!("</h{}>", level as char);
+        let Some(end) = rest[start..].find(&close).map(|i| start + i + close.len()) else {
+            break;
+        };
+        let heading = &rest[start..end];
+        let after = &rest[end..];
+        let stop = ["</section>", "</main>"]
+            .iter()
+            .filter_map(|s| after.find(s))
+            .chain((b'1'..=level).filter_map(|l| after.find(&format!("<h{}", l as char))))
+            .min()
+            .unwrap_or(after.len());
+        let under = &after[..stop];
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in under.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let shown = [
+            "<img", "<svg", "<input", "<select", "<iframe", "<canvas", "data-map",
+        ]
+        .iter()
+        .any(|t| under.contains(t));
+        if text.trim().is_empty() && !shown {
+            empty.push(heading.to_string());
+        }
+        rest = after;
+    }
+    empty
+}
+
+/// The emptiest site a commune has: `init`'s, every example record removed.
+#[test]
+fn a_new_site_without_its_examples_shows_no_heading_over_nothing() {
+    let parent = tempfile::tempdir().unwrap();
+    assert!(ess(parent.path(), &["init", "vide", "--commune", "Vanves"])
+        .status
+        .success());
+    let site = parent.path().join("vide");
+    for entry in walkdir::WalkDir::new(site.join("content")) {
+        let path = entry.unwrap().into_path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if text.lines().any(|l| l.starts_with("example: true")) {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+    let files = build(&site, options("2026-11-23"));
+    let mut pages = 0;
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        pages += 1;
+        let empty = empty_headings(&String::from_utf8_lossy(bytes));
+        assert!(empty.is_empty(), "{path}: {empty:?}");
+    }
+    assert!(pages > 20, "{pages} pages");
+    // The check can fail: a heading over nothing is found.
+    assert_eq!(
+        empty_headings("<section><h2 id=\"c\">Chiffres</h2>\n<ul>\n</ul></section><h2>A</h2><h3>B</h3><p>x</p>"),
+        ["<h2 id=\"c\">Chiffres</h2>"]
+    );
+}
+
 #[test]
 fn new_records_are_documented_and_pass_check_once_filled() {
     let parent = tempfile::tempdir().unwrap();
@@ -846,7 +923,8 @@ fn a_commune_chooses_its_domains_and_its_site_shows_only_those() {
     let said = String::from_utf8_lossy(&check.stderr);
     assert!(!check.status.success());
     assert!(
-        said.contains("domaine inconnu « sante »") && said.contains("domains_used"),
+        said.contains("domaine « sante » hors de ceux du site (domains_used)")
+            && said.contains("ajoutez-le à domains_used"),
         "{said}"
     );
     // `new` lists the site's domains beside the key.

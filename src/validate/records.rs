@@ -45,8 +45,12 @@ impl<'a> References<'a> {
         let domains = &self.loaded.config.domains;
         for v in values.iter().filter(|v| !domains.contains(v)) {
             let (line, col) = src.value_position("domains", v);
+            let message = match crate::model::DOMAINS.contains(&v.as_str()) {
+                true => format!("domaine « {v} » hors de ceux du site (domains_used)"),
+                false => format!("domaine inconnu « {v} »"),
+            };
             out.push(
-                Diagnostic::error(&src.path, line, col, format!("domaine inconnu « {v} »"))
+                Diagnostic::error(&src.path, line, col, message)
                     .with_help(crate::model::domains::unknown_help(domains, v)),
             );
         }
