@@ -672,6 +672,24 @@ fn the_release_workflow_builds_every_platform_from_a_tag() {
     assert!(serde_yaml::to_string(&w["jobs"]["release"])
         .unwrap()
         .contains("gh release create"));
+    // The names it publishes are the ones init's installer reads: TAG/ess-site-TAG-TARGET.tar.gz
+    // holding ess-site-TAG-TARGET/ess-site, and beside it the same name with .sha256.
+    assert!(
+        steps.contains("name=\"ess-site-${GITHUB_REF_NAME}-${{ matrix.target }}\""),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("cp \"target/${{ matrix.target }}/release/$exe\" README.md \"dist/$name/\""),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("sha256sum \"$file\" > \"$file.sha256\""),
+        "{steps}"
+    );
+    let installer = std::fs::read_to_string(repo().join("src/init/deploy/installer.sh")).unwrap();
+    assert!(installer.contains("name=\"ess-site-v$version-$target\""));
+    assert!(installer.contains("address=\"${releases%/}/v$version/$name.tar.gz\""));
+    assert!(installer.contains("\"$work/$name/ess-site\""));
 }
 
 /// Every file under `dir`, as text (lossy for the binary ones), by path.
