@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use text::read_text;
-pub use text::{split_front_matter, Split};
+pub use text::{archive_text, data_text, source_text, split_front_matter, Split};
 
 /// Reads `site.toml` in `root`.
 pub fn config(root: &Path) -> Result<Config, Diagnostic> {
@@ -68,8 +68,18 @@ pub struct Loaded {
     pub content: Content,
 }
 
+/// Files of `content/` as they would be after a change not yet written: (path relative to the
+/// site, its new text, or `None` when it goes away).
+pub type Overlay = [(PathBuf, Option<String>)];
+
 /// Loads the site in `root`. Returns the site if it could be read at all, and every problem found.
 pub fn load(root: &Path) -> (Option<Loaded>, Vec<Diagnostic>) {
+    load_with(root, &[])
+}
+
+/// Loads the site in `root` as it would be with `overlay` written: what the editor's save
+/// would make of the site, before anything is written.
+pub fn load_with(root: &Path, overlay: &Overlay) -> (Option<Loaded>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let config = match config(root) {
         Ok(c) => c,
@@ -82,7 +92,7 @@ pub fn load(root: &Path) -> (Option<Loaded>, Vec<Diagnostic>) {
             return (None, diagnostics);
         }
     };
-    let content = load_content(root, &config, &mut diagnostics);
+    let content = load_content(root, &config, overlay, &mut diagnostics);
     (
         Some(Loaded {
             root: root.to_path_buf(),
@@ -151,12 +161,42 @@ pub enum FileKind {
     MembersFile,
 }
 
-fn load_content(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Content {
-    let (files, mut found) = discover(root);
+fn load_content(
+    root: &Path,
+    config: &Config,
+    overlay: &Overlay,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Content {
+    let (mut files, mut found) = discover(root);
     diagnostics.append(&mut found);
-    let results: Vec<FileResult> = files
+    // The overlay's files replace the disk's, in the same order (by path).
+    files.retain(|f| !overlay.iter().any(|(rel, _)| root.join(rel) == f.path));
+    let mut read: Vec<(PathBuf, FileKind, Option<&str>)> =
+        files.into_iter().map(|f| (f.path, f.kind, None)).collect();
+    for (rel, text) in overlay {
+        if let (Some(text), Some(Some(kind))) = (text, classify(rel)) {
+            read.push((root.join(rel), kind, Some(text.as_str())));
+        }
+    }
+    read.sort_by(|a, b| a.0.cmp(&b.0));
+    let results: Vec<FileResult> = read
         .par_iter()
-        .map(|f| parse_file(root, &f.path, f.kind, config.max_file_size))
+        .map(|(path, kind, text)| match text {
+            None => parse_file(root, path, *kind, config.max_file_size),
+            Some(text) if text.len() as u64 > config.max_file_size => {
+                Err(Box::<Unread>::from(Diagnostic::error(
+                    relative(root, path),
+                    0,
+                    0,
+                    format!(
+                        "fichier trop gros : {} Kio, la limite est {} Kio",
+                        text.len() / 1024,
+                        config.max_file_size / 1024
+                    ),
+                )))
+            }
+            Some(text) => parse_text(&relative(root, path), text.to_string(), *kind),
+        })
         .collect();
     let (content, mut problems) = collect(results.iter());
     diagnostics.append(&mut problems);
@@ -585,32 +625,6 @@ fn entry<T: Common>(data: T, mut source: Source, stem: String) -> Arc<Entry<T>> 
         slug,
         sort_key,
     })
-}
-
-/// The text of the source `rel` of the site in `root` (empty when it cannot be read): for the
-/// line of a diagnostic made after load.
-pub fn source_text(root: &Path, rel: impl AsRef<Path>) -> String {
-    crate::files::read_to_string(&root.join(rel)).unwrap_or_default()
-}
-
-/// The path and text of the data file `content/data/NAME.yaml` (or `.yml`), if it can be read:
-/// for diagnostics at a line of a data file after load.
-pub fn data_text(root: &Path, name: &str) -> Option<(PathBuf, String)> {
-    ["yaml", "yml"]
-        .iter()
-        .map(|ext| PathBuf::from(format!("content/data/{name}.{ext}")))
-        .find_map(|p| {
-            Some((
-                p.clone(),
-                crate::files::read_to_string(&root.join(&p)).ok()?,
-            ))
-        })
-}
-
-/// The text of the archive of the letters sent (`content/data/lettres.yaml`), for
-/// `ess-site newsletter --archive` to add a letter to.
-pub fn archive_text(root: &Path) -> std::io::Result<String> {
-    crate::files::read_to_string(&root.join(crate::model::letters::FILE))
 }
 
 #[cfg(test)]

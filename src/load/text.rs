@@ -2,7 +2,7 @@
 //! named at their line), without a leading BOM; a Markdown record's front matter and body.
 
 use crate::diagnostic::Diagnostic;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Reads a file as UTF-8 text, refusing files over the size limit; drops a leading BOM.
 pub(super) fn read_text(path: &Path, rel: &Path, max_size: u64) -> Result<String, Diagnostic> {
@@ -78,4 +78,30 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<Split<'a>, Di
     }
     Err(Diagnostic::error(rel, 1, 1, "l'en-tête n'est jamais fermé")
         .with_help("avez-vous oublié la ligne `---` qui ferme l'en-tête ?"))
+}
+
+/// The text of the source `rel` of the site in `root` (empty when it cannot be read): for the
+/// line of a diagnostic made after load.
+pub fn source_text(root: &Path, rel: impl AsRef<Path>) -> String {
+    crate::files::read_to_string(&root.join(rel)).unwrap_or_default()
+}
+
+/// The path and text of the data file `content/data/NAME.yaml` (or `.yml`), if it can be read:
+/// for diagnostics at a line of a data file after load.
+pub fn data_text(root: &Path, name: &str) -> Option<(PathBuf, String)> {
+    ["yaml", "yml"]
+        .iter()
+        .map(|ext| PathBuf::from(format!("content/data/{name}.{ext}")))
+        .find_map(|p| {
+            Some((
+                p.clone(),
+                crate::files::read_to_string(&root.join(&p)).ok()?,
+            ))
+        })
+}
+
+/// The text of the archive of the letters sent (`content/data/lettres.yaml`), for
+/// `ess-site newsletter --archive` to add a letter to.
+pub fn archive_text(root: &Path) -> std::io::Result<String> {
+    crate::files::read_to_string(&root.join(crate::model::letters::FILE))
 }

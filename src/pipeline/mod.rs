@@ -70,8 +70,17 @@ pub type Progress<'a> = dyn Fn(usize, usize) + Sync + 'a;
 ///
 /// Returns the site only when there are no errors; the diagnostics hold every error and warning.
 pub fn prepare(root: &Path, options: BuildOptions) -> (Option<Site>, Vec<Diagnostic>) {
+    prepare_with(root, options, &[])
+}
+
+/// `prepare`, on the site as it would be with `overlay` written.
+fn prepare_with(
+    root: &Path,
+    options: BuildOptions,
+    overlay: &load::Overlay,
+) -> (Option<Site>, Vec<Diagnostic>) {
     let now = options.now;
-    let (loaded, mut diagnostics) = load::load(root);
+    let (loaded, mut diagnostics) = load::load_with(root, overlay);
     let Some(loaded) = loaded else {
         diagnostic::sort(&mut diagnostics);
         return (None, diagnostics);
@@ -117,7 +126,14 @@ fn links_despite_errors(loaded: load::Loaded, options: BuildOptions) -> Vec<Diag
 /// Checks the site in `root` as a build would — records, references, internal links,
 /// templates — and writes nothing. Returns every error and warning.
 pub fn check(root: &Path, options: BuildOptions) -> Vec<Diagnostic> {
-    let (site, mut diagnostics) = prepare(root, options);
+    check_with(root, options, &[])
+}
+
+/// `check`, on the site as it would be with `overlay` written (the editor's save, before it is
+/// written). The overlay holds records and data files: the newsletter's settings are read
+/// from the disk.
+pub fn check_with(root: &Path, options: BuildOptions, overlay: &load::Overlay) -> Vec<Diagnostic> {
+    let (site, mut diagnostics) = prepare_with(root, options, overlay);
     let Some(site) = site else { return diagnostics };
     let jobs = render::plan(&site);
     let clashes = render::owners::check(&site, &jobs);

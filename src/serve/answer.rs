@@ -1,7 +1,9 @@
 //! Answering requests: the preview's pages, the live-reload polls, and with `--editor` the
-//! editor and its proxy at an address of their own; the listening sockets.
+//! editor and its proxy at an address of their own (who may call the proxy, its bounded
+//! request body); the listening sockets.
 
 use super::http::{self, Reply};
+use super::proxy::{Proxy, MAX_BODY};
 use super::state::*;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -113,10 +115,10 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
     } else if url == "/api/v1" && shared.proxy.is_some() {
         match (&shared.proxy, &method) {
             (Some(proxy), tiny_http::Method::Post) => {
-                let checked = crate::serve::proxy::caller(host.as_deref(), port, &header);
+                let checked = caller(host.as_deref(), port, &header);
                 match checked {
                     Err(reply) => reply,
-                    Ok(()) => crate::serve::proxy::answer(proxy, &mut request),
+                    Ok(()) => proxy_call(proxy, &mut request),
                 }
             }
             _ => Reply {
@@ -262,4 +264,79 @@ fn poll(shared: &Shared, url: &str) -> Reply {
         ],
         body: body.to_string().into_bytes(),
     }
+}
+
+/// Whether a call to the editor's proxy may write the site's files: its `Host` is this
+/// machine's (never a name that resolves here: DNS rebinding), it comes from the preview's own
+/// pages (`Origin`, `Sec-Fetch-Site`), and it is JSON (a form of another site cannot send it
+/// without the browser asking first).
+fn caller(
+    host: Option<&str>,
+    port: u16,
+    header: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), Reply> {
+    let refuse = |why: &str| {
+        Err(Reply {
+            status: 403,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: serde_json::json!({ "error": why }).to_string().into_bytes(),
+        })
+    };
+    let Some(host) = host.map(|h| h.trim().to_ascii_lowercase()) else {
+        return refuse("en-tête Host manquant");
+    };
+    if !["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|h| host == format!("{h}:{port}"))
+    {
+        return refuse("l’éditeur ne répond qu’à cette machine");
+    }
+    if let Some(origin) = header("Origin") {
+        if origin.trim().to_ascii_lowercase() != format!("http://{host}") {
+            return refuse("requête venue d’un autre site");
+        }
+    }
+    if header("Sec-Fetch-Site").is_some_and(|s| s != "same-origin" && s != "none") {
+        return refuse("requête venue d’un autre site");
+    }
+    let json = header("Content-Type").is_some_and(|t| {
+        t.split(';')
+            .next()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !json {
+        return refuse("du JSON est attendu (Content-Type: application/json)");
+    }
+    Ok(())
+}
+
+/// Reads a bounded body and answers the editor's call.
+fn proxy_call(proxy: &Proxy, request: &mut tiny_http::Request) -> Reply {
+    use std::io::Read;
+    let max = MAX_BODY;
+    let json = |status: u16, v: serde_json::Value| Reply {
+        status,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Cache-Control".into(), "no-store".into()),
+        ],
+        body: v.to_string().into_bytes(),
+    };
+    if request.body_length().is_some_and(|l| l as u64 > max) {
+        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
+    }
+    let mut body = Vec::new();
+    if request
+        .as_reader()
+        .take(max + 1)
+        .read_to_end(&mut body)
+        .is_err()
+    {
+        return json(400, serde_json::json!({ "error": "requête illisible" }));
+    }
+    if body.len() as u64 > max {
+        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
+    }
+    let (status, answer) = proxy.call(&body);
+    json(status, answer)
 }

@@ -10,7 +10,6 @@
 //! (loopback only, same origin, JSON only).
 
 use crate::render::editor::MEDIA_FOLDER;
-use crate::serve::http::Reply;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::path::{Component, Path, PathBuf};
@@ -28,6 +27,8 @@ pub struct Proxy {
     root: PathBuf,
     /// The largest record file (`max_file_size_kib` of `site.toml`).
     max_record: usize,
+    /// What a save is checked with before it is written (`presave`).
+    checker: Option<super::presave::Checker>,
 }
 
 /// What a call answers: its HTTP status and JSON body.
@@ -43,7 +44,14 @@ impl Proxy {
         Proxy {
             root: root.to_path_buf(),
             max_record: usize::try_from(max_record).unwrap_or(usize::MAX),
+            checker: None,
         }
+    }
+
+    /// The proxy, refusing a save that would give the site an error (`presave`).
+    pub fn checking(mut self, checker: super::presave::Checker) -> Proxy {
+        self.checker = Some(checker);
+        self
     }
 
     /// Answers one call (the request's body).
@@ -197,6 +205,8 @@ impl Proxy {
         // Every path and size is checked before anything is written.
         let mut writes: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         let mut moves: Vec<(PathBuf, PathBuf)> = Vec::new();
+        // The records as they would be after the save, for the check before it is written.
+        let mut overlay: Vec<(PathBuf, Option<String>)> = Vec::new();
         for file in files {
             let path = self.resolve(str_param(file, "path")?, true)?;
             let raw = str_param(file, "raw")?;
@@ -216,15 +226,41 @@ impl Proxy {
                             self.relative(&to)
                         )));
                     }
+                    if to != path {
+                        overlay.push((self.rel(&path).to_path_buf(), None));
+                    }
+                    overlay.push((self.rel(&to).to_path_buf(), Some(raw.to_string())));
                     moves.push((path.clone(), to));
                 }
             }
+            if !moves.iter().any(|(from, _)| *from == path) {
+                overlay.push((self.rel(&path).to_path_buf(), Some(raw.to_string())));
+            }
             writes.push((path, raw.as_bytes().to_vec()));
         }
+        let mut images = Vec::new();
         for asset in &assets {
-            writes.push(self.asset(asset)?);
+            images.push(self.asset(asset)?);
         }
-        // Everything checked: now written.
+        // Everything checked: the images first (a record may show one), then the site as it
+        // would be after the save; refused, the images new to the site go away again.
+        let mut created = Vec::new();
+        for (path, bytes) in &images {
+            if std::fs::symlink_metadata(path).is_err() {
+                created.push(path.clone());
+            }
+            self.write_file(path, bytes)?;
+        }
+        if let Some(refusal) = self
+            .checker
+            .as_ref()
+            .and_then(|c| c.refusal(&self.root, &overlay))
+        {
+            for path in &created {
+                let _ = crate::write::beneath::remove(&self.root, self.rel(path));
+            }
+            return Err((422, json!({ "error": refusal })));
+        }
         for (path, bytes) in &writes {
             self.write_file(path, bytes)?;
         }
@@ -391,81 +427,6 @@ fn list(dir: &Path, shown: &str, extension: &str, depth: usize, out: &mut Vec<St
             out.push(path);
         }
     }
-}
-
-/// Whether a call to the editor's proxy may write the site's files: its `Host` is this
-/// machine's (never a name that resolves here: DNS rebinding), it comes from the preview's own
-/// pages (`Origin`, `Sec-Fetch-Site`), and it is JSON (a form of another site cannot send it
-/// without the browser asking first).
-pub fn caller(
-    host: Option<&str>,
-    port: u16,
-    header: &dyn Fn(&str) -> Option<String>,
-) -> Result<(), Reply> {
-    let refuse = |why: &str| {
-        Err(Reply {
-            status: 403,
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: serde_json::json!({ "error": why }).to_string().into_bytes(),
-        })
-    };
-    let Some(host) = host.map(|h| h.trim().to_ascii_lowercase()) else {
-        return refuse("en-tête Host manquant");
-    };
-    if !["127.0.0.1", "localhost", "[::1]"]
-        .iter()
-        .any(|h| host == format!("{h}:{port}"))
-    {
-        return refuse("l’éditeur ne répond qu’à cette machine");
-    }
-    if let Some(origin) = header("Origin") {
-        if origin.trim().to_ascii_lowercase() != format!("http://{host}") {
-            return refuse("requête venue d’un autre site");
-        }
-    }
-    if header("Sec-Fetch-Site").is_some_and(|s| s != "same-origin" && s != "none") {
-        return refuse("requête venue d’un autre site");
-    }
-    let json = header("Content-Type").is_some_and(|t| {
-        t.split(';')
-            .next()
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-    });
-    if !json {
-        return refuse("du JSON est attendu (Content-Type: application/json)");
-    }
-    Ok(())
-}
-
-/// Reads a bounded body and answers the editor's call.
-pub fn answer(proxy: &Proxy, request: &mut tiny_http::Request) -> Reply {
-    use std::io::Read;
-    let max = MAX_BODY;
-    let json = |status: u16, v: serde_json::Value| Reply {
-        status,
-        headers: vec![
-            ("Content-Type".into(), "application/json".into()),
-            ("Cache-Control".into(), "no-store".into()),
-        ],
-        body: v.to_string().into_bytes(),
-    };
-    if request.body_length().is_some_and(|l| l as u64 > max) {
-        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
-    }
-    let mut body = Vec::new();
-    if request
-        .as_reader()
-        .take(max + 1)
-        .read_to_end(&mut body)
-        .is_err()
-    {
-        return json(400, serde_json::json!({ "error": "requête illisible" }));
-    }
-    if body.len() as u64 > max {
-        return json(413, serde_json::json!({ "error": "requête trop grosse" }));
-    }
-    let (status, answer) = proxy.call(&body);
-    json(status, answer)
 }
 
 #[cfg(test)]

@@ -110,6 +110,50 @@ try {
   await waitFor(async () => (await fetchText("/forum/2016/")).text.includes("/acteurs/recyclerie-des-blagis/"), "the exhibitor on the Forum's page");
   ok("a Forum edition's exhibitor added through the relation widget is saved, checked and shown");
 
+  // A save that would break the site is refused with check's words, the field named, and
+  // nothing is written: an old address that is another page's, a link to no page.
+  const open = async (path) => {
+    await page.goto("about:blank");
+    await page.goto(url + path);
+    await Promise.race([field("title").waitFor(), login.waitFor()]);
+    if (await login.count()) await login.click();
+    await field("title").waitFor();
+  };
+  const publish = async () => {
+    await page.getByRole("button", { name: "Publier" }).click();
+    await page.getByText("Publier maintenant").click();
+  };
+  const saved = readFileSync(file, "utf8");
+  await open("admin/#/collections/acteurs/entries/recyclerie-des-blagis");
+  await field("aliases").fill("/acteurs/amap-de-sceaux/");
+  await publish();
+  const refusal = page.locator("#ess-refus");
+  await refusal.waitFor({ timeout: 20000 });
+  const said = await refusal.innerText();
+  for (const words of ["Fiche non enregistrée", "champ « Anciennes adresses »", "/acteurs/amap-de-sceaux/", "Rien n’a été écrit"]) {
+    if (!said.includes(words)) throw new Error(`the refusal does not say « ${words} »:\n${said}`);
+  }
+  if (readFileSync(file, "utf8") !== saved) throw new Error("a refused save was written");
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const box = await refusal.boundingBox();
+    if (!box || box.x < 0 || box.x + box.width > width + 1) throw new Error(`the refusal runs off a ${width} px screen`);
+    await page.screenshot({ path: join(out, `editor-refused-${width}.png`) });
+  }
+  ok("an address another page has is refused, the field named in check's words, nothing written");
+  await refusal.getByRole("button", { name: "Fermer" }).click();
+  await refusal.waitFor({ state: "detached" });
+  // A last day before the first: an impossible date.
+  const forumBefore = readFileSync(forum, "utf8");
+  await open("admin/#/collections/forum/entries/2016");
+  await field("end_date").fill("2016-11-18");
+  await publish();
+  await refusal.waitFor({ timeout: 20000 });
+  const dates = await refusal.innerText();
+  if (!dates.includes("champ « Dernier jour »") || !dates.includes("est avant date")) throw new Error("the impossible date's refusal:\n" + dates);
+  if (readFileSync(forum, "utf8") !== forumBefore) throw new Error("a refused save was written");
+  ok("a last day before the first is refused with check's message, nothing written");
+
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 800 });
     await page.goto("about:blank");

@@ -32,6 +32,17 @@ pub fn script_folder() -> String {
     format!("{URL}decap-cms-{DECAP_VERSION}/")
 }
 
+/// The editor's own script (`editeur.js`): the preview's refusals of a save stay on screen.
+pub const SCRIPT: &str = include_str!("editeur.js");
+
+/// The address of the editor's own script, its content's hash in its name.
+pub fn script_url() -> String {
+    format!(
+        "{URL}editeur.{}.js",
+        &blake3::hash(SCRIPT.as_bytes()).to_hex()[..10]
+    )
+}
+
 /// Whether the site gets the editor: `[editor]` in `site.toml`, or a preview with `--editor`.
 pub fn enabled(site: &Site) -> bool {
     site.config.editor.is_some() || site.options.editor_local
@@ -48,7 +59,9 @@ pub fn page(site: &Site) -> String {
 <link href=\"{URL}config.yml\" type=\"text/yaml\" rel=\"cms-config-url\">\n\
 </head>\n<body>\n\
 <noscript><p>L’éditeur du site a besoin de JavaScript.</p></noscript>\n\
+<script src=\"{}\"></script>\n\
 <script src=\"{}decap-cms.js\"></script>\n</body>\n</html>\n",
+        script_url(),
         script_folder()
     )
 }

@@ -16,6 +16,8 @@ pub enum EditorFiles {
     Page,
     /// `/admin/config.yml`.
     Config,
+    /// The editor's own script (`editor::SCRIPT`).
+    Script,
     /// A file of Decap CMS, by name.
     File(&'static str),
 }
@@ -27,7 +29,7 @@ pub fn jobs(site: &Site) -> Vec<EditorFiles> {
     let files = editor::DECAP_FILES
         .iter()
         .map(|(name, _)| EditorFiles::File(name));
-    [EditorFiles::Page, EditorFiles::Config]
+    [EditorFiles::Page, EditorFiles::Config, EditorFiles::Script]
         .into_iter()
         .chain(files)
         .collect()
@@ -38,6 +40,7 @@ impl Family for EditorFiles {
         match self {
             EditorFiles::Page => editor::URL.into(),
             EditorFiles::Config => format!("{}config.yml", editor::URL),
+            EditorFiles::Script => editor::script_url(),
             EditorFiles::File(name) => format!("{}{name}", editor::script_folder()),
         }
     }
@@ -47,6 +50,7 @@ impl Family for EditorFiles {
         match self {
             EditorFiles::Page => editor::page(site).hash(h),
             EditorFiles::Config => editor::config(site).hash(h),
+            EditorFiles::Script => editor::SCRIPT.hash(h),
             EditorFiles::File(name) => name.hash(h),
         }
     }
@@ -55,6 +59,7 @@ impl Family for EditorFiles {
         Ok(Rendered::File(match self {
             EditorFiles::Page => editor::page(r.site).into_bytes(),
             EditorFiles::Config => editor::config(r.site).into_bytes(),
+            EditorFiles::Script => editor::SCRIPT.as_bytes().to_vec(),
             EditorFiles::File(name) => editor::DECAP_FILES
                 .iter()
                 .find(|(n, _)| n == name)
