@@ -547,7 +547,9 @@ fn a_preview_page_cannot_reach_the_editor() {
     let r = call(&server, &headers, body.as_bytes());
     assert_eq!(r.status, 403, "{}", r.text());
     assert!(!site.path().join("content/pages/pwned.md").exists());
-    // /admin/ on the preview leads to the editor's address; the editor's serves no page.
+    // /admin/ on the preview leads to the editor's address; the editor's serves no page of the
+    // site: it sends a page asked of it (« Voir en direct ») to the preview, and answers
+    // nothing else.
     let moved = raw(
         &server.addr,
         format!(
@@ -565,5 +567,19 @@ fn a_preview_page_cannot_reach_the_editor() {
         &editor,
         format!("GET /acteurs/ HTTP/1.1\r\nHost: {editor}\r\nConnection: close\r\n\r\n").as_bytes(),
     );
-    assert_eq!(page.status, 404);
+    assert_eq!(page.status, 302);
+    assert_eq!(
+        page.header("Location").as_deref(),
+        Some(format!("http://{}/acteurs/", server.addr).as_str())
+    );
+    assert!(
+        page.body.is_empty(),
+        "the editor's address shows no page itself"
+    );
+    let post = raw(
+        &editor,
+        format!("POST /acteurs/ HTTP/1.1\r\nHost: {editor}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    );
+    assert_eq!(post.status, 404);
 }

@@ -104,13 +104,27 @@ fn handle(mut request: tiny_http::Request, shared: &Shared, port: u16, bind: &st
     } else if role == Role::Editor
         && !(url == "/api/v1" || url == "/admin" || url.starts_with("/admin/"))
     {
-        // The editor's address serves the editor only.
-        Reply {
-            status: 404,
-            headers: vec![],
-            body: "L’éditeur est à /admin/ ; l’aperçu du site a son adresse à part."
-                .as_bytes()
-                .to_vec(),
+        // The editor's address serves the editor only: a page asked of it (« Voir en direct »)
+        // is the preview's, at the preview's address.
+        match (&method, shared.preview_port.get()) {
+            (tiny_http::Method::Get | tiny_http::Method::Head, Some(preview)) => {
+                let name = host
+                    .as_deref()
+                    .and_then(|h| h.rsplit_once(':').map(|(name, _)| name.to_string()))
+                    .unwrap_or_else(|| "127.0.0.1".into());
+                Reply {
+                    status: 302,
+                    headers: vec![("Location".into(), format!("http://{name}:{preview}{url}"))],
+                    body: vec![],
+                }
+            }
+            _ => Reply {
+                status: 404,
+                headers: vec![],
+                body: "L’éditeur est à /admin/ ; l’aperçu du site a son adresse à part."
+                    .as_bytes()
+                    .to_vec(),
+            },
         }
     } else if url == "/api/v1" && shared.proxy.is_some() {
         match (&shared.proxy, &method) {

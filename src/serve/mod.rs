@@ -94,6 +94,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     } else {
         options.bind.clone()
     };
+    let _ = shared.preview_port.set(port);
     // The editor on a port of its own (the next one, or any free one with `--port 0`).
     let editor_server = match &shared.proxy {
         None => None,
@@ -205,6 +206,7 @@ fn shared_state(root: &Path, inc: &Incremental, options: &ServeOptions) -> Share
             )
         },
         editor_port: std::sync::OnceLock::new(),
+        preview_port: std::sync::OnceLock::new(),
         own_hosts: own_hosts(&options.bind),
     }
 }

@@ -43,6 +43,9 @@ pub(super) struct Shared {
     /// own, so that no script of a preview page can call the proxy (a hostile picture or
     /// template of the site would otherwise write files through it).
     pub(super) editor_port: std::sync::OnceLock<u16>,
+    /// The preview's port, where the editor's address sends a page asked of it (« Voir en
+    /// direct »).
+    pub(super) preview_port: std::sync::OnceLock<u16>,
     /// The machine's own addresses, accepted as `Host` when the preview listens on every
     /// address (`--bind 0.0.0.0`): a phone on the network types one of them.
     pub(super) own_hosts: Vec<String>,

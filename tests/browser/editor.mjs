@@ -81,6 +81,16 @@ try {
   }
   if (!text.startsWith("---\n")) throw new Error("not a Markdown record with front matter:\n" + text);
   ok("the actor is saved in content/acteurs/recyclerie-des-blagis.md with its front matter");
+  // Its entry in the directory is the day it was made, as `ess-site new` gives it: the
+  // newsletter of that day lists it among the new actors.
+  const dated = text.match(/^date: (\d{4}-\d{2}-\d{2})$/m);
+  if (!dated) throw new Error("the new actor has no date of entry:\n" + text);
+  const letterFile = join(out, "lettre.html");
+  const letter = spawnSync(bin, ["newsletter", "--since", dated[1], "--until", dated[1], "--output", letterFile], { cwd: site, encoding: "utf8" });
+  if (letter.status !== 0) throw new Error("newsletter: " + letter.stderr);
+  const letterText = readFileSync(letterFile.replace(/\.html$/, ".txt"), "utf8");
+  if (!/nouveaux acteurs[^]*Recyclerie des Blagis/i.test(letterText)) throw new Error("the newsletter does not list the new actor:\n" + letterText);
+  ok("the actor made in the editor has its day of entry and appears in that day's newsletter");
   check();
   ok("ess-site check passes on what the editor wrote");
   await waitFor(async () => {
@@ -90,6 +100,23 @@ try {
   const directory = await fetchText("/acteurs/");
   if (!directory.text.includes("Recyclerie des Blagis")) throw new Error("the directory does not list the new actor");
   ok("the preview shows the new actor's page and lists it in the directory");
+  // « Voir en direct » opens the record's page in the preview, not at the production address.
+  // Shown when a saved record is opened.
+  await page.goto("about:blank");
+  await page.goto(url + "admin/#/collections/acteurs/entries/recyclerie-des-blagis");
+  const signIn = page.getByRole("button", { name: "Se connecter" });
+  await Promise.race([field("title").waitFor(), signIn.waitFor()]);
+  if (await signIn.count()) await signIn.click();
+  await field("title").waitFor();
+  const live = page.getByRole("link", { name: "Voir en direct" }).first();
+  await live.waitFor();
+  const liveUrl = new URL(await live.getAttribute("href"), page.url()).href;
+  const viewer = await browser.newPage();
+  await viewer.goto(liveUrl);
+  if (!viewer.url().startsWith(url + "acteurs/recyclerie-des-blagis/")) throw new Error(`« Voir en direct » leads to ${viewer.url()}, not the preview's page`);
+  if (!(await viewer.content()).includes("3 rue des Blagis")) throw new Error("« Voir en direct » does not show the record");
+  await viewer.close();
+  ok("« Voir en direct » opens the record's page in the preview");
 
   // The Forum's exhibitors, through the relation widget.
   await page.goto("about:blank");

@@ -19,6 +19,9 @@ pub enum Widget {
     Integer,
     Float,
     Date,
+    /// A date that a new record takes from the day it is made (an actor's entry in the
+    /// directory, as `ess-site new` gives it).
+    Today,
     DateTime,
     /// A time of day, `HH:MM`.
     Clock,
@@ -98,7 +101,7 @@ pub fn of(section: Option<Section>) -> Vec<Field> {
     let own: Vec<Field> = match section {
         Some(Section::Actors) => vec![
             title("Nom"),
-            f("date", "Entrée dans l’annuaire", Date),
+            f("date", "Entrée dans l’annuaire", Today),
             f("legal_form", "Statut", LegalForm),
             f("domains", "Domaines d’action", Domains),
             f("stages", "Pour les porteurs de projet", Stages),
@@ -287,6 +290,8 @@ fn field(site: &Site, f: &Field, hints: &[(String, String)]) -> Value {
         Float => obj(json!({"widget": "number", "value_type": "float", "step": 0.0001})),
         Date => obj(json!({"widget": "datetime", "format": "YYYY-MM-DD",
             "date_format": "DD/MM/YYYY", "time_format": false, "default": ""})),
+        Today => obj(json!({"widget": "datetime", "format": "YYYY-MM-DD",
+            "date_format": "DD/MM/YYYY", "time_format": false, "default": "{{now}}"})),
         DateTime => obj(json!({"widget": "datetime", "format": "YYYY-MM-DDTHH:mm",
             "date_format": "DD/MM/YYYY", "time_format": "HH:mm", "default": ""})),
         Clock => obj(json!({"widget": "string",

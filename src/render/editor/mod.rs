@@ -220,11 +220,17 @@ pub fn config(site: &Site) -> String {
         "label": "Accueil et données",
         "files": files,
     }));
+    // « Voir en direct » opens the record's page where it is: online, at the site's address;
+    // in `serve --editor`, on the editor's own address, which sends it on to the preview.
+    let site_url = match site.options.editor_local {
+        true => format!("{}/", site.config.base_path()),
+        false => site.config.base_url.clone(),
+    };
     let config = json!({
         "backend": backend(site),
         "locale": "fr",
-        "site_url": site.config.base_url,
-        "display_url": site.config.base_url,
+        "site_url": site_url,
+        "display_url": site_url,
         "media_folder": MEDIA_FOLDER,
         "public_folder": "/images",
         "slug": {"encoding": "ascii", "clean_accents": true, "sanitize_replacement": "-"},
