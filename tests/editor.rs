@@ -60,10 +60,20 @@ fn a_build_publishes_the_editor_only_with_editor_in_site_toml() {
             "conferences",
             "magazine",
             "ressources",
+            "ressources-yaml",
             "pages",
             "reglages"
         ]
     );
+    // A record written as a whole YAML file is listed too: its own collection, same fields.
+    let yaml_records = collections
+        .iter()
+        .find(|c| c["name"] == "ressources-yaml")
+        .unwrap();
+    assert_eq!(yaml_records["folder"], "content/ressources");
+    assert_eq!(yaml_records["extension"], "yaml");
+    assert_eq!(yaml_records["format"], "yaml");
+    assert_eq!(yaml_records["create"], false);
     let field = |collection: &str, name: &str| -> serde_yaml::Value {
         let c = collections
             .iter()

@@ -137,6 +137,22 @@ try {
   await waitFor(async () => (await fetchText("/forum/2016/")).text.includes("/acteurs/recyclerie-des-blagis/"), "the exhibitor on the Forum's page");
   ok("a Forum edition's exhibitor added through the relation widget is saved, checked and shown");
 
+  // A record written as a whole YAML file opens in its own collection and saves as YAML.
+  const yamlFile = join(site, "content/ressources/premieres-fiches-kit-municipaless-2026.yaml");
+  await page.goto("about:blank");
+  await page.goto(url + "admin/#/collections/ressources-yaml/entries/premieres-fiches-kit-municipaless-2026");
+  await Promise.race([field("title").waitFor(), login.waitFor()]);
+  if (await login.count()) await login.click();
+  await field("summary").waitFor();
+  await field("summary").fill("Seize fiches pour inscrire l’ESS dans les politiques communales.");
+  await page.getByRole("button", { name: "Publier" }).click();
+  await page.getByText("Publier maintenant").click();
+  await waitFor(() => readFileSync(yamlFile, "utf8").includes("Seize fiches pour inscrire l’ESS dans les politiques communales."), "the YAML record saved");
+  const yamlText = readFileSync(yamlFile, "utf8");
+  if (yamlText.startsWith("---") || !yamlText.includes("body: ") || !yamlText.includes("Fiches leviers")) throw new Error("the YAML record is not whole YAML with its body:\n" + yamlText);
+  check();
+  ok("a record written as a YAML file opens in the editor and saves as YAML, its text kept");
+
   // A save that would break the site is refused with check's words, the field named, and
   // nothing is written: an old address that is another page's, a link to no page.
   const open = async (path) => {

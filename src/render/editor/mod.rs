@@ -157,6 +157,32 @@ fn data_files() -> Vec<(&'static str, &'static str, Vec<Value>)> {
     ]
 }
 
+/// The collections of a section's records written as whole YAML files (`.yaml`, `.yml`), one
+/// per extension the published records use: Decap CMS lists one extension per collection. The
+/// same fields, the text in `body`; new records are made as Markdown in the main collection.
+fn yaml_collections(site: &Site, section: Section) -> Vec<Value> {
+    let mut extensions: Vec<String> = site
+        .records()
+        .filter(|r| r.section == section)
+        .filter_map(|r| r.source.path.extension().map(|e| e.to_string_lossy().into_owned()))
+        .filter(|e| e == "yaml" || e == "yml")
+        .collect();
+    extensions.sort();
+    extensions.dedup();
+    extensions
+        .into_iter()
+        .map(|extension| {
+            let mut c = collection(site, section);
+            c["name"] = format!("{}-{extension}", section.folder()).into();
+            c["label"] = format!("{} (fiches en YAML)", site.config.label(section)).into();
+            c["extension"] = extension.into();
+            c["format"] = "yaml".into();
+            c["create"] = false.into();
+            c
+        })
+        .collect()
+}
+
 /// One collection of records (Decap's folder collection).
 fn collection(site: &Site, section: Section) -> Value {
     let (label, one) = (site.config.label(section), site.config.label_one(section));
@@ -198,7 +224,7 @@ pub fn config(site: &Site) -> String {
         .iter()
         // The conferences when the commune has a series of them.
         .filter(|s| **s != Section::Conferences || site.has_conferences())
-        .map(|s| collection(site, *s))
+        .flat_map(|s| std::iter::once(collection(site, *s)).chain(yaml_collections(site, *s)))
         .collect();
     let home: Vec<Field> = of(None);
     let mut files = vec![json!({
