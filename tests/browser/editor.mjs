@@ -63,6 +63,18 @@ try {
   await page.goto(url + "admin/#/collections/acteurs/new");
   const field = (name) => page.locator(`[id^="${name}-field-"]`).first();
   await field("title").waitFor();
+  // Required fields are marked, optional ones not; hints speak the team's words.
+  const labelOf = async (name) => (await page.locator(`label[for^="${name}-field-"]`).first().textContent()).trim();
+  if (!(await labelOf("title")).endsWith("(obligatoire)")) throw new Error("the required title is not marked: " + await labelOf("title"));
+  for (const name of ["address", "website", "domains"]) {
+    const label = await labelOf(name);
+    if (/optionnel|obligatoire/i.test(label)) throw new Error(`an optional field is marked: ${label}`);
+  }
+  const form = await page.locator("main, body").first().textContent();
+  for (const jargon of ["AAAA-MM-JJ", "--drafts", "[emploi", "{lat", "static/images", "slug"]) {
+    if (form.includes(jargon)) throw new Error(`the form speaks of « ${jargon} »`);
+  }
+  ok("the form marks its required fields only, and its hints speak the team's words");
   await field("title").fill("Recyclerie des Blagis");
   await field("legal_form").fill("Scop");
   await page.keyboard.press("Enter");

@@ -228,6 +228,72 @@ fn hint_text(hints: &[(String, String)], name: &str) -> Option<String> {
     Some(h)
 }
 
+/// The hints the editor gives in the comms team's words where the scaffold's speak of YAML
+/// (formats, slugs, lists in brackets, file paths): the form chooses dates from a calendar,
+/// actors and values from lists, images from the image library.
+fn team_hint(section: Option<Section>, name: &str) -> Option<&'static str> {
+    use Section::*;
+    Some(match (section, name) {
+        (Some(Actors), "date") => {
+            "le jour de son entrée dans l’annuaire : la lettre d’information de ce mois-là le présente parmi les nouveaux acteurs"
+        }
+        (Some(Forum), "date") => "le jour de l’édition (le premier, si elle en dure plusieurs)",
+        (Some(Conferences), "date") => "le jour et l’heure du début",
+        (Some(Conferences), "end_date") => "l’heure de fin, le même jour ou un autre",
+        (Some(Magazine), "date") => {
+            "le jour de parution : la fiche paraît sur le site ce jour-là, pas avant"
+        }
+        (Some(Resources), "date") => "le jour de parution de la ressource",
+        (_, "date") => "le jour de parution",
+        (_, "legal_form") => "le statut juridique de la structure",
+        (_, "stages") => "ce que la structure propose aux porteurs de projet",
+        (_, "geo") => {
+            "le point du lieu sur la carte, en degrés décimaux : un clic droit sur openstreetmap.org les donne"
+        }
+        (_, "website") => "l’adresse complète du site, qui commence par https://",
+        (_, "phone") => "par exemple 01 41 13 33 00",
+        (_, "hours") => "par exemple : du mardi au samedi, de 10 h à 19 h",
+        (_, "logo") => "le logo de la structure : une image de la médiathèque (PNG ou SVG), ou l’adresse d’une image en ligne",
+        (_, "since") => "par exemple 2014",
+        (_, "closed") => "le jour où la structure a fermé : sa fiche reste, marquée fermée",
+        (_, "updated") => "le jour de la dernière mise à jour de la fiche",
+        (_, "image") => "l’image en tête de la fiche et sur sa carte, avec ce qu’elle montre pour qui ne la voit pas",
+        (_, "tags") => "des mots qui aident à trouver la fiche, séparés par des virgules : emploi, jeunesse",
+        (_, "slug") => "la fin de l’adresse de la page, si elle doit être autre que le titre (des minuscules, des chiffres et des tirets)",
+        (_, "aliases") => {
+            "les anciennes adresses de la page, qui mènent désormais ici, séparées par des virgules"
+        }
+        (_, "draft") => "coché : la fiche reste un brouillon, jamais publiée ; l’aperçu la montre",
+        (_, "partners") => "les acteurs de l’annuaire partenaires de l’édition",
+        (_, "exhibitors") => "les acteurs de l’annuaire qui tiennent un stand",
+        (_, "program") => "le programme de la journée, un moment après l’autre",
+        (_, "start") => "l’heure de début, par exemple 14:30",
+        (_, "end") => "l’heure de fin, par exemple 16:00",
+        (_, "kind") if section == Some(Forum) => "le genre du moment : salon, atelier, conférence…",
+        (_, "speakers") => "les personnes qui interviennent, une à une",
+        (_, "actors") if section == Some(Forum) => "les acteurs de l’annuaire qui animent ce moment",
+        (_, "actors") => "les acteurs de l’annuaire dont la fiche parle",
+        (_, "venue") => "le lieu, par exemple : salle des fêtes, hôtel de ville",
+        (_, "category") => "la catégorie, par exemple : Guides",
+        (_, "resource_type") => "le type, par exemple : Ressources RTES",
+        (_, "file_url") => "le document à télécharger : un fichier du site ou une adresse https://",
+        (_, "url") => "ou la page à consulter en ligne, à son adresse https://",
+        (_, "menu") => "sa place dans le menu principal (1, 2…) ; vide : hors du menu",
+        (_, "photo") => "une photo de la médiathèque",
+        (_, "src") => "une image de la médiathèque (JPEG, PNG, WebP ou SVG)",
+        _ => return None,
+    })
+}
+
+/// The hint of the field `name` of a record of `section`: the team's words, else the
+/// scaffold's, else the editor's own.
+pub fn hint(section: Option<Section>, name: &str, hints: &[(String, String)]) -> Option<String> {
+    team_hint(section, name)
+        .map(str::to_string)
+        .or_else(|| hint_text(hints, name))
+        .or_else(|| own_hint(name).map(str::to_string))
+}
+
 /// Hints of the fields the scaffold does not write out.
 fn own_hint(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -250,8 +316,16 @@ fn own_hint(name: &str) -> Option<&'static str> {
 }
 
 /// The editor's description of `fields` (Decap CMS's `fields:`).
-pub fn describe(site: &Site, fields: &[Field], hints: &[(String, String)]) -> Vec<Value> {
-    fields.iter().map(|f| field(site, f, hints)).collect()
+pub fn describe(
+    site: &Site,
+    section: Option<Section>,
+    fields: &[Field],
+    hints: &[(String, String)],
+) -> Vec<Value> {
+    fields
+        .iter()
+        .map(|f| field(site, section, f, hints))
+        .collect()
 }
 
 fn options<T: Term>(theme: &crate::load::theme::Theme, group: &str) -> Value {
@@ -275,7 +349,7 @@ fn actors_relation(multiple: bool) -> Map<String, Value> {
     m
 }
 
-fn field(site: &Site, f: &Field, hints: &[(String, String)]) -> Value {
+fn field(site: &Site, section: Option<Section>, f: &Field, hints: &[(String, String)]) -> Value {
     use Widget::*;
     let theme = &site.theme;
     let mut m = Map::new();
@@ -301,9 +375,9 @@ fn field(site: &Site, f: &Field, hints: &[(String, String)]) -> Value {
         // The parts of an optional object are optional in the editor (it would not save a
         // record without them): `check` says which one is missing when only some are given.
         Cover => obj(json!({"widget": "object", "collapsed": true,
-            "fields": describe(site, &optional(COVER), hints)})),
+            "fields": describe(site, section, &optional(COVER), hints)})),
         Geo => obj(json!({"widget": "object", "collapsed": true,
-            "fields": describe(site, &optional(GEO), hints)})),
+            "fields": describe(site, section, &optional(GEO), hints)})),
         Domains => {
             let options: Vec<Value> = site
                 .config
@@ -326,11 +400,11 @@ fn field(site: &Site, f: &Field, hints: &[(String, String)]) -> Value {
         Actors => actors_relation(true),
         Speakers => obj(json!({"widget": "list", "summary": "{{fields.name}}",
             "label_singular": "intervenant",
-            "fields": describe(site, SPEAKER, hints)})),
+            "fields": describe(site, section, SPEAKER, hints)})),
         Program => obj(
             json!({"widget": "list", "summary": "{{fields.start}} {{fields.title}}",
             "label_singular": "élément du programme",
-            "fields": describe(site, PROGRAM_ITEM, hints)}),
+            "fields": describe(site, section, PROGRAM_ITEM, hints)}),
         ),
         Slug => obj(json!({"widget": "string",
             "pattern": ["^[a-z0-9]+(-[a-z0-9]+)*$", "des minuscules sans accent, des chiffres et des tirets"]})),
@@ -341,8 +415,7 @@ fn field(site: &Site, f: &Field, hints: &[(String, String)]) -> Value {
     if !f.required {
         m.insert("required".into(), false.into());
     }
-    let hint = hint_text(hints, f.name).or_else(|| own_hint(f.name).map(str::to_string));
-    if let Some(h) = hint {
+    if let Some(h) = hint(section, f.name, hints) {
         m.insert("hint".into(), crate::text::french::typography(&h).into());
     }
     Value::Object(m)

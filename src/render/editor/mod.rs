@@ -164,7 +164,12 @@ fn yaml_collections(site: &Site, section: Section) -> Vec<Value> {
     let mut extensions: Vec<String> = site
         .records()
         .filter(|r| r.section == section)
-        .filter_map(|r| r.source.path.extension().map(|e| e.to_string_lossy().into_owned()))
+        .filter_map(|r| {
+            r.source
+                .path
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+        })
         .filter(|e| e == "yaml" || e == "yml")
         .collect();
     extensions.sort();
@@ -212,7 +217,7 @@ fn collection(site: &Site, section: Section) -> Value {
         "preview_path": preview,
         // The preview is the site's own (`serve`), not the editor's sketch of it.
         "editor": {"preview": false},
-        "fields": describe(site, &fields, &hints),
+        "fields": describe(site, Some(section), &fields, &hints),
     })
 }
 
@@ -231,7 +236,7 @@ pub fn config(site: &Site) -> String {
         "label": "Page d’accueil",
         "name": "accueil",
         "file": "content/_index.md",
-        "fields": describe(site, &home, &[]),
+        "fields": describe(site, None, &home, &[]),
     })];
     for (name, label, fields) in data_files() {
         files.push(json!({

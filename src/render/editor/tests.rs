@@ -123,3 +123,51 @@ fn the_data_files_fields_cover_what_init_writes() {
         }
     }
 }
+
+#[test]
+fn every_hint_speaks_the_comms_team_s_words() {
+    let sections = Section::ALL.iter().map(|s| Some(*s)).chain([None]);
+    for section in sections {
+        let hints = section.map(scaffold_hints).unwrap_or_default();
+        let nested = [
+            fields::PROGRAM_ITEM,
+            fields::SPEAKER,
+            fields::COVER,
+            fields::GEO,
+        ];
+        let all = of(section)
+            .into_iter()
+            .chain(nested.iter().flat_map(|f| f.iter().copied()));
+        for f in all {
+            let Some(h) = fields::hint(section, f.name, &hints) else {
+                continue;
+            };
+            for jargon in [
+                "AAAA",
+                "HH:MM",
+                "slug",
+                "[",
+                "{",
+                "--",
+                ".md",
+                "content/",
+                "static/",
+                "true",
+                "false",
+                "OBLIGATOIRE",
+            ] {
+                assert!(
+                    !h.contains(jargon),
+                    "{section:?} {}: « {jargon} » in « {h} »",
+                    f.name
+                );
+            }
+            let end = h.trim_end();
+            assert!(
+                !end.ends_with(':') && !end.ends_with("par exemple"),
+                "{section:?} {}: a hint cut off: « {h} »",
+                f.name
+            );
+        }
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Applies the change of vendor/decap-cms/PATCHED.md to the published bundle of Decap CMS:
+the labels of required fields get « (obligatoire) », the optional ones nothing.
+Usage: python3 tools/decap-patch.py vendor/decap-cms/decap-cms.js"""
+import sys
+
+CHANGES = [
+    ('children:i?Dn(Pn,{children:[a,Rn("span",{children:` (${o("editor.editorControl.field.optional")})`})]}):a',
+     'children:i?a:Dn(Pn,{children:[a,Rn("span",{children:" (obligatoire)"})]})'),
+    ('children:[a," ",i?` (${o("editor.editorControl.field.optional")})`:""]',
+     'children:[a,i?"":" (obligatoire)"]'),
+]
+
+
+def main(path):
+    text = open(path, encoding="utf-8").read()
+    for old, new in CHANGES:
+        if text.count(old) != 1:
+            sys.exit(f"{path}: the label code to change is not found once: {old[:60]}…")
+        text = text.replace(old, new)
+    open(path, "w", encoding="utf-8").write(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "vendor/decap-cms/decap-cms.js")
