@@ -145,11 +145,15 @@ fn a_build_publishes_the_editor_only_with_editor_in_site_toml() {
     assert_eq!(field("ressources", "private")["widget"], "boolean");
     assert_eq!(field("acteurs", "draft")["widget"], "boolean");
     assert_eq!(field("acteurs", "logo")["widget"], "image");
-    // The scaffold's words as hints.
+    // Hints in the team's words, the scaffold's where they need no YAML.
     assert!(field("acteurs", "hours")["hint"]
         .as_str()
         .unwrap()
-        .contains("horaires d’ouverture"));
+        .contains("du mardi au samedi"));
+    assert!(field("acteurs", "email")["hint"]
+        .as_str()
+        .unwrap()
+        .contains("courriel de contact"));
 }
 
 #[test]
