@@ -216,6 +216,8 @@ try {
     await Promise.race([field("title").waitFor(), login.waitFor()]);
     if (await login.count()) await login.click();
     await field("title").waitFor();
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > width) throw new Error(`the form is ${wide} px wide on a ${width} px screen`);
     await page.screenshot({ path: join(out, `editor-actor-${width}.png`) });
   }
   if (errors.length) throw new Error("page errors: " + errors.join("; "));

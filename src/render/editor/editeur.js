@@ -1,9 +1,19 @@
 // The editor's own script, loaded before Decap CMS: when the preview refuses a save
 // (`ess-site serve --editor` checks the whole site as it would be after the save, and answers
 // 422 with `check`'s messages), the messages stay on screen until they are read and closed,
-// one line per error, instead of a notice that goes after eight seconds.
+// one line per error, instead of a notice that goes after eight seconds. And the record's form
+// fits a phone: Decap CMS lays it out for 800 px and more (its toolbar and form have that
+// width at least); under that width they take the screen's, the toolbar's buttons wrap.
 (function () {
   'use strict';
+  var phone = document.createElement('style');
+  phone.textContent = '@media (max-width: 799px) {' +
+    ' [class*="-EditorContainer"] { min-width: 0 !important; padding-top: 0 !important; margin-top: 0 !important; }' +
+    ' [class*="-ToolbarContainer"] { min-width: 0 !important; flex-wrap: wrap; height: auto !important; position: sticky !important; top: 0; }' +
+    ' [class*="-ControlPaneContainer"] { padding-left: 12px !important; padding-right: 12px !important; }' +
+    ' [class*="-Buttons"] { flex-wrap: wrap; }' +
+    ' }';
+  document.head.appendChild(phone);
   var panel = null;
   var refusedAt = 0;
 
