@@ -22,6 +22,7 @@ mod answer;
 pub(crate) mod http;
 mod presave;
 pub mod proxy;
+mod shape;
 mod state;
 use answer::{answer, listen, Listen};
 use state::{Role, Shared, Status};
