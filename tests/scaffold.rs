@@ -955,3 +955,45 @@ fn a_commune_chooses_its_domains_and_its_site_shows_only_those() {
         "{made}"
     );
 }
+
+/// The tool speaks of no commune of its own: what it writes or says to a commune (scaffolds,
+/// `init`'s files, hints, messages, the editor, the theme) names none of Sceaux's places,
+/// numbers or programmes. Sceaux is the example site, in `content/` and `site.toml`; comments
+/// and tests of the code may speak of it.
+#[test]
+fn the_tool_speaks_of_no_commune_of_its_own() {
+    let markers = [
+        "Sceaux",
+        "Houdan",
+        "92330",
+        "41 13 33",
+        "Blagis",
+        "Up Conf",
+        "sceaux.fr",
+    ];
+    let mut found = Vec::new();
+    for root in ["src", "themes"] {
+        for entry in walkdir::WalkDir::new(repo().join(root)) {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !["rs", "js", "toml", "yml", "md", "sh", "html", "css", "txt"].contains(&ext) {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            for (n, line) in text.lines().enumerate() {
+                if ext == "rs" && line.trim_start().starts_with("#[cfg(test)]") {
+                    break;
+                }
+                let code = line.trim_start();
+                if (ext == "rs" || ext == "js") && code.starts_with("//") {
+                    continue;
+                }
+                if let Some(m) = markers.iter().find(|m| line.contains(*m)) {
+                    found.push(format!("{}:{}: « {m} »: {}", path.display(), n + 1, code));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

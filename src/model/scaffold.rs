@@ -42,7 +42,7 @@ address:          # adresse postale : numéro, rue, code postal et commune
 geo:              # position sur la carte, en degrés décimaux : {{lat: …, lon: …}} (un clic droit sur OpenStreetMap les donne)
 website:          # site web, adresse complète en https://
 email:            # courriel de contact
-phone:            # téléphone, par exemple \"01 41 13 33 00\"
+phone:            # téléphone, par exemple \"01 23 45 67 89\"
 hours:            # horaires d'ouverture, par exemple \"du mardi au samedi, de 10 h à 19 h\"
 logo:             # le logo : fichier de static/images/ (/images/logo.png pour static/images/logo.png, PNG ou SVG) ou https://
 since:            # année de création, par exemple 2014

@@ -96,7 +96,7 @@ impl<'a> References<'a> {
                 let (line, col) = src.key_position("geo");
                 out.push(
                     Diagnostic::error(&src.path, line, col, "position hors du globe")
-                        .with_help("lat entre -90 et 90, lon entre -180 et 180 (Sceaux : lat 48.777, lon 2.29)"),
+                        .with_help("lat entre -90 et 90, lon entre -180 et 180, en degrés décimaux : un clic droit sur openstreetmap.org les donne"),
                 );
             }
         }

@@ -49,7 +49,7 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
                 let (line, col) = src.key_position("image");
                 out.push(
                     Diagnostic::warning(&src.path, line, col, "image sans texte alternatif")
-                        .with_help("ajoutez `alt:` sous `image:` : ce que l'image montre, pour qui ne la voit pas (« Le public du Forum 2016 au Centre Les Blagis »)"),
+                        .with_help("ajoutez `alt:` sous `image:` : ce que l'image montre, pour qui ne la voit pas (« Le public du Forum dans la salle des fêtes »)"),
                 );
             }
         }

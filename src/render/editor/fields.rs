@@ -251,7 +251,7 @@ fn team_hint(section: Option<Section>, name: &str) -> Option<&'static str> {
             "le point du lieu sur la carte, en degrés décimaux : un clic droit sur openstreetmap.org les donne"
         }
         (_, "website") => "l’adresse complète du site, qui commence par https://",
-        (_, "phone") => "par exemple 01 41 13 33 00",
+        (_, "phone") => "par exemple 01 23 45 67 89",
         (_, "hours") => "par exemple : du mardi au samedi, de 10 h à 19 h",
         (_, "logo") => "le logo de la structure : une image de la médiathèque (PNG ou SVG), ou l’adresse d’une image en ligne",
         (_, "since") => "par exemple 2014",
