@@ -81,17 +81,18 @@ const fn required(name: &'static str, label: &'static str, widget: Widget) -> Fi
     }
 }
 
-/// The fields of every record, after the kind's own (but the title first).
+/// The fields of every record, after the kind's own (but the title first): what presents the
+/// record (its summary, text and image), then how it is published.
 const COMMON_TAIL: &[Field] = &[
     f("summary", "Résumé", Widget::Text),
+    f("body", "Texte", Widget::Markdown),
     f("image", "Image", Widget::Cover),
     f("tags", "Mots-clés", Widget::Words),
+    f("draft", "Brouillon", Widget::Boolean),
     f("updated", "Mise à jour", Widget::Date),
     f("slug", "Adresse de la fiche", Widget::Slug),
     f("aliases", "Anciennes adresses", Widget::Words),
-    f("draft", "Brouillon", Widget::Boolean),
     f("example", "Fiche d’exemple", Widget::Boolean),
-    f("body", "Texte", Widget::Markdown),
 ];
 
 /// The fields of a kind of record, in the editor's order.
