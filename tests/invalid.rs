@@ -55,6 +55,7 @@ fixtures! {
     end_before_start => "end-before-start",
     fields_all_at_once => "fields-all-at-once",
     file_too_large => "file-too-large",
+    identifiers => "identifiers",
     impossible_date => "impossible-date",
     javascript_website => "javascript-website",
     link_to_private => "link-to-private",

@@ -18,6 +18,7 @@ pub mod config;
 pub mod data_files;
 mod dates;
 pub mod domains;
+pub mod identifiers;
 pub mod kinds;
 pub mod letters;
 pub mod pictures;
@@ -324,6 +325,13 @@ record!(
         closed: Option<Date>,
         /// Signed the territory's partnership charter.
         partner_charter: bool,
+        /// The establishment's SIRET (14 digits, spaces allowed between groups).
+        #[serde(deserialize_with = "blank_is_none")]
+        siret: Option<String>,
+        /// For an association without a SIRET: its number at the national register (`W` and
+        /// 9 digits).
+        #[serde(deserialize_with = "blank_is_none")]
+        rna: Option<String>,
     }
 );
 

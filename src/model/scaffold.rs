@@ -48,6 +48,8 @@ logo:             # le logo : fichier de static/images/ (/images/logo.png pour s
 since:            # année de création, par exemple 2014
 closed:           # date de fermeture (AAAA-MM-JJ) : la fiche reste, marquée fermée
 partner_charter: false  # true : signataire de la charte de partenariat du territoire
+siret:            # numéro SIRET de l'établissement, 14 chiffres (annuaire-entreprises.data.gouv.fr le donne)
+rna:              # pour une association sans SIRET : son numéro RNA, W suivi de 9 chiffres
 updated:          # date de mise à jour (AAAA-MM-JJ)
 "
         ),

@@ -25,6 +25,8 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("mise_a_jour", "date de la dernière mise à jour de la fiche (AAAA-MM-JJ)"),
     ("url", "adresse de sa page sur le portail"),
     ("logo", "adresse de son logo, vide s’il n’en a pas"),
+    ("siret", "numéro SIRET de l’établissement (14 chiffres), vide s’il n’est pas donné"),
+    ("rna", "numéro au répertoire national des associations (W et 9 chiffres), pour une association sans SIRET"),
 ];
 
 /// One actor, as the exports give it.
@@ -47,6 +49,8 @@ pub struct ActorRow {
     mise_a_jour: String,
     url: String,
     logo: String,
+    siret: String,
+    rna: String,
 }
 
 impl ActorRow {
@@ -75,6 +79,8 @@ impl ActorRow {
             mise_a_jour: n(self.mise_a_jour),
             url: n(self.url),
             logo: n(self.logo),
+            siret: n(self.siret),
+            rna: n(self.rna),
             ..self
         }
     }
@@ -119,6 +125,17 @@ pub fn rows(site: &Site) -> Vec<ActorRow> {
                     .logo
                     .as_deref()
                     .map(|l| logo_url(site, l))
+                    .unwrap_or_default(),
+                // The number alone, without the spaces of its groups: what a program matches.
+                siret: a
+                    .siret
+                    .as_deref()
+                    .map(|s| s.replace([' ', '\u{a0}', '\u{202f}'], ""))
+                    .unwrap_or_default(),
+                rna: a
+                    .rna
+                    .as_deref()
+                    .map(|s| s.replace([' ', '\u{a0}', '\u{202f}'], "").to_uppercase())
                     .unwrap_or_default(),
             }
         })

@@ -77,6 +77,16 @@ impl<'a> References<'a> {
         if let Some(w) = &a.data.website {
             check_url(src, "website", w, false, out);
         }
+        use crate::model::identifiers::{rna_problem, siret_problem};
+        for (key, value, problem) in [
+            ("siret", &a.data.siret, siret_problem as fn(&str) -> _),
+            ("rna", &a.data.rna, rna_problem),
+        ] {
+            if let Some((message, help)) = value.as_deref().and_then(problem) {
+                let (line, col) = src.key_position(key);
+                out.push(Diagnostic::error(&src.path, line, col, message).with_help(help));
+            }
+        }
         if let Some(l) = &a.data.logo {
             check_url(src, "logo", l, true, out);
         }

@@ -104,6 +104,8 @@ pub fn of(section: Option<Section>) -> Vec<Field> {
             title("Nom"),
             f("date", "Entrée dans l’annuaire", Today),
             f("legal_form", "Statut", LegalForm),
+            f("siret", "SIRET", Line),
+            f("rna", "Numéro RNA", Line),
             f("domains", "Domaines d’action", Domains),
             f("stages", "Pour les porteurs de projet", Stages),
             f("address", "Adresse", Line),
@@ -247,6 +249,10 @@ fn team_hint(section: Option<Section>, name: &str) -> Option<&'static str> {
         (Some(Resources), "date") => "le jour de parution de la ressource",
         (_, "date") => "le jour de parution",
         (_, "legal_form") => "le statut juridique de la structure",
+        (_, "siret") => {
+            "le numéro SIRET de l’établissement, 14 chiffres : l’annuaire des entreprises (annuaire-entreprises.data.gouv.fr) le donne"
+        }
+        (_, "rna") => "pour une association sans SIRET : son numéro au répertoire national des associations, W suivi de 9 chiffres",
         (_, "stages") => "ce que la structure propose aux porteurs de projet",
         (_, "geo") => {
             "le point du lieu sur la carte, en degrés décimaux : un clic droit sur openstreetmap.org les donne"
