@@ -34,7 +34,7 @@ fn luhn(number: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// What is wrong with a SIRET as written, and what to write: `None` when it is right.
@@ -47,7 +47,11 @@ pub fn siret_problem(written: &str) -> Option<(String, &'static str)> {
         ));
     }
     let valid = if number.starts_with(LA_POSTE) {
-        number.bytes().map(|b| u32::from(b - b'0')).sum::<u32>() % 5 == 0
+        number
+            .bytes()
+            .map(|b| u32::from(b - b'0'))
+            .sum::<u32>()
+            .is_multiple_of(5)
     } else {
         luhn(&number)
     };
