@@ -512,6 +512,45 @@ fn open_data_lists_every_public_actor_with_documented_columns() {
     }
 }
 
+/// The GeoJSON export is RFC 7946's: a FeatureCollection of Features, each a Point in
+/// longitude then latitude (WGS 84, in range), no `crs` member, the CSV's columns as properties;
+/// one per published actor with a position, and no other.
+#[test]
+fn the_geojson_export_is_rfc_7946_with_every_placed_actor() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let g: serde_json::Value = serde_json::from_slice(&files["donnees/acteurs.geojson"]).unwrap();
+    assert_eq!(g["type"], "FeatureCollection");
+    assert!(g.get("crs").is_none(), "RFC 7946 has no crs member");
+    let features = g["features"].as_array().unwrap();
+    let placed: Vec<serde_json::Value> =
+        serde_json::from_slice::<Vec<serde_json::Value>>(&files["donnees/acteurs.json"])
+            .unwrap()
+            .into_iter()
+            .filter(|a| a["latitude"].is_number())
+            .collect();
+    assert!(!placed.is_empty());
+    assert_eq!(features.len(), placed.len(), "one feature per placed actor");
+    for (f, a) in features.iter().zip(&placed) {
+        assert_eq!(f["type"], "Feature");
+        assert_eq!(f["id"], a["slug"]);
+        assert_eq!(f["geometry"]["type"], "Point");
+        let c = f["geometry"]["coordinates"].as_array().unwrap();
+        assert_eq!(c.len(), 2);
+        let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        assert!((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat));
+        assert_eq!(
+            (lat, lon),
+            (
+                a["latitude"].as_f64().unwrap(),
+                a["longitude"].as_f64().unwrap()
+            )
+        );
+        assert_eq!(&f["properties"], a, "the CSV's columns as properties");
+    }
+    assert!(text(&files, "donnees/index.html").contains("href=\"/donnees/acteurs.geojson\""));
+}
+
 #[test]
 fn events_have_icalendar_files_with_stable_uids() {
     let site = copy_site(&repo());

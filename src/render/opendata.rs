@@ -172,6 +172,28 @@ pub fn json(site: &Site) -> Vec<u8> {
     out
 }
 
+/// The GeoJSON export (RFC 7946): a `FeatureCollection` of the actors with a position, each a
+/// `Point` (longitude, then latitude, WGS 84) whose properties are the CSV's columns.
+pub fn geojson(site: &Site) -> Vec<u8> {
+    use serde_json::json;
+    let features: Vec<serde_json::Value> = rows(site)
+        .into_iter()
+        .filter_map(|row| {
+            let (lat, lon) = (row.latitude?, row.longitude?);
+            Some(json!({
+                "type": "Feature",
+                "id": row.slug,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": row,
+            }))
+        })
+        .collect();
+    let collection = json!({"type": "FeatureCollection", "features": features});
+    let mut out = serde_json::to_vec_pretty(&collection).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
 /// The GoGoCarto export: `data` holds the elements (actors with a position or an address),
 /// `taxonomy` the categories they use (domains of action, legal forms, stages), so that a
 /// GoGoCarto map — the regional ESS maps use it — can import the directory from its URL.

@@ -45,6 +45,7 @@ pub fn content_type(path: &str) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" => "application/json",
+        "geojson" => "application/geo+json",
         "xml" => {
             if path.ends_with("rss.xml") {
                 "application/rss+xml; charset=utf-8"

@@ -24,6 +24,8 @@ pub enum DataFormat {
     Json,
     /// Elements and taxonomy, as GoGoCarto imports them (the regional ESS maps).
     GoGoCarto,
+    /// The actors with a position, as GeoJSON (RFC 7946) for maps and GIS tools.
+    GeoJson,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,6 +49,7 @@ pub fn front_jobs() -> Vec<Data> {
         Data::OpenData(DataFormat::Csv),
         Data::OpenData(DataFormat::Json),
         Data::OpenData(DataFormat::GoGoCarto),
+        Data::OpenData(DataFormat::GeoJson),
     ]
     .into_iter()
     .collect()
@@ -133,6 +136,7 @@ impl Family for Data {
             Data::OpenData(DataFormat::Csv) => url::OPEN_DATA_CSV.into(),
             Data::OpenData(DataFormat::Json) => url::OPEN_DATA_JSON.into(),
             Data::OpenData(DataFormat::GoGoCarto) => url::OPEN_DATA_GOGOCARTO.into(),
+            Data::OpenData(DataFormat::GeoJson) => url::OPEN_DATA_GEOJSON.into(),
             Data::Feed(f) => f.url(),
             Data::Sitemap => url::SITEMAP.into(),
             Data::Robots => url::ROBOTS.into(),
@@ -165,6 +169,7 @@ impl Family for Data {
             Data::OpenData(DataFormat::Csv) => Rendered::File(opendata::csv(site)),
             Data::OpenData(DataFormat::Json) => Rendered::File(opendata::json(site)),
             Data::OpenData(DataFormat::GoGoCarto) => Rendered::File(opendata::gogocarto(site)),
+            Data::OpenData(DataFormat::GeoJson) => Rendered::File(opendata::geojson(site)),
             Data::Feed(feed) => Rendered::File(feeds::rss(site, *feed).into_bytes()),
             Data::Sitemap => Rendered::File(feeds::sitemap(site, r.sitemap_urls()).into_bytes()),
             Data::Robots => Rendered::File(feeds::robots(site).into_bytes()),
@@ -186,6 +191,7 @@ impl Family for Data {
             Data::OpenData(DataFormat::Csv) => "l'annuaire en CSV".into(),
             Data::OpenData(DataFormat::Json) => "l'annuaire en JSON".into(),
             Data::OpenData(DataFormat::GoGoCarto) => "l'export GoGoCarto".into(),
+            Data::OpenData(DataFormat::GeoJson) => "l'annuaire en GeoJSON".into(),
             Data::Feed(Feed::All) => "le flux RSS du site".into(),
             Data::Feed(Feed::Section(s)) => format!("le flux RSS {}", section_name(*s)),
             Data::Sitemap => "le plan du site pour les moteurs de recherche".into(),
