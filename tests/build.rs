@@ -703,3 +703,49 @@ fn the_summary_names_every_kind_of_output() {
         .iter()
         .any(|(k, _)| *k == "lettres d'information"));
 }
+
+/// « Signaler une erreur » and « Proposer un acteur »: a prefilled e-mail to the site's contact,
+/// else a prefilled issue on the editor's forge, else no link; the record named in the message.
+#[test]
+fn readers_can_report_an_error_or_propose_an_actor() {
+    let decode = |s: &str| ess_site::model::url::percent_decode(&s.replace("&amp;", "&"));
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let page = text(&files, "acteurs/rtes/index.html");
+    let link = page
+        .split("href=\"mailto:ess@sceaux.fr?subject=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the actor page's report link");
+    let link = decode(link);
+    assert!(link.starts_with("Erreur sur la fiche « RTES"), "{link}");
+    assert!(
+        link.contains("https://ess.sceaux.fr/acteurs/rtes/"),
+        "{link}"
+    );
+    assert!(page.contains(">Signaler une erreur sur cette fiche</a>"));
+    assert!(text(&files, "acteurs/index.html").contains(">Proposer un acteur pour l’annuaire</a>"));
+
+    // No contact e-mail, an editor on a GitLab of the town's own: an issue there.
+    let toml = site.path().join("site.toml");
+    let text_of = std::fs::read_to_string(&toml).unwrap();
+    let without_contact = text_of.replace("email = \"ess@sceaux.fr\"\n", "");
+    assert_ne!(without_contact, text_of);
+    std::fs::write(
+        &toml,
+        format!("{without_contact}\n[editor]\nbackend = \"gitlab\"\nrepo = \"ville/ess\"\napp_id = \"0123\"\nbase_url = \"https://gitlab.ville.example\"\n"),
+    )
+    .unwrap();
+    let files = build(site.path(), options(NOW));
+    let page = text(&files, "acteurs/rtes/index.html");
+    assert!(
+        page.contains("href=\"https://gitlab.ville.example/ville/ess/-/issues/new?issue%5Btitle%5D=Erreur%20sur%20la%20fiche"),
+        "{}",
+        page.lines().find(|l| l.contains("report")).unwrap_or("")
+    );
+    // Neither: no link to nowhere.
+    std::fs::write(&toml, &without_contact).unwrap();
+    let files = build(site.path(), options(NOW));
+    assert!(!text(&files, "acteurs/rtes/index.html").contains("Signaler une erreur"));
+    assert!(!text(&files, "acteurs/index.html").contains("Proposer un acteur"));
+}

@@ -23,6 +23,7 @@ pub mod owners;
 pub mod pages;
 pub mod prefix;
 pub mod renderer;
+pub mod report;
 pub mod search;
 pub mod site;
 pub mod srcsets;

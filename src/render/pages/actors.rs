@@ -71,6 +71,8 @@ struct DirectoryExtra {
     /// How many structures are closed, and the page that lists them.
     closed: usize,
     closed_url: &'static str,
+    /// « Proposer un acteur » (`render::report`).
+    propose_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +95,8 @@ struct ActorPage<'a> {
     og_image: Option<String>,
     website_label: Option<&'a str>,
     phone_uri: Option<String>,
+    /// « Signaler une erreur sur cette fiche » (`render::report`).
+    report_url: Option<String>,
     appears_in: Vec<MentionLink>,
     jsonld: String,
 }
@@ -256,6 +260,7 @@ fn directory(site: &Site, page: usize) -> Rendered {
         filterable: true,
         closed: site.closed_actors.len(),
         closed_url: CLOSED,
+        propose_url: crate::render::report::new_actor(site),
     };
     let title = ("Annuaire des acteurs de l’ESS", intro);
     let open = &site.open_actors;
@@ -345,6 +350,11 @@ fn actor(site: &Site, i: usize, url: &str) -> Rendered {
                 .filter(|c| c.is_ascii_digit() || *c == '+')
                 .collect()
         }),
+        report_url: crate::render::report::error_on(
+            site,
+            &d.title,
+            &crate::model::Section::Actors.url(&a.slug),
+        ),
         appears_in: site.appears_in[i]
             .iter()
             .filter_map(|m| mention(site, *m))
