@@ -997,3 +997,77 @@ fn the_tool_speaks_of_no_commune_of_its_own() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// `check` reports the actors in activity whose record was not checked for longer than
+/// `stale_after_months` (12 by default), from `checked`, else `updated`, else `date`: each at
+/// its line, and all of them on `site.toml`, the oldest first; 0 turns it off.
+#[test]
+fn records_not_checked_for_too_long_are_listed_oldest_first() {
+    let parent = tempfile::tempdir().unwrap();
+    assert!(ess(parent.path(), &["init", "s", "--commune", "Vanves"])
+        .status
+        .success());
+    let site = parent.path().join("s");
+    let actors = site.join("content/acteurs");
+    let record = |title: &str, dates: &str| {
+        format!("---\ntitle: \"{title}\"\n{dates}domains: [agriculture]\nsummary: \"x\"\n---\n")
+    };
+    std::fs::write(actors.join("a.md"), record("A", "date: 2020-01-01\n")).unwrap();
+    std::fs::write(
+        actors.join("b.md"),
+        record(
+            "B",
+            "date: 2017-01-01\nupdated: 2019-05-01\nchecked: 2026-10-01\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        actors.join("c.md"),
+        record("C", "date: 2017-01-01\nupdated: 2018-03-01\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        actors.join("d.md"),
+        record("D", "date: 2016-01-01\nclosed: 2019-01-01\n"),
+    )
+    .unwrap();
+    let check = ess(&site, &["check", "--now", "2026-11-23"]);
+    let said = String::from_utf8_lossy(&check.stderr).replace('\u{a0}', " ");
+    assert!(said.contains("content/acteurs/a.md:3:1: avertissement: fiche non vérifiée depuis le 1er janvier 2020"), "{said}");
+    assert!(
+        said.contains(
+            "content/acteurs/c.md:4:1: avertissement: fiche non vérifiée depuis le 1er mars 2018"
+        ),
+        "{said}"
+    );
+    assert!(
+        !said.contains("content/acteurs/b.md:")
+            || !said.contains("b.md:5:1: avertissement: fiche non vérifiée"),
+        "checked recently: {said}"
+    );
+    assert!(
+        !said.contains("d.md:3:1: avertissement: fiche non vérifiée"),
+        "closed: {said}"
+    );
+    let summary = said
+        .lines()
+        .skip_while(|l| !l.contains("2 fiches d’acteur non vérifiées depuis plus de 12 mois"))
+        .find(|l| l.contains("la plus ancienne d’abord"))
+        .unwrap_or_else(|| panic!("{said}"));
+    let (c, a) = (summary.find("c.md").unwrap(), summary.find("a.md").unwrap());
+    assert!(c < a, "the oldest first: {summary}");
+    // Turned off.
+    let toml = std::fs::read_to_string(site.join("site.toml")).unwrap();
+    std::fs::write(
+        site.join("site.toml"),
+        toml.replacen(
+            "paginate_by = 24\n",
+            "paginate_by = 24\nstale_after_months = 0\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let said =
+        String::from_utf8_lossy(&ess(&site, &["check", "--now", "2026-11-23"]).stderr).into_owned();
+    assert!(!said.contains("non vérifiée"), "{said}");
+}

@@ -40,6 +40,8 @@ struct RawConfig {
     #[serde(default)]
     search: Option<bool>,
     #[serde(default)]
+    stale_after_months: Option<u32>,
+    #[serde(default)]
     map_tiles: Option<toml::Spanned<String>>,
     #[serde(default)]
     map_attribution: Option<String>,
@@ -219,6 +221,8 @@ pub struct Config {
     pub data_licence_url: String,
     /// Whether the build writes a search index (`/pagefind/`) and the search page.
     pub search: bool,
+    /// After how many months an actor's record not checked is reported by `check` (0: never).
+    pub stale_after_months: u32,
     /// The map tiles' URL template (`{z}/{x}/{y}`), loaded by visitors' browsers.
     pub map_tiles: String,
     /// The attribution the tiles' licence requires, shown on every map (HTML allowed: a link).
@@ -352,6 +356,7 @@ impl Config {
                 "https://www.etalab.gouv.fr/licence-ouverte-open-licence/".into()
             }),
             search: raw.search.unwrap_or(true),
+            stale_after_months: raw.stale_after_months.unwrap_or(12),
             map_tiles: map_tiles.unwrap_or_else(|| DEFAULT_MAP_TILES.into()),
             // Shown as HTML by the map's library: only text and links go through.
             map_attribution: raw

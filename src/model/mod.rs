@@ -332,6 +332,10 @@ record!(
         /// 9 digits).
         #[serde(deserialize_with = "blank_is_none")]
         rna: Option<String>,
+        /// When the comms team last checked the record with the actor (else its `updated`,
+        /// else its `date`): `check` reports the records not checked for too long.
+        #[serde(deserialize_with = "blank_is_none")]
+        checked: Option<Date>,
     }
 );
 

@@ -50,6 +50,7 @@ closed:           # date de fermeture (AAAA-MM-JJ) : la fiche reste, marquée fe
 partner_charter: false  # true : signataire de la charte de partenariat du territoire
 siret:            # numéro SIRET de l'établissement, 14 chiffres (annuaire-entreprises.data.gouv.fr le donne)
 rna:              # pour une association sans SIRET : son numéro RNA, W suivi de 9 chiffres
+checked:          # date de la dernière vérification de la fiche auprès de la structure (AAAA-MM-JJ)
 updated:          # date de mise à jour (AAAA-MM-JJ)
 "
         ),

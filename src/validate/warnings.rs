@@ -10,6 +10,7 @@ use crate::model::Section;
 pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
     examples(loaded, now, out);
     to_fill(loaded, now, out);
+    stale(loaded, now, out);
     unnamed_series(loaded, out);
     placeholders(loaded, out);
     accessibility_status(loaded, out);
@@ -287,4 +288,74 @@ fn to_fill(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic
             }
         }
     }
+}
+
+/// The actors in activity whose record was not checked (`checked`, else `updated`, else `date`)
+/// for more than `stale_after_months` of `site.toml`: one warning each, and one on `site.toml`
+/// listing them all, the oldest first, for the comms team to go through.
+fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
+    let months = loaded.config.stale_after_months;
+    if months == 0 {
+        return;
+    }
+    let Some(limit) = now.date().checked_sub_months(chrono::Months::new(months)) else {
+        return;
+    };
+    let mut old: Vec<(chrono::NaiveDate, &crate::model::Source)> = loaded
+        .content
+        .actors
+        .iter()
+        .filter(|a| a.data.closed.is_none() && !a.data.draft)
+        .filter_map(|a| {
+            let last = a.data.checked.or(a.data.updated).or(a.data.date)?.date();
+            (last < limit).then_some((last, &a.source))
+        })
+        .collect();
+    if old.is_empty() {
+        return;
+    }
+    old.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.path.cmp(&b.1.path)));
+    let long = |d: chrono::NaiveDate| crate::text::french::date(d);
+    for (last, src) in &old {
+        let key = ["checked", "updated", "date"]
+            .into_iter()
+            .find(|k| crate::yaml::key_position(&src.yaml, k).is_some())
+            .unwrap_or("title");
+        let (line, col) = src.key_position(key);
+        out.push(
+            Diagnostic::warning(&src.path, line, col, format!("fiche non vérifiée depuis le {}", long(*last)))
+                .with_help("vérifiez ses informations auprès de la structure, puis écrivez le jour de la vérification : `checked: AAAA-MM-JJ`"),
+        );
+    }
+    let text = crate::load::source_text(&loaded.root, "site.toml");
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("stale_after_months"))
+        .map_or(0, |n| n + 1);
+    let list: Vec<String> = old
+        .iter()
+        .take(30)
+        .map(|(last, src)| format!("{} ({})", src.path.display(), long(*last)))
+        .collect();
+    let more = match old.len() {
+        n if n > 30 => format!(" et {} autres", n - 30),
+        _ => String::new(),
+    };
+    out.push(
+        Diagnostic::warning(
+            "site.toml",
+            line,
+            1,
+            format!(
+                "{} fiche{} d’acteur non vérifiée{} depuis plus de {months} mois",
+                old.len(),
+                if old.len() > 1 { "s" } else { "" },
+                if old.len() > 1 { "s" } else { "" },
+            ),
+        )
+        .with_help(format!(
+            "la plus ancienne d’abord : {}{more} ; le délai se règle par stale_after_months dans site.toml (0 : jamais)",
+            list.join(", ")
+        )),
+    );
 }

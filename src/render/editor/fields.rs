@@ -118,6 +118,7 @@ pub fn of(section: Option<Section>) -> Vec<Field> {
             f("since", "Année de création", Integer),
             f("closed", "Date de fermeture", Date),
             f("partner_charter", "Charte de partenariat", Boolean),
+            f("checked", "Vérifiée le", Date),
         ],
         Some(Section::Forum) => vec![
             title("Titre"),
@@ -262,6 +263,9 @@ fn team_hint(section: Option<Section>, name: &str) -> Option<&'static str> {
         (_, "hours") => "par exemple : du mardi au samedi, de 10 h à 19 h",
         (_, "logo") => "le logo de la structure : une image de la médiathèque (PNG ou SVG), ou l’adresse d’une image en ligne",
         (_, "since") => "par exemple 2014",
+        (_, "checked") => {
+            "le jour où la fiche a été vérifiée auprès de la structure : la vérification de la fiche signale celles qui ne l’ont pas été depuis longtemps"
+        }
         (_, "closed") => "le jour où la structure a fermé : sa fiche reste, marquée fermée",
         (_, "updated") => "le jour de la dernière mise à jour de la fiche",
         (_, "image") => "l’image en tête de la fiche et sur sa carte, avec ce qu’elle montre pour qui ne la voit pas",
