@@ -102,11 +102,7 @@ fn empty_headings(html: &str) -> Vec<String> {
 /// The emptiest site a commune has: `init`'s, every example record removed.
 #[test]
 fn a_new_site_without_its_examples_shows_no_heading_over_nothing() {
-    let parent = tempfile::tempdir().unwrap();
-    assert!(ess(parent.path(), &["init", "vide", "--commune", "Vanves"])
-        .status
-        .success());
-    let site = parent.path().join("vide");
+    let (_parent, site) = init_site("vide", "Vanves");
     for entry in walkdir::WalkDir::new(site.join("content")) {
         let path = entry.unwrap().into_path();
         let text = std::fs::read_to_string(&path).unwrap_or_default();
@@ -131,11 +127,7 @@ fn a_new_site_without_its_examples_shows_no_heading_over_nothing() {
 
 #[test]
 fn new_records_are_documented_and_pass_check_once_filled() {
-    let parent = tempfile::tempdir().unwrap();
-    assert!(ess(parent.path(), &["init", "site", "--commune", "Sceaux"])
-        .status
-        .success());
-    let site = parent.path().join("site");
+    let (_parent, site) = init_site("site", "Sceaux");
     for kind in [
         "acteur",
         "forum",
@@ -225,14 +217,19 @@ fn an_unknown_kind_gets_the_closest_one() {
 
 /// A new site for Bagneux, made by `init`.
 fn new_site() -> (tempfile::TempDir, std::path::PathBuf) {
+    init_site("bagneux", "Bagneux")
+}
+
+/// `init FOLDER --commune COMMUNE` in a temporary folder: the folder, and the new site in it.
+fn init_site(folder: &str, commune: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let parent = tempfile::tempdir().unwrap();
-    let out = ess(parent.path(), &["init", "bagneux", "--commune", "Bagneux"]);
+    let out = ess(parent.path(), &["init", folder, "--commune", commune]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let site = parent.path().join("bagneux");
+    let site = parent.path().join(folder);
     (parent, site)
 }
 
@@ -732,13 +729,7 @@ fn build_public(site: &std::path::Path) {
 /// programme) nor anything of Sceaux anywhere in its output or its editor.
 #[test]
 fn a_commune_names_its_own_series_or_has_none() {
-    let parent = tempfile::tempdir().unwrap();
-    assert!(
-        ess(parent.path(), &["init", "bagneux", "--commune", "Bagneux"])
-            .status
-            .success()
-    );
-    let site = parent.path().join("bagneux");
+    let (_parent, site) = init_site("bagneux", "Bagneux");
     let toml = site.join("site.toml");
     let editor = "\n[editor]\nbackend = \"gitlab\"\nrepo = \"ville/ess\"\napp_id = \"0123\"\nbase_url = \"https://gitlab.example.fr/\"\n";
     let base = std::fs::read_to_string(&toml).unwrap() + editor;
@@ -1003,11 +994,7 @@ fn the_tool_speaks_of_no_commune_of_its_own() {
 /// its line, and all of them on `site.toml`, the oldest first; 0 turns it off.
 #[test]
 fn records_not_checked_for_too_long_are_listed_oldest_first() {
-    let parent = tempfile::tempdir().unwrap();
-    assert!(ess(parent.path(), &["init", "s", "--commune", "Vanves"])
-        .status
-        .success());
-    let site = parent.path().join("s");
+    let (_parent, site) = init_site("s", "Vanves");
     let actors = site.join("content/acteurs");
     let record = |title: &str, dates: &str| {
         format!("---\ntitle: \"{title}\"\n{dates}domains: [agriculture]\nsummary: \"x\"\n---\n")
