@@ -749,3 +749,83 @@ fn readers_can_report_an_error_or_propose_an_actor() {
     assert!(!text(&files, "acteurs/rtes/index.html").contains("Signaler une erreur"));
     assert!(!text(&files, "acteurs/index.html").contains("Proposer un acteur"));
 }
+
+/// The directory in the national schema data·inclusion: every published actor in activity is a
+/// valid v1 `Structure`, as the schema's own package (`data-inclusion-schema`, PyPI) checks it;
+/// closed actors, drafts and private records never.
+#[test]
+fn the_directory_is_a_valid_data_inclusion_export() {
+    let site = copy_site(&repo());
+    let actors = site.path().join("content/acteurs");
+    std::fs::write(
+        actors.join("recyclerie.md"),
+        "---\ntitle: \"La Recyclerie.\"\ndate: 2025-03-02\nsiret: \"123 456 789 00015\"\nphone: \"01 23 45 67 89\"\nemail: contact@recyclerie.example.org\naddress: \"3 rue des Écoles, 92330 Ville\"\nsummary: \"Une ressourcerie.\"\ndomains: [habitat]\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        actors.join("fermee.md"),
+        "---\ntitle: \"Fermée\"\nclosed: 2024-01-01\ndomains: [habitat]\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        actors.join("brouillon.md"),
+        "---\ntitle: \"Brouillon\"\ndraft: true\ndomains: [habitat]\n---\n",
+    )
+    .unwrap();
+    let files = build(site.path(), options(NOW));
+    let out = tempfile::tempdir().unwrap();
+    let json = out.path().join("structures.json");
+    std::fs::write(&json, &files["donnees/data-inclusion/structures.json"]).unwrap();
+    let list: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let ids: Vec<&str> = list.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"ess-sceaux--recyclerie"));
+    assert!(!ids
+        .iter()
+        .any(|i| i.ends_with("--fermee") || i.ends_with("--brouillon")));
+    let open = files
+        .keys()
+        .filter(|k| {
+            k.starts_with("acteurs/") && k.ends_with("/index.html") && k.matches('/').count() == 2
+        })
+        .count();
+    assert!(list.len() < open, "closed actors left out");
+    let r = list
+        .iter()
+        .find(|s| s["id"] == "ess-sceaux--recyclerie")
+        .unwrap();
+    assert_eq!(r["siret"], "12345678900015");
+    assert_eq!(r["telephone"], "+33123456789");
+    assert_eq!(r["code_postal"], "92330");
+    assert_eq!(r["commune"], "Ville");
+    assert_eq!(
+        r["nom"], "La Recyclerie",
+        "a name does not end with a point"
+    );
+    assert_eq!(r["date_maj"], "2025-03-02");
+    // The schema's own package says whether each is a valid Structure. Without it, this test
+    // fails: `.ci/run` installs it.
+    let check = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import json,sys\n\
+             from data_inclusion.schema.v1.structures import Structure\n\
+             data = json.load(open(sys.argv[1]))\n\
+             bad = []\n\
+             for s in data:\n\
+             \x20   try: Structure.model_validate(s)\n\
+             \x20   except Exception as e: bad.append(f\"{s.get('id')}: {e}\")\n\
+             print(len(data), 'structures')\n\
+             sys.exit('\\n'.join(bad) if bad else 0)\n",
+        )
+        .arg(&json)
+        .output()
+        .expect("python3");
+    assert!(
+        check.status.success(),
+        "data-inclusion-schema (pip install data-inclusion-schema):\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stdout).contains(&format!("{} structures", list.len())));
+}

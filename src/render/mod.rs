@@ -13,6 +13,7 @@
 //! May import: `load` (the theme, and a source's text for a diagnostic's line), `model`,
 //! `images` and the ground; never `validate`, `write`, `pipeline`, `serve` or `cli`.
 
+pub mod datainclusion;
 pub mod editor;
 pub mod feeds;
 pub mod fingerprint;

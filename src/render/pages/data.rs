@@ -26,6 +26,8 @@ pub enum DataFormat {
     GoGoCarto,
     /// The actors with a position, as GeoJSON (RFC 7946) for maps and GIS tools.
     GeoJson,
+    /// The actors in activity in the national schema data·inclusion (v1 `Structure`).
+    DataInclusion,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,6 +52,7 @@ pub fn front_jobs() -> Vec<Data> {
         Data::OpenData(DataFormat::Json),
         Data::OpenData(DataFormat::GoGoCarto),
         Data::OpenData(DataFormat::GeoJson),
+        Data::OpenData(DataFormat::DataInclusion),
     ]
     .into_iter()
     .collect()
@@ -137,6 +140,7 @@ impl Family for Data {
             Data::OpenData(DataFormat::Json) => url::OPEN_DATA_JSON.into(),
             Data::OpenData(DataFormat::GoGoCarto) => url::OPEN_DATA_GOGOCARTO.into(),
             Data::OpenData(DataFormat::GeoJson) => url::OPEN_DATA_GEOJSON.into(),
+            Data::OpenData(DataFormat::DataInclusion) => url::OPEN_DATA_INCLUSION.into(),
             Data::Feed(f) => f.url(),
             Data::Sitemap => url::SITEMAP.into(),
             Data::Robots => url::ROBOTS.into(),
@@ -151,6 +155,10 @@ impl Family for Data {
                 serde_json::to_string(&fp.site().data)
                     .unwrap_or_default()
                     .hash(h);
+            }
+            // data·inclusion's `date_maj` is the build's day for a record that says none.
+            Data::OpenData(DataFormat::DataInclusion) => {
+                (fp.section(Section::Actors), now.date()).hash(h)
             }
             Data::OpenDataPage | Data::OpenData(_) => fp.section(Section::Actors).hash(h),
             // An item is dated no later than the build; a page's last change too.
@@ -170,6 +178,9 @@ impl Family for Data {
             Data::OpenData(DataFormat::Json) => Rendered::File(opendata::json(site)),
             Data::OpenData(DataFormat::GoGoCarto) => Rendered::File(opendata::gogocarto(site)),
             Data::OpenData(DataFormat::GeoJson) => Rendered::File(opendata::geojson(site)),
+            Data::OpenData(DataFormat::DataInclusion) => {
+                Rendered::File(crate::render::datainclusion::structures(site))
+            }
             Data::Feed(feed) => Rendered::File(feeds::rss(site, *feed).into_bytes()),
             Data::Sitemap => Rendered::File(feeds::sitemap(site, r.sitemap_urls()).into_bytes()),
             Data::Robots => Rendered::File(feeds::robots(site).into_bytes()),
@@ -192,6 +203,9 @@ impl Family for Data {
             Data::OpenData(DataFormat::Json) => "l'annuaire en JSON".into(),
             Data::OpenData(DataFormat::GoGoCarto) => "l'export GoGoCarto".into(),
             Data::OpenData(DataFormat::GeoJson) => "l'annuaire en GeoJSON".into(),
+            Data::OpenData(DataFormat::DataInclusion) => {
+                "l'annuaire au format data·inclusion".into()
+            }
             Data::Feed(Feed::All) => "le flux RSS du site".into(),
             Data::Feed(Feed::Section(s)) => format!("le flux RSS {}", section_name(*s)),
             Data::Sitemap => "le plan du site pour les moteurs de recherche".into(),
