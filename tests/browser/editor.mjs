@@ -68,6 +68,16 @@ try {
   // A new actor, through the form.
   await page.goto(url + "admin/#/collections/acteurs/new");
   const field = (name) => page.locator(`[id^="${name}-field-"]`).first();
+  // Opens a record of the editor afresh (logging in again when the editor asks), and waits
+  // for its field `ready`.
+  const login = page.getByRole("button", { name: "Se connecter" });
+  const open = async (path, ready = "title") => {
+    await page.goto("about:blank");
+    await page.goto(url + path);
+    await Promise.race([field(ready).waitFor(), login.waitFor()]);
+    if (await login.count()) await login.click();
+    await field(ready).waitFor();
+  };
   await field("title").waitFor();
   // Required fields are marked, optional ones not; hints speak the team's words.
   const labelOf = async (name) => (await page.locator(`label[for^="${name}-field-"]`).first().textContent()).trim();
@@ -120,12 +130,7 @@ try {
   ok("the preview shows the new actor's page and lists it in the directory");
   // « Voir en direct » opens the record's page in the preview, not at the production address.
   // Shown when a saved record is opened.
-  await page.goto("about:blank");
-  await page.goto(url + "admin/#/collections/acteurs/entries/recyclerie-des-blagis");
-  const signIn = page.getByRole("button", { name: "Se connecter" });
-  await Promise.race([field("title").waitFor(), signIn.waitFor()]);
-  if (await signIn.count()) await signIn.click();
-  await field("title").waitFor();
+  await open("admin/#/collections/acteurs/entries/recyclerie-des-blagis");
   const live = page.getByRole("link", { name: "Voir en direct" }).first();
   await live.waitFor();
   const liveUrl = new URL(await live.getAttribute("href"), page.url()).href;
@@ -137,12 +142,7 @@ try {
   ok("« Voir en direct » opens the record's page in the preview");
 
   // The Forum's exhibitors, through the relation widget.
-  await page.goto("about:blank");
-  await page.goto(url + "admin/#/collections/forum/entries/2016");
-  const login = page.getByRole("button", { name: "Se connecter" });
-  await Promise.race([field("exhibitors").waitFor(), login.waitFor()]);
-  if (await login.count()) await login.click();
-  await field("exhibitors").waitFor();
+  await open("admin/#/collections/forum/entries/2016", "exhibitors");
   await field("exhibitors").fill("Recyclerie");
   // The relation's options are searched among the actors as typed: let them come.
   await page.waitForTimeout(1500);
@@ -158,11 +158,7 @@ try {
 
   // A record written as a whole YAML file opens in its own collection and saves as YAML.
   const yamlFile = join(site, "content/ressources/premieres-fiches-kit-municipaless-2026.yaml");
-  await page.goto("about:blank");
-  await page.goto(url + "admin/#/collections/ressources-yaml/entries/premieres-fiches-kit-municipaless-2026");
-  await Promise.race([field("title").waitFor(), login.waitFor()]);
-  if (await login.count()) await login.click();
-  await field("summary").waitFor();
+  await open("admin/#/collections/ressources-yaml/entries/premieres-fiches-kit-municipaless-2026", "summary");
   await field("summary").fill("Seize fiches pour inscrire l’ESS dans les politiques communales.");
   await page.getByRole("button", { name: "Publier" }).click();
   await page.getByText("Publier maintenant").click();
@@ -174,13 +170,6 @@ try {
 
   // A save that would break the site is refused with check's words, the field named, and
   // nothing is written: an old address that is another page's, a link to no page.
-  const open = async (path) => {
-    await page.goto("about:blank");
-    await page.goto(url + path);
-    await Promise.race([field("title").waitFor(), login.waitFor()]);
-    if (await login.count()) await login.click();
-    await field("title").waitFor();
-  };
   const publish = async () => {
     await page.getByRole("button", { name: "Publier" }).click();
     await page.getByText("Publier maintenant").click();
@@ -218,11 +207,7 @@ try {
 
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 800 });
-    await page.goto("about:blank");
-    await page.goto(url + "admin/#/collections/acteurs/entries/recyclerie-des-blagis");
-    await Promise.race([field("title").waitFor(), login.waitFor()]);
-    if (await login.count()) await login.click();
-    await field("title").waitFor();
+    await open("admin/#/collections/acteurs/entries/recyclerie-des-blagis");
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     if (wide > width) throw new Error(`the form is ${wide} px wide on a ${width} px screen`);
     await page.screenshot({ path: join(out, `editor-actor-${width}.png`) });
