@@ -196,6 +196,24 @@ fn the_editor_saves_records_in_a_real_browser() {
     assert!(out.join("editor-actor-375.png").exists());
 }
 
+/// The web editor online, with no server of ours: built with `[editor]` under a path, served
+/// as static files, on Decap CMS's in-browser backend. The saves that would break the site are
+/// refused in the page by the check compiled to WebAssembly, with `check`'s words, before the
+/// backend writes anything; a valid save goes through and passes `check`.
+#[test]
+fn the_editor_checks_a_save_online_with_no_server_of_ours() {
+    let _turn = require_browser();
+    let site = copy_site(&repo());
+    let out = repo().join("target/editor-online");
+    let _ = std::fs::remove_dir_all(&out);
+    let stdout = node(
+        "editor_online.mjs",
+        &[site.path().as_os_str(), out.as_os_str()],
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    assert!(out.join("editor-online-refused-375.png").exists());
+}
+
 /// Hostile SVG pictures (SMIL that gives a link a `javascript:` address, handlers, scripts,
 /// foreign content, styles that load) and a hostile map attribution in `site.toml`: each is
 /// refused by `check` with its file, or published sanitised — and nothing runs in Chromium,

@@ -193,6 +193,9 @@ fn encode(p: &Pixels, format: Format) -> Result<Vec<u8>, String> {
             )
             .map_err(|e| e.to_string())?;
         }
+        #[cfg(not(feature = "full"))]
+        Format::Webp => return Err("encodage WebP absent de cet outil".to_string()),
+        #[cfg(feature = "full")]
         Format::Webp => {
             let e = if p.alpha {
                 webp::Encoder::from_rgba(&p.data, p.width, p.height)

@@ -9,6 +9,7 @@
 pub mod incremental;
 pub mod newsletter;
 mod outputs;
+pub mod presave;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::load;

@@ -270,7 +270,11 @@ pub struct DocumentCache {
 /// What a build of the index keeps for the next build of a preview, shared with the thread
 /// that builds it: the unchanged records are not indexed again, the unchanged files not
 /// compressed again.
+#[cfg(feature = "full")]
 pub type SharedIndexCache = Arc<Mutex<pagefind::api::IndexCache>>;
+/// Without the indexer (the check compiled to WebAssembly), nothing is kept.
+#[cfg(not(feature = "full"))]
+pub type SharedIndexCache = Arc<Mutex<()>>;
 
 impl DocumentCache {
     /// The documents of every record `site` publishes, in a fixed order, reusing the unchanged
@@ -333,8 +337,13 @@ fn wanted(name: &str) -> bool {
 }
 
 /// Pagefind's custom record of a document.
+#[cfg(feature = "full")]
 pub type IndexRecord = pagefind::api::CustomRecord;
+/// Without the indexer (the check compiled to WebAssembly), the document itself.
+#[cfg(not(feature = "full"))]
+pub type IndexRecord = Document;
 
+#[cfg(feature = "full")]
 impl From<Document> for IndexRecord {
     fn from(doc: Document) -> IndexRecord {
         let mut meta = BTreeMap::from([("title".to_string(), doc.title)]);
@@ -374,6 +383,7 @@ pub fn records_of<D: AsRef<Document> + Sync>(docs: &[D]) -> Vec<IndexRecord> {
 /// path. The same records give the same bytes, whatever the number of threads, and with or
 /// without `cache`: what the build before kept there, which this build replaces by what it
 /// keeps for the next (a preview's index then costs what changed, not the whole site).
+#[cfg(feature = "full")]
 pub fn index(
     records: Vec<IndexRecord>,
     cache: Option<&SharedIndexCache>,
@@ -442,6 +452,20 @@ pub fn index(
         .collect();
     out.sort();
     Ok(out)
+}
+
+/// Without the indexer (the check compiled to WebAssembly, which makes no index).
+#[cfg(not(feature = "full"))]
+pub fn index(
+    _records: Vec<IndexRecord>,
+    _cache: Option<&SharedIndexCache>,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    Err(Diagnostic::error(
+        Path::new("pagefind"),
+        0,
+        0,
+        "cet outil ne construit pas l'index de recherche".to_string(),
+    ))
 }
 
 #[cfg(test)]

@@ -20,7 +20,6 @@ use std::time::{Duration, Instant};
 
 mod answer;
 pub(crate) mod http;
-mod presave;
 pub mod proxy;
 mod shape;
 mod state;
@@ -194,7 +193,7 @@ fn shared_state(root: &Path, inc: &Incremental, options: &ServeOptions) -> Share
         polls: AtomicUsize::new(0),
         proxy: options.build.editor_local.then(|| {
             let max = crate::load::config(root).map_or(4 << 20, |c| c.max_file_size);
-            crate::serve::proxy::Proxy::new(root, max).checking(crate::serve::presave::Checker {
+            crate::serve::proxy::Proxy::new(root, max).checking(crate::pipeline::presave::Checker {
                 options: options.build.clone(),
                 follow_clock: options.follow_clock,
             })

@@ -28,7 +28,7 @@ pub struct Proxy {
     /// The largest record file (`max_file_size_kib` of `site.toml`).
     max_record: usize,
     /// What a save is checked with before it is written (`presave`).
-    checker: Option<super::presave::Checker>,
+    checker: Option<crate::pipeline::presave::Checker>,
 }
 
 /// What a call answers: its HTTP status and JSON body.
@@ -49,7 +49,7 @@ impl Proxy {
     }
 
     /// The proxy, refusing a save that would give the site an error (`presave`).
-    pub fn checking(mut self, checker: super::presave::Checker) -> Proxy {
+    pub fn checking(mut self, checker: crate::pipeline::presave::Checker) -> Proxy {
         self.checker = Some(checker);
         self
     }

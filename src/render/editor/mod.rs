@@ -43,6 +43,25 @@ pub fn script_url() -> String {
     )
 }
 
+/// The version of the WASI runtime in `vendor/browser-wasi-shim/`.
+pub const WASI_VERSION: &str = "0.4.2";
+
+/// The folder the WASI runtime is published in, in `/admin/`.
+pub fn wasi_folder() -> String {
+    format!("wasi-{WASI_VERSION}/")
+}
+
+/// The pre-save check's name in `/admin/`, its content's hash in it, when it is built.
+pub fn check_name() -> Option<String> {
+    EDITOR_CHECK.map(|wasm| format!("verification.{}.wasm", &blake3::hash(wasm).to_hex()[..10]))
+}
+
+/// Whether the editor checks a save in the browser before it goes to the forge: online (the
+/// preview's proxy checks it itself), with the check built into this `ess-site`.
+pub fn checks_in_browser(site: &Site) -> bool {
+    !site.options.editor_local && EDITOR_CHECK.is_some()
+}
+
 /// Whether the site gets the editor: `[editor]` in `site.toml`, or a preview with `--editor`.
 pub fn enabled(site: &Site) -> bool {
     site.config.editor.is_some() || site.options.editor_local
@@ -59,9 +78,17 @@ pub fn page(site: &Site) -> String {
 <link href=\"{URL}config.yml\" type=\"text/yaml\" rel=\"cms-config-url\">\n\
 </head>\n<body>\n\
 <noscript><p>L’éditeur du site a besoin de JavaScript.</p></noscript>\n\
-<script src=\"{}\"></script>\n\
+<script src=\"{}\"{}></script>\n\
 <script src=\"{}decap-cms.js\"></script>\n</body>\n</html>\n",
         script_url(),
+        // Beside the script, named relative to its folder (`/admin/`, under the site's path).
+        match check_name().filter(|_| checks_in_browser(site)) {
+            Some(check) => format!(
+                " data-verification=\"{check}\" data-wasi=\"{}index.js\"",
+                wasi_folder()
+            ),
+            None => String::new(),
+        },
         script_folder()
     )
 }

@@ -20,6 +20,10 @@ pub enum EditorFiles {
     Script,
     /// A file of Decap CMS, by name.
     File(&'static str),
+    /// The pre-save check (`editor::EDITOR_CHECK`), online.
+    Check,
+    /// A file of the check's WASI runtime, by name.
+    Wasi(&'static str),
 }
 
 pub fn jobs(site: &Site) -> Vec<EditorFiles> {
@@ -29,9 +33,17 @@ pub fn jobs(site: &Site) -> Vec<EditorFiles> {
     let files = editor::DECAP_FILES
         .iter()
         .map(|(name, _)| EditorFiles::File(name));
+    let check = editor::checks_in_browser(site).then(|| {
+        std::iter::once(EditorFiles::Check).chain(
+            editor::WASI_FILES
+                .iter()
+                .map(|(name, _)| EditorFiles::Wasi(name)),
+        )
+    });
     [EditorFiles::Page, EditorFiles::Config, EditorFiles::Script]
         .into_iter()
         .chain(files)
+        .chain(check.into_iter().flatten())
         .collect()
 }
 
@@ -42,6 +54,12 @@ impl Family for EditorFiles {
             EditorFiles::Config => format!("{}config.yml", editor::URL),
             EditorFiles::Script => editor::script_url(),
             EditorFiles::File(name) => format!("{}{name}", editor::script_folder()),
+            EditorFiles::Check => format!(
+                "{}{}",
+                editor::URL,
+                editor::check_name().unwrap_or_default()
+            ),
+            EditorFiles::Wasi(name) => format!("{}{}{name}", editor::URL, editor::wasi_folder()),
         }
     }
 
@@ -51,7 +69,8 @@ impl Family for EditorFiles {
             EditorFiles::Page => editor::page(site).hash(h),
             EditorFiles::Config => editor::config(site).hash(h),
             EditorFiles::Script => editor::SCRIPT.hash(h),
-            EditorFiles::File(name) => name.hash(h),
+            EditorFiles::File(name) | EditorFiles::Wasi(name) => name.hash(h),
+            EditorFiles::Check => editor::check_name().hash(h),
         }
     }
 
@@ -60,11 +79,9 @@ impl Family for EditorFiles {
             EditorFiles::Page => editor::page(r.site).into_bytes(),
             EditorFiles::Config => editor::config(r.site).into_bytes(),
             EditorFiles::Script => editor::SCRIPT.as_bytes().to_vec(),
-            EditorFiles::File(name) => editor::DECAP_FILES
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, b)| b.to_vec())
-                .unwrap_or_default(),
+            EditorFiles::File(name) => named(editor::DECAP_FILES, name),
+            EditorFiles::Check => editor::EDITOR_CHECK.unwrap_or_default().to_vec(),
+            EditorFiles::Wasi(name) => named(editor::WASI_FILES, name),
         }))
     }
 
@@ -75,4 +92,13 @@ impl Family for EditorFiles {
     fn summary_label(&self) -> &'static str {
         "fichiers de l'éditeur"
     }
+}
+
+/// The bytes of the embedded file `name` of `files`.
+fn named(files: &[(&str, &[u8])], name: &str) -> Vec<u8> {
+    files
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| b.to_vec())
+        .unwrap_or_default()
 }

@@ -26,7 +26,7 @@ impl Checker {
     /// Why the save `overlay` (files relative to `root`: new text, or gone) must be refused:
     /// the errors it would add, said in French for the editor; `None` when it may be written.
     pub fn refusal(&self, root: &Path, overlay: &[(PathBuf, Option<String>)]) -> Option<String> {
-        let after = errors(crate::pipeline::check_with(root, self.options(), overlay));
+        let after = errors(super::check_with(root, self.options(), overlay));
         if after.is_empty() {
             return None;
         }
@@ -49,7 +49,7 @@ impl Checker {
         let added: Vec<Diagnostic> = if elsewhere.is_empty() {
             elsewhere
         } else {
-            let before = errors(crate::pipeline::check(root, self.options()));
+            let before = errors(super::check(root, self.options()));
             elsewhere
                 .into_iter()
                 .filter(|d| {
