@@ -214,6 +214,23 @@ fn the_editor_checks_a_save_online_with_no_server_of_ours() {
     assert!(out.join("editor-online-refused-375.png").exists());
 }
 
+/// The web editor on its GitLab backend, against a loopback forge answering GitLab's API, whose
+/// pipelines are real builds: a breaking save refused before any commit, a valid save followed
+/// to « Site publié », a failed pipeline said with the build's own lines.
+#[test]
+fn the_editor_follows_a_save_to_its_publication_on_the_forge() {
+    let _turn = require_browser();
+    let site = copy_site(&repo());
+    let out = repo().join("target/editor-forge");
+    let _ = std::fs::remove_dir_all(&out);
+    let stdout = node(
+        "editor_forge.mjs",
+        &[site.path().as_os_str(), out.as_os_str()],
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    assert!(out.join("editor-publication-failed-375.png").exists());
+}
+
 /// Hostile SVG pictures (SMIL that gives a link a `javascript:` address, handlers, scripts,
 /// foreign content, styles that load) and a hostile map attribution in `site.toml`: each is
 /// refused by `check` with its file, or published sanitised — and nothing runs in Chromium,

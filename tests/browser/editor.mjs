@@ -189,6 +189,8 @@ try {
     await page.setViewportSize({ width, height: 800 });
     const box = await refusal.boundingBox();
     if (!box || box.x < 0 || box.x + box.width > width + 1) throw new Error(`the refusal runs off a ${width} px screen`);
+    await page.waitForTimeout(300);
+    if (await page.locator(".Toastify__toast--error").first().isVisible()) throw new Error("Decap CMS's notice shows beside the refusal");
     await page.screenshot({ path: join(out, `editor-refused-${width}.png`) });
   }
   ok("an address another page has is refused, the field named in check's words, nothing written");

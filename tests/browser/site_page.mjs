@@ -1,6 +1,9 @@
 // What the browser suites share: Debian's Chromium launched the same way, `ess-site serve` on
 // loopback, and a page whose map tiles are answered locally.
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, extname, normalize } from "node:path";
 import { chromium } from "playwright-core";
 
 // Debian's Chromium, headless, as every browser suite launches it.
@@ -43,4 +46,34 @@ export async function sitePage(browser, base, options = {}) {
     if (!url.startsWith(base) && !url.startsWith(TILES) && !url.startsWith("data:")) foreign.push(url);
   });
   return { context, page, foreign };
+}
+
+// A plain static server of the folder `dir` under `/ess/` on loopback, as any web host serves
+// a site's files (no server of ours); `api(req, res, url, body)` answers the other paths when
+// given (a forge). Its requests' paths are kept in `requests`.
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".yml": "text/yaml; charset=utf-8", ".wasm": "application/wasm", ".svg": "image/svg+xml", ".json": "application/json" };
+export async function staticSite(dir, api = null) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => { body += d; });
+    req.on("end", () => {
+      const url = new URL(req.url, "http://x");
+      const path = decodeURIComponent(url.pathname);
+      requests.push(path);
+      if (!path.startsWith("/ess/")) {
+        if (api) return api(req, res, url, body);
+        res.writeHead(404); res.end(); return;
+      }
+      let file = normalize(join(dir, path.slice("/ess/".length)));
+      if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
+      if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+      if (!existsSync(file)) { res.writeHead(404); res.end(); return; }
+      res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" });
+      res.end(readFileSync(file));
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, base: origin + "/ess/", requests, close: () => server.close() };
 }

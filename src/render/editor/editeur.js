@@ -7,7 +7,9 @@
 // Online (the forge, no server of ours), the same check runs in the page before a save goes to
 // the forge: `ess-site`'s own check compiled to WebAssembly (`verification.HASH.wasm`, in a
 // WASI runtime), given the site's files read through the editor's backend (Decap CMS hands it
-// over: vendor/decap-cms/PATCHED.md), and the save as it would be written.
+// over: vendor/decap-cms/PATCHED.md), and the save as it would be written. After a save, the
+// forge's pipeline is followed until the site is published, or the publication failed: then
+// the errors of `ess-site`'s own log are shown, with a link to the log.
 (function () {
   'use strict';
   var me = document.currentScript;
@@ -20,6 +22,25 @@
     ' .Toastify__toast-container { width: auto !important; max-width: none !important; left: .5rem !important; right: .5rem !important; transform: none !important; }' +
     ' .Toastify__toast { width: auto !important; min-width: 0 !important; max-width: 100% !important; box-sizing: border-box; }' +
     ' }';
+  // The editor's own panels: a refusal (centred, red) and the publication's state (left).
+  phone.textContent += ' .ess-panel { position: fixed; bottom: 1rem; z-index: 100000;' +
+    ' max-height: 60vh; overflow-y: auto; box-sizing: border-box; padding: 1rem 1.25rem; background: #fff;' +
+    ' color: #1b1b1b; border: 3px solid #1f6f4a; border-radius: 8px; box-shadow: 0 6px 24px rgba(0,0,0,.25);' +
+    ' font: 16px/1.45 system-ui, sans-serif; }' +
+    ' .ess-panel h2 { font-size: 1.05rem; margin: 0 0 .5rem; color: #1f6f4a; }' +
+    ' .ess-panel ul { margin: 0 0 .75rem; padding-left: 1.25rem; }' +
+    ' .ess-panel li { margin-bottom: .35rem; overflow-wrap: anywhere; }' +
+    ' .ess-panel p { margin: 0 0 .75rem; }' +
+    ' .ess-panel p:last-child { margin: 0; }' +
+    ' .ess-panel a { color: #0b57a4; text-decoration: underline; margin-right: .75rem; }' +
+    ' .ess-panel button { font: inherit; padding: .4rem 1rem; min-height: 44px; }' +
+    ' .ess-panel.ess-failed { border-color: #b3261e; }' +
+    ' .ess-panel.ess-failed h2 { color: #b3261e; }' +
+    ' #ess-refus { left: 50%; transform: translateX(-50%); width: min(44rem, calc(100vw - 2rem)); }' +
+    ' #ess-publication { left: 1rem; width: min(30rem, calc(100vw - 2rem)); z-index: 99999; }' +
+    // While a refusal is shown, Decap CMS's own notice of the failed save (« API_ERROR: … »,
+    // cut off on a phone) says nothing more: hidden.
+    ' body.ess-refusing .Toastify__toast--error { display: none !important; }';
   document.head.appendChild(phone);
   var panel = null;
   var refusedAt = 0;
@@ -29,6 +50,7 @@
       panel.remove();
       panel = null;
     }
+    document.body.classList.remove('ess-refusing');
   }
 
   function show(text) {
@@ -38,54 +60,28 @@
     panel.setAttribute('role', 'alert');
     panel.setAttribute('aria-labelledby', 'ess-refus-titre');
     panel.id = 'ess-refus';
-    var s = panel.style;
-    s.position = 'fixed';
-    s.left = '50%';
-    s.transform = 'translateX(-50%)';
-    s.bottom = '1rem';
-    s.zIndex = '100000';
-    s.width = 'min(44rem, calc(100vw - 2rem))';
-    s.maxHeight = '60vh';
-    s.overflowY = 'auto';
-    s.boxSizing = 'border-box';
-    s.padding = '1rem 1.25rem';
-    s.background = '#fff';
-    s.color = '#1b1b1b';
-    s.border = '3px solid #b3261e';
-    s.borderRadius = '8px';
-    s.boxShadow = '0 6px 24px rgba(0,0,0,.25)';
-    s.font = '16px/1.45 system-ui, sans-serif';
+    panel.className = 'ess-panel ess-failed';
     var title = document.createElement('h2');
     title.id = 'ess-refus-titre';
     title.textContent = lines.shift() || 'Fiche non enregistrée';
-    title.style.fontSize = '1.1rem';
-    title.style.margin = '0 0 .5rem';
-    title.style.color = '#b3261e';
     panel.appendChild(title);
     var list = document.createElement('ul');
-    list.style.margin = '0 0 .75rem';
-    list.style.paddingLeft = '1.25rem';
     lines.forEach(function (l) {
       var item = document.createElement('li');
       item.textContent = l.replace(/^•\s*/, '');
-      item.style.marginBottom = '.35rem';
-      item.style.overflowWrap = 'anywhere';
       list.appendChild(item);
     });
     panel.appendChild(list);
     var note = document.createElement('p');
     note.textContent = 'Rien n’a été écrit : corrigez la fiche, puis enregistrez de nouveau.';
-    note.style.margin = '0 0 .75rem';
     panel.appendChild(note);
     var button = document.createElement('button');
     button.type = 'button';
     button.textContent = 'Fermer';
-    button.style.font = 'inherit';
-    button.style.padding = '.4rem 1rem';
-    button.style.minHeight = '44px';
     button.addEventListener('click', close);
     panel.appendChild(button);
     document.body.appendChild(panel);
+    document.body.classList.add('ess-refusing');
   }
 
   // The save refused online: said as the preview says it, and Decap CMS's save fails (its
@@ -276,41 +272,225 @@
     });
   }
 
-  if (online) {
-    // Called by Decap CMS once its backend is made (vendor/decap-cms/PATCHED.md).
-    window.essSiteBackend = function (backend) {
-      var impl = backend && backend.implementation;
-      if (!impl || typeof impl.persistEntry !== 'function') {
-        return;
-      }
-      var persist = impl.persistEntry.bind(impl);
-      impl.persistEntry = function (entry, options) {
-        return refusalOnline(impl, overlayOf(entry)).then(function (refusal) {
-          if (refusal) {
-            throw refuse(refusal);
-          }
-          close();
-          return persist(entry, options);
-        });
-      };
-      if (typeof impl.deleteFiles === 'function') {
-        var remove = impl.deleteFiles.bind(impl);
-        impl.deleteFiles = function (paths, message) {
-          var overlay = [].concat(paths).map(function (p) { return [p, null]; });
-          return refusalOnline(impl, { overlay: overlay, assets: [] }).then(function (refusal) {
-            if (refusal) {
-              throw refuse(refusal);
-            }
-            close();
-            return remove(paths, message);
-          });
-        };
-      }
-    };
+  // After a save online: whether the forge's pipeline published the site, or why not (the
+  // errors `ess-site` wrote in its log). GitLab: its pipelines; GitHub: its Actions runs.
+  var status = null;
+  function say(title, lines, link, failed) {
+    if (!status) {
+      status = document.createElement('section');
+      status.id = 'ess-publication';
+      status.setAttribute('role', 'status');
+      status.setAttribute('aria-live', 'polite');
+      document.body.appendChild(status);
+    }
+    status.className = 'ess-panel' + (failed ? ' ess-failed' : '');
+    status.textContent = '';
+    var h = document.createElement('h2');
+    h.textContent = title;
+    status.appendChild(h);
+    if (lines && lines.length) {
+      var list = document.createElement('ul');
+      lines.forEach(function (l) {
+        var item = document.createElement('li');
+        item.textContent = l;
+        list.appendChild(item);
+      });
+      status.appendChild(list);
+    }
+    var row = document.createElement('p');
+    if (link) {
+      var a = document.createElement('a');
+      a.href = link;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      a.textContent = 'Voir le journal de la publication';
+      row.appendChild(a);
+    }
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Fermer';
+    button.addEventListener('click', function () {
+      status.remove();
+      status = null;
+    });
+    row.appendChild(button);
+    status.appendChild(row);
   }
 
-  // Decap CMS rejects the failed save's (or deletion's) promise with its own action, which nothing catches: the
-  // refusal is said above, the rejection is not an error of the page.
+  // The errors of `ess-site`'s log: « fichier, ligne N : message (aide : …) ».
+  function errorsOf(log) {
+    var lines = String(log).replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').split('\n');
+    var out = [];
+    lines.forEach(function (l, i) {
+      var m = /^(\S+?):(\d+):\d+: erreur: (.*)$/.exec(l.trim());
+      if (!m) {
+        return;
+      }
+      var text = m[1] + ', ligne ' + m[2] + ' : ' + m[3];
+      for (var j = i + 1; j < Math.min(lines.length, i + 8); j++) {
+        var help = /^\s*= aide : (.*)$/.exec(lines[j]);
+        if (help) {
+          text += ' (aide : ' + help[1] + ')';
+          break;
+        }
+      }
+      out.push(text);
+    });
+    return out.slice(0, 10);
+  }
+
+  var WAIT = 5000;
+  var QUIET = 180000;
+  var LONGEST = 3600000;
+  function wait(ms) {
+    return new Promise(function (r) { setTimeout(r, ms); });
+  }
+
+  // What the forge says of the commit `sha`: {state: 'pending'|'success'|'failed'|'canceled'
+  // |null, url, log}; null when no run of it is known yet.
+  var forges = {
+    gitlab: {
+      head: function (api) {
+        return api.requestJSON(api.repoURL + '/repository/branches/' + encodeURIComponent(api.branch))
+          .then(function (b) { return b.commit.id; });
+      },
+      run: function (api, sha) {
+        return api.requestJSON({ url: api.repoURL + '/pipelines', params: { sha: sha, per_page: 1 } }).then(function (list) {
+          var p = list && list[0];
+          if (!p) {
+            return null;
+          }
+          var state = p.status === 'success' ? 'success' : p.status === 'failed' ? 'failed'
+            : p.status === 'canceled' || p.status === 'skipped' ? 'canceled' : 'pending';
+          var run = { state: state, url: p.web_url, log: '' };
+          if (state !== 'failed') {
+            return run;
+          }
+          return api.requestJSON({ url: api.repoURL + '/pipelines/' + p.id + '/jobs', params: { scope: 'failed' } }).then(function (jobs) {
+            var job = jobs && jobs[0];
+            if (!job) {
+              return run;
+            }
+            run.url = job.web_url || run.url;
+            return api.requestText(api.repoURL + '/jobs/' + job.id + '/trace').then(function (log) {
+              run.log = log;
+              return run;
+            }, function () { return run; });
+          });
+        });
+      }
+    },
+    github: {
+      head: function (api) {
+        return api.request(api.repoURL + '/branches/' + encodeURIComponent(api.branch))
+          .then(function (b) { return b.commit.sha; });
+      },
+      run: function (api, sha) {
+        return api.request(api.repoURL + '/actions/runs', { params: { head_sha: sha, per_page: 1 } }).then(function (r) {
+          var p = r && r.workflow_runs && r.workflow_runs[0];
+          if (!p) {
+            return null;
+          }
+          var state = p.status !== 'completed' ? 'pending' : p.conclusion === 'success' ? 'success'
+            : p.conclusion === 'cancelled' || p.conclusion === 'skipped' ? 'canceled' : 'failed';
+          return { state: state, url: p.html_url, log: '' };
+        });
+      }
+    }
+  };
+
+  var following = 0;
+  function followPublication(name, impl) {
+    var forge = forges[name];
+    var api = impl.api;
+    if (!forge || !api) {
+      return;
+    }
+    var mine = ++following;
+    var started = Date.now();
+    say('Fiche enregistrée. Publication du site en cours…', [], null, false);
+    forge.head(api).then(function (sha) {
+      function poll() {
+        if (mine !== following) {
+          return undefined;
+        }
+        return forge.run(api, sha).then(function (run) {
+          var waited = Date.now() - started;
+          if (!run && waited > QUIET) {
+            say('Fiche enregistrée. Aucune publication n’a démarré : le site sera à jour à sa prochaine construction.', [], null, false);
+            return undefined;
+          }
+          if (run && run.state === 'success') {
+            say('Site publié : les visiteurs voient la fiche enregistrée.', [], run.url, false);
+            return undefined;
+          }
+          if (run && run.state === 'failed') {
+            var lines = errorsOf(run.log);
+            say('La publication a échoué : le site en ligne reste celui d’avant.', lines.length ? lines
+              : ['Le journal de la publication dit pourquoi.'], run.url, true);
+            return undefined;
+          }
+          if (run && run.state === 'canceled') {
+            say('Publication annulée : le site en ligne reste celui d’avant.', [], run.url, true);
+            return undefined;
+          }
+          if (waited > LONGEST) {
+            say('La publication n’est pas terminée au bout d’une heure.', [], run && run.url, true);
+            return undefined;
+          }
+          return wait(WAIT).then(poll);
+        });
+      }
+      return poll();
+    }).catch(function (e) {
+      console.warn('ess-site : état de la publication inconnu', e);
+      say('Fiche enregistrée. L’état de la publication n’a pas pu être lu.', [], null, false);
+    });
+  }
+
+  // Called by Decap CMS once its backend is made (vendor/decap-cms/PATCHED.md). Online (not the
+  // preview's proxy, which checks a save itself): a save or a deletion is checked first when
+  // the check is built in, and a save is followed to its publication.
+  window.essSiteBackend = function (backend) {
+    var impl = backend && backend.implementation;
+    var name = backend && backend.backendName;
+    if (!impl || name === 'proxy' || typeof impl.persistEntry !== 'function') {
+      return;
+    }
+    function checked(save, then) {
+      return (online ? refusalOnline(impl, save) : Promise.resolve('')).then(function (refusal) {
+        if (refusal) {
+          throw refuse(refusal);
+        }
+        close();
+        return then();
+      });
+    }
+    var persist = impl.persistEntry.bind(impl);
+    impl.persistEntry = function (entry, options) {
+      return checked(overlayOf(entry), function () {
+        return persist(entry, options).then(function (result) {
+          followPublication(name, impl);
+          return result;
+        });
+      });
+    };
+    if (typeof impl.deleteFiles === 'function') {
+      var remove = impl.deleteFiles.bind(impl);
+      impl.deleteFiles = function (paths, message) {
+        var overlay = [].concat(paths).map(function (p) { return [p, null]; });
+        return checked({ overlay: overlay, assets: [] }, function () {
+          return remove(paths, message).then(function (result) {
+            followPublication(name, impl);
+            return result;
+          });
+        });
+      };
+    }
+  };
+
+  // Decap CMS rejects the failed save's (or deletion's) promise with its own action, which
+  // nothing catches: the refusal is said above, the rejection is not an error of the page.
   window.addEventListener('unhandledrejection', function (e) {
     var r = e.reason;
     if (Date.now() - refusedAt < 10000 && r && typeof r === 'object' && /(PERSIST|DELETE)_FAILURE$/.test(String(r.type || ''))) {
