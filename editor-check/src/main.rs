@@ -7,6 +7,10 @@
 //! (the files the save writes, with their new text, or `null` for a file it deletes). It prints
 //! the refusal the preview's editor would give, in the same words (`pipeline::presave`), or
 //! nothing when the save may go. Exit code 0 either way; 2 for a request it cannot read.
+//!
+//! Given `{"shape": [["content/forum/2027.md", "---\n…"], …]}` instead, it prints (JSON) the
+//! texts as the editor's form reads them (`render::editor::shape`: a speaker written by name
+//! alone, written `{name}`), in the same order.
 
 use chrono::DateTime;
 use ess_site::pipeline::presave::Checker;
@@ -16,8 +20,11 @@ use std::path::{Path, PathBuf};
 
 #[derive(serde::Deserialize)]
 struct Request {
+    #[serde(default)]
     now: String,
+    #[serde(default)]
     overlay: Vec<(PathBuf, Option<String>)>,
+    shape: Option<Vec<(String, String)>>,
 }
 
 fn main() {
@@ -33,6 +40,14 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(records) = request.shape {
+        let shaped: Vec<String> = records
+            .into_iter()
+            .map(|(rel, text)| ess_site::render::editor::shape::for_the_editor(&rel, text))
+            .collect();
+        print!("{}", serde_json::Value::from(shaped));
+        return;
+    }
     let now = match DateTime::parse_from_rfc3339(&request.now) {
         Ok(t) => t.with_timezone(&chrono_tz::Europe::Paris).naive_local(),
         Err(e) => {

@@ -21,7 +21,6 @@ use std::time::{Duration, Instant};
 mod answer;
 pub(crate) mod http;
 pub mod proxy;
-mod shape;
 mod state;
 use answer::{answer, listen, Listen};
 use state::{Role, Shared, Status};

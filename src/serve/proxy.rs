@@ -158,7 +158,7 @@ impl Proxy {
             .filter(|b| b.len() <= self.max_record);
         let id = data.as_ref().map(|b| blake3::hash(b).to_hex().to_string());
         json!({
-            "data": data.map(|b| super::shape::for_the_editor(rel, String::from_utf8_lossy(&b).to_string())),
+            "data": data.map(|b| crate::render::editor::shape::for_the_editor(rel, String::from_utf8_lossy(&b).to_string())),
             "file": { "path": rel, "label": label, "id": id },
         })
     }

@@ -24,6 +24,13 @@ const timer = setTimeout(() => { console.error("test timed out"); process.exit(1
 const publicDir = join(site, "public");
 const { base, requests, close } = await staticSite(publicDir);
 
+// A speaker written by name alone, as the model allows: the Forum still opens and saves online.
+const forumFile = join(site, "content/forum/2016.md");
+const forumText = readFileSync(forumFile, "utf8");
+const shortSpeaker = forumText.replace(/- \{name: "Othmane Khaoua"[^}]*\}/, '- "Othmane Khaoua"');
+if (shortSpeaker === forumText) { console.error("the example's speaker is not where the test expects"); process.exit(1); }
+writeFileSync(forumFile, shortSpeaker);
+
 appendFileSync(join(site, "site.toml"), '\n[editor]\nbackend = "gitlab"\nrepo = "ville/site-ess"\napp_id = "0123456789abcdef"\n');
 const build = spawnSync(bin, ["build", "--now", now, "--base-url", base], { cwd: site, encoding: "utf8" });
 if (build.status !== 0) { console.error(build.stderr); process.exit(1); }
@@ -154,6 +161,21 @@ try {
   if ((await repoText(forum)) !== forumBefore) throw new Error("a refused save reached the backend");
   ok("online, a last day before the first is refused with check's message, nothing sent");
   await closeRefusal();
+
+  // The Forum whose speaker is written by name alone saves online, its speaker kept.
+  await open("#/collections/forum/entries/2016", "summary");
+  await field("summary").fill("Le premier Forum de l’ESS de la ville, au jardin de la Ménagerie.");
+  await publish();
+  let forumSaved = null;
+  for (const deadline = Date.now() + 30000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+    forumSaved = await repoText(forum);
+    if (forumSaved && forumSaved.includes("au jardin de la Ménagerie")) break;
+  }
+  if (!forumSaved || !forumSaved.includes("au jardin de la Ménagerie")) throw new Error("the Forum with a speaker by name alone was not saved online");
+  if (!forumSaved.includes("name: Othmane Khaoua")) throw new Error("the speaker by name alone was lost:\n" + forumSaved);
+  if (await refusal.count()) throw new Error("the Forum's save was refused:\n" + (await refusal.innerText()));
+  writeFileSync(join(site, forum), forumSaved);
+  ok("online, a Forum whose speaker is written by name alone opens and saves, the speaker kept");
 
   // An actor another record names, deleted: the records that name it would name no one.
   const named = "content/acteurs/amap-de-sceaux.md";

@@ -221,9 +221,9 @@
     return runtime;
   }
 
-  // Runs the check on `files` (path → text or bytes) with the save `overlay`: the refusal's
-  // text, or '' when the save may go.
-  function run(shim, module, files, overlay) {
+  // Runs the check on `files` (path → text or bytes) with `request` (the save's overlay, or
+  // records to shape): what it prints.
+  function run(shim, module, files, request) {
     var root = new Map();
     files.forEach(function (content, path) {
       var parts = path.split('/');
@@ -239,7 +239,7 @@
       var bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
       dir.set(parts[parts.length - 1], new shim.File(bytes));
     });
-    var request = JSON.stringify({ now: new Date().toISOString(), overlay: overlay });
+    request = JSON.stringify(request);
     var out = [];
     var err = [];
     var wasi = new shim.WASI(['ess-site-editor-check'], [], [
@@ -265,7 +265,7 @@
       save.assets.forEach(function (path) {
         files.set(String(path).replace(/^\/+/, ''), placeholder(path));
       });
-      return run(got[0][0], got[0][1], files, save.overlay);
+      return run(got[0][0], got[0][1], files, { now: new Date().toISOString(), overlay: save.overlay });
     }).catch(function (e) {
       console.warn('ess-site : vérification avant enregistrement impossible', e);
       return '';
@@ -448,6 +448,43 @@
     });
   }
 
+  // A record whose speakers are written by name alone (the model allows it) is handed to the
+  // form the long way, `{name}`, by the same code as the preview's (`render::editor::shape`):
+  // it opens and saves like any other. `entries` are Decap CMS's {file, data}, changed in place.
+  // (Any record with speakers goes through it: it gives back unchanged what is already long.)
+  var SHORT_SPEAKER = /(^|\n)\s*speakers\s*:/;
+  function shaped(entries) {
+    var list = [].concat(entries || []).filter(function (e) {
+      return e && e.file && typeof e.data === 'string' && SHORT_SPEAKER.test(e.data);
+    });
+    if (!list.length || !online) {
+      return Promise.resolve(entries);
+    }
+    return loaded().then(function (got) {
+      return run(got[0], got[1], new Map(), { shape: list.map(function (e) { return [e.file.path, e.data]; }) });
+    }).then(function (out) {
+      var texts = JSON.parse(out);
+      list.forEach(function (e, i) {
+        e.data = texts[i];
+      });
+      return entries;
+    }).catch(function (e) {
+      console.warn('ess-site : mise en forme des intervenants impossible', e);
+      return entries;
+    });
+  }
+  function shapeReads(impl) {
+    ['entriesByFolder', 'allEntriesByFolder', 'entriesByFiles', 'getEntry'].forEach(function (name) {
+      if (typeof impl[name] !== 'function') {
+        return;
+      }
+      var read = impl[name].bind(impl);
+      impl[name] = function () {
+        return read.apply(null, arguments).then(shaped);
+      };
+    });
+  }
+
   // Called by Decap CMS once its backend is made (vendor/decap-cms/PATCHED.md). Online (not the
   // preview's proxy, which checks a save itself): a save or a deletion is checked first when
   // the check is built in, and a save is followed to its publication.
@@ -457,6 +494,7 @@
     if (!impl || name === 'proxy' || typeof impl.persistEntry !== 'function') {
       return;
     }
+    shapeReads(impl);
     function checked(save, then) {
       return (online ? refusalOnline(impl, save) : Promise.resolve('')).then(function (refusal) {
         if (refusal) {

@@ -9,6 +9,7 @@
 //! a private one.
 
 pub mod fields;
+pub mod shape;
 
 use crate::model::Section;
 use crate::render::site::Site;
