@@ -207,6 +207,19 @@ try {
   if (readFileSync(forum, "utf8") !== forumBefore) throw new Error("a refused save was written");
   ok("a last day before the first is refused with check's message, nothing written");
 
+  // The form in groups, in the order a person fills it.
+  await open("admin/#/collections/acteurs/entries/recyclerie-des-blagis");
+  const groupsShown = async () => (await page.locator("h2.ess-groupe").allInnerTexts()).join(" / ");
+  await waitFor(async () => (await groupsShown()) === "Identité / Contact / Lieu / Présentation / Publication", "the form's groups: " + (await groupsShown()));
+  const order = await page.evaluate(() => [...document.querySelectorAll("h2.ess-groupe, [id$='-field-1'], [id^='address-field-'], [id^='summary-field-'], [id^='draft-field-']")].map((e) => e.tagName === "H2" ? e.textContent : e.id.split("-field-")[0]).join(" "));
+  for (const [before, after] of [["Identité", "title"], ["Lieu", "address"], ["Présentation", "summary"], ["Publication", "draft"]]) {
+    const i = order.split(" ").indexOf(before), j = order.split(" ").indexOf(after);
+    if (i < 0 || j < 0 || i > j) throw new Error(`« ${before} » is not above ${after}: ${order}`);
+  }
+  if (await page.getByRole("link", { name: /^\/$/ }).count()) throw new Error("the header shows a bare « / » as the site's address");
+  if (!(await page.getByRole("link", { name: "Aperçu du site" }).count())) throw new Error("the header has no link to the preview");
+  ok("the actor's form is in groups (identity, contact, place, presentation, publication), each heading above its fields");
+
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 800 });
     await open("admin/#/collections/acteurs/entries/recyclerie-des-blagis");

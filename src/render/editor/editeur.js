@@ -40,7 +40,9 @@
     ' #ess-publication { left: 1rem; width: min(30rem, calc(100vw - 2rem)); z-index: 99999; }' +
     // While a refusal is shown, Decap CMS's own notice of the failed save (« API_ERROR: … »,
     // cut off on a phone) says nothing more: hidden.
-    ' body.ess-refusing .Toastify__toast--error { display: none !important; }';
+    ' body.ess-refusing .Toastify__toast--error { display: none !important; }' +
+    ' .ess-groupe { font: 600 1.15rem/1.3 system-ui, sans-serif; color: #1b1b1b; margin: 2.25rem 0 .75rem;' +
+    ' padding-bottom: .35rem; border-bottom: 2px solid #d8dde3; }';
   document.head.appendChild(phone);
   var panel = null;
   var refusedAt = 0;
@@ -484,6 +486,51 @@
       };
     });
   }
+
+  // The form's groups (identity, contact, place, presentation, publication…): a heading above
+  // each group's first field, from `data-groupes` ({collection: [[field, heading], …]}); the
+  // record's keys stay as they are. Decap CMS draws the form again and again: the headings are
+  // put back after each change of the page.
+  var groupsOf = {};
+  try {
+    groupsOf = JSON.parse((me && me.dataset && me.dataset.groupes) || '{}');
+  } catch (e) {
+    groupsOf = {};
+  }
+  function headings() {
+    // In the preview, the header's link to the site reads « / »: it says where it goes.
+    var home = document.querySelector('[class*="-AppHeaderSiteLink"]');
+    if (home && home.textContent.trim() === '/') {
+      home.textContent = 'Aperçu du site';
+    }
+    var m = /^#\/collections\/([^/]+)\/(entries\/|new)/.exec(location.hash);
+    var groups = m && groupsOf[m[1].replace(/-(yaml|yml)$/, '')];
+    if (!groups) {
+      return;
+    }
+    groups.forEach(function (g) {
+      var input = document.querySelector('[id^="' + g[0] + '-field-"]');
+      var box = input && input.closest('[class*="-ControlContainer"]');
+      if (!box || (box.previousElementSibling && box.previousElementSibling.getAttribute('data-ess-groupe') === g[1])) {
+        return;
+      }
+      var h = document.createElement('h2');
+      h.className = 'ess-groupe';
+      h.setAttribute('data-ess-groupe', g[1]);
+      h.textContent = g[1];
+      box.parentNode.insertBefore(h, box);
+    });
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(function () {
+        pending = false;
+        headings();
+      });
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
 
   // Called by Decap CMS once its backend is made (vendor/decap-cms/PATCHED.md). Online (not the
   // preview's proxy, which checks a save itself): a save or a deletion is checked first when

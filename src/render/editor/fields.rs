@@ -81,13 +81,16 @@ const fn required(name: &'static str, label: &'static str, widget: Widget) -> Fi
     }
 }
 
-/// The fields of every record, after the kind's own (but the title first): what presents the
-/// record (its summary, text and image), then how it is published.
-const COMMON_TAIL: &[Field] = &[
+/// What presents a record, in every kind: its summary, text, image and keywords.
+const PRESENTATION: &[Field] = &[
     f("summary", "Résumé", Widget::Text),
     f("body", "Texte", Widget::Markdown),
     f("image", "Image", Widget::Cover),
     f("tags", "Mots-clés", Widget::Words),
+];
+
+/// How a record is published, in every kind (after the kind's own publication fields).
+const PUBLICATION: &[Field] = &[
     f("draft", "Brouillon", Widget::Boolean),
     f("updated", "Mise à jour", Widget::Date),
     f("slug", "Adresse de la fiche", Widget::Slug),
@@ -95,77 +98,138 @@ const COMMON_TAIL: &[Field] = &[
     f("example", "Fiche d’exemple", Widget::Boolean),
 ];
 
-/// The fields of a kind of record, in the editor's order.
-pub fn of(section: Option<Section>) -> Vec<Field> {
+/// The groups of a kind's form, in the order a person fills them: (heading, fields). The
+/// editor shows each heading above its group's first field; the record's keys stay flat.
+pub fn groups(section: Option<Section>) -> Vec<(&'static str, Vec<Field>)> {
     use Widget::*;
     let title = |label| required("title", label, Line);
-    let own: Vec<Field> = match section {
+    let mut groups: Vec<(&'static str, Vec<Field>)> = match section {
         Some(Section::Actors) => vec![
-            title("Nom"),
-            f("date", "Entrée dans l’annuaire", Today),
-            f("legal_form", "Statut", LegalForm),
-            f("siret", "SIRET", Line),
-            f("rna", "Numéro RNA", Line),
-            f("domains", "Domaines d’action", Domains),
-            f("stages", "Pour les porteurs de projet", Stages),
-            f("address", "Adresse", Line),
-            f("geo", "Position sur la carte", Geo),
-            f("website", "Site web", Address),
-            f("email", "Courriel", Line),
-            f("phone", "Téléphone", Line),
-            f("hours", "Horaires", Line),
-            f("logo", "Logo", Image),
-            f("since", "Année de création", Integer),
-            f("closed", "Date de fermeture", Date),
-            f("partner_charter", "Charte de partenariat", Boolean),
-            f("checked", "Vérifiée le", Date),
+            (
+                "Identité",
+                vec![
+                    title("Nom"),
+                    f("legal_form", "Statut", LegalForm),
+                    f("domains", "Domaines d’action", Domains),
+                    f("stages", "Pour les porteurs de projet", Stages),
+                    f("logo", "Logo", Image),
+                    f("since", "Année de création", Integer),
+                    f("siret", "SIRET", Line),
+                    f("rna", "Numéro RNA", Line),
+                ],
+            ),
+            (
+                "Contact",
+                vec![
+                    f("website", "Site web", Address),
+                    f("email", "Courriel", Line),
+                    f("phone", "Téléphone", Line),
+                    f("hours", "Horaires", Line),
+                ],
+            ),
+            (
+                "Lieu",
+                vec![
+                    f("address", "Adresse", Line),
+                    f("geo", "Position sur la carte", Geo),
+                ],
+            ),
         ],
         Some(Section::Forum) => vec![
-            title("Titre"),
-            required("date", "Jour de l’édition", Date),
-            f("end_date", "Dernier jour", Date),
-            f("venue", "Lieu", Line),
-            f("registration_url", "Inscription", Address),
-            f("partners", "Partenaires", Actors),
-            f("exhibitors", "Exposants", Actors),
-            f("program", "Programme", Program),
+            (
+                "L’édition",
+                vec![
+                    title("Titre"),
+                    required("date", "Jour de l’édition", Date),
+                    f("end_date", "Dernier jour", Date),
+                    f("venue", "Lieu", Line),
+                    f("registration_url", "Inscription", Address),
+                ],
+            ),
+            (
+                "Partenaires et exposants",
+                vec![
+                    f("partners", "Partenaires", Actors),
+                    f("exhibitors", "Exposants", Actors),
+                ],
+            ),
+            ("Programme", vec![f("program", "Programme", Program)]),
         ],
         Some(Section::Conferences) => vec![
-            title("Titre"),
-            required("date", "Date et heure", DateTime),
-            f("end_date", "Fin", DateTime),
-            f("venue", "Lieu", Line),
-            f("speakers", "Intervenants", Speakers),
-            f("domains", "Domaines abordés", Domains),
-            f("registration_url", "Inscription", Address),
-            f("replay_url", "Replay", Address),
-            f("slides_url", "Supports de présentation", Address),
+            (
+                "La conférence",
+                vec![
+                    title("Titre"),
+                    required("date", "Date et heure", DateTime),
+                    f("end_date", "Fin", DateTime),
+                    f("venue", "Lieu", Line),
+                    f("domains", "Domaines abordés", Domains),
+                    f("registration_url", "Inscription", Address),
+                ],
+            ),
+            (
+                "Intervenants",
+                vec![f("speakers", "Intervenants", Speakers)],
+            ),
+            (
+                "Après la conférence",
+                vec![
+                    f("replay_url", "Replay", Address),
+                    f("slides_url", "Supports de présentation", Address),
+                ],
+            ),
         ],
-        Some(Section::Magazine) => vec![
-            title("Titre"),
-            required("date", "Date de publication", Date),
-            f("kind", "Genre", MagazineKind),
-            f("issue", "Numéro du magazine", Integer),
-            f("pdf_url", "Version imprimée (PDF)", Address),
-            f("actors", "Acteurs cités", Actors),
-        ],
-        Some(Section::Resources) => vec![
-            title("Titre"),
-            required("date", "Date de publication", Date),
-            f("category", "Catégorie", Line),
-            f("resource_type", "Type", Line),
-            f("private", "Réservée aux membres", Boolean),
-            f("file_url", "Document à télécharger", Line),
-            f("url", "Page à consulter", Address),
-        ],
-        Some(Section::Pages) => vec![
-            title("Titre"),
-            f("date", "Date", Date),
-            f("menu", "Place dans le menu", Integer),
-        ],
-        None => vec![title("Titre"), f("date", "Date", Date)],
+        Some(Section::Magazine) => vec![(
+            "L’article",
+            vec![
+                title("Titre"),
+                required("date", "Date de publication", Date),
+                f("kind", "Genre", MagazineKind),
+                f("issue", "Numéro du magazine", Integer),
+                f("pdf_url", "Version imprimée (PDF)", Address),
+                f("actors", "Acteurs cités", Actors),
+            ],
+        )],
+        Some(Section::Resources) => vec![(
+            "La ressource",
+            vec![
+                title("Titre"),
+                required("date", "Date de publication", Date),
+                f("category", "Catégorie", Line),
+                f("resource_type", "Type", Line),
+                f("file_url", "Document à télécharger", Line),
+                f("url", "Page à consulter", Address),
+            ],
+        )],
+        Some(Section::Pages) => vec![(
+            "La page",
+            vec![title("Titre"), f("menu", "Place dans le menu", Integer)],
+        )],
+        None => vec![("La fiche", vec![title("Titre")])],
     };
-    own.into_iter().chain(COMMON_TAIL.iter().copied()).collect()
+    groups.push(("Présentation", PRESENTATION.to_vec()));
+    // The kind's own publication fields, then every record's.
+    let own: Vec<Field> = match section {
+        Some(Section::Actors) => vec![
+            f("date", "Entrée dans l’annuaire", Today),
+            f("checked", "Vérifiée le", Date),
+            f("closed", "Date de fermeture", Date),
+            f("partner_charter", "Charte de partenariat", Boolean),
+        ],
+        Some(Section::Resources) => vec![f("private", "Réservée aux membres", Boolean)],
+        Some(Section::Pages) | None => vec![f("date", "Date", Date)],
+        _ => Vec::new(),
+    };
+    groups.push((
+        "Publication",
+        own.into_iter().chain(PUBLICATION.iter().copied()).collect(),
+    ));
+    groups
+}
+
+/// The fields of a kind of record, in the editor's order (its groups', one after the other).
+pub fn of(section: Option<Section>) -> Vec<Field> {
+    groups(section).into_iter().flat_map(|(_, g)| g).collect()
 }
 
 /// The fields of a programme item, a speaker and a picture: (key, label, widget, required).

@@ -79,9 +79,10 @@ pub fn page(site: &Site) -> String {
 <link href=\"{URL}config.yml\" type=\"text/yaml\" rel=\"cms-config-url\">\n\
 </head>\n<body>\n\
 <noscript><p>L’éditeur du site a besoin de JavaScript.</p></noscript>\n\
-<script src=\"{}\"{}></script>\n\
+<script src=\"{}\" data-groupes=\"{}\"{}></script>\n\
 <script src=\"{}decap-cms.js\"></script>\n</body>\n</html>\n",
         script_url(),
+        crate::text::html::escape_html(&group_headings().to_string()),
         // Beside the script, named relative to its folder (`/admin/`, under the site's path).
         match check_name().filter(|_| checks_in_browser(site)) {
             Some(check) => format!(
@@ -92,6 +93,20 @@ pub fn page(site: &Site) -> String {
         },
         script_folder()
     )
+}
+
+/// The headings of each collection's groups of fields, for the editor's script to show above
+/// each group's first field: `{collection: [[field, heading], …]}` (`fields::groups`).
+fn group_headings() -> Value {
+    let mut map = serde_json::Map::new();
+    for section in Section::ALL {
+        let firsts: Vec<Value> = fields::groups(Some(section))
+            .into_iter()
+            .filter_map(|(heading, fields)| fields.first().map(|f| json!([f.name, heading])))
+            .collect();
+        map.insert(section.folder().to_string(), Value::Array(firsts));
+    }
+    Value::Object(map)
 }
 
 /// The forge the editor saves into, as Decap's `backend:`; the preview's proxy for a
