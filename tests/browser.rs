@@ -231,6 +231,20 @@ fn the_editor_follows_a_save_to_its_publication_on_the_forge() {
     assert!(out.join("editor-publication-failed-375.png").exists());
 }
 
+/// « Ouvert en ce moment » on an actor's page at fixed moments of the reader's clock (a weekday
+/// morning, lunch, a Saturday afternoon, two public holidays), in Paris time from a reader in
+/// another time zone; the week as a French table on a phone and a desktop.
+#[test]
+fn an_actor_page_says_whether_it_is_open_now() {
+    let _turn = require_browser();
+    let site = copy_site(&repo());
+    let out = repo().join("target/hours");
+    let _ = std::fs::remove_dir_all(&out);
+    let stdout = node("hours.mjs", &[site.path().as_os_str(), out.as_os_str()]);
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    assert!(out.join("hours-375.png").exists());
+}
+
 /// Hostile SVG pictures (SMIL that gives a link a `javascript:` address, handlers, scripts,
 /// foreign content, styles that load) and a hostile map attribution in `site.toml`: each is
 /// refused by `check` with its file, or published sanitised — and nothing runs in Chromium,

@@ -759,7 +759,7 @@ fn the_directory_is_a_valid_data_inclusion_export() {
     let actors = site.path().join("content/acteurs");
     std::fs::write(
         actors.join("recyclerie.md"),
-        "---\ntitle: \"La Recyclerie.\"\ndate: 2025-03-02\nsiret: \"123 456 789 00015\"\nphone: \"01 23 45 67 89\"\nemail: contact@recyclerie.example.org\naddress: \"3 rue des Écoles, 92330 Ville\"\nsummary: \"Une ressourcerie.\"\ndomains: [habitat]\n---\n",
+        "---\ntitle: \"La Recyclerie.\"\ndate: 2025-03-02\nsiret: \"123 456 789 00015\"\nhours: \"Tu-Sa 10:00-19:00; PH off\"\nphone: \"01 23 45 67 89\"\nemail: contact@recyclerie.example.org\naddress: \"3 rue des Écoles, 92330 Ville\"\nsummary: \"Une ressourcerie.\"\ndomains: [habitat]\n---\n",
     )
     .unwrap();
     std::fs::write(
@@ -803,6 +803,8 @@ fn the_directory_is_a_valid_data_inclusion_export() {
         "a name does not end with a point"
     );
     assert_eq!(r["date_maj"], "2025-03-02");
+    // The opening hours in OpenStreetMap's syntax, as the schema asks, normalised.
+    assert_eq!(r["horaires_accueil"], "Tu-Sa 10:00-19:00; PH closed");
     // The schema's own package says whether each is a valid Structure. Without it, this test
     // fails: `.ci/run` installs it.
     let check = std::process::Command::new("python3")

@@ -66,6 +66,7 @@ fixtures! {
     missing_image => "missing-image",
     missing_title => "missing-title",
     not_utf8 => "not-utf8",
+    opening_hours => "opening-hours",
     parse_error_no_cascade => "parse-error-no-cascade",
     private_capital => "private-capital",
     private_oui => "private-oui",

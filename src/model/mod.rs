@@ -18,6 +18,7 @@ pub mod config;
 pub mod data_files;
 mod dates;
 pub mod domains;
+pub mod hours;
 pub mod identifiers;
 pub mod kinds;
 pub mod letters;
@@ -313,7 +314,7 @@ record!(
         email: Option<String>,
         #[serde(deserialize_with = "blank_is_none")]
         phone: Option<String>,
-        /// Opening hours, as written (« du mardi au samedi, de 10 h à 19 h »).
+        /// Opening hours, in OpenStreetMap's syntax (`Tu-Sa 10:00-19:00; PH off`): see `hours`.
         #[serde(deserialize_with = "blank_is_none")]
         hours: Option<String>,
         #[serde(deserialize_with = "blank_is_none")]

@@ -43,7 +43,7 @@ geo:              # position sur la carte, en degrés décimaux : {{lat: …, lo
 website:          # site web, adresse complète en https://
 email:            # courriel de contact
 phone:            # téléphone, par exemple \"01 23 45 67 89\"
-hours:            # horaires d'ouverture, par exemple \"du mardi au samedi, de 10 h à 19 h\"
+hours:            # horaires au format d'OpenStreetMap, par exemple \"Tu-Sa 10:00-19:00; PH off\" (du mardi au samedi de 10 h à 19 h, fermé les jours fériés)
 logo:             # le logo : fichier de static/images/ (/images/logo.png pour static/images/logo.png, PNG ou SVG) ou https://
 since:            # année de création, par exemple 2014
 closed:           # date de fermeture (AAAA-MM-JJ) : la fiche reste, marquée fermée

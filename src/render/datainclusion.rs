@@ -4,8 +4,8 @@
 //! people to help can take the commune's directory as it is.
 //!
 //! What the model holds maps to the schema's fields; what it does not hold is left out (the
-//! INSEE code of the commune; the opening hours, until they are written in OpenStreetMap's
-//! syntax). `date_maj` is the day the record was last checked (`checked`, else `updated`, else
+//! INSEE code of the commune). The opening hours are `horaires_accueil`, in OpenStreetMap's
+//! syntax as the schema asks (normalised by `model::hours`). `date_maj` is the day the record was last checked (`checked`, else `updated`, else
 //! `date`), or the day of the build for a record that says none.
 
 use crate::model::{Actor, Section};
@@ -40,6 +40,8 @@ struct Structure {
     courriel: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     site_web: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    horaires_accueil: Option<String>,
 }
 
 /// The producer's identifier: the portal of the commune (`ess-sceaux`).
@@ -113,6 +115,11 @@ fn structure(site: &Site, slug: &str, a: &Actor) -> Structure {
         telephone: a.phone.as_deref().map(e164),
         courriel: a.email.clone(),
         site_web: a.website.clone(),
+        horaires_accueil: a
+            .hours
+            .as_deref()
+            .and_then(|h| crate::model::hours::parse(h).ok())
+            .map(|h| h.normalized),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod datainclusion;
 pub mod editor;
 pub mod feeds;
 pub mod fingerprint;
+pub mod hours;
 pub mod ics;
 pub mod newsletter;
 pub mod opendata;

@@ -87,6 +87,10 @@ impl<'a> References<'a> {
                 out.push(Diagnostic::error(&src.path, line, col, message).with_help(help));
             }
         }
+        if let Some(Err(r)) = a.data.hours.as_deref().map(crate::model::hours::parse) {
+            let (line, col) = src.key_position("hours");
+            out.push(Diagnostic::error(&src.path, line, col, r.message).with_help(r.help));
+        }
         if let Some(l) = &a.data.logo {
             check_url(src, "logo", l, true, out);
         }

@@ -77,3 +77,21 @@ export async function staticSite(dir, api = null) {
   const origin = `http://127.0.0.1:${server.address().port}`;
   return { origin, base: origin + "/ess/", requests, close: () => server.close() };
 }
+
+// Runs a browser suite: `body(ok)` calls `ok(what)` for each thing it checked and throws at the
+// first that fails; then `cleanup()`, the summary line the Rust tests read, and the exit code.
+export async function suite(body, cleanup) {
+  let passed = 0;
+  let failed = 0;
+  const ok = (what) => { passed++; console.log("ok - " + what); };
+  try {
+    await body(ok);
+  } catch (e) {
+    failed++;
+    console.log("not ok - " + e.message);
+  } finally {
+    await cleanup();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}

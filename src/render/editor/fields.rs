@@ -324,7 +324,9 @@ fn team_hint(section: Option<Section>, name: &str) -> Option<&'static str> {
         }
         (_, "website") => "l’adresse complète du site, qui commence par https://",
         (_, "phone") => "par exemple 01 23 45 67 89",
-        (_, "hours") => "par exemple : du mardi au samedi, de 10 h à 19 h",
+        (_, "hours") => {
+            "au format d’OpenStreetMap, les jours en anglais et les heures comme 09:00 : Tu-Sa 10:00-19:00; PH off (du mardi au samedi de 10 h à 19 h, fermé les jours fériés)"
+        }
         (_, "logo") => "le logo de la structure : une image de la médiathèque (PNG ou SVG), ou l’adresse d’une image en ligne",
         (_, "since") => "par exemple 2014",
         (_, "checked") => {

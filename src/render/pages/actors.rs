@@ -95,6 +95,8 @@ struct ActorPage<'a> {
     og_image: Option<String>,
     website_label: Option<&'a str>,
     phone_uri: Option<String>,
+    /// The opening hours as a French table, and as data for the theme's script.
+    hours: Option<crate::render::hours::HoursView>,
     /// « Signaler une erreur sur cette fiche » (`render::report`).
     report_url: Option<String>,
     appears_in: Vec<MentionLink>,
@@ -345,6 +347,7 @@ fn actor(site: &Site, i: usize, url: &str) -> Rendered {
                 .trim_start_matches("http://")
                 .trim_end_matches('/')
         }),
+        hours: d.hours.as_deref().and_then(crate::render::hours::view),
         phone_uri: d.phone.as_deref().map(|p| {
             p.chars()
                 .filter(|c| c.is_ascii_digit() || *c == '+')
@@ -371,6 +374,8 @@ fn actor(site: &Site, i: usize, url: &str) -> Rendered {
             "email": d.email,
             "telephone": d.phone,
             "foundingDate": d.since.map(|y| y.to_string()),
+            // schema.org's openingHours takes days and times, not holidays nor texts.
+            "openingHours": d.hours.as_deref().and_then(|h| crate::model::hours::parse(h).ok()).filter(|h| h.week.is_some()).map(|h| h.normalized.split("; ").filter(|r| !r.starts_with("PH")).collect::<Vec<_>>().join("; ")).filter(|h| !h.is_empty()),
             "sameAs": d.website,
         })),
     };
