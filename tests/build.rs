@@ -776,6 +776,11 @@ fn the_directory_is_a_valid_data_inclusion_export() {
     let out = tempfile::tempdir().unwrap();
     let json = out.path().join("structures.json");
     std::fs::write(&json, &files["donnees/data-inclusion/structures.json"]).unwrap();
+    std::fs::write(
+        json.with_extension("csv"),
+        &files["donnees/data-inclusion/structures.csv"],
+    )
+    .unwrap();
     let list: Vec<serde_json::Value> =
         serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     let ids: Vec<&str> = list.iter().map(|s| s["id"].as_str().unwrap()).collect();
@@ -805,15 +810,25 @@ fn the_directory_is_a_valid_data_inclusion_export() {
     assert_eq!(r["date_maj"], "2025-03-02");
     // The opening hours in OpenStreetMap's syntax, as the schema asks, normalised.
     assert_eq!(r["horaires_accueil"], "Tu-Sa 10:00-19:00; PH closed");
+    // The commune's INSEE code for an actor in the commune, none for one elsewhere.
+    assert!(r.get("code_insee").is_none(), "{r}");
+    let town_hall = list
+        .iter()
+        .find(|s| s["id"] == "ess-sceaux--ville-de-sceaux")
+        .expect("the town hall");
+    assert_eq!(town_hall["code_insee"], "92071");
+    assert_eq!(town_hall["commune"], "Sceaux");
     // The schema's own package says whether each is a valid Structure. Without it, this test
     // fails: `.ci/run` installs it.
     let check = std::process::Command::new("python3")
         .arg("-c")
         .arg(
-            "import json,sys\n\
+            "import csv,json,sys\n\
              from data_inclusion.schema.v1.structures import Structure\n\
              data = json.load(open(sys.argv[1]))\n\
-             bad = []\n\
+             rows = [{k: v for k, v in r.items() if v != ''} for r in csv.DictReader(open(sys.argv[2], encoding='utf-8'))]\n\
+             if rows != [{k: str(v) for k, v in s.items()} for s in data]: sys.exit('the CSV is not the JSON')\n\
+             bad = [f\"{r.get('id')}: {e}\" for r in rows for e in [None] if not Structure.model_validate(r)]\n\
              for s in data:\n\
              \x20   try: Structure.model_validate(s)\n\
              \x20   except Exception as e: bad.append(f\"{s.get('id')}: {e}\")\n\
@@ -821,6 +836,7 @@ fn the_directory_is_a_valid_data_inclusion_export() {
              sys.exit('\\n'.join(bad) if bad else 0)\n",
         )
         .arg(&json)
+        .arg(json.with_extension("csv"))
         .output()
         .expect("python3");
     assert!(

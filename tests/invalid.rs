@@ -44,6 +44,7 @@ macro_rules! fixtures {
 
 fixtures! {
     bad_alias => "bad-alias",
+    bad_insee => "bad-insee",
     bad_slug => "bad-slug",
     brand_contrast => "brand-contrast",
     broken_link => "broken-link",

@@ -177,6 +177,10 @@ struct RawCommune {
     name: String,
     #[serde(default)]
     department: Option<String>,
+    /// The commune's INSEE code (`92071`): given to the actors of the commune in the national
+    /// exports (data·inclusion's `code_insee`).
+    #[serde(default)]
+    insee: Option<toml::Spanned<String>>,
     #[serde(default)]
     website: Option<toml::Spanned<String>>,
 }
@@ -210,6 +214,8 @@ pub struct Config {
     pub max_file_size: u64,
     pub commune: String,
     pub department: Option<String>,
+    /// The commune's INSEE code (`[commune] insee`).
+    pub insee: Option<String>,
     pub commune_website: Option<String>,
     pub contact: RawContact,
     /// The site's domains of action: its choice in the tool's catalogue, and its own.
@@ -310,6 +316,7 @@ impl Config {
         let map_tiles = web_address(raw.map_tiles, "map_tiles", true, text, path)?;
         let commune_website =
             web_address(raw.commune.website, "[commune] website", false, text, path)?;
+        let insee = insee_code(raw.commune.insee, text, path)?;
         let editor = match raw.editor {
             None => None,
             Some(e) => Some(editor(e, text, path)?),
@@ -346,6 +353,7 @@ impl Config {
             max_file_size: raw.max_file_size_kib.unwrap_or(4096) * 1024,
             commune: raw.commune.name,
             department: raw.commune.department,
+            insee,
             commune_website,
             contact: raw.contact.unwrap_or_default(),
             domains,
@@ -492,6 +500,34 @@ fn editor(e: RawEditor, text: &str, path: &Path) -> Result<Editor, Diagnostic> {
 
 /// A setting that is a web address: `https://` or `http://` (or, where `path` allows, a path of
 /// the site, `/…`), with no character that would end an attribute; else an error at its line.
+/// `[commune] insee`: five characters, the department's two (digits, or 2A and 2B for Corsica)
+/// and three digits.
+fn insee_code(
+    value: Option<toml::Spanned<String>>,
+    text: &str,
+    file: &Path,
+) -> Result<Option<String>, Diagnostic> {
+    let Some(value) = value else { return Ok(None) };
+    let v = value.get_ref().trim().to_ascii_uppercase();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let b = v.as_bytes();
+    let department =
+        b.len() == 5 && (b[..2].iter().all(u8::is_ascii_digit) || matches!(&b[..2], b"2A" | b"2B"));
+    if department && b[2..].iter().all(u8::is_ascii_digit) {
+        return Ok(Some(v));
+    }
+    let (line, column) = line_col(text, value.span().start);
+    Err(Diagnostic::error(
+        file,
+        line,
+        column,
+        format!("[commune] insee : code « {} » invalide : 5 caractères attendus", value.get_ref()),
+    )
+    .with_help("le code officiel géographique de la commune, pas son code postal : 5 caractères (2A ou 2B en tête en Corse), que donnent l’INSEE et annuaire-entreprises.data.gouv.fr"))
+}
+
 fn web_address(
     value: Option<toml::Spanned<String>>,
     key: &str,

@@ -18,6 +18,7 @@ pub const OPEN_DATA_JSON: &str = "/donnees/acteurs.json";
 pub const OPEN_DATA_GOGOCARTO: &str = "/donnees/gogocarto.json";
 pub const OPEN_DATA_GEOJSON: &str = "/donnees/acteurs.geojson";
 pub const OPEN_DATA_INCLUSION: &str = "/donnees/data-inclusion/structures.json";
+pub const OPEN_DATA_INCLUSION_CSV: &str = "/donnees/data-inclusion/structures.csv";
 pub const SEARCH: &str = "/recherche/";
 /// The folder of the search index (many files).
 pub const SEARCH_INDEX: &str = "/pagefind/";

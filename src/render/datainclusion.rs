@@ -3,8 +3,9 @@
 //! one `Structure` per published actor in activity, so that the national services that guide
 //! people to help can take the commune's directory as it is.
 //!
-//! What the model holds maps to the schema's fields; what it does not hold is left out (the
-//! INSEE code of the commune). The opening hours are `horaires_accueil`, in OpenStreetMap's
+//! What the model holds maps to the schema's fields; what it does not hold is left out. The
+//! INSEE code is the commune's (`[commune] insee`) for the actors whose address is in the
+//! commune, and left out for the others. The opening hours are `horaires_accueil`, in OpenStreetMap's
 //! syntax as the schema asks (normalised by `model::hours`). `date_maj` is the day the record was last checked (`checked`, else `updated`, else
 //! `date`), or the day of the build for a record that says none.
 
@@ -28,6 +29,8 @@ struct Structure {
     adresse: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     code_postal: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_insee: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     commune: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,6 +112,13 @@ fn structure(site: &Site, slug: &str, a: &Actor) -> Structure {
             .map(|s| s.chars().filter(char::is_ascii_digit).collect()),
         adresse,
         code_postal,
+        // The commune's own code, for an address in the commune (« Sceaux », « SCEAUX »).
+        code_insee: site.config.insee.clone().filter(|_| {
+            commune.as_deref().is_some_and(|c| {
+                crate::text::french::slugify(c)
+                    == crate::text::french::slugify(&site.config.commune)
+            })
+        }),
         commune,
         latitude: a.geo.map(|g| g.lat),
         longitude: a.geo.map(|g| g.lon),
@@ -123,16 +133,59 @@ fn structure(site: &Site, slug: &str, a: &Actor) -> Structure {
     }
 }
 
-/// `structures.json`: the published actors in activity, closed ones never.
-pub fn structures(site: &Site) -> Vec<u8> {
-    let list: Vec<Structure> = site
-        .open_actors
+/// The published actors in activity, closed ones never.
+fn list(site: &Site) -> Vec<Structure> {
+    site.open_actors
         .iter()
         .map(|&i| structure(site, &site.actors[i].slug, &site.actors[i].data))
-        .collect();
+        .collect()
+}
+
+/// `structures.json`.
+pub fn structures(site: &Site) -> Vec<u8> {
+    let list = list(site);
     let mut out = serde_json::to_vec_pretty(&list).unwrap_or_else(|_| b"[]".to_vec());
     out.push(b'\n');
     out
+}
+
+/// `structures.csv`: the same structures, one column per field of the schema (the columns of
+/// the fields the JSON leaves out stay, empty), UTF-8 with a header line.
+pub fn structures_csv(site: &Site) -> Vec<u8> {
+    const COLUMNS: &[&str] = &[
+        "source",
+        "id",
+        "nom",
+        "date_maj",
+        "description",
+        "lien_source",
+        "siret",
+        "adresse",
+        "code_postal",
+        "code_insee",
+        "commune",
+        "latitude",
+        "longitude",
+        "telephone",
+        "courriel",
+        "site_web",
+        "horaires_accueil",
+    ];
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(COLUMNS);
+    for s in list(site) {
+        let value = serde_json::to_value(&s).unwrap_or_default();
+        let row: Vec<String> = COLUMNS
+            .iter()
+            .map(|c| match &value[*c] {
+                serde_json::Value::String(t) => t.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            })
+            .collect();
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub enum DataFormat {
     GeoJson,
     /// The actors in activity in the national schema data·inclusion (v1 `Structure`).
     DataInclusion,
+    /// The same, as CSV (one column per field of the schema).
+    DataInclusionCsv,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -53,6 +55,7 @@ pub fn front_jobs() -> Vec<Data> {
         Data::OpenData(DataFormat::GoGoCarto),
         Data::OpenData(DataFormat::GeoJson),
         Data::OpenData(DataFormat::DataInclusion),
+        Data::OpenData(DataFormat::DataInclusionCsv),
     ]
     .into_iter()
     .collect()
@@ -141,6 +144,7 @@ impl Family for Data {
             Data::OpenData(DataFormat::GoGoCarto) => url::OPEN_DATA_GOGOCARTO.into(),
             Data::OpenData(DataFormat::GeoJson) => url::OPEN_DATA_GEOJSON.into(),
             Data::OpenData(DataFormat::DataInclusion) => url::OPEN_DATA_INCLUSION.into(),
+            Data::OpenData(DataFormat::DataInclusionCsv) => url::OPEN_DATA_INCLUSION_CSV.into(),
             Data::Feed(f) => f.url(),
             Data::Sitemap => url::SITEMAP.into(),
             Data::Robots => url::ROBOTS.into(),
@@ -157,7 +161,7 @@ impl Family for Data {
                     .hash(h);
             }
             // data·inclusion's `date_maj` is the build's day for a record that says none.
-            Data::OpenData(DataFormat::DataInclusion) => {
+            Data::OpenData(DataFormat::DataInclusion | DataFormat::DataInclusionCsv) => {
                 (fp.section(Section::Actors), now.date()).hash(h)
             }
             Data::OpenDataPage | Data::OpenData(_) => fp.section(Section::Actors).hash(h),
@@ -180,6 +184,9 @@ impl Family for Data {
             Data::OpenData(DataFormat::GeoJson) => Rendered::File(opendata::geojson(site)),
             Data::OpenData(DataFormat::DataInclusion) => {
                 Rendered::File(crate::render::datainclusion::structures(site))
+            }
+            Data::OpenData(DataFormat::DataInclusionCsv) => {
+                Rendered::File(crate::render::datainclusion::structures_csv(site))
             }
             Data::Feed(feed) => Rendered::File(feeds::rss(site, *feed).into_bytes()),
             Data::Sitemap => Rendered::File(feeds::sitemap(site, r.sitemap_urls()).into_bytes()),
@@ -205,6 +212,9 @@ impl Family for Data {
             Data::OpenData(DataFormat::GeoJson) => "l'annuaire en GeoJSON".into(),
             Data::OpenData(DataFormat::DataInclusion) => {
                 "l'annuaire au format data·inclusion".into()
+            }
+            Data::OpenData(DataFormat::DataInclusionCsv) => {
+                "l'annuaire au format data·inclusion, en CSV".into()
             }
             Data::Feed(Feed::All) => "le flux RSS du site".into(),
             Data::Feed(Feed::Section(s)) => format!("le flux RSS {}", section_name(*s)),
