@@ -767,6 +767,21 @@ fn the_directory_is_a_valid_data_inclusion_export() {
         "---\ntitle: \"Fermée\"\nclosed: 2024-01-01\ndomains: [habitat]\n---\n",
     )
     .unwrap();
+    // What the schema would refuse: a name of two letters (the structure is left out), an
+    // address without a domain and a summary of 12,000 characters (the field left out, or cut).
+    std::fs::write(
+        actors.join("ab.md"),
+        "---\ntitle: \"AB\"\ndomains: [habitat]\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        actors.join("bavarde.md"),
+        format!(
+            "---\ntitle: \"Bavarde\"\nemail: accueil@localhost\nsummary: \"{}\"\ndomains: [habitat]\n---\n",
+            "mot ".repeat(3000)
+        ),
+    )
+    .unwrap();
     std::fs::write(
         actors.join("brouillon.md"),
         "---\ntitle: \"Brouillon\"\ndraft: true\ndomains: [habitat]\n---\n",
@@ -810,6 +825,16 @@ fn the_directory_is_a_valid_data_inclusion_export() {
     assert_eq!(r["date_maj"], "2025-03-02");
     // The opening hours in OpenStreetMap's syntax, as the schema asks, normalised.
     assert_eq!(r["horaires_accueil"], "Tu-Sa 10:00-19:00; PH closed");
+    assert!(!ids.contains(&"ess-sceaux--ab"), "a name of two letters");
+    let talkative = list
+        .iter()
+        .find(|s| s["id"] == "ess-sceaux--bavarde")
+        .expect("bavarde");
+    assert!(talkative.get("courriel").is_none());
+    assert_eq!(
+        talkative["description"].as_str().unwrap().chars().count(),
+        10_000
+    );
     // The commune's INSEE code for an actor in the commune, none for one elsewhere.
     assert!(r.get("code_insee").is_none(), "{r}");
     let town_hall = list

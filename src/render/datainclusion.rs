@@ -94,17 +94,25 @@ fn structure(site: &Site, slug: &str, a: &Actor) -> Structure {
     Structure {
         source: source(site),
         id: format!("{}--{slug}", source(site)),
-        nom: a.title.trim().trim_end_matches('.').to_string(),
+        nom: a
+            .title
+            .trim()
+            .trim_end_matches('.')
+            .chars()
+            .take(150)
+            .collect(),
         // Never later than the build: the schema refuses a change dated in the future.
         date_maj: last
             .map(|d| d.date().min(site.options.now.date()))
             .unwrap_or(site.options.now.date())
             .to_string(),
+        // The schema's bounds: 5 to 10,000 characters.
         description: a
             .summary
             .as_deref()
             .map(crate::text::markdown::plain)
-            .filter(|d| d.chars().count() >= 5),
+            .filter(|d| d.chars().count() >= 5)
+            .map(|d| d.chars().take(10_000).collect()),
         lien_source: site.config.absolute(&Section::Actors.url(slug)),
         siret: a
             .siret
@@ -123,7 +131,15 @@ fn structure(site: &Site, slug: &str, a: &Actor) -> Structure {
         latitude: a.geo.map(|g| g.lat),
         longitude: a.geo.map(|g| g.lon),
         telephone: a.phone.as_deref().map(e164),
-        courriel: a.email.clone(),
+        // An address the schema reads as one (a name, @, a domain with a dot), else none.
+        courriel: a.email.clone().filter(|e| {
+            e.split_once('@').is_some_and(|(name, domain)| {
+                !name.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            })
+        }),
         site_web: a.website.clone(),
         horaires_accueil: a
             .hours
@@ -138,6 +154,8 @@ fn list(site: &Site) -> Vec<Structure> {
     site.open_actors
         .iter()
         .map(|&i| structure(site, &site.actors[i].slug, &site.actors[i].data))
+        // The schema's name has 3 to 150 characters: a shorter one cannot be published there.
+        .filter(|s| (3..=150).contains(&s.nom.chars().count()))
         .collect()
 }
 
