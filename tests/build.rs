@@ -62,7 +62,7 @@ fn example_site_has_every_page_of_the_spec() {
     // contact, rather than a heading over nothing.
     let with = text(&files, "acteurs/up-sceaux/index.html");
     assert!(with.contains("<ul class=\"facts\">") && !with.contains("pas publié de coordonnées"));
-    let without = text(&files, "acteurs/amap-de-sceaux/index.html");
+    let without = text(&files, "acteurs/jardin-partage/index.html");
     assert!(
         !without.contains("<ul class=\"facts\">"),
         "no empty list of details"

@@ -291,8 +291,9 @@ fn to_fill(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic
 }
 
 /// The actors in activity whose record was not checked (`checked`, else `updated`, else `date`)
-/// for more than `stale_after_months` of `site.toml`: one warning each, and one on `site.toml`
-/// listing them all, the oldest first, for the comms team to go through.
+/// for more than `stale_after_months` of `site.toml`, or never (no date at all): one warning
+/// each, and one on `site.toml` listing them all, the oldest first, for the comms team to go
+/// through.
 fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
     let months = loaded.config.stale_after_months;
     if months == 0 {
@@ -301,15 +302,18 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
     let Some(limit) = now.date().checked_sub_months(chrono::Months::new(months)) else {
         return;
     };
-    let mut old: Vec<(chrono::NaiveDate, &crate::model::Source)> = loaded
+    // A record that says no date at all was never checked: the oldest of all.
+    let mut old: Vec<(Option<chrono::NaiveDate>, &crate::model::Source)> = loaded
         .content
         .actors
         .iter()
         .filter(|a| a.data.closed.is_none() && !a.data.draft)
-        .filter_map(|a| {
-            let last = a.data.checked.or(a.data.updated).or(a.data.date)?.date();
-            (last < limit).then_some((last, &a.source))
-        })
+        .filter_map(
+            |a| match a.data.checked.or(a.data.updated).or(a.data.date) {
+                None => Some((None, &a.source)),
+                Some(last) => (last.date() < limit).then_some((Some(last.date()), &a.source)),
+            },
+        )
         .collect();
     if old.is_empty() {
         return;
@@ -322,8 +326,12 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
             .find(|k| crate::yaml::key_position(&src.yaml, k).is_some())
             .unwrap_or("title");
         let (line, col) = src.key_position(key);
+        let said = match last {
+            Some(last) => format!("fiche non vérifiée depuis le {}", long(*last)),
+            None => "fiche sans date de vérification".to_string(),
+        };
         out.push(
-            Diagnostic::warning(&src.path, line, col, format!("fiche non vérifiée depuis le {}", long(*last)))
+            Diagnostic::warning(&src.path, line, col, said)
                 .with_help("vérifiez ses informations auprès de la structure, puis écrivez le jour de la vérification : `checked: AAAA-MM-JJ`"),
         );
     }
@@ -335,7 +343,10 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
     let list: Vec<String> = old
         .iter()
         .take(30)
-        .map(|(last, src)| format!("{} ({})", src.path.display(), long(*last)))
+        .map(|(last, src)| match last {
+            Some(last) => format!("{} ({})", src.path.display(), long(*last)),
+            None => format!("{} (jamais)", src.path.display()),
+        })
         .collect();
     let more = match old.len() {
         n if n > 30 => format!(" et {} autres", n - 30),
@@ -347,10 +358,15 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
             line,
             1,
             format!(
-                "{} fiche{} d’acteur non vérifiée{} depuis plus de {months} mois",
+                "{} fiche{} d’acteur non vérifiée{} depuis plus de {months} mois{}",
                 old.len(),
                 if old.len() > 1 { "s" } else { "" },
                 if old.len() > 1 { "s" } else { "" },
+                if old.iter().any(|(l, _)| l.is_none()) {
+                    " ou jamais"
+                } else {
+                    ""
+                },
             ),
         )
         .with_help(format!(
