@@ -291,9 +291,14 @@ fn a_new_site_warns_until_its_examples_and_placeholders_are_replaced() {
         let path = entry.unwrap().into_path();
         if path.is_file() {
             let text = std::fs::read_to_string(&path).unwrap();
+            // The team replaces an example, and dates the day it checked the record.
             let kept: Vec<&str> = text
                 .lines()
-                .filter(|l| !l.starts_with("example: true"))
+                .map(|l| match l.starts_with("example: true") {
+                    true if path.starts_with(site.join("content/acteurs")) => "checked: 2026-11-20",
+                    true => "",
+                    false => l,
+                })
                 .collect();
             std::fs::write(&path, kept.join("\n") + "\n").unwrap();
         }
@@ -918,7 +923,10 @@ fn a_commune_chooses_its_domains_and_its_site_shows_only_those() {
     }
     for (path, text) in texts(&out) {
         for word in ["Up Conf", "Sceaux", "Houdan", "Santé", "Mobilité"] {
-            assert!(!text.contains(word), "{path}: « {word} »");
+            // The editor's pre-save check is the tool itself, compiled: it holds the whole
+            // catalogue of domains, as the binary does, and shows none of them.
+            let program = path.ends_with(".wasm") && ["Santé", "Mobilité"].contains(&word);
+            assert!(program || !text.contains(word), "{path}: « {word} »");
         }
     }
 

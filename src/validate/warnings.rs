@@ -307,7 +307,8 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
         .content
         .actors
         .iter()
-        .filter(|a| a.data.closed.is_none() && !a.data.draft)
+        // An example of `init` is said to be one already: it is to be replaced, not checked.
+        .filter(|a| a.data.closed.is_none() && !a.data.draft && !a.data.example)
         .filter_map(
             |a| match a.data.checked.or(a.data.updated).or(a.data.date) {
                 None => Some((None, &a.source)),
