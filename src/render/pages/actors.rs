@@ -374,8 +374,6 @@ fn actor(site: &Site, i: usize, url: &str) -> Rendered {
             "email": d.email,
             "telephone": d.phone,
             "foundingDate": d.since.map(|y| y.to_string()),
-            // schema.org's openingHours takes days and times, not holidays nor texts.
-            "openingHours": d.hours.as_deref().and_then(|h| crate::model::hours::parse(h).ok()).filter(|h| h.week.is_some()).map(|h| h.normalized.split("; ").filter(|r| !r.starts_with("PH")).collect::<Vec<_>>().join("; ")).filter(|h| !h.is_empty()),
             "sameAs": d.website,
         })),
     };
