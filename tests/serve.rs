@@ -22,8 +22,10 @@ fn get_with(server: &Server, path: &str, extra: &str) -> Response {
     )
 }
 
+/// Polls `condition` until it holds: a deadline for a hang, not a measure of speed (a cold debug
+/// build of the example's images comes before its search index: 13 s here).
 fn wait_for(mut condition: impl FnMut() -> bool, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if condition() {
             return;
