@@ -80,8 +80,10 @@ fn fetch(addr: &str, path: &str) -> (u16, Vec<u8>) {
     (r.status, r.body)
 }
 
+/// The preview shows the drafts (the records being written), each marked « Brouillon »; a
+/// private record never, nor a members' file.
 #[test]
-fn drafts_and_private_records_never_leak_from_the_preview() {
+fn private_records_never_leak_from_the_preview_and_drafts_are_marked() {
     let site = copy_site(&fixture("visibility"));
     let server = start(site.path(), "2021-01-01");
     let addr = server.addr.clone();
@@ -105,9 +107,11 @@ fn drafts_and_private_records_never_leak_from_the_preview() {
         }
         let (status, body) = fetch(&addr, &path);
         let text = String::from_utf8_lossy(&body).into_owned();
-        // The dossier dated in the future is shown by the preview, marked as scheduled (never
-        // by a build before its date: the test above); drafts and private records never are.
+        // The dossier dated in the future is shown by the preview, marked as scheduled, and
+        // the drafts, marked as such (never by a build: the test above); private records and
+        // members' files never are.
         let text = text.replace("CANARY-FUTURE-DOSSIER", "");
+        let text = text.replace("CANARY-DRAFT", "");
         assert!(!text.contains("CANARY"), "serve: {path} ({status}) leaks");
         for link in internal_links(&text).into_iter().chain(
             text.split("<loc>")
@@ -125,13 +129,22 @@ fn drafts_and_private_records_never_leak_from_the_preview() {
     let (status, future) = fetch(&addr, "/magazine/future/");
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&future).contains("notice-scheduled"));
-    for path in [
-        "/acteurs/draft-actor/",
-        "/ressources/private/",
-        "/magazine/draft/",
-        "/draft/",
-        "/CANARY-PRIVATE-RESOURCE-alias/",
-    ] {
+    for path in ["/acteurs/draft-actor/", "/magazine/draft/", "/draft/"] {
+        let (status, page) = fetch(&addr, path);
+        assert_eq!(status, 200, "{path}: the preview shows the draft");
+        let page = String::from_utf8_lossy(&page);
+        assert!(
+            page.contains(
+                "<p class=\"notice notice-draft\" role=\"note\"><strong>Brouillon</strong>"
+            ),
+            "{path}: marked as a draft"
+        );
+    }
+    assert!(
+        seen.contains("/acteurs/draft-actor/"),
+        "the draft is on the preview's lists"
+    );
+    for path in ["/ressources/private/", "/CANARY-PRIVATE-RESOURCE-alias/"] {
         assert_eq!(fetch(&addr, path).0, 404, "{path}");
     }
     drop(server);

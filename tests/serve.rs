@@ -629,6 +629,39 @@ fn a_preview_shows_a_scheduled_dossier_marked_until_its_time_comes() {
     assert!(!list.contains("badge-scheduled"));
 }
 
+/// The record a person is writing (a draft, as `ess-site new` makes it) is in their preview,
+/// marked « Brouillon » on its page and its card, never « Publié le »; a build leaves it out.
+#[test]
+fn a_preview_shows_a_draft_marked_and_a_build_never_does() {
+    let site = copy_site(&repo());
+    std::fs::write(
+        site.path().join("content/magazine/en-cours.md"),
+        "---\ntitle: \"Dossier en cours\"\ndate: 2026-11-20\nkind: dossier\ndraft: true\nsummary: \"Pas encore relu.\"\n---\nTexte.\n",
+    )
+    .unwrap();
+    let built = build(site.path(), options("2026-11-23T12:00"));
+    assert!(!built.contains_key("magazine/en-cours/index.html"));
+    assert!(!text(&built, "magazine/index.html").contains("Dossier en cours"));
+    let server = start(site.path(), "2026-11-23T12:00");
+    let page = get(&server, "/magazine/en-cours/");
+    assert_eq!(page.status, 200, "the preview shows the draft");
+    let html = page.text();
+    assert!(
+        html.contains("<p class=\"notice notice-draft\" role=\"note\"><strong>Brouillon</strong>"),
+        "{html}"
+    );
+    assert!(!html.contains("Publié le"), "a draft is not said published");
+    assert!(html.contains("Brouillon daté du"));
+    // The preview is no review copy to publish: no banner saying so.
+    assert!(!html.contains("banner-draft"));
+    let list = get(&server, "/magazine/").text();
+    let card = &list[list.find("Dossier en cours").expect("on the list")..];
+    assert!(card[..card.find("</article>").unwrap()]
+        .contains("<p class=\"badge badge-draft\">Brouillon</p>"));
+    // A published record's card carries no such mark.
+    assert_eq!(list.matches("badge-draft").count(), 1);
+}
+
 /// The peak resident memory of a process, in MiB.
 fn peak_mib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

@@ -228,7 +228,8 @@ fn pages_use_french_apostrophes_plurals_and_times() {
         let straight = seen.replace("&#39;", "'");
         let chars: Vec<char> = straight.chars().collect();
         for w in chars.windows(3) {
-            if w[1] == '\'' && w[0].is_alphabetic() && w[2].is_alphabetic() {
+            // Between two letters, or before a link or an emphasis (« l'<a »).
+            if w[1] == '\'' && w[0].is_alphabetic() && (w[2].is_alphabetic() || w[2] == '<') {
                 let at = straight.find(&w.iter().collect::<String>()).unwrap_or(0);
                 let context: String = straight[at.saturating_sub(60)..]
                     .chars()
@@ -252,7 +253,7 @@ fn pages_use_french_apostrophes_plurals_and_times() {
     );
     let conference = text(&files, "conferences/2027-printemps/index.html");
     assert!(
-        conference.contains("de 19\u{a0}h à 21\u{a0}h"),
+        conference.contains("de&nbsp;19\u{a0}h&nbsp;à&nbsp;21\u{a0}h"),
         "{}",
         &conference[conference.find("event-when").unwrap()..][..300]
     );

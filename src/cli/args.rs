@@ -115,8 +115,9 @@ pub struct ServeArgs {
         value_name = "ADRESSE"
     )]
     pub bind: String,
-    /// Montre aussi les brouillons.
-    #[arg(long)]
+    /// Sans effet : l'aperçu montre toujours les brouillons, marqués « Brouillon » (gardé pour
+    /// les scripts qui le donnent).
+    #[arg(long, hide = true)]
     pub drafts: bool,
     /// La date et l'heure de l'aperçu (voir `build --now`) ; sans elle, l'aperçu suit l'horloge.
     #[arg(long, value_name = "DATE")]

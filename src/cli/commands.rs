@@ -176,7 +176,9 @@ pub(super) fn serve(root: &std::path::Path, args: ServeArgs) -> Result<ExitCode,
         port: args.port,
         build: BuildOptions {
             now,
-            drafts: args.drafts,
+            // The record a person is writing is in their preview, marked « Brouillon »; a
+            // build never publishes it (`build --drafts` is for a review copy).
+            drafts: true,
             include_private: false,
             base_url: None,
             scheduled: true,

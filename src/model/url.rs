@@ -23,6 +23,8 @@ pub const SEARCH: &str = "/recherche/";
 /// The folder of the search index (many files).
 pub const SEARCH_INDEX: &str = "/pagefind/";
 pub const MAP: &str = "/carte/";
+/// The list of the directory's closed structures.
+pub const CLOSED_ACTORS: &str = "/acteurs/fermees/";
 pub const FORUMS: &str = Section::Forum.kind().list_url;
 pub const CONFERENCES: &str = Section::Conferences.kind().list_url;
 pub const AGENDA: &str = "/agenda/";

@@ -109,7 +109,7 @@ fn spans(spans: &[Span]) -> String {
     }
     let each: Vec<String> = spans
         .iter()
-        .map(|(a, b)| format!("de {} à {}", clock(*a), clock(*b)))
+        .map(|(a, b)| format!("de\u{a0}{}\u{a0}à\u{a0}{}", clock(*a), clock(*b)))
         .collect();
     match each.split_last() {
         Some((last, [])) => last.clone(),
@@ -150,9 +150,9 @@ mod tests {
             vec![
                 (
                     "Du lundi au vendredi".into(),
-                    "de 9 h à 12 h 30 et de 14 h à 18 h".into()
+                    "de 9 h à 12 h 30 et de 14 h à 18 h".into()
                 ),
-                ("Samedi".into(), "de 10 h à midi".into()),
+                ("Samedi".into(), "de 10 h à midi".into()),
                 ("Dimanche".into(), "fermé".into()),
                 ("Jours fériés".into(), "fermé".into()),
             ]
@@ -161,8 +161,8 @@ mod tests {
         assert_eq!(
             v.rows,
             vec![
-                ("Mardi et mercredi".into(), "de 10 h à 19 h".into()),
-                ("Vendredi".into(), "de 20 h à 2 h le lendemain".into()),
+                ("Mardi et mercredi".into(), "de 10 h à 19 h".into()),
+                ("Vendredi".into(), "de 20 h à 2 h le lendemain".into()),
                 ("Les autres jours".into(), "fermé".into()),
             ]
         );

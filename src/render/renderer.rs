@@ -94,6 +94,8 @@ pub struct Renderer<'a> {
     sitemap_urls: OnceLock<Vec<(String, Option<String>)>>,
     /// Every URL of the site, to check internal links.
     urls: HashSet<String>,
+    /// The short names of the pages others sit under, for the breadcrumbs.
+    trail_labels: std::collections::HashMap<String, String>,
     /// The search documents (made when needed, or given by a preview that keeps them, with
     /// what the index keeps from one build to the next).
     documents: OnceLock<(Documents, search::SharedIndexCache)>,
@@ -112,6 +114,7 @@ impl<'a> Renderer<'a> {
             site,
             tera,
             globals: templates::globals(site),
+            trail_labels: templates::trail_labels(site),
             sitemap_of,
             sitemap_urls: OnceLock::new(),
             urls,
@@ -169,6 +172,12 @@ impl<'a> Renderer<'a> {
             context.map_err(|e| vec![template_error(&e, source.as_deref(), &self.site.theme)])?;
         context.insert("site", &self.globals);
         context.insert("current_url", &url);
+        if url != crate::model::url::HOME {
+            context.insert("trail", &self.trail(url));
+        }
+        if self.site.draft_pages.contains(url) {
+            context.insert("draft", &true);
+        }
         if let Some(d) = self.site.scheduled_pages.get(url) {
             context.insert("scheduled", &scheduled_label(*d));
         }
@@ -177,6 +186,23 @@ impl<'a> Renderer<'a> {
             vec![template_error(&e, Some(&page), &self.site.theme)]
         })?;
         Ok(html.into_bytes())
+    }
+
+    /// The pages `url` sits under, from the home page's first child down (`/acteurs/` and
+    /// `/acteurs/domaines/` for `/acteurs/domaines/sante/`): those of its addresses' folders
+    /// that are pages with a short name. The home page and the page itself are the template's.
+    fn trail(&self, url: &str) -> Vec<templates::Link> {
+        url.match_indices('/')
+            .map(|(i, _)| &url[..=i])
+            .filter(|prefix| prefix.len() > 1 && prefix.len() < url.len())
+            .filter(|prefix| self.urls.contains(*prefix))
+            .filter_map(|prefix| {
+                self.trail_labels.get(prefix).map(|label| templates::Link {
+                    label: label.clone(),
+                    url: prefix.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// Whether every link of `links` leads to a page of this build.

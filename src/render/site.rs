@@ -89,6 +89,9 @@ pub struct Site {
     /// The scheduled records this build shows all the same (a preview), by URL, with their
     /// publication date.
     pub scheduled_pages: BTreeMap<String, crate::model::Date>,
+    /// The drafts this build shows (a preview's, or `build --drafts`), by URL: marked
+    /// « Brouillon ».
+    pub draft_pages: HashSet<String>,
     /// The images of `static/` this build publishes, by site path, with whether one is a
     /// record's `image:` (a cover: it gets an Open Graph crop). An image that only
     /// unpublished records name is not published.
@@ -137,6 +140,7 @@ impl Site {
             hidden_images: &mut hidden_images,
             scheduled: Vec::new(),
             shown: BTreeMap::new(),
+            drafts: HashSet::new(),
         };
         let mut actors = publish.keep(Section::Actors, actors, |_| false);
         let mut forums = publish.keep(Section::Forum, forums, |_| false);
@@ -147,6 +151,7 @@ impl Site {
         let mut scheduled = publish.scheduled;
         scheduled.sort();
         let scheduled_pages = publish.shown;
+        let draft_pages = publish.drafts;
         let library = &theme.images;
         let mut used = BTreeMap::new();
         note_images(&mut actors, library, &mut used);
@@ -216,6 +221,7 @@ impl Site {
             members_files,
             scheduled,
             scheduled_pages,
+            draft_pages,
             images,
             srcsets: Default::default(),
         }
@@ -292,6 +298,8 @@ struct Publish<'a> {
     scheduled: Vec<(crate::model::Date, std::path::PathBuf)>,
     /// The scheduled records shown all the same (`BuildOptions::scheduled`), by URL.
     shown: BTreeMap<String, crate::model::Date>,
+    /// The drafts shown (`BuildOptions::drafts`), by URL.
+    drafts: HashSet<String>,
 }
 
 impl Publish<'_> {
@@ -311,6 +319,9 @@ impl Publish<'_> {
                 && (o.scheduled || crate::model::time::is_published(section, c.date, o.now))
         });
         for e in &mut kept {
+            if e.data.common().draft {
+                self.drafts.insert(section.url(&e.slug));
+            }
             let date = e.data.common().date;
             if let Some(d) =
                 date.filter(|_| !crate::model::time::is_published(section, date, o.now))

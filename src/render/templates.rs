@@ -37,19 +37,23 @@ pub fn compile_templates(theme: &crate::load::theme::Theme) -> Result<Arc<Tera>,
     Ok(Arc::new(tera))
 }
 
-/// The values every page shares: the site's title, menu, commune…
-pub fn globals(site: &Site) -> Value {
-    let c = &site.config;
-    let link = |label: &str, url: &str| Link {
+fn link(label: &str, url: &str) -> Link {
+    Link {
         label: label.to_string(),
         url: url.to_string(),
-    };
-    let page_link = |p: &crate::model::Entry<crate::model::Page>| {
-        link(
-            &french::typography(&p.data.title),
-            &Section::Pages.url(&p.slug),
-        )
-    };
+    }
+}
+
+fn page_link(p: &crate::model::Entry<crate::model::Page>) -> Link {
+    link(
+        &french::typography(&p.data.title),
+        &Section::Pages.url(&p.slug),
+    )
+}
+
+/// The site's menu: its sections, then the pages that ask to be in it.
+pub fn menu(site: &Site) -> Vec<Link> {
+    let c = &site.config;
     let mut menu = vec![
         link("Annuaire", url::ACTORS),
         link("Porteurs de projet", url::PROJECT_PATH),
@@ -70,6 +74,48 @@ pub fn globals(site: &Site) -> Value {
             .filter(|p| p.data.menu.is_some())
             .map(|p| page_link(p)),
     );
+    menu
+}
+
+/// The short names of the pages other pages sit under (`/acteurs/domaines/` for a domain's
+/// page), for the breadcrumbs: the menu's words, then the lists inside a section.
+pub fn trail_labels(site: &Site) -> HashMap<String, String> {
+    let mut labels: HashMap<String, String> = [
+        (crate::model::Taxonomy::Domain.base(), "Domaines d’action"),
+        (
+            crate::model::Taxonomy::LegalForm.base(),
+            "Formes juridiques",
+        ),
+        (crate::model::Taxonomy::Stage.base(), "Étapes d’un projet"),
+        (
+            crate::model::Taxonomy::ResourceCategory.base(),
+            "Catégories",
+        ),
+        (
+            crate::model::Taxonomy::ResourceType.base(),
+            "Types de ressources",
+        ),
+        (url::CLOSED_ACTORS, "Structures fermées"),
+        (url::LETTERS, "La lettre d’information"),
+        (url::OPEN_DATA, "Données ouvertes"),
+    ]
+    .into_iter()
+    .map(|(u, l)| (u.to_string(), l.to_string()))
+    .collect();
+    labels.extend(
+        site.pages
+            .iter()
+            .map(|p| page_link(p))
+            .map(|l| (l.url, l.label)),
+    );
+    labels.extend(menu(site).into_iter().map(|l| (l.url, l.label)));
+    labels
+}
+
+/// The values every page shares: the site's title, menu, commune…
+pub fn globals(site: &Site) -> Value {
+    let c = &site.config;
+    let menu = menu(site);
     let globals = Globals {
         series: site.has_conferences().then(|| Series {
             name: c.label(Section::Conferences),
@@ -88,6 +134,7 @@ pub fn globals(site: &Site) -> Value {
         footer_pages: site.pages.iter().map(|p| page_link(p)).collect(),
         members: site.options.include_private,
         drafts: site.options.drafts,
+        preview: site.options.scheduled,
         accessibility: site.data.get("accessibilite"),
         accessibility_status: crate::model::data_files::rgaa_status(site.data.get("accessibilite"))
             .0,
@@ -137,6 +184,8 @@ struct Globals<'a> {
     /// A members' build.
     members: bool,
     drafts: bool,
+    /// A preview (`serve`): it shows drafts and records dated in the future, marked.
+    preview: bool,
     /// The accessibility statement's data, for the footer and the statement page.
     accessibility: Option<&'a Value>,
     /// What the statement may claim, from its audit (see `rgaa_status`).

@@ -26,6 +26,12 @@ pub const NBSP: char = '\u{a0}';
 /// Narrow non-breaking space, before `;`, `!` and `?`.
 pub const NNBSP: char = '\u{202f}';
 
+/// A number of things in French: « 1 acteur », « 14 acteurs » (`[one, many]`), with a
+/// non-breaking space.
+pub fn count(n: usize, [one, many]: [&str; 2]) -> String {
+    format!("{n}{NBSP}{}", if n > 1 { many } else { one })
+}
+
 /// « 19 novembre 2016 », « 1er mars 2017 ».
 pub fn date(d: NaiveDate) -> String {
     let day = if d.day() == 1 {
@@ -60,10 +66,26 @@ pub fn time(t: NaiveDateTime) -> String {
     }
 }
 
+/// Whether `before` ends with a word French elides before a vowel (« l' », « qu' »,
+/// « jusqu' »…): its apostrophe is one even when the next word is not in the same text (a
+/// link, an emphasis: « l'[AMAP](…) »).
+fn elides(before: &str) -> bool {
+    const ELIDED: [&str; 14] = [
+        "c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+        "presqu",
+    ];
+    let word = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    ELIDED.iter().any(|e| word.eq_ignore_ascii_case(e))
+}
+
 /// Applies French typography to plain text: the spaces before ; : ! ? » and after « become
 /// non-breaking (narrow before ; ! ?), a missing one is added inside « », and the space
 /// between groups of digits (« 19 520 ») becomes a narrow non-breaking space, and the straight
-/// apostrophe between two letters becomes the typographic one (« l’ESS », « aujourd’hui »).
+/// apostrophe between two letters becomes the typographic one (« l’ESS », « aujourd’hui »), as
+/// does the one ending an elided word before a link or an emphasis (« l’[AMAP](…) »).
 pub fn typography(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
@@ -110,10 +132,11 @@ pub fn typography(text: &str) -> String {
                     .chars()
                     .next_back()
                     .is_some_and(char::is_alphabetic)
-                    && text[i + 1..]
+                    && (text[i + 1..]
                         .chars()
                         .next()
-                        .is_some_and(char::is_alphabetic) =>
+                        .is_some_and(char::is_alphabetic)
+                        || (i + 1 == text.len() && elides(&text[..i]))) =>
             {
                 out.push_str(&text[copied..i]);
                 out.push('’');
@@ -201,6 +224,11 @@ mod tests {
             typography("L'ESS d'aujourd'hui, 'cité' et l'été"),
             "L’ESS d’aujourd’hui, 'cité' et l’été"
         );
+        // The text before a link or an emphasis: an elided word's apostrophe; a quote's stays.
+        assert_eq!(typography("membre de l'"), "membre de l’");
+        assert_eq!(typography("Jusqu'"), "Jusqu’");
+        assert_eq!(typography("il dit 'cité'"), "il dit 'cité'");
+        assert_eq!(typography("la cité'"), "la cité'");
         assert_eq!(typography("https://a.fr/?x=1"), "https://a.fr/?x=1");
         assert_eq!(
             typography("19 520 habitants en 2014 2015"),

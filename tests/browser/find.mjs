@@ -13,7 +13,7 @@
 //
 // Usage: node find.mjs ESS_SITE_BINARY EXAMPLE_SITE VISIBILITY_SITE OUT_FOLDER
 import { spawn, spawnSync } from "node:child_process";
-import { launchBrowser, sitePage } from "./site_page.mjs";
+import { TILES, launchBrowser, sitePage } from "./site_page.mjs";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -184,6 +184,9 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   check((await page.locator("#f-etat").inputValue()) === "", "the activity filter says « En activité » by default");
   const domain = actors.find((a) => a.domaines)?.domaines.split(";")[0];
   const expected = inActivity.filter((a) => a.domaines.split(";").includes(domain));
+  // The text field is open; the other filters are one tap away.
+  check(await page.locator("#f-q").isVisible() && !(await page.locator("#f-domaine").isVisible()), "the directory shows its text field, the other filters folded");
+  await page.click(".filters-box > summary");
   await page.selectOption("#f-domaine", domain);
   await page.waitForFunction((d) => new URL(location.href).searchParams.get("domaine") === d, domain);
   const shown = await page.locator("#resultats-filtres .card").count();
@@ -231,15 +234,25 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   const open = expected.length;
   check((await page.locator("#resultats-filtres .card").count()) === open, `shared address domaine=${domain}&etat=ouvert: ${open}`);
   check((await page.locator("#f-domaine").inputValue()) === domain, "the shared address sets the form");
+  const set = (await page.locator("#filtres-actifs").textContent()).trim();
+  check(set === "(1\u00a0filtre choisi)", `the folded filters say how many are set: « ${set} »`);
   // The filters can be used with the keyboard alone.
   await page.goto(base + "/acteurs/");
   await page.waitForSelector("#filtres[data-ready]");
   await page.focus("#f-q");
   await page.keyboard.press("Tab");
-  check(await page.evaluate(() => document.activeElement.id === "f-domaine"), "Tab goes from the text field to the domain filter");
+  check(await page.evaluate(() => document.activeElement.matches(".filters-box > summary")), "Tab goes from the text field to the fold of the other filters");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  check(await page.evaluate(() => document.activeElement.id === "f-domaine"), "Enter opens the fold, Tab goes on to the domain filter");
   await page.keyboard.press("ArrowDown");
   await page.waitForFunction(() => new URL(location.href).searchParams.has("domaine"));
   check(true, "a filter changes with the keyboard");
+  // On a phone, the list comes first: the first actor is on the first screen.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(base + "/acteurs/");
+  const firstTitle = await page.locator("#liste .card-title").first().boundingBox();
+  check(firstTitle && firstTitle.y + firstTitle.height <= 800, `at 375 × 800, the first actor's name is on the first screen (its bottom at ${firstTitle && Math.round(firstTitle.y + firstTitle.height)} px)`);
   check(errors.length === 0, `directory errors: ${errors.join(" | ")}`);
   await context.close();
 
@@ -328,6 +341,22 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   check((await page.locator("#carte-acteur .leaflet-marker-icon").getAttribute("alt")) === one.nom, "the marker is named");
   check(errors.length === 0, `map errors: ${errors.join(" | ")}`);
   check(foreign.length === 0, `map: requests to third parties other than the tiles: ${foreign.join(", ")}`);
+  await context.close();
+}
+// A map whose tiles do not come (no connection, a tile server down) says so, and so does a
+// map whose script could not be loaded: never a grey box with no word.
+{
+  const { context, page } = await newPage(base);
+  await context.route(TILES + "**", (route) => route.abort());
+  await page.goto(base + "/carte/");
+  await page.waitForSelector("#carte .map-message:not(:empty)");
+  const said = await page.locator("#carte .map-message").textContent();
+  check(/Le fond de carte ne s’affiche pas/.test(said) && await page.locator("#carte .map-message").isVisible(), `the map without its tiles says so: « ${said} »`);
+  await context.route("**/leaflet.js", (route) => route.abort());
+  await page.goto(base + "/carte/");
+  await page.waitForSelector("#carte .map-message:not(:empty)");
+  const without = await page.locator("#carte .map-message").textContent();
+  check(/La carte n’a pas pu être chargée/.test(without), `the map without its script says so: « ${without} »`);
   await context.close();
 }
 server.stop();

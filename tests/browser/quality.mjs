@@ -215,6 +215,30 @@ for (const [n, site] of sites.entries()) {
     const levels = await page.evaluate(() => [...document.querySelectorAll("h1,h2,h3,h4,h5,h6")].map((h) => Number(h.tagName[1])));
     check(levels.filter((l) => l === 1).length === 1, `${path}: ${levels.filter((l) => l === 1).length} h1`);
     check(levels.every((l, i) => i === 0 || l <= levels[i - 1] + 1), `${path}: heading levels skipped: ${levels.join(",")}`);
+    // No heading without words.
+    const empty = await page.evaluate(() => [...document.querySelectorAll("h1,h2,h3,h4,h5,h6")].filter((h) => !h.textContent.trim()).map((h) => h.outerHTML.slice(0, 80)));
+    check(empty.length === 0, `${path}: empty headings: ${empty.join(" ; ")}`);
+    // Breadcrumbs on every page below the home page: from « Accueil » to the page itself.
+    const trail = await page.evaluate(() => {
+      const nav = document.querySelector("nav.breadcrumb");
+      if (!nav) return null;
+      const items = [...nav.querySelectorAll("li")];
+      return { first: items[0]?.querySelector("a")?.getAttribute("href"), firstText: items[0]?.textContent, current: items.at(-1)?.querySelector("[aria-current=page]")?.textContent, label: nav.getAttribute("aria-label") };
+    });
+    if (path === "/") check(trail === null, "/: no breadcrumbs on the home page");
+    else check(trail && trail.first === "/" && trail.firstText === "Accueil" && !!trail.current && trail.label === "Fil d’Ariane", `${path}: breadcrumbs from Accueil to the page: ${JSON.stringify(trail)}`);
+    // The site's name once on the home page: the header says it, the page does not say it again.
+    if (path === "/") {
+      const twice = await page.evaluate(() => {
+        const h1 = document.querySelector("h1");
+        const brand = document.querySelector(".brand-title")?.textContent.trim();
+        return h1.offsetWidth > 1 && h1.offsetHeight > 1 && h1.textContent.trim() === brand;
+      });
+      check(!twice, "/: the site's name is shown once (the header), not again as the visible h1");
+    }
+    // French apostrophes in everything a reader sees, scripts' words included.
+    const straight = await page.evaluate(() => (document.body.innerText.match(/.{0,30}\p{L}'.{0,30}/gu) || []));
+    check(straight.length === 0, `${path}: straight apostrophes in « ${straight.slice(0, 3).join(" » « ")} »`);
     // A skip link to the main content, and a visible focus.
     const skip = await page.evaluate(() => {
       const a = document.querySelector("a.skip-link");
@@ -238,6 +262,11 @@ for (const [n, site] of sites.entries()) {
     await page.goto(base + path);
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     check(!scroll, `${path}: horizontal scrolling at 375 px`);
+    // The project holder's path reads in a minute: under five phone screens.
+    if (path === "/porteur-de-projet/") {
+      const screens = await page.evaluate(() => document.documentElement.scrollHeight / window.innerHeight);
+      check(screens < 5, `${path}: ${screens.toFixed(1)} phone screens long (under 5 expected)`);
+    }
     // On a phone too: a wide table scrolls in a region the keyboard can reach.
     if (ready) await page.waitForSelector(ready).catch(() => null);
     const phoneAxe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();

@@ -5,7 +5,7 @@ use super::family::{page_count, view, Family, Rendered};
 use super::pictures::{og_image, picture, Place};
 use super::shared::{
     actor_card, body, browse, domain_links, json_ld, page_range, section_list, summary, Browse,
-    Card, Link,
+    Link,
 };
 use crate::diagnostic::Diagnostic;
 use crate::model::url;
@@ -61,7 +61,7 @@ pub fn record_jobs(site: &Site) -> Vec<Actors> {
 }
 
 /// The closed structures' list.
-pub const CLOSED: &str = "/acteurs/fermees/";
+pub const CLOSED: &str = crate::model::url::CLOSED_ACTORS;
 
 /// What the directory shows more than other lists: the filters.
 #[derive(Serialize)]
@@ -73,11 +73,6 @@ struct DirectoryExtra {
     closed_url: &'static str,
     /// « Proposer un acteur » (`render::report`).
     propose_url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct ClosedExtra {
-    parent: Link,
 }
 
 #[derive(Serialize)]
@@ -124,12 +119,13 @@ struct Step {
     label: String,
     description: String,
     url: String,
-    cards: Vec<Card>,
+    /// The actors who help at this step, by name (the stage's page shows their cards).
+    helpers: Vec<Link>,
     total: usize,
 }
 
-/// How many actors the path shows at each stage (the stage's page lists them all).
-const PATH_CARDS: usize = 12;
+/// How many actors the path names at each stage (the stage's page lists them all).
+const PATH_NAMES: usize = 10;
 
 #[derive(Serialize)]
 struct MapPage {
@@ -199,7 +195,7 @@ impl Family for Actors {
                 for (stage, members) in &site.by_stage {
                     let members = open(site, members);
                     (stage, members.len()).hash(h);
-                    fp.actor_cards(h, members.iter().take(PATH_CARDS).copied());
+                    fp.actor_cards(h, members.iter().take(PATH_NAMES).copied());
                 }
             }
             Actors::Map => fp.section(Section::Actors).hash(h),
@@ -270,7 +266,7 @@ fn directory(site: &Site, page: usize) -> Rendered {
         site,
         Section::Actors,
         title,
-        (n, page),
+        (n, page, ["acteur", "acteurs"]),
         |s, i| actor_card(s, open[i]),
         extra,
     )
@@ -286,20 +282,16 @@ fn closed(site: &Site, page: usize) -> Rendered {
         if n > 1 { "s" } else { "" },
         if n > 1 { "nt" } else { "" },
     );
-    let extra = ClosedExtra {
-        parent: Link {
-            label: "Annuaire".into(),
-            url: url::ACTORS.into(),
-        },
-    };
+    #[derive(Serialize)]
+    struct NoExtra {}
     let list = &site.closed_actors;
     super::shared::list_at(
         site,
         ("Structures fermées", intro),
-        (n, page),
+        (n, page, ["structure fermée", "structures fermées"]),
         CLOSED,
         |s, i| actor_card(s, list[i]),
-        extra,
+        NoExtra {},
     )
 }
 
@@ -433,10 +425,13 @@ fn project_path(site: &Site) -> Rendered {
                 .label("stage_descriptions", stage.slug())
                 .to_string(),
             url: Taxonomy::Stage.term_url(stage.slug()),
-            cards: members
+            helpers: members
                 .iter()
-                .take(PATH_CARDS)
-                .map(|i| actor_card(site, *i))
+                .take(PATH_NAMES)
+                .map(|&i| Link {
+                    label: french::typography(&site.actors[i].data.title),
+                    url: Section::Actors.url(&site.actors[i].slug),
+                })
                 .collect(),
             total: members.len(),
         })

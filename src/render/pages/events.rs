@@ -66,6 +66,7 @@ struct ForumList {
     intro: String,
     cards: Vec<Card>,
     total: usize,
+    count: String,
     feed: String,
 }
 
@@ -106,6 +107,10 @@ struct SplitAtNow {
     intro: String,
     upcoming: Vec<Card>,
     past: Vec<Card>,
+    /// The past ones' heading, agreeing with what they are (« Passés » for rendez-vous,
+    /// « Passées » for conferences), and what is said when there is none.
+    past_heading: &'static str,
+    no_past: &'static str,
     feed: Option<String>,
 }
 
@@ -301,6 +306,7 @@ fn forum_list(site: &Site) -> Rendered {
         title: french::typography(&format!("Le {}", site.config.forum.0)),
         intro: french::typography("Chaque année, le Forum réunit les acteurs de l’économie sociale et solidaire du territoire : salon, ateliers, conférences, tables rondes et pitchs."),
         total: cards.len(),
+        count: french::count(cards.len(), ["édition", "éditions"]),
         cards,
         feed: Section::Forum.feed_url(),
     };
@@ -392,6 +398,8 @@ fn conference_list(site: &Site) -> Rendered {
             .unwrap_or_default(),
         upcoming,
         past,
+        past_heading: "Passées",
+        no_past: "Aucune conférence passée.",
         feed: Some(Section::Conferences.feed_url()),
     };
     Rendered::page("events.html", &context, Vec::new())
@@ -414,6 +422,8 @@ fn agenda_page(site: &Site) -> Rendered {
         }),
         upcoming,
         past,
+        past_heading: "Passés",
+        no_past: "Aucun rendez-vous passé.",
         feed: None,
     };
     Rendered::page("events.html", &context, Vec::new())

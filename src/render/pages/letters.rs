@@ -134,7 +134,7 @@ impl Family for Letters {
                 list_with_feed(
                     site,
                     ("La lettre d’information", french::typography(intro)),
-                    (all.len(), *page),
+                    (all.len(), *page, ["lettre", "lettres"]),
                     (url::LETTERS, url::LETTERS_FEED),
                     |_, i| letter_card(&all[i]),
                 )
@@ -209,6 +209,7 @@ fn letter_card(l: &Letter) -> Card {
         picture: None,
         logo: false,
         scheduled: None,
+        draft: false,
     }
 }
 

@@ -134,7 +134,7 @@ fn list(site: &Site, page: usize) -> Rendered {
         site,
         Section::Magazine,
         title,
-        (n, page),
+        (n, page, ["article", "articles"]),
         dossier_card,
         NoMore {},
     )

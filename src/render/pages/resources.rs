@@ -127,7 +127,7 @@ fn list(site: &Site, page: usize) -> Rendered {
         site,
         Section::Resources,
         title,
-        (n, page),
+        (n, page, ["ressource", "ressources"]),
         resource_card,
         extra,
     )

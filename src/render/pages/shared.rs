@@ -31,6 +31,8 @@ pub struct Card {
     pub logo: bool,
     /// « programmé le … » for a record shown before its date (a preview's).
     pub scheduled: Option<String>,
+    /// Whether the record is a draft (shown by a preview, or `build --drafts`).
+    pub draft: bool,
 }
 
 /// A record's summary as plain text, if it has one.
@@ -59,6 +61,7 @@ pub fn card<T: Common>(site: &Site, section: Section, e: &Entry<T>) -> Card {
         labels: Vec::new(),
         closed: false,
         venue: None,
+        draft: c.draft,
     }
 }
 
@@ -361,6 +364,8 @@ struct SectionList<'a, E: Serialize> {
     intro: String,
     cards: Vec<Card>,
     total: usize,
+    /// « 14 acteurs »: what the list counts.
+    count: String,
     pager: Pager,
     feed: Option<String>,
     #[serde(flatten)]
@@ -371,7 +376,7 @@ struct SectionList<'a, E: Serialize> {
 pub fn list_at<E: Serialize>(
     site: &Site,
     title: (&str, String),
-    page: (usize, usize),
+    page: (usize, usize, [&str; 2]),
     base: &str,
     card: impl Fn(&Site, usize) -> Card,
     extra: E,
@@ -382,7 +387,7 @@ pub fn list_at<E: Serialize>(
 fn list<E: Serialize>(
     site: &Site,
     (title, intro): (&str, String),
-    (count, page): (usize, usize),
+    (count, page, noun): (usize, usize, [&str; 2]),
     (base, feed): (&str, Option<String>),
     card: impl Fn(&Site, usize) -> Card,
     extra: E,
@@ -395,6 +400,7 @@ fn list<E: Serialize>(
             .map(|i| card(site, i))
             .collect(),
         total: count,
+        count: french::count(count, noun),
         pager: pager(base, page, super::family::page_count(count, per)),
         feed,
         extra,
@@ -406,7 +412,7 @@ fn list<E: Serialize>(
 pub fn list_with_feed(
     site: &Site,
     title: (&str, String),
-    page: (usize, usize),
+    page: (usize, usize, [&str; 2]),
     (base, feed): (&str, &str),
     card: impl Fn(&Site, usize) -> Card,
 ) -> super::family::Rendered {
@@ -427,7 +433,7 @@ pub fn section_list<E: Serialize>(
     site: &Site,
     section: Section,
     title: (&str, String),
-    page: (usize, usize),
+    page: (usize, usize, [&str; 2]),
     card: impl Fn(&Site, usize) -> Card,
     extra: E,
 ) -> super::family::Rendered {

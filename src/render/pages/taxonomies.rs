@@ -3,7 +3,7 @@
 
 use super::family::{page_count, Family, Rendered};
 use super::shared::{actor_card, browse, page_range, pager, resource_card, term_links};
-use super::shared::{Browse, Card, Link, Pager, TermLink};
+use super::shared::{Browse, Card, Pager, TermLink};
 use crate::diagnostic::Diagnostic;
 use crate::model::url;
 use crate::model::Taxonomy;
@@ -59,8 +59,8 @@ struct TermPage {
     intro: Option<String>,
     cards: Vec<Card>,
     total: usize,
+    count: String,
     pager: Pager,
-    parent: Link,
     browse: Option<Browse>,
 }
 
@@ -171,23 +171,26 @@ fn term_page(site: &Site, taxonomy: Taxonomy, term: usize, page: usize) -> Rende
         })
         .collect();
     let label = &t.label;
-    let (title, parent) = match taxonomy {
-        Taxonomy::Domain => (format!("Domaine : {label}"), "Domaines"),
-        Taxonomy::LegalForm => (format!("Forme juridique : {label}"), "Formes juridiques"),
-        Taxonomy::Stage => (label.clone(), "Étapes"),
-        Taxonomy::ResourceCategory => (format!("Catégorie : {label}"), "Catégories"),
-        Taxonomy::ResourceType => (format!("Type : {label}"), "Types"),
+    let title = match taxonomy {
+        Taxonomy::Domain => format!("Domaine : {label}"),
+        Taxonomy::LegalForm => format!("Forme juridique : {label}"),
+        Taxonomy::Stage => label.clone(),
+        Taxonomy::ResourceCategory => format!("Catégorie : {label}"),
+        Taxonomy::ResourceType => format!("Type : {label}"),
     };
     let context = TermPage {
         title: french::typography(&title),
         intro: t.description.as_deref().map(french::typography),
         cards,
         total: t.members.len(),
+        count: french::count(
+            t.members.len(),
+            match taxonomy.of_resources() {
+                true => ["ressource", "ressources"],
+                false => ["acteur", "acteurs"],
+            },
+        ),
         pager: pager(&base, page, page_count(t.members.len(), per)),
-        parent: Link {
-            label: parent.into(),
-            url: taxonomy.base().into(),
-        },
         browse: (!taxonomy.of_resources()).then(|| browse(site)),
     };
     Rendered::page("list.html", &context, Vec::new())

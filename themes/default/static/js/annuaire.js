@@ -79,8 +79,15 @@
     return FILTERS.some(function (name) { return s[name] !== "" && !(name === "etat" && s[name] === "ouvert"); });
   };
 
-  // Keeps the filters in the address, so that a filtered list can be shared.
+  // Keeps the filters in the address, so that a filtered list can be shared; the fold's label
+  // says how many of the folded ones are set.
   Filters.prototype.remember = function (s) {
+    var set = FILTERS.filter(function (name) {
+      return name !== "q" && s[name] !== "" && !(name === "etat" && s[name] === "ouvert");
+    }).length;
+    var label = document.getElementById("filtres-actifs");
+    var text = set ? " (" + plural(set, "filtre choisi", "filtres choisis") + ")" : "";
+    if (label && label.textContent !== text) label.textContent = text;
     var params = new URLSearchParams();
     FILTERS.forEach(function (name) {
       if (s[name]) params.set(name, s[name]);
@@ -246,18 +253,57 @@
     });
   }
 
+  // A map; its controls are added by `withControls`, its tiles by `withTiles` once it has a
+  // view: each can be a task of its own.
   function newMap(container) {
     container.hidden = false;
-    var map = L.map(container, {
+    return L.map(container, {
       // Tiles shown as they arrive, not faded in.
       fadeAnimation: false,
       scrollWheelZoom: false,
       zoomControl: false,
       attributionControl: false,
     });
+  }
+
+  function withControls(map) {
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
-    map.tiles = tileLayer(container).addTo(map);
+    return map;
+  }
+
+  // A line over the map saying why it shows nothing (in a live region made empty beforehand,
+  // so that it is read when it is filled); `null` empties it.
+  function mapMessage(container, text) {
+    var note = container.querySelector(".map-message");
+    if (!note) {
+      note = el("p", "map-message");
+      note.setAttribute("role", "status");
+      container.appendChild(note);
+    }
+    if (note.textContent !== (text || "")) note.textContent = text || "";
+  }
+
+  // The map's tiles; when none comes (no connection, a tile server down or slow), the map says
+  // so instead of staying a grey box, until one does.
+  function withTiles(map, container) {
+    var layer = tileLayer(container);
+    var loaded = false;
+    var rest = container.id === "carte"
+      ? " Les repères restent utilisables, et la liste qui suit donne les mêmes acteurs."
+      : " L’adresse est écrite sur la page.";
+    mapMessage(container, null);
+    layer.on("tileload", function () {
+      loaded = true;
+      mapMessage(container, null);
+    });
+    layer.on("tileerror", function () {
+      if (!loaded) mapMessage(container, "Le fond de carte ne s’affiche pas : pas de connexion, ou le serveur de cartes ne répond pas." + rest);
+    });
+    setTimeout(function () {
+      if (!loaded) mapMessage(container, "Le fond de carte tarde à venir : la connexion ou le serveur de cartes est lent." + rest);
+    }, 10000);
+    map.tiles = layer.addTo(map);
     return map;
   }
 
@@ -352,12 +398,27 @@
       };
     }
 
+    // The box around the map's view (« south,west,north,east »), as the page gives its first
+    // one: moving the map (its tiles laid out again) is done only when the box changes.
+    var box = null;
+    function fit(next) {
+      if (box && next.join() === box.join()) return;
+      box = next;
+      map.fitBounds([[next[0], next[1]], [next[2], next[3]]], { padding: [30, 30], maxZoom: 16 });
+    }
+
     // The view of the shown positions (kept when none is shown): the markers are then grouped
     // once, at the zoom they are seen at.
     function view(shown) {
-      if (shown.length) {
-        map.fitBounds(L.latLngBounds(shown.map(function (e) { return [e.lat, e.lon]; })), { padding: [30, 30], maxZoom: 16 });
-      }
+      if (!shown.length) return;
+      var s = Infinity, w = Infinity, n = -Infinity, e = -Infinity;
+      shown.forEach(function (x) {
+        s = Math.min(s, x.lat);
+        n = Math.max(n, x.lat);
+        w = Math.min(w, x.lon);
+        e = Math.max(e, x.lon);
+      });
+      fit([s, w, n, e]);
     }
 
     // The markers of the shown entries, made a slice at a time; the number drawn is said
@@ -415,16 +476,17 @@
       return loading;
     }
 
-    // The map made, then (in the next task) the tiles of its first view (the actors in
-    // activity); once they are shown, the list's lines and the filters; then the markers,
-    // grouped.
+    // The map made; then, each in a task of its own, its controls, its first view (the actors
+    // in activity), the tiles of that view; once they are shown, the list's lines and the
+    // filters; then the markers' group, and the markers.
     nextTask().then(function () {
-      var box = (container.getAttribute("data-vue") || "").split(",").map(parseFloat);
-      if (box.length === 4 && box.every(isFinite)) {
-        map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: [30, 30], maxZoom: 16 });
-      } else {
-        map.setView([46.6, 2.4], 5);
-      }
+      withControls(map);
+    }).then(nextTask).then(function () {
+      var first = (container.getAttribute("data-vue") || "").split(",").map(parseFloat);
+      if (first.length === 4 && first.every(isFinite)) fit(first);
+      else map.setView([46.6, 2.4], 5);
+    }).then(nextTask).then(function () {
+      withTiles(map, container);
       return new Promise(function (done) { afterTiles(map, done); });
     }).then(function () {
       var lines = Array.prototype.slice.call(document.querySelectorAll("#liste-carte li[data-slug]"));
@@ -462,6 +524,7 @@
         })
         : L.featureGroup();
       group.addTo(map);
+    }).then(nextTask).then(function () {
       apply();
     });
   }
@@ -471,8 +534,9 @@
     var lat = parseFloat(container.getAttribute("data-lat"));
     var lon = parseFloat(container.getAttribute("data-lon"));
     if (isNaN(lat) || isNaN(lon)) return;
-    var map = newMap(container);
+    var map = withControls(newMap(container));
     map.setView([lat, lon], 16);
+    withTiles(map, container);
     marker(lat, lon, container.getAttribute("data-title")).addTo(map);
     container.setAttribute("data-markers", "1");
   }
@@ -482,7 +546,12 @@
     var big = document.getElementById("carte");
     var small = document.getElementById("carte-acteur");
     if (form && !big && document.getElementById("resultats-filtres")) directory(form);
-    if (!window.L) return;
+    if (!window.L) {
+      // Leaflet did not load (no connection, say): the boxes say so.
+      if (big) mapMessage(big, "La carte n’a pas pu être chargée : la liste qui suit donne les mêmes acteurs.");
+      if (small) mapMessage(small, "La carte n’a pas pu être chargée : l’adresse est écrite sur la page.");
+      return;
+    }
     // The maps are drawn once the page has painted: their script does not lay it out first.
     requestAnimationFrame(function () {
       setTimeout(function () {

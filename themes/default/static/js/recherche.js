@@ -124,7 +124,7 @@ let run = 0;
 
 // Said when part of the index cannot be loaded: the site was published again while the page
 // was open (the index's files change names), or the connection dropped.
-const RELOAD = "Une partie des résultats n'a pas pu être chargée : rechargez la page.";
+const RELOAD = "Une partie des résultats n’a pas pu être chargée : rechargez la page.";
 
 // `focusNew`: when asked for by the « afficher plus » button, the keyboard focus goes to the
 // first result added, so it is not lost when the button goes after the last batch.
@@ -181,7 +181,7 @@ async function search() {
   const what = s.q ? ` pour «\u00a0${s.q}\u00a0»` : "";
   status.textContent = results.length
     ? `${plural(results.length, "résultat", "résultats")}${what}`
-    : `Aucun résultat${what}. Essayez d'autres mots, ou retirez des filtres.`;
+    : `Aucun résultat${what}. Essayez d’autres mots, ou retirez des filtres.`;
   await showMore();
 }
 
