@@ -158,7 +158,7 @@ fn the_directory_lists_actors_in_activity_and_the_closed_ones_are_one_click_away
         "closed structure listed"
     );
     assert!(directory.contains("href=\"/acteurs/up-sceaux/\""));
-    assert!(directory.contains("<a href=\"/acteurs/fermees/\">Voir la structure fermée</a>"));
+    assert!(directory.contains("<a href=\"/acteurs/fermees/\">La structure fermée</a>"));
     assert!(directory.contains("<option value=\"\">En activité</option>"));
     let closed = text(&files, "acteurs/fermees/index.html");
     assert!(closed.contains("href=\"/acteurs/l-atelier/\""));

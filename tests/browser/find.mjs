@@ -84,6 +84,19 @@ const base = server.base;
   await page.goto(base + "/recherche/?q=cooperatives");
   await page.waitForSelector("#r-resultats li");
   check((await page.locator("#r-resultats li").count()) > 0, "search without the accent finds results");
+  // A word no page holds gives no result, not the pages of a word that starts the same
+  // (« recyclerie » is not « récit »), and the directory is offered; the word itself still
+  // finds its page.
+  await page.goto(base + "/recherche/?q=recyclerie");
+  await page.waitForFunction(() => document.getElementById("r-statut").textContent !== "");
+  const none = await status(page, "#r-statut");
+  check(none.startsWith("Aucun résultat") && (await page.locator("#r-resultats li").count()) === 0, `search « recyclerie »: ${none}`);
+  check(await page.locator("#r-aide").isVisible() && (await page.locator('#r-aide a[href$="/acteurs/"]').count()) === 1, "no result: the directory is offered");
+  await page.goto(base + "/recherche/?q=r%C3%A9cit");
+  await page.waitForSelector("#r-resultats li");
+  const told = await page.locator("#r-resultats .search-title").allTextContents();
+  check(told.some((t) => t.startsWith("Métropoles et territoires voisins")), `search « récit » finds its page: ${told.join(", ")}`);
+  check(await page.locator("#r-aide").isHidden(), "with results, no offer of the directory");
   // A kind filter, kept in the address.
   await page.goto(base + "/recherche/?q=ESS&type=Acteur");
   await page.waitForSelector("#r-resultats li");

@@ -125,7 +125,7 @@ struct Step {
 }
 
 /// How many actors the path names at each stage (the stage's page lists them all).
-const PATH_NAMES: usize = 10;
+const PATH_NAMES: usize = 5;
 
 #[derive(Serialize)]
 struct MapPage {

@@ -10,15 +10,22 @@
   // in its js/ folder.
   var BASE = new URL("..", document.currentScript.src).pathname;
 
-  // Lower case, without accents: « Coopérative » matches « cooperative ».
+  // Lower case, without accents, one apostrophe: « Coopérative » matches « cooperative », and
+  // « l’atelier » (a phone's keyboard) matches « L'Atelier ».
   function fold(s) {
-    return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2019\u02bc]/g, "'").toLowerCase();
+  }
+
+  // The open data hold the records' words as written; shown, an apostrophe after a letter is
+  // the French one (« L’Atelier »), as on the pages.
+  function apostrophes(s) {
+    return s.replace(/(\p{L})'/gu, "$1\u2019");
   }
 
   function el(tag, className, text) {
     var e = document.createElement(tag);
     if (className) e.className = className;
-    if (text !== undefined) e.textContent = text;
+    if (text !== undefined) e.textContent = apostrophes(String(text));
     return e;
   }
 

@@ -9,6 +9,7 @@ const activeCount = document.getElementById("r-actifs");
 const status = document.getElementById("r-statut");
 const list = document.getElementById("r-resultats");
 const more = document.getElementById("r-plus");
+const help = document.getElementById("r-aide");
 const PAGE = 10;
 
 // "type=Type de contenu|domaine=Domaine d'action|…", in the order the page shows them.
@@ -26,14 +27,18 @@ function el(tag, className, text) {
   return e;
 }
 
+// The index holds the records' words as written; shown, an apostrophe after a letter is the
+// French one (« l’ESS »), as on the pages.
+const apostrophes = (s) => s.replace(/(\p{L})'/gu, "$1\u2019");
+
 // Pagefind's excerpts mark the words found with <mark>; the rest is text. Built with text
 // nodes only, so nothing in a record can become markup.
 function excerpt(html) {
   const p = el("p", "search-excerpt");
   const decode = (s) =>
-    s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (m, e) =>
+    apostrophes(s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (m, e) =>
       ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" })[e]
-    );
+    ));
   let marked = false;
   for (const part of html.split(/(<\/?mark>)/)) {
     if (part === "<mark>") marked = true;
@@ -130,7 +135,7 @@ const RELOAD = "Une partie des résultats n’a pas pu être chargée : recharge
 // first result added, so it is not lost when the button goes after the last batch.
 async function showMore(focusNew = false) {
   const batch = results.slice(shown, shown + PAGE);
-  const settled = await Promise.allSettled(batch.map((r) => r.data()));
+  const settled = await Promise.allSettled(batch.map(dataOf));
   const data = settled.filter((s) => s.status === "fulfilled").map((s) => s.value);
   if (data.length < settled.length && !status.textContent.includes(RELOAD)) {
     status.textContent = `${status.textContent} ${RELOAD}`;
@@ -141,7 +146,7 @@ async function showMore(focusNew = false) {
     const kind = d.filters && d.filters.type ? d.filters.type[0] : "";
     if (kind) li.appendChild(el("p", "card-kind", kind));
     const h = el("h2", "search-title");
-    const a = el("a", null, (d.meta && d.meta.title) || d.url);
+    const a = el("a", null, apostrophes((d.meta && d.meta.title) || d.url));
     a.href = d.url;
     first = first || a;
     h.appendChild(a);
@@ -154,6 +159,40 @@ async function showMore(focusNew = false) {
   if (focusNew && first) first.focus();
 }
 
+// Pagefind also finds the pages of a shorter start of a word of the query (« recyclerie »
+// finds « récit », « récit » finds « reconnaître »), ranked after the pages that hold it: such
+// results are not what was asked. A word of the query matches a page's word when the page's
+// word starts with it, give or take an ending (« coopératives » finds « coopérative », as
+// Pagefind's French stemming does). The first CHECKED results are checked (their data is
+// loaded once, and shown from there); those after them are Pagefind's.
+const CHECKED = 100;
+const fold = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+const words = (s) => fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+function stem(word) {
+  const letters = [...word];
+  return letters.slice(0, Math.max(Math.min(letters.length, 4), letters.length - 3)).join("");
+}
+const loaded = new WeakMap();
+function dataOf(result) {
+  if (!loaded.has(result)) loaded.set(result, result.data());
+  return loaded.get(result);
+}
+async function asked(q, found) {
+  const stems = words(q).filter((w) => [...w].length >= 3).map(stem);
+  if (!stems.length) return found;
+  const checked = found.slice(0, CHECKED);
+  const data = await Promise.all(checked.map((r) => dataOf(r).catch(() => null)));
+  const kept = checked.filter((r, i) => {
+    const d = data[i];
+    if (!d) return true;
+    // Its title, its text and the words that describe it (its domains, its kind: « mots »).
+    const meta = d.meta || {};
+    const page = words(`${meta.title || ""} ${meta.mots || ""} ${d.content || ""}`);
+    return stems.every((s) => page.some((p) => p.startsWith(s)));
+  });
+  return kept.concat(found.slice(CHECKED));
+}
+
 async function search() {
   const s = state();
   remember(s);
@@ -162,6 +201,7 @@ async function search() {
   if (!s.q && !hasFilters) {
     list.replaceChildren();
     more.hidden = true;
+    help.hidden = true;
     status.textContent = "";
     showCounts(available);
     return;
@@ -174,8 +214,26 @@ async function search() {
     return;
   }
   if (mine !== run || !found) return;
-  showCounts(found.filters || {}, found.totalFilters || found.filters || {});
-  results = found.results;
+  const kept = s.q ? await asked(s.q, found.results) : found.results;
+  if (mine !== run) return;
+  const none = kept.length === 0;
+  // The filters count the results kept: Pagefind's counts when it kept them all, else theirs.
+  let counts = found.filters || {};
+  if (kept.length < found.results.length && found.results.length <= CHECKED) {
+    counts = {};
+    for (const d of await Promise.all(kept.map((r) => dataOf(r).catch(() => null)))) {
+      for (const [key, values] of Object.entries((d && d.filters) || {})) {
+        for (const v of values) {
+          counts[key] = counts[key] || {};
+          counts[key][v] = (counts[key][v] || 0) + 1;
+        }
+      }
+    }
+    if (mine !== run) return;
+  }
+  showCounts(counts, none ? {} : found.totalFilters || counts);
+  results = kept;
+  help.hidden = !none;
   shown = 0;
   list.replaceChildren();
   const what = s.q ? ` pour «\u00a0${s.q}\u00a0»` : "";
