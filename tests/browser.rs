@@ -61,24 +61,33 @@ fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
     stdout
 }
 
-/// The example site with a logo on an exhibitor of the Forum (shown on its page, its cards, the
-/// Forum's exhibitors and the directory's filtered cards) and a photo for a speaker of the
-/// Forum's programme: the pictures are checked in the browser with the rest.
+/// The example site with a small raster logo (60 × 30 pixels) on an exhibitor of the Forum
+/// (shown on its page, its cards, the Forum's exhibitors and the directory's filtered cards), a
+/// vector logo on another actor, and a photo for a speaker of the Forum's programme: the
+/// pictures are checked in the browser with the rest (Lighthouse's page of an actor is the
+/// one with the small logo).
 fn example_with_pictures() -> tempfile::TempDir {
     let site = copy_site(&repo());
     let root = site.path();
+    const SMALL_PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x3c\x00\x00\x00\x1e\x08\x02\x00\x00\x00\xff\xfa\xea\x18\x00\x00\x00\x52\x49\x44\x41\x54\x78\xda\xed\xd7\xb1\x0d\x00\x20\x08\x05\x51\x36\x71\x1f\x97\x71\xff\xea\x3b\x81\x31\x50\x28\x90\xbb\x30\xc0\xeb\x00\x1b\x6b\x96\x1b\x03\x0d\x1a\x74\x05\xb4\xce\x25\x45\xeb\x56\x2e\xb4\x3c\x81\x8e\xa2\xe5\xef\x33\x5a\xd1\x40\x83\x06\x0d\x1a\x34\xe8\x56\x1b\x91\x83\x89\x7b\xba\xf3\xe7\xc2\x63\x0b\x1a\xf4\x8b\xd9\x2a\xa5\x7d\x4e\xfd\x09\xd4\x8e\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+    std::fs::write(root.join("static/images/logo-amap.png"), SMALL_PNG).unwrap();
     std::fs::write(
-        root.join("static/images/logo-amap.svg"),
+        root.join("static/images/logo-jardin.svg"),
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120"><rect width="240" height="120" rx="16" fill="#1f6f4a"/><circle cx="60" cy="60" r="30" fill="#fff"/></svg>"##,
     )
     .unwrap();
-    let actor = root.join("content/acteurs/amap-de-sceaux.md");
-    let text = std::fs::read_to_string(&actor).unwrap();
-    std::fs::write(
-        &actor,
-        text.replacen("---\n", "---\nlogo: /images/logo-amap.svg\n", 1),
-    )
-    .unwrap();
+    for (actor, logo) in [
+        ("amap-de-sceaux", "/images/logo-amap.png"),
+        ("jardin-partage", "/images/logo-jardin.svg"),
+    ] {
+        let actor = root.join(format!("content/acteurs/{actor}.md"));
+        let text = std::fs::read_to_string(&actor).unwrap();
+        std::fs::write(
+            &actor,
+            text.replacen("---\n", &format!("---\nlogo: {logo}\n"), 1),
+        )
+        .unwrap();
+    }
     site
 }
 

@@ -283,6 +283,12 @@ fn the_terminal_shows_the_errors_as_the_overlay_does_and_names_the_edited_file()
         "{update}"
     );
     assert!(!terminal.contains("sedrltOV9"), "{terminal}");
+    // The site is back, and the terminal says so after the errors it printed.
+    let back = terminal.rfind("Plus d'erreur : l'aperçu montre de nouveau le site à jour.");
+    assert!(
+        back.is_some_and(|b| b > terminal.rfind("reste servie").unwrap()),
+        "{terminal}"
+    );
 }
 
 #[test]

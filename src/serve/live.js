@@ -14,17 +14,21 @@
       overlay.id = "ess-overlay";
       overlay.setAttribute("role", "alertdialog");
       overlay.setAttribute("aria-label", "Erreurs dans le contenu");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace;padding:2rem";
+      // Opaque (the page's text never shows through), readable on a phone: the messages in
+      // the system's face, the source lines in a monospaced one that scrolls instead of
+      // wrapping (the caret stays under its column).
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#161616;color:#f5f5f5;font:16px/1.5 system-ui,sans-serif;padding:clamp(1rem,4vw,2rem)";
       document.body.appendChild(overlay);
     }
     overlay.textContent = "";
     var h = document.createElement("h2");
     h.textContent = errors.length + (errors.length > 1 ? " erreurs" : " erreur") + " dans le contenu — le site affiché est la dernière version correcte";
-    h.style.cssText = "color:#ff8a80;font-size:1.2rem;margin:0 0 1rem";
+    h.style.cssText = "color:#ff8a80;font:700 1.2rem/1.35 system-ui,sans-serif;margin:0 0 1rem";
     overlay.appendChild(h);
     errors.forEach(function (e) {
       var pre = document.createElement("pre");
-      pre.style.cssText = "white-space:pre-wrap;border-left:4px solid #ff8a80;padding-left:1rem;margin:0 0 1rem";
+      pre.style.cssText = "white-space:pre;overflow-x:auto;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#232323;color:#f5f5f5;border-left:4px solid #ff8a80;padding:.75rem 1rem;margin:0 0 1rem;tab-size:4";
+      pre.tabIndex = 0;
       pre.textContent = e;
       overlay.appendChild(pre);
     });

@@ -404,6 +404,13 @@ fn publish(
     deferred: &mpsc::Sender<Arc<Deferred>>,
 ) {
     let started = Instant::now();
+    // Whether the site was in error: a rebuild without errors then says the site is back.
+    let had_errors = !shared
+        .status
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .errors
+        .is_empty();
     // The edited page is served as soon as it is rendered; the lists follow.
     let mut announced: Vec<String> = Vec::new();
     let report = inc.rebuild_with(paths, &mut |outputs, changed| {
@@ -441,8 +448,9 @@ fn publish(
         shared.bumped.notify_all();
     }
     drop(status);
-    // The terminal is told of every rebuild that changed something or failed.
-    if errors.is_empty() && report.changed.is_empty() {
+    // The terminal is told of every rebuild that changed something or failed, and of the
+    // first one that brings the site back after errors.
+    if errors.is_empty() && report.changed.is_empty() && !had_errors {
         return;
     }
     if !errors.is_empty() {
@@ -465,6 +473,9 @@ fn publish(
             if n > 1 { "s" } else { "" },
             started.elapsed().as_millis()
         );
+        if had_errors {
+            eprintln!("Plus d'erreur : l'aperçu montre de nouveau le site à jour.");
+        }
     }
 }
 

@@ -36,6 +36,16 @@ try {
   const overlay = await page.locator("#ess-overlay").innerText();
   if (!overlay.includes("clé inconnue « titel »")) throw new Error("overlay without the error: " + overlay);
   console.log("ok - a broken edit shows the error overlay");
+  // Opaque, and its source lines scroll rather than wrap (the caret under its column), on a
+  // narrow window too.
+  await page.setViewportSize({ width: 375, height: 700 });
+  const look = await page.evaluate(() => {
+    const o = document.getElementById("ess-overlay");
+    const pre = o.querySelector("pre");
+    return { background: getComputedStyle(o).backgroundColor, wrap: getComputedStyle(pre).whiteSpace, scrolls: getComputedStyle(pre).overflowX };
+  });
+  if (look.background !== "rgb(22, 22, 22)" || look.wrap !== "pre" || look.scrolls !== "auto") throw new Error("overlay's look: " + JSON.stringify(look));
+  console.log("ok - the overlay is opaque and its source lines do not wrap");
 
   writeFileSync(file, original.replace("Ce circuit court", "Ce circuit réparé"));
   await page.getByText("Ce circuit réparé").waitFor({ timeout: 10000 });

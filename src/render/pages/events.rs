@@ -262,7 +262,7 @@ fn forum_card(site: &Site, i: usize) -> Card {
     let f = &site.forums[i];
     let mut card = card(site, Section::Forum, f);
     card.end_date = other_day(f.data.date, f.data.end_date);
-    card.kind = Some(site.config.forum.0.clone());
+    card = card.with_kind(Some(site.config.forum.0.clone()));
     card.venue = f.data.venue.as_deref().map(french::typography);
     card
 }
@@ -271,7 +271,9 @@ fn conference_card(site: &Site, i: usize) -> Card {
     let c = &site.conferences[i];
     let mut card = card(site, Section::Conferences, c);
     card.end_date = other_day(c.data.date, c.data.end_date);
-    card.kind = Some(site.config.label_one(Section::Conferences).to_string());
+    card = card.with_kind(Some(
+        site.config.label_one(Section::Conferences).to_string(),
+    ));
     card.venue = c.data.venue.as_deref().map(french::typography);
     card.labels = c
         .data

@@ -210,6 +210,7 @@ fn letter_card(l: &Letter) -> Card {
         logo: false,
         scheduled: None,
         draft: false,
+        initials: None,
     }
 }
 

@@ -56,11 +56,11 @@ struct DossierPage<'a> {
 pub fn dossier_card(site: &Site, i: usize) -> Card {
     let d = &site.dossiers[i];
     let mut card = card(site, Section::Magazine, d);
-    card.kind = Some(
+    card = card.with_kind(Some(
         site.theme
             .label("magazine_kinds", d.data.kind.slug())
             .to_string(),
-    );
+    ));
     card
 }
 

@@ -33,6 +33,8 @@ pub struct Card {
     pub scheduled: Option<String>,
     /// Whether the record is a draft (shown by a preview, or `build --drafts`).
     pub draft: bool,
+    /// An actor's initials, shown where a logo would be when it has none (decorative).
+    pub initials: Option<String>,
 }
 
 /// A record's summary as plain text, if it has one.
@@ -62,6 +64,34 @@ pub fn card<T: Common>(site: &Site, section: Section, e: &Entry<T>) -> Card {
         closed: false,
         venue: None,
         draft: c.draft,
+        initials: None,
+    }
+}
+
+/// The initials of a name, for a card without a logo: the first letters of its first two
+/// words that are not articles or small words (« AMAP de Sceaux » → « AS »).
+pub fn initials(name: &str) -> String {
+    const SMALL: [&str; 14] = [
+        "l", "la", "le", "les", "de", "du", "des", "d", "et", "pour", "un", "une", "au", "aux",
+    ];
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !SMALL.contains(&w.to_lowercase().as_str()))
+        .take(2)
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+impl Card {
+    /// Sets the short label above the title, unless the title already starts with it
+    /// (« Up Conférence » above « Up Conférence : se nourrir local » says it twice).
+    pub fn with_kind(mut self, kind: Option<String>) -> Self {
+        let title = french::sort_key(&self.title);
+        self.kind = kind.filter(|k| {
+            let k = french::sort_key(k);
+            title != k && !title.starts_with(&format!("{k}-"))
+        });
+        self
     }
 }
 
@@ -79,11 +109,14 @@ pub fn actor_card(site: &Site, i: usize) -> Card {
             false,
         ));
         card.logo = true;
+    } else {
+        card.initials = Some(initials(&a.data.title)).filter(|i| !i.is_empty());
     }
-    card.kind = a
-        .data
-        .legal_form
-        .map(|f| site.theme.label("legal_forms", f.slug()).to_string());
+    card = card.with_kind(
+        a.data
+            .legal_form
+            .map(|f| site.theme.label("legal_forms", f.slug()).to_string()),
+    );
     card.labels = a
         .data
         .domains
@@ -98,7 +131,7 @@ pub fn actor_card(site: &Site, i: usize) -> Card {
 pub fn resource_card(site: &Site, i: usize) -> Card {
     let r = &site.resources[i];
     let mut card = card(site, Section::Resources, r);
-    card.kind = r.data.resource_type.clone();
+    card = card.with_kind(r.data.resource_type.clone());
     card.labels = r.data.category.iter().cloned().collect();
     card
 }

@@ -165,6 +165,17 @@
       img.decoding = "async";
       picture.appendChild(img);
       article.appendChild(picture);
+    } else {
+      // Its initials where a logo would be, as on the page's own cards.
+      var small = ["l", "la", "le", "les", "de", "du", "des", "d", "et", "pour", "un", "une", "au", "aux"];
+      var letters = (a.nom || "").split(/[^\p{L}\p{N}]+/u).filter(function (w) {
+        return w && small.indexOf(w.toLowerCase()) < 0;
+      }).slice(0, 2).map(function (w) { return w.charAt(0).toUpperCase(); }).join("");
+      if (letters) {
+        var initials = el("span", "card-initials", letters);
+        initials.setAttribute("aria-hidden", "true");
+        article.appendChild(initials);
+      }
     }
     if (a.forme_juridique) {
       article.appendChild(el("p", "card-kind", filters.labels.statut[a.forme_juridique] || a.forme_juridique));
