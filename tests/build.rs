@@ -724,7 +724,7 @@ fn readers_can_report_an_error_or_propose_an_actor() {
         "{link}"
     );
     assert!(page.contains(">Signaler une erreur sur cette fiche</a>"));
-    assert!(text(&files, "acteurs/index.html").contains(">Proposer un acteur pour l’annuaire</a>"));
+    assert!(text(&files, "acteurs/index.html").contains(">Proposer un acteur</a>"));
 
     // No contact e-mail, an editor on a GitLab of the town's own: an issue there.
     let toml = site.path().join("site.toml");

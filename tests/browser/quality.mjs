@@ -220,7 +220,9 @@ for (const [n, site] of sites.entries()) {
     check(empty.length === 0, `${path}: empty headings: ${empty.join(" ; ")}`);
     // Breadcrumbs on every page below the home page: from « Accueil » to the page itself.
     const trail = await page.evaluate(() => {
-      const nav = document.querySelector("nav.breadcrumb");
+      const navs = document.querySelectorAll("nav.breadcrumb");
+      if (navs.length > 1) return { twice: navs.length };
+      const nav = navs[0];
       if (!nav) return null;
       const items = [...nav.querySelectorAll("li")];
       return { first: items[0]?.querySelector("a")?.getAttribute("href"), firstText: items[0]?.textContent, current: items.at(-1)?.querySelector("[aria-current=page]")?.textContent, label: nav.getAttribute("aria-label") };
