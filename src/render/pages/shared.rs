@@ -78,6 +78,14 @@ pub fn initials(name: &str) -> String {
         .filter(|w| !w.is_empty() && !SMALL.contains(&w.to_lowercase().as_str()))
         .take(2)
         .filter_map(|w| w.chars().next())
+        // Without its accent (« Île » gives « I »), when it has a Latin letter under it.
+        .map(|c| {
+            let plain = french::slugify(&c.to_string());
+            match plain.chars().next() {
+                Some(p) if plain.chars().count() == 1 => p,
+                _ => c,
+            }
+        })
         .flat_map(char::to_uppercase)
         .collect()
 }
@@ -472,4 +480,20 @@ pub fn section_list<E: Serialize>(
 ) -> super::family::Rendered {
     let feed = Some(section.feed_url());
     list(site, title, page, (section.list_url(), feed), card, extra)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_skip_small_words_and_accents() {
+        assert_eq!(initials("AMAP de Sceaux"), "AS");
+        assert_eq!(initials("La Banque Postale"), "BP");
+        assert_eq!(initials("CRESS Île-de-France"), "CI");
+        assert_eq!(initials("L’Atelier"), "A");
+        assert_eq!(initials("Moovjee"), "M");
+        assert_eq!(initials("1001 Pattes"), "1P");
+        assert_eq!(initials(" — "), "");
+    }
 }

@@ -170,7 +170,9 @@
       var small = ["l", "la", "le", "les", "de", "du", "des", "d", "et", "pour", "un", "une", "au", "aux"];
       var letters = (a.nom || "").split(/[^\p{L}\p{N}]+/u).filter(function (w) {
         return w && small.indexOf(w.toLowerCase()) < 0;
-      }).slice(0, 2).map(function (w) { return w.charAt(0).toUpperCase(); }).join("");
+      }).slice(0, 2).map(function (w) {
+        return w.charAt(0).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toUpperCase();
+      }).join("");
       if (letters) {
         var initials = el("span", "card-initials", letters);
         initials.setAttribute("aria-hidden", "true");
