@@ -44,7 +44,8 @@ await suite(async (ok) => {
     if (said !== expected) throw new Error(`at ${moment} the page says « ${said} », not « ${expected} »`);
     ok(`at ${moment}: « ${said} »`);
     if (moment === moments[0][0]) {
-      const rows = await page.locator("table.hours tr").allInnerTexts();
+      // Non-breaking spaces keep a time and its range together: compared as spaces.
+      const rows = (await page.locator("table.hours tr").allInnerTexts()).map((r) => r.replace(/[\u00a0\u202f]/g, " "));
       if (!rows[0].includes("Du lundi au vendredi") || !rows[0].includes("de 8 h 30 à midi et de 13 h 30 à 17 h 30")) throw new Error("the table: " + rows.join(" | "));
       if (!rows.some((r) => r.includes("Jours fériés") && r.includes("fermé"))) throw new Error("no public holidays row: " + rows.join(" | "));
       for (const width of [375, 1280]) {
