@@ -25,6 +25,8 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("mise_a_jour", "date de la dernière mise à jour de la fiche (AAAA-MM-JJ)"),
     ("url", "adresse de sa page sur le portail"),
     ("logo", "adresse de son logo, vide s’il n’en a pas"),
+    ("logo_largeur", "largeur de son logo en pixels, vide si le portail ne la connaît pas"),
+    ("logo_hauteur", "hauteur de son logo en pixels, vide si le portail ne la connaît pas"),
     ("siret", "numéro SIRET de l’établissement (14 chiffres), vide s’il n’est pas donné"),
     ("rna", "numéro au répertoire national des associations (W et 9 chiffres), pour une association sans SIRET"),
 ];
@@ -49,6 +51,8 @@ pub struct ActorRow {
     mise_a_jour: String,
     url: String,
     logo: String,
+    logo_largeur: Option<u32>,
+    logo_hauteur: Option<u32>,
     siret: String,
     rna: String,
 }
@@ -92,6 +96,10 @@ pub fn rows(site: &Site) -> Vec<ActorRow> {
         .iter()
         .map(|e| {
             let a = &e.data;
+            let logo = a
+                .logo
+                .as_deref()
+                .and_then(|l| crate::render::pages::pictures::image(site, l));
             ActorRow {
                 slug: e.slug.clone(),
                 nom: a.title.clone(),
@@ -126,6 +134,9 @@ pub fn rows(site: &Site) -> Vec<ActorRow> {
                     .as_deref()
                     .map(|l| logo_url(site, l))
                     .unwrap_or_default(),
+                // Its size, so that a page showing it keeps its place before it loads.
+                logo_largeur: logo.map(|i| i.width),
+                logo_hauteur: logo.map(|i| i.height),
                 // The number alone, without the spaces of its groups: what a program matches.
                 siret: a
                     .siret

@@ -39,7 +39,8 @@ await suite(async (ok) => {
     await page.clock.setFixedTime(new Date(moment));
     await page.goto(base + "acteurs/ville-de-sceaux/");
     const line = page.locator("#horaires-maintenant");
-    await line.waitFor({ timeout: 10000 });
+    // The line is on the page from the start, empty: its script writes it.
+    await page.waitForFunction(() => document.getElementById("horaires-maintenant")?.textContent.trim(), null, { timeout: 10000 });
     const said = (await line.innerText()).trim();
     if (said !== expected) throw new Error(`at ${moment} the page says « ${said} », not « ${expected} »`);
     ok(`at ${moment}: « ${said} »`);

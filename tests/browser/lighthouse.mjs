@@ -130,6 +130,25 @@ process.on("exit", () => { try { chrome.kill(); } catch { /* gone */ } });
 // is the one 4x makes of a 1,500 machine (an index of 375, the slowest the default simulates),
 // and never faster (the slowdown is 4x at most, 1x at least).
 const REFERENCE_PHONE = 375;
+
+// The layout shifts of a Lighthouse run, read from its trace as Lighthouse's CLS reads them
+// (core/computed/metrics/cumulative-layout-shift.js): each with its time after the viewport
+// event, its score, the nodes it moved, and whether Chrome flagged it as following an input
+// (the emulation's resize of the viewport, counted by CLS in its first 500 ms).
+function layoutShifts(artifacts) {
+  const events = artifacts?.traces?.defaultPass?.traceEvents || [];
+  const viewport = events.find((e) => e.name === "viewport")?.ts ?? events.find((e) => e.name === "navigationStart")?.ts ?? 0;
+  const shifts = [];
+  for (const e of events) {
+    const d = e.name === "LayoutShift" && e.args?.data;
+    if (!d || d.is_main_frame === undefined) continue;
+    const at = Math.round((e.ts - viewport) / 1000);
+    if (d.had_recent_input && at > 500) continue;
+    const nodes = (d.impacted_nodes || []).map((i) => `#${i.node_id} ${i.old_rect?.join(",")} → ${i.new_rect?.join(",")}`).join("; ");
+    shifts.push({ at, score: d.weighted_score_delta ?? d.score ?? 0, emulation: !!d.had_recent_input, nodes });
+  }
+  return shifts;
+}
 let slowdown = null;
 async function calibrate(url) {
   const measures = [];
@@ -183,12 +202,14 @@ for (const [n, site] of sites.entries()) {
     // machine: a busy machine changes them. A page gets up to three runs; its best run counts
     // (no shift first, then the best performance).
     let lhr = null;
-    const shift = (l) => l.audits["cumulative-layout-shift"].numericValue;
-    const better = (a, b) => shift(a) < shift(b) || (shift(a) === shift(b) && a.categories.performance.score > b.categories.performance.score);
+    let shifts = null;
+    const seen = (s) => s.filter((e) => !e.emulation).reduce((t, e) => t + e.score, 0);
+    const better = (a, sa, b, sb) => seen(sa) < seen(sb) || (seen(sa) === seen(sb) && a.categories.performance.score > b.categories.performance.score);
     for (let run = 0; run < 3; run++) {
       const result = await lighthouse(base + path, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: CATEGORIES, throttling: { cpuSlowdownMultiplier: slowdown } });
-      if (!lhr || better(result.lhr, lhr)) lhr = result.lhr;
-      if (lhr.categories.performance.score >= 1 && shift(lhr) === 0) break;
+      const s = layoutShifts(result.artifacts);
+      if (!lhr || better(result.lhr, s, lhr, shifts)) { lhr = result.lhr; shifts = s; }
+      if (lhr.categories.performance.score >= 1 && shifts.length === 0) break;
     }
     const scores = CATEGORIES.map((c) => Math.round((lhr.categories[c].score ?? 0) * 100));
     const cls = lhr.audits["cumulative-layout-shift"].numericValue;
@@ -211,8 +232,12 @@ for (const [n, site] of sites.entries()) {
         console.log(`#   main thread: ${work.join(", ")}; scripts: ${boot.join(", ")}; LCP: ${lcp}`);
       }
     }
-    const shifted = (lhr.audits["layout-shifts"]?.details?.items || []).map((i) => `${i.node?.selector || "?"} (${(i.score || 0).toFixed(3)})`);
-    check(cls === 0, `${n} ${path}: CLS ${cls}: ${shifted.join(", ")}`);
+    // Every shift of the page's own making fails the page. A shift Chrome flags as following an
+    // input, in the first 500 ms after the viewport event, is the emulation's resize of the
+    // viewport (Lighthouse counts it in CLS, its own layout-shifts audit does not: no reader has
+    // that resize): it is printed, and fails the page only if it costs the performance score.
+    for (const e of shifts) console.log(`#   ${e.emulation ? "shift of the emulated viewport" : "layout shift"} at ${e.at} ms: ${e.score.toFixed(4)} (${e.nodes})`);
+    check(seen(shifts) === 0, `${n} ${path}: CLS ${cls}, layout shifts of the page: ${shifts.filter((e) => !e.emulation).map((e) => `${e.nodes} (${e.score.toFixed(4)})`).join(", ")}`);
   }
   nginx.kill();
 }

@@ -183,6 +183,22 @@ for (const [n, site] of sites.entries()) {
   }
   // No request leaves the site on load (no third party) but the map tiles, answered here.
   const { context, page, foreign } = await sitePage(browser, base);
+  // Every layout shift of a page, from its first paint: the viewport is set before the page is
+  // opened and nothing is typed or clicked before the shifts are read, so none is excused.
+  await context.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__shifts.push(`${e.value.toFixed(4)} at ${Math.round(e.startTime)} ms: ${e.sources.map((s) => s.node?.outerHTML?.slice(0, 70) || "?").join(" ; ")}`);
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  const shifts = async (path, width) => {
+    await page.evaluate(() => Promise.all([...document.images].filter((i) => !i.complete && i.loading !== "lazy").map((i) => new Promise((ok) => { i.onload = i.onerror = ok; }))));
+    await page.waitForTimeout(100);
+    const seen = await page.evaluate(() => window.__shifts);
+    check(seen.length === 0, `${path} at ${width} px: layout shifts: ${seen.join(" | ")}`);
+  };
   const scriptErrors = [];
   page.on("pageerror", (e) => scriptErrors.push(String(e)));
   // The requests not answered yet, named when a page's script does not complete.
@@ -206,6 +222,7 @@ for (const [n, site] of sites.entries()) {
       check((await page.locator("#r-resultats li").count()) > 0, `${path}: no results (${said}; ${scriptErrors.join(" | ")})`);
     }
     await page.waitForFunction(() => { const m = document.getElementById("carte-acteur"); return !m || m.dataset.markers === "1"; });
+    await shifts(path, 1280);
     const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     for (const v of axe.violations) {
       check(false, `axe ${path}: ${v.id} (${v.impact}) ${v.nodes.map((x) => x.target.join(" ")).slice(0, 3).join(", ")}`);
@@ -271,6 +288,7 @@ for (const [n, site] of sites.entries()) {
     }
     // On a phone too: a wide table scrolls in a region the keyboard can reach.
     if (ready) await page.waitForSelector(ready).catch(() => null);
+    await shifts(path, 375);
     const phoneAxe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     for (const v of phoneAxe.violations) {
       check(false, `axe at 375 px ${path}: ${v.id} (${v.impact}) ${v.nodes.map((x) => x.target.join(" ")).slice(0, 3).join(", ")}`);

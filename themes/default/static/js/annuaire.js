@@ -160,6 +160,11 @@
       var picture = el("div", "card-picture card-logo");
       var img = el("img");
       img.src = sitePath(a.logo);
+      // Its size from the data: its box is kept before it loads.
+      if (a.logo_largeur && a.logo_hauteur) {
+        img.width = a.logo_largeur;
+        img.height = a.logo_hauteur;
+      }
       img.alt = "";
       img.loading = "lazy";
       img.decoding = "async";
@@ -297,7 +302,11 @@
 
   function withControls(map) {
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
-    L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
+    // The tiles' credit written with the control, not when the tiles come: the control keeps
+    // its size (Leaflet shows a credit given twice once).
+    L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' })
+      .addAttribution(map.getContainer().getAttribute("data-attribution") || "")
+      .addTo(map);
     return map;
   }
 

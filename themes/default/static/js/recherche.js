@@ -87,8 +87,9 @@ for (const [key, label] of FILTERS) {
   filterBox.appendChild(fieldset);
 }
 // Folded behind one control, so that the results come first on a phone; open on a wide screen.
-filterFold.hidden = counted.length === 0;
+// Shown with the first results, their counts written: nothing on the page moves after.
 filterFold.open = window.matchMedia("(min-width: 48em)").matches;
+const showFilters = () => { filterFold.hidden = counted.length === 0; };
 
 // `counts`: of the results; `unfiltered`: of the results without the filters, for the groups
 // where a value is checked (another value of the same group widens the results).
@@ -204,6 +205,7 @@ async function search() {
     help.hidden = true;
     status.textContent = "";
     showCounts(available);
+    showFilters();
     return;
   }
   let found;
@@ -211,6 +213,7 @@ async function search() {
     found = await pagefind.search(s.q || null, { filters: s.filters });
   } catch {
     if (mine === run) status.textContent = RELOAD;
+    showFilters();
     return;
   }
   if (mine !== run || !found) return;
@@ -231,7 +234,12 @@ async function search() {
     }
     if (mine !== run) return;
   }
+  // The first results' data before anything is written: the counts, the status and the
+  // results then show in one go.
+  await Promise.allSettled(kept.slice(0, PAGE).map(dataOf));
+  if (mine !== run) return;
   showCounts(counts, none ? {} : found.totalFilters || counts);
+  showFilters();
   results = kept;
   help.hidden = !none;
   shown = 0;
