@@ -229,16 +229,17 @@
       var next = results.children[first];
       if (next) next.querySelector("a").focus();
     });
-    // The cards 24 at a time, each batch in a task of its own: the first at once (the
+    // The cards BATCH at a time, each batch in a task of its own: the first at once (the
     // keyboard's focus goes to it), the next ones after; a list replaced meanwhile stops them.
+    var BATCH = 12;
     var generation = 0;
     function more() {
       var page = found.slice(shown, shown + PAGE);
       var run = generation;
       (function fill(from) {
         if (run !== generation) return;
-        results.append.apply(results, page.slice(from, from + 24).map(function (a) { return card(a, filters); }));
-        if (from + 24 < page.length) setTimeout(function () { fill(from + 24); }, 0);
+        results.append.apply(results, page.slice(from, from + BATCH).map(function (a) { return card(a, filters); }));
+        if (from + BATCH < page.length) setTimeout(function () { fill(from + BATCH); }, 0);
       })(0);
       shown += page.length;
       var left = found.length - shown;
