@@ -10,6 +10,7 @@
 //! `date`), or the day of the build for a record that says none.
 
 use crate::model::{Actor, Section};
+use crate::render::opendata;
 use crate::render::site::Site;
 use serde::Serialize;
 
@@ -149,22 +150,18 @@ fn structure(site: &Site, slug: &str, a: &Actor) -> Structure {
     }
 }
 
-/// The published actors in activity, closed ones never.
-fn list(site: &Site) -> Vec<Structure> {
+/// The published actors in activity, closed ones never, made one at a time.
+fn list(site: &Site) -> impl Iterator<Item = Structure> + '_ {
     site.open_actors
         .iter()
         .map(|&i| structure(site, &site.actors[i].slug, &site.actors[i].data))
         // The schema's name has 3 to 150 characters: a shorter one cannot be published there.
         .filter(|s| (3..=150).contains(&s.nom.chars().count()))
-        .collect()
 }
 
 /// `structures.json`.
 pub fn structures(site: &Site) -> Vec<u8> {
-    let list = list(site);
-    let mut out = serde_json::to_vec_pretty(&list).unwrap_or_else(|_| b"[]".to_vec());
-    out.push(b'\n');
-    out
+    opendata::pretty(&opendata::Lazy::new(list(site)), b"[]")
 }
 
 /// `structures.csv`: the same structures, one column per field of the schema (the columns of

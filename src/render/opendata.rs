@@ -90,67 +90,100 @@ impl ActorRow {
     }
 }
 
-/// Every published actor, in the directory's order.
-pub fn rows(site: &Site) -> Vec<ActorRow> {
-    site.actors
-        .iter()
-        .map(|e| {
-            let a = &e.data;
-            let logo = a
+/// A sequence serialised as its items are made: an export of a million records never holds
+/// them all (nor their JSON values) at once, only the bytes written.
+pub struct Lazy<I>(std::cell::Cell<Option<I>>);
+
+impl<I> Lazy<I> {
+    pub fn new(items: I) -> Lazy<I> {
+        Lazy(std::cell::Cell::new(Some(items)))
+    }
+}
+
+impl<I> Serialize for Lazy<I>
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Serialised once: a second time gives an empty sequence.
+        serializer.collect_seq(self.0.take().into_iter().flatten())
+    }
+}
+
+/// `value` as indented JSON with a final newline, written as it is serialised; `empty` if it
+/// cannot be (never with the exports' strings and numbers).
+pub fn pretty<T: Serialize>(value: &T, empty: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match serde_json::to_writer_pretty(&mut out, value) {
+        Ok(()) => out.push(b'\n'),
+        Err(_) => {
+            out.clear();
+            out.extend_from_slice(empty);
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// Every published actor, in the directory's order, made one at a time.
+pub fn rows(site: &Site) -> impl Iterator<Item = ActorRow> + '_ {
+    site.actors.iter().map(|e| {
+        let a = &e.data;
+        let logo = a
+            .logo
+            .as_deref()
+            .and_then(|l| crate::render::pages::pictures::image(site, l));
+        ActorRow {
+            slug: e.slug.clone(),
+            nom: a.title.clone(),
+            forme_juridique: a
+                .legal_form
+                .map(|f| f.slug().to_string())
+                .unwrap_or_default(),
+            domaines: a.domains.join(";"),
+            etapes: a
+                .stages
+                .iter()
+                .map(|s| s.slug())
+                .collect::<Vec<_>>()
+                .join(";"),
+            adresse: a.address.clone().unwrap_or_default(),
+            latitude: a.geo.map(|g| g.lat),
+            longitude: a.geo.map(|g| g.lon),
+            site_web: a.website.clone().unwrap_or_default(),
+            courriel: a.email.clone().unwrap_or_default(),
+            telephone: a.phone.clone().unwrap_or_default(),
+            creation: a.since,
+            fermeture: a.closed.map(|d| d.date().to_string()).unwrap_or_default(),
+            charte_partenariat: a.partner_charter,
+            mise_a_jour: a
+                .updated
+                .or(a.date)
+                .map(|d| d.date().to_string())
+                .unwrap_or_default(),
+            url: site.config.absolute(&Section::Actors.url(&e.slug)),
+            logo: a
                 .logo
                 .as_deref()
-                .and_then(|l| crate::render::pages::pictures::image(site, l));
-            ActorRow {
-                slug: e.slug.clone(),
-                nom: a.title.clone(),
-                forme_juridique: a
-                    .legal_form
-                    .map(|f| f.slug().to_string())
-                    .unwrap_or_default(),
-                domaines: a.domains.join(";"),
-                etapes: a
-                    .stages
-                    .iter()
-                    .map(|s| s.slug())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                adresse: a.address.clone().unwrap_or_default(),
-                latitude: a.geo.map(|g| g.lat),
-                longitude: a.geo.map(|g| g.lon),
-                site_web: a.website.clone().unwrap_or_default(),
-                courriel: a.email.clone().unwrap_or_default(),
-                telephone: a.phone.clone().unwrap_or_default(),
-                creation: a.since,
-                fermeture: a.closed.map(|d| d.date().to_string()).unwrap_or_default(),
-                charte_partenariat: a.partner_charter,
-                mise_a_jour: a
-                    .updated
-                    .or(a.date)
-                    .map(|d| d.date().to_string())
-                    .unwrap_or_default(),
-                url: site.config.absolute(&Section::Actors.url(&e.slug)),
-                logo: a
-                    .logo
-                    .as_deref()
-                    .map(|l| logo_url(site, l))
-                    .unwrap_or_default(),
-                // Its size, so that a page showing it keeps its place before it loads.
-                logo_largeur: logo.map(|i| i.width),
-                logo_hauteur: logo.map(|i| i.height),
-                // The number alone, without the spaces of its groups: what a program matches.
-                siret: a
-                    .siret
-                    .as_deref()
-                    .map(|s| s.replace([' ', '\u{a0}', '\u{202f}'], ""))
-                    .unwrap_or_default(),
-                rna: a
-                    .rna
-                    .as_deref()
-                    .map(|s| s.replace([' ', '\u{a0}', '\u{202f}'], "").to_uppercase())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect()
+                .map(|l| logo_url(site, l))
+                .unwrap_or_default(),
+            // Its size, so that a page showing it keeps its place before it loads.
+            logo_largeur: logo.map(|i| i.width),
+            logo_hauteur: logo.map(|i| i.height),
+            // The number alone, without the spaces of its groups: what a program matches.
+            siret: a
+                .siret
+                .as_deref()
+                .map(|s| s.replace([' ', '\u{a0}', '\u{202f}'], ""))
+                .unwrap_or_default(),
+            rna: a
+                .rna
+                .as_deref()
+                .map(|s| s.replace([' ', '\u{a0}', '\u{202f}'], "").to_uppercase())
+                .unwrap_or_default(),
+        }
+    })
 }
 
 /// The absolute address of logo `src`: a published image's own address (its largest width), or
@@ -178,31 +211,34 @@ pub fn csv(site: &Site) -> Vec<u8> {
 
 /// The JSON export: an array of objects with the CSV's columns.
 pub fn json(site: &Site) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(&rows(site)).unwrap_or_else(|_| b"[]".to_vec());
-    out.push(b'\n');
-    out
+    pretty(&Lazy::new(rows(site)), b"[]")
 }
 
 /// The GeoJSON export (RFC 7946): a `FeatureCollection` of the actors with a position, each a
 /// `Point` (longitude, then latitude, WGS 84) whose properties are the CSV's columns.
 pub fn geojson(site: &Site) -> Vec<u8> {
     use serde_json::json;
-    let features: Vec<serde_json::Value> = rows(site)
-        .into_iter()
-        .filter_map(|row| {
-            let (lat, lon) = (row.latitude?, row.longitude?);
-            Some(json!({
-                "type": "Feature",
-                "id": row.slug,
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": row,
-            }))
-        })
-        .collect();
-    let collection = json!({"type": "FeatureCollection", "features": features});
-    let mut out = serde_json::to_vec_pretty(&collection).unwrap_or_default();
-    out.push(b'\n');
-    out
+    // The keys in alphabetical order, as JSON objects have always been written here.
+    #[derive(Serialize)]
+    struct Collection<F> {
+        features: F,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    }
+    let features = rows(site).filter_map(|row| {
+        let (lat, lon) = (row.latitude?, row.longitude?);
+        Some(json!({
+            "type": "Feature",
+            "id": row.slug,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": row,
+        }))
+    });
+    let collection = Collection {
+        features: Lazy::new(features),
+        kind: "FeatureCollection",
+    };
+    pretty(&collection, b"")
 }
 
 /// The GoGoCarto export: `data` holds the elements (actors with a position or an address),
@@ -213,10 +249,7 @@ pub fn gogocarto(site: &Site) -> Vec<u8> {
     let domain = |s: &str| format!("domaine-{s}");
     let form = |s: &str| format!("forme-{s}");
     let stage = |s: &str| format!("etape-{s}");
-    let data: Vec<Value> = site
-        .actors
-        .iter()
-        .map(|e| {
+    let data = site.actors.iter().map(|e| {
             let a = &e.data;
             let mut categories: Vec<(String, String)> = a
                 .domains
@@ -257,8 +290,7 @@ pub fn gogocarto(site: &Site) -> Vec<u8> {
                 "sourceKey": site.config.title,
                 "url": site.config.absolute(&Section::Actors.url(&e.slug)),
             })
-        })
-        .collect();
+    });
     let options = |items: Vec<(String, String)>| -> Vec<Value> {
         items
             .into_iter()
@@ -270,13 +302,19 @@ pub fn gogocarto(site: &Site) -> Vec<u8> {
         {"id": "formes", "name": "Formes juridiques", "options": options(site.by_legal_form.iter().map(|(s, _)| (form(s), site.theme.label("legal_forms", s).to_string())).collect())},
         {"id": "etapes", "name": "Étapes d’un projet", "options": options(site.by_stage.iter().map(|(s, _)| (stage(s.slug()), site.theme.label("stages", s.slug()).to_string())).collect())},
     ]);
-    let doc = json!({
-        "licence": site.config.data_licence_url,
-        "ontology": "gogofull",
-        "data": data,
-        "taxonomy": taxonomy,
-    });
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_else(|_| b"{}".to_vec());
-    out.push(b'\n');
-    out
+    // The keys in alphabetical order, as JSON objects have always been written here.
+    #[derive(Serialize)]
+    struct Doc<'a, D> {
+        data: D,
+        licence: &'a str,
+        ontology: &'static str,
+        taxonomy: Value,
+    }
+    let doc = Doc {
+        data: Lazy::new(data),
+        licence: &site.config.data_licence_url,
+        ontology: "gogofull",
+        taxonomy,
+    };
+    pretty(&doc, b"{}")
 }
