@@ -282,6 +282,14 @@ pub fn register_filters(tera: &mut tera::Tera) {
             Ok(tera::Value::String(if n >= 2.0 { "s" } else { "" }.into()))
         },
     );
+    // A whole number with its thousands apart: « 12 500 ».
+    tera.register_filter(
+        "nombre",
+        |v: &tera::Value, _: &HashMap<String, tera::Value>| match v.as_u64() {
+            Some(n) => Ok(tera::Value::String(french::number(n as usize))),
+            None => Ok(v.clone()),
+        },
+    );
     tera.register_filter(
         "typo",
         |v: &tera::Value, _: &HashMap<String, tera::Value>| match v.as_str() {

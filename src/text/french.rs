@@ -26,10 +26,24 @@ pub const NBSP: char = '\u{a0}';
 /// Narrow non-breaking space, before `;`, `!` and `?`.
 pub const NNBSP: char = '\u{202f}';
 
-/// A number of things in French: « 1 acteur », « 14 acteurs » (`[one, many]`), with a
-/// non-breaking space.
+/// A number of things in French: « 1 acteur », « 14 acteurs », « 12 500 acteurs »
+/// (`[one, many]`), with a non-breaking space.
 pub fn count(n: usize, [one, many]: [&str; 2]) -> String {
-    format!("{n}{NBSP}{}", if n > 1 { many } else { one })
+    format!("{}{NBSP}{}", number(n), if n > 1 { many } else { one })
+}
+
+/// A whole number as French writes it: its thousands apart, with narrow non-breaking spaces
+/// (« 1 250 », « 200 000 »); « 999 » as it is.
+pub fn number(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(NNBSP);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// « 19 novembre 2016 », « 1er mars 2017 ».
@@ -200,6 +214,20 @@ pub fn sort_key(title: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn numbers_have_their_thousands_apart() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(999), "999");
+        assert_eq!(number(1250), "1\u{202f}250");
+        assert_eq!(number(200_000), "200\u{202f}000");
+        assert_eq!(number(1_000_000), "1\u{202f}000\u{202f}000");
+        assert_eq!(
+            count(12_500, ["acteur", "acteurs"]),
+            "12\u{202f}500\u{a0}acteurs"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -188,8 +188,14 @@ const base = server.base;
 const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8"));
 {
   const { context, page, errors } = await newPage(base);
+  const data = [];
+  page.on("request", (r) => { if (r.url().includes("/donnees/acteurs.json")) data.push(r.url()); });
   await page.goto(base + "/acteurs/");
   await page.waitForSelector("#filtres[data-ready]");
+  await page.waitForLoadState("networkidle");
+  // The directory's data (all of it) is loaded when a reader reaches the filters, not with
+  // the page: a large directory's page stays light.
+  check(data.length === 0, `the directory's page loads no data before its filters are used (${data.length})`);
   const inActivity = actors.filter((a) => !a.fermeture);
   const all = await page.locator("#liste .card").count();
   check(all === Math.min(inActivity.length, all) && all > 0, `directory lists the actors in activity: ${all}`);
@@ -202,6 +208,8 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   await page.click(".filters-box > summary");
   await page.selectOption("#f-domaine", domain);
   await page.waitForFunction((d) => new URL(location.href).searchParams.get("domaine") === d, domain);
+  await page.waitForSelector("#resultats-filtres:not([hidden])");
+  check(data.length === 1, `the data is loaded once the filters are reached (${data.length})`);
   const shown = await page.locator("#resultats-filtres .card").count();
   check(shown === expected.length && shown < actors.length, `domaine=${domain}: ${shown} cards, expected ${expected.length} of ${actors.length}`);
   check(await page.locator("#liste").isHidden(), "the full list is hidden while filtering");
@@ -427,6 +435,72 @@ server.stop();
   check(errors.length === 0, `under a path: no script or console error: ${errors.join(" | ")}`);
   check(foreign.length === 0, `under a path: no request outside /ess/: ${foreign.slice(0, 5).join(", ")}`);
   await context.close();
+  hosted.stop();
+}
+
+// --- A large directory's map: groups made at build time, loaded for the view ------------
+// A directory of 2,500 actors (bench/gen_actors.py), over the number a map lists, built under a
+// path: the map page lists no actor (the directory does), its groups count every actor in
+// activity once, a click on a group brings the map closer until single actors, whose popup
+// leads to their page; at 375 px too; no request leaves the path but the tiles.
+{
+  const site = join(out, "grand-annuaire");
+  const g = spawnSync("python3", [join(import.meta.dirname, "../../bench/gen_actors.py"), "--actors", "2500", "--out", site], { encoding: "utf8" });
+  if (g.status !== 0) throw new Error(`gen_actors.py: ${g.stderr}`);
+  const dir = join(out, "grand-heberge");
+  const b = spawnSync(bin, ["-s", site, "build", "--quiet", "--now", "2026-01-01", "--base-url", "https://annuaire.example.org/ess/", "--output", join(dir, "ess")], { encoding: "utf8" });
+  if (b.status !== 0) throw new Error(`build of the large directory: ${b.stderr}`);
+  const html = readFileSync(join(dir, "ess/carte/index.html"), "utf8");
+  check(html.length < 60000 && !html.includes("liste-carte"), `large map: the page lists no actor (${html.length} bytes)`);
+  check(html.includes('data-grappes="/ess/carte/grappes/"') && /href="\/ess\/acteurs\/"/.test(html), "large map: its groups' folder and the directory under the path");
+  const hosted = await staticServer(dir);
+  const under = hosted.base + "/ess";
+  for (const width of [375, 1280]) {
+    const { context, page, errors, foreign } = await newPage(under, { viewport: { width, height: 800 } });
+    await page.goto(under + "/carte/");
+    await page.waitForSelector("#carte[data-markers]");
+    const said = (await status(page, "#nombre")).replace(/\s/g, "");
+    const total = Number(said.match(/^\d+/)[0]);
+    const drawn = Number(await page.getAttribute("#carte", "data-markers"));
+    const counted = await page.evaluate(() => Array.from(document.querySelectorAll("#carte .leaflet-marker-icon")).reduce((n, m) => n + (m.classList.contains("map-group") ? Number(m.textContent.replace(/\s/g, "")) : 1), 0));
+    check(total > 2000 && counted === total, `large map at ${width}: its ${drawn} groups count ${counted} actors, the page says ${total}`);
+    check(drawn > 0 && drawn <= 400, `large map at ${width}: a few groups drawn (${drawn})`);
+    // The index of the first marker of `selector` inside the map's box, or -1 (the view's
+    // neighbourhood is drawn too, hidden by the box).
+    const inView = (selector) => page.evaluate((sel) => {
+      const box = document.getElementById("carte").getBoundingClientRect();
+      return Array.from(document.querySelectorAll(sel)).findIndex((m) => {
+        const r = m.getBoundingClientRect();
+        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+        return x > box.left + 40 && x < box.right - 40 && y > box.top + 40 && y < box.bottom - 40;
+      });
+    }, selector);
+    const PIN = "#carte .leaflet-marker-icon:not(.map-group)";
+    if (width === 1280) {
+      const tile = () => page.evaluate(() => document.querySelector("#carte .leaflet-tile-container img")?.src || "");
+      const first = await tile();
+      let pin = -1;
+      for (let step = 0; step < 10 && pin < 0; step++) {
+        const group = await inView("#carte .map-group");
+        if (group < 0) break;
+        const before = await page.getAttribute("#carte", "data-markers");
+        await page.locator("#carte .map-group").nth(group).click();
+        await page.waitForFunction((b) => document.getElementById("carte").dataset.markers !== b, before, { timeout: 5000 }).catch(() => {});
+        await page.waitForTimeout(300);
+        pin = await inView(PIN);
+      }
+      check(pin >= 0 && (await tile()) !== first, `large map: clicks on groups bring the map closer, down to single actors`);
+      if (pin >= 0) {
+        await page.locator(PIN).nth(pin).click();
+        const href = await page.locator("#carte .leaflet-popup-content a").getAttribute("href");
+        const answer = await page.request.get(hosted.base + href);
+        check(href.startsWith("/ess/acteurs/") && answer.ok(), `large map: a single actor's popup leads to its page (${href}: ${answer.status()})`);
+      }
+    }
+    check(errors.length === 0, `large map at ${width}: no script or console error: ${errors.join(" | ")}`);
+    check(foreign.length === 0, `large map at ${width}: no request outside the path but the tiles: ${foreign.slice(0, 5).join(", ")}`);
+    await context.close();
+  }
   hosted.stop();
 }
 

@@ -35,6 +35,25 @@ pub enum Actors {
     /// Who helps at each stage of a project.
     ProjectPath,
     Map,
+    /// The groups of a large directory's map, precomputed per zoom level (`render::mapgrid`).
+    MapGroups,
+}
+
+/// Above this many actors in activity with a position, the map is drawn from groups made at
+/// build time (`/carte/grappes/`) and the page lists none of them (the directory does, page by
+/// page): below it, the page lists every one, and the map is drawn from that list.
+pub const MAP_LIST_MAX: usize = 2000;
+
+/// The folder of the map's groups.
+pub const MAP_GROUPS: &str = "/carte/grappes/";
+
+/// Whether the map of `site` is drawn from precomputed groups.
+fn large_map(site: &Site) -> bool {
+    site.open_actors
+        .iter()
+        .filter(|&&i| site.actors[i].data.geo.is_some())
+        .count()
+        > MAP_LIST_MAX
 }
 
 /// The path of the project holder, at the front of the plan.
@@ -42,8 +61,13 @@ pub fn front_jobs() -> Vec<Actors> {
     vec![Actors::ProjectPath]
 }
 
-pub fn map_jobs() -> Vec<Actors> {
-    vec![Actors::Map]
+/// The map, and the groups it is drawn from on a large directory.
+pub fn map_jobs(site: &Site) -> Vec<Actors> {
+    if large_map(site) {
+        vec![Actors::Map, Actors::MapGroups]
+    } else {
+        vec![Actors::Map]
+    }
 }
 
 /// The directory's pages, those of the closed structures, and every actor's page.
@@ -138,6 +162,10 @@ struct MapPage {
     view: Option<String>,
     markers: Vec<Marker>,
     browse: Browse,
+    /// The folder of the precomputed groups, on a large directory (no marker listed then).
+    groups: Option<&'static str>,
+    /// Their last zoom level.
+    groups_zmax: u32,
 }
 
 #[derive(Serialize)]
@@ -160,6 +188,7 @@ impl Family for Actors {
             Actors::Actor(i) => Section::Actors.url(&site.actors[*i].slug),
             Actors::ProjectPath => url::PROJECT_PATH.into(),
             Actors::Map => url::MAP.into(),
+            Actors::MapGroups => MAP_GROUPS.into(),
         }
     }
 
@@ -198,7 +227,7 @@ impl Family for Actors {
                     fp.actor_cards(h, members.iter().take(PATH_NAMES).copied());
                 }
             }
-            Actors::Map => fp.section(Section::Actors).hash(h),
+            Actors::Map | Actors::MapGroups => fp.section(Section::Actors).hash(h),
         }
     }
 
@@ -210,6 +239,7 @@ impl Family for Actors {
             Actors::Actor(i) => actor(site, *i, url),
             Actors::ProjectPath => project_path(site),
             Actors::Map => map(site),
+            Actors::MapGroups => Rendered::Folder(map_groups(site)),
         })
     }
 
@@ -220,13 +250,14 @@ impl Family for Actors {
             Actors::Closed { .. } => Owner::generated("la liste des structures fermées"),
             Actors::ProjectPath => Owner::generated("le parcours du porteur de projet"),
             Actors::Map => Owner::generated("la carte des acteurs"),
+            Actors::MapGroups => Owner::generated("les groupes de la carte des acteurs"),
         }
     }
 
     fn summary_label(&self) -> &'static str {
         match self {
             Actors::Actor(_) => "acteurs",
-            Actors::Map => "autres",
+            Actors::Map | Actors::MapGroups => "autres",
             _ => "listes",
         }
     }
@@ -239,8 +270,45 @@ impl Family for Actors {
     }
 
     fn in_sitemap(&self) -> bool {
-        true
+        !matches!(self, Actors::MapGroups)
     }
+
+    fn is_folder(&self) -> bool {
+        matches!(self, Actors::MapGroups)
+    }
+
+    fn deferrable(&self) -> bool {
+        // A preview shows an edited page without waiting for the groups of every actor.
+        matches!(self, Actors::MapGroups)
+    }
+}
+
+/// The files of the large map's groups: the actors in activity with a position.
+fn map_groups(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let titles: Vec<(usize, String)> = site
+        .open_actors
+        .iter()
+        .filter(|&&i| site.actors[i].data.geo.is_some())
+        .map(|&i| (i, french::typography(&site.actors[i].data.title)))
+        .collect();
+    let points: Vec<crate::render::mapgrid::Point> = titles
+        .iter()
+        .filter_map(|(i, title)| {
+            let e = &site.actors[*i];
+            let g = e.data.geo?;
+            Some(crate::render::mapgrid::Point {
+                lat: g.lat,
+                lon: g.lon,
+                slug: &e.slug,
+                title,
+            })
+        })
+        .collect();
+    let folder = MAP_GROUPS.trim_start_matches('/');
+    crate::render::mapgrid::files(&points)
+        .into_iter()
+        .map(|(path, bytes)| (format!("{folder}{path}"), bytes))
+        .collect()
 }
 
 fn directory(site: &Site, page: usize) -> Rendered {
@@ -251,7 +319,10 @@ fn directory(site: &Site, page: usize) -> Rendered {
             "Aucun acteur de l’économie sociale et solidaire n’est encore référencé à {commune}."
         ),
         1 => format!("Un acteur de l’économie sociale et solidaire en activité à {commune}."),
-        _ => format!("{n} acteurs de l’économie sociale et solidaire en activité à {commune}."),
+        _ => format!(
+            "{} acteurs de l’économie sociale et solidaire en activité à {commune}.",
+            french::number(n)
+        ),
     };
     let extra = DirectoryExtra {
         browse: browse(site),
@@ -443,25 +514,34 @@ fn project_path(site: &Site) -> Rendered {
     Rendered::page("path.html", &context, Vec::new())
 }
 
-/// The box around the markers of the actors in activity, if any.
-fn first_view(markers: &[Marker]) -> Option<String> {
-    let open = markers.iter().filter(|m| !m.closed);
+/// The box around the actors in activity with a position, if any: the map's first view.
+fn first_view(site: &Site) -> Option<String> {
     let (mut south, mut west, mut north, mut east) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     let mut any = false;
-    for m in open {
+    for g in site
+        .open_actors
+        .iter()
+        .filter_map(|&i| site.actors[i].data.geo)
+    {
         any = true;
-        south = south.min(m.lat);
-        north = north.max(m.lat);
-        west = west.min(m.lon);
-        east = east.max(m.lon);
+        south = south.min(g.lat);
+        north = north.max(g.lat);
+        west = west.min(g.lon);
+        east = east.max(g.lon);
     }
     any.then(|| format!("{south},{west},{north},{east}"))
 }
 
 fn map(site: &Site) -> Rendered {
+    let large = large_map(site);
+    let mut positioned = 0;
     let markers: Vec<Marker> = site
         .actors
         .iter()
+        .filter(|e| e.data.geo.is_some())
+        .inspect(|_| positioned += 1)
+        // A large map lists none: its groups are in files of their own.
+        .filter(|_| !large)
         .filter_map(|e| {
             let a = &e.data;
             let g = a.geo?;
@@ -485,11 +565,20 @@ fn map(site: &Site) -> Rendered {
             "Les acteurs de l’économie sociale et solidaire de {} sur une carte.",
             site.config.commune
         )),
-        count: markers.len(),
-        without_position: site.actors.len() - markers.len(),
-        view: first_view(&markers),
+        count: if large {
+            site.open_actors
+                .iter()
+                .filter(|&&i| site.actors[i].data.geo.is_some())
+                .count()
+        } else {
+            markers.len()
+        },
+        without_position: site.actors.len() - positioned,
+        view: first_view(site),
         markers,
         browse: browse(site),
+        groups: large.then_some(MAP_GROUPS),
+        groups_zmax: crate::render::mapgrid::ZMAX,
     };
     Rendered::page("map.html", &context, Vec::new())
 }

@@ -169,7 +169,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs.push(Job::Home(home::Home));
     jobs.extend(actors::front_jobs().into_iter().map(Job::Actors));
     jobs.extend(data::front_jobs().into_iter().map(Job::Data));
-    jobs.extend(actors::map_jobs().into_iter().map(Job::Actors));
+    jobs.extend(actors::map_jobs(site).into_iter().map(Job::Actors));
     jobs.extend(events::list_jobs(site).into_iter().map(Job::Events));
     jobs.extend(search::page_jobs(site).into_iter().map(Job::Search));
     jobs.extend(actors::record_jobs(site).into_iter().map(Job::Actors));

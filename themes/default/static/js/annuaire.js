@@ -139,6 +139,21 @@
     );
   }
 
+  // A function that loads the actors' data the first time it is called and gives them to
+  // `use`; `failed` when they could not be loaded (the next call tries again).
+  function whenNeeded(use, failed) {
+    var loading = null;
+    return function () {
+      if (!loading) {
+        loading = loadActors().then(use).catch(function () {
+          loading = null;
+          failed();
+        });
+      }
+      return loading;
+    };
+  }
+
   function actorPath(a) {
     return BASE + "acteurs/" + encodeURIComponent(a.slug) + "/";
   }
@@ -247,11 +262,25 @@
       moreButton.textContent = "Afficher " + (left > PAGE ? "les " + PAGE + " suivants" : left > 1 ? "les " + left + " derniers" : "le dernier");
     }
     var filters = new Filters(form, apply);
+    // The actors' data (what the filters compare) are asked for when a filter is set, or as
+    // soon as the form is reached: a visit that does not filter never loads the directory's
+    // whole data, whatever its size.
+    var load = whenNeeded(function (data) {
+      actors = data;
+      apply();
+    }, function () {
+      status.textContent = initial + " (les filtres sont indisponibles : rechargez la page)";
+    });
 
     function apply() {
       var s = filters.state();
       filters.remember(s);
-      if (!filters.active(s) || !actors) {
+      if (filters.active(s) && !actors) {
+        status.textContent = "Chargement des filtres…";
+        load();
+        return;
+      }
+      if (!filters.active(s)) {
         results.hidden = true;
         moreBox.hidden = true;
         if (list) list.hidden = false;
@@ -272,13 +301,9 @@
         : "Aucun acteur ne correspond aux filtres";
     }
 
-    loadActors().then(function (data) {
-      actors = data;
-      apply();
-      form.setAttribute("data-ready", "");
-    }).catch(function () {
-      status.textContent = initial + " (les filtres sont indisponibles : rechargez la page)";
-    });
+    form.addEventListener("focusin", function () { load(); });
+    apply();
+    form.setAttribute("data-ready", "");
   }
 
   function tileLayer(container) {
@@ -328,9 +353,11 @@
   function withTiles(map, container) {
     var layer = tileLayer(container);
     var loaded = false;
-    var rest = container.id === "carte"
-      ? " Les repères restent utilisables, et la liste qui suit donne les mêmes acteurs."
-      : " L’adresse est écrite sur la page.";
+    var rest = container.hasAttribute("data-grappes")
+      ? " Les repères restent utilisables, et l’annuaire donne les mêmes acteurs."
+      : container.id === "carte"
+        ? " Les repères restent utilisables, et la liste qui suit donne les mêmes acteurs."
+        : " L’adresse est écrite sur la page.";
     mapMessage(container, null);
     layer.on("tileload", function () {
       loaded = true;
@@ -423,7 +450,6 @@
     var map = newMap(container);
     var filters = null;
     var actors = null;
-    var loading = null;
     var group = null;
     var drawing = 0;
     var drawn = null;
@@ -503,17 +529,12 @@
       if (group) draw(shown);
     }
 
-    function load() {
-      if (!loading) {
-        loading = loadActors().then(function (data) {
-          actors = data;
-          apply();
-        }).catch(function () {
-          status.textContent = "La carte n’a pas pu charger les filtres : rechargez la page";
-        });
-      }
-      return loading;
-    }
+    var load = whenNeeded(function (data) {
+      actors = data;
+      apply();
+    }, function () {
+      status.textContent = "La carte n’a pas pu charger les filtres : rechargez la page";
+    });
 
     // The map made; then, each in a task of its own, its controls, its first view (the actors
     // in activity), the tiles of that view; once they are shown, the list's lines and the
@@ -568,6 +589,154 @@
     });
   }
 
+  // A large directory's map, drawn from groups made when the site was built: for each zoom
+  // level, the actors in activity gathered by squares of the screen, in files of 2,048 pixels of
+  // the map (grappes/{zoom}/{x}-{y}.json), whose index (grappes/{zoom}/index.json) marks the
+  // files there are. The page loads only the files of what it shows, and draws only the groups
+  // in view: the same few hundred markers at most, whatever the number of actors.
+  function groupsMap(container) {
+    var root = container.getAttribute("data-grappes");
+    var zmax = parseInt(container.getAttribute("data-zmax"), 10) || 17;
+    var BLOCK = 2048;
+    var map = newMap(container);
+    var layer = L.layerGroup();
+    var files = {};
+    var drawing = 0;
+
+    function get(url) {
+      if (!files[url]) {
+        files[url] = fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
+          if (!r.ok) throw new Error(String(r.status));
+          return r.json();
+        });
+        // A failed file is asked for again the next time.
+        files[url].catch(function () { delete files[url]; });
+      }
+      return files[url];
+    }
+
+    // Whether the level's index marks the file (bx, by): one bit per file of its box.
+    function has(index, bx, by) {
+      if (!index.bits) {
+        var text = atob(index.fichiers || "");
+        index.bits = new Uint8Array(text.length);
+        for (var i = 0; i < text.length; i++) index.bits[i] = text.charCodeAt(i);
+      }
+      var x = bx - index.x, y = by - index.y;
+      if (x < 0 || y < 0 || x >= index.largeur || y >= index.hauteur) return false;
+      var n = y * index.largeur + x;
+      return (index.bits[n >> 3] & (1 << (n & 7))) !== 0;
+    }
+
+    function count(n) {
+      return n.toLocaleString("fr-FR");
+    }
+
+    function link(slug, title) {
+      var a = el("a", null, title);
+      a.href = actorPath({ slug: slug });
+      return a;
+    }
+
+    // One group: a lone actor is a pin whose popup links to its page; a group is a disc with
+    // its number, which brings the map closer, or at the last level lists its actors.
+    function group(g) {
+      var lat = g[0], lon = g[1], n = g[2];
+      if (n === 1) {
+        return marker(lat, lon, g[4]).bindPopup(function () {
+          var box = el("div");
+          box.appendChild(link(g[3], g[4]));
+          return box;
+        });
+      }
+      var size = n < 10 ? 32 : n < 100 ? 38 : n < 1000 ? 44 : 52;
+      var label = plural(n, "acteur", "acteurs") + (Array.isArray(g[3]) ? " à cet endroit" : " : zoomer ici");
+      var m = L.marker([lat, lon], {
+        icon: L.divIcon({ html: "", className: "map-group", iconSize: [size, size] }),
+        title: label,
+        keyboard: true,
+      });
+      m.on("add", function () {
+        var icon = m.getElement();
+        if (icon) {
+          icon.textContent = count(n);
+          icon.setAttribute("aria-label", label);
+        }
+      });
+      if (Array.isArray(g[3])) {
+        m.bindPopup(function () {
+          var box = el("div");
+          box.appendChild(el("p", null, plural(n, "acteur", "acteurs") + " à cet endroit :"));
+          var list = el("ul", "map-group-list");
+          g[3].forEach(function (a) {
+            var li = el("li");
+            li.appendChild(link(a[0], a[1]));
+            list.appendChild(li);
+          });
+          box.appendChild(list);
+          if (n > g[3].length) box.appendChild(el("p", null, "et " + count(n - g[3].length) + " autres, dans l’annuaire."));
+          return box;
+        });
+      } else {
+        m.on("click", function () { map.setView([lat, lon], Math.min(Math.round(map.getZoom()) + 2, zmax)); });
+      }
+      return m;
+    }
+
+    // The groups of the view, from its level's files.
+    function draw() {
+      var run = ++drawing;
+      var zoom = Math.max(0, Math.min(Math.round(map.getZoom()), zmax));
+      // Pixels of the map at `zoom` (the view's own zoom may be further than the last level).
+      var scale = Math.pow(2, zoom - map.getZoom());
+      var bounds = map.getPixelBounds();
+      var x0 = Math.floor(bounds.min.x * scale / BLOCK), x1 = Math.floor(bounds.max.x * scale / BLOCK);
+      var y0 = Math.floor(bounds.min.y * scale / BLOCK), y1 = Math.floor(bounds.max.y * scale / BLOCK);
+      var view = map.getBounds().pad(0.25);
+      get(root + zoom + "/index.json").then(function (index) {
+        var wanted = [];
+        for (var bx = x0; bx <= x1; bx++) {
+          for (var by = y0; by <= y1; by++) {
+            if (has(index, bx, by)) wanted.push(get(root + zoom + "/" + bx + "-" + by + ".json"));
+          }
+        }
+        return Promise.all(wanted);
+      }).then(function (lists) {
+        if (run !== drawing) return;
+        var markers = [];
+        lists.forEach(function (groups) {
+          groups.forEach(function (g) {
+            if (view.contains([g[0], g[1]])) markers.push(group(g));
+          });
+        });
+        layer.clearLayers();
+        inSlices(markers, function (m) { if (run === drawing) layer.addLayer(m); }, function () {
+          if (run === drawing) container.setAttribute("data-markers", String(markers.length));
+        });
+      }).catch(function () {
+        if (run === drawing) mapMessage(container, "Les acteurs de la carte n’ont pas pu être chargés : rechargez la page, ou parcourez l’annuaire.");
+      });
+    }
+
+    nextTask().then(function () {
+      withControls(map);
+    }).then(nextTask).then(function () {
+      var first = (container.getAttribute("data-vue") || "").split(",").map(parseFloat);
+      if (first.length === 4 && first.every(isFinite)) {
+        map.fitBounds([[first[0], first[1]], [first[2], first[3]]], { padding: [30, 30], maxZoom: 16 });
+      } else {
+        map.setView([46.6, 2.4], 5);
+      }
+    }).then(nextTask).then(function () {
+      withTiles(map, container);
+      layer.addTo(map);
+      return new Promise(function (done) { afterTiles(map, done); });
+    }).then(function () {
+      map.on("moveend", draw);
+      draw();
+    });
+  }
+
   // An actor's own position.
   function actorMap(container) {
     var lat = parseFloat(container.getAttribute("data-lat"));
@@ -587,14 +756,17 @@
     if (form && !big && document.getElementById("resultats-filtres")) directory(form);
     if (!window.L) {
       // Leaflet did not load (no connection, say): the boxes say so.
-      if (big) mapMessage(big, "La carte n’a pas pu être chargée : la liste qui suit donne les mêmes acteurs.");
+      if (big) mapMessage(big, big.hasAttribute("data-grappes")
+        ? "La carte n’a pas pu être chargée : l’annuaire donne les mêmes acteurs."
+        : "La carte n’a pas pu être chargée : la liste qui suit donne les mêmes acteurs.");
       if (small) mapMessage(small, "La carte n’a pas pu être chargée : l’adresse est écrite sur la page.");
       return;
     }
     // The maps are drawn once the page has painted: their script does not lay it out first.
     requestAnimationFrame(function () {
       setTimeout(function () {
-        if (big && form) actorsMap(big, form);
+        if (big && big.hasAttribute("data-grappes")) groupsMap(big);
+        else if (big && form) actorsMap(big, form);
         if (small) actorMap(small);
       }, 0);
     });
