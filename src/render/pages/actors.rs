@@ -47,13 +47,17 @@ pub const MAP_LIST_MAX: usize = 2000;
 /// The folder of the map's groups.
 pub const MAP_GROUPS: &str = "/carte/grappes/";
 
-/// Whether the map of `site` is drawn from precomputed groups.
-fn large_map(site: &Site) -> bool {
+/// The actors in activity with a position (indices in `Site::actors`): a large map's actors.
+fn open_positioned(site: &Site) -> impl Iterator<Item = usize> + '_ {
     site.open_actors
         .iter()
-        .filter(|&&i| site.actors[i].data.geo.is_some())
-        .count()
-        > MAP_LIST_MAX
+        .copied()
+        .filter(|&i| site.actors[i].data.geo.is_some())
+}
+
+/// Whether the map of `site` is drawn from precomputed groups.
+fn large_map(site: &Site) -> bool {
+    open_positioned(site).count() > MAP_LIST_MAX
 }
 
 /// The path of the project holder, at the front of the plan.
@@ -285,11 +289,8 @@ impl Family for Actors {
 
 /// The files of the large map's groups: the actors in activity with a position.
 fn map_groups(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let titles: Vec<(usize, String)> = site
-        .open_actors
-        .iter()
-        .filter(|&&i| site.actors[i].data.geo.is_some())
-        .map(|&i| (i, french::typography(&site.actors[i].data.title)))
+    let titles: Vec<(usize, String)> = open_positioned(site)
+        .map(|i| (i, french::typography(&site.actors[i].data.title)))
         .collect();
     let points: Vec<crate::render::mapgrid::Point> = titles
         .iter()
@@ -566,10 +567,7 @@ fn map(site: &Site) -> Rendered {
             site.config.commune
         )),
         count: if large {
-            site.open_actors
-                .iter()
-                .filter(|&&i| site.actors[i].data.geo.is_some())
-                .count()
+            open_positioned(site).count()
         } else {
             markers.len()
         },
