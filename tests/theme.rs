@@ -86,9 +86,23 @@ fn the_commune_s_colours_logo_and_favicon_are_on_every_page() {
         );
         assert!(html.contains("<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">"));
     }
-    // The default favicon: the main colour, the commune's initial.
+    // The default favicon: the main colour, the commune's initial drawn as a path (no text:
+    // no typeface to find), which is not the initial of another commune.
     let favicon = text(&files, "favicon.svg");
-    assert!(favicon.contains("fill=\"#1d4e89\"") && favicon.contains(">S</text>"));
+    assert!(favicon.contains("fill=\"#1d4e89\"") && favicon.contains("<path fill=\"#fff\""));
+    assert!(!favicon.contains("<text"), "{favicon}");
+    let other = copy_site(&repo());
+    let toml = std::fs::read_to_string(other.path().join("site.toml")).unwrap();
+    let toml = toml.replace("name = \"Sceaux\"", "name = \"Antony\"");
+    std::fs::write(other.path().join("site.toml"), toml).unwrap();
+    let out = other.path().join("public");
+    pipeline::build(other.path(), &out, options(NOW)).unwrap();
+    let other = std::fs::read_to_string(out.join("favicon.svg")).unwrap();
+    let d = |svg: &str| svg.split(" d=\"").nth(1).map(str::to_string);
+    assert!(
+        d(favicon).is_some() && d(&other).is_some() && d(favicon) != d(&other),
+        "{other}"
+    );
 }
 
 #[test]

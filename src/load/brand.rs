@@ -132,18 +132,35 @@ pub fn stylesheet(config: &Config) -> Option<String> {
     Some(css)
 }
 
-/// The default favicon: a rounded square of the main colour with the commune's initial.
+/// The default favicon: a rounded square of the main colour with the commune's initial, drawn
+/// as a path (`favicon_glyphs`): no typeface to find, the same letter on every system. An
+/// initial the outlines do not have (another script) leaves the square plain.
 pub fn favicon(config: &Config) -> String {
     let colour = config.brand.primary.map_or(DEFAULT_PRIMARY, |c| c.rgb);
-    let initial: String = config
-        .commune
+    favicon_svg(colour, &config.commune)
+}
+
+fn favicon_svg(colour: [u8; 3], commune: &str) -> String {
+    let initial = commune
         .chars()
         .find(|c| c.is_alphanumeric())
-        .map_or_else(String::new, |c| c.to_uppercase().collect());
+        .and_then(|c| c.to_uppercase().next());
+    let letter = initial
+        .and_then(|c| super::favicon_glyphs::GLYPHS.iter().find(|g| g.0 == c))
+        .map_or_else(String::new, |(_, [left, top, right, bottom], path)| {
+            // Capitals 30 units high in the 64 of the square (accents above them), none wider
+            // or higher than 46; the letter's box in the middle.
+            let (width, height) = (f64::from(right - left), f64::from(bottom - top));
+            let scale = (30.0_f64 / 668.0).min(46.0 / width).min(46.0 / height);
+            let x = 32.0 - f64::from(left + right) / 2.0 * scale;
+            let y = 32.0 - f64::from(top + bottom) / 2.0 * scale;
+            format!(
+                "<path fill=\"#fff\" transform=\"matrix({scale:.5} 0 0 {scale:.5} {x:.2} {y:.2})\" d=\"{path}\"/>"
+            )
+        });
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\"><rect width=\"64\" height=\"64\" rx=\"14\" fill=\"{}\"/><text x=\"32\" y=\"45\" font-family=\"system-ui, sans-serif\" font-size=\"38\" font-weight=\"700\" text-anchor=\"middle\" fill=\"#fff\">{}</text></svg>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\"><rect width=\"64\" height=\"64\" rx=\"14\" fill=\"{}\"/>{letter}</svg>\n",
         hex(colour),
-        crate::text::html::escape_html(&initial)
     )
 }
 
@@ -160,6 +177,65 @@ pub fn favicon_path(config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The letter's box in the square, from the favicon's transform and its glyph's box.
+    fn letter_box(svg: &str, glyph: char) -> [f64; 4] {
+        let m = svg
+            .split("matrix(")
+            .nth(1)
+            .unwrap()
+            .split(')')
+            .next()
+            .unwrap();
+        let m: Vec<f64> = m.split(' ').map(|v| v.parse().unwrap()).collect();
+        let (_, b, _) = super::super::favicon_glyphs::GLYPHS
+            .iter()
+            .find(|g| g.0 == glyph)
+            .unwrap();
+        let at = |i: usize, o: usize| f64::from(b[i]) * m[0] + m[o];
+        [at(0, 4), at(1, 5), at(2, 4), at(3, 5)]
+    }
+
+    #[test]
+    fn the_favicon_draws_the_commune_s_initial_as_a_path_inside_its_square() {
+        for (commune, glyph) in [
+            ("Sceaux", 'S'),
+            ("Villeneuve-sur-Lot", 'V'),
+            ("île-Saint-Denis", 'Î'),
+            ("Évry-Courcouronnes", 'É'),
+            ("Œuilly", 'Œ'),
+            ("L'Haÿ-les-Roses", 'L'),
+            ("« Mons »", 'M'),
+            ("1er arrondissement", '1'),
+            ("Wissembourg", 'W'),
+        ] {
+            let svg = favicon_svg([0x0b, 0x6a, 0x4f], commune);
+            assert!(!svg.contains("<text"), "{svg}");
+            assert!(svg.contains("fill=\"#0b6a4f\""));
+            let (_, _, path) = super::super::favicon_glyphs::GLYPHS
+                .iter()
+                .find(|g| g.0 == glyph)
+                .unwrap();
+            assert!(svg.contains(&format!("d=\"{path}\"")), "{commune}: {svg}");
+            let [left, top, right, bottom] = letter_box(&svg, glyph);
+            assert!(
+                left >= 8.0 && top >= 8.0 && right <= 56.0 && bottom <= 56.0,
+                "{commune}: {left} {top} {right} {bottom}"
+            );
+            assert!(
+                ((left + right) / 2.0 - 32.0).abs() < 0.1
+                    && ((top + bottom) / 2.0 - 32.0).abs() < 0.1,
+                "{commune}: centred"
+            );
+            assert!(
+                bottom - top >= 29.0,
+                "{commune}: {top}–{bottom} large enough to read"
+            );
+        }
+        // An initial of another script: the square alone, never a missing glyph's box.
+        let svg = favicon_svg([0x0b, 0x6a, 0x4f], "東京");
+        assert!(!svg.contains("<path") && !svg.contains("<text") && svg.contains("<rect"));
+    }
 
     #[test]
     fn contrast_ratios_are_wcag_s() {

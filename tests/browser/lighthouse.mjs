@@ -208,6 +208,10 @@ for (const [n, site] of sites.entries()) {
     for (let run = 0; run < 3; run++) {
       const result = await lighthouse(base + path, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: CATEGORIES, throttling: { cpuSlowdownMultiplier: slowdown } });
       const s = layoutShifts(result.artifacts);
+      // LIGHTHOUSE_TRACE=1 keeps each run's trace beside the reports, to read what a task did,
+      // and prints each run's performance.
+      if (process.env.LIGHTHOUSE_TRACE) console.log(`#   run ${run}: performance ${Math.round(result.lhr.categories.performance.score * 100)}, TBT ${Math.round(result.lhr.audits["total-blocking-time"].numericValue)} ms`);
+      if (process.env.LIGHTHOUSE_TRACE) writeFileSync(join(dir, (path.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "accueil") + `.trace-${run}.json`), JSON.stringify(result.artifacts.traces.defaultPass));
       if (!lhr || better(result.lhr, s, lhr, shifts)) { lhr = result.lhr; shifts = s; }
       if (lhr.categories.performance.score >= 1 && shifts.length === 0) break;
     }

@@ -419,8 +419,9 @@
     })();
   }
 
-  // What the page needs after its first paint (the markers' grouping: a script and its
-  // stylesheets), loaded together; `done` once each has loaded or failed.
+  // What the page needs after its first paint (the markers' grouping script; its stylesheets
+  // are in the page's head: added late, they would make the browser style the whole page
+  // again), loaded together; `done` once each has loaded or failed.
   function loadLater(urls) {
     return Promise.all(urls.filter(Boolean).map(function (url) {
       return new Promise(function (done) {
