@@ -6,6 +6,24 @@
 /// Where the first control character of `text` is, and how it is written: (line, column,
 /// shown), 1-based; raw ones anywhere, escaped ones inside double quotes.
 pub fn find(text: &str) -> Option<(usize, usize, String)> {
+    // Most sources hold neither a control character nor a backslash: one pass over the bytes
+    // says so, without following lines, quotes and comments character by character.
+    if !may_hold_one(text.as_bytes()) {
+        return None;
+    }
+    find_in_lines(text)
+}
+
+/// Whether `bytes` hold a control character other than tab and line ends (C0, DEL, or C1:
+/// 0xC2 then 0x80–0x9F in UTF-8) or a backslash, which may start an escaped one.
+fn may_hold_one(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| {
+        matches!(b, 0..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f | b'\\')
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })
+}
+
+fn find_in_lines(text: &str) -> Option<(usize, usize, String)> {
     let mut quote: Option<char> = None;
     for (n, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -93,7 +111,34 @@ pub fn diagnostic(
 
 #[cfg(test)]
 mod tests {
-    use super::find;
+    use super::{find, find_in_lines};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The first pass over the bytes never hides what reading line by line finds.
+        #[test]
+        fn the_byte_pass_agrees_with_reading_line_by_line(
+            text in "(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\\\\\"'#:=\\- \\n\\r\\t]|\\\\[0abtnvfre\\\\\"xuU]|\\\\u00[01][0-9a-f]|\\\\x[01][0-9a-f]){0,40}"
+        ) {
+            prop_assert_eq!(find(&text), find_in_lines(&text));
+        }
+    }
+
+    #[test]
+    fn every_control_character_is_found_alone_in_plain_text() {
+        for c in (0u32..=0x9f)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_control())
+        {
+            let text = format!("title: Café « {c} » d’été\n");
+            let found = find(&text);
+            if matches!(c, '\t' | '\n' | '\r') {
+                assert_eq!(found, None, "U+{:04X}", c as u32);
+            } else {
+                assert_eq!(found, Some((1, 15, format!("U+{:04X}", c as u32))));
+            }
+        }
+    }
 
     #[test]
     fn raw_and_escaped_control_characters_are_found_and_text_is_not() {
