@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/load/favicon_glyphs.rs: the outlines of the capitals and digits a commune's name
+"""Writes src/load/brand/favicon_glyphs.rs: the outlines of the capitals and digits a commune's name
 may start with, from Atkinson Hyperlegible Bold (SIL Open Font License 1.1, npm package
 @fontsource/atkinson-hyperlegible, pinned below), for the default favicon. The favicon draws
 its initial as a path: a letter of <text> makes the browser look for a system typeface and lay
@@ -56,6 +56,6 @@ pub const GLYPHS: &[(char, [i32; 4], &str)] = &[
 {chr(10).join(rows)}
 ];
 """
-(ROOT / "src/load/favicon_glyphs.rs").write_text(out)
-(ROOT / "src/load/favicon_glyphs.LICENCE.txt").write_text(licence)
+(ROOT / "src/load/brand/favicon_glyphs.rs").write_text(out)
+(ROOT / "src/load/brand/favicon_glyphs.LICENCE.txt").write_text(licence)
 print(f"{len(rows)} glyphs, {len(out)} bytes")

@@ -2,6 +2,8 @@
 //! the stylesheet, refused when text on them would fail WCAG AA contrast; its logo; its
 //! favicon (a default one, in its colour, with the commune's initial).
 
+mod favicon_glyphs;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::config::{Colour, Config};
 
@@ -146,7 +148,7 @@ fn favicon_svg(colour: [u8; 3], commune: &str) -> String {
         .find(|c| c.is_alphanumeric())
         .and_then(|c| c.to_uppercase().next());
     let letter = initial
-        .and_then(|c| super::favicon_glyphs::GLYPHS.iter().find(|g| g.0 == c))
+        .and_then(|c| favicon_glyphs::GLYPHS.iter().find(|g| g.0 == c))
         .map_or_else(String::new, |(_, [left, top, right, bottom], path)| {
             // Capitals 30 units high in the 64 of the square (accents above them), none wider
             // or higher than 46; the letter's box in the middle.
@@ -188,7 +190,7 @@ mod tests {
             .next()
             .unwrap();
         let m: Vec<f64> = m.split(' ').map(|v| v.parse().unwrap()).collect();
-        let (_, b, _) = super::super::favicon_glyphs::GLYPHS
+        let (_, b, _) = super::favicon_glyphs::GLYPHS
             .iter()
             .find(|g| g.0 == glyph)
             .unwrap();
@@ -212,7 +214,7 @@ mod tests {
             let svg = favicon_svg([0x0b, 0x6a, 0x4f], commune);
             assert!(!svg.contains("<text"), "{svg}");
             assert!(svg.contains("fill=\"#0b6a4f\""));
-            let (_, _, path) = super::super::favicon_glyphs::GLYPHS
+            let (_, _, path) = super::favicon_glyphs::GLYPHS
                 .iter()
                 .find(|g| g.0 == glyph)
                 .unwrap();

@@ -8,7 +8,6 @@
 //! May import: `model`, `images` (the pictures of `static/`), `yaml` and the ground.
 
 pub mod brand;
-mod favicon_glyphs;
 mod text;
 pub mod theme;
 use crate::diagnostic::Diagnostic;
