@@ -150,8 +150,8 @@ fn favicon_svg(colour: [u8; 3], commune: &str) -> String {
     let letter = initial
         .and_then(|c| favicon_glyphs::GLYPHS.iter().find(|g| g.0 == c))
         .map_or_else(String::new, |(_, [left, top, right, bottom], path)| {
-            // Capitals 30 units high in the 64 of the square (accents above them), none wider
-            // or higher than 46; the letter's box in the middle.
+            // Capitals (668 of the font's units high) 30 units high in the 64 of the square,
+            // accents above them; none wider or higher than 46; the letter's box in the middle.
             let (width, height) = (f64::from(right - left), f64::from(bottom - top));
             let scale = (30.0_f64 / 668.0).min(46.0 / width).min(46.0 / height);
             let x = 32.0 - f64::from(left + right) / 2.0 * scale;
