@@ -145,7 +145,8 @@ pub(super) fn init(dir: &std::path::Path, commune: Option<String>) -> Result<Exi
         println!("{}", f.display());
     }
     eprintln!(
-        "Site de {commune} créé dans {} : `cd {}` puis `ess-site serve` pour le voir, `ess-site build` pour le publier.",
+        "Site {} créé dans {} : `cd {}` puis `ess-site serve` pour le voir, `ess-site build` pour le publier.",
+        crate::model::scaffold::of_place(&commune).replace('\'', "’"),
         dir.display(),
         dir.display()
     );

@@ -217,8 +217,11 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
     }
     domain_lines.push_str(&line);
     domain_lines.push('\n');
+    let (of, at) = (of_place(&escaped), at_place(&escaped));
     let fill = |template: &str| {
         template
+            .replace("de {commune}", &of)
+            .replace("à {commune}", &at)
             .replace("{commune}", &escaped)
             .replace("{slug}", &slug)
             .replace("{actor}", &format!("jardin-partage-de-{slug}"))
@@ -232,4 +235,63 @@ pub fn site_files(commune: &str, year: i32) -> Vec<(String, String)> {
         .iter()
         .map(|(path, template)| (fill(path), fill(template)))
         .collect()
+}
+
+/// « de » before a commune's name, as French writes it: « d'Évry », « du Mans », « des Ulis »,
+/// « de La Courneuve », « de Sceaux » (the apostrophe made typographic on the pages).
+pub fn of_place(name: &str) -> String {
+    if let Some(rest) = name.strip_prefix("Le ") {
+        format!("du {rest}")
+    } else if let Some(rest) = name.strip_prefix("Les ") {
+        format!("des {rest}")
+    } else if starts_with_vowel(name) {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
+}
+
+/// « à » before a commune's name: « au Mans », « aux Ulis », « à Évry ».
+pub fn at_place(name: &str) -> String {
+    if let Some(rest) = name.strip_prefix("Le ") {
+        format!("au {rest}")
+    } else if let Some(rest) = name.strip_prefix("Les ") {
+        format!("aux {rest}")
+    } else {
+        format!("à {name}")
+    }
+}
+
+fn starts_with_vowel(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| "AÀÂÄEÉÈÊËIÎÏOÔÖUÙÛÜYŸŒÆaàâäeéèêëiîïoôöuùûüyÿœæ".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{at_place, of_place};
+
+    #[test]
+    fn a_commune_s_name_takes_de_and_a_as_french_writes_them() {
+        for (name, of, at) in [
+            ("Sceaux", "de Sceaux", "à Sceaux"),
+            (
+                "Évry-Courcouronnes",
+                "d'Évry-Courcouronnes",
+                "à Évry-Courcouronnes",
+            ),
+            ("Antony", "d'Antony", "à Antony"),
+            ("Ivry-sur-Seine", "d'Ivry-sur-Seine", "à Ivry-sur-Seine"),
+            ("Le Mans", "du Mans", "au Mans"),
+            ("Les Ulis", "des Ulis", "aux Ulis"),
+            ("La Courneuve", "de La Courneuve", "à La Courneuve"),
+            ("L'Haÿ-les-Roses", "de L'Haÿ-les-Roses", "à L'Haÿ-les-Roses"),
+        ] {
+            assert_eq!(
+                (of_place(name), at_place(name)),
+                (of.to_string(), at.to_string())
+            );
+        }
+    }
 }
