@@ -105,6 +105,70 @@ fn the_commune_s_colours_logo_and_favicon_are_on_every_page() {
     );
 }
 
+/// The `<link rel="preload">` of a page's typefaces.
+fn preloads(html: &str) -> Vec<String> {
+    html.split("<link rel=\"preload\" href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn every_page_asks_at_once_for_the_typefaces_its_style_sheet_declares() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let (_, css) = stylesheet(&files);
+    // The theme's text in a typeface made for legibility, never held back nor swapped in late.
+    let faces: Vec<&str> = css.split("@font-face").skip(1).collect();
+    assert_eq!(faces.len(), 2, "a regular and a bold face");
+    for face in &faces {
+        let face = &face[..face.find('}').unwrap()];
+        assert!(face.contains("font-display: optional"), "{face}");
+        assert!(face.contains("unicode-range:"), "{face}");
+    }
+    let fonts = preloads(text(&files, "index.html"));
+    assert_eq!(fonts.len(), 2, "{fonts:?}");
+    for font in &fonts {
+        // The address the style sheet's `url()` gives, from the site's root where it is.
+        let relative = font.trim_start_matches('/');
+        assert!(css.contains(&format!("url(\"{relative}\")")), "{font}");
+        let bytes = &files[relative];
+        assert!(bytes.starts_with(b"wOF2"), "{font}: a WOFF2 file");
+        assert!(
+            bytes.len() < 12 * 1024,
+            "{font}: {} bytes, subset",
+            bytes.len()
+        );
+    }
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        if html.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        assert_eq!(preloads(&html), fonts, "{path}");
+        assert!(
+            html.contains("as=\"font\" type=\"font/woff2\" crossorigin>"),
+            "{path}"
+        );
+    }
+    // Under a path, the same files under it.
+    let mut under = options(NOW);
+    under.base_url = Some("https://ville.example.org/ess/".into());
+    let moved = build(site.path(), under);
+    let expected: Vec<String> = fonts.iter().map(|f| format!("/ess{f}")).collect();
+    assert_eq!(preloads(text(&moved, "acteurs/index.html")), expected);
+    // A site whose own style sheet declares no typeface asks for none.
+    let own = copy_site(&fixture("override"));
+    std::fs::create_dir_all(own.path().join("static")).unwrap();
+    std::fs::write(
+        own.path().join("static/style.css"),
+        "body { font-family: Georgia, serif; }\n",
+    )
+    .unwrap();
+    let plain = build(own.path(), options("2021-01-01"));
+    assert!(preloads(text(&plain, "index.html")).is_empty());
+}
+
 #[test]
 fn a_colour_text_cannot_be_read_on_is_refused_with_its_ratio_and_a_colour_that_passes() {
     let site = example_with("[brand]\nprimary = \"#7fb3d5\"\naccent = \"#8a3b12\"");

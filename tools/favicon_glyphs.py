@@ -7,27 +7,19 @@ out a document of its own for a 16-pixel icon, and looks different on every syst
 
 Usage: python3 tools/favicon_glyphs.py   (needs npm, and pip's fonttools)
 """
-import io
 import pathlib
-import subprocess
-import tarfile
-import tempfile
 
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.pens.transformPen import TransformPen
-from fontTools.ttLib import TTFont
 
-PACKAGE = "@fontsource/atkinson-hyperlegible@5.3.0"
+from fontsource import PACKAGE, fetch
+
 FILES = ["atkinson-hyperlegible-latin-700-normal.woff", "atkinson-hyperlegible-latin-ext-700-normal.woff"]
 CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ"
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-with tempfile.TemporaryDirectory() as tmp:
-    name = subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    with tarfile.open(pathlib.Path(tmp) / name) as tar:
-        fonts = [TTFont(io.BytesIO(tar.extractfile("package/files/" + f).read())) for f in FILES]
-        licence = tar.extractfile("package/LICENSE").read().decode()
+fonts, licence = fetch(FILES)
 
 rows = []
 for ch in CHARS:

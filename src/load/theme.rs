@@ -196,6 +196,19 @@ impl Theme {
             .unwrap_or_else(|| format!("/{path}"))
     }
 
+    /// The typefaces a stylesheet of the site declares, for the pages to ask for them before
+    /// the stylesheet is read (`<link rel="preload">`): the WOFF2 files of its `@font-face`
+    /// rules, upright ones only (an italic serves a few words, later), at their site address.
+    /// A stylesheet of the site that declares none asks for none.
+    pub fn font_files(&self, stylesheet: &str) -> Vec<String> {
+        let css = self
+            .assets
+            .get(stylesheet)
+            .map(|b| String::from_utf8_lossy(b));
+        let dir = stylesheet.rsplit_once('/').map_or("", |(dir, _)| dir);
+        css.map_or_else(Vec::new, |css| font_files(&css, dir))
+    }
+
     /// The file a template comes from, relative to the site (for error messages).
     pub fn origin(&self, name: &str) -> String {
         self.origins
@@ -211,6 +224,34 @@ impl Theme {
             .and_then(|g| g.get(key))
             .map_or(key, String::as_str)
     }
+}
+
+/// The WOFF2 files of the upright `@font-face` rules of `css`, a style sheet in the folder `dir`
+/// of the site, at their site address; none from another site.
+fn font_files(css: &str, dir: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    for rule in css.split("@font-face").skip(1) {
+        let rule = rule.split('}').next().unwrap_or_default();
+        if rule.contains("italic") || rule.contains("oblique") {
+            continue;
+        }
+        for part in rule.split("url(").skip(1) {
+            let url = part.split(')').next().unwrap_or_default();
+            let url = url.trim().trim_matches(|c| c == '"' || c == '\'');
+            if !url.ends_with(".woff2") || url.contains(':') || url.starts_with("//") {
+                continue;
+            }
+            let address = match url.strip_prefix('/') {
+                Some(absolute) => format!("/{absolute}"),
+                None if dir.is_empty() => format!("/{url}"),
+                None => format!("/{dir}/{url}"),
+            };
+            if !files.contains(&address) {
+                files.push(address);
+            }
+        }
+    }
+    files
 }
 
 /// The theme's files published under a hashed name: stylesheets, scripts and the icons'
@@ -387,4 +428,28 @@ fn apply_brand(theme: &mut Theme, config: &crate::model::config::Config) -> Vec<
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_style_sheet_s_upright_woff2_faces_at_their_site_address() {
+        let css = r#"/* @font-face in a comment has no url */
+@font-face { font-family: "A"; src: url("f/a-400.woff2") format("woff2"), url(f/a-400.woff) format("woff"); }
+@font-face{font-family:A;font-weight:700;src:url('/fonts/a-700.woff2')}
+@font-face { font-family: "A"; font-style: italic; src: url("f/a-400i.woff2"); }
+@font-face { font-family: "B"; src: url("https://fonts.example.net/b.woff2"), url(//cdn.example.net/b.woff2); }
+@font-face { font-family: "A"; src: url( "f/a-400.woff2" ); }
+body { background: url("f/not-a-font.woff2"); }"#;
+        assert_eq!(
+            super::font_files(css, ""),
+            ["/f/a-400.woff2", "/fonts/a-700.woff2"]
+        );
+        assert_eq!(
+            super::font_files(css, "css")[0],
+            "/css/f/a-400.woff2",
+            "relative to the style sheet's folder"
+        );
+        assert!(super::font_files("body { color: red }", "").is_empty());
+    }
 }

@@ -202,6 +202,7 @@ struct Globals<'a> {
 }
 
 /// `asset(path="style.css")`: the address an asset is published at (its fingerprinted name);
+/// `font_files()`: the typefaces `style.css` declares (see `Theme::font_files`);
 /// `icon(name="search")`: an icon of the theme's sprite, decorative (`aria-hidden`).
 fn register_assets(tera: &mut Tera, theme: &crate::load::theme::Theme) {
     let urls: Arc<std::collections::BTreeMap<String, String>> =
@@ -217,6 +218,14 @@ fn register_assets(tera: &mut Tera, theme: &crate::load::theme::Theme) {
             Some(path) => Ok(Value::String(of(&u, path))),
             None => Err(tera::Error::msg("asset(path=\"…\") : chemin attendu")),
         }
+    });
+    let fonts: Vec<Value> = theme
+        .font_files("style.css")
+        .into_iter()
+        .map(Value::String)
+        .collect();
+    tera.register_function("font_files", move |_: &HashMap<String, Value>| {
+        Ok(Value::Array(fonts.clone()))
     });
     let sprite = of(&urls, "icons.svg");
     tera.register_function("icon", move |args: &HashMap<String, Value>| {

@@ -199,6 +199,30 @@ for (const [n, site] of sites.entries()) {
     const seen = await page.evaluate(() => window.__shifts);
     check(seen.length === 0, `${path} at ${width} px: layout shifts: ${seen.join(" | ")}`);
   };
+  // The text's typeface: every character its @font-face rules cover is drawn with it (asked of
+  // Chromium, which says which font drew each element's text), but in code (monospace by design).
+  const style = readFileSync(files(built, ".css").find((f) => /\/style\.[0-9a-f]+\.css$/.test(f)), "utf8");
+  const face = style.match(/@font-face\s*\{[^}]*font-family:\s*"([^"]+)"[^}]*unicode-range:\s*([^;}]+)/);
+  check(face, "style.css: no @font-face with a unicode-range");
+  const covered = (face?.[2] || "").split(",").map((r) => r.trim().replace(/^U\+/i, "").split("-").map((h) => parseInt(h, 16)));
+  const inFace = (ch) => covered.some(([a, b = a]) => ch.codePointAt(0) >= a && ch.codePointAt(0) <= b);
+  const cdp = await context.newCDPSession(page);
+  const otherFaces = async () => {
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+    const { nodeIds } = await cdp.send("DOM.querySelectorAll", { nodeId: root.nodeId, selector: "body, body *:not(code, code *, pre, pre *, kbd, samp)" });
+    const wrong = [];
+    for (const nodeId of nodeIds) {
+      const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+      if (fonts.every((f) => f.familyName === face[1])) continue;
+      const { node } = await cdp.send("DOM.describeNode", { nodeId, depth: 1 });
+      const text = (node.children || []).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join("");
+      // A character the face lacks is drawn by another font, and may take its neighbours' spaces with it.
+      if (text.trim() && [...text].every((ch) => inFace(ch))) wrong.push(`<${node.localName}> « ${text.trim().slice(0, 40)} » in ${fonts.map((f) => f.familyName).join(", ")}`);
+    }
+    return wrong;
+  };
   const scriptErrors = [];
   page.on("pageerror", (e) => scriptErrors.push(String(e)));
   // The requests not answered yet, named when a page's script does not complete.
@@ -223,6 +247,13 @@ for (const [n, site] of sites.entries()) {
     }
     await page.waitForFunction(() => { const m = document.getElementById("carte-acteur"); return !m || m.dataset.markers === "1"; });
     await shifts(path, 1280);
+    if (face) {
+      // « font-display: optional » leaves a font that came late out of the page: then the next
+      // load, from the cache, must have it.
+      let wrong = await otherFaces();
+      if (wrong.length) { await page.reload(); wrong = await otherFaces(); }
+      check(wrong.length === 0, `${path}: text not in ${face[1]}: ${wrong.slice(0, 3).join(" ; ")}`);
+    }
     const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     for (const v of axe.violations) {
       check(false, `axe ${path}: ${v.id} (${v.impact}) ${v.nodes.map((x) => x.target.join(" ")).slice(0, 3).join(", ")}`);
