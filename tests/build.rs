@@ -512,6 +512,77 @@ fn open_data_lists_every_public_actor_with_documented_columns() {
     }
 }
 
+/// The directory's and the map's filters read their own file: every actor of the open data, in
+/// its order, with the fields the filters match and the cards show, equal to the export's;
+/// no other field, and a fraction of the export's bytes.
+#[test]
+fn the_filters_read_the_open_data_s_actors_with_only_the_fields_they_use() {
+    let site = copy_site(&repo());
+    let files = build(site.path(), options(NOW));
+    let export: Vec<serde_json::Value> =
+        serde_json::from_slice(&files["donnees/acteurs.json"]).unwrap();
+    let filters: serde_json::Value =
+        serde_json::from_slice(&files["acteurs/filtres.json"]).unwrap();
+    let names: Vec<&str> = filters["champs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    // Every field the theme's script reads of an actor (`a.nom`, `actor.domaines`: these names
+    // are actors there) is there.
+    let script =
+        std::fs::read_to_string(repo().join("themes/default/static/js/annuaire.js")).unwrap();
+    let mut read = std::collections::BTreeSet::new();
+    for start in ["a.", "actor."] {
+        for (at, _) in script.match_indices(start) {
+            let before = script[..at].chars().next_back().unwrap_or(' ');
+            let field: String = script[at + start.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            if !before.is_alphanumeric() && !matches!(before, '_' | '.') && !field.is_empty() {
+                read.insert(field);
+            }
+        }
+    }
+    assert!(read.len() >= 8, "{read:?}");
+    for field in &read {
+        assert!(names.contains(&field.as_str()), "the script reads {field}");
+    }
+    for left in [
+        "courriel",
+        "telephone",
+        "site_web",
+        "latitude",
+        "siret",
+        "url",
+    ] {
+        assert!(!names.contains(&left), "{left}");
+    }
+    let rows = filters["acteurs"].as_array().unwrap();
+    assert_eq!(rows.len(), export.len());
+    assert!(
+        export.iter().any(|a| a["fermeture"] != ""),
+        "a closed actor"
+    );
+    for (row, actor) in rows.iter().zip(&export) {
+        let row = row.as_array().unwrap();
+        assert_eq!(row.len(), names.len());
+        for (name, value) in names.iter().zip(row) {
+            assert_eq!(value, &actor[*name], "{} {name}", actor["slug"]);
+        }
+    }
+    let (small, whole) = (
+        files["acteurs/filtres.json"].len(),
+        files["donnees/acteurs.json"].len(),
+    );
+    assert!(
+        small * 3 < whole,
+        "{small} bytes against the export's {whole}"
+    );
+}
+
 /// The GeoJSON export is RFC 7946's: a FeatureCollection of Features, each a Point in
 /// longitude then latitude (WGS 84, in range), no `crs` member, the CSV's columns as properties;
 /// one per published actor with a position, and no other.

@@ -19,6 +19,8 @@ pub const OPEN_DATA_GOGOCARTO: &str = "/donnees/gogocarto.json";
 pub const OPEN_DATA_GEOJSON: &str = "/donnees/acteurs.geojson";
 pub const OPEN_DATA_INCLUSION: &str = "/donnees/data-inclusion/structures.json";
 pub const OPEN_DATA_INCLUSION_CSV: &str = "/donnees/data-inclusion/structures.csv";
+/// What the directory's and the map's filters read: the actors, a few fields each.
+pub const DIRECTORY_FILTERS: &str = "/acteurs/filtres.json";
 pub const SEARCH: &str = "/recherche/";
 /// The folder of the search index (many files).
 pub const SEARCH_INDEX: &str = "/pagefind/";

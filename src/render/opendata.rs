@@ -1,5 +1,6 @@
 //! Open data: the actors directory as CSV and JSON (`/donnees/acteurs.csv`, `.json`), with the
-//! same documented columns, for other sites and tools to reuse.
+//! same documented columns, for other sites and tools to reuse; and the few of them the
+//! directory's filters read (`/acteurs/filtres.json`).
 
 use crate::model::Section;
 use crate::model::Term;
@@ -212,6 +213,53 @@ pub fn csv(site: &Site) -> Vec<u8> {
 /// The JSON export: an array of objects with the CSV's columns.
 pub fn json(site: &Site) -> Vec<u8> {
     pretty(&Lazy::new(rows(site)), b"[]")
+}
+
+/// The fields of `filters`, in the open data's names.
+pub const FILTER_FIELDS: &[&str] = &[
+    "slug",
+    "nom",
+    "adresse",
+    "forme_juridique",
+    "domaines",
+    "etapes",
+    "fermeture",
+    "logo",
+    "logo_largeur",
+    "logo_hauteur",
+];
+
+/// What the directory's and the map's filters read (`/acteurs/filtres.json`): of each published
+/// actor, the fields they match and their cards show, one row each under one list of names
+/// (`FILTER_FIELDS`), without spaces. A fraction of the JSON export's bytes: a phone that
+/// filters a directory of thousands does not read every column of the open data.
+pub fn filters(site: &Site) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Filters<R> {
+        champs: &'static [&'static str],
+        acteurs: R,
+    }
+    let rows = rows(site).map(|r| {
+        (
+            r.slug,
+            r.nom,
+            r.adresse,
+            r.forme_juridique,
+            r.domaines,
+            r.etapes,
+            r.fermeture,
+            r.logo,
+            r.logo_largeur,
+            r.logo_hauteur,
+        )
+    });
+    let filters = Filters {
+        champs: FILTER_FIELDS,
+        acteurs: Lazy::new(rows),
+    };
+    let mut out = serde_json::to_vec(&filters).unwrap_or_else(|_| b"{}".to_vec());
+    out.push(b'\n');
+    out
 }
 
 /// The GeoJSON export (RFC 7946): a `FeatureCollection` of the actors with a position, each a

@@ -189,7 +189,8 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
 {
   const { context, page, errors } = await newPage(base);
   const data = [];
-  page.on("request", (r) => { if (r.url().includes("/donnees/acteurs.json")) data.push(r.url()); });
+  // The filters read their own file (a few fields each), not the open data's export.
+  page.on("request", (r) => { if (/\/(acteurs\/filtres|donnees\/acteurs)\.json/.test(r.url())) data.push(r.url()); });
   await page.goto(base + "/acteurs/");
   await page.waitForSelector("#filtres[data-ready]");
   await page.waitForLoadState("networkidle");
@@ -209,7 +210,7 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   await page.selectOption("#f-domaine", domain);
   await page.waitForFunction((d) => new URL(location.href).searchParams.get("domaine") === d, domain);
   await page.waitForSelector("#resultats-filtres:not([hidden])");
-  check(data.length === 1, `the data is loaded once the filters are reached (${data.length})`);
+  check(data.length === 1 && data[0].endsWith("/acteurs/filtres.json"), `the filters' data is loaded once the filters are reached (${data.join(", ")})`);
   const shown = await page.locator("#resultats-filtres .card").count();
   check(shown === expected.length && shown < actors.length, `domaine=${domain}: ${shown} cards, expected ${expected.length} of ${actors.length}`);
   check(await page.locator("#liste").isHidden(), "the full list is hidden while filtering");

@@ -40,6 +40,8 @@ pub enum Data {
     OpenDataPage,
     /// The actors directory as open data.
     OpenData(DataFormat),
+    /// What the directory's and the map's filters read (not open data: a few fields each).
+    DirectoryFilters,
     Feed(Feed),
     Sitemap,
     Robots,
@@ -56,6 +58,7 @@ pub fn front_jobs() -> Vec<Data> {
         Data::OpenData(DataFormat::GeoJson),
         Data::OpenData(DataFormat::DataInclusion),
         Data::OpenData(DataFormat::DataInclusionCsv),
+        Data::DirectoryFilters,
     ]
     .into_iter()
     .collect()
@@ -145,6 +148,7 @@ impl Family for Data {
             Data::OpenData(DataFormat::GeoJson) => url::OPEN_DATA_GEOJSON.into(),
             Data::OpenData(DataFormat::DataInclusion) => url::OPEN_DATA_INCLUSION.into(),
             Data::OpenData(DataFormat::DataInclusionCsv) => url::OPEN_DATA_INCLUSION_CSV.into(),
+            Data::DirectoryFilters => url::DIRECTORY_FILTERS.into(),
             Data::Feed(f) => f.url(),
             Data::Sitemap => url::SITEMAP.into(),
             Data::Robots => url::ROBOTS.into(),
@@ -164,7 +168,9 @@ impl Family for Data {
             Data::OpenData(DataFormat::DataInclusion | DataFormat::DataInclusionCsv) => {
                 (fp.section(Section::Actors), now.date()).hash(h)
             }
-            Data::OpenDataPage | Data::OpenData(_) => fp.section(Section::Actors).hash(h),
+            Data::OpenDataPage | Data::OpenData(_) | Data::DirectoryFilters => {
+                fp.section(Section::Actors).hash(h)
+            }
             // An item is dated no later than the build; a page's last change too.
             Data::Feed(Feed::All) => (fp.sections(), now).hash(h),
             Data::Feed(Feed::Section(s)) => (fp.section(*s), now).hash(h),
@@ -182,6 +188,7 @@ impl Family for Data {
             Data::OpenData(DataFormat::Json) => Rendered::File(opendata::json(site)),
             Data::OpenData(DataFormat::GoGoCarto) => Rendered::File(opendata::gogocarto(site)),
             Data::OpenData(DataFormat::GeoJson) => Rendered::File(opendata::geojson(site)),
+            Data::DirectoryFilters => Rendered::File(opendata::filters(site)),
             Data::OpenData(DataFormat::DataInclusion) => {
                 Rendered::File(crate::render::datainclusion::structures(site))
             }
@@ -216,6 +223,7 @@ impl Family for Data {
             Data::OpenData(DataFormat::DataInclusionCsv) => {
                 "l'annuaire au format data·inclusion, en CSV".into()
             }
+            Data::DirectoryFilters => "les filtres de l'annuaire et de la carte".into(),
             Data::Feed(Feed::All) => "le flux RSS du site".into(),
             Data::Feed(Feed::Section(s)) => format!("le flux RSS {}", section_name(*s)),
             Data::Sitemap => "le plan du site pour les moteurs de recherche".into(),
@@ -228,7 +236,7 @@ impl Family for Data {
             Data::KeyFiguresPage | Data::OpenDataPage => "listes",
             Data::OpenData(_) => "exports de données ouvertes",
             Data::Feed(_) => "flux RSS",
-            Data::Sitemap | Data::Robots => "autres",
+            Data::DirectoryFilters | Data::Sitemap | Data::Robots => "autres",
         }
     }
 

@@ -130,13 +130,22 @@
     return true;
   };
 
+  // The actors as the filters read them: rows under one list of field names, each made an
+  // object with the open data's names.
   function loadActors() {
-    return fetch(BASE + "donnees/acteurs.json", { headers: { Accept: "application/json" } }).then(
+    return fetch(BASE + "acteurs/filtres.json", { headers: { Accept: "application/json" } }).then(
       function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       }
-    );
+    ).then(function (data) {
+      var names = data.champs;
+      return data.acteurs.map(function (row) {
+        var actor = {};
+        names.forEach(function (name, i) { actor[name] = row[i]; });
+        return actor;
+      });
+    });
   }
 
   // A function that loads the actors' data the first time it is called and gives them to
@@ -634,9 +643,9 @@
     }
 
     function link(slug, title) {
-      var a = el("a", null, title);
-      a.href = actorPath({ slug: slug });
-      return a;
+      var anchor = el("a", null, title);
+      anchor.href = actorPath({ slug: slug });
+      return anchor;
     }
 
     // One group: a lone actor is a pin whose popup links to its page; a group is a disc with
