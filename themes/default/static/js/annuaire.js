@@ -253,8 +253,10 @@
       var next = results.children[first];
       if (next) next.querySelector("a").focus();
     });
-    // The cards BATCH at a time, each batch in a task of its own: the first at once (the
-    // keyboard's focus goes to it), the next ones after; a list replaced meanwhile stops them.
+    // The cards BATCH at a time, each batch laid out in a frame of its own: the first at once
+    // (the keyboard's focus goes to it), each next one once the previous one is drawn (a timer
+    // alone may run several batches before the browser draws, which then lays them out in one
+    // long task); a list replaced meanwhile stops them.
     var BATCH = 12;
     var generation = 0;
     function more() {
@@ -263,7 +265,7 @@
       (function fill(from) {
         if (run !== generation) return;
         results.append.apply(results, page.slice(from, from + BATCH).map(function (a) { return card(a, filters); }));
-        if (from + BATCH < page.length) setTimeout(function () { fill(from + BATCH); }, 0);
+        if (from + BATCH < page.length) afterFrame(function () { fill(from + BATCH); });
       })(0);
       shown += page.length;
       var left = found.length - shown;
@@ -389,7 +391,7 @@
     function go() {
       if (done) return;
       done = true;
-      requestAnimationFrame(function () { setTimeout(next, 0); });
+      afterFrame(next);
     }
     map.tiles.once("load", go);
     setTimeout(go, 1000);
@@ -409,6 +411,12 @@
       });
     }
     return L.marker([lat, lon], { icon: pin, title: title, alt: title, keyboard: true });
+  }
+
+  // Calls `next` in a task of its own once the browser has drawn the page as it is now (in a
+  // tab not shown, once it is).
+  function afterFrame(next) {
+    requestAnimationFrame(function () { setTimeout(next, 0); });
   }
 
   // The next task: the steps of drawing a map do not make one long task of the page.
@@ -773,12 +781,10 @@
       return;
     }
     // The maps are drawn once the page has painted: their script does not lay it out first.
-    requestAnimationFrame(function () {
-      setTimeout(function () {
-        if (big && big.hasAttribute("data-grappes")) groupsMap(big);
-        else if (big && form) actorsMap(big, form);
-        if (small) actorMap(small);
-      }, 0);
+    afterFrame(function () {
+      if (big && big.hasAttribute("data-grappes")) groupsMap(big);
+      else if (big && form) actorsMap(big, form);
+      if (small) actorMap(small);
     });
   }
 
