@@ -286,6 +286,9 @@ for (const [n, site] of sites.entries()) {
       });
       check(!twice, "/: the site's name is shown once (the header), not again as the visible h1");
     }
+    // A time is never cut across two lines (« 12 h » then « 15 »), in a programme or elsewhere.
+    const cut = await page.evaluate(() => [...document.querySelectorAll("main time")].filter((t) => t.getClientRects().length > 1).map((t) => t.textContent));
+    check(cut.length === 0, `${path}: times cut across two lines: ${cut.slice(0, 3).join(" ; ")}`);
     // French apostrophes in everything a reader sees, scripts' words included.
     const straight = await page.evaluate(() => (document.body.innerText.match(/.{0,30}\p{L}'.{0,30}/gu) || []));
     check(straight.length === 0, `${path}: straight apostrophes in « ${straight.slice(0, 3).join(" » « ")} »`);
@@ -317,6 +320,8 @@ for (const [n, site] of sites.entries()) {
       const screens = await page.evaluate(() => document.documentElement.scrollHeight / window.innerHeight);
       check(screens < 5, `${path}: ${screens.toFixed(1)} phone screens long (under 5 expected)`);
     }
+    const cutOnPhone = await page.evaluate(() => [...document.querySelectorAll("main time")].filter((t) => t.getClientRects().length > 1).map((t) => t.textContent));
+    check(cutOnPhone.length === 0, `${path} at 375 px: times cut across two lines: ${cutOnPhone.slice(0, 3).join(" ; ")}`);
     // On a phone too: a wide table scrolls in a region the keyboard can reach.
     if (ready) await page.waitForSelector(ready).catch(() => null);
     await shifts(path, 375);
