@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use ess_site::pipeline;
-use ess_site::pipeline::incremental::Incremental;
+use ess_site::pipeline::incremental::{Incremental, Outputs, RebuildReport};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -215,7 +215,8 @@ fn random_change(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<PathBu
     }
 }
 
-fn run(seed: u64, steps: usize) {
+/// Runs `steps` random changes; returns how many had pages served ahead of their rebuild.
+fn run(seed: u64, steps: usize) -> usize {
     let site = copy_site(&repo());
     let root = site.path();
     let mut inc = Incremental::new(root, options(NOW));
@@ -227,17 +228,31 @@ fn run(seed: u64, steps: usize) {
     );
     let mut rng = Rng(seed);
     let mut last_good = incremental_outputs(&inc);
+    let mut ahead = 0;
     for step in 0..steps {
         let (what, paths) = random_change(root, &mut rng, step);
         // Half the time the watcher reports the paths; otherwise the rebuild must find them.
+        let mut early: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut take = |outputs: Outputs, _: &[String]| {
+            early.extend(outputs.iter().map(|(k, v)| (k.clone(), v.bytes.to_vec())));
+        };
         let report = if rng.below(2) == 0 {
-            inc.rebuild(&paths)
+            inc.rebuild_with(&paths, &mut take)
         } else {
-            inc.rebuild(&[])
+            inc.rebuild_with(&[], &mut take)
         };
         let got = incremental_outputs(&inc);
         match full_build(root) {
             Some(expected) => {
+                // What is served before the rebuild is done is what the full build makes.
+                ahead += usize::from(report.ahead > 0);
+                for (path, bytes) in &early {
+                    assert_eq!(
+                        expected.get(path).map(|b| String::from_utf8_lossy(b)),
+                        Some(String::from_utf8_lossy(bytes)),
+                        "seed {seed} step {step} ({what}): {path} served ahead"
+                    );
+                }
                 assert!(
                     inc.diagnostics.iter().all(|d| !d.is_error()),
                     "seed {seed} step {step} ({what}): {:?}",
@@ -263,16 +278,20 @@ fn run(seed: u64, steps: usize) {
                     "seed {seed} step {step} ({what}): errors not reported"
                 );
                 assert_eq!(got, last_good, "the last good site is no longer served");
+                assert_eq!(report.ahead, 0, "seed {seed} step {step} ({what})");
             }
         }
     }
+    ahead
 }
 
 #[test]
 fn random_edit_sequences_match_full_builds() {
+    let mut ahead = 0;
     for seed in [0x9e3779b97f4a7c15, 42, 7, 2026] {
-        run(seed, 40);
+        ahead += run(seed, 40);
     }
+    assert!(ahead > 0, "no edit of a text was served ahead");
 }
 
 #[test]
@@ -337,4 +356,92 @@ fn a_new_now_re_renders_only_what_reads_the_time() {
             && !p.starts_with("pagefind/")),
         "{report:?}"
     );
+}
+
+/// Rebuilds after a change to `path`: the report, and the outputs handed over before the
+/// rebuild was done.
+fn rebuild_after(inc: &mut Incremental, path: &Path) -> (RebuildReport, BTreeMap<String, Vec<u8>>) {
+    let mut early = BTreeMap::new();
+    let report = inc.rebuild_with(&[path.to_path_buf()], &mut |outputs, _| {
+        early.extend(outputs.iter().map(|(k, v)| (k.clone(), v.bytes.to_vec())));
+    });
+    (report, early)
+}
+
+#[test]
+fn an_edited_text_is_served_before_its_rebuild_and_nothing_else_is() {
+    let site = copy_site(&repo());
+    let root = site.path();
+    let mut inc = Incremental::new(root, options(NOW));
+    inc.rebuild(&[]);
+    let actor = root.join("content/acteurs/amap-de-sceaux.md");
+    let page = "acteurs/amap-de-sceaux/index.html";
+
+    // The text only: its page, rendered ahead, as the full build makes it.
+    edit(&actor, |t| {
+        t.replace("Ce circuit court", "Ce circuit très court")
+    });
+    let (report, early) = rebuild_after(&mut inc, &actor);
+    assert_eq!(report.ahead, 1, "{report:?}");
+    assert_eq!(early.keys().collect::<Vec<_>>(), vec![page]);
+    let expected = full_build(root).unwrap();
+    assert_eq!(early[page], expected[page]);
+    assert!(String::from_utf8_lossy(&early[page]).contains("Ce circuit très court"));
+    assert_eq!(incremental_outputs(&inc), expected);
+
+    // Its front matter: the rebuild's own pages (validated first), none ahead.
+    edit(&actor, |t| {
+        t.replacen("summary: \"", "summary: \"Neuf. ", 1)
+    });
+    let (report, _) = rebuild_after(&mut inc, &actor);
+    assert_eq!(report.ahead, 0, "{report:?}");
+    assert_eq!(Some(incremental_outputs(&inc)), full_build(root));
+
+    // A picture added to the text: the rebuild checks it and publishes its files.
+    edit(&actor, |t| {
+        format!("{t}\n![Un panier de légumes](/images/illustration-collines.jpg)\n")
+    });
+    let (report, _) = rebuild_after(&mut inc, &actor);
+    assert_eq!(report.ahead, 0, "{report:?}");
+
+    // A link to a page the site does not have: an error, nothing served ahead, the last
+    // good page kept.
+    let good = incremental_outputs(&inc);
+    edit(&actor, |t| {
+        format!("{t}\nVoir [la page](/acteurs/introuvable/).\n")
+    });
+    let (report, early) = rebuild_after(&mut inc, &actor);
+    assert_eq!((report.ahead, early.len()), (0, 0), "{report:?}");
+    assert!(inc.diagnostics.iter().any(|d| d.is_error()));
+    assert_eq!(incremental_outputs(&inc), good);
+}
+
+#[test]
+fn a_record_made_private_or_a_draft_is_never_served_ahead() {
+    let site = copy_site(&repo());
+    let root = site.path();
+    let mut inc = Incremental::new(root, options(NOW));
+    inc.rebuild(&[]);
+    let public = files_in(root, "content/ressources")
+        .into_iter()
+        .find(|p| {
+            let t = std::fs::read_to_string(p).unwrap_or_default();
+            p.extension().is_some_and(|e| e == "md") && !t.contains("private: true")
+        })
+        .expect("a public resource");
+    let slug = public.file_stem().unwrap().to_string_lossy().to_string();
+    let page = format!("ressources/{slug}/index.html");
+    assert!(incremental_outputs(&inc).contains_key(&page), "{page}");
+    // Made private and its text changed in the same save.
+    edit(&public, |t| {
+        format!(
+            "{}\nUn texte réservé aux membres.\n",
+            t.replacen("---\n", "---\nprivate: true\n", 1)
+        )
+    });
+    let (report, early) = rebuild_after(&mut inc, &public);
+    assert_eq!(report.ahead, 0, "{report:?}");
+    assert!(!early.contains_key(&page), "{:?}", early.keys());
+    assert!(!incremental_outputs(&inc).contains_key(&page));
+    assert_eq!(Some(incremental_outputs(&inc)), full_build(root));
 }

@@ -215,6 +215,49 @@ fn an_edit_reloads_open_pages_and_errors_show_then_go() {
         .contains("Un circuit court réparé"));
 }
 
+#[test]
+fn each_version_names_the_pages_it_changed_as_they_name_themselves() {
+    let site = copy_site(&repo());
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let base = text
+        .lines()
+        .find(|l| l.starts_with("base_url"))
+        .expect("base_url")
+        .to_string();
+    std::fs::write(
+        &toml,
+        text.replace(&base, "base_url = \"https://www.ville.example/ess/\""),
+    )
+    .unwrap();
+    let server = start(site.path(), "2026-11-23T12:00");
+    let poll = |since: Option<u64>| {
+        let since = since.map_or(String::new(), |v| v.to_string());
+        let r = get(&server, &format!("/__ess/poll?since={since}"));
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()
+    };
+    let rebuilds = poll(None)["rebuilds"].as_u64().unwrap();
+    // A new title: the actor's page first, then every list that shows it.
+    let actor = site.path().join("content/acteurs/amap-de-sceaux.md");
+    let record = std::fs::read_to_string(&actor).unwrap();
+    assert!(record.contains("\ntitle: \""), "{record}");
+    let retitled = record.replacen("\ntitle: \"", "\ntitle: \"Une ", 1);
+    std::fs::write(&actor, retitled).unwrap();
+    wait_for(
+        || poll(None)["rebuilds"].as_u64().unwrap() > rebuilds,
+        "the rebuild",
+    );
+    let last = poll(None)["version"].as_u64().unwrap();
+    let changed = poll(Some(last - 1))["changed"].to_string();
+    // A page that saw the version before (the actor's page, served first) learns that the
+    // directory changed: named as the directory's page names itself, under the site's path.
+    assert!(changed.contains("\"ess/acteurs/index.html\""), "{changed}");
+    assert!(
+        get(&server, "/ess/acteurs/").text().contains("Une AMAP"),
+        "the directory shows the new title"
+    );
+}
+
 /// Saves `text` into `path` as many editors do: a temporary file beside it, renamed over it.
 fn save_like_an_editor(path: &std::path::Path, text: &str) {
     let temporary = path.with_file_name("sedrltOV9");

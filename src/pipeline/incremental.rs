@@ -2,6 +2,7 @@
 //! the previous build, re-reads only the files that changed and re-renders only the jobs whose
 //! fingerprint changed. The result is the same, byte for byte, as a full build (tested).
 
+use super::early::LastBuild;
 use super::outputs::{changed_paths, render_jobs, Planned, Rendering};
 pub use super::outputs::{CachedOutput, Deferred, Outputs};
 use crate::diagnostic::{self, Diagnostic};
@@ -25,8 +26,9 @@ struct KeptSource {
     result: load::FileResult,
 }
 
-/// Called with the outputs as soon as the pages of the changed files are rendered, and the
-/// paths that changed.
+/// Called, before the rest of a rebuild, with the pages of the changed files (only those:
+/// served in place of the last build's until the rebuild's outputs are) and the paths whose
+/// bytes changed.
 pub type EarlyOutputs<'a> = dyn FnMut(Outputs, &[String]) + 'a;
 
 /// What one rebuild did.
@@ -40,6 +42,9 @@ pub struct RebuildReport {
     pub reused: usize,
     /// Output files that no longer exist.
     pub removed: usize,
+    /// Output files rendered ahead of the rebuild (the pages of an edited text) and handed
+    /// to the caller at once.
+    pub ahead: usize,
     /// Paths of the outputs that changed (rendered, or removed).
     pub changed: Vec<String>,
 }
@@ -75,6 +80,9 @@ pub struct Incremental {
     /// The outputs' addresses of the last build whose every address had one owner (a hash):
     /// the same addresses again cannot clash, and are not checked again.
     owners_checked: Option<u64>,
+    /// What the last good build rendered with: an edit of a record's text is rendered from
+    /// it at once (`early`), before the rebuild.
+    last: Option<LastBuild>,
 }
 
 fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
@@ -98,6 +106,7 @@ impl Incremental {
             diagnostics: Vec::new(),
             by_job: HashMap::new(),
             owners_checked: None,
+            last: None,
             defer: false,
             deferred: None,
             documents_cache: DocumentCache::default(),
@@ -267,6 +276,7 @@ impl Incremental {
         if self.config.is_none() || config_stamp != self.config_stamp {
             self.config = None;
             self.templates = None;
+            self.last = None;
             self.documents_cache.clear();
             self.config_stamp = config_stamp;
             let config = match load::config(&self.root) {
@@ -289,6 +299,11 @@ impl Incremental {
         };
 
         let mut diagnostics = self.update_files(changed, config.max_file_size, &mut report);
+        let early = self.early(changed);
+        if let Some((outputs, paths)) = &early {
+            report.ahead = outputs.len();
+            partial(Arc::clone(outputs), paths);
+        }
         let (content, mut problems) = load::collect(
             self.order
                 .iter()
@@ -313,6 +328,11 @@ impl Incremental {
             return report;
         }
         let site = Arc::new(Site::assemble(loaded, self.options.clone()));
+        let partial: &mut EarlyOutputs = match early {
+            // Served already.
+            Some(_) => &mut |_, _| {},
+            None => partial,
+        };
         match self.render(&site, &mut report, changed, partial) {
             Ok(()) => {
                 site.theme.images.save();
@@ -334,7 +354,7 @@ impl Incremental {
         changed: &[PathBuf],
         partial: &mut EarlyOutputs,
     ) -> Result<(), Vec<Diagnostic>> {
-        let jobs = render::plan(site);
+        let jobs = Arc::new(render::plan(site));
         self.check_addresses(site, &jobs)?;
         let templates = self.templates_of(site)?;
         let renderer = Renderer::with_templates(site, &jobs, Arc::clone(&templates));
@@ -368,14 +388,11 @@ impl Incremental {
         let first: Vec<&Planned> = first.iter().collect();
         let rendered_first = render_jobs(&renderer, &jobs, &first)?;
         if !rendered_first.is_empty() && !previous.is_empty() {
-            let mut interim = (*previous).clone();
-            interim.extend(
-                rendered_first
-                    .iter()
-                    .flat_map(|r| r.outputs.iter().cloned()),
-            );
+            let first = rendered_first
+                .iter()
+                .flat_map(|r| r.outputs.iter().cloned());
             partial(
-                Arc::new(interim),
+                Arc::new(first.collect()),
                 &changed_paths(&previous, &rendered_first),
             );
         }
@@ -395,6 +412,7 @@ impl Incremental {
         report
             .changed
             .extend(changed_paths(&previous, &rendered_rest));
+        let urls = renderer.urls();
         self.keep_outputs(
             site,
             &jobs,
@@ -408,7 +426,39 @@ impl Incremental {
             },
             report,
         );
+        self.last = Some(LastBuild {
+            site: Arc::clone(site),
+            jobs: Arc::clone(&jobs),
+            urls,
+        });
         Ok(())
+    }
+
+    /// The pages of the files of an edit, rendered from the last good build with the files
+    /// read again (`LastBuild::pages_of`), and the paths whose bytes changed: `None` when
+    /// the edit is not a record's that keeps its place, or the last build is not at hand.
+    fn early(&self, changed: &[PathBuf]) -> Option<(Outputs, Vec<String>)> {
+        let last = self.last.as_ref()?;
+        if changed.is_empty()
+            || self.diagnostics.iter().any(Diagnostic::is_error)
+            || last.site.options.now != self.options.now
+        {
+            return None;
+        }
+        let records: Vec<&load::Parsed> = changed
+            .iter()
+            .map(|p| self.files.get(p)?.result.as_ref().ok())
+            .collect::<Option<_>>()?;
+        let defer = self.defer;
+        let outputs = last.pages_of(&records, self.templates.clone()?, |job| {
+            defer && job.deferrable()
+        })?;
+        let paths: Vec<String> = outputs
+            .iter()
+            .filter(|(p, o)| self.outputs.get(p).is_none_or(|old| old.bytes != o.bytes))
+            .map(|(p, _)| p.clone())
+            .collect();
+        Some((Arc::new(outputs.into_iter().collect()), paths))
     }
 
     /// Checks that every output has one owner, unless the site's addresses are those of the

@@ -92,8 +92,9 @@ pub struct Renderer<'a> {
     sitemap_of: SitemapOf<'a>,
     /// The URLs of every HTML page with their last change, for the sitemap (made when needed).
     sitemap_urls: OnceLock<Vec<(String, Option<String>)>>,
-    /// Every URL of the site, to check internal links.
-    urls: HashSet<String>,
+    /// Every URL of the site, to check internal links (shared: a preview's page rendered
+    /// ahead of its rebuild checks them against the last build's).
+    urls: Arc<HashSet<String>>,
     /// The short names of the pages others sit under, for the breadcrumbs.
     trail_labels: std::collections::HashMap<String, String>,
     /// The search documents (made when needed, or given by a preview that keeps them, with
@@ -107,7 +108,7 @@ impl<'a> Renderer<'a> {
     pub fn assemble(
         site: &'a Site,
         tera: Arc<Tera>,
-        urls: HashSet<String>,
+        urls: Arc<HashSet<String>>,
         sitemap_of: SitemapOf<'a>,
     ) -> Renderer<'a> {
         Renderer {
@@ -143,8 +144,13 @@ impl<'a> Renderer<'a> {
     /// Counts `urls` as pages of the site too, for link checks (the records that could not
     /// be read, whose own errors are reported).
     pub fn existing(mut self, urls: Vec<String>) -> Self {
-        self.urls.extend(urls);
+        Arc::make_mut(&mut self.urls).extend(urls);
         self
+    }
+
+    /// Every URL of the site, as links are checked against them.
+    pub fn urls(&self) -> Arc<HashSet<String>> {
+        Arc::clone(&self.urls)
     }
 
     /// The search documents a preview keeps from build to build, and what its index keeps

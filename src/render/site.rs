@@ -42,7 +42,7 @@ pub struct Mention {
 }
 
 /// The published site, ready to render.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
     pub theme: std::sync::Arc<Theme>,

@@ -7,7 +7,7 @@ use crate::text::html::escape_html;
 
 /// What every picture of one image says whatever its place: its `srcset`s in WebP and in
 /// its fallback format, its `src` and its size, escaped for attributes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Srcsets {
     pub webp: String,
     pub fallback: String,

@@ -206,19 +206,26 @@ fn from_outputs(shared: &Shared, url: &str, if_none_match: Option<&str>) -> Repl
         .clone();
     // The site path asked (under the site's path, when it has one).
     let path = url.strip_prefix(base.as_str()).unwrap_or(url);
-    let outputs = {
+    let (built, ahead) = {
         let deferred = shared.deferred.read().unwrap_or_else(|p| p.into_inner());
         if deferred
             .0
             .iter()
             .any(|folder| path.starts_with(folder.as_str()))
         {
-            Arc::clone(&deferred.1)
+            (Arc::clone(&deferred.1), Arc::default())
         } else {
-            Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner()))
+            (
+                Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner())),
+                Arc::clone(&shared.ahead.read().unwrap_or_else(|p| p.into_inner())),
+            )
         }
     };
-    http::serve_file(&outputs, url, if_none_match, &base)
+    let served = http::Served {
+        built: &built,
+        ahead: &ahead,
+    };
+    http::serve_file(served, url, if_none_match, &base)
 }
 
 /// Sends `reply` (without its body for a HEAD request).
@@ -261,8 +268,19 @@ fn poll(shared: &Shared, url: &str) -> Reply {
                 .0;
         }
     }
-    // The changed paths are only meaningful to a page that saw the version just before.
-    let changed = (since == Some(status.version.wrapping_sub(1))).then_some(&status.changed);
+    // The changed paths are only meaningful to a page that saw the version just before; they
+    // are named as the page names itself, under the site's path (`ess/acteurs/index.html`).
+    let base = shared
+        .base
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let under = |p: &String| match base.trim_matches('/') {
+        "" => p.clone(),
+        base => format!("{base}/{p}"),
+    };
+    let changed = (since == Some(status.version.wrapping_sub(1)))
+        .then(|| status.changed.iter().map(under).collect::<Vec<_>>());
     let body = serde_json::json!({
         "version": status.version,
         "errors": status.errors,

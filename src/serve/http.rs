@@ -116,9 +116,27 @@ pub fn host_allowed(host: Option<&str>, port: u16, bind: &str, own: &[String]) -
         .any(|h| host == h || host == format!("{h}:{port}"))
 }
 
+/// The files served: the last build's, and over them the pages of an edit served before the
+/// rebuild that follows it.
+#[derive(Clone, Copy)]
+pub struct Served<'a> {
+    pub built: &'a HashMap<String, CachedOutput>,
+    pub ahead: &'a HashMap<String, CachedOutput>,
+}
+
+impl Served<'_> {
+    fn get(&self, key: &str) -> Option<&CachedOutput> {
+        self.ahead.get(key).or_else(|| self.built.get(key))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.built.is_empty()
+    }
+}
+
 /// Serves a GET or HEAD of `raw_path` from the built site.
 pub fn serve_file(
-    outputs: &HashMap<String, CachedOutput>,
+    outputs: Served,
     raw_path: &str,
     if_none_match: Option<&str>,
     base: &str,
@@ -164,7 +182,7 @@ pub fn serve_file(
     };
     let Some(out) = outputs.get(&key) else {
         // A folder asked without its final slash: redirect, as a web server does.
-        if outputs.contains_key(&format!("{key}/index.html")) {
+        if outputs.get(&format!("{key}/index.html")).is_some() {
             let mut r = Reply::text(301, "");
             r.headers
                 .push(("Location".into(), format!("{base}{path}/")));
@@ -196,7 +214,7 @@ pub fn serve_file(
 }
 
 /// The site's « page introuvable », with the status a web server gives it.
-fn not_found(outputs: &HashMap<String, CachedOutput>) -> Reply {
+fn not_found(outputs: Served) -> Reply {
     let body = outputs
         .get("404.html")
         .map(|o| inject(&o.bytes))

@@ -7,7 +7,7 @@
 //! May import: `pipeline` and everything below it; never `cli`.
 
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::incremental::{Deferred, Incremental};
+use crate::pipeline::incremental::{Deferred, Incremental, Outputs};
 use crate::render::site::BuildOptions;
 use crate::report;
 use notify::{RecursiveMode, Watcher};
@@ -180,6 +180,7 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
 fn shared_state(root: &Path, inc: &Incremental, options: &ServeOptions) -> Shared {
     Shared {
         outputs: RwLock::new(inc.outputs()),
+        ahead: RwLock::new(Arc::new(HashMap::new())),
         base: RwLock::new(inc.base_path()),
         deferred: RwLock::new((Vec::new(), Arc::new(HashMap::new()))),
         status: Mutex::new(Status {
@@ -413,9 +414,11 @@ fn publish(
         .is_empty();
     // The edited page is served as soon as it is rendered; the lists follow.
     let mut announced: Vec<String> = Vec::new();
+    let mut ahead: Outputs = Arc::new(HashMap::new());
     let report = inc.rebuild_with(paths, &mut |outputs, changed| {
         announced = changed.to_vec();
-        *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = outputs;
+        ahead = Arc::clone(&outputs);
+        *shared.ahead.write().unwrap_or_else(|p| p.into_inner()) = outputs;
         let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
         status.version += 1;
         status.errors.clear();
@@ -429,22 +432,35 @@ fn publish(
     }
     let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
     status.rebuilds += 1;
-    let still_changed: Vec<String> = report
+    // What was served ahead and is not what is served now (the rebuild's version, or the
+    // last good one when the rebuild failed) is told again.
+    let outputs = inc.outputs();
+    let served = |p: &String| {
+        let now = errors.is_empty().then(|| outputs.get(p)).flatten();
+        let before = ahead.get(p);
+        now.map(|o| &o.bytes) == before.map(|o| &o.bytes) && before.is_some()
+    };
+    let mut still_changed: Vec<String> = report
         .changed
         .iter()
-        .filter(|p| !announced.contains(p))
+        .chain(&announced)
+        .filter(|p| !(announced.contains(p) && served(p)))
         .cloned()
         .collect();
+    still_changed.sort();
+    still_changed.dedup();
     if errors.is_empty() {
-        *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = inc.outputs();
+        *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = outputs;
         *shared.base.write().unwrap_or_else(|p| p.into_inner()) = inc.base_path();
     }
+    *shared.ahead.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(HashMap::new());
     // The open pages are told unless the first served outputs already said everything.
     if !still_changed.is_empty() || errors != status.errors {
         status.version += 1;
         status.css_only =
             !report.changed.is_empty() && report.changed.iter().all(|p| p.ends_with(".css"));
         status.errors = errors.clone();
+        status.changed = still_changed;
         shared.bumped.notify_all();
     }
     drop(status);

@@ -21,6 +21,9 @@ pub(super) struct Status {
 
 pub(super) struct Shared {
     pub(super) outputs: RwLock<Arc<HashMap<String, CachedOutput>>>,
+    /// The pages of the last edit, served over `outputs` until its rebuild is done
+    /// (`Incremental::rebuild_with`).
+    pub(super) ahead: RwLock<Outputs>,
     /// The path the site is published under (`/ess`), empty at the root: the preview serves
     /// the site under it too.
     pub(super) base: RwLock<String>,

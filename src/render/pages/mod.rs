@@ -222,7 +222,18 @@ impl<'a> Renderer<'a> {
     /// A renderer with templates compiled before (a preview keeps them while the theme is
     /// unchanged).
     pub fn with_templates(site: &'a Site, jobs: &'a [Job], tera: Arc<Tera>) -> Renderer<'a> {
-        let urls = jobs.iter().map(|j| j.url(site)).collect();
+        let urls = Arc::new(jobs.iter().map(|j| j.url(site)).collect());
+        Renderer::with_urls(site, jobs, tera, urls)
+    }
+
+    /// `with_templates`, with the URLs of `jobs` given (those of an earlier renderer of the
+    /// same plan, `Renderer::urls`).
+    pub fn with_urls(
+        site: &'a Site,
+        jobs: &'a [Job],
+        tera: Arc<Tera>,
+        urls: Arc<std::collections::HashSet<String>>,
+    ) -> Renderer<'a> {
         let sitemap_of: SitemapOf<'a> = Box::new(move || {
             jobs.iter()
                 .filter(|j| j.in_sitemap())
