@@ -3,74 +3,128 @@
 //! edit changed its Markdown text only — not its front matter, not its pictures. The rebuild then makes every output as a full build does; the
 //! preview serves those, and reloads what it served ahead if it differs.
 //!
-//! Its cost does not grow with the site as the rebuild's does: a copy of the site's lists of
-//! records (the records themselves are shared), and the pages of one record.
+//! Its cost hardly grows with the site, as the rebuild's does: the record found in its list,
+//! and its pages rendered. The copy of the site's lists it is rendered in is made at the end
+//! of the rebuild before.
 
 use super::outputs::{in_memory, CachedOutput};
 use crate::load::Parsed;
 use crate::model::Entry;
 use crate::render::site::Site;
 use crate::render::{Job, Renderer};
-use std::collections::HashSet;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 /// What the last good build rendered with, kept for the next edit's pages.
 pub struct LastBuild {
-    pub site: Arc<Site>,
+    /// A copy of its site (the records themselves shared), in which an edit's records are
+    /// put while their pages are rendered, and then taken out.
+    site: Site,
     /// Its plan (`render::plan`).
-    pub jobs: Arc<Vec<Job>>,
+    jobs: Arc<Vec<Job>>,
     /// Every URL of the plan, as links are checked against them (`Renderer::urls`).
-    pub urls: Arc<HashSet<String>>,
+    urls: Arc<HashSet<String>>,
+    /// The jobs of each record's file (its page, its calendar…), by the file's path.
+    by_file: HashMap<PathBuf, Vec<usize>>,
 }
 
 impl LastBuild {
+    /// Keeps `site` (a copy of its lists), its plan and its URLs.
+    pub fn new(site: &Site, jobs: Arc<Vec<Job>>, urls: Arc<HashSet<String>>) -> LastBuild {
+        let sources: Vec<(usize, PathBuf)> = jobs
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, job)| Some((i, job.source(site)?.path.clone())))
+            .collect();
+        let mut by_file: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+        for (i, path) in sources {
+            by_file.entry(path).or_default().push(i);
+        }
+        LastBuild {
+            site: site.clone(),
+            jobs,
+            urls,
+            by_file,
+        }
+    }
+
+    /// The build's `now`.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.site.options.now
+    }
+
     /// The outputs of the pages of `records` (each read again from a file of the last build),
     /// rendered with them in place of what the files held, but those of the jobs `skip`
     /// names. `None` when they cannot be rendered ahead: an edit of a front matter or of a
     /// picture, a file that is not a record of the last build, an error (the rebuild
     /// reports it).
     pub fn pages_of(
+        &mut self,
+        records: &[&Parsed],
+        templates: Arc<tera::Tera>,
+        skip: impl Fn(&Job) -> bool,
+    ) -> Option<Vec<(String, CachedOutput)>> {
+        let mut taken_out = Vec::new();
+        for record in records {
+            match swap(&mut self.site, record, true) {
+                Some(old) => taken_out.push(old),
+                None => break,
+            }
+        }
+        let outputs = (taken_out.len() == records.len())
+            .then(|| self.render(records, templates, skip))
+            .flatten();
+        for old in taken_out.iter().rev() {
+            swap(&mut self.site, old, false);
+        }
+        outputs
+    }
+
+    fn render(
         &self,
         records: &[&Parsed],
         templates: Arc<tera::Tera>,
         skip: impl Fn(&Job) -> bool,
     ) -> Option<Vec<(String, CachedOutput)>> {
-        let mut site = (*self.site).clone();
-        let files: Vec<PathBuf> = records
-            .iter()
-            .map(|r| replace(&mut site, r))
-            .collect::<Option<_>>()?;
-        let renderer = Renderer::with_urls(&site, &self.jobs, templates, Arc::clone(&self.urls));
+        let site = &self.site;
+        let renderer = Renderer::with_urls(site, &self.jobs, templates, Arc::clone(&self.urls));
         let mut outputs = Vec::new();
-        for job in self.jobs.iter().filter(|j| !skip(j)) {
-            if !job.source(&site).is_some_and(|s| files.contains(&s.path)) {
-                continue;
-            }
-            for o in renderer.render(job).ok()? {
-                // The fingerprint of a page served ahead is its bytes' (its ETag).
-                let fingerprint = crate::render::fingerprint::hash_of(&o.bytes);
-                outputs.push(in_memory(fingerprint, o).ok()?);
+        for record in records {
+            for &i in self.by_file.get(record.path()?)? {
+                let job = &self.jobs[i];
+                if skip(job) {
+                    continue;
+                }
+                for o in renderer.render(job).ok()? {
+                    // The fingerprint of a page served ahead is its bytes' (its ETag).
+                    let fingerprint = crate::render::fingerprint::hash_of(&o.bytes);
+                    outputs.push(in_memory(fingerprint, o).ok()?);
+                }
             }
         }
         (!outputs.is_empty()).then_some(outputs)
     }
 }
 
-/// Puts `record` in `site` in place of the record read from the same file, if only its text
-/// changed: the file's path, or `None`.
-fn replace(site: &mut Site, record: &Parsed) -> Option<PathBuf> {
-    match record {
-        Parsed::Actor(e) => swap(&mut site.actors, e),
-        Parsed::Forum(e) => swap(&mut site.forums, e),
-        Parsed::Conference(e) => swap(&mut site.conferences, e),
-        Parsed::MagazineRecord(e) => swap(&mut site.dossiers, e),
-        Parsed::Resource(e) => swap(&mut site.resources, e),
-        Parsed::Page(e) => swap(&mut site.pages, e),
-        Parsed::Home(e) => swap(site.home.as_mut_slice(), e),
+/// Puts `record` in `site` in place of the record read from the same file — if only its text
+/// changed, when `checked` — and returns the record taken out; `None` if there is none, or
+/// if more than the text changed.
+fn swap(site: &mut Site, record: &Parsed, checked: bool) -> Option<Parsed> {
+    Some(match record {
+        Parsed::Actor(e) => Parsed::Actor(swap_in(&mut site.actors, e, checked)?),
+        Parsed::Forum(e) => Parsed::Forum(swap_in(&mut site.forums, e, checked)?),
+        Parsed::Conference(e) => Parsed::Conference(swap_in(&mut site.conferences, e, checked)?),
+        Parsed::MagazineRecord(e) => {
+            Parsed::MagazineRecord(swap_in(&mut site.dossiers, e, checked)?)
+        }
+        Parsed::Resource(e) => Parsed::Resource(swap_in(&mut site.resources, e, checked)?),
+        Parsed::Page(e) => Parsed::Page(swap_in(&mut site.pages, e, checked)?),
+        Parsed::Home(e) => Parsed::Home(swap_in(site.home.as_mut_slice(), e, checked)?),
         // A data file or a members' file shows on pages of other records.
-        Parsed::Data(..) | Parsed::MembersFile(..) => None,
-    }
+        Parsed::Data(..) | Parsed::MembersFile(..) => return None,
+    })
 }
 
 /// Swaps `new` for the entry of `list` read from the same file when the two differ only by
@@ -79,8 +133,15 @@ fn replace(site: &mut Site, record: &Parsed) -> Option<PathBuf> {
 /// every value the rebuild validates first; a text is made safe as it is rendered
 /// (`text::markdown`), and its links checked then (`Renderer::render`). HTML nested too
 /// deep is left to the rebuild, which reports it.
-fn swap<T>(list: &mut [Arc<Entry<T>>], new: &Arc<Entry<T>>) -> Option<PathBuf> {
-    let old = list.iter_mut().find(|e| e.source.path == new.source.path)?;
+fn swap_in<T>(
+    list: &mut [Arc<Entry<T>>],
+    new: &Arc<Entry<T>>,
+    checked: bool,
+) -> Option<Arc<Entry<T>>> {
+    let file = new.source.path.as_os_str();
+    let old = list
+        .iter_mut()
+        .find(|e| e.source.path.as_os_str() == file)?;
     let pictures = |e: &Entry<T>| {
         let images = e.source.body_images.iter();
         images
@@ -91,8 +152,5 @@ fn swap<T>(list: &mut [Arc<Entry<T>>], new: &Arc<Entry<T>>) -> Option<PathBuf> {
         && old.source.yaml_line == new.source.yaml_line
         && new.source.too_deep.is_none()
         && pictures(old) == pictures(new);
-    text_only.then(|| {
-        *old = Arc::clone(new);
-        new.source.path.clone()
-    })
+    (text_only || !checked).then(|| std::mem::replace(old, Arc::clone(new)))
 }

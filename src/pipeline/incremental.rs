@@ -426,22 +426,18 @@ impl Incremental {
             },
             report,
         );
-        self.last = Some(LastBuild {
-            site: Arc::clone(site),
-            jobs: Arc::clone(&jobs),
-            urls,
-        });
+        self.last = Some(LastBuild::new(site, Arc::clone(&jobs), urls));
         Ok(())
     }
 
     /// The pages of the files of an edit, rendered from the last good build with the files
     /// read again (`LastBuild::pages_of`), and the paths whose bytes changed: `None` when
     /// the edit is not a record's that keeps its place, or the last build is not at hand.
-    fn early(&self, changed: &[PathBuf]) -> Option<(Outputs, Vec<String>)> {
-        let last = self.last.as_ref()?;
+    fn early(&mut self, changed: &[PathBuf]) -> Option<(Outputs, Vec<String>)> {
+        let last = self.last.as_mut()?;
         if changed.is_empty()
             || self.diagnostics.iter().any(Diagnostic::is_error)
-            || last.site.options.now != self.options.now
+            || last.now() != self.options.now
         {
             return None;
         }
