@@ -258,6 +258,79 @@ fn each_version_names_the_pages_it_changed_as_they_name_themselves() {
     );
 }
 
+#[test]
+fn quick_edits_of_a_text_are_served_in_order_and_then_as_a_build_makes_them() {
+    let site = copy_site(&repo());
+    let server = start(site.path(), "2026-11-23T12:00");
+    let page = "/acteurs/amap-de-sceaux/";
+    let version = |html: &str| {
+        html.split_once("Ce circuit court (version ")
+            .and_then(|(_, rest)| rest.get(..2)?.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    // A reader loads the page all along: the versions it sees never go back.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let stop = std::sync::Arc::clone(&stop);
+        let addr = server.addr.clone();
+        std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let r = raw(
+                    &addr,
+                    format!("GET {page} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                        .as_bytes(),
+                );
+                seen.push(version(&r.text()));
+            }
+            seen
+        })
+    };
+    // Saves faster than the site is rebuilt: each one's page is served ahead of its rebuild.
+    let actor = site.path().join("content/acteurs/amap-de-sceaux.md");
+    let text = std::fs::read_to_string(&actor).unwrap();
+    assert!(text.contains("Ce circuit court"));
+    for n in 1..=12 {
+        let edited = format!("Ce circuit court (version {n:02})");
+        save_like_an_editor(&actor, &text.replace("Ce circuit court", &edited));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    wait_for(
+        || version(&get(&server, page).text()) == 12,
+        "the last version",
+    );
+    let settled = |s: &Server| {
+        let state = |s: &Server| {
+            let r = get(s, "/__ess/poll");
+            serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["rebuilds"].clone()
+        };
+        let before = state(s);
+        std::thread::sleep(Duration::from_millis(700));
+        state(s) == before
+    };
+    wait_for(|| settled(&server), "the rebuilds to end");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let seen = reader.join().unwrap();
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert_eq!(version(&get(&server, page).text()), 12);
+    // What the page shows of another record comes from the rebuild of that record's edit:
+    // nothing served ahead of an earlier edit stands in front of it.
+    let forum = site.path().join("content/forum/2016.md");
+    let record = std::fs::read_to_string(&forum).unwrap();
+    let retitled = record.replacen(
+        "title: \"Forum de l'ESS 2016\"",
+        "title: \"Forum 2016 renommé\"",
+        1,
+    );
+    assert_ne!(record, retitled);
+    std::fs::write(&forum, retitled).unwrap();
+    wait_for(
+        || get(&server, page).text().contains("Forum 2016 renommé"),
+        "the new title on the actor's page",
+    );
+    assert_eq!(version(&get(&server, page).text()), 12);
+}
+
 /// Saves `text` into `path` as many editors do: a temporary file beside it, renamed over it.
 fn save_like_an_editor(path: &std::path::Path, text: &str) {
     let temporary = path.with_file_name("sedrltOV9");

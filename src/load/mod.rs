@@ -368,7 +368,7 @@ pub fn collect<'a>(
 
 impl Parsed {
     /// The file a record was read from.
-    pub fn path(&self) -> Option<&Path> {
+    fn path(&self) -> Option<&Path> {
         Some(match self {
             Parsed::Actor(e) => &e.source.path,
             Parsed::Forum(e) => &e.source.path,

@@ -1,21 +1,149 @@
 //! The pages of an edited record, served before the rebuild that follows them: rendered from
 //! the last good build's site with the record read again in place of the old one, when the
-//! edit changed its Markdown text only — not its front matter, not its pictures. The rebuild then makes every output as a full build does; the
-//! preview serves those, and reloads what it served ahead if it differs.
+//! edit changed its Markdown text only — not its front matter, not its pictures. The rebuild
+//! then makes every output as a full build does; the preview serves those, and reloads what
+//! it served ahead if it differs.
 //!
 //! Its cost hardly grows with the site, as the rebuild's does: the record found in its list,
 //! and its pages rendered. The copy of the site's lists it is rendered in is made at the end
-//! of the rebuild before.
+//! of the rebuild before. What it needs (`Ahead`) is shared, so that the preview renders an
+//! edit's pages on a thread of its own while the rebuild of the edit before still runs.
 
-use super::outputs::{in_memory, CachedOutput};
-use crate::load::Parsed;
-use crate::model::Entry;
+use super::outputs::{in_memory, CachedOutput, Outputs};
+use crate::load::{self, FileKind, Parsed};
+use crate::model::{Entry, Source};
 use crate::render::site::Site;
 use crate::render::{Job, Renderer};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// What an edit's pages are rendered ahead with, shared by the rebuild — which puts a new one
+/// in at the end of each good build, and takes it out when a build fails or the clock, the
+/// configuration or the theme changes — and by whoever renders an edit's pages while a
+/// rebuild runs.
+pub type SharedAhead = Arc<Mutex<Option<Ahead>>>;
+
+/// The last good build, its templates and outputs, and how the site's files are read.
+pub struct Ahead {
+    last: LastBuild,
+    templates: Arc<tera::Tera>,
+    /// The last build's outputs: an edit's pages are compared with them.
+    outputs: Outputs,
+    root: PathBuf,
+    max_size: u64,
+    /// Whether the deferrable jobs (the search index) are left out.
+    defer: bool,
+}
+
+/// The pages of an edit, rendered ahead.
+pub struct Early {
+    /// The outputs, by path.
+    pub outputs: Outputs,
+    /// The paths whose bytes are not the last build's.
+    pub changed: Vec<String>,
+    /// The files read (relative to the site), each with the hash of what was read
+    /// (`Source::full_hash`): a rebuild that read the same has made its pages.
+    pub read: Vec<(PathBuf, u64)>,
+}
+
+impl Ahead {
+    pub fn new(
+        last: LastBuild,
+        templates: Arc<tera::Tera>,
+        outputs: Outputs,
+        root: &Path,
+        max_size: u64,
+        defer: bool,
+    ) -> Ahead {
+        Ahead {
+            last,
+            templates,
+            outputs,
+            root: root.to_path_buf(),
+            max_size,
+            defer,
+        }
+    }
+
+    /// The site's folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The pages of the edit of the files `changed` (as the watcher names them), each read
+    /// again: `None` unless each is a record of the last build whose text only changed.
+    pub fn read_and_render(&mut self, changed: &[PathBuf]) -> Option<Early> {
+        let parsed: Vec<Parsed> = edited_records(&self.root, changed)?
+            .into_iter()
+            .map(|(path, kind)| load::parse_file(&self.root, &path, kind, self.max_size).ok())
+            .collect::<Option<_>>()?;
+        self.render(&parsed.iter().collect::<Vec<_>>())
+    }
+
+    /// The pages of `records`, read already (`LastBuild::pages_of`).
+    pub fn render(&mut self, records: &[&Parsed]) -> Option<Early> {
+        let defer = self.defer;
+        let skip = |job: &Job| defer && job.deferrable();
+        let outputs = self
+            .last
+            .pages_of(records, Arc::clone(&self.templates), skip)?;
+        let changed = outputs
+            .iter()
+            .filter(|(p, o)| self.outputs.get(p).is_none_or(|old| old.bytes != o.bytes))
+            .map(|(p, _)| p.clone())
+            .collect();
+        let read = records
+            .iter()
+            .filter_map(|r| source_of(r))
+            .map(|s| (s.path.clone(), s.full_hash))
+            .collect();
+        Some(Early {
+            outputs: Arc::new(outputs.into_iter().collect()),
+            changed,
+            read,
+        })
+    }
+}
+
+/// The records of an edit (absolute paths, with their kind), leaving out what a rebuild
+/// leaves out too (editors' temporary files, files that are not content): `None` when the
+/// edit touches anything else — a record deleted, a file outside `content/` — or no record.
+pub fn edited_records(root: &Path, changed: &[PathBuf]) -> Option<Vec<(PathBuf, FileKind)>> {
+    let mut records = Vec::new();
+    for path in changed {
+        let rel = path.strip_prefix(root).ok()?;
+        if !rel.starts_with("content") {
+            return None;
+        }
+        match load::classify(rel) {
+            None | Some(None) => continue,
+            Some(Some(kind)) if path.is_file() => records.push((path.clone(), kind)),
+            Some(Some(_)) => return None,
+        }
+    }
+    (!records.is_empty()).then_some(records)
+}
+
+/// The source of a record (not of a data file or a members' file).
+fn source_of(parsed: &Parsed) -> Option<&Source> {
+    Some(match parsed {
+        Parsed::Actor(e) => &e.source,
+        Parsed::Forum(e) => &e.source,
+        Parsed::Conference(e) => &e.source,
+        Parsed::MagazineRecord(e) => &e.source,
+        Parsed::Resource(e) => &e.source,
+        Parsed::Page(e) => &e.source,
+        Parsed::Home(e) => &e.source,
+        Parsed::Data(..) | Parsed::MembersFile(..) => return None,
+    })
+}
+
+/// The hash of what a record's file held when it was read (`Early::read`).
+pub fn read_hash(parsed: &Parsed) -> Option<u64> {
+    source_of(parsed).map(|s| s.full_hash)
+}
 
 /// What the last good build rendered with, kept for the next edit's pages.
 pub struct LastBuild {
@@ -48,11 +176,6 @@ impl LastBuild {
             urls,
             by_file,
         }
-    }
-
-    /// The build's `now`.
-    pub fn now(&self) -> chrono::NaiveDateTime {
-        self.site.options.now
     }
 
     /// The outputs of the pages of `records` (each read again from a file of the last build),
@@ -92,7 +215,7 @@ impl LastBuild {
         let renderer = Renderer::with_urls(site, &self.jobs, templates, Arc::clone(&self.urls));
         let mut outputs = Vec::new();
         for record in records {
-            for &i in self.by_file.get(record.path()?)? {
+            for &i in self.by_file.get(&source_of(record)?.path)? {
                 let job = &self.jobs[i];
                 if skip(job) {
                     continue;

@@ -2,7 +2,7 @@
 //! the previous build, re-reads only the files that changed and re-renders only the jobs whose
 //! fingerprint changed. The result is the same, byte for byte, as a full build (tested).
 
-use super::early::LastBuild;
+use super::early::{Ahead, LastBuild, SharedAhead};
 use super::outputs::{changed_paths, render_jobs, Planned, Rendering};
 pub use super::outputs::{CachedOutput, Deferred, Outputs};
 use crate::diagnostic::{self, Diagnostic};
@@ -81,8 +81,11 @@ pub struct Incremental {
     /// the same addresses again cannot clash, and are not checked again.
     owners_checked: Option<u64>,
     /// What the last good build rendered with: an edit of a record's text is rendered from
-    /// it at once (`early`), before the rebuild.
-    last: Option<LastBuild>,
+    /// it at once, before the rebuild (`early`), or by the caller on a thread of its own.
+    ahead: SharedAhead,
+    /// Whether a rebuild renders the pages of an edited text first itself (`early`); the
+    /// preview does it on a thread of its own (`ahead`), which does not wait for a rebuild.
+    pub early: bool,
 }
 
 fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
@@ -106,7 +109,8 @@ impl Incremental {
             diagnostics: Vec::new(),
             by_job: HashMap::new(),
             owners_checked: None,
-            last: None,
+            ahead: SharedAhead::default(),
+            early: true,
             defer: false,
             deferred: None,
             documents_cache: DocumentCache::default(),
@@ -122,6 +126,7 @@ impl Incremental {
     /// again what depends on it.
     pub fn set_now(&mut self, now: chrono::NaiveDateTime) {
         self.options.now = now;
+        self.forget_ahead();
     }
 
     /// The next moment after `now` at which a record read changes state (a dated record is
@@ -271,12 +276,24 @@ impl Incremental {
         changed: &[PathBuf],
         partial: &mut EarlyOutputs,
     ) -> RebuildReport {
+        let report = self.rebuild_and_report(changed, partial);
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            self.forget_ahead();
+        }
+        report
+    }
+
+    fn rebuild_and_report(
+        &mut self,
+        changed: &[PathBuf],
+        partial: &mut EarlyOutputs,
+    ) -> RebuildReport {
         let mut report = RebuildReport::default();
         let config_stamp = self.config_stamp();
         if self.config.is_none() || config_stamp != self.config_stamp {
             self.config = None;
             self.templates = None;
-            self.last = None;
+            self.forget_ahead();
             self.documents_cache.clear();
             self.config_stamp = config_stamp;
             let config = match load::config(&self.root) {
@@ -300,9 +317,9 @@ impl Incremental {
 
         let mut diagnostics = self.update_files(changed, config.max_file_size, &mut report);
         let early = self.early(changed);
-        if let Some((outputs, paths)) = &early {
-            report.ahead = outputs.len();
-            partial(Arc::clone(outputs), paths);
+        if let Some(e) = &early {
+            report.ahead = e.outputs.len();
+            partial(Arc::clone(&e.outputs), &e.changed);
         }
         let (content, mut problems) = load::collect(
             self.order
@@ -357,6 +374,7 @@ impl Incremental {
         let jobs = Arc::new(render::plan(site));
         self.check_addresses(site, &jobs)?;
         let templates = self.templates_of(site)?;
+        let templates_kept = Arc::clone(&templates);
         let renderer = Renderer::with_templates(site, &jobs, Arc::clone(&templates));
         let previous = Arc::clone(&self.outputs);
         // The pages of the files that changed come first, and are served at once, before the
@@ -426,35 +444,49 @@ impl Incremental {
             },
             report,
         );
-        self.last = Some(LastBuild::new(site, Arc::clone(&jobs), urls));
+        let last = LastBuild::new(site, Arc::clone(&jobs), urls);
+        let ahead = Ahead::new(
+            last,
+            templates_kept,
+            Arc::clone(&self.outputs),
+            &self.root,
+            site.config.max_file_size,
+            self.defer,
+        );
+        *self.ahead.lock().unwrap_or_else(|p| p.into_inner()) = Some(ahead);
         Ok(())
     }
 
     /// The pages of the files of an edit, rendered from the last good build with the files
     /// read again (`LastBuild::pages_of`), and the paths whose bytes changed: `None` when
     /// the edit is not a record's that keeps its place, or the last build is not at hand.
-    fn early(&mut self, changed: &[PathBuf]) -> Option<(Outputs, Vec<String>)> {
-        let last = self.last.as_mut()?;
-        if changed.is_empty()
-            || self.diagnostics.iter().any(Diagnostic::is_error)
-            || last.now() != self.options.now
-        {
+    fn early(&mut self, changed: &[PathBuf]) -> Option<super::early::Early> {
+        if !self.early || self.diagnostics.iter().any(Diagnostic::is_error) {
             return None;
         }
-        let records: Vec<&load::Parsed> = changed
+        let records: Vec<&load::Parsed> = super::early::edited_records(&self.root, changed)?
             .iter()
-            .map(|p| self.files.get(p)?.result.as_ref().ok())
+            .map(|(p, _)| self.files.get(p)?.result.as_ref().ok())
             .collect::<Option<_>>()?;
-        let defer = self.defer;
-        let outputs = last.pages_of(&records, self.templates.clone()?, |job| {
-            defer && job.deferrable()
-        })?;
-        let paths: Vec<String> = outputs
-            .iter()
-            .filter(|(p, o)| self.outputs.get(p).is_none_or(|old| old.bytes != o.bytes))
-            .map(|(p, _)| p.clone())
-            .collect();
-        Some((Arc::new(outputs.into_iter().collect()), paths))
+        let mut ahead = self.ahead.lock().unwrap_or_else(|p| p.into_inner());
+        ahead.as_mut()?.render(&records)
+    }
+
+    /// What the pages of an edited text are rendered ahead with, kept up to date by every
+    /// rebuild (`None` inside while the site is in error).
+    pub fn ahead(&self) -> SharedAhead {
+        Arc::clone(&self.ahead)
+    }
+
+    /// The hash of what the last rebuild read of the record `file` (relative to the site).
+    pub fn read_hash(&self, file: &Path) -> Option<u64> {
+        let kept = self.files.get(&self.root.join(file))?;
+        super::early::read_hash(kept.result.as_ref().ok()?)
+    }
+
+    /// Nothing is rendered ahead until a rebuild succeeds.
+    fn forget_ahead(&self) {
+        *self.ahead.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// Checks that every output has one owner, unless the site's addresses are those of the

@@ -6,7 +6,7 @@
 //! May import: `write`, `render`, `validate`, `load`, `model` and the ground; never `serve`
 //! or `cli`.
 
-mod early;
+pub mod early;
 pub mod incremental;
 pub mod newsletter;
 mod outputs;

@@ -7,7 +7,7 @@
 //! May import: `pipeline` and everything below it; never `cli`.
 
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::incremental::{Deferred, Incremental, Outputs};
+use crate::pipeline::incremental::{Deferred, Incremental};
 use crate::render::site::BuildOptions;
 use crate::report;
 use notify::{RecursiveMode, Watcher};
@@ -18,6 +18,7 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+mod ahead;
 mod answer;
 pub(crate) mod http;
 pub mod proxy;
@@ -72,10 +73,13 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         )
     })?;
     let (tx, rx) = mpsc::channel();
-    let watcher = watch(root, tx)?;
+    let (ahead_tx, ahead_rx) = mpsc::channel();
+    let watcher = watch(root, [tx, ahead_tx])?;
     // Watching starts before the first build: a save made while it runs is not missed.
     let mut inc = Incremental::new(root, options.build.clone());
     inc.defer = true;
+    // The pages of an edited text are rendered ahead on a thread of their own (`ahead`).
+    inc.early = false;
     inc.rebuild(&[]);
     // The first build reports the warnings; later ones, on every save, only the errors.
     inc.warnings = false;
@@ -148,6 +152,11 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     }
     {
         let shared = Arc::clone(&shared);
+        let ahead = inc.ahead();
+        std::thread::spawn(move || ahead::ahead_loop(ahead_rx, ahead, &shared));
+    }
+    {
+        let shared = Arc::clone(&shared);
         let root = root.to_path_buf();
         let watcher = Arc::clone(&watcher);
         let follow_clock = options.follow_clock;
@@ -181,6 +190,7 @@ fn shared_state(root: &Path, inc: &Incremental, options: &ServeOptions) -> Share
     Shared {
         outputs: RwLock::new(inc.outputs()),
         ahead: RwLock::new(Arc::new(HashMap::new())),
+        ahead_from: Mutex::new(HashMap::new()),
         base: RwLock::new(inc.base_path()),
         deferred: RwLock::new((Vec::new(), Arc::new(HashMap::new()))),
         status: Mutex::new(Status {
@@ -287,16 +297,18 @@ fn editor_listen(
     Ok((server, editor_port))
 }
 
-/// Watches `site.toml` and the watched folders; the paths of each change go to `tx`.
+/// Watches `site.toml` and the watched folders; the paths of each change go to each of `to`.
 fn watch(
     root: &Path,
-    tx: mpsc::Sender<Vec<PathBuf>>,
+    to: [mpsc::Sender<Vec<PathBuf>>; 2],
 ) -> Result<notify::RecommendedWatcher, String> {
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         // Reads (our own, while rebuilding) are not changes.
         if let Ok(event) = res {
             if !matches!(event.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(event.paths);
+                for tx in &to {
+                    let _ = tx.send(event.paths.clone());
+                }
             }
         }
     })
@@ -412,56 +424,37 @@ fn publish(
         .unwrap_or_else(|p| p.into_inner())
         .errors
         .is_empty();
-    // The edited page is served as soon as it is rendered; the lists follow.
-    let mut announced: Vec<String> = Vec::new();
-    let mut ahead: Outputs = Arc::new(HashMap::new());
-    let report = inc.rebuild_with(paths, &mut |outputs, changed| {
-        announced = changed.to_vec();
-        ahead = Arc::clone(&outputs);
-        *shared.ahead.write().unwrap_or_else(|p| p.into_inner()) = outputs;
-        let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
-        status.version += 1;
-        status.errors.clear();
-        status.css_only = false;
-        status.changed = changed.to_vec();
-        shared.bumped.notify_all();
+    // The edited page is served as soon as it is rendered (by the thread that renders an
+    // edited text's pages ahead, or here once the site is checked); the lists follow.
+    let report = inc.rebuild_with(paths, &mut |outputs, _| {
+        ahead::serve_ahead(shared, &outputs, None);
     });
     let errors = error_texts(root, &inc.diagnostics);
     if let (true, Some(d)) = (errors.is_empty(), inc.deferred()) {
         let _ = deferred.send(d);
     }
-    let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
-    status.rebuilds += 1;
     // What was served ahead and is not what is served now (the rebuild's version, or the
-    // last good one when the rebuild failed) is told again.
-    let outputs = inc.outputs();
-    let served = |p: &String| {
-        let now = errors.is_empty().then(|| outputs.get(p)).flatten();
-        let before = ahead.get(p);
-        now.map(|o| &o.bytes) == before.map(|o| &o.bytes) && before.is_some()
-    };
+    // last good one when the rebuild failed) is told again; what was served ahead as the
+    // rebuild made it is not, nor the pages of a later edit, served until their rebuild.
+    let (served, told) = ahead::take_back(shared, inc, errors.is_empty());
     let mut still_changed: Vec<String> = report
         .changed
         .iter()
-        .chain(&announced)
-        .filter(|p| !(announced.contains(p) && served(p)))
+        .filter(|p| !served.contains(*p))
+        .chain(&told)
         .cloned()
         .collect();
     still_changed.sort();
     still_changed.dedup();
-    if errors.is_empty() {
-        *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = outputs;
-        *shared.base.write().unwrap_or_else(|p| p.into_inner()) = inc.base_path();
-    }
-    *shared.ahead.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(HashMap::new());
+    let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
+    status.rebuilds += 1;
     // The open pages are told unless the first served outputs already said everything.
     if !still_changed.is_empty() || errors != status.errors {
-        status.version += 1;
-        status.css_only =
+        let css_only =
             !report.changed.is_empty() && report.changed.iter().all(|p| p.ends_with(".css"));
+        ahead::tell(shared, &mut status, still_changed);
+        status.css_only = css_only;
         status.errors = errors.clone();
-        status.changed = still_changed;
-        shared.bumped.notify_all();
     }
     drop(status);
     // The terminal is told of every rebuild that changed something or failed, and of the

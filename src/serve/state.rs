@@ -21,9 +21,10 @@ pub(super) struct Status {
 
 pub(super) struct Shared {
     pub(super) outputs: RwLock<Arc<HashMap<String, CachedOutput>>>,
-    /// The pages of the last edit, served over `outputs` until its rebuild is done
-    /// (`Incremental::rebuild_with`).
+    /// The pages of the last edits, served over `outputs` until their rebuild is done
+    /// (`super::ahead`), each with what it was rendered from.
     pub(super) ahead: RwLock<Outputs>,
+    pub(super) ahead_from: Mutex<HashMap<String, ReadFrom>>,
     /// The path the site is published under (`/ess`), empty at the root: the preview serves
     /// the site under it too.
     pub(super) base: RwLock<String>,
@@ -53,6 +54,10 @@ pub(super) struct Shared {
     /// address (`--bind 0.0.0.0`): a phone on the network types one of them.
     pub(super) own_hosts: Vec<String>,
 }
+
+/// The files a page served ahead was rendered from, each with the hash of what was read;
+/// `None` for the rebuild's own first pages, which its end replaces.
+pub(super) type ReadFrom = Option<Arc<Vec<(std::path::PathBuf, u64)>>>;
 
 /// Headers of an answer: (name, value).
 type Headers = Vec<(String, String)>;
