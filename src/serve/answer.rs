@@ -206,19 +206,22 @@ fn from_outputs(shared: &Shared, url: &str, if_none_match: Option<&str>) -> Repl
         .clone();
     // The site path asked (under the site's path, when it has one).
     let path = url.strip_prefix(base.as_str()).unwrap_or(url);
-    let (built, ahead) = {
+    let deferred = {
         let deferred = shared.deferred.read().unwrap_or_else(|p| p.into_inner());
-        if deferred
+        let asked = deferred
             .0
             .iter()
-            .any(|folder| path.starts_with(folder.as_str()))
-        {
-            (Arc::clone(&deferred.1), Arc::default())
-        } else {
-            (
-                Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner())),
-                Arc::clone(&shared.ahead.read().unwrap_or_else(|p| p.into_inner())),
-            )
+            .any(|folder| path.starts_with(folder.as_str()));
+        asked.then(|| Arc::clone(&deferred.1))
+    };
+    // One lock at a time, the pages served ahead first: the end of a rebuild serves its
+    // outputs before it takes back those pages (`ahead::take_back`).
+    let (built, ahead) = match deferred {
+        Some(index) => (index, Arc::default()),
+        None => {
+            let ahead = Arc::clone(&shared.ahead.read().unwrap_or_else(|p| p.into_inner()));
+            let built = Arc::clone(&shared.outputs.read().unwrap_or_else(|p| p.into_inner()));
+            (built, ahead)
         }
     };
     let served = http::Served {
