@@ -67,11 +67,6 @@ impl Ahead {
         }
     }
 
-    /// The site's folder.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// The pages of the edit of the files `changed` (as the watcher names them), each read
     /// again: `None` unless each is a record of the last build whose text only changed.
     pub fn read_and_render(&mut self, changed: &[PathBuf]) -> Option<Early> {
