@@ -18,6 +18,13 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// A file's modification time and size, when it can be read.
+pub fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
 
 /// What an edit's pages are rendered ahead with, shared by the rebuild — which puts a new one
 /// in at the end of each good build, and takes it out when a build fails or the clock, the
@@ -43,9 +50,26 @@ pub struct Early {
     pub outputs: Outputs,
     /// The paths whose bytes are not the last build's.
     pub changed: Vec<String>,
-    /// The files read (relative to the site), each with the hash of what was read
-    /// (`Source::full_hash`): a rebuild that read the same has made its pages.
-    pub read: Vec<(PathBuf, u64)>,
+    /// The files read.
+    pub read: Vec<ReadFile>,
+}
+
+/// A file an edit's pages were rendered from.
+#[derive(Debug, Clone)]
+pub struct ReadFile {
+    /// Relative to the site (`Source::path`).
+    pub file: PathBuf,
+    /// The file on the disk, and its stamp before it was read: the rebuild that read it at
+    /// this stamp or later made its pages again.
+    pub path: PathBuf,
+    pub stamp: Option<(SystemTime, u64)>,
+}
+
+impl ReadFile {
+    /// Whether the file is still as it was read (a later save makes the pages out of date).
+    pub fn unchanged(&self) -> bool {
+        self.stamp.is_some() && stamp(&self.path) == self.stamp
+    }
 }
 
 impl Ahead {
@@ -70,11 +94,19 @@ impl Ahead {
     /// The pages of the edit of the files `changed` (as the watcher names them), each read
     /// again: `None` unless each is a record of the last build whose text only changed.
     pub fn read_and_render(&mut self, changed: &[PathBuf]) -> Option<Early> {
-        let parsed: Vec<Parsed> = edited_records(&self.root, changed)?
-            .into_iter()
-            .map(|(path, kind)| load::parse_file(&self.root, &path, kind, self.max_size).ok())
+        let records = edited_records(&self.root, changed)?;
+        let stamps: Vec<_> = records.iter().map(|(path, _)| stamp(path)).collect();
+        let parsed: Vec<Parsed> = records
+            .iter()
+            .map(|(path, kind)| load::parse_file(&self.root, path, *kind, self.max_size).ok())
             .collect::<Option<_>>()?;
-        self.render(&parsed.iter().collect::<Vec<_>>())
+        let mut early = self.render(&parsed.iter().collect::<Vec<_>>())?;
+        for (read, ((path, _), stamp)) in early.read.iter_mut().zip(records.into_iter().zip(stamps))
+        {
+            read.path = path;
+            read.stamp = stamp;
+        }
+        Some(early)
     }
 
     /// The pages of `records`, read already (`LastBuild::pages_of`).
@@ -92,7 +124,11 @@ impl Ahead {
         let read = records
             .iter()
             .filter_map(|r| source_of(r))
-            .map(|s| (s.path.clone(), s.full_hash))
+            .map(|s| ReadFile {
+                file: s.path.clone(),
+                path: self.root.join(&s.path),
+                stamp: None,
+            })
             .collect();
         Some(Early {
             outputs: Arc::new(outputs.into_iter().collect()),
@@ -133,11 +169,6 @@ fn source_of(parsed: &Parsed) -> Option<&Source> {
         Parsed::Home(e) => &e.source,
         Parsed::Data(..) | Parsed::MembersFile(..) => return None,
     })
-}
-
-/// The hash of what a record's file held when it was read (`Early::read`).
-pub fn read_hash(parsed: &Parsed) -> Option<u64> {
-    source_of(parsed).map(|s| s.full_hash)
 }
 
 /// What the last good build rendered with, kept for the next edit's pages.

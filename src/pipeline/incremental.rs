@@ -2,7 +2,7 @@
 //! the previous build, re-reads only the files that changed and re-renders only the jobs whose
 //! fingerprint changed. The result is the same, byte for byte, as a full build (tested).
 
-use super::early::{Ahead, LastBuild, SharedAhead};
+use super::early::{stamp, Ahead, LastBuild, SharedAhead};
 use super::outputs::{changed_paths, render_jobs, Planned, Rendering};
 pub use super::outputs::{CachedOutput, Deferred, Outputs};
 use crate::diagnostic::{self, Diagnostic};
@@ -86,11 +86,6 @@ pub struct Incremental {
     /// Whether a rebuild renders the pages of an edited text first itself (`early`); the
     /// preview does it on a thread of its own (`ahead`), which does not wait for a rebuild.
     pub early: bool,
-}
-
-fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
-    let m = std::fs::metadata(path).ok()?;
-    Some((m.modified().ok()?, m.len()))
 }
 
 impl Incremental {
@@ -478,10 +473,10 @@ impl Incremental {
         Arc::clone(&self.ahead)
     }
 
-    /// The hash of what the last rebuild read of the record `file` (relative to the site).
-    pub fn read_hash(&self, file: &Path) -> Option<u64> {
-        let kept = self.files.get(&self.root.join(file))?;
-        super::early::read_hash(kept.result.as_ref().ok()?)
+    /// The stamp (modification time, size) of the file `file` (relative to the site) when
+    /// the last rebuild read it.
+    pub fn read_stamp(&self, file: &Path) -> Option<(SystemTime, u64)> {
+        self.files.get(&self.root.join(file))?.stamp
     }
 
     /// Nothing is rendered ahead until a rebuild succeeds.

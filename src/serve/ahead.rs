@@ -4,7 +4,7 @@
 //! build makes, and takes back what was served ahead of it (`take_back`).
 
 use super::state::{ReadFrom, Shared, Status};
-use crate::pipeline::early::SharedAhead;
+use crate::pipeline::early::{stamp, ReadFile, SharedAhead};
 use crate::pipeline::incremental::{CachedOutput, Incremental, Outputs};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
@@ -70,6 +70,16 @@ pub(super) fn serve_ahead(shared: &Shared, outputs: &Outputs, read: ReadFrom) {
     }
 }
 
+/// Whether `f` was read after the rebuild read its file: its modification time is later, and
+/// the rebuild did not read the file as it is now (a clock put back would keep it otherwise).
+fn later_than(f: &ReadFile, inc: &Incremental) -> bool {
+    let Some(((read_at, _), (ahead_at, _))) = inc.read_stamp(&f.file).zip(f.stamp) else {
+        return false;
+    };
+    let superseded = !f.unchanged() && inc.read_stamp(&f.file) == stamp(&f.path);
+    read_at < ahead_at && !superseded
+}
+
 /// A new version of the site, and the paths that changed in it.
 pub(super) fn tell(shared: &Shared, status: &mut Status, changed: Vec<String>) {
     status.version += 1;
@@ -94,10 +104,9 @@ pub(super) fn take_back(
     let served: HashSet<String> = from.keys().cloned().collect();
     let mut told = Vec::new();
     from.retain(|path, read| {
-        let done = match read {
-            Some(files) if succeeded => files.iter().all(|(f, h)| inc.read_hash(f) == Some(*h)),
-            _ => true,
-        };
+        // Kept: the pages of a later save than the rebuild read.
+        let later = |files: &[ReadFile]| files.iter().all(|f| later_than(f, inc));
+        let done = !(succeeded && read.as_deref().is_some_and(|f| later(f.as_slice())));
         if done {
             let before = next.remove(path);
             if before.map(|o| o.bytes) != outputs.get(path).map(|o| Arc::clone(&o.bytes)) {

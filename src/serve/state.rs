@@ -55,9 +55,9 @@ pub(super) struct Shared {
     pub(super) own_hosts: Vec<String>,
 }
 
-/// The files a page served ahead was rendered from, each with the hash of what was read;
-/// `None` for the rebuild's own first pages, which its end replaces.
-pub(super) type ReadFrom = Option<Arc<Vec<(std::path::PathBuf, u64)>>>;
+/// The files a page served ahead was rendered from; `None` for the rebuild's own first pages,
+/// which its end replaces.
+pub(super) type ReadFrom = Option<Arc<Vec<crate::pipeline::early::ReadFile>>>;
 
 /// Headers of an answer: (name, value).
 type Headers = Vec<(String, String)>;
