@@ -417,7 +417,7 @@ fn an_edited_text_is_served_before_its_rebuild_and_nothing_else_is() {
 }
 
 #[test]
-fn a_record_made_private_or_a_draft_is_never_served_ahead() {
+fn a_record_made_private_is_never_served_ahead() {
     let site = copy_site(&repo());
     let root = site.path();
     let mut inc = Incremental::new(root, options(NOW));
