@@ -58,6 +58,16 @@ async function newPage(base, options = {}) {
 
 const status = (page, sel) => page.locator(sel).textContent();
 
+// How many of `selector` the page shows once its filtered cards are drawn: they come a batch
+// per frame, after the address changed. Waits (at most 5 s) for `n` of them, then counts:
+// a wrong count still fails, after the wait.
+async function drawn(page, selector, n) {
+  await page
+    .waitForFunction(([s, n]) => document.querySelectorAll(s).length === n, [selector, n], { timeout: 5000 })
+    .catch(() => {});
+  return page.locator(selector).count();
+}
+
 // --- Search on the example site ---------------------------------------------------------
 const site = build(example, "example", "2026-11-23T12:00");
 const server = await staticServer(site);
@@ -211,7 +221,7 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   await page.waitForFunction((d) => new URL(location.href).searchParams.get("domaine") === d, domain);
   await page.waitForSelector("#resultats-filtres:not([hidden])");
   check(data.length === 1 && data[0].endsWith("/acteurs/filtres.json"), `the filters' data is loaded once the filters are reached (${data.join(", ")})`);
-  const shown = await page.locator("#resultats-filtres .card").count();
+  const shown = await drawn(page, "#resultats-filtres .card", expected.length);
   check(shown === expected.length && shown < actors.length, `domaine=${domain}: ${shown} cards, expected ${expected.length} of ${actors.length}`);
   check(await page.locator("#liste").isHidden(), "the full list is hidden while filtering");
   const said = await status(page, "#nombre");
@@ -221,7 +231,7 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   await page.selectOption("#f-statut", form);
   await page.waitForFunction(() => new URL(location.href).searchParams.has("statut"));
   const both = inActivity.filter((a) => a.domaines.split(";").includes(domain) && a.forme_juridique === form);
-  check((await page.locator("#resultats-filtres .card").count()) === both.length, `domaine=${domain}&statut=${form}: ${both.length}`);
+  check((await drawn(page, "#resultats-filtres .card", both.length)) === both.length, `domaine=${domain}&statut=${form}: ${both.length}`);
   await page.click('#filtres button[type="reset"]');
   await page.waitForFunction(() => location.search === "");
   check(await page.locator("#liste").isVisible(), "reset shows the full list again");
@@ -229,13 +239,16 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   const closed = actors.filter((a) => a.fermeture);
   await page.selectOption("#f-etat", "tous");
   await page.waitForFunction(() => new URL(location.href).searchParams.get("etat") === "tous");
-  check((await page.locator("#resultats-filtres .card").count()) === actors.length, `etat=tous: every actor (${actors.length})`);
-  check((await page.locator("#resultats-filtres .card-closed .badge-closed").count()) === closed.length, `etat=tous: ${closed.length} marked closed`);
+  check((await drawn(page, "#resultats-filtres .card", actors.length)) === actors.length, `etat=tous: every actor (${actors.length})`);
+  check((await drawn(page, "#resultats-filtres .card-closed .badge-closed", closed.length)) === closed.length, `etat=tous: ${closed.length} marked closed`);
   await page.selectOption("#f-etat", "");
   await page.waitForFunction(() => location.search === "");
   const first = inActivity[0];
   await page.fill("#f-q", first.nom.split(" ")[0]);
   await page.waitForFunction(() => new URL(location.href).searchParams.has("q"));
+  await page
+    .waitForFunction((n) => [...document.querySelectorAll("#resultats-filtres .card-title")].some((t) => t.textContent === n), first.nom, { timeout: 5000 })
+    .catch(() => {});
   const byText = await page.locator("#resultats-filtres .card-title").allTextContents();
   check(byText.includes(first.nom), `free text finds ${first.nom}: ${byText.join(", ")}`);
   // An actor's logo on its filtered card: loaded from this site, whatever its public address.
@@ -254,7 +267,7 @@ const actors = JSON.parse(readFileSync(join(site, "donnees/acteurs.json"), "utf8
   await page.goto(base + `/acteurs/?domaine=${domain}&etat=ouvert`);
   await page.waitForSelector("#resultats-filtres:not([hidden])");
   const open = expected.length;
-  check((await page.locator("#resultats-filtres .card").count()) === open, `shared address domaine=${domain}&etat=ouvert: ${open}`);
+  check((await drawn(page, "#resultats-filtres .card", open)) === open, `shared address domaine=${domain}&etat=ouvert: ${open}`);
   check((await page.locator("#f-domaine").inputValue()) === domain, "the shared address sets the form");
   const set = (await page.locator("#filtres-actifs").textContent()).trim();
   check(set === "(1\u00a0filtre choisi)", `the folded filters say how many are set: « ${set} »`);
