@@ -266,13 +266,11 @@ fn to_fill(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic
                 .map(|(n, l)| (src.body_line + n, l)),
         );
         for (line, text) in lines {
-            let lower = text.to_lowercase();
             let mut from = 0;
-            while let Some(at) = lower[from..].find(TO_FILL).map(|i| from + i) {
-                // Lowercase keeps these characters' lengths: `at` is a place in `text` too.
-                let end = lower[at..].find(']').map_or(text.len(), |i| at + i + 1);
-                let passage = text.get(at..end).unwrap_or(TO_FILL);
-                let column = text.get(..at).map_or(1, |t| t.chars().count() + 1);
+            while let Some(at) = find_to_fill(text, from) {
+                let end = text[at..].find(']').map_or(text.len(), |i| at + i + 1);
+                let passage = &text[at..end];
+                let column = text[..at].chars().count() + 1;
                 out.push(
                     Diagnostic::warning(
                         &src.path,
@@ -284,10 +282,22 @@ fn to_fill(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic
                         "remplacez le passage entre crochets, crochets compris, par le vrai texte",
                     ),
                 );
-                from = end.max(at + TO_FILL.len());
+                from = end.max(at + 1);
             }
         }
     }
+}
+
+/// Where the next « [à compléter » of `line` starts, in any case (« [À COMPLÉTER »), from the
+/// byte `from` on: each `[` is compared with the mark, and no line is copied to lowercase.
+fn find_to_fill(line: &str, from: usize) -> Option<usize> {
+    let rest = line.get(from..)?;
+    memchr::memchr_iter(b'[', rest.as_bytes())
+        .map(|i| from + i)
+        .find(|&at| {
+            let mut chars = line[at + 1..].chars().flat_map(char::to_lowercase);
+            TO_FILL[1..].chars().all(|mark| chars.next() == Some(mark))
+        })
 }
 
 /// The actors in activity whose record was not checked (`checked`, else `updated`, else `date`)
@@ -375,4 +385,31 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
             list.join(", ")
         )),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_to_fill;
+
+    fn all(line: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(at) = find_to_fill(line, from) {
+            found.push(at);
+            from = at + 1;
+        }
+        found
+    }
+
+    #[test]
+    fn the_mark_to_fill_is_found_in_any_case_at_its_byte() {
+        assert_eq!(all("[à compléter : le nom]"), [0]);
+        assert_eq!(all("Élu : [À COMPLÉTER : le nom]"), ["Élu : ".len()]);
+        let two = "[à compléter] et [À Compléter : la date";
+        assert_eq!(all(two), [0, two.find("[À").unwrap()]);
+        assert!(all("[a compléter] [à complé] à compléter [lien](x) [").is_empty());
+        // A character whose lowercase is longer (İ) before the mark does not shift it.
+        let shifted = "İİ [à compléter]";
+        assert_eq!(all(shifted), [shifted.find('[').unwrap()]);
+    }
 }
