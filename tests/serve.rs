@@ -1086,3 +1086,77 @@ fn a_preview_on_every_address_answers_the_machines_own_addresses() {
         "an address of another machine"
     );
 }
+
+/// A site too large to be built before the preview answers (`ESS_SITE_FIRST_WAIT_MS=0` makes
+/// the preview answer as soon as the site is planned): each page asked for while the first
+/// build runs is made alone, with the build's bytes, and no open page reloads at its end.
+#[test]
+fn pages_asked_for_during_the_first_build_are_made_alone_as_the_build_makes_them() {
+    let site = copy_site(&repo());
+    let actors = site.path().join("content/acteurs");
+    let model = std::fs::read_to_string(actors.join("amap-de-sceaux.md")).unwrap();
+    for n in 0..1500 {
+        let text = model.replacen(
+            "title: \"AMAP de Sceaux\"",
+            &format!("title: \"AMAP n° {n}\""),
+            1,
+        );
+        std::fs::write(actors.join(format!("amap-{n}.md")), text).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ess-site"))
+        .args(["serve", "--port", "0", "--now", "2026-11-23T12:00"])
+        .env("ESS_SITE_FIRST_WAIT_MS", "0")
+        .current_dir(site.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ess-site serve");
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+    assert!(line.contains("faite à la demande"), "{line}");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .expect("address printed")
+        .to_string();
+    let server = Server {
+        child,
+        addr,
+        editor: None,
+    };
+    let poll = |since: &str| {
+        let r = get(&server, &format!("/__ess/poll?since={since}"));
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()
+    };
+    let paths = [
+        "/acteurs/amap-700/",
+        "/",
+        "/acteurs/",
+        "/acteurs/amap-de-sceaux/",
+    ];
+    let asked: Vec<Response> = paths.iter().map(|p| get(&server, p)).collect();
+    let home = asked[1].text();
+    let at = home.find("href=\"/style.").expect("a stylesheet") + 6;
+    let css_path = home[at..at + home[at..].find('"').unwrap()].to_string();
+    let css = get(&server, &css_path);
+    assert_eq!(
+        poll("")["version"],
+        0,
+        "the pages were asked for while the first build ran (1,500 actors)"
+    );
+    for (path, r) in paths.iter().zip(&asked) {
+        assert_eq!(r.status, 200, "{path}");
+    }
+    assert!(asked[0].text().contains("AMAP n° 700"));
+    assert_eq!(css.status, 200);
+    assert_eq!(get(&server, "/acteurs/pas-un-acteur/").status, 404);
+    wait_for(|| poll("")["version"] == 1, "the end of the first build");
+    // Nothing to reload: every page made alone is what the build made.
+    assert_eq!(poll("0")["changed"], serde_json::json!([]));
+    for (path, before) in paths.iter().zip(&asked) {
+        assert_eq!(get(&server, path).body, before.body, "{path}");
+    }
+    assert_eq!(get(&server, &css_path).body, css.body);
+}

@@ -86,6 +86,9 @@ pub struct Incremental {
     /// Whether a rebuild renders the pages of an edited text first itself (`early`); the
     /// preview does it on a thread of its own (`ahead`), which does not wait for a rebuild.
     pub early: bool,
+    /// Told once, by the first good build, as soon as its pages can be made one at a time
+    /// (`FirstPages`): the preview answers with them while that build renders the rest.
+    pub on_planned: Option<super::first::OnPlanned>,
 }
 
 impl Incremental {
@@ -106,6 +109,7 @@ impl Incremental {
             owners_checked: None,
             ahead: SharedAhead::default(),
             early: true,
+            on_planned: None,
             defer: false,
             deferred: None,
             documents_cache: DocumentCache::default(),
@@ -371,6 +375,17 @@ impl Incremental {
         let templates = self.templates_of(site)?;
         let templates_kept = Arc::clone(&templates);
         let renderer = Renderer::with_templates(site, &jobs, Arc::clone(&templates));
+        if self.outputs.is_empty() {
+            if let Some(tell) = self.on_planned.take() {
+                tell(Arc::new(super::first::FirstPages::new(
+                    Arc::clone(site),
+                    Arc::clone(&jobs),
+                    Arc::clone(&templates),
+                    renderer.urls(),
+                    self.defer,
+                )));
+            }
+        }
         let previous = Arc::clone(&self.outputs);
         // The pages of the files that changed come first, and are served at once, before the
         // search documents and the other pages' fingerprints are made (a page's fingerprint

@@ -7,6 +7,7 @@
 //! or `cli`.
 
 pub mod early;
+pub mod first;
 pub mod incremental;
 pub mod newsletter;
 mod outputs;

@@ -85,6 +85,7 @@ pub(super) fn tell(shared: &Shared, status: &mut Status, changed: Vec<String>) {
     status.version += 1;
     status.css_only = false;
     status.changed = changed;
+    status.every = false;
     shared.bumped.notify_all();
 }
 

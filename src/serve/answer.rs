@@ -224,9 +224,15 @@ fn from_outputs(shared: &Shared, url: &str, if_none_match: Option<&str>) -> Repl
             (built, ahead)
         }
     };
+    let first = shared
+        .first
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     let served = http::Served {
         built: &built,
         ahead: &ahead,
+        first: first.as_deref(),
     };
     http::serve_file(served, url, if_none_match, &base)
 }
@@ -282,7 +288,7 @@ fn poll(shared: &Shared, url: &str) -> Reply {
         "" => p.clone(),
         base => format!("{base}/{p}"),
     };
-    let changed = (since == Some(status.version.wrapping_sub(1)))
+    let changed = (since == Some(status.version.wrapping_sub(1)) && !status.every)
         .then(|| status.changed.iter().map(under).collect::<Vec<_>>());
     let body = serde_json::json!({
         "version": status.version,

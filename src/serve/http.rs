@@ -1,6 +1,7 @@
 //! The preview's web server logic: from a request line and headers to a response, served from
 //! memory. No path can leave the built site: the site is a map of paths, not a folder.
 
+use crate::pipeline::first::FirstPages;
 use crate::pipeline::incremental::CachedOutput;
 use std::collections::HashMap;
 
@@ -117,20 +118,24 @@ pub fn host_allowed(host: Option<&str>, port: u16, bind: &str, own: &[String]) -
 }
 
 /// The files served: the last build's, and over them the pages of an edit served before the
-/// rebuild that follows it.
+/// rebuild that follows it; while the first build runs, its pages made when asked for.
 #[derive(Clone, Copy)]
 pub struct Served<'a> {
     pub built: &'a HashMap<String, CachedOutput>,
     pub ahead: &'a HashMap<String, CachedOutput>,
+    pub first: Option<&'a FirstPages>,
 }
 
 impl Served<'_> {
-    fn get(&self, key: &str) -> Option<&CachedOutput> {
-        self.ahead.get(key).or_else(|| self.built.get(key))
+    fn get(&self, key: &str) -> Option<CachedOutput> {
+        match self.ahead.get(key).or_else(|| self.built.get(key)) {
+            Some(out) => Some(out.clone()),
+            None => self.first?.get(key),
+        }
     }
 
     fn is_empty(&self) -> bool {
-        self.built.is_empty()
+        self.built.is_empty() && self.first.is_none()
     }
 }
 

@@ -20,10 +20,12 @@ use std::time::{Duration, Instant};
 
 mod ahead;
 mod answer;
+mod first;
 pub(crate) mod http;
 pub mod proxy;
 mod state;
 use answer::{answer, listen, Listen};
+use first::Begun;
 use state::{Role, Shared, Status};
 
 /// What `serve` is asked to do.
@@ -80,11 +82,22 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     inc.defer = true;
     // The pages of an edited text are rendered ahead on a thread of their own (`ahead`).
     inc.early = false;
-    inc.rebuild(&[]);
-    // The first build reports the warnings; later ones, on every save, only the errors.
-    inc.warnings = false;
-    let pages = inc.outputs().len();
-    let shared = Arc::new(shared_state(root, &inc, &options));
+    let begun = first::begin(inc).ok_or("la première construction du site s'est arrêtée")?;
+    let base = match &begun {
+        Begun::Built(inc) => inc.base_path(),
+        Begun::Rendering(pages, _) => pages.base_path(),
+    };
+    let shared = Arc::new(shared_state(root, &options, base));
+    let (built, rendering) = match begun {
+        Begun::Built(inc) => {
+            serve_first(&shared, root, &inc);
+            (Some(*inc), None)
+        }
+        Begun::Rendering(pages, ended) => {
+            *shared.first.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&pages));
+            (None, Some((pages, ended)))
+        }
+    };
 
     let server = listen(&options.bind, options.port)
         .map_err(|e| listen_refused(e, &options.bind, options.port))?;
@@ -107,19 +120,27 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         Some((_, editor_port)) => format!("\nÉditeur sur http://{host}:{editor_port}/admin/ (une adresse à part de l'aperçu) : il enregistre dans content/ et static/images/"),
         None => String::new(),
     };
+    let base = shared
+        .base
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let ms = started.elapsed().as_millis();
+    let how = match &built {
+        Some(inc) => format!("{} fichiers en {ms} ms", inc.outputs().len()),
+        None => format!("site lu et vérifié en {ms} ms ; chaque page est faite à la demande jusqu'à la fin de la construction"),
+    };
     // A reader of the first line only (a script) may close the pipe after it: not an error.
     let _ = writeln!(
         std::io::stdout().lock(),
-        "Aperçu sur http://{host}:{port}{}/ ({pages} fichiers en {} ms) — Ctrl-C pour arrêter{editor}",
-        inc.base_path(),
-        started.elapsed().as_millis()
+        "Aperçu sur http://{host}:{port}{base}/ ({how}) — Ctrl-C pour arrêter{editor}",
     );
     // On every address: the ones a phone of the same network can type.
     let phones: Vec<String> = shared
         .own_hosts
         .iter()
         .filter(|h| !h.starts_with("127.") && *h != "[::1]" && !h.starts_with("[fe80"))
-        .map(|h| format!("http://{h}:{port}{}/", inc.base_path()))
+        .map(|h| format!("http://{h}:{port}{base}/"))
         .collect();
     if !phones.is_empty() {
         let _ = writeln!(
@@ -128,32 +149,16 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
             phones.join(" ou ")
         );
     }
-    if !inc.diagnostics.is_empty() {
-        let mut stderr = std::io::stderr().lock();
-        let _ = report::print(
-            &mut stderr,
-            root,
-            &inc.diagnostics,
-            report::Style::for_stderr(10),
-        );
+    if let Some(inc) = &built {
+        print_first(root, inc);
     }
-    use std::io::Write;
     let _ = std::io::stdout().flush();
 
     let watcher = Arc::new(Mutex::new(watcher));
-
     let (deferred_tx, deferred_rx) = mpsc::channel();
-    if let Some(d) = inc.deferred() {
-        let _ = deferred_tx.send(d);
-    }
     {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || deferred_loop(deferred_rx, &shared));
-    }
-    {
-        let shared = Arc::clone(&shared);
-        let ahead = inc.ahead();
-        std::thread::spawn(move || ahead::ahead_loop(ahead_rx, ahead, &shared));
     }
     {
         let shared = Arc::clone(&shared);
@@ -161,6 +166,39 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
         let watcher = Arc::clone(&watcher);
         let follow_clock = options.follow_clock;
         std::thread::spawn(move || {
+            let mut inc = match (built, rendering) {
+                (Some(inc), _) => inc,
+                (None, Some((pages, ended))) => {
+                    let Some(inc) = ended.wait() else {
+                        eprintln!("La construction du site s'est arrêtée : l'aperçu s'arrête.");
+                        std::process::exit(1);
+                    };
+                    let errors = error_texts(&root, &inc.diagnostics);
+                    first::serve_built(&shared, &inc, &pages, errors);
+                    if inc.diagnostics.iter().all(|d| !d.is_error()) {
+                        // The first line's reader may have closed the pipe: not an error.
+                        let _ = writeln!(
+                            std::io::stdout().lock(),
+                            "Site construit : {} fichiers en {} ms",
+                            inc.outputs().len(),
+                            started.elapsed().as_millis()
+                        );
+                    }
+                    print_first(&root, &inc);
+                    inc
+                }
+                (None, None) => return,
+            };
+            // The first build reports the warnings; later ones, on every save, only the errors.
+            inc.warnings = false;
+            if let Some(d) = inc.deferred() {
+                let _ = deferred_tx.send(d);
+            }
+            {
+                let shared = Arc::clone(&shared);
+                let ahead = inc.ahead();
+                std::thread::spawn(move || ahead::ahead_loop(ahead_rx, ahead, &shared));
+            }
             watch_loop(
                 &root,
                 inc,
@@ -184,20 +222,18 @@ pub fn serve(root: &Path, options: ServeOptions) -> Result<(), String> {
     Ok(())
 }
 
-/// What the preview's threads share, once the first build is made: its outputs and status,
-/// the editor's proxy with `--editor`, the security headers of `site.toml`.
-fn shared_state(root: &Path, inc: &Incremental, options: &ServeOptions) -> Shared {
+/// What the preview's threads share: the site's outputs (none until the first build is
+/// served) and status, the editor's proxy with `--editor`, the security headers of
+/// `site.toml`.
+fn shared_state(root: &Path, options: &ServeOptions, base: String) -> Shared {
     Shared {
-        outputs: RwLock::new(inc.outputs()),
+        outputs: RwLock::new(Arc::new(HashMap::new())),
         ahead: RwLock::new(Arc::new(HashMap::new())),
         ahead_from: Mutex::new(HashMap::new()),
-        base: RwLock::new(inc.base_path()),
+        first: RwLock::new(None),
+        base: RwLock::new(base),
         deferred: RwLock::new((Vec::new(), Arc::new(HashMap::new()))),
-        status: Mutex::new(Status {
-            version: 1,
-            errors: error_texts(root, &inc.diagnostics),
-            ..Status::default()
-        }),
+        status: Mutex::new(Status::default()),
         bumped: Condvar::new(),
         handlers: AtomicUsize::new(0),
         polls: AtomicUsize::new(0),
@@ -218,6 +254,28 @@ fn shared_state(root: &Path, inc: &Incremental, options: &ServeOptions) -> Share
         editor_port: std::sync::OnceLock::new(),
         preview_port: std::sync::OnceLock::new(),
         own_hosts: own_hosts(&options.bind),
+    }
+}
+
+/// Serves the outputs of a first build that ended before the preview answered: its first
+/// version.
+fn serve_first(shared: &Shared, root: &Path, inc: &Incremental) {
+    *shared.outputs.write().unwrap_or_else(|p| p.into_inner()) = inc.outputs();
+    let mut status = shared.status.lock().unwrap_or_else(|p| p.into_inner());
+    status.version = 1;
+    status.errors = error_texts(root, &inc.diagnostics);
+}
+
+/// The first build's errors and warnings, on the terminal.
+fn print_first(root: &Path, inc: &Incremental) {
+    if !inc.diagnostics.is_empty() {
+        let mut stderr = std::io::stderr().lock();
+        let _ = report::print(
+            &mut stderr,
+            root,
+            &inc.diagnostics,
+            report::Style::for_stderr(10),
+        );
     }
 }
 

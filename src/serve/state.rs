@@ -17,6 +17,8 @@ pub(super) struct Status {
     pub(super) changed: Vec<String>,
     /// How many rebuilds ran since the start.
     pub(super) rebuilds: u64,
+    /// Whether every page reloads for this version, whatever `changed` names.
+    pub(super) every: bool,
 }
 
 pub(super) struct Shared {
@@ -25,6 +27,9 @@ pub(super) struct Shared {
     /// (`super::ahead`), each with what it was rendered from.
     pub(super) ahead: RwLock<Outputs>,
     pub(super) ahead_from: Mutex<HashMap<String, ReadFrom>>,
+    /// While the first build renders the site (`outputs` still empty), its pages made one at
+    /// a time when asked for (`serve::first`).
+    pub(super) first: RwLock<Option<Arc<crate::pipeline::first::FirstPages>>>,
     /// The path the site is published under (`/ess`), empty at the root: the preview serves
     /// the site under it too.
     pub(super) base: RwLock<String>,
