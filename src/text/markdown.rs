@@ -140,7 +140,13 @@ pub struct BodyImage {
 /// The images of a Markdown body, Markdown (`![…](…)`) and HTML (`<img src=…>`), in order.
 pub fn body_images(body: &str) -> Vec<BodyImage> {
     let mut out = Vec::new();
-    if !body.contains("![") && !body.contains("<img") && !body.contains("<IMG") {
+    let bytes = body.as_bytes();
+    let html_img = memchr::memchr_iter(b'<', bytes).any(|i| {
+        bytes
+            .get(i + 1..i + 4)
+            .is_some_and(|t| t.eq_ignore_ascii_case(b"img"))
+    });
+    if !html_img && !body.contains("![") {
         return out;
     }
     let mut open: Option<BodyImage> = None;
@@ -353,6 +359,22 @@ fn sanitizer(video_hosts: &[String]) -> ammonia::Builder<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_images_of_a_text_are_found_however_their_tag_is_written() {
+        for body in [
+            "Voir <img src=\"/images/a.png\" alt=\"A\">.",
+            "Voir <IMG SRC=\"/images/a.png\" ALT=\"A\">.",
+            "Voir <Img src=\"/images/a.png\" alt=\"A\">.",
+            "<p>\n<iMg src=\"/images/a.png\" alt=\"A\">\n</p>",
+            "Voir ![A](/images/a.png).",
+        ] {
+            let found = body_images(body);
+            assert_eq!(found.len(), 1, "{body}");
+            assert_eq!(found[0].src, "/images/a.png", "{body}");
+        }
+        assert!(body_images("Un texte < sans image, <i>ni</i> balise img.").is_empty());
+    }
 
     #[test]
     fn nul_bytes_become_replacement_characters() {
