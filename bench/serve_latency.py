@@ -8,9 +8,10 @@ change the body (one page to redo), half the title (the lists and taxonomy pages
 too). Then it polls the search index over HTTP, as the search page's script reads it, until
 the edit's new word is in it: `/pagefind/pagefind-entry.json`, the language's meta file, the
 word-index chunk whose range holds the word. Prints the median, 90th percentile and worst
-latency of both.
+latency of both. First, the preview's start: its first line, an actor's page served, the whole
+site built.
 
-Usage: bench/serve_latency.py [--pages 10000] [--edits 40] [--dir DIR] [--bin A[,B]]
+Usage: bench/serve_latency.py [--pages 10000] [--edits 40] [--dir DIR] [--site DIR] [--bin A[,B]]
 """
 import argparse
 import gzip
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -100,6 +102,9 @@ def main():
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=40)
     ap.add_argument("--dir", default=None)
+    ap.add_argument("--site", default=None,
+                    help="a site generated before (gen_corpus.py), served as it is instead of a new one: "
+                         "the edits change it (--edits 0 measures the start alone)")
     ap.add_argument("--no-search", action="store_true", help="with `search = false` (no index to wait for)")
     ap.add_argument("--bin", default=None,
                     help="the ess-site binary (default: this tree's, built in release); several, separated by "
@@ -109,10 +114,11 @@ def main():
     if not a.bin:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     work = tempfile.mkdtemp(prefix="ess-serve-bench-", dir=a.dir)
-    site = os.path.join(work, "site")
-    subprocess.run([sys.executable, GEN, "--flavor", "ess", "--pages", str(a.pages), "--out", site],
-                   check=True, stdout=subprocess.DEVNULL)
-    if a.no_search:
+    site = a.site or os.path.join(work, "site")
+    if not a.site:
+        subprocess.run([sys.executable, GEN, "--flavor", "ess", "--pages", str(a.pages), "--out", site],
+                       check=True, stdout=subprocess.DEVNULL)
+    if a.no_search and not a.site:
         with open(os.path.join(site, "site.toml"), encoding="utf-8") as f:
             toml = f.read()
         with open(os.path.join(site, "site.toml"), "w", encoding="utf-8") as f:
@@ -126,13 +132,32 @@ def main():
 
 def run(binary, site, a, n):
     """Serves `site` with `binary`, makes the edits, prints the latencies."""
+    started = time.perf_counter()
     server = subprocess.Popen([binary, "serve", "--port", "0",
                                "--now", "2026-01-01"], cwd=site, stdout=subprocess.PIPE,
                               stderr=open(os.environ.get("SERVE_LOG", os.devnull), "w"), text=True)
     try:
         line = server.stdout.readline()
+        answered = time.perf_counter()
         base = re.search(r"http://\S+", line).group(0)
         print("%s: %s" % (binary, line.strip()))
+        # The start: the first line, an actor's page served, the whole site built (a preview
+        # that answers before its first build ends says so on its first line, and prints
+        # « Site construit » at its end).
+        actors = sorted(f for f in os.listdir(os.path.join(site, "content", "acteurs")))
+        fetch(base + "acteurs/" + actors[len(actors) // 2][:-3] + "/")
+        first_page = time.perf_counter()
+        whole = [answered if "à la demande" not in line else None]
+
+        def rest():
+            for later in server.stdout:
+                if later.startswith("Site construit") and whole[0] is None:
+                    whole[0] = time.perf_counter()
+        threading.Thread(target=rest, daemon=True).start()
+        while whole[0] is None and time.perf_counter() - started < 1200:
+            time.sleep(0.05)
+        print("start: first line %.1f s, an actor's page %.1f s, the whole site %.1f s"
+              % (answered - started, first_page - started, (whole[0] or float("nan")) - started))
         # The first index is made after the first pages are served: the edits start once it is.
         t0 = time.perf_counter()
         while not a.no_search and time.perf_counter() - t0 < 600:
@@ -141,7 +166,6 @@ def run(binary, site, a, n):
                 break
             except OSError:
                 time.sleep(0.1)
-        actors = sorted(f for f in os.listdir(os.path.join(site, "content", "acteurs")))
         rng = random.Random(1)
         body_lat, title_lat, search_lat = [], [], []
         for i in range(a.edits):

@@ -38,7 +38,7 @@ pub fn config(root: &Path) -> Result<Config, Diagnostic> {
 }
 
 /// Every record of the site, as parsed, drafts and private records included.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Content {
     pub actors: Vec<Arc<Entry<Actor>>>,
     pub forums: Vec<Arc<Entry<ForumEdition>>>,
@@ -59,8 +59,8 @@ pub struct Content {
     pub partial: BTreeMap<PathBuf, Vec<String>>,
 }
 
-/// What the load stage hands to validation.
-#[derive(Debug)]
+/// What the load stage hands to validation (a copy shares the records).
+#[derive(Debug, Clone)]
 pub struct Loaded {
     pub root: PathBuf,
     pub config: Config,

@@ -333,13 +333,19 @@ impl Incremental {
             theme,
             content,
         };
-        if self.warnings {
-            diagnostics.extend(validate::validate(&loaded, self.options.now));
-        } else {
-            diagnostics.extend(validate::errors(&loaded));
-        }
-        diagnostic::sort(&mut diagnostics);
+        // The warnings (the first build's) are found on a thread of their own, beside the
+        // rest of the build, and join its diagnostics at its end: its pages can be made
+        // before them (`on_planned`).
+        let warnings = self.warnings.then(|| {
+            let loaded = loaded.clone();
+            let now = self.options.now;
+            std::thread::spawn(move || validate::warnings(&loaded, now))
+        });
+        let warnings = move || warnings.and_then(|w| w.join().ok()).unwrap_or_default();
+        diagnostics.extend(validate::errors(&loaded));
         if diagnostics.iter().any(Diagnostic::is_error) {
+            diagnostics.extend(warnings());
+            diagnostic::sort(&mut diagnostics);
             self.diagnostics = diagnostics;
             return report;
         }
@@ -349,17 +355,14 @@ impl Incremental {
             Some(_) => &mut |_, _| {},
             None => partial,
         };
-        match self.render(&site, &mut report, changed, partial) {
-            Ok(()) => {
-                site.theme.images.save();
-                self.diagnostics = diagnostics;
-            }
-            Err(mut errors) => {
-                diagnostics.append(&mut errors);
-                diagnostic::sort(&mut diagnostics);
-                self.diagnostics = diagnostics;
-            }
+        let rendered = self.render(&site, &mut report, changed, partial);
+        diagnostics.extend(warnings());
+        match rendered {
+            Ok(()) => site.theme.images.save(),
+            Err(mut errors) => diagnostics.append(&mut errors),
         }
+        diagnostic::sort(&mut diagnostics);
+        self.diagnostics = diagnostics;
         report
     }
 

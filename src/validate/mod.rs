@@ -31,9 +31,15 @@ pub fn is_valid_slug(s: &str) -> bool {
 ///
 /// `now` tells past events from upcoming ones, for the warnings.
 pub fn validate(loaded: &Loaded, now: chrono::NaiveDateTime) -> Vec<Diagnostic> {
+    let mut out = warnings(loaded, now);
+    out.extend(errors(loaded));
+    out
+}
+
+/// The warnings alone: what `validate` finds besides `errors`.
+pub fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     warnings::warnings(loaded, now, &mut out);
-    out.extend(errors(loaded));
     out
 }
 
