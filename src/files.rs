@@ -22,16 +22,37 @@ impl std::error::Error for NotRegular {}
 /// waiting (`O_NONBLOCK`), then checked on the open file: no moment where a FIFO put in its
 /// place could be read.
 pub fn read(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut f = open(path)?;
-    let meta = f.metadata()?;
+    read_at_most(path, u64::MAX).map_err(|e| match e {
+        TooLarge::Io(e) => e,
+        TooLarge::Size(_) => std::io::Error::from(std::io::ErrorKind::FileTooLarge),
+    })
+}
+
+/// Why [`read_at_most`] read nothing.
+#[derive(Debug)]
+pub enum TooLarge {
+    /// The file could not be read, or is not a regular file.
+    Io(std::io::Error),
+    /// Its size, over the limit.
+    Size(u64),
+}
+
+/// [`read`], refusing a file of more than `max` bytes before reading it: the size is asked
+/// of the open file, as whether it is a regular one (one look-up of the path, not two).
+pub fn read_at_most(path: &Path, max: u64) -> Result<Vec<u8>, TooLarge> {
+    let mut f = open(path).map_err(TooLarge::Io)?;
+    let meta = f.metadata().map_err(TooLarge::Io)?;
     if !meta.is_file() {
-        return Err(std::io::Error::new(
+        return Err(TooLarge::Io(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             NotRegular,
-        ));
+        )));
+    }
+    if meta.len() > max {
+        return Err(TooLarge::Size(meta.len()));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    f.read_to_end(&mut bytes)?;
+    f.read_to_end(&mut bytes).map_err(TooLarge::Io)?;
     Ok(bytes)
 }
 

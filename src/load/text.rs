@@ -6,30 +6,21 @@ use std::path::{Path, PathBuf};
 
 /// Reads a file as UTF-8 text, refusing files over the size limit; drops a leading BOM.
 pub(super) fn read_text(path: &Path, rel: &Path, max_size: u64) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error(
+    use crate::files::TooLarge;
+    let bytes = crate::files::read_at_most(path, max_size).map_err(|e| match e {
+        TooLarge::Size(size) => Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!("fichier trop gros : {} Kio, la limite est {} Kio", size / 1024, max_size / 1024),
+        )
+        .with_help("mettez les documents lourds dans static/ et liez-les ; la limite se règle avec max_file_size_kib dans site.toml"),
+        TooLarge::Io(e) => Diagnostic::error(
             rel,
             0,
             0,
             format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
-        )
-    })?;
-    if meta.len() > max_size {
-        return Err(Diagnostic::error(
-            rel,
-            0,
-            0,
-            format!("fichier trop gros : {} Kio, la limite est {} Kio", meta.len() / 1024, max_size / 1024),
-        )
-        .with_help("mettez les documents lourds dans static/ et liez-les ; la limite se règle avec max_file_size_kib dans site.toml"));
-    }
-    let bytes = crate::files::read(path).map_err(|e| {
-        Diagnostic::error(
-            rel,
-            0,
-            0,
-            format!("lecture impossible : {}", crate::diagnostic::io_fr(&e)),
-        )
+        ),
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
