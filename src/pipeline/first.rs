@@ -65,17 +65,7 @@ impl FirstPages {
         if let Some(made) = self.made().get(path) {
             return Some(made.clone());
         }
-        // On the asking thread: the build's threads are busy with the rest of the site.
-        let by_path = self.by_path.get_or_init(|| {
-            let defer = self.defer;
-            self.jobs
-                .iter()
-                .enumerate()
-                .filter(|(_, job)| !(job.is_folder() || defer && job.deferrable()))
-                .map(|(i, job)| (output_path(&job.url(&self.site)), i))
-                .collect()
-        });
-        let job = &self.jobs[*by_path.get(path)?];
+        let job = &self.jobs[*self.by_path().get(path)?];
         let renderer = Renderer::with_urls(
             &self.site,
             &self.jobs,
@@ -99,6 +89,20 @@ impl FirstPages {
         let mut made = self.made();
         made.extend(outputs);
         made.get(path).cloned()
+    }
+
+    /// The job of each output path, made once (by the first caller; the others wait for it).
+    /// On the calling thread: the build's threads are busy with the rest of the site.
+    pub fn by_path(&self) -> &HashMap<String, usize> {
+        self.by_path.get_or_init(|| {
+            let defer = self.defer;
+            self.jobs
+                .iter()
+                .enumerate()
+                .filter(|(_, job)| !(job.is_folder() || defer && job.deferrable()))
+                .map(|(i, job)| (output_path(&job.url(&self.site)), i))
+                .collect()
+        })
     }
 
     /// The paths of the pages made so far whose bytes are not those of `built` (the first

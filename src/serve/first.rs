@@ -69,6 +69,13 @@ pub(super) fn begin(mut inc: Incremental) -> Option<Begun> {
         Event::Built(inc) => return Some(Begun::Built(inc)),
         Event::Planned(pages) => pages,
     };
+    // Which job makes which path, found before the first page is asked for.
+    {
+        let pages = Arc::clone(&pages);
+        std::thread::spawn(move || {
+            pages.by_path();
+        });
+    }
     match rx.recv_timeout(wait()) {
         Ok(Event::Built(inc)) => Some(Begun::Built(inc)),
         Ok(Event::Planned(_)) | Err(mpsc::RecvTimeoutError::Timeout) => {
