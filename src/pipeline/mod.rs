@@ -355,24 +355,50 @@ fn render_all(
     library.list_cache_again();
     let done = AtomicUsize::new(0);
     let precompress = site.config.precompress;
+    // One file into the staging folder (with its compressed copies), its paths added to `paths`.
+    let write = |out: render::Output, paths: &mut Vec<String>| -> Result<(), Diagnostic> {
+        let copies = if precompress {
+            render::compressed(&out)
+        } else {
+            Vec::new()
+        };
+        staging.write(&out)?;
+        paths.push(out.path);
+        for copy in copies {
+            staging.write(&copy)?;
+            paths.push(copy.path);
+        }
+        Ok(())
+    };
+    // The files a folder's job hands over as it makes them (the search index's fragments),
+    // written at once rather than held until the job ends; only folders do (one at a time).
+    let streamed = std::sync::Mutex::new(Vec::new());
+    let write_streamed = |path: String, bytes: Vec<u8>| {
+        let out = render::Output {
+            path,
+            bytes,
+            links: Vec::new(),
+            from: None,
+        };
+        let mut paths = Vec::new();
+        write(out, &mut paths)?;
+        streamed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .append(&mut paths);
+        Ok(())
+    };
     let render_one = |job: &render::Job| {
-        let result = renderer.render(job).and_then(|outputs| {
-            let mut paths = Vec::with_capacity(outputs.len());
-            for out in outputs {
-                let copies = if precompress {
-                    render::compressed(&out)
-                } else {
-                    Vec::new()
-                };
-                staging.write(&out).map_err(|d| vec![d])?;
-                paths.push(out.path);
-                for copy in copies {
-                    staging.write(&copy).map_err(|d| vec![d])?;
-                    paths.push(copy.path);
+        let result = renderer
+            .render_writing(job, job.is_folder().then_some(&write_streamed))
+            .and_then(|outputs| {
+                let mut paths =
+                    std::mem::take(&mut *streamed.lock().unwrap_or_else(|e| e.into_inner()));
+                for out in outputs {
+                    write(out, &mut paths).map_err(|d| vec![d])?;
                 }
-            }
-            Ok(paths)
-        });
+                Ok(paths)
+            });
         progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
         result
     };

@@ -149,6 +149,10 @@ impl Doc {
 
     fn finish(mut self, url: String) -> Document {
         self.doc.url = url;
+        // Every record's document is held until the index takes it: without the room its
+        // strings grew into (up to as much again as their text).
+        self.doc.content.shrink_to_fit();
+        self.doc.keywords.shrink_to_fit();
         self.doc
     }
 }
@@ -379,14 +383,22 @@ pub fn records_of<D: AsRef<Document> + Sync>(docs: &[D]) -> Vec<IndexRecord> {
     docs.par_iter().map(|d| d.as_ref().clone().into()).collect()
 }
 
+/// Where a build sends the files of the index as soon as they are made: (path in the output,
+/// bytes). An error stops the index with it.
+pub type WriteFile<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync);
+
 /// Indexes `records`: the files of `/pagefind/`, as (path in the output, bytes), sorted by
 /// path. The same records give the same bytes, whatever the number of threads, and with or
 /// without `cache`: what the build before kept there, which this build replaces by what it
 /// keeps for the next (a preview's index then costs what changed, not the whole site).
+/// With `write` (and no cache), each record's fragment goes there as soon as it is made,
+/// instead of with the files returned: the fragments, most of the index, are then never all
+/// held at once.
 #[cfg(feature = "full")]
 pub fn index(
     records: Vec<IndexRecord>,
     cache: Option<&SharedIndexCache>,
+    write: Option<WriteFile>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let failed = |_indexer_words: String| {
         Diagnostic::error(
@@ -410,7 +422,32 @@ pub fn index(
     // What the build before kept, taken for this build and given back after it (a failed
     // build gives back what it could keep).
     let mut kept = cache.map(|c| std::mem::take(&mut *c.lock().unwrap_or_else(|e| e.into_inner())));
+    // The fragments, sent by the index's threads, are written by a thread of their own while
+    // the index goes on (a bounded queue: at most a few hundred are held). The first file that
+    // cannot be written ends the queue, which stops the index.
+    let streaming = write.filter(|_| cache.is_none());
+    let (send, received) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(256);
+    let not_written: Mutex<Option<Diagnostic>> = Mutex::new(None);
     let files = std::thread::scope(|scope| {
+        if let Some(write) = streaming {
+            let not_written = &not_written;
+            scope.spawn(move || {
+                for (path, bytes) in received {
+                    if let Err(d) = write(path, bytes) {
+                        *not_written.lock().unwrap_or_else(|e| e.into_inner()) = Some(d);
+                        break;
+                    }
+                }
+            });
+        }
+        let sink: Option<pagefind::api::FragmentSink> = streaming.map(|_| {
+            let send = send.clone();
+            Arc::new(move |name: &str, bytes: Vec<u8>| {
+                send.send((format!("{FOLDER}/{name}"), bytes))
+                    .map_err(|_| "fragment not written".to_string())
+            }) as pagefind::api::FragmentSink
+        });
+        drop(send);
         scope
             .spawn(|| {
                 let pool = rayon::ThreadPoolBuilder::new()
@@ -428,9 +465,10 @@ pub fn index(
                             .build();
                         let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
                         index.add_custom_records(records).await?;
-                        match kept.as_mut() {
-                            Some(kept) => index.into_files_reusing(kept).await,
-                            None => index.into_files().await,
+                        match (kept.as_mut(), sink) {
+                            (Some(kept), _) => index.into_files_reusing(kept).await,
+                            (None, Some(sink)) => index.into_files_streaming(sink).await,
+                            (None, None) => index.into_files().await,
                         }
                     })
                 })
@@ -441,6 +479,9 @@ pub fn index(
     });
     if let (Some(cache), Some(kept)) = (cache, kept) {
         *cache.lock().unwrap_or_else(|e| e.into_inner()) = kept;
+    }
+    if let Some(d) = not_written.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(d);
     }
     let files = files.map_err(failed)?;
     let mut out: Vec<(String, Vec<u8>)> = files
@@ -459,6 +500,7 @@ pub fn index(
 pub fn index(
     _records: Vec<IndexRecord>,
     _cache: Option<&SharedIndexCache>,
+    _write: Option<WriteFile>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     Err(Diagnostic::error(
         Path::new("pagefind"),
@@ -488,14 +530,54 @@ mod tests {
                 d.finish(format!("/acteurs/a{i}/"))
             })
             .collect();
-        let a = index(records_of(&docs), None).unwrap();
-        let b = index(records_of(&docs), None).unwrap();
+        let a = index(records_of(&docs), None, None).unwrap();
+        let b = index(records_of(&docs), None, None).unwrap();
         assert_eq!(a, b);
         let names: Vec<&str> = a.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
         assert!(names.contains(&"pagefind/pagefind-entry.json"));
         assert!(names.iter().any(|n| n.ends_with(".pf_fragment")));
         assert!(!names.iter().any(|n| n.contains("-ui")));
+    }
+
+    #[test]
+    fn an_index_writing_its_fragments_as_it_makes_them_has_the_same_files() {
+        let docs: Vec<Document> = (0..2500)
+            .map(|i| {
+                let mut d = Doc::new(&format!("Coopérative {i}"), "Acteur");
+                d.filter("domaine", if i % 3 == 0 { "Santé" } else { "Habitat" });
+                d.text(&format!(
+                    "La coopérative numéro {i} répare des vélos à Sceaux."
+                ));
+                d.finish(format!("/acteurs/a{i}/"))
+            })
+            .collect();
+        let whole = index(records_of(&docs), None, None).unwrap();
+        let written = Mutex::new(Vec::new());
+        let write = |path: String, bytes: Vec<u8>| {
+            written.lock().unwrap().push((path, bytes));
+            Ok(())
+        };
+        let rest = index(records_of(&docs), None, Some(&write)).unwrap();
+        let mut written = written.into_inner().unwrap();
+        // Every fragment was handed over (several batches of the index), and no other file.
+        assert_eq!(written.len(), docs.len());
+        assert!(written.iter().all(|(p, _)| p.ends_with(".pf_fragment")));
+        assert!(!rest.iter().any(|(p, _)| p.ends_with(".pf_fragment")));
+        written.extend(rest);
+        written.sort();
+        assert_eq!(written, whole);
+        // A file that cannot be written stops the index with its own diagnostic.
+        let refuse = |path: String, _: Vec<u8>| {
+            Err(Diagnostic::error(
+                Path::new(&path),
+                0,
+                0,
+                "disque plein".to_string(),
+            ))
+        };
+        let err = index(records_of(&docs), None, Some(&refuse)).unwrap_err();
+        assert_eq!(err.message, "disque plein");
     }
 
     #[test]
@@ -518,8 +600,8 @@ mod tests {
             .collect();
         let cache = SharedIndexCache::default();
         assert_eq!(
-            index(records_of(&docs), Some(&cache)).unwrap(),
-            index(records_of(&docs), None).unwrap()
+            index(records_of(&docs), Some(&cache), None).unwrap(),
+            index(records_of(&docs), None, None).unwrap()
         );
         // A text changed (its words move), a domain changed, a record removed, one added.
         for step in 0..4 {
@@ -537,8 +619,8 @@ mod tests {
                 _ => docs.push(doc(99, "Une ressourcerie répare les vélos.")),
             }
             assert_eq!(
-                index(records_of(&docs), Some(&cache)).unwrap(),
-                index(records_of(&docs), None).unwrap(),
+                index(records_of(&docs), Some(&cache), None).unwrap(),
+                index(records_of(&docs), None, None).unwrap(),
                 "step {step}"
             );
         }

@@ -246,6 +246,16 @@ impl<'a> Renderer<'a> {
     /// Renders one job into its files. Fails on a template error or a link to a page the
     /// site does not have.
     pub fn render(&self, job: &Job) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        self.render_writing(job, None)
+    }
+
+    /// `render`, with `write` taking the files of a folder that it can hand over as it makes
+    /// them (the search index's fragments): they are not among the files returned.
+    pub fn render_writing(
+        &self,
+        job: &Job,
+        write: Option<crate::render::search::WriteFile>,
+    ) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let url = job.url(self.site);
         let one = |bytes: Vec<u8>, links: Vec<String>| {
             let path = output_path(&url);
@@ -261,7 +271,11 @@ impl<'a> Renderer<'a> {
                 from: None,
             }]
         };
-        Ok(match job.render(self, &url)? {
+        let rendered = match (job, write) {
+            (Job::Search(search::Search::Index), Some(write)) => search::index(self, Some(write))?,
+            _ => job.render(self, &url)?,
+        };
+        Ok(match rendered {
             Rendered::File(bytes) => one(bytes, Vec::new()),
             Rendered::Folder(files) => files
                 .into_iter()

@@ -28,6 +28,18 @@ pub fn index_jobs(site: &Site) -> Vec<Search> {
     }
 }
 
+/// The index's files; with `write`, its fragments go there as they are made and the other
+/// files are returned (see `search::index`).
+pub fn index(r: &Renderer, write: Option<search::WriteFile>) -> Result<Rendered, Vec<Diagnostic>> {
+    let (records, cache) = match r.kept_documents() {
+        Some((docs, cache)) => (search::records_of(&docs), Some(cache)),
+        None => (search::records_of_site(r.site), None),
+    };
+    Ok(Rendered::Folder(
+        search::index(records, cache.as_ref(), write).map_err(|d| vec![d])?,
+    ))
+}
+
 pub fn page_jobs(site: &Site) -> Vec<Search> {
     if site.config.search {
         vec![Search::Page]
@@ -80,7 +92,6 @@ impl Family for Search {
     }
 
     fn render(&self, r: &Renderer, _: &str) -> Result<Rendered, Vec<Diagnostic>> {
-        let site = r.site;
         Ok(match self {
             Search::Page => {
                 let context = SearchPage {
@@ -95,13 +106,7 @@ impl Family for Search {
                 };
                 Rendered::page("search.html", &context, Vec::new())
             }
-            Search::Index => {
-                let (records, cache) = match r.kept_documents() {
-                    Some((docs, cache)) => (search::records_of(&docs), Some(cache)),
-                    None => (search::records_of_site(site), None),
-                };
-                Rendered::Folder(search::index(records, cache.as_ref()).map_err(|d| vec![d])?)
-            }
+            Search::Index => index(r, None)?,
         })
     }
 

@@ -58,6 +58,9 @@ struct SearchState {
     built_indexes: Vec<PagefindIndexes>,
     /// What the build before kept for this one, if the caller keeps it (`into_files_reusing`).
     cache: Option<service::api::IndexCache>,
+    /// Where each page's fragment goes as soon as it is made, if the caller takes them so
+    /// (`into_files_streaming`): they are then not held until the index is written.
+    fragment_sink: Option<service::api::FragmentSink>,
 }
 
 impl SearchState {
@@ -70,6 +73,7 @@ impl SearchState {
             record_positions: HashMap::new(),
             built_indexes: vec![],
             cache: None,
+            fragment_sink: None,
         }
     }
 
@@ -353,20 +357,23 @@ impl SearchState {
         // Each language's index gets what the build before kept for it; the languages no
         // longer indexed are forgotten.
         let mut caches = self.cache.as_mut().map(|c| std::mem::take(&mut c.languages));
+        let (options, sink) = (&self.options, self.fragment_sink.as_ref());
         let indexes: Vec<_> = language_map
             .into_iter()
             .map(|(language, pages)| {
                 let cache = caches
                     .as_mut()
                     .map(|c| c.remove(&language).unwrap_or_default());
-                async {
-                    build_indexes(pages.pages, pages.records, language, &self.options, cache)
+                async move {
+                    build_indexes(pages.pages, pages.records, language, options, cache, sink)
                         .await
                 }
             })
             .collect();
         let built_indexes = join_all(indexes).await;
-        self.built_indexes = built_indexes.into_iter().flat_map(|i| i.ok()).collect();
+        // A language's index that failed (a fragment its sink refused) fails the build, rather
+        // than leaving that language out of the index.
+        self.built_indexes = built_indexes.into_iter().collect::<Result<Vec<_>>>()?;
 
         let stats = self.built_indexes.iter().fold((0, 0, 0, 0), |mut stats, index| {
             log.v_info(format!(

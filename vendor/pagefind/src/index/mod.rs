@@ -736,7 +736,19 @@ pub async fn build_indexes(
     language: String,
     options: &SearchOptions,
     mut cache: Option<LanguageCache>,
+    sink: Option<&crate::service::api::FragmentSink>,
 ) -> Result<PagefindIndexes> {
+    // Each page's fragment goes to the sink as its batch is numbered, compressed there on the
+    // batch's threads, and only its name is kept; not with a cache (a preview keeps its
+    // compressed files for the next build) nor when fragments are grouped (a group is made
+    // from its pages' fragments at the end).
+    let sink = sink.filter(|_| {
+        cache.is_none()
+            && options
+                .max_fragments
+                .filter(|&m| m > 0 && (m as usize) < records.len() + pages.len())
+                .is_none()
+    });
     let mut meta = MetaIndex {
         version: options.version.into(),
         pages: Vec::new(),
@@ -852,6 +864,7 @@ pub async fn build_indexes(
         }
 
         // Merge the rest sequentially
+        let mut streamed: Vec<(String, &str)> = Vec::new();
         for (i, page) in batch.iter().enumerate() {
             let page_number = first_page + i;
             for (filter, value) in &page.filters {
@@ -866,7 +879,12 @@ pub async fn build_indexes(
             // Handle fragment hashing (must be sequential due to collision handling)
             let encoded_page = IntermediaryPageData {
                 full_hash: page.full_hash.clone(),
-                encoded_data: page.encoded_data.clone(),
+                // A fragment given to the sink is not kept (its name is, below).
+                encoded_data: if sink.is_some() {
+                    String::new()
+                } else {
+                    page.encoded_data.clone()
+                },
                 word_count: page.word_count,
                 page_number,
             };
@@ -888,7 +906,23 @@ pub async fn build_indexes(
                     short_hash = &encoded_page.full_hash[0..=new_length];
                 }
             }
+            if sink.is_some() {
+                streamed.push((short_hash.to_string(), &page.encoded_data));
+            }
             fragment_hashes.insert(short_hash.to_string(), encoded_page);
+        }
+        if let Some(sink) = sink {
+            // The same bytes as `write_files` makes of a fragment it is given.
+            streamed
+                .into_par_iter()
+                .with_max_len(16)
+                .try_for_each(|(hash, data)| {
+                    sink(
+                        &format!("fragment/{hash}.pf_fragment"),
+                        crate::output::gzip_file(data.as_bytes()),
+                    )
+                    .map_err(|e| anyhow::anyhow!(e))
+                })?;
         }
     }
     if let Some(cache) = cache.as_mut() {
@@ -1020,7 +1054,9 @@ pub async fn build_indexes(
         }
     } else {
         for (word_count, (hash, frag)) in fragments {
-            final_fragments.push((hash.clone(), frag.encoded_data));
+            if sink.is_none() {
+                final_fragments.push((hash.clone(), frag.encoded_data));
+            }
             meta.pages.push(MetaPage {
                 hash: hash.clone(),
                 word_count: word_count as u32,

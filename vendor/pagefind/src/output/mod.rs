@@ -454,6 +454,11 @@ thread_local! {
     );
 }
 
+/// A file of the index as `write_files` compresses it (for a fragment handed to a sink).
+pub(crate) fn gzip_file(content: &[u8]) -> Vec<u8> {
+    gzip(&[content])
+}
+
 /// `content_chunks`, each behind Pagefind's `pagefind_dcd` marker, gzipped. The same bytes
 /// on every machine for the same content (libdeflate's output depends on its level only).
 fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {

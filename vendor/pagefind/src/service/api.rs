@@ -34,6 +34,12 @@
 //! ```
 
 pub use crate::output::SyntheticFile;
+
+/// Takes a fragment of the index as soon as it is made: its path in the bundle
+/// (`fragment/HASH.pf_fragment`) and its bytes, compressed as `get_files` gives them. Called
+/// from the index's threads, in any order; an error stops the build with it.
+pub type FragmentSink =
+    Arc<dyn Fn(&str, Vec<u8>) -> std::result::Result<(), String> + Send + Sync>;
 use anyhow::{bail, Result};
 use rust_patch::Patch;
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
@@ -293,6 +299,17 @@ impl PagefindIndex {
     /// memory the pages take at the peak of the build.
     pub async fn into_files(self) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
+        state.build_indexes_once().await?;
+        Ok(state.get_files().await)
+    }
+
+    /// `into_files`, handing each page's fragment to `sink` as soon as it is made instead of
+    /// returning it with the other files: the fragments (most of the index's bytes) are then
+    /// never all held at once. The other files are returned; with the fragments given to
+    /// `sink`, they are exactly the files `into_files` returns.
+    pub async fn into_files_streaming(self, sink: FragmentSink) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.fragment_sink = Some(sink);
         state.build_indexes_once().await?;
         Ok(state.get_files().await)
     }
