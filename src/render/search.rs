@@ -369,13 +369,56 @@ impl From<Document> for IndexRecord {
     }
 }
 
-/// The index records of `site`, made from its records and given to the index, never kept:
-/// a build holds one copy of their text, in the index.
-pub fn records_of_site(site: &Site) -> Vec<IndexRecord> {
-    records(site)
-        .par_iter()
-        .map(|r| document(*r, site).into())
-        .collect()
+/// What an index is made of.
+pub enum Records<'a> {
+    /// Records made before (a preview's kept documents, `records_of`).
+    Given(Vec<IndexRecord>),
+    /// Every record `site` publishes, in the order of their URLs: made a batch at a time (in
+    /// parallel) as the index reads them, so that they are never all held at once.
+    OfSite(&'a Site),
+}
+
+/// How many records are made ahead of the index at most (as many are in its batch).
+const MADE_AHEAD: usize = 1024;
+
+impl Records<'_> {
+    /// Gives each record to `give`, in order, until it refuses one (the index stopped).
+    fn give(self, give: &std::sync::mpsc::SyncSender<IndexRecord>) {
+        match self {
+            Records::Given(list) => {
+                // A record given again with a URL replaces the one before, in its place.
+                let mut at: HashMap<String, usize> = HashMap::new();
+                let mut kept: Vec<Option<IndexRecord>> = Vec::with_capacity(list.len());
+                for record in list {
+                    match at.get(&record.url) {
+                        Some(&i) => kept[i] = Some(record),
+                        None => {
+                            at.insert(record.url.clone(), kept.len());
+                            kept.push(Some(record));
+                        }
+                    }
+                }
+                for record in kept.into_iter().flatten() {
+                    if give.send(record).is_err() {
+                        return;
+                    }
+                }
+            }
+            Records::OfSite(site) => {
+                for batch in records(site).chunks(MADE_AHEAD) {
+                    let made: Vec<IndexRecord> = batch
+                        .par_iter()
+                        .map(|r| document(*r, site).into())
+                        .collect();
+                    for record in made {
+                        if give.send(record).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The index records of documents a preview keeps.
@@ -396,7 +439,7 @@ pub type WriteFile<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> 
 /// held at once.
 #[cfg(feature = "full")]
 pub fn index(
-    records: Vec<IndexRecord>,
+    records: Records,
     cache: Option<&SharedIndexCache>,
     write: Option<WriteFile>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
@@ -448,32 +491,37 @@ pub fn index(
             }) as pagefind::api::FragmentSink
         });
         drop(send);
-        scope
-            .spawn(|| {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .thread_name(|i| format!("index-{i}"))
-                    .build()
-                    .map_err(|e| e.to_string())?;
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .build()
-                    .map_err(|e| e.to_string())?;
-                pool.install(|| {
-                    runtime.block_on(async {
-                        let config = pagefind::options::PagefindServiceConfig::builder()
-                            .force_language("fr".into())
-                            .build();
-                        let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
-                        index.add_custom_records(records).await?;
-                        match (kept.as_mut(), sink) {
-                            (Some(kept), _) => index.into_files_reusing(kept).await,
-                            (None, Some(sink)) => index.into_files_streaming(sink).await,
-                            (None, None) => index.into_files().await,
-                        }
-                    })
+        // The records are made on this thread (on the build's pool), as the index reads them.
+        let (give, given) = std::sync::mpsc::sync_channel::<IndexRecord>(MADE_AHEAD);
+        let indexing = scope.spawn(|| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("index-{i}"))
+                .build()
+                .map_err(|e| e.to_string())?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .map_err(|e| e.to_string())?;
+            pool.install(|| {
+                runtime.block_on(async {
+                    let config = pagefind::options::PagefindServiceConfig::builder()
+                        .force_language("fr".into())
+                        .build();
+                    let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
+                    let keys = vec!["title".to_string(), KEYWORDS.to_string()];
+                    index.add_custom_record_stream(given, keys).await;
+                    match (kept.as_mut(), sink) {
+                        (Some(kept), _) => index.into_files_reusing(kept).await,
+                        (None, Some(sink)) => index.into_files_streaming(sink).await,
+                        (None, None) => index.into_files().await,
+                    }
                 })
-                .map_err(|e| e.to_string())
             })
+            .map_err(|e| e.to_string())
+        });
+        records.give(&give);
+        drop(give);
+        indexing
             .join()
             .unwrap_or_else(|_| Err("l'indexation s'est arrêtée".to_string()))
     });
@@ -498,7 +546,7 @@ pub fn index(
 /// Without the indexer (the check compiled to WebAssembly, which makes no index).
 #[cfg(not(feature = "full"))]
 pub fn index(
-    _records: Vec<IndexRecord>,
+    _records: Records,
     _cache: Option<&SharedIndexCache>,
     _write: Option<WriteFile>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
@@ -530,8 +578,8 @@ mod tests {
                 d.finish(format!("/acteurs/a{i}/"))
             })
             .collect();
-        let a = index(records_of(&docs), None, None).unwrap();
-        let b = index(records_of(&docs), None, None).unwrap();
+        let a = index(Records::Given(records_of(&docs)), None, None).unwrap();
+        let b = index(Records::Given(records_of(&docs)), None, None).unwrap();
         assert_eq!(a, b);
         let names: Vec<&str> = a.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
@@ -552,13 +600,13 @@ mod tests {
                 d.finish(format!("/acteurs/a{i}/"))
             })
             .collect();
-        let whole = index(records_of(&docs), None, None).unwrap();
+        let whole = index(Records::Given(records_of(&docs)), None, None).unwrap();
         let written = Mutex::new(Vec::new());
         let write = |path: String, bytes: Vec<u8>| {
             written.lock().unwrap().push((path, bytes));
             Ok(())
         };
-        let rest = index(records_of(&docs), None, Some(&write)).unwrap();
+        let rest = index(Records::Given(records_of(&docs)), None, Some(&write)).unwrap();
         let mut written = written.into_inner().unwrap();
         // Every fragment was handed over (several batches of the index), and no other file.
         assert_eq!(written.len(), docs.len());
@@ -576,7 +624,7 @@ mod tests {
                 "disque plein".to_string(),
             ))
         };
-        let err = index(records_of(&docs), None, Some(&refuse)).unwrap_err();
+        let err = index(Records::Given(records_of(&docs)), None, Some(&refuse)).unwrap_err();
         assert_eq!(err.message, "disque plein");
     }
 
@@ -600,8 +648,8 @@ mod tests {
             .collect();
         let cache = SharedIndexCache::default();
         assert_eq!(
-            index(records_of(&docs), Some(&cache), None).unwrap(),
-            index(records_of(&docs), None, None).unwrap()
+            index(Records::Given(records_of(&docs)), Some(&cache), None).unwrap(),
+            index(Records::Given(records_of(&docs)), None, None).unwrap()
         );
         // A text changed (its words move), a domain changed, a record removed, one added.
         for step in 0..4 {
@@ -619,8 +667,8 @@ mod tests {
                 _ => docs.push(doc(99, "Une ressourcerie répare les vélos.")),
             }
             assert_eq!(
-                index(records_of(&docs), Some(&cache), None).unwrap(),
-                index(records_of(&docs), None, None).unwrap(),
+                index(Records::Given(records_of(&docs)), Some(&cache), None).unwrap(),
+                index(Records::Given(records_of(&docs)), None, None).unwrap(),
                 "step {step}"
             );
         }

@@ -32,8 +32,11 @@ pub fn index_jobs(site: &Site) -> Vec<Search> {
 /// files are returned (see `search::index`).
 pub fn index(r: &Renderer, write: Option<search::WriteFile>) -> Result<Rendered, Vec<Diagnostic>> {
     let (records, cache) = match r.kept_documents() {
-        Some((docs, cache)) => (search::records_of(&docs), Some(cache)),
-        None => (search::records_of_site(r.site), None),
+        Some((docs, cache)) => (
+            search::Records::Given(search::records_of(&docs)),
+            Some(cache),
+        ),
+        None => (search::Records::OfSite(r.site), None),
     };
     Ok(Rendered::Folder(
         search::index(records, cache.as_ref(), write).map_err(|d| vec![d])?,

@@ -36,6 +36,7 @@ const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 struct LanguagePages {
     pages: Vec<FossickedData>,
     records: Vec<Fossicker>,
+    stream: Option<service::api::RecordStream>,
 }
 
 impl LanguagePages {
@@ -61,6 +62,8 @@ struct SearchState {
     /// Where each page's fragment goes as soon as it is made, if the caller takes them so
     /// (`into_files_streaming`): they are then not held until the index is written.
     fragment_sink: Option<service::api::FragmentSink>,
+    /// Records read as the index is built (`add_custom_record_stream`).
+    record_stream: Option<service::api::RecordStream>,
 }
 
 impl SearchState {
@@ -74,6 +77,7 @@ impl SearchState {
             built_indexes: vec![],
             cache: None,
             fragment_sink: None,
+            record_stream: None,
         }
     }
 
@@ -291,6 +295,10 @@ impl SearchState {
                 .records
                 .push(record);
         }
+        if let Some(stream) = self.record_stream.take() {
+            let language = self.options.force_language.as_deref().unwrap_or("unknown");
+            language_map.entry(language.to_string()).or_default().stream = Some(stream);
+        }
 
         log.info(format!(
             "Discovered {} language{}: {}",
@@ -344,6 +352,9 @@ impl SearchState {
                 if let Some(primary) = language_map.get_mut(&primary_language) {
                     primary.pages.append(&mut unknown_pages.pages);
                     primary.records.append(&mut unknown_pages.records);
+                    if primary.stream.is_none() {
+                        primary.stream = unknown_pages.stream.take();
+                    }
                 } else {
                     language_map.insert(primary_language, unknown_pages);
                 }
@@ -365,7 +376,15 @@ impl SearchState {
                     .as_mut()
                     .map(|c| c.remove(&language).unwrap_or_default());
                 async move {
-                    build_indexes(pages.pages, pages.records, language, options, cache, sink)
+                    build_indexes(
+                        pages.pages,
+                        pages.records,
+                        pages.stream,
+                        language,
+                        options,
+                        cache,
+                        sink,
+                    )
                         .await
                 }
             })

@@ -733,6 +733,7 @@ enum Outcome {
 pub async fn build_indexes(
     pages: Vec<FossickedData>,
     records: Vec<Fossicker>,
+    stream: Option<crate::service::api::RecordStream>,
     language: String,
     options: &SearchOptions,
     mut cache: Option<LanguageCache>,
@@ -743,11 +744,7 @@ pub async fn build_indexes(
     // compressed files for the next build) nor when fragments are grouped (a group is made
     // from its pages' fragments at the end).
     let sink = sink.filter(|_| {
-        cache.is_none()
-            && options
-                .max_fragments
-                .filter(|&m| m > 0 && (m as usize) < records.len() + pages.len())
-                .is_none()
+        cache.is_none() && options.max_fragments.filter(|&m| m > 0).is_none()
     });
     let mut meta = MetaIndex {
         version: options.version.into(),
@@ -775,6 +772,9 @@ pub async fn build_indexes(
     }
     for record in records.iter() {
         meta_fields_set.extend(record.meta_keys().cloned());
+    }
+    if let Some(stream) = &stream {
+        meta_fields_set.extend(stream.meta_keys.iter().cloned());
     }
     meta.meta_fields = meta_fields_set.into_iter().collect();
 
@@ -804,7 +804,13 @@ pub async fn build_indexes(
                 .map(|page| Arc::new(process_page(page, meta_fields, &language)))
                 .collect()
         } else {
-            let fossickers: Vec<Fossicker> = records.by_ref().take(PAGE_BATCH).collect();
+            let mut fossickers: Vec<Fossicker> = records.by_ref().take(PAGE_BATCH).collect();
+            if let (true, Some(stream)) = (fossickers.is_empty(), &stream) {
+                let language = options.force_language.as_ref();
+                fossickers = (stream.records.iter().take(PAGE_BATCH))
+                    .map(|record| record.into_fossicker(language))
+                    .collect();
+            }
             if fossickers.is_empty() {
                 break;
             }
@@ -901,6 +907,9 @@ pub async fn build_indexes(
                         collision.word_count,
                         (collision.full_hash.clone(), collision.clone()),
                     ));
+                    // 1.6.0 looked at the same name again, for ever (two identical pages hung
+                    // the build).
+                    break;
                 } else {
                     let new_length = short_hash.len();
                     short_hash = &encoded_page.full_hash[0..=new_length];
@@ -942,6 +951,7 @@ pub async fn build_indexes(
     }
     drop(pages);
     drop(records);
+    drop(stream);
     drop(old_records);
 
     // Get all possible sort keys

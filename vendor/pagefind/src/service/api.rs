@@ -35,6 +35,14 @@
 
 pub use crate::output::SyntheticFile;
 
+/// Records given to the index as they are made (`add_custom_record_stream`), read a batch at
+/// a time while it is built: the caller never holds them all. `meta_keys` are every metadata
+/// key they may have (the index numbers the keys before it reads a record).
+pub struct RecordStream {
+    pub records: std::sync::mpsc::Receiver<CustomRecord>,
+    pub meta_keys: Vec<String>,
+}
+
 /// Takes a fragment of the index as soon as it is made: its path in the bundle
 /// (`fragment/HASH.pf_fragment`) and its bytes, compressed as `get_files` gives them. Called
 /// from the index's threads, in any order; an error stops the build with it.
@@ -86,7 +94,7 @@ pub struct CustomRecord {
 }
 
 impl CustomRecord {
-    fn into_fossicker(self, force_language: Option<&String>) -> Fossicker {
+    pub(crate) fn into_fossicker(self, force_language: Option<&String>) -> Fossicker {
         let data = DomParserResult {
             digest: self.content,
             filters: self.filters,
@@ -238,6 +246,20 @@ impl PagefindIndex {
             .map(|r| r.into_fossicker(force_language.as_ref()))
             .collect();
         state.queue_records(records)
+    }
+
+    /// Records to index read from `records` as the index is built (by `into_files` and its
+    /// kin), after the pages and records added otherwise, until its sender is dropped: the
+    /// same index as `add_custom_records` of them all, without their being all held at once.
+    /// Each must have a URL of its own (none replaces another); `meta_keys` are the metadata
+    /// keys they may have: the index's metadata fields are those and the others' keys. The
+    /// index is made in the forced language, if there is one.
+    pub async fn add_custom_record_stream(
+        &mut self,
+        records: std::sync::mpsc::Receiver<CustomRecord>,
+        meta_keys: Vec<String>,
+    ) {
+        self.search_index.lock().await.record_stream = Some(RecordStream { records, meta_keys });
     }
 
     /// Index a directory of HTML files from disk.
