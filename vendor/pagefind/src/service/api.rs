@@ -396,3 +396,74 @@ mod tests {
             .any(|f| f.to_string_lossy().ends_with(".pf_index")));
     }
 }
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+    use crate::options::PagefindServiceConfig;
+
+    fn record(url: &str, content: &str) -> CustomRecord {
+        CustomRecord {
+            url: url.into(),
+            content: content.into(),
+            language: "fr".into(),
+            meta: BTreeMap::from([("title".to_string(), content.to_string())]),
+            filters: BTreeMap::new(),
+            sort: BTreeMap::new(),
+        }
+    }
+
+    /// The files of an index of `records`, given as a stream or all at once.
+    fn files(records: Vec<CustomRecord>, stream: bool) -> Vec<(PathBuf, Vec<u8>)> {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let files = runtime.block_on(async {
+                let options = PagefindServiceConfig::builder()
+                    .force_language("fr".into())
+                    .build();
+                let mut index = PagefindIndex::new(Some(options)).unwrap();
+                if stream {
+                    let (give, given) = std::sync::mpsc::channel();
+                    for r in records {
+                        give.send(r).unwrap();
+                    }
+                    drop(give);
+                    index
+                        .add_custom_record_stream(given, vec!["title".into()])
+                        .await;
+                } else {
+                    index.add_custom_records(records).await.unwrap();
+                }
+                index.into_files().await.unwrap()
+            });
+            let _ = done.send(files);
+        });
+        // A build that does not end within a minute is a hang.
+        let mut files: Vec<(PathBuf, Vec<u8>)> = finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the index is built")
+            .into_iter()
+            .map(|f| (f.filename, f.contents))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn records_streamed_make_the_index_of_records_added() {
+        let records: Vec<CustomRecord> = (0..3000)
+            .map(|i| record(&format!("/a{i}/"), &format!("Coopérative numéro {i} à Sceaux")))
+            .collect();
+        assert_eq!(files(records.clone(), true), files(records, false));
+    }
+
+    #[test]
+    fn two_identical_records_do_not_hang_the_index() {
+        let same = record("/a/", "Une coopérative");
+        let files = files(vec![same.clone(), same], true);
+        assert!(files
+            .iter()
+            .any(|(name, _)| name.to_string_lossy().ends_with(".pf_fragment")));
+    }
+}
