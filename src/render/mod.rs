@@ -19,6 +19,7 @@ pub mod feeds;
 pub mod fingerprint;
 pub mod hours;
 pub mod ics;
+pub mod indexer;
 pub mod mapgrid;
 pub mod newsletter;
 pub mod opendata;

@@ -9,16 +9,13 @@
 //! search page offers: kind, domain, legal form, stage. Only what `Site` holds is indexed, so
 //! drafts and private records — which a public build leaves out of `Site` — can never be found.
 //!
-//! The records are indexed in parallel and the index compressed in parallel by the patched
-//! Pagefind in `vendor/pagefind` (see its PATCHED.md).
+//! The index itself is made from these documents by `render::indexer`.
 
-use crate::diagnostic::Diagnostic;
 use crate::model::{Common, Term};
 use crate::render::site::{Site, Typed};
 use pulldown_cmark::{Event, Parser, TagEnd};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// The folder of the index in the output.
@@ -71,12 +68,12 @@ pub fn body_text(markdown: &str) -> String {
 }
 
 /// Builds one document.
-struct Doc {
+pub(crate) struct Doc {
     doc: Document,
 }
 
 impl Doc {
-    fn new(title: &str, kind: &str) -> Doc {
+    pub(crate) fn new(title: &str, kind: &str) -> Doc {
         let mut d = Doc {
             doc: Document {
                 url: String::new(),
@@ -91,7 +88,7 @@ impl Doc {
     }
 
     /// A value of a filter; its words find the record too (« santé » finds the health actors).
-    fn filter(&mut self, key: &'static str, value: &str) {
+    pub(crate) fn filter(&mut self, key: &'static str, value: &str) {
         self.keyword(value);
         self.doc
             .filters
@@ -109,7 +106,7 @@ impl Doc {
     }
 
     /// A block of text a person reads: a sentence of the content.
-    fn text(&mut self, text: &str) {
+    pub(crate) fn text(&mut self, text: &str) {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() {
             return;
@@ -147,7 +144,7 @@ impl Doc {
         }
     }
 
-    fn finish(mut self, url: String) -> Document {
+    pub(crate) fn finish(mut self, url: String) -> Document {
         self.doc.url = url;
         // Every record's document is held until the index takes it: without the room its
         // strings grew into (up to as much again as their text).
@@ -161,14 +158,14 @@ impl Doc {
 /// (the site's own order follows the titles and dates): the index numbers its pages in this
 /// order, so that a preview's index updates the words of the record saved only, where a new
 /// title would move every record between its old and new place.
-fn records(site: &Site) -> Vec<Record<'_>> {
+pub(super) fn records(site: &Site) -> Vec<Record<'_>> {
     let mut records: Vec<(String, Record)> = site.typed().map(|r| (url_and_hash(r).0, r)).collect();
     records.sort_by(|a, b| a.0.cmp(&b.0));
     records.into_iter().map(|(_, r)| r).collect()
 }
 
 /// A published record, as the index reads it.
-type Record<'a> = Typed<'a>;
+pub(super) type Record<'a> = Typed<'a>;
 
 /// The URL and the hash of the text a document is made from.
 fn url_and_hash(r: Record) -> (String, u64) {
@@ -182,7 +179,7 @@ fn url_and_hash(r: Record) -> (String, u64) {
 }
 
 /// The record's document.
-fn document(r: Record, site: &Site) -> Document {
+pub(super) fn document(r: Record, site: &Site) -> Document {
     let theme = &site.theme;
     let url = url_and_hash(r).0;
     match r {
@@ -331,233 +328,6 @@ impl AsRef<Document> for Document {
     }
 }
 
-/// The files of Pagefind's bundle a site needs: the index, the search library and its
-/// WebAssembly; not its ready-made interfaces (the theme has its own search page).
-fn wanted(name: &str) -> bool {
-    !(name.starts_with("pagefind-ui")
-        || name.starts_with("pagefind-modular-ui")
-        || name.starts_with("pagefind-component-ui")
-        || name.starts_with("pagefind-highlight"))
-}
-
-/// Pagefind's custom record of a document.
-#[cfg(feature = "full")]
-pub type IndexRecord = pagefind::api::CustomRecord;
-/// Without the indexer (the check compiled to WebAssembly), the document itself.
-#[cfg(not(feature = "full"))]
-pub type IndexRecord = Document;
-
-#[cfg(feature = "full")]
-impl From<Document> for IndexRecord {
-    fn from(doc: Document) -> IndexRecord {
-        let mut meta = BTreeMap::from([("title".to_string(), doc.title)]);
-        if !doc.keywords.is_empty() {
-            meta.insert(KEYWORDS.to_string(), doc.keywords);
-        }
-        pagefind::api::CustomRecord {
-            url: doc.url,
-            content: doc.content,
-            language: "fr".into(),
-            meta,
-            filters: doc
-                .filters
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-            sort: BTreeMap::new(),
-        }
-    }
-}
-
-/// What an index is made of.
-pub enum Records<'a> {
-    /// Records made before (a preview's kept documents, `records_of`).
-    Given(Vec<IndexRecord>),
-    /// Every record `site` publishes, in the order of their URLs: made a batch at a time (in
-    /// parallel) as the index reads them, so that they are never all held at once.
-    OfSite(&'a Site),
-}
-
-/// How many records are made ahead of the index at most (as many are in its batch).
-const MADE_AHEAD: usize = 1024;
-
-impl Records<'_> {
-    /// Gives each record to `give`, in order, until it refuses one (the index stopped).
-    fn give(self, give: &std::sync::mpsc::SyncSender<IndexRecord>) {
-        match self {
-            Records::Given(list) => {
-                // A record given again with a URL replaces the one before, in its place.
-                let mut at: HashMap<String, usize> = HashMap::new();
-                let mut kept: Vec<Option<IndexRecord>> = Vec::with_capacity(list.len());
-                for record in list {
-                    match at.get(&record.url) {
-                        Some(&i) => kept[i] = Some(record),
-                        None => {
-                            at.insert(record.url.clone(), kept.len());
-                            kept.push(Some(record));
-                        }
-                    }
-                }
-                for record in kept.into_iter().flatten() {
-                    if give.send(record).is_err() {
-                        return;
-                    }
-                }
-            }
-            Records::OfSite(site) => {
-                for batch in records(site).chunks(MADE_AHEAD) {
-                    let made: Vec<IndexRecord> = batch
-                        .par_iter()
-                        .map(|r| document(*r, site).into())
-                        .collect();
-                    for record in made {
-                        if give.send(record).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The index records of documents a preview keeps.
-pub fn records_of<D: AsRef<Document> + Sync>(docs: &[D]) -> Vec<IndexRecord> {
-    docs.par_iter().map(|d| d.as_ref().clone().into()).collect()
-}
-
-/// Where a build sends the files of the index as soon as they are made: (path in the output,
-/// bytes). An error stops the index with it.
-pub type WriteFile<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync);
-
-/// Indexes `records`: the files of `/pagefind/`, as (path in the output, bytes), sorted by
-/// path. The same records give the same bytes, whatever the number of threads, and with or
-/// without `cache`: what the build before kept there, which this build replaces by what it
-/// keeps for the next (a preview's index then costs what changed, not the whole site).
-/// With `write` (and no cache), each record's fragment goes there as soon as it is made,
-/// instead of with the files returned: the fragments, most of the index, are then never all
-/// held at once.
-#[cfg(feature = "full")]
-pub fn index(
-    records: Records,
-    cache: Option<&SharedIndexCache>,
-    write: Option<WriteFile>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let failed = |_indexer_words: String| {
-        Diagnostic::error(
-            Path::new("pagefind"),
-            0,
-            0,
-            // The indexer's own words are English: kept apart, in the hint for a report.
-            "l'index de recherche n'a pas pu être construit".to_string(),
-        )
-        .with_help(
-            "désactivez la recherche avec `search = false` dans site.toml, et signalez le problème",
-        )
-    };
-    // On a thread and a rayon pool of its own: the index is made in a tokio runtime, and
-    // Pagefind uses rayon inside it. On the shared pool, a worker waiting there could pick up
-    // another build's index job and start a second runtime inside the first (tokio refuses:
-    // a panic), or every worker could end up waiting for an index (a deadlock).
-    // As many threads as the build's own pool: a one-thread build makes its index on one
-    // thread (the same bytes either way: `tests/build.rs` checks it).
-    let threads = rayon::current_num_threads();
-    // What the build before kept, taken for this build and given back after it (a failed
-    // build gives back what it could keep).
-    let mut kept = cache.map(|c| std::mem::take(&mut *c.lock().unwrap_or_else(|e| e.into_inner())));
-    // The fragments, sent by the index's threads, are written by a thread of their own while
-    // the index goes on (a bounded queue: at most a few hundred are held). The first file that
-    // cannot be written ends the queue, which stops the index.
-    let streaming = write.filter(|_| cache.is_none());
-    let (send, received) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(256);
-    let not_written: Mutex<Option<Diagnostic>> = Mutex::new(None);
-    let files = std::thread::scope(|scope| {
-        if let Some(write) = streaming {
-            let not_written = &not_written;
-            scope.spawn(move || {
-                for (path, bytes) in received {
-                    if let Err(d) = write(path, bytes) {
-                        *not_written.lock().unwrap_or_else(|e| e.into_inner()) = Some(d);
-                        break;
-                    }
-                }
-            });
-        }
-        let sink: Option<pagefind::api::FragmentSink> = streaming.map(|_| {
-            let send = send.clone();
-            Arc::new(move |name: &str, bytes: Vec<u8>| {
-                send.send((format!("{FOLDER}/{name}"), bytes))
-                    .map_err(|_| "fragment not written".to_string())
-            }) as pagefind::api::FragmentSink
-        });
-        drop(send);
-        // The records are made on this thread (on the build's pool), as the index reads them.
-        let (give, given) = std::sync::mpsc::sync_channel::<IndexRecord>(MADE_AHEAD);
-        let indexing = scope.spawn(|| {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .thread_name(|i| format!("index-{i}"))
-                .build()
-                .map_err(|e| e.to_string())?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .build()
-                .map_err(|e| e.to_string())?;
-            pool.install(|| {
-                runtime.block_on(async {
-                    let config = pagefind::options::PagefindServiceConfig::builder()
-                        .force_language("fr".into())
-                        .build();
-                    let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
-                    let keys = vec!["title".to_string(), KEYWORDS.to_string()];
-                    index.add_custom_record_stream(given, keys).await;
-                    match (kept.as_mut(), sink) {
-                        (Some(kept), _) => index.into_files_reusing(kept).await,
-                        (None, Some(sink)) => index.into_files_streaming(sink).await,
-                        (None, None) => index.into_files().await,
-                    }
-                })
-            })
-            .map_err(|e| e.to_string())
-        });
-        records.give(&give);
-        drop(give);
-        indexing
-            .join()
-            .unwrap_or_else(|_| Err("l'indexation s'est arrêtée".to_string()))
-    });
-    if let (Some(cache), Some(kept)) = (cache, kept) {
-        *cache.lock().unwrap_or_else(|e| e.into_inner()) = kept;
-    }
-    if let Some(d) = not_written.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(d);
-    }
-    let files = files.map_err(failed)?;
-    let mut out: Vec<(String, Vec<u8>)> = files
-        .into_iter()
-        .filter_map(|f| {
-            let name = f.filename.to_string_lossy().replace('\\', "/");
-            wanted(&name).then(|| (format!("{FOLDER}/{name}"), f.contents))
-        })
-        .collect();
-    out.sort();
-    Ok(out)
-}
-
-/// Without the indexer (the check compiled to WebAssembly, which makes no index).
-#[cfg(not(feature = "full"))]
-pub fn index(
-    _records: Records,
-    _cache: Option<&SharedIndexCache>,
-    _write: Option<WriteFile>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    Err(Diagnostic::error(
-        Path::new("pagefind"),
-        0,
-        0,
-        "cet outil ne construit pas l'index de recherche".to_string(),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,111 +336,5 @@ mod tests {
     fn body_text_keeps_words_and_drops_markup() {
         let t = body_text("# Titre\n\nUn *mot* et <b>du HTML</b>.\n\n- un\n- deux\n");
         assert_eq!(t, "Titre\nUn mot et du HTML.\nun\ndeux\n");
-    }
-
-    #[test]
-    fn the_same_documents_give_the_same_bytes() {
-        let docs: Vec<Document> = (0..30)
-            .map(|i| {
-                let mut d = Doc::new(&format!("Coopérative {i} <b>"), "Acteur");
-                d.filter("domaine", if i % 2 == 0 { "Santé" } else { "Habitat" });
-                d.text("Les coopératives de Sceaux travaillent ensemble.");
-                d.finish(format!("/acteurs/a{i}/"))
-            })
-            .collect();
-        let a = index(Records::Given(records_of(&docs)), None, None).unwrap();
-        let b = index(Records::Given(records_of(&docs)), None, None).unwrap();
-        assert_eq!(a, b);
-        let names: Vec<&str> = a.iter().map(|(p, _)| p.as_str()).collect();
-        assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
-        assert!(names.contains(&"pagefind/pagefind-entry.json"));
-        assert!(names.iter().any(|n| n.ends_with(".pf_fragment")));
-        assert!(!names.iter().any(|n| n.contains("-ui")));
-    }
-
-    #[test]
-    fn an_index_writing_its_fragments_as_it_makes_them_has_the_same_files() {
-        let docs: Vec<Document> = (0..2500)
-            .map(|i| {
-                let mut d = Doc::new(&format!("Coopérative {i}"), "Acteur");
-                d.filter("domaine", if i % 3 == 0 { "Santé" } else { "Habitat" });
-                d.text(&format!(
-                    "La coopérative numéro {i} répare des vélos à Sceaux."
-                ));
-                d.finish(format!("/acteurs/a{i}/"))
-            })
-            .collect();
-        let whole = index(Records::Given(records_of(&docs)), None, None).unwrap();
-        let written = Mutex::new(Vec::new());
-        let write = |path: String, bytes: Vec<u8>| {
-            written.lock().unwrap().push((path, bytes));
-            Ok(())
-        };
-        let rest = index(Records::Given(records_of(&docs)), None, Some(&write)).unwrap();
-        let mut written = written.into_inner().unwrap();
-        // Every fragment was handed over (several batches of the index), and no other file.
-        assert_eq!(written.len(), docs.len());
-        assert!(written.iter().all(|(p, _)| p.ends_with(".pf_fragment")));
-        assert!(!rest.iter().any(|(p, _)| p.ends_with(".pf_fragment")));
-        written.extend(rest);
-        written.sort();
-        assert_eq!(written, whole);
-        // A file that cannot be written stops the index with its own diagnostic.
-        let refuse = |path: String, _: Vec<u8>| {
-            Err(Diagnostic::error(
-                Path::new(&path),
-                0,
-                0,
-                "disque plein".to_string(),
-            ))
-        };
-        let err = index(Records::Given(records_of(&docs)), None, Some(&refuse)).unwrap_err();
-        assert_eq!(err.message, "disque plein");
-    }
-
-    #[test]
-    fn an_index_reusing_the_build_before_is_the_index_of_its_records() {
-        let doc = |i: usize, text: &str| {
-            let mut d = Doc::new(&format!("Coopérative {i}"), "Acteur");
-            d.filter(
-                "domaine",
-                if i.is_multiple_of(3) {
-                    "Santé"
-                } else {
-                    "Habitat"
-                },
-            );
-            d.text(text);
-            d.finish(format!("/acteurs/a{i}/"))
-        };
-        let mut docs: Vec<Document> = (0..60)
-            .map(|i| doc(i, "Les coopératives de Sceaux travaillent ensemble."))
-            .collect();
-        let cache = SharedIndexCache::default();
-        assert_eq!(
-            index(Records::Given(records_of(&docs)), Some(&cache), None).unwrap(),
-            index(Records::Given(records_of(&docs)), None, None).unwrap()
-        );
-        // A text changed (its words move), a domain changed, a record removed, one added.
-        for step in 0..4 {
-            match step {
-                0 => {
-                    docs[7] = doc(
-                        7,
-                        "Une épicerie solidaire ouvre à Sceaux, les coopératives aussi.",
-                    )
-                }
-                1 => docs[30] = doc(31, "Les coopératives de Sceaux travaillent ensemble."),
-                2 => {
-                    docs.remove(12);
-                }
-                _ => docs.push(doc(99, "Une ressourcerie répare les vélos.")),
-            }
-            assert_eq!(
-                index(Records::Given(records_of(&docs)), Some(&cache), None).unwrap(),
-                index(Records::Given(records_of(&docs)), None, None).unwrap(),
-                "step {step}"
-            );
-        }
     }
 }

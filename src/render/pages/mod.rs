@@ -254,7 +254,7 @@ impl<'a> Renderer<'a> {
     pub fn render_writing(
         &self,
         job: &Job,
-        write: Option<crate::render::search::WriteFile>,
+        write: Option<crate::render::indexer::WriteFile>,
     ) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let url = job.url(self.site);
         let one = |bytes: Vec<u8>, links: Vec<String>| {

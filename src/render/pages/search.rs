@@ -5,6 +5,7 @@ use super::family::{Family, Rendered};
 use crate::diagnostic::Diagnostic;
 use crate::model::url;
 use crate::render::fingerprint::Fingerprints;
+use crate::render::indexer;
 use crate::render::owners::Owner;
 use crate::render::renderer::Renderer;
 use crate::render::search::{self, FILTERS};
@@ -30,16 +31,16 @@ pub fn index_jobs(site: &Site) -> Vec<Search> {
 
 /// The index's files; with `write`, its fragments go there as they are made and the other
 /// files are returned (see `search::index`).
-pub fn index(r: &Renderer, write: Option<search::WriteFile>) -> Result<Rendered, Vec<Diagnostic>> {
+pub fn index(r: &Renderer, write: Option<indexer::WriteFile>) -> Result<Rendered, Vec<Diagnostic>> {
     let (records, cache) = match r.kept_documents() {
         Some((docs, cache)) => (
-            search::Records::Given(search::records_of(&docs)),
+            indexer::Records::Given(indexer::records_of(&docs)),
             Some(cache),
         ),
-        None => (search::Records::OfSite(r.site), None),
+        None => (indexer::Records::OfSite(r.site), None),
     };
     Ok(Rendered::Folder(
-        search::index(records, cache.as_ref(), write).map_err(|d| vec![d])?,
+        indexer::index(records, cache.as_ref(), write).map_err(|d| vec![d])?,
     ))
 }
 
