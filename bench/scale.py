@@ -13,6 +13,7 @@ files and size, the ratio to the floor, and the peak per thousand records (a fla
 keeps that figure falling as sizes grow).
 
 Usage: bench/scale.py [--records 10000,100000] [--actors 200000] [--million] [--runs 3]
+                      (--actors 0 or --records 0: none of that kind)
                       [--dir DIR] [--binary target/release/ess-site]
   --million   adds a directory of 1,000,000 actors (about 4 GB of sources and 25 GB of output:
               give --dir a disk with room; one run of each build)
@@ -103,8 +104,9 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
         ess = os.path.join(REPO, "target", "release", "ess-site")
     print("work folder: %s   runs: %d   (median wall, largest peak)" % (work, a.runs), flush=True)
-    sites = [("records", int(n)) for n in a.records.split(",") if n]
-    sites += [("actors", int(n)) for n in a.actors.split(",") if n]
+    # A size of 0 (or none: --actors "") leaves that kind of site out.
+    sites = [("records", int(n)) for n in a.records.split(",") if n and int(n) > 0]
+    sites += [("actors", int(n)) for n in a.actors.split(",") if n and int(n) > 0]
     if a.million:
         sites.append(("actors", 1000000))
     try:
