@@ -389,16 +389,15 @@ fn render_all(
         Ok(())
     };
     let render_one = |job: &render::Job| {
-        let result = renderer
-            .render_writing(job, job.is_folder().then_some(&write_streamed))
-            .and_then(|outputs| {
-                let mut paths =
-                    std::mem::take(&mut *streamed.lock().unwrap_or_else(|e| e.into_inner()));
-                for out in outputs {
-                    write(out, &mut paths).map_err(|d| vec![d])?;
-                }
-                Ok(paths)
-            });
+        let rendered = renderer.render_writing(job, job.is_folder().then_some(&write_streamed));
+        // What this job streamed is its own, whether it ended well or not.
+        let mut paths = std::mem::take(&mut *streamed.lock().unwrap_or_else(|e| e.into_inner()));
+        let result = rendered.and_then(|outputs| {
+            for out in outputs {
+                write(out, &mut paths).map_err(|d| vec![d])?;
+            }
+            Ok(paths)
+        });
         progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
         result
     };
