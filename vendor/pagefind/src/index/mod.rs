@@ -1005,13 +1005,6 @@ pub async fn build_indexes(
         });
     }
 
-    // Each word's pages were merged in page order, already encoded.
-    let merged = cache.as_mut().and_then(|c| c.merged.take());
-    let words: Vec<Word> = match &merged {
-        Some(merged) => merged.shards.iter().flatten().collect(),
-        None => word_shards.iter().flatten().collect(),
-    };
-
     fragments.extend(
         fragment_hashes
             .into_iter()
@@ -1135,43 +1128,52 @@ pub async fn build_indexes(
         );
     }
 
-    // TODO: Parameterize these chunk sizes via byte size rather than word count
-    let word_count = words.len();
-    let chunks = chunk_index(words, options.index_chunk_size);
-    meta.index_chunks = chunk_meta(&chunks);
-
-    // Encode word index chunks in parallel (the words' pages are already delta-encoded CBOR)
-    let encoded_chunks: Vec<(usize, Vec<u8>, String)> = chunks
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, chunk)| {
-            let word_index = encode_chunk(&chunk);
-            let hash = format!("{}_{}", language, full_hash(&word_index));
-            (i, word_index, hash)
-        })
-        .collect();
-    if let Some(cache) = cache.as_mut() {
-        cache.merged = merged;
-    }
-    drop(word_shards);
-
-    // Handle hash collisions sequentially (required for correctness)
+    // Each word's pages were merged in page order, already encoded.
     let mut word_indexes: HashMap<String, Vec<u8>> = HashMap::new();
-    for (i, word_index, hash) in encoded_chunks {
-        let mut short_hash = &hash[0..=(language.len() + 7)];
-
-        // If we hit a collision, extend one hash until we stop colliding
-        while word_indexes.contains_key(short_hash) {
-            let new_length = short_hash.len() + 1;
-            short_hash = &hash[0..=new_length];
-
-            if short_hash.len() == hash.len() {
-                break;
-            }
+    let word_count = match sink {
+        // Without a cache, the words are the build's own: each group of chunks is encoded,
+        // named, compressed and handed to the sink, and its words' pages freed, before the
+        // next (the words' pages, their encoded chunks and the compressed files were all held
+        // at once at the end).
+        Some(sink) => {
+            let words = std::mem::take(&mut word_shards).into_iter().flatten().collect();
+            stream_word_indexes(words, &mut meta, &language, options.index_chunk_size, sink)?
         }
-        word_indexes.insert(short_hash.to_string(), word_index);
-        meta.index_chunks[i].hash = short_hash.into();
-    }
+        None => {
+            let merged = cache.as_mut().and_then(|c| c.merged.take());
+            let words: Vec<Word> = match &merged {
+                Some(merged) => merged.shards.iter().flatten().collect(),
+                None => word_shards.iter().flatten().collect(),
+            };
+            // TODO: Parameterize these chunk sizes via byte size rather than word count
+            let word_count = words.len();
+            let chunks = chunk_index(words, options.index_chunk_size);
+            meta.index_chunks = chunk_meta(&chunks);
+
+            // Encode word index chunks in parallel (the words' pages are already delta-encoded CBOR)
+            let encoded_chunks: Vec<(usize, Vec<u8>, String)> = chunks
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, chunk)| {
+                    let word_index = encode_chunk(&chunk);
+                    let hash = format!("{}_{}", language, full_hash(&word_index));
+                    (i, word_index, hash)
+                })
+                .collect();
+            if let Some(cache) = cache.as_mut() {
+                cache.merged = merged;
+            }
+            drop(word_shards);
+
+            // Handle hash collisions sequentially (required for correctness)
+            for (i, word_index, hash) in encoded_chunks {
+                let short_hash = chunk_name(&hash, &language, |name| word_indexes.contains_key(name));
+                meta.index_chunks[i].hash = short_hash.into();
+                word_indexes.insert(short_hash.to_string(), word_index);
+            }
+            word_count
+        }
+    };
 
     let mut meta_index: Vec<u8> = Vec::new();
     let _ = minicbor::encode::<MetaIndex, &mut Vec<u8>>(meta, meta_index.as_mut());
@@ -1193,6 +1195,76 @@ pub async fn build_indexes(
         page_count,
         cache: std::sync::Mutex::new(cache),
     })
+}
+
+/// The chunks of word index encoded, named and compressed a group at a time.
+pub(crate) const CHUNK_GROUP: usize = 16;
+
+/// The name of a word index chunk whose full hash is `hash`: its first characters, more of
+/// them while `taken` says the name is another chunk's.
+fn chunk_name<'h>(hash: &'h str, language: &str, taken: impl Fn(&str) -> bool) -> &'h str {
+    let mut short_hash = &hash[0..=(language.len() + 7)];
+    // If we hit a collision, extend one hash until we stop colliding
+    while taken(short_hash) {
+        let new_length = short_hash.len() + 1;
+        short_hash = &hash[0..=new_length];
+
+        if short_hash.len() == hash.len() {
+            break;
+        }
+    }
+    short_hash
+}
+
+/// The word index chunks of `words` (every word of the index, each once) handed to `sink`
+/// as `write_files` would write them, `CHUNK_GROUP` at a time in their order: each group
+/// encoded in parallel, named in order (the names `build_indexes` gives them otherwise),
+/// compressed in parallel, its words freed. Fills the metadata's chunks; the number of words.
+fn stream_word_indexes(
+    mut words: Vec<(String, IndexedWord)>,
+    meta: &mut MetaIndex,
+    language: &str,
+    chunk_size: usize,
+    sink: &crate::service::api::FragmentSink,
+) -> Result<usize> {
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let word_count = words.len();
+    let lengths: Vec<usize> = {
+        let refs: Vec<Word> = words.iter().map(|(w, i)| (w, i)).collect();
+        let chunks = chunk_index(refs, chunk_size);
+        meta.index_chunks = chunk_meta(&chunks);
+        chunks.iter().map(Vec::len).collect()
+    };
+    let mut names: hashbrown::HashSet<String> = hashbrown::HashSet::new();
+    let mut words = words.into_iter();
+    for (g, group) in lengths.chunks(CHUNK_GROUP).enumerate() {
+        let group: Vec<Vec<(String, IndexedWord)>> =
+            group.iter().map(|&n| words.by_ref().take(n).collect()).collect();
+        let encoded: Vec<(Vec<u8>, String)> = group
+            .into_par_iter()
+            .map(|chunk| {
+                let refs: Vec<Word> = chunk.iter().map(|(w, i)| (w, i)).collect();
+                let word_index = encode_chunk(&refs);
+                let hash = format!("{}_{}", language, full_hash(&word_index));
+                (word_index, hash)
+            })
+            .collect();
+        let mut named = Vec::with_capacity(encoded.len());
+        for (k, (word_index, hash)) in encoded.into_iter().enumerate() {
+            let name = chunk_name(&hash, language, |name| names.contains(name)).to_string();
+            meta.index_chunks[g * CHUNK_GROUP + k].hash = name.clone();
+            names.insert(name.clone());
+            named.push((name, word_index));
+        }
+        named.into_par_iter().try_for_each(|(name, word_index)| {
+            sink(
+                &format!("index/{name}.pf_index"),
+                crate::output::gzip_file(&word_index),
+            )
+            .map_err(|e| anyhow::anyhow!(e))
+        })?;
+    }
+    Ok(word_count)
 }
 
 /// The page number of a page's entries before it is numbered (`EncodedPages::push` gives them

@@ -415,6 +415,11 @@ mod stream_tests {
 
     /// The files of an index of `records`, given as a stream or all at once.
     fn files(records: Vec<CustomRecord>, stream: bool) -> Vec<(PathBuf, Vec<u8>)> {
+        built(records, stream, false)
+    }
+
+    /// `files`; with `sink`, the files handed to a sink as they are made and the others.
+    fn built(records: Vec<CustomRecord>, stream: bool, sink: bool) -> Vec<(PathBuf, Vec<u8>)> {
         let (done, finished) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
@@ -435,7 +440,21 @@ mod stream_tests {
                 } else {
                     index.add_custom_records(records).await.unwrap();
                 }
-                index.into_files().await.unwrap()
+                if !sink {
+                    return index.into_files().await.unwrap();
+                }
+                let given = Arc::new(std::sync::Mutex::new(Vec::new()));
+                let taken = Arc::clone(&given);
+                let sink: FragmentSink = Arc::new(move |path: &str, bytes: Vec<u8>| {
+                    taken.lock().unwrap().push(SyntheticFile {
+                        filename: path.into(),
+                        contents: bytes,
+                    });
+                    Ok(())
+                });
+                let mut files = index.into_files_streaming(sink).await.unwrap();
+                files.append(&mut given.lock().unwrap());
+                files
             });
             let _ = done.send(files);
         });
@@ -456,6 +475,24 @@ mod stream_tests {
             .map(|i| record(&format!("/a{i}/"), &format!("Coopérative numéro {i} à Sceaux")))
             .collect();
         assert_eq!(files(records.clone(), true), files(records, false));
+    }
+
+    #[test]
+    fn files_handed_to_a_sink_are_the_files_of_the_index() {
+        // Enough distinct words for many groups of word index chunks.
+        let records: Vec<CustomRecord> = (0..3000)
+            .map(|i| {
+                let words: Vec<String> = (0..80).map(|k| format!("mot{i}x{k}")).collect();
+                record(&format!("/a{i}/"), &words.join(" "))
+            })
+            .collect();
+        let given = built(records.clone(), true, true);
+        let chunks = given
+            .iter()
+            .filter(|(name, _)| name.to_string_lossy().ends_with(".pf_index"))
+            .count();
+        assert!(chunks > 2 * crate::index::CHUNK_GROUP, "{chunks} chunks");
+        assert_eq!(given, files(records, true));
     }
 
     #[test]
