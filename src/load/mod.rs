@@ -8,18 +8,18 @@
 //! May import: `model`, `images` (the pictures of `static/`), `yaml` and the ground.
 
 pub mod brand;
+mod record;
 mod text;
 pub mod theme;
 use crate::diagnostic::Diagnostic;
 use crate::load::theme::Theme;
 use crate::model::config::Config;
 use crate::model::{
-    Actor, Common, Conference, Entry, ForumEdition, Home, MagazineRecord, Page, Resource, Section,
-    Source,
+    Actor, Conference, Entry, ForumEdition, Home, MagazineRecord, Page, Resource, Section,
 };
 use crate::yaml;
 use rayon::prelude::*;
-use serde::de::DeserializeOwned;
+use record::parse_record;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -526,124 +526,4 @@ pub fn parse_bytes(rel: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
     parse_text(rel, text, kind)
         .map(|_| ())
         .map_err(|unread| unread.diagnostics)
-}
-
-fn parse_record<T: DeserializeOwned + Common>(
-    rel: &Path,
-    text: String,
-    is_yaml: bool,
-    stem: String,
-    wrap: fn(Arc<Entry<T>>) -> Parsed,
-) -> FileResult {
-    let source = if is_yaml {
-        Source {
-            path: rel.to_path_buf(),
-            yaml: text,
-            yaml_line: 1,
-            body: String::new(),
-            body_line: 1,
-            front_hash: 0,
-            full_hash: 0,
-            body_images: Vec::new(),
-            too_deep: None,
-            positions: Default::default(),
-        }
-    } else {
-        let split = split_front_matter(&text, rel)?;
-        Source {
-            path: rel.to_path_buf(),
-            yaml: split.yaml.to_string(),
-            yaml_line: split.yaml_line,
-            body: split.body.to_string(),
-            body_line: split.body_line,
-            front_hash: crate::model::text_hash(&[split.yaml]),
-            full_hash: crate::model::text_hash(&[split.yaml, split.body]),
-            body_images: Vec::new(),
-            too_deep: None,
-            positions: Default::default(),
-        }
-    };
-    match yaml::parse_all::<T>(&source.yaml, rel, source.yaml_line) {
-        Ok(data) => record(data, source, stem, is_yaml)
-            .map(wrap)
-            .map_err(Box::<Unread>::from),
-        Err(partial) => {
-            let read = partial
-                .value
-                .and_then(|data| record(data, source, stem, is_yaml).ok());
-            Err(Box::new(Unread {
-                diagnostics: partial.diagnostics,
-                partial: read.map(wrap),
-                set_aside: partial.set_aside,
-                declares: None,
-            }))
-        }
-    }
-}
-
-/// A record from its parsed front matter: a `.yml` record's text is in its `body:` key, a
-/// Markdown record's after its front matter.
-fn record<T: Common>(
-    data: T,
-    mut source: Source,
-    stem: String,
-    is_yaml: bool,
-) -> Result<Arc<Entry<T>>, Diagnostic> {
-    if is_yaml {
-        if let Some(b) = data.common().body {
-            source.body = b.to_string();
-            source.body_line = yaml::key_position(&source.yaml, "body").map_or(1, |(l, _)| l + 1);
-        }
-        let hash = crate::model::text_hash(&[&source.yaml]);
-        (source.front_hash, source.full_hash) = (hash, hash);
-    } else if data.common().body.is_some() {
-        let (line, column) = source.key_position("body");
-        return Err(Diagnostic::error(
-            &source.path,
-            line,
-            column,
-            "champ « body » dans une fiche Markdown",
-        )
-        .with_help(
-            "dans un fichier .md, le texte se place après la ligne `---` qui ferme l'en-tête",
-        ));
-    }
-    Ok(entry(data, source, stem))
-}
-
-/// The record, with what is found once in its text: its body's images and nesting, the key
-/// its title sorts by (each save checks and sorts every record again).
-fn entry<T: Common>(data: T, mut source: Source, stem: String) -> Arc<Entry<T>> {
-    let c = data.common();
-    let slug = c.slug.map(str::to_string).unwrap_or(stem);
-    let sort_key = crate::text::french::sort_key(c.title);
-    source.body_images = crate::text::markdown::body_images(&source.body);
-    source.too_deep = crate::text::html::too_deep(&source.body, crate::text::html::MAX_DEPTH);
-    Arc::new(Entry {
-        data,
-        source,
-        slug,
-        sort_key,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_counts_lines_from_the_file_start() {
-        let s = split_front_matter("---\ntitle: a\n---\nbody\n", Path::new("a.md")).unwrap();
-        assert_eq!(
-            (s.yaml, s.yaml_line, s.body, s.body_line),
-            ("title: a\n", 2, "body\n", 4)
-        );
-    }
-
-    #[test]
-    fn unclosed_front_matter_has_a_hint() {
-        let e = split_front_matter("---\ntitle: a\nbody\n", Path::new("a.md")).unwrap_err();
-        assert_eq!(e.message, "l'en-tête n'est jamais fermé");
-        assert!(e.help.unwrap().contains("`---`"));
-    }
 }

@@ -96,3 +96,25 @@ pub fn data_text(root: &Path, name: &str) -> Option<(PathBuf, String)> {
 pub fn archive_text(root: &Path) -> std::io::Result<String> {
     crate::files::read_to_string(&root.join(crate::model::letters::FILE))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn split_counts_lines_from_the_file_start() {
+        let s = split_front_matter("---\ntitle: a\n---\nbody\n", Path::new("a.md")).unwrap();
+        assert_eq!(
+            (s.yaml, s.yaml_line, s.body, s.body_line),
+            ("title: a\n", 2, "body\n", 4)
+        );
+    }
+
+    #[test]
+    fn unclosed_front_matter_has_a_hint() {
+        let e = split_front_matter("---\ntitle: a\nbody\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e.message, "l'en-tête n'est jamais fermé");
+        assert!(e.help.unwrap().contains("`---`"));
+    }
+}

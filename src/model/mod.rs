@@ -262,6 +262,9 @@ macro_rules! record {
                     example: self.example,
                 }
             }
+            fn take_body(&mut self) -> Option<String> {
+                self.body.take()
+            }
         }
     };
 }
@@ -296,6 +299,8 @@ pub struct Cover {
 /// Access to the fields every record has.
 pub trait Common {
     fn common(&self) -> CommonRef<'_>;
+    /// The `body:` of a `.yml` record, taken out (the record's `Source` holds it).
+    fn take_body(&mut self) -> Option<String>;
 }
 
 record!(
@@ -425,8 +430,8 @@ pub struct Source {
     pub yaml: String,
     /// The line of the file where `yaml` starts (1-based).
     pub yaml_line: usize,
-    /// The Markdown body.
-    pub body: String,
+    /// The Markdown body, held compressed (`body.text()` gives it back).
+    pub body: crate::text::packed::Packed,
     /// The line of the file where the body starts (1-based).
     pub body_line: usize,
     /// A hash of the YAML text: what lists and links show of the record can only change with it.
@@ -437,6 +442,9 @@ pub struct Source {
     pub body_images: Vec<crate::text::markdown::BodyImage>,
     /// Where the body's HTML nests deeper than `html::MAX_DEPTH`, if it does (found once too).
     pub too_deep: Option<usize>,
+    /// Whether the body holds a passage « [à compléter » (found once too: a check then reads
+    /// again only the bodies that do).
+    pub to_fill: bool,
     /// What is known of where the YAML's values are (`value_position`), kept between calls.
     pub positions: std::sync::Arc<std::sync::Mutex<crate::yaml::Positions>>,
 }

@@ -116,10 +116,11 @@ fn links_despite_errors(loaded: load::Loaded, options: BuildOptions) -> Vec<Diag
     jobs.par_iter()
         .filter_map(|job| {
             let src = job.source(&site)?;
-            let links = crate::text::markdown::render_with(&src.body, &site.config.video_hosts);
+            let body = src.body.text();
+            let links = crate::text::markdown::render_with(&body, &site.config.video_hosts);
             let links = links.internal_links;
             renderer
-                .check_links_in(&src.path, &src.body, src.body_line, &links)
+                .check_links_in(&src.path, || body.clone(), src.body_line, &links)
                 .err()
         })
         .flatten()

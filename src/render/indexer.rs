@@ -283,10 +283,17 @@ mod tests {
         };
         let rest = index(Records::Given(records_of(&docs)), None, Some(&write)).unwrap();
         let mut written = written.into_inner().unwrap();
-        // Every fragment was handed over (several batches of the index), and no other file.
-        assert_eq!(written.len(), docs.len());
-        assert!(written.iter().all(|(p, _)| p.ends_with(".pf_fragment")));
-        assert!(!rest.iter().any(|(p, _)| p.ends_with(".pf_fragment")));
+        // Every fragment (several batches of the index) and word index chunk was handed over,
+        // and no other file.
+        let fragments = |p: &str| p.ends_with(".pf_fragment");
+        let chunks = |p: &str| p.ends_with(".pf_index");
+        assert_eq!(
+            written.iter().filter(|(p, _)| fragments(p)).count(),
+            docs.len()
+        );
+        assert!(written.iter().any(|(p, _)| chunks(p)));
+        assert!(written.iter().all(|(p, _)| fragments(p) || chunks(p)));
+        assert!(!rest.iter().any(|(p, _)| fragments(p) || chunks(p)));
         written.extend(rest);
         written.sort();
         assert_eq!(written, whole);

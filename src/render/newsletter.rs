@@ -93,7 +93,7 @@ pub fn check_intro_links(
         .unwrap_or_else(|| ("content/data/newsletter.yaml".into(), String::new()));
     let first_line = if text.is_empty() { 0 } else { 1 };
     renderer
-        .check_links_in(&path, &text, first_line, &links)
+        .check_links_in(&path, || text.as_str().into(), first_line, &links)
         .err()
         .unwrap_or_default()
 }

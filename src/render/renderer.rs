@@ -226,16 +226,17 @@ impl<'a> Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    /// Checks links found in `text` found in `text`, which starts at line `first_line` of `file`
-    /// (0: no position).
-    pub fn check_links_in(
+    /// Checks `links`, found in the text `text` gives (asked for only to place a broken link),
+    /// which starts at line `first_line` of `file` (0: no position).
+    pub fn check_links_in<'t>(
         &self,
         file: &std::path::Path,
-        text: &str,
+        text: impl Fn() -> std::borrow::Cow<'t, str>,
         first_line: usize,
         links: &[String],
     ) -> Result<(), Vec<Diagnostic>> {
         let mut errors = Vec::new();
+        let text = std::cell::LazyCell::new(text);
         for link in links {
             if !self.link_resolves(link) {
                 let path =
@@ -243,7 +244,7 @@ impl Renderer<'_> {
                 let (line, column) = if first_line == 0 {
                     (0, 0)
                 } else {
-                    let (l, c) = position_in(text, link);
+                    let (l, c) = position_in(&text, link);
                     (l + first_line - 1, c)
                 };
                 let file = file.to_path_buf();

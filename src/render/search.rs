@@ -195,7 +195,7 @@ pub(super) fn document(r: Record, site: &Site) -> Document {
             for s in &a.stages {
                 d.filter("etape", theme.label("stages", s.slug()));
             }
-            d.record(a.summary.as_deref(), &a.tags, &e.source.body);
+            d.record(a.summary.as_deref(), &a.tags, &e.source.body.text());
             if let Some(addr) = &a.address {
                 d.text(addr);
             }
@@ -204,7 +204,7 @@ pub(super) fn document(r: Record, site: &Site) -> Document {
         Record::Forum(e) => {
             let f = &e.data;
             let mut d = Doc::new(&f.title, "Événement");
-            d.record(f.summary.as_deref(), &f.tags, &e.source.body);
+            d.record(f.summary.as_deref(), &f.tags, &e.source.body.text());
             if let Some(v) = &f.venue {
                 d.text(v);
             }
@@ -220,7 +220,7 @@ pub(super) fn document(r: Record, site: &Site) -> Document {
             for dom in &c.domains {
                 d.filter("domaine", site.domain_label(dom));
             }
-            d.record(c.summary.as_deref(), &c.tags, &e.source.body);
+            d.record(c.summary.as_deref(), &c.tags, &e.source.body.text());
             if let Some(v) = &c.venue {
                 d.text(v);
             }
@@ -238,7 +238,7 @@ pub(super) fn document(r: Record, site: &Site) -> Document {
         Record::MagazineRecord(e) => {
             let m = &e.data;
             let mut d = Doc::new(&m.title, "Magazine");
-            d.record(m.summary.as_deref(), &m.tags, &e.source.body);
+            d.record(m.summary.as_deref(), &m.tags, &e.source.body.text());
             d.finish(url)
         }
         Record::Resource(e) => {
@@ -247,13 +247,13 @@ pub(super) fn document(r: Record, site: &Site) -> Document {
             for v in [&r.category, &r.resource_type].into_iter().flatten() {
                 d.keyword(v);
             }
-            d.record(r.summary.as_deref(), &r.tags, &e.source.body);
+            d.record(r.summary.as_deref(), &r.tags, &e.source.body.text());
             d.finish(url)
         }
         Record::Page(e) => {
             let p = &e.data;
             let mut d = Doc::new(&p.title, "Page");
-            d.record(p.common().summary, &p.tags, &e.source.body);
+            d.record(p.common().summary, &p.tags, &e.source.body.text());
             d.finish(url)
         }
     }

@@ -212,6 +212,21 @@ pub fn sort_key(title: &str) -> String {
     s
 }
 
+/// The mark of a passage to fill in, as `init` writes them: « [à compléter : le nom du maire] ».
+pub const TO_FILL: &str = "[à compléter";
+
+/// Where the next « [à compléter » of `line` starts, in any case (« [À COMPLÉTER »), from the
+/// byte `from` on: each `[` is compared with the mark, and no line is copied to lowercase.
+pub fn find_to_fill(line: &str, from: usize) -> Option<usize> {
+    let rest = line.get(from..)?;
+    memchr::memchr_iter(b'[', rest.as_bytes())
+        .map(|i| from + i)
+        .find(|&at| {
+            let mut chars = line[at + 1..].chars().flat_map(char::to_lowercase);
+            TO_FILL[1..].chars().all(|mark| chars.next() == Some(mark))
+        })
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -270,5 +285,27 @@ mod tests {
             slugify("Économie sociale & solidaire"),
             "economie-sociale-solidaire"
         );
+    }
+
+    fn all(line: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(at) = find_to_fill(line, from) {
+            found.push(at);
+            from = at + 1;
+        }
+        found
+    }
+
+    #[test]
+    fn the_mark_to_fill_is_found_in_any_case_at_its_byte() {
+        assert_eq!(all("[à compléter : le nom]"), [0]);
+        assert_eq!(all("Élu : [À COMPLÉTER : le nom]"), ["Élu : ".len()]);
+        let two = "[à compléter] et [À Compléter : la date";
+        assert_eq!(all(two), [0, two.find("[À").unwrap()]);
+        assert!(all("[a compléter] [à complé] à compléter [lien](x) [").is_empty());
+        // A character whose lowercase is longer (İ) before the mark does not shift it.
+        let shifted = "İİ [à compléter]";
+        assert_eq!(all(shifted), [shifted.find('[').unwrap()]);
     }
 }

@@ -9,4 +9,5 @@ pub mod control;
 pub mod french;
 pub mod html;
 pub mod markdown;
+pub mod packed;
 pub mod translate;

@@ -26,8 +26,12 @@ pub fn check<T: Common + Pictures>(loaded: &Loaded, e: &Entry<T>, out: &mut Vec<
         let (line, col) = src.value_position(outer, value);
         check_one(loaded, &src.path, line, col, value, out);
     }
+    if src.body_images.is_empty() {
+        return;
+    }
+    let body = src.body.text();
     for image in &src.body_images {
-        let (l, col) = crate::model::config::line_col(&src.body, image.offset);
+        let (l, col) = crate::model::config::line_col(&body, image.offset);
         check_one(
             loaded,
             &src.path,

@@ -200,7 +200,7 @@ const MAX_SLUG: usize = 120;
 
 /// The position in the file of byte `offset` of a record's body: (line, column), 1-based.
 pub(super) fn body_at(src: &crate::model::Source, offset: usize) -> (usize, usize) {
-    let (line, col) = crate::model::config::line_col(&src.body, offset);
+    let (line, col) = crate::model::config::line_col(&src.body.text(), offset);
     (line + src.body_line - 1, col)
 }
 

@@ -238,10 +238,11 @@ fn check_end_date(
 /// address on the site's host).
 fn private_text_links(loaded: &Loaded, r: &Entry<Resource>, out: &mut Vec<Diagnostic>) {
     let src = &r.source;
-    if src.body.trim().is_empty() {
+    let body = src.body.text();
+    if body.trim().is_empty() {
         return;
     }
-    let html = crate::text::markdown::render_with(&src.body, &loaded.config.video_hosts).html;
+    let html = crate::text::markdown::render_with(&body, &loaded.config.video_hosts).html;
     let members = format!("{}/", crate::model::url::MEMBERS_FILES);
     for href in html
         .split("href=\"")
@@ -255,7 +256,7 @@ fn private_text_links(loaded: &Loaded, r: &Entry<Resource>, out: &mut Vec<Diagno
         if !loaded.theme.assets.contains_key(path.as_str()) {
             continue;
         }
-        let (line, col) = super::body_at(src, src.body.find(href.as_str()).unwrap_or(0));
+        let (line, col) = super::body_at(src, body.find(href.as_str()).unwrap_or(0));
         out.push(
             Diagnostic::error(
                 &src.path,

@@ -4,6 +4,7 @@ use super::EntryView;
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::Section;
+use crate::text::french;
 
 /// What a careful editor would want to know, without failing the build: a past event without
 /// replay, an image without alternative text, a record without summary.
@@ -90,7 +91,7 @@ fn images_without_alt(src: &crate::model::Source, out: &mut Vec<Diagnostic>) {
 }
 
 fn push_image_warning(src: &crate::model::Source, offset: usize, out: &mut Vec<Diagnostic>) {
-    let (l, col) = crate::model::config::line_col(&src.body, offset);
+    let (l, col) = crate::model::config::line_col(&src.body.text(), offset);
     out.push(
         Diagnostic::warning(&src.path, l + src.body_line - 1, col, "image sans texte alternatif")
             .with_help("décrivez l'image entre les crochets : ![Le jardin partagé au printemps](/images/jardin.jpg)"),
@@ -245,14 +246,16 @@ fn placeholders(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The mark of a passage to fill in, as `init` writes them: « [à compléter : le nom du maire] ».
-const TO_FILL: &str = "[à compléter";
-
 /// Each passage marked « [à compléter : …] » in a published record (its front matter's values
 /// or its body): named at its line, so that none goes online unnoticed.
 fn to_fill(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
     for e in published(loaded, now) {
         let src = e.source();
+        // The body is looked at only if a mark was found in it when it was read.
+        let body = match src.to_fill {
+            true => src.body.text(),
+            false => "".into(),
+        };
         // A YAML comment is not published: only what comes before it.
         let yaml = src.yaml.lines().map(|l| match l.find(" #") {
             Some(i) => &l[..i],
@@ -260,14 +263,13 @@ fn to_fill(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic
             None => l,
         });
         let lines = yaml.enumerate().map(|(n, l)| (src.yaml_line + n, l)).chain(
-            src.body
-                .lines()
+            body.lines()
                 .enumerate()
                 .map(|(n, l)| (src.body_line + n, l)),
         );
         for (line, text) in lines {
             let mut from = 0;
-            while let Some(at) = find_to_fill(text, from) {
+            while let Some(at) = french::find_to_fill(text, from) {
                 let end = text[at..].find(']').map_or(text.len(), |i| at + i + 1);
                 let passage = &text[at..end];
                 let column = text[..at].chars().count() + 1;
@@ -286,18 +288,6 @@ fn to_fill(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic
             }
         }
     }
-}
-
-/// Where the next « [à compléter » of `line` starts, in any case (« [À COMPLÉTER »), from the
-/// byte `from` on: each `[` is compared with the mark, and no line is copied to lowercase.
-fn find_to_fill(line: &str, from: usize) -> Option<usize> {
-    let rest = line.get(from..)?;
-    memchr::memchr_iter(b'[', rest.as_bytes())
-        .map(|i| from + i)
-        .find(|&at| {
-            let mut chars = line[at + 1..].chars().flat_map(char::to_lowercase);
-            TO_FILL[1..].chars().all(|mark| chars.next() == Some(mark))
-        })
 }
 
 /// The actors in activity whose record was not checked (`checked`, else `updated`, else `date`)
@@ -385,31 +375,4 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
             list.join(", ")
         )),
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::find_to_fill;
-
-    fn all(line: &str) -> Vec<usize> {
-        let mut found = Vec::new();
-        let mut from = 0;
-        while let Some(at) = find_to_fill(line, from) {
-            found.push(at);
-            from = at + 1;
-        }
-        found
-    }
-
-    #[test]
-    fn the_mark_to_fill_is_found_in_any_case_at_its_byte() {
-        assert_eq!(all("[à compléter : le nom]"), [0]);
-        assert_eq!(all("Élu : [À COMPLÉTER : le nom]"), ["Élu : ".len()]);
-        let two = "[à compléter] et [À Compléter : la date";
-        assert_eq!(all(two), [0, two.find("[À").unwrap()]);
-        assert!(all("[a compléter] [à complé] à compléter [lien](x) [").is_empty());
-        // A character whose lowercase is longer (İ) before the mark does not shift it.
-        let shifted = "İİ [à compléter]";
-        assert_eq!(all(shifted), [shifted.find('[').unwrap()]);
-    }
 }

@@ -308,8 +308,8 @@ impl<'a> Renderer<'a> {
     /// missing, draft or private record is an error, not a dead link.
     fn check_links(&self, job: &Job, links: &[String]) -> Result<(), Vec<Diagnostic>> {
         match job.source(self.site) {
-            Some(src) => self.check_links_in(&src.path, &src.body, src.body_line, links),
-            None => self.check_links_in(std::path::Path::new("content"), "", 0, links),
+            Some(src) => self.check_links_in(&src.path, || src.body.text(), src.body_line, links),
+            None => self.check_links_in(std::path::Path::new("content"), || "".into(), 0, links),
         }
     }
 }

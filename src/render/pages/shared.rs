@@ -283,7 +283,7 @@ pub fn body(
     links: &mut Vec<String>,
     first_picture: bool,
 ) -> String {
-    let r = markdown::render_with(&e.body, &site.config.video_hosts);
+    let r = markdown::render_with(&e.body.text(), &site.config.video_hosts);
     links.extend(r.internal_links);
     super::pictures::in_body(site, r.html, first_picture)
 }
