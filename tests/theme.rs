@@ -216,6 +216,43 @@ fn precompressed_copies_hold_the_same_bytes() {
         .keys()
         .any(|k| k.ends_with(".jpg.gz") || k.ends_with(".webp.br")));
     assert!(!files.contains_key("robots.txt.gz"));
+    // The exports, written a piece at a time and their copies made from their files: the
+    // same copies as a file made whole gets.
+    let exports = [
+        "donnees/acteurs.csv",
+        "donnees/acteurs.json",
+        "donnees/acteurs.geojson",
+        "donnees/gogocarto.json",
+        "donnees/data-inclusion/structures.json",
+        "donnees/data-inclusion/structures.csv",
+        "acteurs/filtres.json",
+    ];
+    assert!(
+        exports
+            .iter()
+            .filter(|p| files.contains_key(&format!("{p}.br")))
+            .count()
+            >= 5
+    );
+    for path in exports {
+        let whole = ess_site::render::Output {
+            path: path.to_string(),
+            bytes: files[path].clone(),
+            links: Vec::new(),
+            from: None,
+        };
+        let copies = ess_site::render::compressed(&whole);
+        let expected = ess_site::render::compressible(path, files[path].len());
+        assert_eq!(copies.len(), if expected { 2 } else { 0 }, "{path}");
+        assert_eq!(
+            files.contains_key(&format!("{path}.gz")),
+            expected,
+            "{path}"
+        );
+        for copy in copies {
+            assert_eq!(files[&copy.path], copy.bytes, "{}", copy.path);
+        }
+    }
     // Same bytes again (no date in the gzip header).
     let again = build(site.path(), options(NOW));
     assert_eq!(again["index.html.gz"], files["index.html.gz"]);

@@ -20,6 +20,7 @@ use crate::render::{self, Renderer};
 use crate::validate;
 use crate::write::{Staging, Wait};
 use rayon::prelude::*;
+use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -334,6 +335,34 @@ const KINDS: [&str; 18] = [
     "autres",
 ];
 
+/// Writes the file at `path` of the output as `make` writes it, a piece at a time, then its
+/// compressed copies (with `precompress`) from it, read back a piece at a time: the same bytes
+/// as `render::compressed` makes of it whole. The paths written.
+fn stream_file(
+    staging: &Staging,
+    precompress: bool,
+    path: String,
+    make: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Vec<String>, Diagnostic> {
+    staging.write_with(&path, make)?;
+    let mut paths = vec![path];
+    let path = &paths[0];
+    let len = staging.len_of(path).unwrap_or(0);
+    let mut copies = Vec::new();
+    if precompress && render::compressible(path, len) {
+        for ext in render::COPIES {
+            let copy = format!("{path}{ext}");
+            staging.write_with(&copy, &mut |w| {
+                let mut file = staging.open(path)?;
+                render::compress_copy(ext, &mut file, w)
+            })?;
+            copies.push(copy);
+        }
+    }
+    paths.append(&mut copies);
+    Ok(paths)
+}
+
 /// Renders every job into `staging`, in parallel; for each job, the paths it wrote.
 fn render_all(
     jobs: &[render::Job],
@@ -390,9 +419,24 @@ fn render_all(
         Ok(())
     };
     let render_one = |job: &render::Job| {
-        let rendered = renderer.render_writing(job, job.is_folder().then_some(&write_streamed));
+        // The paths of the file this job writes a piece at a time (an export), its own.
+        let exported = std::sync::Mutex::new(Vec::new());
+        let stream = |path: String, make: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+            let mut paths = stream_file(staging, precompress, path, make)?;
+            exported
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .append(&mut paths);
+            Ok(())
+        };
+        let rendered = renderer.render_writing(
+            job,
+            job.is_folder().then_some(&write_streamed),
+            Some(&stream),
+        );
         // What this job streamed is its own, whether it ended well or not.
         let mut paths = std::mem::take(&mut *streamed.lock().unwrap_or_else(|e| e.into_inner()));
+        paths.append(&mut exported.into_inner().unwrap_or_else(|e| e.into_inner()));
         let result = rendered.and_then(|outputs| {
             for out in outputs {
                 write(out, &mut paths).map_err(|d| vec![d])?;

@@ -160,13 +160,13 @@ fn list(site: &Site) -> impl Iterator<Item = Structure> + '_ {
 }
 
 /// `structures.json`.
-pub fn structures(site: &Site) -> Vec<u8> {
-    opendata::pretty(&opendata::Lazy::new(list(site)), b"[]")
+pub fn structures(site: &Site, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    opendata::pretty_to(&opendata::Lazy::new(list(site)), w)
 }
 
 /// `structures.csv`: the same structures, one column per field of the schema (the columns of
 /// the fields the JSON leaves out stay, empty), UTF-8 with a header line.
-pub fn structures_csv(site: &Site) -> Vec<u8> {
+pub fn structures_csv(site: &Site, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     const COLUMNS: &[&str] = &[
         "source",
         "id",
@@ -186,8 +186,8 @@ pub fn structures_csv(site: &Site) -> Vec<u8> {
         "site_web",
         "horaires_accueil",
     ];
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(COLUMNS);
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(COLUMNS)?;
     for s in list(site) {
         let value = serde_json::to_value(&s).unwrap_or_default();
         let row: Vec<String> = COLUMNS
@@ -198,9 +198,9 @@ pub fn structures_csv(site: &Site) -> Vec<u8> {
                 other => other.to_string(),
             })
             .collect();
-        let _ = w.write_record(&row);
+        w.write_record(&row)?;
     }
-    w.into_inner().unwrap_or_default()
+    w.flush()
 }
 
 #[cfg(test)]

@@ -36,5 +36,5 @@ mod terms;
 
 pub use crate::model::url::output_path;
 pub use pages::{plan, Job, Rendered};
-pub use renderer::{compressed, Documents, Output, Renderer};
+pub use renderer::{compress_copy, compressed, compressible, Documents, Output, Renderer, COPIES};
 pub use templates::compile_templates;

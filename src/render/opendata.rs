@@ -6,6 +6,7 @@ use crate::model::Section;
 use crate::model::Term;
 use crate::render::site::Site;
 use serde::Serialize;
+use std::io::Write;
 
 /// The columns, in order, with what each holds (shown on `/donnees/`).
 pub const COLUMNS: &[(&str, &str)] = &[
@@ -112,17 +113,20 @@ where
     }
 }
 
-/// `value` as indented JSON with a final newline, written as it is serialised; `empty` if it
-/// cannot be (never with the exports' strings and numbers).
-pub fn pretty<T: Serialize>(value: &T, empty: &[u8]) -> Vec<u8> {
+/// `value` as indented JSON with a final newline, written as it is serialised.
+pub fn pretty_to<T: Serialize>(value: &T, w: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value)?;
+    w.write_all(b"\n")
+}
+
+/// What `write` writes, in memory; `empty` and a newline if it fails (never with the exports'
+/// strings and numbers).
+pub fn whole(empty: &[u8], write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Vec<u8> {
     let mut out = Vec::new();
-    match serde_json::to_writer_pretty(&mut out, value) {
-        Ok(()) => out.push(b'\n'),
-        Err(_) => {
-            out.clear();
-            out.extend_from_slice(empty);
-            out.push(b'\n');
-        }
+    if write(&mut out).is_err() {
+        out.clear();
+        out.extend_from_slice(empty);
+        out.push(b'\n');
     }
     out
 }
@@ -198,21 +202,20 @@ fn logo_url(site: &Site, src: &str) -> String {
 }
 
 /// The CSV export: UTF-8, comma-separated, a header line, RFC 4180 quoting.
-pub fn csv(site: &Site) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+pub fn csv(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
     for row in rows(site) {
-        // Serialising plain strings and numbers into memory cannot fail.
-        let _ = w.serialize(row.for_spreadsheet());
+        w.serialize(row.for_spreadsheet())?;
     }
     if site.actors.is_empty() {
-        let _ = w.write_record(COLUMNS.iter().map(|(c, _)| *c));
+        w.write_record(COLUMNS.iter().map(|(c, _)| *c))?;
     }
-    w.into_inner().unwrap_or_default()
+    w.flush()
 }
 
 /// The JSON export: an array of objects with the CSV's columns.
-pub fn json(site: &Site) -> Vec<u8> {
-    pretty(&Lazy::new(rows(site)), b"[]")
+pub fn json(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
+    pretty_to(&Lazy::new(rows(site)), w)
 }
 
 /// The fields of `filters`, in the open data's names.
@@ -233,7 +236,7 @@ pub const FILTER_FIELDS: &[&str] = &[
 /// actor, the fields they match and their cards show, one row each under one list of names
 /// (`FILTER_FIELDS`), without spaces. A fraction of the JSON export's bytes: a phone that
 /// filters a directory of thousands does not read every column of the open data.
-pub fn filters(site: &Site) -> Vec<u8> {
+pub fn filters(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Filters<R> {
         champs: &'static [&'static str],
@@ -257,14 +260,13 @@ pub fn filters(site: &Site) -> Vec<u8> {
         champs: FILTER_FIELDS,
         acteurs: Lazy::new(rows),
     };
-    let mut out = serde_json::to_vec(&filters).unwrap_or_else(|_| b"{}".to_vec());
-    out.push(b'\n');
-    out
+    serde_json::to_writer(&mut *w, &filters)?;
+    w.write_all(b"\n")
 }
 
 /// The GeoJSON export (RFC 7946): a `FeatureCollection` of the actors with a position, each a
 /// `Point` (longitude, then latitude, WGS 84) whose properties are the CSV's columns.
-pub fn geojson(site: &Site) -> Vec<u8> {
+pub fn geojson(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
     use serde_json::json;
     // The keys in alphabetical order, as JSON objects have always been written here.
     #[derive(Serialize)]
@@ -286,13 +288,13 @@ pub fn geojson(site: &Site) -> Vec<u8> {
         features: Lazy::new(features),
         kind: "FeatureCollection",
     };
-    pretty(&collection, b"")
+    pretty_to(&collection, w)
 }
 
 /// The GoGoCarto export: `data` holds the elements (actors with a position or an address),
 /// `taxonomy` the categories they use (domains of action, legal forms, stages), so that a
 /// GoGoCarto map — the regional ESS maps use it — can import the directory from its URL.
-pub fn gogocarto(site: &Site) -> Vec<u8> {
+pub fn gogocarto(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
     use serde_json::{json, Value};
     let domain = |s: &str| format!("domaine-{s}");
     let form = |s: &str| format!("forme-{s}");
@@ -364,5 +366,5 @@ pub fn gogocarto(site: &Site) -> Vec<u8> {
         ontology: "gogofull",
         taxonomy,
     };
-    pretty(&doc, b"{}")
+    pretty_to(&doc, w)
 }

@@ -29,38 +29,55 @@ const COMPRESSED: [&str; 10] = [
     ".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".ics", ".csv", ".mjs",
 ];
 
-/// The `.gz` (gzip, level 9) and `.br` (Brotli, quality 9) copies of a text file, for servers
-/// that serve a file's precompressed copy (`precompress = true`). Same bytes for the same
-/// input: no date in the gzip header.
-pub fn compressed(out: &Output) -> Vec<Output> {
-    use std::io::Write;
-    if out.from.is_some()
-        || out.bytes.len() < 1024
-        || !COMPRESSED.iter().any(|ext| out.path.ends_with(ext))
-    {
-        return Vec::new();
+/// Whether a file at `path` of `len` bytes gets precompressed copies.
+pub fn compressible(path: &str, len: usize) -> bool {
+    len >= 1024 && COMPRESSED.iter().any(|ext| path.ends_with(ext))
+}
+
+/// The precompressed copies: their extensions.
+pub const COPIES: [&str; 2] = [".gz", ".br"];
+
+/// Writes the copy `ext` (one of `COPIES`) of the text `from` reads into `to`: gzip at level
+/// 9 without a date in its header, or Brotli at quality 9. Same bytes for the same text, read
+/// whole from memory or a piece at a time from a file.
+pub fn compress_copy(
+    ext: &str,
+    from: &mut dyn std::io::Read,
+    to: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if ext == ".gz" {
+        let mut gz = flate2::GzBuilder::new()
+            .mtime(0)
+            .write(to, flate2::Compression::best());
+        std::io::copy(from, &mut gz)?;
+        return gz.finish().map(|_| ());
     }
-    let mut gz = flate2::GzBuilder::new().mtime(0).write(
-        Vec::with_capacity(out.bytes.len() / 3),
-        flate2::Compression::best(),
-    );
-    let gz = gz.write_all(&out.bytes).and_then(|_| gz.finish());
-    let mut br = Vec::with_capacity(out.bytes.len() / 3);
     let params = brotli::enc::BrotliEncoderParams {
         quality: 9,
         lgwin: 22,
         ..Default::default()
     };
-    let br = brotli::BrotliCompress(&mut &out.bytes[..], &mut br, &params).map(|_| br);
-    let copy = |ext: &str, bytes: Vec<u8>| Output {
-        path: format!("{}{ext}", out.path),
-        bytes,
-        links: Vec::new(),
-        from: None,
-    };
-    [gz.map(|b| copy(".gz", b)), br.map(|b| copy(".br", b))]
-        .into_iter()
-        .filter_map(Result::ok)
+    brotli::BrotliCompress(&mut { from }, &mut { to }, &params).map(|_| ())
+}
+
+/// The `.gz` and `.br` copies of a text file (`compress_copy`), for servers that serve a
+/// file's precompressed copy (`precompress = true`).
+pub fn compressed(out: &Output) -> Vec<Output> {
+    if out.from.is_some() || !compressible(&out.path, out.bytes.len()) {
+        return Vec::new();
+    }
+    COPIES
+        .iter()
+        .filter_map(|ext| {
+            let mut bytes = Vec::with_capacity(out.bytes.len() / 3);
+            compress_copy(ext, &mut &out.bytes[..], &mut bytes).ok()?;
+            Some(Output {
+                path: format!("{}{ext}", out.path),
+                bytes,
+                links: Vec::new(),
+                from: None,
+            })
+        })
         .collect()
 }
 

@@ -206,6 +206,48 @@ impl Staging {
 
     /// Writes one file into the staging folder. Refuses any path that would leave it.
     pub fn write(&self, file: &Output) -> Result<(), Diagnostic> {
+        self.put(file, &mut |f| std::io::Write::write_all(f, &file.bytes))
+    }
+
+    /// Writes the file at `path` (inside the output) as `make` writes it, a piece at a time,
+    /// through a buffer: a file of hundreds of megabytes (an export of a national directory) is
+    /// never held whole. The same checks and record as `write`.
+    pub fn write_with(
+        &self,
+        path: &str,
+        make: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let file = Output {
+            path: path.to_string(),
+            bytes: Vec::new(),
+            links: Vec::new(),
+            from: None,
+        };
+        self.put(&file, &mut |f| {
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 18, f);
+            make(&mut buffered)?;
+            std::io::Write::flush(&mut buffered)
+        })
+    }
+
+    /// The size of the file written at `path` (inside the output).
+    pub fn len_of(&self, path: &str) -> Option<usize> {
+        let len = std::fs::metadata(self.site.join(path)).ok()?.len();
+        usize::try_from(len).ok()
+    }
+
+    /// The file written at `path` (inside the output), to read a piece at a time.
+    pub fn open(&self, path: &str) -> std::io::Result<std::io::BufReader<File>> {
+        File::open(self.site.join(path)).map(|f| std::io::BufReader::with_capacity(1 << 18, f))
+    }
+
+    /// Puts `file` at its place in the staging folder: a link to its cached file, or a new
+    /// file whose content `fill` writes.
+    fn put(
+        &self,
+        file: &Output,
+        fill: &mut dyn FnMut(&mut File) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
         let rel = Path::new(&file.path);
         let safe = !file.path.is_empty()
             && !file.path.contains(['\\', '\0'])
@@ -241,7 +283,7 @@ impl Staging {
                 return Ok(());
             }
         }
-        let put = || match &file.from {
+        let mut put = || match &file.from {
             // A hard link where the cache and the output share a file system: no copy (the
             // cache's files are replaced, never changed in place). Elsewhere, a copy.
             Some(from) => std::fs::hard_link(&from.path, &target)
@@ -250,7 +292,7 @@ impl Staging {
             // A new file, never one written in place: a file of the kept output may be a hard
             // link to the cache, and a reader of the old output keeps its bytes whole.
             None => new_file(&target).and_then(|mut f| {
-                std::io::Write::write_all(&mut f, &file.bytes)?;
+                fill(&mut f)?;
                 Ok(inode(&f))
             }),
         };

@@ -137,6 +137,30 @@ struct FigureBar {
     y: usize,
 }
 
+/// An export written as it is made: a file of every actor.
+pub type Export = fn(&Site, &mut dyn std::io::Write) -> std::io::Result<()>;
+
+impl Data {
+    /// The export this job writes, with what its file holds if it cannot be made (never with
+    /// the exports' strings and numbers): one of every published actor, written a piece at a
+    /// time by a build (`Renderer::render_writing`).
+    pub fn export(&self) -> Option<(Export, &'static [u8])> {
+        use crate::render::datainclusion;
+        Some(match self {
+            Data::OpenData(format) => match format {
+                DataFormat::Csv => (opendata::csv, b""),
+                DataFormat::Json => (opendata::json, b"[]"),
+                DataFormat::GoGoCarto => (opendata::gogocarto, b"{}"),
+                DataFormat::GeoJson => (opendata::geojson, b""),
+                DataFormat::DataInclusion => (datainclusion::structures, b"[]"),
+                DataFormat::DataInclusionCsv => (datainclusion::structures_csv, b""),
+            },
+            Data::DirectoryFilters => (opendata::filters, b"{}"),
+            _ => return None,
+        })
+    }
+}
+
 impl Family for Data {
     fn url(&self, _: &Site) -> String {
         match self {
@@ -184,17 +208,12 @@ impl Family for Data {
         Ok(match self {
             Data::KeyFiguresPage => key_figures(site),
             Data::OpenDataPage => open_data_page(site),
-            Data::OpenData(DataFormat::Csv) => Rendered::File(opendata::csv(site)),
-            Data::OpenData(DataFormat::Json) => Rendered::File(opendata::json(site)),
-            Data::OpenData(DataFormat::GoGoCarto) => Rendered::File(opendata::gogocarto(site)),
-            Data::OpenData(DataFormat::GeoJson) => Rendered::File(opendata::geojson(site)),
-            Data::DirectoryFilters => Rendered::File(opendata::filters(site)),
-            Data::OpenData(DataFormat::DataInclusion) => {
-                Rendered::File(crate::render::datainclusion::structures(site))
-            }
-            Data::OpenData(DataFormat::DataInclusionCsv) => {
-                Rendered::File(crate::render::datainclusion::structures_csv(site))
-            }
+            Data::OpenData(_) | Data::DirectoryFilters => match self.export() {
+                Some((export, empty)) => {
+                    Rendered::File(opendata::whole(empty, |w| export(site, w)))
+                }
+                None => Rendered::File(Vec::new()),
+            },
             Data::Feed(feed) => Rendered::File(feeds::rss(site, *feed).into_bytes()),
             Data::Sitemap => Rendered::File(feeds::sitemap(site, r.sitemap_urls()).into_bytes()),
             Data::Robots => Rendered::File(feeds::robots(site).into_bytes()),

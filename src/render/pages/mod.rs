@@ -209,6 +209,14 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// Writes the file at a path of the output as the function it is given writes it, a piece
+/// at a time (`Staging::write_with`, with the compressed copies).
+pub type StreamFile<'a> = &'a (dyn Fn(
+    String,
+    &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Diagnostic>
+         + Sync);
+
 impl<'a> Renderer<'a> {
     /// Compiles the theme's templates. `jobs` is the plan, which the sitemap lists.
     pub fn new(site: &'a Site, jobs: &'a [Job]) -> Result<Renderer<'a>, Vec<Diagnostic>> {
@@ -246,17 +254,25 @@ impl<'a> Renderer<'a> {
     /// Renders one job into its files. Fails on a template error or a link to a page the
     /// site does not have.
     pub fn render(&self, job: &Job) -> Result<Vec<Output>, Vec<Diagnostic>> {
-        self.render_writing(job, None)
+        self.render_writing(job, None, None)
     }
 
     /// `render`, with `write` taking the files of a folder that it can hand over as it makes
-    /// them (the search index's fragments): they are not among the files returned.
+    /// them (the search index's fragments), and `stream` the file of an export, written a
+    /// piece at a time as it is made: they are not among the files returned.
     pub fn render_writing(
         &self,
         job: &Job,
         write: Option<crate::render::indexer::WriteFile>,
+        stream: Option<StreamFile>,
     ) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let url = job.url(self.site);
+        if let (Job::Data(data), Some(stream)) = (job, stream) {
+            if let Some((export, _)) = data.export() {
+                stream(output_path(&url), &mut |w| export(self.site, w)).map_err(|d| vec![d])?;
+                return Ok(Vec::new());
+            }
+        }
         let one = |bytes: Vec<u8>, links: Vec<String>| {
             let path = output_path(&url);
             // Under the path of `base_url`, when it has one.
