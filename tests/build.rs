@@ -943,3 +943,67 @@ fn the_directory_is_a_valid_data_inclusion_export() {
     );
     assert!(String::from_utf8_lossy(&check.stdout).contains(&format!("{} structures", list.len())));
 }
+
+/// A site of more pages than one sitemap file may hold (50,000 addresses): `/sitemap.xml` is an
+/// index of parts at the site's root, each within the protocol's limits, which together list
+/// every page of the sitemap once, in its order; robots.txt names the index.
+#[test]
+fn a_sitemap_of_more_pages_than_a_file_holds_is_cut_into_parts() {
+    use ess_site::render::{plan, Renderer};
+    let dir = copy_site(&repo());
+    let actors = dir.path().join("content/acteurs");
+    for i in 0..50_000 {
+        std::fs::write(
+            actors.join(format!("acteur-{i:05}.md")),
+            format!("---\ntitle: \"Acteur {i}\"\nlegal_form: association\ndomains: [sante]\n---\n"),
+        )
+        .expect("write an actor");
+    }
+    let (site, diagnostics) = pipeline::prepare(dir.path(), options(NOW));
+    let site = site.unwrap_or_else(|| panic!("the site is valid: {diagnostics:?}"));
+    let jobs = plan(&site);
+    let renderer = Renderer::new(&site, &jobs).expect("templates");
+    let render = |url: &str| -> String {
+        let job = jobs
+            .iter()
+            .find(|j| j.url(&site) == url)
+            .unwrap_or_else(|| panic!("no job makes {url}"));
+        let outputs = renderer.render(job).expect("rendered");
+        String::from_utf8(outputs[0].bytes.clone()).expect("UTF-8")
+    };
+    let locs = |xml: &str| -> Vec<String> {
+        xml.split("<loc>")
+            .skip(1)
+            .map(|s| s.split("</loc>").next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let every: Vec<String> = jobs
+        .iter()
+        .filter(|j| j.in_sitemap())
+        .map(|j| format!("https://ess.sceaux.fr{}", j.url(&site)))
+        .collect();
+    assert!(every.len() > 50_000, "{} pages", every.len());
+
+    let index = render("/sitemap.xml");
+    assert!(index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+    let parts = locs(&index);
+    assert_eq!(
+        parts,
+        [
+            "https://ess.sceaux.fr/sitemap-1.xml",
+            "https://ess.sceaux.fr/sitemap-2.xml"
+        ]
+    );
+    let mut listed = Vec::new();
+    for part in &parts {
+        let xml = render(part.trim_start_matches("https://ess.sceaux.fr"));
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset"));
+        let urls = locs(&xml);
+        assert!(urls.len() <= 50_000 && xml.len() <= 50 * 1024 * 1024);
+        listed.extend(urls);
+    }
+    assert_eq!(listed, every, "the parts list every page once, in order");
+    // The index dates each part by its latest page.
+    assert!(index.contains("<lastmod>"), "{index}");
+    assert!(render("/robots.txt").contains("Sitemap: https://ess.sceaux.fr/sitemap.xml"));
+}

@@ -190,24 +190,6 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-/// `sitemap.xml` (sitemaps.org 0.9) of the given site URLs with their last change.
-pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (url, lastmod) in urls {
-        out.push_str("  <url>\n    <loc>");
-        out.push_str(&xml_escape(&site.config.absolute(url)));
-        out.push_str("</loc>\n");
-        if let Some(d) = lastmod {
-            out.push_str("    <lastmod>");
-            out.push_str(d);
-            out.push_str("</lastmod>\n");
-        }
-        out.push_str("  </url>\n");
-    }
-    out.push_str("</urlset>\n");
-    out
-}
-
 /// `robots.txt`: everything open, with the sitemap; a members' build asks robots to stay out.
 pub fn robots(site: &Site) -> String {
     if site.options.include_private {

@@ -30,6 +30,7 @@ pub mod renderer;
 pub mod report;
 pub mod search;
 pub mod site;
+pub mod sitemap;
 pub mod srcsets;
 pub mod templates;
 mod terms;

@@ -11,7 +11,7 @@ use crate::render::fingerprint::Fingerprints;
 use crate::render::owners::Owner;
 use crate::render::renderer::Renderer;
 use crate::render::site::Site;
-use crate::render::{feeds, opendata};
+use crate::render::{feeds, opendata, sitemap};
 use crate::text::french;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -43,7 +43,17 @@ pub enum Data {
     /// What the directory's and the map's filters read (not open data: a few fields each).
     DirectoryFilters,
     Feed(Feed),
+    /// The sitemap, in one file.
     Sitemap,
+    /// The sitemap of a site too large for one file: the index of its parts, by the ranges of
+    /// the sitemap's entries each holds.
+    SitemapIndex(Vec<(usize, usize)>),
+    /// One part of a cut sitemap: its number (from 1) and its range of entries.
+    SitemapPart {
+        number: usize,
+        start: usize,
+        end: usize,
+    },
     Robots,
 }
 
@@ -86,8 +96,23 @@ pub fn feed_jobs(site: &Site) -> Vec<Data> {
         .collect()
 }
 
-pub fn back_jobs() -> Vec<Data> {
-    vec![Data::Sitemap, Data::Robots]
+/// The sitemap, cut at `cuts` (`sitemap::cuts`: none for one file), and `robots.txt`.
+pub fn back_jobs(cuts: Vec<(usize, usize)>) -> Vec<Data> {
+    if cuts.is_empty() {
+        return vec![Data::Sitemap, Data::Robots];
+    }
+    let parts = cuts
+        .iter()
+        .enumerate()
+        .map(|(i, &(start, end))| Data::SitemapPart {
+            number: i + 1,
+            start,
+            end,
+        });
+    std::iter::once(Data::SitemapIndex(cuts.clone()))
+        .chain(parts)
+        .chain([Data::Robots])
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -174,7 +199,8 @@ impl Family for Data {
             Data::OpenData(DataFormat::DataInclusionCsv) => url::OPEN_DATA_INCLUSION_CSV.into(),
             Data::DirectoryFilters => url::DIRECTORY_FILTERS.into(),
             Data::Feed(f) => f.url(),
-            Data::Sitemap => url::SITEMAP.into(),
+            Data::Sitemap | Data::SitemapIndex(_) => url::SITEMAP.into(),
+            Data::SitemapPart { number, .. } => sitemap::part_url(*number),
             Data::Robots => url::ROBOTS.into(),
         }
     }
@@ -199,6 +225,10 @@ impl Family for Data {
             Data::Feed(Feed::All) => (fp.sections(), now).hash(h),
             Data::Feed(Feed::Section(s)) => (fp.section(*s), now).hash(h),
             Data::Sitemap => (fp.sections(), fp.taxonomies(), now.date()).hash(h),
+            Data::SitemapIndex(cuts) => (fp.sections(), fp.taxonomies(), now.date(), cuts).hash(h),
+            Data::SitemapPart { start, end, .. } => {
+                (fp.sections(), fp.taxonomies(), now.date(), start, end).hash(h)
+            }
             Data::Robots => {}
         }
     }
@@ -215,7 +245,14 @@ impl Family for Data {
                 None => Rendered::File(Vec::new()),
             },
             Data::Feed(feed) => Rendered::File(feeds::rss(site, *feed).into_bytes()),
-            Data::Sitemap => Rendered::File(feeds::sitemap(site, r.sitemap_urls()).into_bytes()),
+            Data::Sitemap => Rendered::File(sitemap::urlset(site, r.sitemap_urls()).into_bytes()),
+            Data::SitemapIndex(cuts) => {
+                Rendered::File(sitemap::index(site, r.sitemap_urls(), cuts).into_bytes())
+            }
+            Data::SitemapPart { start, end, .. } => {
+                let entries = r.sitemap_urls().get(*start..*end).unwrap_or_default();
+                Rendered::File(sitemap::urlset(site, entries).into_bytes())
+            }
             Data::Robots => Rendered::File(feeds::robots(site).into_bytes()),
         })
     }
@@ -245,7 +282,12 @@ impl Family for Data {
             Data::DirectoryFilters => "les filtres de l'annuaire et de la carte".into(),
             Data::Feed(Feed::All) => "le flux RSS du site".into(),
             Data::Feed(Feed::Section(s)) => format!("le flux RSS {}", section_name(*s)),
-            Data::Sitemap => "le plan du site pour les moteurs de recherche".into(),
+            Data::Sitemap | Data::SitemapIndex(_) => {
+                "le plan du site pour les moteurs de recherche".into()
+            }
+            Data::SitemapPart { number, .. } => {
+                format!("la partie {number} du plan du site pour les moteurs de recherche")
+            }
             Data::Robots => "le fichier robots.txt".to_string(),
         })
     }
@@ -255,7 +297,11 @@ impl Family for Data {
             Data::KeyFiguresPage | Data::OpenDataPage => "listes",
             Data::OpenData(_) => "exports de données ouvertes",
             Data::Feed(_) => "flux RSS",
-            Data::DirectoryFilters | Data::Sitemap | Data::Robots => "autres",
+            Data::DirectoryFilters
+            | Data::Sitemap
+            | Data::SitemapIndex(_)
+            | Data::SitemapPart { .. }
+            | Data::Robots => "autres",
         }
     }
 

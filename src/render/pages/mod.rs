@@ -30,6 +30,7 @@ use crate::render::fingerprint::{Fingerprinted, Fingerprints};
 use crate::render::owners::{Owned, Owner};
 use crate::render::renderer::{Output, Renderer, SitemapOf};
 use crate::render::site::{RecordView, Site};
+use crate::render::sitemap;
 use crate::render::templates::compile_templates;
 pub use family::{page_count, view, Family, Rendered};
 use std::hash::DefaultHasher;
@@ -180,7 +181,8 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs.extend(letters::jobs(site).into_iter().map(Job::Letters));
     jobs.extend(plain::page_jobs(site).into_iter().map(Job::Plain));
     jobs.extend(data::feed_jobs(site).into_iter().map(Job::Data));
-    jobs.extend(data::back_jobs().into_iter().map(Job::Data));
+    // The sitemap and robots.txt go here, once every page the sitemap lists is known.
+    let back = jobs.len();
     jobs.extend(plain::not_found_jobs().into_iter().map(Job::Plain));
     for RecordView {
         section,
@@ -206,6 +208,14 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs.extend(files::jobs(site).into_iter().map(Job::Files));
     jobs.extend(images::jobs(site).into_iter().map(Job::Images));
     jobs.extend(editor::jobs(site).into_iter().map(Job::Editor));
+    // The sitemap cut into parts when its pages are more than one file may hold.
+    let base = &site.config.base_url;
+    let sizes = jobs
+        .iter()
+        .filter(|j| j.in_sitemap())
+        .map(|j| sitemap::entry_bytes(base, &j.url(site)));
+    let cuts = sitemap::cuts(sizes, sitemap::MAX_URLS, sitemap::MAX_BYTES);
+    jobs.splice(back..back, data::back_jobs(cuts).into_iter().map(Job::Data));
     jobs
 }
 
