@@ -16,7 +16,7 @@ import { request } from "node:https";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { pageTypes } from "./page_types.mjs";
+import { pageTypes, sitemapPaths } from "./page_types.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [bin, out, ...sites] = process.argv.slice(2);
@@ -195,7 +195,7 @@ for (const [n, site] of sites.entries()) {
   const plain = await new Promise((ok) => fetch(`http://127.0.0.1:${httpPort}/acteurs/`, { redirect: "manual" }).then(ok, () => ok(null)));
   check(plain?.status === 301 && (plain.headers.get("location") || "").startsWith("https://127.0.0.1/acteurs/"), `HTTP moves to HTTPS: ${plain?.status} ${plain?.headers.get("location")}`);
 
-  const urls = [...readFileSync(join(built, "sitemap.xml"), "utf8").matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
+  const urls = sitemapPaths(built);
   const only = process.env.LIGHTHOUSE_ONLY ? process.env.LIGHTHOUSE_ONLY.split(",") : null;
   for (const path of pageTypes(urls).filter((p) => !only || only.includes(p))) {
     // Performance and layout shifts are measured on a simulated phone, from a trace of this

@@ -15,7 +15,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { spawnSync } from "node:child_process";
 import { launchBrowser, sitePage, startServe } from "./site_page.mjs";
-import { pageTypes } from "./page_types.mjs";
+import { pageTypes, sitemapPaths } from "./page_types.mjs";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -174,7 +174,7 @@ for (const [n, site] of sites.entries()) {
   // The pages in the browser, served by ess-site itself.
   const served = await startServe(bin, ["-s", site, "serve", "--now", NOW]);
   const base = served.url.replace(/\/$/, "");
-  const urls = [...readFileSync(join(built, "sitemap.xml"), "utf8").matchAll(/<loc>[^<]*?(\/[^<]*)<\/loc>/g)].map((m) => new URL(m[0].replace(/<\/?loc>/g, "")).pathname);
+  const urls = sitemapPaths(built);
   // The search index is made after the pages by the preview: wait for it.
   for (let i = 0; i < 600; i++) {
     const r = await fetch(base + "/pagefind/pagefind-entry.json").catch(() => null);
