@@ -418,6 +418,10 @@ fn render_all(
             .append(&mut paths);
         Ok(())
     };
+    let handover = render::indexer::Handover {
+        write: &write_streamed,
+        scratch: std::sync::Arc::new(staging.scratch()),
+    };
     let render_one = |job: &render::Job| {
         // The paths of the file this job writes a piece at a time (an export), its own.
         let exported = std::sync::Mutex::new(Vec::new());
@@ -429,11 +433,8 @@ fn render_all(
                 .append(&mut paths);
             Ok(())
         };
-        let rendered = renderer.render_writing(
-            job,
-            job.is_folder().then_some(&write_streamed),
-            Some(&stream),
-        );
+        let rendered =
+            renderer.render_writing(job, job.is_folder().then_some(&handover), Some(&stream));
         // What this job streamed is its own, whether it ended well or not.
         let mut paths = std::mem::take(&mut *streamed.lock().unwrap_or_else(|e| e.into_inner()));
         paths.append(&mut exported.into_inner().unwrap_or_else(|e| e.into_inner()));

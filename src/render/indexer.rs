@@ -4,7 +4,9 @@
 //! each record's fragment as soon as it is made: neither is ever held whole.
 
 use crate::diagnostic::Diagnostic;
-use crate::render::search::{document, records, Document, SharedIndexCache, FOLDER, KEYWORDS};
+use crate::render::search::{
+    document, records, Document, SharedIndexCache, FOLDER, IMAGE, IMAGE_SIZE, KEYWORDS,
+};
 use crate::render::site::Site;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -33,6 +35,12 @@ impl From<Document> for IndexRecord {
         let mut meta = BTreeMap::from([("title".to_string(), doc.title)]);
         if !doc.keywords.is_empty() {
             meta.insert(KEYWORDS.to_string(), doc.keywords);
+        }
+        if let Some((address, size)) = doc.image {
+            meta.insert(IMAGE.to_string(), address);
+            if let Some((w, h)) = size {
+                meta.insert(IMAGE_SIZE.to_string(), format!("{w}x{h}"));
+            }
         }
         pagefind::api::CustomRecord {
             url: doc.url,
@@ -110,18 +118,34 @@ pub fn records_of<D: AsRef<Document> + Sync>(docs: &[D]) -> Vec<IndexRecord> {
 /// bytes). An error stops the index with it.
 pub type WriteFile<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync);
 
+/// Makes a scratch file on the output's disk, without a name (gone when closed).
+pub type Scratch = Arc<dyn Fn() -> std::io::Result<std::fs::File> + Send + Sync>;
+
+/// What a build gives a job that makes a folder of files (the search index): where its files
+/// go as they are made, and where it may keep what it holds until the end.
+pub struct Handover<'a> {
+    pub write: WriteFile<'a>,
+    pub scratch: Scratch,
+}
+
+/// The pages merged into the index since it last wrote its words' pages out to its scratch
+/// files that make it write them again (`pagefind::api::SpillOptions`): the index then holds
+/// its words' pages a few hundred megabytes at a time, whatever the site's size (a million
+/// records hold about 2.3 GB of them). Sites of up to about 100,000 records never write any.
+const SPILL_AFTER_BYTES: usize = 256 << 20;
+
 /// Indexes `records`: the files of `/pagefind/`, as (path in the output, bytes), sorted by
 /// path. The same records give the same bytes, whatever the number of threads, and with or
 /// without `cache`: what the build before kept there, which this build replaces by what it
 /// keeps for the next (a preview's index then costs what changed, not the whole site).
-/// With `write` (and no cache), each record's fragment goes there as soon as it is made,
-/// instead of with the files returned: the fragments, most of the index, are then never all
-/// held at once.
+/// With `handover` (and no cache), each record's fragment goes to its `write` as soon as it
+/// is made, instead of with the files returned: the fragments, most of the index, are then
+/// never all held at once; and the words' pages go to its scratch files as they grow.
 #[cfg(feature = "full")]
 pub fn index(
     records: Records,
     cache: Option<&SharedIndexCache>,
-    write: Option<WriteFile>,
+    handover: Option<&Handover>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let failed = |_indexer_words: String| {
         Diagnostic::error(
@@ -148,11 +172,15 @@ pub fn index(
     // The fragments, sent by the index's threads, are written by a thread of their own while
     // the index goes on (a bounded queue: at most a few hundred are held). The first file that
     // cannot be written ends the queue, which stops the index.
-    let streaming = write.filter(|_| cache.is_none());
+    let streaming = handover.filter(|_| cache.is_none());
+    let spill = streaming.map(|h| pagefind::api::SpillOptions {
+        scratch: Arc::clone(&h.scratch),
+        after_bytes: SPILL_AFTER_BYTES,
+    });
     let (send, received) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(256);
     let not_written: Mutex<Option<Diagnostic>> = Mutex::new(None);
     let files = std::thread::scope(|scope| {
-        if let Some(write) = streaming {
+        if let Some(Handover { write, .. }) = streaming {
             let not_written = &not_written;
             scope.spawn(move || {
                 for (path, bytes) in received {
@@ -186,13 +214,16 @@ pub fn index(
                 runtime.block_on(async {
                     let config = pagefind::options::PagefindServiceConfig::builder()
                         .force_language("fr".into())
+                        .unindexed_meta(vec![IMAGE.into(), IMAGE_SIZE.into()])
                         .build();
                     let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
-                    let keys = vec!["title".to_string(), KEYWORDS.to_string()];
+                    let keys = [IMAGE, IMAGE_SIZE, KEYWORDS, "title"]
+                        .map(String::from)
+                        .to_vec();
                     index.add_custom_record_stream(given, keys).await;
                     match (kept.as_mut(), sink) {
                         (Some(kept), _) => index.into_files_reusing(kept).await,
-                        (None, Some(sink)) => index.into_files_streaming(sink).await,
+                        (None, Some(sink)) => index.into_files_streaming(sink, spill).await,
                         (None, None) => index.into_files().await,
                     }
                 })
@@ -228,7 +259,7 @@ pub fn index(
 pub fn index(
     _records: Records,
     _cache: Option<&SharedIndexCache>,
-    _write: Option<WriteFile>,
+    _handover: Option<&Handover>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     Err(Diagnostic::error(
         Path::new("pagefind"),
@@ -281,7 +312,18 @@ mod tests {
             written.lock().unwrap().push((path, bytes));
             Ok(())
         };
-        let rest = index(Records::Given(records_of(&docs)), None, Some(&write)).unwrap();
+        fn handover(write: WriteFile<'_>) -> Handover<'_> {
+            Handover {
+                write,
+                scratch: Arc::new(tempfile::tempfile),
+            }
+        }
+        let rest = index(
+            Records::Given(records_of(&docs)),
+            None,
+            Some(&handover(&write)),
+        )
+        .unwrap();
         let mut written = written.into_inner().unwrap();
         // Every fragment (several batches of the index) and word index chunk was handed over,
         // and no other file.
@@ -306,7 +348,12 @@ mod tests {
                 "disque plein".to_string(),
             ))
         };
-        let err = index(Records::Given(records_of(&docs)), None, Some(&refuse)).unwrap_err();
+        let err = index(
+            Records::Given(records_of(&docs)),
+            None,
+            Some(&handover(&refuse)),
+        )
+        .unwrap_err();
         assert_eq!(err.message, "disque plein");
     }
 

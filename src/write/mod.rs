@@ -230,6 +230,14 @@ impl Staging {
         })
     }
 
+    /// Makes scratch files in the staging folder, beside the output (on its disk, which holds
+    /// the output: a system `/tmp` may be memory). A scratch file has no name: the system
+    /// removes it when it is closed, even if the build stops, and nothing is left to clean.
+    pub fn scratch(&self) -> impl Fn() -> std::io::Result<File> + Send + Sync + 'static {
+        let dir = self.dir.clone();
+        move || tempfile::tempfile_in(&dir)
+    }
+
     /// The size of the file written at `path` (inside the output).
     pub fn len_of(&self, path: &str) -> Option<usize> {
         let len = std::fs::metadata(self.site.join(path)).ok()?.len();

@@ -14,7 +14,7 @@
 // Usage: node find.mjs ESS_SITE_BINARY EXAMPLE_SITE VISIBILITY_SITE OUT_FOLDER
 import { spawn, spawnSync } from "node:child_process";
 import { TILES, launchBrowser, sitePage } from "./site_page.mjs";
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const [bin, example, visibility, out] = process.argv.slice(2);
@@ -461,6 +461,13 @@ server.stop();
   const site = join(out, "grand-annuaire");
   const g = spawnSync("python3", [join(import.meta.dirname, "../../bench/gen_actors.py"), "--actors", "2500", "--out", site], { encoding: "utf8" });
   if (g.status !== 0) throw new Error(`gen_actors.py: ${g.stderr}`);
+  // Two closed structures and an actor with a logo, for the directory's filtered cards.
+  mkdirSync(join(site, "static/images"), { recursive: true });
+  copyFileSync(join(example, "static/images/logo-amap.png"), join(site, "static/images/logo-amap.png"));
+  const extra = (slug, lines) => writeFileSync(join(site, "content/acteurs", slug + ".md"), ["---", ...lines, "---", "Un acteur ajouté au test.", ""].join("\n"));
+  extra("zz-fermee-1", ['title: "Ressourcerie fermée du Val"', "legal_form: association", "domains: [habitat]", "closed: 2024-03-01"]);
+  extra("zz-fermee-2", ['title: "Coopérative fermée des Monts"', "legal_form: scop", "domains: [sante]", "closed: 2023-06-30"]);
+  extra("zz-logo", ['title: "Épicerie solidaire au logo"', "legal_form: association", "domains: [agriculture]", "logo: /images/logo-amap.png"]);
   const dir = join(out, "grand-heberge");
   const b = spawnSync(bin, ["-s", site, "build", "--quiet", "--now", "2026-01-01", "--base-url", "https://annuaire.example.org/ess/", "--output", join(dir, "ess")], { encoding: "utf8" });
   if (b.status !== 0) throw new Error(`build of the large directory: ${b.stderr}`);
@@ -514,6 +521,70 @@ server.stop();
     check(errors.length === 0, `large map at ${width}: no script or console error: ${errors.join(" | ")}`);
     check(foreign.length === 0, `large map at ${width}: no request outside the path but the tiles: ${foreign.slice(0, 5).join(", ")}`);
     await context.close();
+  }
+
+  // The large directory's filters search the index, not the directory's whole data: each
+  // filter's count is the open data's, its cards are its actors, closed ones are marked, a
+  // logo shows, a name finds its actor; nothing asks for /acteurs/filtres.json.
+  {
+    const exported = JSON.parse(readFileSync(join(dir, "ess/donnees/acteurs.json"), "utf8"));
+    const open = exported.filter((a) => !a.fermeture);
+    const listed = readFileSync(join(dir, "ess/acteurs/index.html"), "utf8");
+    check(listed.includes('data-index="/ess/pagefind/"'), "large directory: its filters search the index, under the path");
+    for (const width of [375, 1280]) {
+      const { context, page, errors, foreign } = await newPage(under, { viewport: { width, height: 900 } });
+      const asked = [];
+      page.on("request", (r) => asked.push(new URL(r.url()).pathname));
+      const has = (a, field, v) => a[field].split(";").includes(v);
+      const cases = width === 375 ? [["?domaine=sante", open.filter((a) => has(a, "domaines", "sante"))]] : [
+        ["?domaine=sante", open.filter((a) => has(a, "domaines", "sante"))],
+        ["?statut=scop&etape=financer", open.filter((a) => a.forme_juridique === "scop" && has(a, "etapes", "financer"))],
+        ["?etat=ferme", exported.filter((a) => a.fermeture)],
+        ["?etat=tous&domaine=sante", exported.filter((a) => has(a, "domaines", "sante"))],
+      ];
+      for (const [query, expected] of cases) {
+        await page.goto(under + "/acteurs/" + query);
+        await page.waitForFunction(() => /correspond/.test(document.getElementById("nombre").textContent), null, { timeout: 15000 }).catch(() => {});
+        const said = Number(((await status(page, "#nombre")).replace(/\s/g, "").match(/^\d+/) || ["-1"])[0]);
+        const shown = Math.min(48, expected.length);
+        const cards = await drawn(page, "#resultats-filtres .card", shown);
+        const hrefs = await page.locator("#resultats-filtres .card-title a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+        const slugs = new Set(expected.map((a) => a.slug));
+        const theirs = hrefs.every((h) => slugs.has(h.replace(/^\/ess\/acteurs\/|\/$/g, "")));
+        check(said === expected.length && cards === shown && theirs, `large directory ${query} at ${width}: ${said} said (the open data: ${expected.length}), ${cards} cards, each one of them: ${theirs}`);
+        if (query === "?etat=ferme") {
+          const marked = await drawn(page, "#resultats-filtres .card-closed .badge-closed", expected.length);
+          check(marked === expected.length, `large directory: the closed structures marked (${marked})`);
+        }
+      }
+      if (width === 1280) {
+        // More cards on demand, focus on the first new one.
+        await page.goto(under + "/acteurs/?etat=tous");
+        await drawn(page, "#resultats-filtres .card", 48);
+        await page.click(".more-results button");
+        const more = await drawn(page, "#resultats-filtres .card", 96);
+        const focused = await page.evaluate(() => document.activeElement?.closest(".card") === document.querySelectorAll("#resultats-filtres .card")[48]);
+        check(more === 96 && focused, `large directory: 48 more cards on demand (${more}), the focus on the first of them: ${focused}`);
+        // A name typed finds its actor; its logo shows.
+        const named = exported.find((a) => a.slug === "zz-logo");
+        await page.goto(under + "/acteurs/");
+        await page.fill("#f-q", "épicerie solidaire");
+        await page.waitForFunction((n) => [...document.querySelectorAll("#resultats-filtres .card-title")].some((t) => t.textContent === n), named.nom, { timeout: 10000 }).catch(() => {});
+        const titles = await page.locator("#resultats-filtres .card-title").allTextContents();
+        check(titles.includes(named.nom), `large directory: free text finds ${named.nom}: ${titles.slice(0, 5).join(", ")}`);
+        const logo = page.locator("#resultats-filtres .card-logo img").first();
+        const src = (await logo.count()) ? await logo.getAttribute("src") : "";
+        const loaded = src ? await logo.evaluate((img) => img.decode().then(() => img.naturalWidth, () => 0)) : 0;
+        const sized = src ? await logo.evaluate((img) => img.getAttribute("width") !== null && img.getAttribute("height") !== null) : false;
+        check(src.startsWith("/ess/") && loaded > 0 && sized, `large directory: the filtered card shows the logo, with its size (${src}, ${loaded} px)`);
+      }
+      check(!asked.some((p) => p.endsWith("/filtres.json")) && asked.some((p) => p.startsWith("/ess/pagefind/")), `large directory at ${width}: the index asked, not the directory's data`);
+      check(errors.length === 0, `large directory at ${width}: no script or console error: ${errors.join(" | ")}`);
+      check(foreign.length === 0, `large directory at ${width}: no request outside the path: ${foreign.slice(0, 5).join(", ")}`);
+      if (width === 375) await page.screenshot({ path: join(out, "annuaire-grand-375.png"), fullPage: false });
+      else await page.screenshot({ path: join(out, "annuaire-grand-1280.png"), fullPage: false });
+      await context.close();
+    }
   }
   hosted.stop();
 }

@@ -273,7 +273,7 @@ impl<'a> Renderer<'a> {
     pub fn render_writing(
         &self,
         job: &Job,
-        write: Option<crate::render::indexer::WriteFile>,
+        handover: Option<&crate::render::indexer::Handover>,
         stream: Option<StreamFile>,
     ) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let url = job.url(self.site);
@@ -297,8 +297,10 @@ impl<'a> Renderer<'a> {
                 from: None,
             }]
         };
-        let rendered = match (job, write) {
-            (Job::Search(search::Search::Index), Some(write)) => search::index(self, Some(write))?,
+        let rendered = match (job, handover) {
+            (Job::Search(search::Search::Index), Some(handover)) => {
+                search::index(self, Some(handover))?
+            }
             _ => job.render(self, &url)?,
         };
         Ok(match rendered {

@@ -29,9 +29,12 @@ pub fn index_jobs(site: &Site) -> Vec<Search> {
     }
 }
 
-/// The index's files; with `write`, its fragments go there as they are made and the other
-/// files are returned (see `search::index`).
-pub fn index(r: &Renderer, write: Option<indexer::WriteFile>) -> Result<Rendered, Vec<Diagnostic>> {
+/// The index's files; with `handover`, its fragments go there as they are made and the other
+/// files are returned (see `indexer::index`).
+pub fn index(
+    r: &Renderer,
+    handover: Option<&indexer::Handover>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let (records, cache) = match r.kept_documents() {
         Some((docs, cache)) => (
             indexer::Records::Given(indexer::records_of(&docs)),
@@ -40,7 +43,7 @@ pub fn index(r: &Renderer, write: Option<indexer::WriteFile>) -> Result<Rendered
         None => (indexer::Records::OfSite(r.site), None),
     };
     Ok(Rendered::Folder(
-        indexer::index(records, cache.as_ref(), write).map_err(|d| vec![d])?,
+        indexer::index(records, cache.as_ref(), handover).map_err(|d| vec![d])?,
     ))
 }
 

@@ -62,6 +62,8 @@ struct SearchState {
     /// Where each page's fragment goes as soon as it is made, if the caller takes them so
     /// (`into_files_streaming`): they are then not held until the index is written.
     fragment_sink: Option<service::api::FragmentSink>,
+    /// Where the words' pages are written out while a streamed index is made.
+    spill: Option<index::SpillOptions>,
     /// Records read as the index is built (`add_custom_record_stream`).
     record_stream: Option<service::api::RecordStream>,
 }
@@ -77,6 +79,7 @@ impl SearchState {
             built_indexes: vec![],
             cache: None,
             fragment_sink: None,
+            spill: None,
             record_stream: None,
         }
     }
@@ -369,6 +372,7 @@ impl SearchState {
         // longer indexed are forgotten.
         let mut caches = self.cache.as_mut().map(|c| std::mem::take(&mut c.languages));
         let (options, sink) = (&self.options, self.fragment_sink.as_ref());
+        let spill = self.spill.as_ref();
         let indexes: Vec<_> = language_map
             .into_iter()
             .map(|(language, pages)| {
@@ -384,6 +388,7 @@ impl SearchState {
                         options,
                         cache,
                         sink,
+                        spill,
                     )
                         .await
                 }

@@ -22,6 +22,9 @@ use self::index_metadata::MetaSort;
 mod index_filter;
 mod index_metadata;
 mod index_words;
+mod spill;
+
+pub use spill::{ScratchFile, SpillOptions};
 
 /// How many pages are processed in parallel before their words are merged into the index.
 const PAGE_BATCH: usize = 1024;
@@ -81,6 +84,9 @@ struct EncodedPages {
     /// Where each page's entry is in `bytes`, when they are tracked (for a build that updates
     /// the entries of a few pages: `updated`).
     entries: Option<Vec<EntryAt>>,
+    /// The first bytes, written out to the shard's scratch file (see `spill`): `bytes` follows
+    /// them.
+    spilled: Vec<spill::Piece>,
 }
 
 /// Where a page's entry is in `EncodedPages::bytes`, and its size.
@@ -666,6 +672,38 @@ fn merge_word(
     }
 }
 
+/// Writes every word's pages out to its shard's scratch file, each shard on its own thread.
+fn spill_words(shards: &mut WordShards, spill: &mut spill::Spill) -> std::io::Result<()> {
+    shards
+        .par_iter_mut()
+        .zip(spill.writers().collect::<Vec<_>>())
+        .try_for_each(|(words, mut out)| {
+            for indexed in words.values_mut() {
+                let pages = std::iter::once(&mut indexed.pages)
+                    .chain(indexed.additional_variants.iter_mut().map(|(_, p)| p));
+                for pages in pages {
+                    if let Some(piece) = out.put(&mut pages.bytes)? {
+                        pages.spilled.push(piece);
+                    }
+                }
+            }
+            out.finish()
+        })
+}
+
+impl IndexedWord {
+    /// The word's pages whole again: the pieces written out, read back before those held.
+    fn restore(&mut self, spill: &spill::Spill, shard: usize) -> std::io::Result<()> {
+        let pages = std::iter::once(&mut self.pages)
+            .chain(self.additional_variants.iter_mut().map(|(_, p)| p));
+        for pages in pages {
+            spill.restore(shard, &pages.spilled, &mut pages.bytes)?;
+            pages.spilled = Vec::new();
+        }
+        Ok(())
+    }
+}
+
 pub struct PagefindIndexes {
     pub word_indexes: HashMap<String, Vec<u8>>,
     pub filter_indexes: HashMap<String, Vec<u8>>,
@@ -738,6 +776,7 @@ pub async fn build_indexes(
     options: &SearchOptions,
     mut cache: Option<LanguageCache>,
     sink: Option<&crate::service::api::FragmentSink>,
+    spill: Option<&SpillOptions>,
 ) -> Result<PagefindIndexes> {
     // Each page's fragment goes to the sink as its batch is numbered, compressed there on the
     // batch's threads, and only its name is kept; not with a cache (a preview keeps its
@@ -758,6 +797,13 @@ pub async fn build_indexes(
     // The words of the index, in shards merged in parallel: a word is always in the same
     // shard, and each shard receives the pages in their order.
     let mut word_shards: WordShards = (0..WORD_SHARDS).map(|_| HashMap::new()).collect();
+    // The words' pages written out as they grow, for a build whose chunks are streamed.
+    let mut spill = match (sink, spill) {
+        (Some(_), Some(options)) => Some(spill::Spill::new(options, WORD_SHARDS)?),
+        _ => None,
+    };
+    // The bytes of the pages merged since the last spill (their words' entries).
+    let mut held = 0;
     // With a cache, the pages are all kept (the cache keeps them), and merged at the end.
     let mut all_pages: Vec<Arc<ProcessedPage>> = Vec::new();
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
@@ -867,6 +913,17 @@ pub async fn build_indexes(
             all_pages.extend(batch.iter().cloned());
         } else {
             merge_words(&mut word_shards, false, &batch, first_page);
+            if let Some(spill) = spill.as_mut() {
+                held += batch
+                    .iter()
+                    .flat_map(|page| page.words.iter())
+                    .map(|words| words.bytes.len())
+                    .sum::<usize>();
+                if held >= spill.after_bytes {
+                    spill_words(&mut word_shards, spill)?;
+                    held = 0;
+                }
+            }
         }
 
         // Merge the rest sequentially
@@ -1137,7 +1194,8 @@ pub async fn build_indexes(
         // at once at the end).
         Some(sink) => {
             let words = std::mem::take(&mut word_shards).into_iter().flatten().collect();
-            stream_word_indexes(words, &mut meta, &language, options.index_chunk_size, sink)?
+            let chunking = (language.as_str(), options.index_chunk_size);
+            stream_word_indexes(words, &mut meta, chunking, sink, spill.as_ref())?
         }
         None => {
             let merged = cache.as_mut().and_then(|c| c.merged.take());
@@ -1223,9 +1281,9 @@ fn chunk_name<'h>(hash: &'h str, language: &str, taken: impl Fn(&str) -> bool) -
 fn stream_word_indexes(
     mut words: Vec<(String, IndexedWord)>,
     meta: &mut MetaIndex,
-    language: &str,
-    chunk_size: usize,
+    (language, chunk_size): (&str, usize),
     sink: &crate::service::api::FragmentSink,
+    spill: Option<&spill::Spill>,
 ) -> Result<usize> {
     words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let word_count = words.len();
@@ -1242,13 +1300,18 @@ fn stream_word_indexes(
             group.iter().map(|&n| words.by_ref().take(n).collect()).collect();
         let encoded: Vec<(Vec<u8>, String)> = group
             .into_par_iter()
-            .map(|chunk| {
+            .map(|mut chunk| {
+                if let Some(spill) = spill {
+                    for (word, indexed) in chunk.iter_mut() {
+                        indexed.restore(spill, word_shard(word))?;
+                    }
+                }
                 let refs: Vec<Word> = chunk.iter().map(|(w, i)| (w, i)).collect();
                 let word_index = encode_chunk(&refs);
                 let hash = format!("{}_{}", language, full_hash(&word_index));
-                (word_index, hash)
+                Ok((word_index, hash))
             })
-            .collect();
+            .collect::<std::io::Result<_>>()?;
         let mut named = Vec::with_capacity(encoded.len());
         for (k, (word_index, hash)) in encoded.into_iter().enumerate() {
             let name = chunk_name(&hash, language, |name| names.contains(name)).to_string();

@@ -46,6 +46,8 @@ pub struct RecordStream {
 /// Takes a fragment of the index as soon as it is made: its path in the bundle
 /// (`fragment/HASH.pf_fragment`) and its bytes, compressed as `get_files` gives them. Called
 /// from the index's threads, in any order; an error stops the build with it.
+pub use crate::index::{ScratchFile, SpillOptions};
+
 pub type FragmentSink =
     Arc<dyn Fn(&str, Vec<u8>) -> std::result::Result<(), String> + Send + Sync>;
 use anyhow::{bail, Result};
@@ -329,9 +331,18 @@ impl PagefindIndex {
     /// returning it with the other files: the fragments (most of the index's bytes) are then
     /// never all held at once. The other files are returned; with the fragments given to
     /// `sink`, they are exactly the files `into_files` returns.
-    pub async fn into_files_streaming(self, sink: FragmentSink) -> Result<Vec<SyntheticFile>> {
+    ///
+    /// With `spill`, the words' pages are written out to scratch files in its folder while
+    /// the index is made, and read back a chunk at a time as it is encoded (see
+    /// `SpillOptions`): the same files, with the memory of a large index bounded.
+    pub async fn into_files_streaming(
+        self,
+        sink: FragmentSink,
+        spill: Option<SpillOptions>,
+    ) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
         state.fragment_sink = Some(sink);
+        state.spill = spill;
         state.build_indexes_once().await?;
         Ok(state.get_files().await)
     }
@@ -415,11 +426,17 @@ mod stream_tests {
 
     /// The files of an index of `records`, given as a stream or all at once.
     fn files(records: Vec<CustomRecord>, stream: bool) -> Vec<(PathBuf, Vec<u8>)> {
-        built(records, stream, false)
+        built(records, stream, false, None)
     }
 
-    /// `files`; with `sink`, the files handed to a sink as they are made and the others.
-    fn built(records: Vec<CustomRecord>, stream: bool, sink: bool) -> Vec<(PathBuf, Vec<u8>)> {
+    /// `files`; with `sink`, the files handed to a sink as they are made and the others (the
+    /// words' pages written out as `spill` says).
+    fn built(
+        records: Vec<CustomRecord>,
+        stream: bool,
+        sink: bool,
+        spill: Option<SpillOptions>,
+    ) -> Vec<(PathBuf, Vec<u8>)> {
         let (done, finished) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
@@ -452,7 +469,7 @@ mod stream_tests {
                     });
                     Ok(())
                 });
-                let mut files = index.into_files_streaming(sink).await.unwrap();
+                let mut files = index.into_files_streaming(sink, spill).await.unwrap();
                 files.append(&mut given.lock().unwrap());
                 files
             });
@@ -486,13 +503,42 @@ mod stream_tests {
                 record(&format!("/a{i}/"), &words.join(" "))
             })
             .collect();
-        let given = built(records.clone(), true, true);
+        let given = built(records.clone(), true, true, None);
         let chunks = given
             .iter()
             .filter(|(name, _)| name.to_string_lossy().ends_with(".pf_index"))
             .count();
         assert!(chunks > 2 * crate::index::CHUNK_GROUP, "{chunks} chunks");
         assert_eq!(given, files(records, true));
+    }
+
+    #[test]
+    fn an_index_whose_words_were_written_out_has_the_same_files() {
+        // Words on every page (with and without their accent: a word and its variant), words
+        // of a few pages and words of one page, over three batches: a word's pages are
+        // written out in several pieces, some words in none.
+        let records: Vec<CustomRecord> = (0..3000)
+            .map(|i| {
+                let text = format!(
+                    "Coopérative cooperative numéro {i} mot{} ensemble{} à Sceaux",
+                    i % 7,
+                    i / 1500
+                );
+                record(&format!("/a{i}/"), &text)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        for after_bytes in [1, 20_000] {
+            let folder = dir.path().to_path_buf();
+            let spill = SpillOptions {
+                scratch: Arc::new(move || tempfile::tempfile_in(&folder)),
+                after_bytes,
+            };
+            let written_out = built(records.clone(), true, true, Some(spill));
+            assert_eq!(written_out, built(records.clone(), true, true, None));
+        }
+        // The scratch files have no name: nothing is left in their folder.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]
