@@ -4,9 +4,7 @@
 //! each record's fragment as soon as it is made: neither is ever held whole.
 
 use crate::diagnostic::Diagnostic;
-use crate::render::search::{
-    document, records, Document, SharedIndexCache, FOLDER, IMAGE, IMAGE_SIZE, KEYWORDS,
-};
+use crate::render::search::{document, records, Document, SharedIndexCache, FOLDER, KEYWORDS};
 use crate::render::site::Site;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -35,12 +33,6 @@ impl From<Document> for IndexRecord {
         let mut meta = BTreeMap::from([("title".to_string(), doc.title)]);
         if !doc.keywords.is_empty() {
             meta.insert(KEYWORDS.to_string(), doc.keywords);
-        }
-        if let Some((address, size)) = doc.image {
-            meta.insert(IMAGE.to_string(), address);
-            if let Some((w, h)) = size {
-                meta.insert(IMAGE_SIZE.to_string(), format!("{w}x{h}"));
-            }
         }
         pagefind::api::CustomRecord {
             url: doc.url,
@@ -214,12 +206,9 @@ pub fn index(
                 runtime.block_on(async {
                     let config = pagefind::options::PagefindServiceConfig::builder()
                         .force_language("fr".into())
-                        .unindexed_meta(vec![IMAGE.into(), IMAGE_SIZE.into()])
                         .build();
                     let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
-                    let keys = [IMAGE, IMAGE_SIZE, KEYWORDS, "title"]
-                        .map(String::from)
-                        .to_vec();
+                    let keys = vec!["title".to_string(), KEYWORDS.to_string()];
                     index.add_custom_record_stream(given, keys).await;
                     match (kept.as_mut(), sink) {
                         (Some(kept), _) => index.into_files_reusing(kept).await,

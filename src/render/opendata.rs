@@ -193,7 +193,7 @@ pub fn rows(site: &Site) -> impl Iterator<Item = ActorRow> + '_ {
 
 /// The absolute address of logo `src`: a published image's own address (its largest width), or
 /// an address elsewhere as written.
-pub fn logo_url(site: &Site, src: &str) -> String {
+fn logo_url(site: &Site, src: &str) -> String {
     match crate::render::pages::pictures::image(site, src) {
         Some(image) => site.config.absolute(&image.path),
         None if src.starts_with('/') => site.config.absolute(src.trim()),

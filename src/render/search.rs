@@ -23,10 +23,6 @@ pub const FOLDER: &str = "pagefind";
 
 /// The metadata field of the words that describe a record without being read in it.
 pub const KEYWORDS: &str = "mots";
-/// The metadata fields of an actor's logo, for the cards of a large directory's filters
-/// (`annuaire.js`): its address, and its size (`640x480`) when known. Not searched.
-pub const IMAGE: &str = "image";
-pub const IMAGE_SIZE: &str = "image_taille";
 
 /// One published record, as the index sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -39,16 +35,9 @@ pub struct Document {
     pub content: String,
     /// Words that describe the record (filter values, tags), space-separated.
     pub keywords: String,
-    /// The values of the search page's filters, by key, and of the directory's activity
-    /// (`etat`: « en activité » or « fermée », an actor's only).
+    /// The values of the search page's filters, by key.
     pub filters: BTreeMap<&'static str, Vec<String>>,
-    /// An actor's logo: its address and size (`IMAGE`, `IMAGE_SIZE`).
-    pub image: Option<(String, Option<(u32, u32)>)>,
 }
-
-/// The values of an actor's activity in the index (`etat`), as the directory's filters ask.
-pub const OPEN: &str = "en activité";
-pub const CLOSED: &str = "fermée";
 
 /// How much of a record's body text is indexed, in characters (about 350 words): enough for
 /// the records of a directory and most dossiers; it bounds the index's cost on large sites.
@@ -92,7 +81,6 @@ impl Doc {
                 content: String::new(),
                 keywords: String::new(),
                 filters: BTreeMap::new(),
-                image: None,
             },
         };
         d.doc.filters.insert("type", vec![kind.to_string()]);
@@ -207,14 +195,6 @@ pub(super) fn document(r: Record, site: &Site) -> Document {
             for s in &a.stages {
                 d.filter("etape", theme.label("stages", s.slug()));
             }
-            // Not a word of the record: « activité » would find every actor.
-            let state = if a.closed.is_some() { CLOSED } else { OPEN };
-            d.doc.filters.insert("etat", vec![state.to_string()]);
-            d.doc.image = a.logo.as_deref().map(|l| {
-                let image = crate::render::pages::pictures::image(site, l);
-                let size = image.map(|i| (i.width, i.height));
-                (crate::render::opendata::logo_url(site, l), size)
-            });
             d.record(a.summary.as_deref(), &a.tags, &e.source.body.text());
             if let Some(addr) = &a.address {
                 d.text(addr);

@@ -91,18 +91,11 @@ pub fn record_jobs(site: &Site) -> Vec<Actors> {
 /// The closed structures' list.
 pub const CLOSED: &str = crate::model::url::CLOSED_ACTORS;
 
-/// Over this many actors, the directory's filters search the index (when the site has one)
-/// rather than read the directory's whole data: a phone then loads what a search needs, not
-/// the fields of every actor (135 bytes each: 27 MB for a national directory's 200,000).
-pub const FILTERS_DATA_MAX: usize = 2000;
-
 /// What the directory shows more than other lists: the filters.
 #[derive(Serialize)]
 struct DirectoryExtra {
     browse: Browse,
     filterable: bool,
-    /// The index's folder, when the filters search it (`FILTERS_DATA_MAX`), or empty.
-    index: &'static str,
     /// How many structures are closed, and the page that lists them.
     closed: usize,
     closed_url: &'static str,
@@ -335,10 +328,6 @@ fn directory(site: &Site, page: usize) -> Rendered {
     let extra = DirectoryExtra {
         browse: browse(site),
         filterable: true,
-        index: match site.config.search && site.actors.len() > FILTERS_DATA_MAX {
-            true => crate::model::url::SEARCH_INDEX,
-            false => "",
-        },
         closed: site.closed_actors.len(),
         closed_url: CLOSED,
         propose_url: crate::render::report::new_actor(site),

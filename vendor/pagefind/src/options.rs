@@ -163,11 +163,6 @@ pub(crate) struct PagefindInboundConfig {
     #[clap(required = false)]
     pub(crate) max_fragments: Option<u32>,
 
-    #[clap(long, help = "Metadata fields kept in the fragments but not indexed as words.")]
-    #[clap(required = false)]
-    #[serde(default)]
-    pub(crate) unindexed_meta: Vec<String>,
-
     #[clap(long)]
     #[clap(required = false, hide = true)]
     #[serde(default = "defaults::default_false")]
@@ -214,9 +209,6 @@ pub struct PagefindServiceConfig {
     #[patch(as_option)]
     /// The maximum number of fragment files to output per language.
     pub(crate) max_fragments: Option<u32>,
-    /// Metadata fields kept in the fragments (shown with a result) but not indexed as words:
-    /// an image's address, say.
-    pub(crate) unindexed_meta: Option<Vec<String>>,
 }
 
 mod defaults {
@@ -256,7 +248,6 @@ pub(crate) struct SearchOptions {
     pub(crate) config_warnings: ConfigWarnings,
     pub(crate) index_chunk_size: usize,
     pub(crate) max_fragments: Option<u32>,
-    pub(crate) unindexed_meta: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -346,7 +337,6 @@ impl SearchOptions {
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(defaults::default_index_chunk_size()),
                 max_fragments: config.max_fragments,
-                unindexed_meta: config.unindexed_meta,
             })
         }
     }

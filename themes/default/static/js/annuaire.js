@@ -236,6 +236,7 @@
     var list = document.getElementById("liste");
     var pager = document.getElementById("pagination");
     var initial = status.textContent;
+    var actors = null;
     var found = [];
     var shown = 0;
     // The matching actors, a page at a time: a phone lays out 48 cards, not a thousand.
@@ -247,11 +248,10 @@
     moreBox.hidden = true;
     results.after(moreBox);
     moreButton.addEventListener("click", function () {
-      var first = results.children.length;
-      more().then(function () {
-        var next = results.children[first];
-        if (next) next.querySelector("a").focus();
-      });
+      var first = shown;
+      more();
+      var next = results.children[first];
+      if (next) next.querySelector("a").focus();
     });
     // The cards BATCH at a time, each batch laid out in a frame of its own: the first at once
     // (the keyboard's focus goes to it), each next one once the previous one is drawn (a timer
@@ -259,43 +259,39 @@
     // long task); a list replaced meanwhile stops them.
     var BATCH = 12;
     var generation = 0;
-    // The next page of cards, once their fields are there (at once from the directory's data;
-    // from their records' fragments on a large directory); `reveal` first puts the results in
-    // place of the page's list, in the same task, so that nothing shows empty meanwhile.
-    function more(reveal) {
-      var run = generation;
+    function more() {
       var page = found.slice(shown, shown + PAGE);
+      var run = generation;
+      (function fill(from) {
+        if (run !== generation) return;
+        results.append.apply(results, page.slice(from, from + BATCH).map(function (a) { return card(a, filters); }));
+        if (from + BATCH < page.length) afterFrame(function () { fill(from + BATCH); });
+      })(0);
       shown += page.length;
       var left = found.length - shown;
-      return source.rows(page).then(function (page) {
-        if (run !== generation) return;
-        if (reveal) reveal();
-        (function fill(from) {
-          if (run !== generation) return;
-          results.append.apply(results, page.slice(from, from + BATCH).map(function (a) { return card(a, filters); }));
-          if (from + BATCH < page.length) afterFrame(function () { fill(from + BATCH); });
-        })(0);
-        moreBox.hidden = left <= 0;
-        moreButton.textContent = "Afficher " + (left > PAGE ? "les " + PAGE + " suivants" : left > 1 ? "les " + left + " derniers" : "le dernier");
-      });
+      moreBox.hidden = left <= 0;
+      moreButton.textContent = "Afficher " + (left > PAGE ? "les " + PAGE + " suivants" : left > 1 ? "les " + left + " derniers" : "le dernier");
     }
     var filters = new Filters(form, apply);
-    var unavailable = function () {
+    // The actors' data (what the filters compare) are asked for when a filter is set, or as
+    // soon as the form is reached: a visit that does not filter never loads the directory's
+    // whole data, whatever its size.
+    var load = whenNeeded(function (data) {
+      actors = data;
+      apply();
+    }, function () {
       status.textContent = initial + " (les filtres sont indisponibles : rechargez la page)";
-    };
-    // Where the matching actors come from: the directory's data, or on a large directory the
-    // search index (`data-index`).
-    var index = form.getAttribute("data-index");
-    var source = index ? indexSource(index, filters, unavailable) : dataSource(filters, unavailable);
-    // Each change's matches replace the list only if no change came after it.
-    var asked = 0;
+    });
 
     function apply() {
       var s = filters.state();
       filters.remember(s);
+      if (filters.active(s) && !actors) {
+        status.textContent = "Chargement des filtres…";
+        load();
+        return;
+      }
       if (!filters.active(s)) {
-        asked++;
-        generation++;
         results.hidden = true;
         moreBox.hidden = true;
         if (list) list.hidden = false;
@@ -303,122 +299,22 @@
         status.textContent = initial;
         return;
       }
-      var mine = ++asked;
-      var matches = source.find(s);
-      if (!matches) {
-        status.textContent = "Chargement des filtres…";
-        return;
-      }
-      matches.then(function (matched) {
-        if (mine === asked) show(matched);
-      }, function () {
-        if (mine === asked) unavailable();
-      });
-    }
-
-    function show(matched) {
-      found = matched;
+      found = actors.filter(function (a) { return filters.matches(a, s); });
       shown = 0;
       generation++;
-      more(function () {
-        results.replaceChildren();
-        results.hidden = false;
-        if (list) list.hidden = true;
-        if (pager) pager.hidden = true;
-        status.textContent = found.length
-          ? plural(found.length, "acteur correspond", "acteurs correspondent") + " aux filtres"
-          : "Aucun acteur ne correspond aux filtres";
-      });
+      results.replaceChildren();
+      more();
+      results.hidden = false;
+      if (list) list.hidden = true;
+      if (pager) pager.hidden = true;
+      status.textContent = found.length
+        ? plural(found.length, "acteur correspond", "acteurs correspondent") + " aux filtres"
+        : "Aucun acteur ne correspond aux filtres";
     }
 
-    source.ready = apply;
-    form.addEventListener("focusin", function () { source.load(); });
+    form.addEventListener("focusin", function () { load(); });
     apply();
     form.setAttribute("data-ready", "");
-  }
-
-  // The matches of the directory's data (`/acteurs/filtres.json`): every actor's fields the
-  // filters compare, asked for when a filter is set or the form is reached (a visit that does
-  // not filter never loads them). `find` gives null while they load, then calls `then` again.
-  function dataSource(filters, failed) {
-    var actors = null;
-    var source = {
-      ready: function () {},
-      load: whenNeeded(function (data) {
-        actors = data;
-        source.ready();
-      }, failed),
-      find: function (s) {
-        if (!actors) {
-          source.load();
-          return null;
-        }
-        return Promise.resolve(actors.filter(function (a) { return filters.matches(a, s); }));
-      },
-      rows: function (page) { return Promise.resolve(page); },
-    };
-    return source;
-  }
-
-  // The matches of a large directory, from the search index (its folder `folder`), which loads
-  // only what a search needs, whatever the number of actors: the filters as the index's
-  // (their labels, the actor's activity), the text as its words (ranked by Pagefind). Each
-  // card's fields come from its record's fragment, a page of cards at a time.
-  function indexSource(folder, filters, failed) {
-    var pagefind = null;
-    function load() {
-      if (!pagefind) {
-        pagefind = import(folder + "pagefind.js").then(function (p) {
-          return Promise.resolve(p.options({ baseUrl: BASE })).then(function () {
-            // Its first files fetched now: the form is reached, a search is coming.
-            p.init();
-            return p;
-          });
-        });
-        pagefind.catch(function () {
-          pagefind = null;
-          failed();
-        });
-      }
-      return pagefind;
-    }
-    function row(d) {
-      var meta = d.meta || {};
-      var f = d.filters || {};
-      var size = (meta.image_taille || "").split("x");
-      // An actor's page is /acteurs/SLUG/ under the site's path.
-      var path = d.url.replace(/\/$/, "");
-      return {
-        slug: decodeURIComponent(path.slice(path.lastIndexOf("/") + 1)),
-        nom: meta.title || d.url,
-        forme_juridique: (f.statut || [""])[0],
-        domaines: (f.domaine || []).join(";"),
-        fermeture: (f.etat || [])[0] === "fermée",
-        logo: meta.image || "",
-        logo_largeur: Number(size[0]) || 0,
-        logo_hauteur: Number(size[1]) || 0,
-      };
-    }
-    return {
-      ready: function () {},
-      load: load,
-      find: function (s) {
-        var asked = { type: "Acteur" };
-        ["domaine", "statut", "etape"].forEach(function (name) {
-          if (s[name]) asked[name] = filters.labels[name][s[name]] || s[name];
-        });
-        if (s.etat === "" || s.etat === "ouvert") asked.etat = "en activité";
-        if (s.etat === "ferme") asked.etat = "fermée";
-        return load().then(function (p) {
-          return p.search(s.q || null, { filters: asked });
-        }).then(function (found) { return found.results; });
-      },
-      rows: function (page) {
-        return Promise.all(page.map(function (r) {
-          return r.data().then(row, function () { return null; });
-        })).then(function (rows) { return rows.filter(Boolean); });
-      },
-    };
   }
 
   function tileLayer(container) {

@@ -682,9 +682,6 @@ impl Fossicker {
         let stemmer = get_stemmer(language);
 
         for (field_id, field_name) in field_order.iter().enumerate() {
-            if options.unindexed_meta.contains(field_name) {
-                continue;
-            }
             if let Some(field_value) = meta.get(field_name) {
                 for (word_idx, word) in field_value.split_whitespace().enumerate() {
                     let indexable_words =
