@@ -267,9 +267,10 @@ impl<'a> Renderer<'a> {
         self.render_writing(job, None, None)
     }
 
-    /// `render`, with `write` taking the files of a folder that it can hand over as it makes
-    /// them (the search index's fragments), and `stream` the file of an export, written a
-    /// piece at a time as it is made: they are not among the files returned.
+    /// `render`, with `handover` taking the files of a folder that it can hand over as it
+    /// makes them (the search index's fragments and word chunks, with scratch files for what
+    /// it holds meanwhile), and `stream` the file of an export, written a piece at a time as it
+    /// is made: they are not among the files returned.
     pub fn render_writing(
         &self,
         job: &Job,
