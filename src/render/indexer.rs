@@ -120,10 +120,10 @@ pub struct Handover<'a> {
     pub scratch: Scratch,
 }
 
-/// The pages merged into the index since it last wrote its words' pages out to its scratch
-/// files that make it write them again (`pagefind::api::SpillOptions`): the index then holds
-/// its words' pages a few hundred megabytes at a time, whatever the site's size (a million
-/// records hold about 2.3 GB of them). Sites of up to about 100,000 records never write any.
+/// How many bytes of pages the index merges before it writes its words' pages out to its
+/// scratch files again (`pagefind::api::SpillOptions`): it then holds them a few hundred
+/// megabytes at a time, whatever the site's size (a million records make about 2.3 GB of
+/// them). Sites of up to about 100,000 records never write any.
 const SPILL_AFTER_BYTES: usize = 256 << 20;
 
 /// Indexes `records`: the files of `/pagefind/`, as (path in the output, bytes), sorted by
