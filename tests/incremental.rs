@@ -389,12 +389,23 @@ fn an_edited_text_is_served_before_its_rebuild_and_nothing_else_is() {
     assert!(String::from_utf8_lossy(&early[page]).contains("Ce circuit très court"));
     assert_eq!(incremental_outputs(&inc), expected);
 
-    // Its front matter: the rebuild's own pages (validated first), none ahead.
+    // Its front matter, the record keeping its address and publication: its page ahead too,
+    // checked alone; the lists that show it follow with the rebuild.
     edit(&actor, |t| {
         t.replacen("summary: \"", "summary: \"Neuf. ", 1)
     });
-    let (report, _) = rebuild_after(&mut inc, &actor);
-    assert_eq!(report.ahead, 0, "{report:?}");
+    let (report, early) = rebuild_after(&mut inc, &actor);
+    assert_eq!(report.ahead, 1, "{report:?}");
+    let expected = full_build(root).unwrap();
+    assert_eq!(early[page], expected[page]);
+    assert_eq!(incremental_outputs(&inc), expected);
+    // Its title: its page ahead says it; the directory's pages say it once rebuilt.
+    edit(&actor, |t| {
+        t.replacen("title: \"AMAP", "title: \"Une AMAP", 1)
+    });
+    let (report, early) = rebuild_after(&mut inc, &actor);
+    assert_eq!(report.ahead, 1, "{report:?}");
+    assert!(String::from_utf8_lossy(&early[page]).contains("Une AMAP de Sceaux"));
     assert_eq!(Some(incremental_outputs(&inc)), full_build(root));
 
     // A picture added to the text: the rebuild checks it and publishes its files.
@@ -414,6 +425,89 @@ fn an_edited_text_is_served_before_its_rebuild_and_nothing_else_is() {
     assert_eq!((report.ahead, early.len()), (0, 0), "{report:?}");
     assert!(inc.diagnostics.iter().any(|d| d.is_error()));
     assert_eq!(incremental_outputs(&inc), good);
+}
+
+/// An edit, named: the new text of a file from its text.
+type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+
+/// Rebuilds after each edit of `path` (from the text it has now): no page served ahead. The
+/// file put back after each.
+fn served_ahead(inc: &mut Incremental, path: &Path, edits: &[Edit]) {
+    let before = std::fs::read_to_string(path).unwrap();
+    for (what, change) in edits {
+        let changed = change(&before);
+        assert_ne!(changed, before, "{what}: the edit changes nothing");
+        std::fs::write(path, &changed).unwrap();
+        // The rebuild's own first pages may follow, once it has checked the whole site.
+        let (report, _) = rebuild_after(inc, path);
+        assert_eq!(report.ahead, 0, "{what}: served ahead");
+        std::fs::write(path, &before).unwrap();
+        let (report, _) = rebuild_after(inc, path);
+        assert!(
+            report.ahead <= 1 && !inc.diagnostics.iter().any(|d| d.is_error()),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn a_front_matter_edit_that_moves_or_breaks_a_record_is_left_to_the_rebuild() {
+    let site = copy_site(&repo());
+    let root = site.path();
+    let mut inc = Incremental::new(root, options(NOW));
+    inc.rebuild(&[]);
+    let actor = root.join("content/acteurs/amap-de-sceaux.md");
+    let first = |t: &str, key: &str, line: &str| t.replacen(key, &format!("{line}\n{key}"), 1);
+    served_ahead(
+        &mut inc,
+        &actor,
+        &[
+            ("a new address", &|t| {
+                first(t, "title:", "slug: amap-sceaux")
+            }),
+            ("an old address", &|t| {
+                first(t, "title:", "aliases: [/amap/]")
+            }),
+            ("a draft", &|t| first(t, "title:", "draft: true")),
+            ("an unknown domain", &|t| {
+                t.replace("[agriculture]", "[agriculture, inconnu]")
+            }),
+            ("an empty title", &|t| {
+                t.replace("title: \"AMAP de Sceaux\"", "title: \"\"")
+            }),
+            ("a logo", &|t| {
+                first(t, "title:", "logo: /images/illustration-collines.jpg")
+            }),
+        ],
+    );
+    let conference = files_in(root, "content/conferences")
+        .into_iter()
+        .find(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("actor: moovjee")
+        })
+        .expect("a conference naming an actor");
+    served_ahead(
+        &mut inc,
+        &conference,
+        &[("an unknown actor", &|t| {
+            t.replace("actor: moovjee", "actor: moovje")
+        })],
+    );
+    let dossier = files_in(root, "content/magazine")
+        .into_iter()
+        .find(|p| std::fs::read_to_string(p).unwrap().contains("\ndate: 20"))
+        .expect("a dated dossier");
+    served_ahead(
+        &mut inc,
+        &dossier,
+        &[("dated after now", &|t| {
+            let at = t.find("\ndate: 20").unwrap() + 7;
+            format!("{}2099{}", &t[..at], &t[at + 4..])
+        })],
+    );
+    assert_eq!(Some(incremental_outputs(&inc)), full_build(root));
 }
 
 #[test]

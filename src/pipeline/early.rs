@@ -1,18 +1,20 @@
 //! The pages of an edited record, served before the rebuild that follows them: rendered from
 //! the last good build's site with the record read again in place of the old one, when the
-//! edit changed its Markdown text only — not its front matter, not its pictures. The rebuild
-//! then makes every output as a full build does; the preview serves those, and reloads what
-//! it served ahead if it differs.
+//! record keeps its place: its text changed, or its front matter with its address, its
+//! publication and its pictures kept, and no error of its own (`LastBuild::same_place`). The
+//! rebuild then makes every output as a full build does; the preview serves those, and
+//! reloads what it served ahead if it differs (the lists where a new title sorts elsewhere).
 //!
 //! Its cost hardly grows with the site, as the rebuild's does: the record found in its list,
-//! and its pages rendered. The copy of the site's lists it is rendered in is made at the end
+//! checked alone, and its pages rendered. The copy of the site's lists it is rendered in is made at the end
 //! of the rebuild before. What it needs (`Ahead`) is shared, so that the preview renders an
 //! edit's pages on a thread of its own while the rebuild of the edit before still runs.
 
 use super::outputs::{in_memory, CachedOutput, Outputs};
-use crate::load::{self, FileKind, Parsed};
-use crate::model::{Entry, Source};
-use crate::render::site::Site;
+use crate::load::{self, Content, FileKind, Loaded, Parsed};
+use crate::model::pictures::Pictures;
+use crate::model::{Common, Entry, Section, Source};
+use crate::render::site::{image_refs, publication, Publication, Site};
 use crate::render::{Job, Renderer};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -157,6 +159,11 @@ pub fn edited_records(root: &Path, changed: &[PathBuf]) -> Option<Vec<(PathBuf, 
     (!records.is_empty()).then_some(records)
 }
 
+/// Whether a record of a kind that has no members' records is one: never.
+fn never_private<T>(_: &T) -> bool {
+    false
+}
+
 /// The source of a record (not of a data file or a members' file).
 fn source_of(parsed: &Parsed) -> Option<&Source> {
     Some(match parsed {
@@ -176,27 +183,49 @@ pub struct LastBuild {
     /// A copy of its site (the records themselves shared), in which an edit's records are
     /// put while their pages are rendered, and then taken out.
     site: Site,
+    /// Its records as they are checked (`LastBuild::checked`).
+    checked: Loaded,
     /// Its plan (`render::plan`).
     jobs: Arc<Vec<Job>>,
     /// Every URL of the plan, as links are checked against them (`Renderer::urls`).
     urls: Arc<HashSet<String>>,
-    /// The jobs of each record's file (its page, its calendar…), by the file's path.
-    by_file: HashMap<PathBuf, Vec<usize>>,
+    /// Each record's place in its list and its jobs (its page, its calendar…), by its file's
+    /// path: an edit's record is found without reading the list through.
+    by_file: HashMap<PathBuf, Place>,
+}
+
+/// Where a record of the last build is: its place in its list, and its jobs.
+#[derive(Default)]
+struct Place {
+    at: usize,
+    jobs: Vec<usize>,
 }
 
 impl LastBuild {
-    /// Keeps `site` (a copy of its lists), its plan and its URLs.
-    pub fn new(site: &Site, jobs: Arc<Vec<Job>>, urls: Arc<HashSet<String>>) -> LastBuild {
+    /// Keeps `site` (a copy of its lists; `root` its folder), its plan and its URLs.
+    pub fn new(
+        site: &Site,
+        root: &Path,
+        jobs: Arc<Vec<Job>>,
+        urls: Arc<HashSet<String>>,
+    ) -> LastBuild {
         let sources: Vec<(usize, PathBuf)> = jobs
             .par_iter()
             .enumerate()
             .filter_map(|(i, job)| Some((i, job.source(site)?.path.clone())))
             .collect();
-        let mut by_file: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+        let mut by_file: HashMap<PathBuf, Place> = HashMap::new();
         for (i, path) in sources {
-            by_file.entry(path).or_default().push(i);
+            by_file.entry(path).or_default().jobs.push(i);
         }
+        places(&site.actors, &mut by_file);
+        places(&site.forums, &mut by_file);
+        places(&site.conferences, &mut by_file);
+        places(&site.dossiers, &mut by_file);
+        places(&site.resources, &mut by_file);
+        places(&site.pages, &mut by_file);
         LastBuild {
+            checked: LastBuild::checked(site, root),
             site: site.clone(),
             jobs,
             urls,
@@ -215,9 +244,13 @@ impl LastBuild {
         templates: Arc<tera::Tera>,
         skip: impl Fn(&Job) -> bool,
     ) -> Option<Vec<(String, CachedOutput)>> {
+        if !records.iter().all(|r| self.keeps_place(r)) {
+            return None;
+        }
         let mut taken_out = Vec::new();
         for record in records {
-            match swap(&mut self.site, record, true) {
+            let at = self.at(source_of(record));
+            match swap(&mut self.site, record, at) {
                 Some(old) => taken_out.push(old),
                 None => break,
             }
@@ -226,9 +259,115 @@ impl LastBuild {
             .then(|| self.render(records, templates, skip))
             .flatten();
         for old in taken_out.iter().rev() {
-            swap(&mut self.site, old, false);
+            let at = self.at(source_of(old));
+            swap(&mut self.site, old, at);
         }
         outputs
+    }
+
+    /// Whether the pages of `record` can be rendered in place of those of the last build's
+    /// record read from the same file (`same_place`).
+    fn keeps_place(&self, record: &Parsed) -> bool {
+        let (site, r) = (&self.site, record);
+        match record {
+            Parsed::Actor(e) => {
+                self.same_place(Some(Section::Actors), &site.actors, e, r, never_private)
+            }
+            Parsed::Forum(e) => {
+                self.same_place(Some(Section::Forum), &site.forums, e, r, never_private)
+            }
+            Parsed::Conference(e) => {
+                let list = &site.conferences;
+                self.same_place(Some(Section::Conferences), list, e, r, never_private)
+            }
+            Parsed::MagazineRecord(e) => {
+                self.same_place(Some(Section::Magazine), &site.dossiers, e, r, never_private)
+            }
+            Parsed::Resource(e) => {
+                let private = |r: &crate::model::Resource| r.private;
+                self.same_place(Some(Section::Resources), &site.resources, e, r, private)
+            }
+            Parsed::Page(e) => {
+                self.same_place(Some(Section::Pages), &site.pages, e, r, never_private)
+            }
+            Parsed::Home(e) => self.same_place(None, site.home.as_slice(), e, r, never_private),
+            // A data file or a members' file shows on pages of other records.
+            Parsed::Data(..) | Parsed::MembersFile(..) => false,
+        }
+    }
+
+    /// Whether `new` (`record`), read again from the file of a record of `list`, keeps that
+    /// record's place: its pages are rendered from the last build's site with it in place of
+    /// the old one. Its text may change (made safe as it is rendered, its links checked then,
+    /// by `Renderer::render`), and its front matter — its title, its values — if the record
+    /// keeps its address and old addresses, is published as before (not a draft, a private
+    /// record or scheduled now), and has no error of its own (`validate::record_errors`):
+    /// what the rest of the site shows of it, the lists and the other pages, waits for the
+    /// rebuild, which checks the whole site. Not a change of its pictures (the build prepares
+    /// them), nor HTML nested too deep (the rebuild reports it).
+    fn same_place<T: Common + Pictures>(
+        &self,
+        section: Option<Section>,
+        list: &[Arc<Entry<T>>],
+        new: &Entry<T>,
+        record: &Parsed,
+        private: impl Fn(&T) -> bool,
+    ) -> bool {
+        let Some(old) = record_at(list, self.at(Some(&new.source)), new) else {
+            return false;
+        };
+        let pictures = |e: &Entry<T>| {
+            let images = e.source.body_images.iter();
+            let body: Vec<_> = images
+                .map(|i| (i.src.clone(), i.alt.clone(), i.html))
+                .collect();
+            (body, image_refs(e))
+        };
+        if new.source.too_deep.is_some() || pictures(old) != pictures(new) {
+            return false;
+        }
+        if old.source.yaml == new.source.yaml && old.source.yaml_line == new.source.yaml_line {
+            return true;
+        }
+        let o = &self.site.options;
+        let shown = |e: &Entry<T>| match section {
+            Some(section) => publication(o, section, e, private(&e.data)),
+            None => Some(Publication {
+                draft: e.data.common().draft,
+                private: false,
+                scheduled: false,
+            }),
+        };
+        old.slug == new.slug
+            && old.data.common().aliases == new.data.common().aliases
+            && shown(old).is_some()
+            && shown(old) == shown(new)
+            && crate::validate::record_errors(&self.checked, record).is_empty()
+    }
+
+    /// The place in its list of the last build's record read from `source`'s file.
+    fn at(&self, source: Option<&Source>) -> Option<usize> {
+        Some(self.by_file.get(&source?.path)?.at)
+    }
+
+    /// What a record is checked against (`record_errors`): the last build's site, as it was
+    /// loaded. It was checked whole, so no record of it was set aside or left unread.
+    fn checked(site: &Site, root: &Path) -> Loaded {
+        Loaded {
+            root: root.to_path_buf(),
+            config: site.config.clone(),
+            theme: Arc::clone(&site.theme),
+            content: Content {
+                actors: site.actors.clone(),
+                forums: site.forums.clone(),
+                conferences: site.conferences.clone(),
+                dossiers: site.dossiers.clone(),
+                resources: site.resources.clone(),
+                pages: site.pages.clone(),
+                home: site.home.clone(),
+                ..Content::default()
+            },
+        }
     }
 
     fn render(
@@ -241,7 +380,7 @@ impl LastBuild {
         let renderer = Renderer::with_urls(site, &self.jobs, templates, Arc::clone(&self.urls));
         let mut outputs = Vec::new();
         for record in records {
-            for &i in self.by_file.get(&source_of(record)?.path)? {
+            for &i in &self.by_file.get(&source_of(record)?.path)?.jobs {
                 let job = &self.jobs[i];
                 if skip(job) {
                     continue;
@@ -257,49 +396,49 @@ impl LastBuild {
     }
 }
 
-/// Puts `record` in `site` in place of the record read from the same file — if only its text
-/// changed, when `checked` — and returns the record taken out; `None` if there is none, or
-/// if more than the text changed.
-fn swap(site: &mut Site, record: &Parsed, checked: bool) -> Option<Parsed> {
-    Some(match record {
-        Parsed::Actor(e) => Parsed::Actor(swap_in(&mut site.actors, e, checked)?),
-        Parsed::Forum(e) => Parsed::Forum(swap_in(&mut site.forums, e, checked)?),
-        Parsed::Conference(e) => Parsed::Conference(swap_in(&mut site.conferences, e, checked)?),
-        Parsed::MagazineRecord(e) => {
-            Parsed::MagazineRecord(swap_in(&mut site.dossiers, e, checked)?)
+/// Notes the place of each record of `list` in `by_file`.
+fn places<T>(list: &[Arc<Entry<T>>], by_file: &mut HashMap<PathBuf, Place>) {
+    for (at, e) in list.iter().enumerate() {
+        if let Some(place) = by_file.get_mut(&e.source.path) {
+            place.at = at;
         }
-        Parsed::Resource(e) => Parsed::Resource(swap_in(&mut site.resources, e, checked)?),
-        Parsed::Page(e) => Parsed::Page(swap_in(&mut site.pages, e, checked)?),
-        Parsed::Home(e) => Parsed::Home(swap_in(site.home.as_mut_slice(), e, checked)?),
-        // A data file or a members' file shows on pages of other records.
+    }
+}
+
+/// The record of `list` at `at` if it was read from `new`'s file.
+fn record_at<'a, T>(
+    list: &'a [Arc<Entry<T>>],
+    at: Option<usize>,
+    new: &Entry<T>,
+) -> Option<&'a Arc<Entry<T>>> {
+    list.get(at?)
+        .filter(|e| e.source.path.as_os_str() == new.source.path.as_os_str())
+}
+
+/// Puts `record` in `site` at `at`, in place of the record read from the same file, and
+/// returns the record taken out; `None` if there is none there.
+fn swap(site: &mut Site, record: &Parsed, at: Option<usize>) -> Option<Parsed> {
+    Some(match record {
+        Parsed::Actor(e) => Parsed::Actor(swap_in(&mut site.actors, at, e)?),
+        Parsed::Forum(e) => Parsed::Forum(swap_in(&mut site.forums, at, e)?),
+        Parsed::Conference(e) => Parsed::Conference(swap_in(&mut site.conferences, at, e)?),
+        Parsed::MagazineRecord(e) => Parsed::MagazineRecord(swap_in(&mut site.dossiers, at, e)?),
+        Parsed::Resource(e) => Parsed::Resource(swap_in(&mut site.resources, at, e)?),
+        Parsed::Page(e) => Parsed::Page(swap_in(&mut site.pages, at, e)?),
+        Parsed::Home(e) => Parsed::Home(swap_in(site.home.as_mut_slice(), Some(0), e)?),
         Parsed::Data(..) | Parsed::MembersFile(..) => return None,
     })
 }
 
-/// Swaps `new` for the entry of `list` read from the same file when the two differ only by
-/// their Markdown text, and not by its pictures: everything the rest of the site knows of a
-/// record — its address, publication, title, links to others — is in its front matter, whose
-/// every value the rebuild validates first; a text is made safe as it is rendered
-/// (`text::markdown`), and its links checked then (`Renderer::render`). HTML nested too
-/// deep is left to the rebuild, which reports it.
+/// Swaps `new` for the entry of `list` at `at` read from the same file, and returns that
+/// entry.
 fn swap_in<T>(
     list: &mut [Arc<Entry<T>>],
+    at: Option<usize>,
     new: &Arc<Entry<T>>,
-    checked: bool,
 ) -> Option<Arc<Entry<T>>> {
-    let file = new.source.path.as_os_str();
     let old = list
-        .iter_mut()
-        .find(|e| e.source.path.as_os_str() == file)?;
-    let pictures = |e: &Entry<T>| {
-        let images = e.source.body_images.iter();
-        images
-            .map(|i| (i.src.clone(), i.alt.clone(), i.html))
-            .collect::<Vec<_>>()
-    };
-    let text_only = old.source.yaml == new.source.yaml
-        && old.source.yaml_line == new.source.yaml_line
-        && new.source.too_deep.is_none()
-        && pictures(old) == pictures(new);
-    (text_only || !checked).then(|| std::mem::replace(old, Arc::clone(new)))
+        .get_mut(at?)
+        .filter(|e| e.source.path.as_os_str() == new.source.path.as_os_str())?;
+    Some(std::mem::replace(old, Arc::clone(new)))
 }

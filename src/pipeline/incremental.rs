@@ -15,7 +15,7 @@ use crate::render::site::{BuildOptions, Site};
 use crate::render::{self, Documents, Job, Renderer};
 use crate::validate;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -394,13 +394,18 @@ impl Incremental {
         // search documents and the other pages' fingerprints are made (a page's fingerprint
         // reads the documents only for the search index): the lists and pages that show them
         // follow.
+        // Compared as written (a path's own comparison reads its components: slower).
+        let changed_files: HashSet<&std::ffi::OsStr> = changed
+            .iter()
+            .filter_map(|p| Some(p.strip_prefix(&self.root).ok()?.as_os_str()))
+            .collect();
         let changed_source: Vec<bool> = jobs
             .par_iter()
             .map(|job| {
                 !(self.defer && job.deferrable())
                     && job
                         .source(site)
-                        .is_some_and(|src| changed.contains(&self.root.join(&src.path)))
+                        .is_some_and(|src| changed_files.contains(src.path.as_os_str()))
             })
             .collect();
         let is_changed_source = |i: usize| changed_source[i];
@@ -457,7 +462,7 @@ impl Incremental {
             },
             report,
         );
-        let last = LastBuild::new(site, Arc::clone(&jobs), urls);
+        let last = LastBuild::new(site, &self.root, Arc::clone(&jobs), urls);
         let ahead = Ahead::new(
             last,
             templates_kept,

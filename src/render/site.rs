@@ -284,6 +284,33 @@ impl Site {
     }
 }
 
+/// How a build publishes a record of `section` (`private` if it is a members' one): `None`
+/// when it leaves it out (a draft, a private record, dated in the future — but events),
+/// else whether it is shown as a draft, as a private record, as scheduled.
+pub fn publication<T: Common>(
+    o: &BuildOptions,
+    section: Section,
+    e: &Entry<T>,
+    private: bool,
+) -> Option<Publication> {
+    let c = e.data.common();
+    let published = crate::model::time::is_published(section, c.date, o.now);
+    ((!c.draft || o.drafts) && (!private || o.include_private) && (o.scheduled || published))
+        .then_some(Publication {
+            draft: c.draft,
+            private,
+            scheduled: c.date.is_some() && !published,
+        })
+}
+
+/// How a published record is shown (`publication`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Publication {
+    pub draft: bool,
+    pub private: bool,
+    pub scheduled: bool,
+}
+
 /// Mixed into the hashes of a record shown before its date (a preview's).
 const SCHEDULED: u64 = 0x5c4e_d01e_d000_0001;
 
@@ -312,12 +339,9 @@ impl Publish<'_> {
         private: impl Fn(&T) -> bool,
     ) -> Vec<Arc<Entry<T>>> {
         let o = self.options;
-        let (mut kept, gone): (Vec<_>, Vec<_>) = list.into_iter().partition(|e| {
-            let c = e.data.common();
-            (!c.draft || o.drafts)
-                && (!private(&e.data) || o.include_private)
-                && (o.scheduled || crate::model::time::is_published(section, c.date, o.now))
-        });
+        let (mut kept, gone): (Vec<_>, Vec<_>) = list
+            .into_iter()
+            .partition(|e| publication(o, section, e, private(&e.data)).is_some());
         for e in &mut kept {
             if e.data.common().draft {
                 self.drafts.insert(section.url(&e.slug));

@@ -62,57 +62,14 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut urls = addresses::Addresses::default();
     let aside = &c.partial;
     for section in Section::ALL {
+        let (urls, out) = (&mut urls, &mut out);
         match section {
-            Section::Actors => {
-                per_record(section, &c.actors, aside, &mut urls, &mut out, &|a, out| {
-                    known.actor(a, out);
-                    images::check(loaded, a, out);
-                })
-            }
-            Section::Forum => {
-                per_record(section, &c.forums, aside, &mut urls, &mut out, &|f, out| {
-                    known.forum(f, out);
-                    images::check(loaded, f, out);
-                })
-            }
-            Section::Conferences => per_record(
-                section,
-                &c.conferences,
-                aside,
-                &mut urls,
-                &mut out,
-                &|conf, out| {
-                    known.conference(conf, out);
-                    images::check(loaded, conf, out);
-                },
-            ),
-            Section::Magazine => per_record(
-                section,
-                &c.dossiers,
-                aside,
-                &mut urls,
-                &mut out,
-                &|d, out| {
-                    known.dossier(d, out);
-                    images::check(loaded, d, out);
-                },
-            ),
-            Section::Resources => per_record(
-                section,
-                &c.resources,
-                aside,
-                &mut urls,
-                &mut out,
-                &|r, out| {
-                    known.resource(r, out);
-                    images::check(loaded, r, out);
-                },
-            ),
-            Section::Pages => {
-                per_record(section, &c.pages, aside, &mut urls, &mut out, &|p, out| {
-                    images::check(loaded, p, out)
-                })
-            }
+            Section::Actors => per_record(section, &c.actors, aside, &known, urls, out),
+            Section::Forum => per_record(section, &c.forums, aside, &known, urls, out),
+            Section::Conferences => per_record(section, &c.conferences, aside, &known, urls, out),
+            Section::Magazine => per_record(section, &c.dossiers, aside, &known, urls, out),
+            Section::Resources => per_record(section, &c.resources, aside, &known, urls, out),
+            Section::Pages => per_record(section, &c.pages, aside, &known, urls, out),
         }
     }
     if let Some(h) = &c.home {
@@ -124,15 +81,15 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
 }
 
 /// The checks of each record of `list` (in parallel: what every record must have, the
-/// addresses it takes, then `check`), the addresses added in order; the problems in the
-/// records' order.
-fn per_record<'a, E: EntryView + Sync>(
+/// addresses it takes, then those of its kind), the addresses added in order; the problems in
+/// the records' order.
+fn per_record<'a, E: EntryView + Checks + Sync>(
     section: Section,
     list: &'a [E],
     aside: &std::collections::BTreeMap<std::path::PathBuf, Vec<String>>,
+    known: &records::References,
     urls: &mut addresses::Addresses<'a>,
     out: &mut Vec<Diagnostic>,
-    check: &(dyn Fn(&E, &mut Vec<Diagnostic>) + Sync),
 ) {
     use rayon::prelude::*;
     let found: Vec<(Vec<Diagnostic>, Vec<addresses::Taken<'a>>)> = list
@@ -142,13 +99,94 @@ fn per_record<'a, E: EntryView + Sync>(
             let set_aside = aside.get(&e.source().path).map_or(&[][..], Vec::as_slice);
             check_common(section, e, set_aside, &mut problems);
             let taken = addresses::Addresses::of(section, e, &mut problems);
-            check(e, &mut problems);
+            e.checks(known, &mut problems);
             (problems, taken)
         })
         .collect();
     for (problems, taken) in found {
         out.extend(problems);
         urls.extend(taken);
+    }
+}
+
+/// The problems `errors` finds at `record` alone, read again from a file of `loaded`, which
+/// it checked without error: what a record must have, what its kind must have, its pictures.
+/// Not whether it takes another record's address: a caller that keeps its address and old
+/// addresses keeps that too. For the preview's pages of an edit, rendered before the rebuild
+/// that checks the whole site.
+pub fn record_errors(loaded: &Loaded, record: &crate::load::Parsed) -> Vec<Diagnostic> {
+    use crate::load::Parsed;
+    fn one<E: EntryView + Checks>(
+        section: Section,
+        e: &E,
+        loaded: &Loaded,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let aside = &loaded.content.partial;
+        let set_aside = aside.get(&e.source().path).map_or(&[][..], Vec::as_slice);
+        check_common(section, e, set_aside, out);
+        addresses::Addresses::of(section, e, out);
+        e.checks(&records::References::new(loaded), out);
+    }
+    let mut out = Vec::new();
+    let out_ = &mut out;
+    match record {
+        Parsed::Actor(e) => one(Section::Actors, e, loaded, out_),
+        Parsed::Forum(e) => one(Section::Forum, e, loaded, out_),
+        Parsed::Conference(e) => one(Section::Conferences, e, loaded, out_),
+        Parsed::MagazineRecord(e) => one(Section::Magazine, e, loaded, out_),
+        Parsed::Resource(e) => one(Section::Resources, e, loaded, out_),
+        Parsed::Page(e) => one(Section::Pages, e, loaded, out_),
+        Parsed::Home(h) => images::check(loaded, h, out_),
+        Parsed::Data(..) | Parsed::MembersFile(..) => {}
+    }
+    out.retain(Diagnostic::is_error);
+    out
+}
+
+/// The checks of a record of its kind: its values, the records it names, its pictures.
+trait Checks {
+    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>);
+}
+
+impl Checks for std::sync::Arc<Entry<crate::model::Actor>> {
+    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.actor(self, out);
+        images::check(known.loaded, self, out);
+    }
+}
+
+impl Checks for std::sync::Arc<Entry<crate::model::ForumEdition>> {
+    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.forum(self, out);
+        images::check(known.loaded, self, out);
+    }
+}
+
+impl Checks for std::sync::Arc<Entry<crate::model::Conference>> {
+    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.conference(self, out);
+        images::check(known.loaded, self, out);
+    }
+}
+
+impl Checks for std::sync::Arc<Entry<crate::model::MagazineRecord>> {
+    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.dossier(self, out);
+        images::check(known.loaded, self, out);
+    }
+}
+
+impl Checks for std::sync::Arc<Entry<crate::model::Resource>> {
+    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.resource(self, out);
+        images::check(known.loaded, self, out);
+    }
+}
+
+impl Checks for std::sync::Arc<Entry<crate::model::Page>> {
+    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
+        images::check(known.loaded, self, out);
     }
 }
 

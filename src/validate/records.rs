@@ -6,38 +6,42 @@ use crate::load::Loaded;
 use crate::model::{Actor, Conference, Entry, ForumEdition, MagazineRecord, Resource, Source};
 use std::collections::BTreeSet;
 
-/// What records are checked against: the site's domains, the actors' slugs.
+/// What records are checked against: the site's domains, the actors' slugs (gathered the
+/// first time a record names an actor).
 pub(super) struct References<'a> {
-    loaded: &'a Loaded,
+    pub(super) loaded: &'a Loaded,
     domains: Vec<&'a str>,
-    actors: BTreeSet<&'a str>,
-    actor_list: Vec<&'a str>,
+    actors: std::sync::OnceLock<(BTreeSet<&'a str>, Vec<&'a str>)>,
 }
 
 impl<'a> References<'a> {
     pub(super) fn new(loaded: &'a Loaded) -> References<'a> {
-        let domains = loaded.config.domains.slugs().collect();
-        // A record that could not be read still exists: naming it is not an error too.
-        let declared = loaded
-            .content
-            .declared
-            .iter()
-            .filter(|(section, _)| *section == crate::model::Section::Actors)
-            .map(|(_, slug)| slug.as_str());
-        let actors: BTreeSet<&str> = loaded
-            .content
-            .actors
-            .iter()
-            .map(|a| a.slug.as_str())
-            .chain(declared)
-            .collect();
-        let actor_list = actors.iter().copied().collect();
         References {
             loaded,
-            domains,
-            actors,
-            actor_list,
+            domains: loaded.config.domains.slugs().collect(),
+            actors: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The actors' slugs, as a set and in order.
+    fn actors(&self) -> &(BTreeSet<&'a str>, Vec<&'a str>) {
+        self.actors.get_or_init(|| {
+            let content = &self.loaded.content;
+            // A record that could not be read still exists: naming it is not an error too.
+            let declared = content
+                .declared
+                .iter()
+                .filter(|(section, _)| *section == crate::model::Section::Actors)
+                .map(|(_, slug)| slug.as_str());
+            let actors: BTreeSet<&str> = content
+                .actors
+                .iter()
+                .map(|a| a.slug.as_str())
+                .chain(declared)
+                .collect();
+            let list = actors.iter().copied().collect();
+            (actors, list)
+        })
     }
 
     /// Each of `values` (under `domains`) must be a domain of the site.
@@ -58,7 +62,11 @@ impl<'a> References<'a> {
 
     /// Each of `slugs` (under `key`) must be an actor of the site.
     fn refs(&self, src: &Source, key: &str, slugs: &[String], out: &mut Vec<Diagnostic>) {
-        check_refs(src, key, slugs, &self.actors, &self.actor_list, out);
+        if slugs.is_empty() {
+            return;
+        }
+        let (actors, list) = self.actors();
+        check_refs(src, key, slugs, actors, list, out);
     }
 
     pub(super) fn actor(&self, a: &Entry<Actor>, out: &mut Vec<Diagnostic>) {
