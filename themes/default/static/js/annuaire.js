@@ -6,9 +6,17 @@
 
   var FILTERS = ["q", "domaine", "statut", "etape", "etat"];
 
+  // This script is also the filters' worker (`comparer`), started by the page from its own
+  // address: there is no document there.
+  if (typeof document === "undefined") {
+    comparer();
+    return;
+  }
+  var SCRIPT = document.currentScript.src;
+
   // The site's root: "/", or the path a site hosted under one has ("/ess/"); this script is
   // in its js/ folder.
-  var BASE = new URL("..", document.currentScript.src).pathname;
+  var BASE = new URL("..", SCRIPT).pathname;
 
   // Lower case, without accents, one apostrophe: « Coopérative » matches « cooperative », and
   // « l’atelier » (a phone's keyboard) matches « L'Atelier ».
@@ -39,8 +47,13 @@
     return out;
   }
 
+  // A number as the pages write it (« 44 662 », a narrow space between the thousands).
+  function count(n) {
+    return n.toLocaleString("fr-FR");
+  }
+
   function plural(n, one, many) {
-    return n + "\u00a0" + (n > 1 ? many : one);
+    return count(n) + "\u00a0" + (n > 1 ? many : one);
   }
 
   // The filter form: reads and writes its state, and the page's address.
@@ -106,7 +119,9 @@
     window.history.replaceState(null, "", url);
   };
 
-  Filters.prototype.matches = function (actor, s) {
+  // Whether `actor` is what the filters `s` ask; `labels`: the filters' options' labels (a
+  // word of the text filter may be a domain's, a form's or a stage's).
+  function matches(actor, s, labels) {
     var domains = actor.domaines ? actor.domaines.split(";") : [];
     var stages = actor.etapes ? actor.etapes.split(";") : [];
     if (s.domaine && domains.indexOf(s.domaine) < 0) return false;
@@ -116,29 +131,26 @@
     if ((s.etat === "" || s.etat === "ouvert") && actor.fermeture) return false;
     if (s.etat === "ferme" && !actor.fermeture) return false;
     if (s.q) {
-      var self = this;
       var text = fold([
         actor.nom,
         actor.adresse,
-        self.labels.statut[actor.forme_juridique] || "",
-        domains.map(function (d) { return self.labels.domaine[d] || d; }).join(" "),
-        stages.map(function (d) { return self.labels.etape[d] || d; }).join(" "),
+        labels.statut[actor.forme_juridique] || "",
+        domains.map(function (d) { return labels.domaine[d] || d; }).join(" "),
+        stages.map(function (d) { return labels.etape[d] || d; }).join(" "),
       ].join(" "));
       var words = fold(s.q).split(/\s+/).filter(Boolean);
       if (!words.every(function (w) { return text.indexOf(w) >= 0; })) return false;
     }
     return true;
-  };
+  }
 
-  // The actors as the filters read them: rows under one list of field names, each made an
-  // object with the open data's names.
-  function loadActors() {
-    return fetch(BASE + "acteurs/filtres.json", { headers: { Accept: "application/json" } }).then(
-      function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      }
-    ).then(function (data) {
+  // The actors as the filters read them (`url`): rows under one list of field names, each
+  // made an object with the open data's names.
+  function loadActors(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (data) {
       var names = data.champs;
       return data.acteurs.map(function (row) {
         var actor = {};
@@ -148,18 +160,92 @@
     });
   }
 
-  // A function that loads the actors' data the first time it is called and gives them to
-  // `use`; `failed` when they could not be loaded (the next call tries again).
-  function whenNeeded(use, failed) {
-    var loading = null;
-    return function () {
-      if (!loading) {
-        loading = loadActors().then(use).catch(function () {
-          loading = null;
-          failed();
+  // The filters' worker: the actors' data read and compared off the page's thread, which
+  // keeps answering while a directory of a hundred thousand actors loads (tens of megabytes)
+  // and is filtered. Asked `load` once; then, for each question, how many actors match its
+  // filters and those from `from` (the matches of the last filters kept for the next ones),
+  // or all the matches' slugs.
+  function comparer() {
+    var actors = null;
+    var labels = null;
+    var last = null;
+    var found = [];
+    self.onmessage = function (e) {
+      var m = e.data;
+      if (m.load) {
+        labels = m.labels;
+        loadActors(m.load).then(function (data) {
+          actors = data;
+          self.postMessage({ loaded: true });
+        }, function () {
+          self.postMessage({ failed: true });
         });
+        return;
       }
+      var key = JSON.stringify(m.state);
+      if (key !== last) {
+        found = actors.filter(function (a) { return matches(a, m.state, labels); });
+        last = key;
+      }
+      self.postMessage({
+        id: m.id,
+        total: found.length,
+        actors: found.slice(m.from, m.from + m.count),
+        slugs: m.slugs ? found.map(function (a) { return a.slug; }) : null,
+      });
+    };
+  }
+
+  // The page's side of the filters' worker: `load` starts it and has it read the actors'
+  // data, once (again after a failure); `ask` sends it the filters.
+  function Comparer(labels) {
+    var worker = null;
+    var loading = null;
+    var asked = 0;
+    var answers = {};
+    this.load = function () {
+      if (loading) return loading;
+      loading = new Promise(function (done, failed) {
+        worker = new Worker(SCRIPT);
+        worker.onmessage = function (e) {
+          var m = e.data;
+          if (m.loaded) done();
+          else if (m.failed) failed(new Error("data"));
+          else if (answers[m.id]) {
+            answers[m.id](m);
+            delete answers[m.id];
+          }
+        };
+        worker.onerror = function () { failed(new Error("worker")); };
+        var data = new URL(BASE + "acteurs/filtres.json", window.location.href).href;
+        worker.postMessage({ load: data, labels: labels });
+      }).catch(function (e) {
+        if (worker) worker.terminate();
+        loading = null;
+        throw e;
+      });
       return loading;
+    };
+    // How many actors match `state`, and the `count` of them from `from` ({ total, actors,
+    // slugs }, the slugs of them all if `slugs`).
+    this.ask = function (state, from, count, slugs) {
+      var id = ++asked;
+      worker.postMessage({ id: id, state: state, from: from, count: count, slugs: !!slugs });
+      return new Promise(function (done) { answers[id] = done; });
+    };
+  }
+
+  // A function that has the actors' data loaded the first time it is called, then calls
+  // `use`; `failed` when they could not be loaded (the next call tries again).
+  function whenNeeded(comparer, use, failed) {
+    var ready = false;
+    return function () {
+      if (ready) return;
+      comparer.load().then(function () {
+        if (ready) return;
+        ready = true;
+        use();
+      }, failed);
     };
   }
 
@@ -236,8 +322,8 @@
     var list = document.getElementById("liste");
     var pager = document.getElementById("pagination");
     var initial = status.textContent;
-    var actors = null;
-    var found = [];
+    var ready = false;
+    var total = 0;
     var shown = 0;
     // The matching actors, a page at a time: a phone lays out 48 cards, not a thousand.
     var PAGE = 48;
@@ -249,9 +335,13 @@
     results.after(moreBox);
     moreButton.addEventListener("click", function () {
       var first = shown;
-      more();
-      var next = results.children[first];
-      if (next) next.querySelector("a").focus();
+      var run = generation;
+      comparer.ask(filters.state(), shown, PAGE).then(function (answer) {
+        if (run !== generation) return;
+        show(answer.actors);
+        var next = results.children[first];
+        if (next) next.querySelector("a").focus();
+      });
     });
     // The cards BATCH at a time, each batch laid out in a frame of its own: the first at once
     // (the keyboard's focus goes to it), each next one once the previous one is drawn (a timer
@@ -259,8 +349,7 @@
     // long task); a list replaced meanwhile stops them.
     var BATCH = 12;
     var generation = 0;
-    function more() {
-      var page = found.slice(shown, shown + PAGE);
+    function show(page) {
       var run = generation;
       (function fill(from) {
         if (run !== generation) return;
@@ -268,16 +357,17 @@
         if (from + BATCH < page.length) afterFrame(function () { fill(from + BATCH); });
       })(0);
       shown += page.length;
-      var left = found.length - shown;
+      var left = total - shown;
       moreBox.hidden = left <= 0;
       moreButton.textContent = "Afficher " + (left > PAGE ? "les " + PAGE + " suivants" : left > 1 ? "les " + left + " derniers" : "le dernier");
     }
     var filters = new Filters(form, apply);
+    var comparer = new Comparer(filters.labels);
     // The actors' data (what the filters compare) are asked for when a filter is set, or as
     // soon as the form is reached: a visit that does not filter never loads the directory's
     // whole data, whatever its size.
-    var load = whenNeeded(function (data) {
-      actors = data;
+    var load = whenNeeded(comparer, function () {
+      ready = true;
       apply();
     }, function () {
       status.textContent = initial + " (les filtres sont indisponibles : rechargez la page)";
@@ -286,7 +376,8 @@
     function apply() {
       var s = filters.state();
       filters.remember(s);
-      if (filters.active(s) && !actors) {
+      var run = ++generation;
+      if (filters.active(s) && !ready) {
         status.textContent = "Chargement des filtres…";
         load();
         return;
@@ -299,17 +390,19 @@
         status.textContent = initial;
         return;
       }
-      found = actors.filter(function (a) { return filters.matches(a, s); });
-      shown = 0;
-      generation++;
-      results.replaceChildren();
-      more();
-      results.hidden = false;
-      if (list) list.hidden = true;
-      if (pager) pager.hidden = true;
-      status.textContent = found.length
-        ? plural(found.length, "acteur correspond", "acteurs correspondent") + " aux filtres"
-        : "Aucun acteur ne correspond aux filtres";
+      comparer.ask(s, 0, PAGE).then(function (answer) {
+        if (run !== generation) return;
+        total = answer.total;
+        shown = 0;
+        results.replaceChildren();
+        show(answer.actors);
+        results.hidden = false;
+        if (list) list.hidden = true;
+        if (pager) pager.hidden = true;
+        status.textContent = total
+          ? plural(total, "acteur correspond", "acteurs correspondent") + " aux filtres"
+          : "Aucun acteur ne correspond aux filtres";
+      });
     }
 
     form.addEventListener("focusin", function () { load(); });
@@ -467,7 +560,9 @@
     var entries = [];
     var map = newMap(container);
     var filters = null;
-    var actors = null;
+    var comparer = null;
+    var ready = false;
+    var asked = 0;
     var group = null;
     var drawing = 0;
     var drawn = null;
@@ -524,16 +619,27 @@
     function apply() {
       var s = filters.state();
       filters.remember(s);
-      if (filters.active(s) && !actors) {
+      var run = ++asked;
+      if (filters.active(s) && !ready) {
         status.textContent = "Chargement des filtres…";
         load();
         return;
       }
-      var matched = null;
-      if (actors) {
-        matched = {};
-        actors.forEach(function (a) { if (filters.matches(a, s)) matched[a.slug] = true; });
+      if (!filters.active(s)) {
+        showMatched(null);
+        return;
       }
+      comparer.ask(s, 0, 0, true).then(function (answer) {
+        if (run !== asked) return;
+        var matched = {};
+        answer.slugs.forEach(function (slug) { matched[slug] = true; });
+        showMatched(matched);
+      });
+    }
+
+    // The entries of the `matched` slugs (those in activity when null) shown, on the map and
+    // in its list.
+    function showMatched(matched) {
       var shown = [];
       entries.forEach(function (e) {
         var ok = matched ? matched[e.slug] === true : !e.closed;
@@ -547,12 +653,8 @@
       if (group) draw(shown);
     }
 
-    var load = whenNeeded(function (data) {
-      actors = data;
-      apply();
-    }, function () {
-      status.textContent = "La carte n’a pas pu charger les filtres : rechargez la page";
-    });
+    // Made with the filters (`whenNeeded`).
+    var load = null;
 
     // The map made; then, each in a task of its own, its controls, its first view (the actors
     // in activity), the tiles of that view; once they are shown, the list's lines and the
@@ -587,6 +689,13 @@
       });
     }).then(function () {
       filters = new Filters(form, apply);
+      comparer = new Comparer(filters.labels);
+      load = whenNeeded(comparer, function () {
+        ready = true;
+        apply();
+      }, function () {
+        status.textContent = "La carte n’a pas pu charger les filtres : rechargez la page";
+      });
       apply();
       form.setAttribute("data-ready", "");
     }).then(nextTask).then(function () {
@@ -644,10 +753,6 @@
       if (x < 0 || y < 0 || x >= index.largeur || y >= index.hauteur) return false;
       var n = y * index.largeur + x;
       return (index.bits[n >> 3] & (1 << (n & 7))) !== 0;
-    }
-
-    function count(n) {
-      return n.toLocaleString("fr-FR");
     }
 
     function link(slug, title) {

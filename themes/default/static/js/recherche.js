@@ -18,7 +18,8 @@ const FILTERS = filterBox.dataset.labels
   .map((pair) => pair.split("="))
   .filter((p) => p.length === 2);
 
-const plural = (n, one, many) => `${n}\u00a0${n > 1 ? many : one}`;
+// A number as the pages write it (« 1 234 », a narrow space between the thousands).
+const plural = (n, one, many) => `${n.toLocaleString("fr-FR")}\u00a0${n > 1 ? many : one}`;
 
 function el(tag, className, text) {
   const e = document.createElement(tag);
