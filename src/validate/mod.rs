@@ -15,7 +15,10 @@ mod warnings;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
-use crate::model::{Common, Entry, Section};
+use crate::model::pictures::Pictures;
+use crate::model::{
+    Actor, Common, Conference, Entry, ForumEdition, MagazineRecord, Page, Resource, Section,
+};
 
 /// Whether `s` is a clean URL slug: lowercase ASCII letters, digits and single dashes.
 pub fn is_valid_slug(s: &str) -> bool {
@@ -144,51 +147,54 @@ pub fn record_errors(loaded: &Loaded, record: &crate::load::Parsed) -> Vec<Diagn
     out
 }
 
-/// The checks of a record of its kind: its values, the records it names, its pictures.
+/// The checks of a record of its kind (`Kind`), then of its pictures.
 trait Checks {
     fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>);
 }
 
-impl Checks for std::sync::Arc<Entry<crate::model::Actor>> {
+impl<T: Common + Pictures + Kind> Checks for std::sync::Arc<Entry<T>> {
     fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
-        known.actor(self, out);
+        T::checks(self, known, out);
         images::check(known.loaded, self, out);
     }
 }
 
-impl Checks for std::sync::Arc<Entry<crate::model::ForumEdition>> {
-    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
-        known.forum(self, out);
-        images::check(known.loaded, self, out);
+/// The checks of a kind of record: its values, the records it names.
+trait Kind: Sized {
+    fn checks(_e: &Entry<Self>, _known: &records::References, _out: &mut Vec<Diagnostic>) {}
+}
+
+impl Kind for Actor {
+    fn checks(e: &Entry<Self>, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.actor(e, out)
     }
 }
 
-impl Checks for std::sync::Arc<Entry<crate::model::Conference>> {
-    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
-        known.conference(self, out);
-        images::check(known.loaded, self, out);
+impl Kind for ForumEdition {
+    fn checks(e: &Entry<Self>, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.forum(e, out)
     }
 }
 
-impl Checks for std::sync::Arc<Entry<crate::model::MagazineRecord>> {
-    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
-        known.dossier(self, out);
-        images::check(known.loaded, self, out);
+impl Kind for Conference {
+    fn checks(e: &Entry<Self>, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.conference(e, out)
     }
 }
 
-impl Checks for std::sync::Arc<Entry<crate::model::Resource>> {
-    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
-        known.resource(self, out);
-        images::check(known.loaded, self, out);
+impl Kind for MagazineRecord {
+    fn checks(e: &Entry<Self>, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.dossier(e, out)
     }
 }
 
-impl Checks for std::sync::Arc<Entry<crate::model::Page>> {
-    fn checks(&self, known: &records::References, out: &mut Vec<Diagnostic>) {
-        images::check(known.loaded, self, out);
+impl Kind for Resource {
+    fn checks(e: &Entry<Self>, known: &records::References, out: &mut Vec<Diagnostic>) {
+        known.resource(e, out)
     }
 }
+
+impl Kind for Page {}
 
 /// The keys of `[domains]` in site.toml: each is the end of a URL.
 fn domain_keys(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
