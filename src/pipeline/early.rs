@@ -5,10 +5,11 @@
 //! rebuild then makes every output as a full build does; the preview serves those, and
 //! reloads what it served ahead if it differs (the lists where a new title sorts elsewhere).
 //!
-//! Its cost hardly grows with the site, as the rebuild's does: the record found in its list,
-//! checked alone, and its pages rendered. The copy of the site's lists it is rendered in is made at the end
-//! of the rebuild before. What it needs (`Ahead`) is shared, so that the preview renders an
-//! edit's pages on a thread of its own while the rebuild of the edit before still runs.
+//! Its cost hardly grows with the site, as the rebuild's does: the record found in its list
+//! by its file, checked alone, and its pages rendered. The copy of the site's lists it is
+//! rendered in is made at the end of the rebuild before. What it needs (`Ahead`) is shared, so
+//! that the preview renders an edit's pages on a thread of its own while the rebuild of the
+//! edit before still runs.
 
 use super::outputs::{in_memory, CachedOutput, Outputs};
 use crate::load::{self, Content, FileKind, Loaded, Parsed};
