@@ -19,6 +19,7 @@ use crate::render::site::{image_refs, publication, Publication, Site};
 use crate::render::{Job, Renderer};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -191,8 +192,9 @@ pub struct LastBuild {
     /// Every URL of the plan, as links are checked against them (`Renderer::urls`).
     urls: Arc<HashSet<String>>,
     /// Each record's place in its list and its jobs (its page, its calendar…), by its file's
-    /// path: an edit's record is found without reading the list through.
-    by_file: HashMap<PathBuf, Place>,
+    /// path as written (hashed as bytes, not component by component): an edit's record is
+    /// found without reading the list through.
+    by_file: HashMap<OsString, Place>,
 }
 
 /// Where a record of the last build is: its place in its list, and its jobs.
@@ -210,12 +212,12 @@ impl LastBuild {
         jobs: Arc<Vec<Job>>,
         urls: Arc<HashSet<String>>,
     ) -> LastBuild {
-        let sources: Vec<(usize, PathBuf)> = jobs
+        let sources: Vec<(usize, OsString)> = jobs
             .par_iter()
             .enumerate()
-            .filter_map(|(i, job)| Some((i, job.source(site)?.path.clone())))
+            .filter_map(|(i, job)| Some((i, job.source(site)?.path.clone().into_os_string())))
             .collect();
-        let mut by_file: HashMap<PathBuf, Place> = HashMap::new();
+        let mut by_file: HashMap<OsString, Place> = HashMap::new();
         for (i, path) in sources {
             by_file.entry(path).or_default().jobs.push(i);
         }
@@ -348,7 +350,7 @@ impl LastBuild {
 
     /// The place in its list of the last build's record read from `source`'s file.
     fn at(&self, source: Option<&Source>) -> Option<usize> {
-        Some(self.by_file.get(&source?.path)?.at)
+        Some(self.by_file.get(source?.path.as_os_str())?.at)
     }
 
     /// What a record is checked against (`record_errors`): the last build's site, as it was
@@ -381,7 +383,7 @@ impl LastBuild {
         let renderer = Renderer::with_urls(site, &self.jobs, templates, Arc::clone(&self.urls));
         let mut outputs = Vec::new();
         for record in records {
-            for &i in &self.by_file.get(&source_of(record)?.path)?.jobs {
+            for &i in &self.by_file.get(source_of(record)?.path.as_os_str())?.jobs {
                 let job = &self.jobs[i];
                 if skip(job) {
                     continue;
@@ -398,9 +400,9 @@ impl LastBuild {
 }
 
 /// Notes the place of each record of `list` in `by_file`.
-fn places<T>(list: &[Arc<Entry<T>>], by_file: &mut HashMap<PathBuf, Place>) {
+fn places<T>(list: &[Arc<Entry<T>>], by_file: &mut HashMap<OsString, Place>) {
     for (at, e) in list.iter().enumerate() {
-        if let Some(place) = by_file.get_mut(&e.source.path) {
+        if let Some(place) = by_file.get_mut(e.source.path.as_os_str()) {
             place.at = at;
         }
     }
