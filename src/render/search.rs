@@ -51,12 +51,22 @@ pub const FILTERS: &[(&str, &str)] = &[
     ("etape", "Étape du parcours"),
 ];
 
-/// The words of a Markdown body, without markup or raw HTML: one line per block.
-pub fn body_text(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
+/// The words of a Markdown body, without markup or raw HTML: one line per block; the text
+/// after the first `limit` characters of its lines is left unread (ends of lines aside).
+pub fn body_text(markdown: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(markdown.len().min(limit.saturating_mul(2)));
+    // The characters given so far, short of what `Doc::record` counts (it counts the spaces
+    // of line breaks and the `\r` inside a line too): the text it keeps is all given by then.
+    let mut given = 0;
     for event in Parser::new(markdown) {
+        if given >= limit {
+            break;
+        }
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) => {
+                given += t.chars().filter(|c| !matches!(c, '\n' | '\r')).count();
+                out.push_str(&t);
+            }
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
@@ -129,7 +139,11 @@ impl Doc {
         for tag in tags {
             self.keyword(tag);
         }
-        let text = body_text(body);
+        self.body(&body_text(body, BODY_LIMIT));
+    }
+
+    /// The first `BODY_LIMIT` characters of a body's text (`body_text`), as sentences.
+    fn body(&mut self, text: &str) {
         let mut left = BODY_LIMIT;
         for block in text.lines() {
             if left == 0 {
@@ -334,7 +348,42 @@ mod tests {
 
     #[test]
     fn body_text_keeps_words_and_drops_markup() {
-        let t = body_text("# Titre\n\nUn *mot* et <b>du HTML</b>.\n\n- un\n- deux\n");
+        let t = body_text(
+            "# Titre\n\nUn *mot* et <b>du HTML</b>.\n\n- un\n- deux\n",
+            100,
+        );
         assert_eq!(t, "Titre\nUn mot et du HTML.\nun\ndeux\n");
+        // Past its limit, the text is left unread from the next piece of text on.
+        let t = body_text("Un deux.\n\nTrois *quatre* cinq.\n\nSix.\n", 10);
+        assert_eq!(t, "Un deux.\nTrois ");
+    }
+
+    #[test]
+    fn a_body_is_indexed_the_same_whether_read_whole_or_up_to_its_limit() {
+        let pieces = [
+            "Un *mot* et `du code`, ",
+            "une ligne\r\nqui continue ",
+            "<b>du HTML</b> ",
+            "\n\n## Un titre\n\n",
+            "\n\n```\ncode\r\n  en bloc\n```\n\n",
+            "\n\n- un\n- deux\n\n",
+            "é à ç ",
+            "fin.\n\n",
+        ];
+        for n in [0usize, 3, 50, 120, 200, 400] {
+            for shift in 0..pieces.len() {
+                let body: String = (0..n)
+                    .map(|i| pieces[(i * 7 + shift) % pieces.len()])
+                    .collect();
+                let mut early = Doc::new("T", "K");
+                early.body(&body_text(&body, BODY_LIMIT));
+                let mut whole = Doc::new("T", "K");
+                whole.body(&body_text(&body, usize::MAX));
+                assert_eq!(
+                    early.doc.content, whole.doc.content,
+                    "{n} pieces from {shift}"
+                );
+            }
+        }
     }
 }

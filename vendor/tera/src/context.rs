@@ -357,14 +357,26 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(value);
     }
 
-    PointerMachina::new(pointer).map(|mat| mat.replace("~1", "/").replace("~0", "~")).try_fold(
+    // ess-site's patch (PATCHED.md): a segment is unescaped into a new string only when it
+    // holds a `~`; the others are looked up as they are, without two allocations each.
+    PointerMachina::new(pointer).map(unescape_segment).try_fold(
         value,
         |target, token| match target {
-            Value::Object(map) => map.get(&token),
+            Value::Object(map) => map.get(token.as_ref()),
             Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
             _ => None,
         },
     )
+}
+
+/// A JSON pointer's segment with `~1` and `~0` unescaped (in that order), borrowed when it
+/// has nothing to unescape.
+pub(crate) fn unescape_segment(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') {
+        std::borrow::Cow::Owned(segment.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(segment)
+    }
 }
 
 /// serde jsons parse_index
@@ -381,6 +393,18 @@ mod tests {
     use super::*;
 
     use serde_json::json;
+
+    #[test]
+    fn pointer_segments_are_unescaped_only_when_they_hold_a_tilde() {
+        // ess-site's patch (PATCHED.md): the same values found as before the patch.
+        let value = json!({"a/b": {"c~d": 1, "e": [10, 20]}, "plain": {"key": "v"}});
+        assert_eq!(dotted_pointer(&value, "a~1b.c~0d"), Some(&json!(1)));
+        assert_eq!(dotted_pointer(&value, "a~1b.e.1"), Some(&json!(20)));
+        assert_eq!(dotted_pointer(&value, "plain.key"), Some(&json!("v")));
+        assert_eq!(dotted_pointer(&value, "a~1b.missing"), None);
+        assert!(matches!(unescape_segment("key"), std::borrow::Cow::Borrowed("key")));
+        assert_eq!(unescape_segment("x~01"), "x~1");
+    }
     use std::collections::HashMap;
 
     #[test]

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
-    cached_indexable_words, get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram,
+    cached_indexable_words, get_indexable_bigrams, get_indexable_cross_bigram,
+    with_indexable_words, IndexableWord, Tails,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -529,7 +530,11 @@ impl Fossicker {
 
             // We use zero-width spaces as boundary values for some languages,
             // so we make sure that all are removed from the source content before going into the index.
-            let base_word = word.replace('\u{200B}', "");
+            let base_word: std::borrow::Cow<str> = if word.contains('\u{200B}') {
+                word.replace('\u{200B}', "").into()
+            } else {
+                word.into()
+            };
             if base_word.is_empty() {
                 return;
             }
@@ -545,78 +550,86 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words =
-                cached_indexable_words(&base_word, &data.language, stemmer.as_ref(), &options.include_characters);
-            let dotted_tails = get_dotted_tails(
+            // The word's indexable words and dotted tails are lent by the cache: each goes
+            // into the page's map by reference, copied only when the map meets it first.
+            with_indexable_words(
                 &base_word,
+                &data.language,
                 stemmer.as_ref(),
                 &options.include_characters,
-                &indexable_words,
-            );
-            indexable_words.extend(dotted_tails);
-            let mut cross_bigram = None;
-            if segmented {
-                let bigrams =
-                    get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
-                indexable_words.extend(bigrams);
-                // The pair that spans the boundary from the previous segment is
-                // indexed against that segment, so it is tracked separately
-                cross_bigram = get_indexable_cross_bigram(
-                    &base_word,
-                    previous_cluster,
-                    stemmer.as_ref(),
-                    &indexable_words,
-                );
-            }
-
-            let compound_count = indexable_words
-                .iter()
-                .filter(|w| w.is_compound_part)
-                .count()
-                + usize::from(cross_bigram.is_some());
-            let partial_weight = if compound_count > 0 && word_weight > 0 {
-                (word_weight / compound_count.try_into().unwrap_or(std::u8::MAX)).max(1)
-            } else {
-                0
-            };
-
-            for indexable in indexable_words {
-                let weight = if indexable.is_compound_part {
-                    partial_weight
-                } else {
-                    word_weight
-                };
-
-                let entry = FossickedWord {
-                    position: total_word_index.try_into().unwrap(),
-                    weight,
-                    original_word: indexable.original,
-                };
-                if let Some(repeat) = map.get_mut(&indexable.stemmed) {
-                    repeat.push(entry);
-                } else {
-                    map.insert(indexable.stemmed, vec![entry]);
-                }
-            }
-
-            // The pair spanning two segments belongs to the segment it starts
-            // in, the word before this one, so that an excerpt highlights the
-            // text from where the matched word starts rather than from where it
-            // ends up in our segmentation.
-            if let Some(indexable) = cross_bigram {
-                if let Some(position) = total_word_index.checked_sub(1) {
-                    let entry = FossickedWord {
-                        position: position.try_into().unwrap(),
-                        weight: partial_weight,
-                        original_word: indexable.original,
+                Tails::With,
+                |cached: &[IndexableWord]| {
+                    let owned: Vec<IndexableWord>;
+                    let mut cross_bigram = None;
+                    let indexable_words: &[IndexableWord] = if segmented {
+                        let mut words = cached.to_vec();
+                        let bigrams =
+                            get_indexable_bigrams(&base_word, stemmer.as_ref(), &words);
+                        words.extend(bigrams);
+                        // The pair that spans the boundary from the previous segment is
+                        // indexed against that segment, so it is tracked separately
+                        cross_bigram = get_indexable_cross_bigram(
+                            &base_word,
+                            previous_cluster,
+                            stemmer.as_ref(),
+                            &words,
+                        );
+                        owned = words;
+                        &owned
+                    } else {
+                        cached
                     };
-                    let positions = map.entry(indexable.stemmed).or_default();
-                    // The word before may already index this pair
-                    if !positions.iter().any(|word| word.position == entry.position) {
-                        positions.push(entry);
+
+                    let compound_count = indexable_words
+                        .iter()
+                        .filter(|w| w.is_compound_part)
+                        .count()
+                        + usize::from(cross_bigram.is_some());
+                    let partial_weight = if compound_count > 0 && word_weight > 0 {
+                        (word_weight / compound_count.try_into().unwrap_or(std::u8::MAX)).max(1)
+                    } else {
+                        0
+                    };
+
+                    for indexable in indexable_words {
+                        let weight = if indexable.is_compound_part {
+                            partial_weight
+                        } else {
+                            word_weight
+                        };
+
+                        let entry = FossickedWord {
+                            position: total_word_index.try_into().unwrap(),
+                            weight,
+                            original_word: indexable.original.clone(),
+                        };
+                        if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
+                            repeat.push(entry);
+                        } else {
+                            map.insert(indexable.stemmed.clone(), vec![entry]);
+                        }
                     }
-                }
-            }
+
+                    // The pair spanning two segments belongs to the segment it starts
+                    // in, the word before this one, so that an excerpt highlights the
+                    // text from where the matched word starts rather than from where it
+                    // ends up in our segmentation.
+                    if let Some(indexable) = cross_bigram {
+                        if let Some(position) = total_word_index.checked_sub(1) {
+                            let entry = FossickedWord {
+                                position: position.try_into().unwrap(),
+                                weight: partial_weight,
+                                original_word: indexable.original,
+                            };
+                            let positions = map.entry(indexable.stemmed).or_default();
+                            // The word before may already index this pair
+                            if !positions.iter().any(|word| word.position == entry.position) {
+                                positions.push(entry);
+                            }
+                        }
+                    }
+                },
+            );
 
             max_word_index = total_word_index;
             total_word_index += 1;

@@ -25,27 +25,49 @@ pub struct IndexableWord {
 /// Past this many words, a thread's cache of `get_indexable_words` starts again empty.
 const WORD_CACHE_LIMIT: usize = 1 << 17;
 
-/// A thread's results of `get_indexable_words` for one language and set of included characters.
+/// A word's indexable words (`get_indexable_words`) followed by its dotted tails
+/// (`get_dotted_tails`), with the number of the former.
+struct CachedWord {
+    words: Vec<IndexableWord>,
+    indexable: usize,
+}
+
+/// A thread's results of `get_indexable_words` and `get_dotted_tails` for one language and
+/// set of included characters.
 #[derive(Default)]
 struct WordCache {
     language: String,
     include_characters: Vec<char>,
-    words: hashbrown::HashMap<String, Vec<IndexableWord>>,
+    words: hashbrown::HashMap<String, CachedWord>,
 }
 
 thread_local! {
     static WORD_CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
 }
 
-/// `get_indexable_words`, remembered per thread: on a site, most words are met many times,
-/// and normalizing and stemming them again was a large part of indexing. The result is the
-/// same (the function is pure); `language` must be the language `stemmer` was made for.
-pub fn cached_indexable_words(
+/// Which of a word's cached results `with_indexable_words` hands over.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Tails {
+    /// `get_indexable_words` only.
+    Without,
+    /// `get_indexable_words` followed by `get_dotted_tails`.
+    With,
+}
+
+/// Calls `f` with `get_indexable_words(raw_word)` (followed by its `get_dotted_tails` with
+/// `Tails::With`), remembered per thread: on a site, most words are met many times, and
+/// normalizing and stemming them again was a large part of indexing; and lent, not copied,
+/// since most of them only go into a page's map of words. The result is the same (both
+/// functions are pure); `language` must be the language `stemmer` was made for. `f` must not
+/// call this function again (the cache is borrowed while it runs).
+pub fn with_indexable_words<R>(
     raw_word: &str,
     language: &str,
     stemmer: Option<&Stemmer>,
     include_characters: &[char],
-) -> Vec<IndexableWord> {
+    tails: Tails,
+    f: impl FnOnce(&[IndexableWord]) -> R,
+) -> R {
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.language != language || cache.include_characters != include_characters {
@@ -53,16 +75,41 @@ pub fn cached_indexable_words(
             cache.include_characters = include_characters.to_vec();
             cache.words.clear();
         }
-        if let Some(words) = cache.words.get(raw_word) {
-            return words.clone();
+        if !cache.words.contains_key(raw_word) {
+            let mut words = get_indexable_words(raw_word, stemmer, include_characters);
+            let indexable = words.len();
+            let dotted = get_dotted_tails(raw_word, stemmer, include_characters, &words);
+            words.extend(dotted);
+            if cache.words.len() >= WORD_CACHE_LIMIT {
+                cache.words.clear();
+            }
+            cache
+                .words
+                .insert(raw_word.to_string(), CachedWord { words, indexable });
         }
-        let words = get_indexable_words(raw_word, stemmer, include_characters);
-        if cache.words.len() >= WORD_CACHE_LIMIT {
-            cache.words.clear();
+        let cached = &cache.words[raw_word];
+        match tails {
+            Tails::With => f(&cached.words),
+            Tails::Without => f(&cached.words[..cached.indexable]),
         }
-        cache.words.insert(raw_word.to_string(), words.clone());
-        words
     })
+}
+
+/// `get_indexable_words`, remembered per thread (`with_indexable_words`).
+pub fn cached_indexable_words(
+    raw_word: &str,
+    language: &str,
+    stemmer: Option<&Stemmer>,
+    include_characters: &[char],
+) -> Vec<IndexableWord> {
+    with_indexable_words(
+        raw_word,
+        language,
+        stemmer,
+        include_characters,
+        Tails::Without,
+        <[IndexableWord]>::to_vec,
+    )
 }
 
 /// Returns all words that should be indexed for a given input word.
