@@ -325,6 +325,26 @@ fn same_input_gives_byte_identical_output() {
         .unwrap();
     let single = pool.install(|| build(site.path(), options(NOW)));
     assert!(first == single, "differ: {:?}", differ(&first, &single));
+    // And a build that keeps every record's body in its scratch file, not in memory (past
+    // its budget, as a very large site's build does) gives the same bytes again.
+    let out = site.path().join("public");
+    let hooks = pipeline::Hooks {
+        wait: pipeline::Wait::Yes,
+        on_wait: &|| {},
+        progress: &|_, _| {},
+        strict: false,
+        bodies_in_memory: 0,
+    };
+    let report = pipeline::build_with(site.path(), &out, options(NOW), &hooks).unwrap();
+    assert!(
+        report.bodies_spilled > 10,
+        "{} bodies spilled",
+        report.bodies_spilled
+    );
+    let spilled = read_tree(&out);
+    assert!(first == spilled, "differ: {:?}", differ(&first, &spilled));
+    let by_default = pipeline::build(site.path(), &out, options(NOW)).unwrap();
+    assert_eq!(by_default.bodies_spilled, 0);
 }
 
 #[test]

@@ -38,6 +38,7 @@ pub(super) fn build(root: &std::path::Path, args: BuildArgs) -> Result<ExitCode,
         on_wait: &on_wait,
         progress: &progress,
         strict: args.strict,
+        bodies_in_memory: pipeline::BODIES_IN_MEMORY,
     };
     let result = pipeline::build_with(root, &output, options, &hooks);
     bar.bar.finish_and_clear();

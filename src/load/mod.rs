@@ -17,6 +17,7 @@ use crate::model::config::Config;
 use crate::model::{
     Actor, Conference, Entry, ForumEdition, Home, MagazineRecord, Page, Resource, Section,
 };
+use crate::text::packed::Store;
 use crate::yaml;
 use rayon::prelude::*;
 use record::parse_record;
@@ -80,6 +81,16 @@ pub fn load(root: &Path) -> (Option<Loaded>, Vec<Diagnostic>) {
 /// Loads the site in `root` as it would be with `overlay` written: what the editor's save
 /// would make of the site, before anything is written.
 pub fn load_with(root: &Path, overlay: &Overlay) -> (Option<Loaded>, Vec<Diagnostic>) {
+    load_into(root, overlay, &Store::in_memory())
+}
+
+/// `load_with`, the records' bodies kept by `bodies` (a build's store holds them in a scratch
+/// file past its budget).
+pub fn load_into(
+    root: &Path,
+    overlay: &Overlay,
+    bodies: &Store,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let config = match config(root) {
         Ok(c) => c,
@@ -92,7 +103,7 @@ pub fn load_with(root: &Path, overlay: &Overlay) -> (Option<Loaded>, Vec<Diagnos
             return (None, diagnostics);
         }
     };
-    let content = load_content(root, &config, overlay, &mut diagnostics);
+    let content = load_content(root, &config, overlay, bodies, &mut diagnostics);
     (
         Some(Loaded {
             root: root.to_path_buf(),
@@ -117,6 +128,22 @@ pub enum Parsed {
     Data(String, serde_json::Value),
     /// A members' file: its name under `content/ressources/fichiers/`, its bytes.
     MembersFile(String, Arc<Vec<u8>>),
+}
+
+impl Parsed {
+    /// The record's source, when this file is a record this value alone holds.
+    fn source_mut(&mut self) -> Option<&mut crate::model::Source> {
+        match self {
+            Parsed::Actor(e) => Arc::get_mut(e).map(|e| &mut e.source),
+            Parsed::Forum(e) => Arc::get_mut(e).map(|e| &mut e.source),
+            Parsed::Conference(e) => Arc::get_mut(e).map(|e| &mut e.source),
+            Parsed::MagazineRecord(e) => Arc::get_mut(e).map(|e| &mut e.source),
+            Parsed::Resource(e) => Arc::get_mut(e).map(|e| &mut e.source),
+            Parsed::Page(e) => Arc::get_mut(e).map(|e| &mut e.source),
+            Parsed::Home(e) => Arc::get_mut(e).map(|e| &mut e.source),
+            Parsed::Data(..) | Parsed::MembersFile(..) => None,
+        }
+    }
 }
 
 /// A file that could not be read whole: its problems, and what could be read of it anyway.
@@ -165,6 +192,7 @@ fn load_content(
     root: &Path,
     config: &Config,
     overlay: &Overlay,
+    bodies: &Store,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Content {
     let (mut files, mut found) = discover(root);
@@ -196,6 +224,12 @@ fn load_content(
                 )))
             }
             Some(text) => parse_text(&relative(root, path), text.to_string(), *kind),
+        })
+        .map(|mut result| {
+            if let Some(source) = result.as_mut().ok().and_then(Parsed::source_mut) {
+                source.body = bodies.keep(std::mem::take(&mut source.body));
+            }
+            result
         })
         .collect();
     let (content, mut problems) = collect(results.iter());

@@ -445,8 +445,9 @@ pub struct Source {
     /// Whether the body holds a passage « [à compléter » (found once too: a check then reads
     /// again only the bodies that do).
     pub to_fill: bool,
-    /// What is known of where the YAML's values are (`value_position`), kept between calls.
-    pub positions: std::sync::Arc<std::sync::Mutex<crate::yaml::Positions>>,
+    /// What is known of where the YAML's values are (`value_position`), kept between calls:
+    /// made at the first (most records never need it; a directory holds a million of them).
+    pub positions: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<crate::yaml::Positions>>>,
 }
 
 /// A stable hash of some text (the same in every run), for change detection.
@@ -472,6 +473,7 @@ impl Source {
     pub fn value_position(&self, key: &str, value: &str) -> (usize, usize) {
         let found = self
             .positions
+            .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .value(&self.yaml, key, value);

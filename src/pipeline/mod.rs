@@ -17,8 +17,11 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::load;
 use crate::render::site::{BuildOptions, Site};
 use crate::render::{self, Renderer};
+use crate::text::packed::Store;
 use crate::validate;
-use crate::write::{Staging, Wait};
+use crate::write::Staging;
+/// Whether a build waits for another one writing the same output (`Hooks::wait`).
+pub use crate::write::Wait;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;
@@ -41,6 +44,8 @@ pub struct BuildReport {
     /// The records dated in the future (not drafts, not private), in time order, with their
     /// files.
     pub scheduled: Vec<(crate::model::Date, std::path::PathBuf)>,
+    /// How many records' bodies waited in the scratch file (`Hooks::bodies_in_memory`).
+    pub bodies_spilled: usize,
 }
 
 /// The singular of a kind of page of the summary (« 1 acteur », « 2 acteurs »).
@@ -74,7 +79,7 @@ pub type Progress<'a> = dyn Fn(usize, usize) + Sync + 'a;
 ///
 /// Returns the site only when there are no errors; the diagnostics hold every error and warning.
 pub fn prepare(root: &Path, options: BuildOptions) -> (Option<Site>, Vec<Diagnostic>) {
-    prepare_with(root, options, &[])
+    prepare_with(root, options, &[], &Store::in_memory())
 }
 
 /// `prepare`, on the site as it would be with `overlay` written.
@@ -82,9 +87,10 @@ fn prepare_with(
     root: &Path,
     options: BuildOptions,
     overlay: &load::Overlay,
+    bodies: &Store,
 ) -> (Option<Site>, Vec<Diagnostic>) {
     let now = options.now;
-    let (loaded, mut diagnostics) = load::load_with(root, overlay);
+    let (loaded, mut diagnostics) = load::load_into(root, overlay, bodies);
     let Some(loaded) = loaded else {
         diagnostic::sort(&mut diagnostics);
         return (None, diagnostics);
@@ -138,7 +144,7 @@ pub fn check(root: &Path, options: BuildOptions) -> Vec<Diagnostic> {
 /// written). The overlay holds records and data files: the newsletter's settings are read
 /// from the disk.
 pub fn check_with(root: &Path, options: BuildOptions, overlay: &load::Overlay) -> Vec<Diagnostic> {
-    let (site, mut diagnostics) = prepare_with(root, options, overlay);
+    let (site, mut diagnostics) = prepare_with(root, options, overlay, &Store::in_memory());
     let Some(site) = site else { return diagnostics };
     let jobs = render::plan(&site);
     let clashes = render::owners::check(&site, &jobs);
@@ -213,11 +219,13 @@ pub fn build(
         on_wait: &|| {},
         progress: &|_, _| {},
         strict: false,
+        bodies_in_memory: BODIES_IN_MEMORY,
     };
     build_with(root, output, options, &hooks)
 }
 
-/// How a build waits for another one writing the same output, and tells how far it is.
+/// How a build waits for another one writing the same output, tells how far it is, and
+/// how much of the records' texts it holds in memory.
 pub struct Hooks<'a> {
     /// Wait for another build writing the same output, or fail at once.
     pub wait: Wait,
@@ -227,7 +235,15 @@ pub struct Hooks<'a> {
     pub progress: &'a Progress<'a>,
     /// Warnings fail the build, as errors (`--strict`, for CI).
     pub strict: bool,
+    /// How many bytes of the records' bodies (compressed) the build holds in memory; past
+    /// them, it keeps them in a scratch file beside the output (`BODIES_IN_MEMORY`).
+    pub bodies_in_memory: usize,
 }
+
+/// What a build holds of its records' bodies in memory: those of about 200,000 actors of a
+/// directory. Past it, the others wait in a scratch file (read back when their pages and their
+/// search documents are made), so that the build's memory stops growing with their number.
+pub const BODIES_IN_MEMORY: usize = 256 << 20;
 
 /// The diagnostics with every warning counted as an error (`--strict`).
 pub fn strict(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -252,7 +268,12 @@ pub fn build_with(
 ) -> Result<BuildReport, Vec<Diagnostic>> {
     let progress = hooks.progress;
     crate::write::check_output(root, output).map_err(|d| vec![d])?;
-    let (site, mut diagnostics) = prepare(root, options);
+    // Made only if the budget is spent; gone when closed.
+    let bodies = Store::spilling(
+        hooks.bodies_in_memory,
+        Box::new(crate::write::scratch_beside(output)),
+    );
+    let (site, mut diagnostics) = prepare_with(root, options, &[], &bodies);
     if hooks.strict && !diagnostics.is_empty() {
         return Err(strict(diagnostics));
     }
@@ -281,35 +302,43 @@ pub fn build_with(
     let written = render_all(&jobs, &renderer, &staging, progress);
     let mut errors = Vec::new();
     let mut by_kind: Vec<(&'static str, usize)> = Vec::new();
-    let mut paths: Vec<String> = Vec::new();
+    let mut pages = 0;
     for (job, result) in jobs.iter().zip(written) {
         match result {
-            Ok(files) => {
+            Ok(count) => {
                 let kind = job.summary_label();
                 match by_kind.iter_mut().find(|(k, _)| *k == kind) {
-                    Some(entry) => entry.1 += files.len(),
-                    None => by_kind.push((kind, files.len())),
+                    Some(entry) => entry.1 += count.files,
+                    None => by_kind.push((kind, count.files)),
                 }
-                paths.extend(files);
+                pages += count.pages;
             }
             Err(mut ds) => errors.append(&mut ds),
         }
+    }
+    // A body that could not be read back from the scratch file came back empty: not published.
+    if let Some(why) = bodies.failed() {
+        let message = format!("impossible de relire le fichier temporaire des textes : {why}");
+        errors.push(Diagnostic::error(output, 0, 0, message).with_help(
+            "vérifiez l'état du disque du dossier de sortie, puis relancez la construction",
+        ));
     }
     if !errors.is_empty() {
         diagnostics.append(&mut errors);
         return Err(finish(diagnostics));
     }
-    staging.commit().map_err(|d| vec![d])?;
+    // The paths written, sorted: the staging folder's own list (the jobs counted theirs only).
+    let paths = staging.commit().map_err(|d| vec![d])?;
     site.theme.images.save();
     by_kind.sort_by_key(|(k, _)| KINDS.iter().position(|o| o == k));
-    paths.sort();
     Ok(BuildReport {
         files: paths.len(),
-        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        pages,
         warnings: diagnostics,
         by_kind,
         written: paths,
         scheduled: site.scheduled.clone(),
+        bodies_spilled: bodies.spilled(),
     })
 }
 
@@ -363,13 +392,19 @@ fn stream_file(
     Ok(paths)
 }
 
-/// Renders every job into `staging`, in parallel; for each job, the paths it wrote.
+/// What a job wrote: its files, and the HTML pages among them.
+struct Written {
+    files: usize,
+    pages: usize,
+}
+
+/// Renders every job into `staging`, in parallel; for each job, what it wrote.
 fn render_all(
     jobs: &[render::Job],
     renderer: &Renderer,
     staging: &Staging,
     progress: &Progress,
-) -> Vec<Result<Vec<String>, Vec<Diagnostic>>> {
+) -> Vec<Result<Written, Vec<Diagnostic>>> {
     // The images first, one per thread: their files' jobs then find them made (one job per
     // file would have a thread wait for another making the same image).
     let site = renderer.site;
@@ -442,7 +477,11 @@ fn render_all(
             for out in outputs {
                 write(out, &mut paths).map_err(|d| vec![d])?;
             }
-            Ok(paths)
+            // Counted, not kept: the staging folder lists every file written already.
+            Ok(Written {
+                files: paths.len(),
+                pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+            })
         });
         progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
         result

@@ -114,6 +114,18 @@ pub struct Staging {
     committed: bool,
 }
 
+/// Makes scratch files beside `output`, on the disk that is to hold it (the system's temporary
+/// folder may be a RAM disk: memory again), without a name (gone when closed); for what a
+/// build holds before its staging folder is made (the records' bodies, `text::packed::Store`).
+pub fn scratch_beside(output: &Path) -> impl Fn() -> std::io::Result<File> + Send + Sync + 'static {
+    let beside = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    move || tempfile::tempfile_in(&beside)
+}
+
 impl Staging {
     /// Checks `output` against the site in `root`, takes the output's lock (waiting for another
     /// build or not, as `wait` says; `on_wait` is called once if it has to wait), removes what
@@ -353,8 +365,8 @@ impl Staging {
     }
 
     /// Puts the new output in place of the old one, in one atomic step where the system has
-    /// one, then deletes the previous output.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
+    /// one, then deletes the previous output. Gives the paths written, sorted.
+    pub fn commit(mut self) -> Result<Vec<String>, Diagnostic> {
         let output = self.output.clone();
         let err = |e: std::io::Error| {
             Diagnostic::error(
@@ -404,7 +416,7 @@ impl Staging {
         if !(keep && std::fs::write(self.dir.join(KEPT), MARKER_TEXT).is_ok()) {
             remove_staging(&self.dir);
         }
-        Ok(())
+        Ok(written.into_iter().map(|(path, _)| path).collect())
     }
 
     /// Makes `site` again, holding the links to the image cache this build published (the

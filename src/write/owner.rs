@@ -119,17 +119,18 @@ pub(super) fn record_owner(
     let Some(id) = folder_id(output) else {
         return;
     };
-    let mut text = String::with_capacity(64 + written.len() * 48);
-    text.push_str(RECORD);
-    text.push('\n');
-    text.push_str(&format!("{id}\n{}\n", audience.word()));
-    for (path, ino) in written {
-        text.push_str(&format!("{ino} {path}\n"));
-    }
     let _ = lock.set_len(0);
     let _ = lock.seek(std::io::SeekFrom::Start(0));
-    let _ = lock.write_all(text.as_bytes());
-    let _ = lock.flush();
+    // Written a piece at a time: a million pages' record is not held whole.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut *lock);
+    let _ = (|| -> std::io::Result<()> {
+        writeln!(out, "{RECORD}")?;
+        writeln!(out, "{id}\n{}", audience.word())?;
+        for (path, ino) in written {
+            writeln!(out, "{ino} {path}")?;
+        }
+        out.flush()
+    })();
 }
 
 /// Checks that the build may replace `output`: it does not exist, is empty, or holds exactly

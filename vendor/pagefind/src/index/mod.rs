@@ -1062,6 +1062,8 @@ pub async fn build_indexes(
         });
     }
 
+    // Sized once: grown by doubling, a million pages' list was held twice over for a moment.
+    fragments.reserve_exact(fragment_hashes.len());
     fragments.extend(
         fragment_hashes
             .into_iter()
@@ -1113,6 +1115,7 @@ pub async fn build_indexes(
             }
         }
     } else {
+        meta.pages.reserve_exact(fragments.len());
         for (word_count, (hash, frag)) in fragments {
             if sink.is_none() {
                 final_fragments.push((hash.clone(), frag.encoded_data));
@@ -1193,7 +1196,13 @@ pub async fn build_indexes(
         // next (the words' pages, their encoded chunks and the compressed files were all held
         // at once at the end).
         Some(sink) => {
-            let words = std::mem::take(&mut word_shards).into_iter().flatten().collect();
+            // Sized once, and each shard freed as soon as its words are moved: a million words
+            // collected by doubling were held two and three times over for a moment.
+            let shards = std::mem::take(&mut word_shards);
+            let mut words = Vec::with_capacity(shards.iter().map(HashMap::len).sum());
+            for shard in shards {
+                words.extend(shard);
+            }
             let chunking = (language.as_str(), options.index_chunk_size);
             stream_word_indexes(words, &mut meta, chunking, sink, spill.as_ref())?
         }
