@@ -6,6 +6,7 @@
 
 use crate::diagnostic::Diagnostic;
 use std::fs::File;
+use std::io::Write;
 use std::path::Path;
 
 /// Who an output folder is published for. A folder published for one is never written by a
@@ -115,22 +116,30 @@ pub(super) fn record_owner(
     audience: Audience,
     written: &[(String, u64)],
 ) {
-    use std::io::{Seek, Write};
+    use std::io::Seek;
     let Some(id) = folder_id(output) else {
         return;
     };
     let _ = lock.set_len(0);
     let _ = lock.seek(std::io::SeekFrom::Start(0));
     // Written a piece at a time: a million pages' record is not held whole.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut *lock);
-    let _ = (|| -> std::io::Result<()> {
-        writeln!(out, "{RECORD}")?;
-        writeln!(out, "{id}\n{}", audience.word())?;
-        for (path, ino) in written {
-            writeln!(out, "{ino} {path}")?;
-        }
-        out.flush()
-    })();
+    let out = std::io::BufWriter::with_capacity(1 << 16, &mut *lock);
+    let _ = write_record(out, &id, audience, written);
+}
+
+/// The owner record's lines: its heading, the folder and its audience, then each file.
+fn write_record(
+    mut out: impl Write,
+    id: &str,
+    audience: Audience,
+    written: &[(String, u64)],
+) -> std::io::Result<()> {
+    writeln!(out, "{RECORD}")?;
+    writeln!(out, "{id}\n{}", audience.word())?;
+    for (path, ino) in written {
+        writeln!(out, "{ino} {path}")?;
+    }
+    out.flush()
 }
 
 /// Checks that the build may replace `output`: it does not exist, is empty, or holds exactly
