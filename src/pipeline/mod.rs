@@ -436,8 +436,9 @@ fn render_all(
         Ok(())
     };
     // The files a folder's job hands over as it makes them (the search index's fragments),
-    // written at once rather than held until the job ends; only folders do (one at a time).
-    let streamed = std::sync::Mutex::new(Vec::new());
+    // written at once rather than held until the job ends, and counted (a million of them make
+    // the index of a million records); only folders do (one at a time).
+    let streamed = (AtomicUsize::new(0), AtomicUsize::new(0));
     let write_streamed = |path: String, bytes: Vec<u8>| {
         let out = render::Output {
             path,
@@ -447,10 +448,9 @@ fn render_all(
         };
         let mut paths = Vec::new();
         write(out, &mut paths)?;
-        streamed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .append(&mut paths);
+        let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
+        streamed.0.fetch_add(paths.len(), Ordering::Relaxed);
+        streamed.1.fetch_add(pages, Ordering::Relaxed);
         Ok(())
     };
     let handover = render::indexer::Handover {
@@ -471,16 +471,19 @@ fn render_all(
         let rendered =
             renderer.render_writing(job, job.is_folder().then_some(&handover), Some(&stream));
         // What this job streamed is its own, whether it ended well or not.
-        let mut paths = std::mem::take(&mut *streamed.lock().unwrap_or_else(|e| e.into_inner()));
-        paths.append(&mut exported.into_inner().unwrap_or_else(|e| e.into_inner()));
+        let handed = (
+            streamed.0.swap(0, Ordering::Relaxed),
+            streamed.1.swap(0, Ordering::Relaxed),
+        );
+        let mut paths = exported.into_inner().unwrap_or_else(|e| e.into_inner());
         let result = rendered.and_then(|outputs| {
             for out in outputs {
                 write(out, &mut paths).map_err(|d| vec![d])?;
             }
             // Counted, not kept: the staging folder lists every file written already.
             Ok(Written {
-                files: paths.len(),
-                pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+                files: handed.0 + paths.len(),
+                pages: handed.1 + paths.iter().filter(|p| p.ends_with(".html")).count(),
             })
         });
         progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());

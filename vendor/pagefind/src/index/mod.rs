@@ -567,10 +567,13 @@ fn encode_chunk(chunk: &[Word]) -> Vec<u8> {
 }
 
 /// A word of the index and its entry, as chunked and encoded.
-type Word<'a> = (&'a String, &'a IndexedWord);
+type Word<'a> = (&'a str, &'a IndexedWord);
 
-/// The words of the index, by shard (see `word_shard`).
-type WordShards = Vec<HashMap<String, IndexedWord>>;
+/// The words of the index, by shard (see `word_shard`). Each word's entry is boxed: a
+/// shard's table then holds two pointers a word (24 bytes, not 144), and grows by doubling
+/// without holding every word's entry twice for a moment; a million words of one page each
+/// (a national directory's names) held 300 MB of tables, and 450 as the tables grew.
+type WordShards = Vec<HashMap<Box<str>, Box<IndexedWord>>>;
 
 /// Merges the words of `pages`, numbered from `first_page`, into the index's: each shard on
 /// its own thread, in page order; with `tracked`, the words met for the first time have their
@@ -625,11 +628,11 @@ fn remerge_words(before: Merged, pages: &[Arc<ProcessedPage>]) -> Option<Merged>
             let empty = IndexedWord::tracked();
             let updated = words
                 .get(word)
-                .unwrap_or(&empty)
+                .map_or(&empty, |w| w)
                 .updated(word, &changes, pages, shard);
             match updated {
                 Some(updated) => {
-                    words.insert(word.to_string(), updated);
+                    words.insert(word.into(), Box::new(updated));
                 }
                 None => {
                     words.remove(word);
@@ -653,7 +656,7 @@ pub(crate) struct Merged {
 /// Merges one page's entry of a word into the word's entry in the index.
 /// With `tracked`, a word met for the first time has its pages' entries tracked.
 fn merge_word(
-    words: &mut HashMap<String, IndexedWord>,
+    words: &mut HashMap<Box<str>, Box<IndexedWord>>,
     word: &PageWord,
     page_number: usize,
     tracked: bool,
@@ -661,13 +664,13 @@ fn merge_word(
     match words.get_mut(word.word) {
         Some(indexed) => indexed.merge(word, page_number),
         None => {
-            let mut indexed = if tracked {
+            let mut indexed = Box::new(if tracked {
                 IndexedWord::tracked()
             } else {
                 IndexedWord::default()
-            };
+            });
             indexed.merge(word, page_number);
-            words.insert(word.word.to_string(), indexed);
+            words.insert(word.word.into(), indexed);
         }
     }
 }
@@ -718,12 +721,65 @@ pub struct PagefindIndexes {
     pub(crate) cache: std::sync::Mutex<Option<LanguageCache>>,
 }
 
-#[derive(Clone)]
-struct IntermediaryPageData {
-    full_hash: String,
-    encoded_data: String,
-    word_count: usize,
-    page_number: usize,
+/// A page of the index, by its number: the name of its fragment, its hash, its number of
+/// words and, unless its fragment went to a sink, the fragment. 1.6.0 kept them in a map by
+/// name (`IntermediaryPageData`, 88 bytes a page in the map's table, which held twice as many
+/// slots as pages and was sorted into a list of every page at the end): at a million pages,
+/// 185 MB of table, and as much again as it grew or was sorted.
+struct PageSlot {
+    name: Box<str>,
+    full_hash: Box<str>,
+    word_count: u32,
+    encoded_data: Box<str>,
+}
+
+/// The names of the pages' fragments, each the number of its page in `slots`: a table of page
+/// numbers (4 bytes each), the names being the slots'.
+#[derive(Default)]
+struct FragmentNames {
+    table: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl FragmentNames {
+    /// Names the fragment of the page `slot`, numbered `slots.len()`, and adds it to `slots`:
+    /// the first characters of its hash, more of them while another page's fragment has that
+    /// name. A page identical to the page with that name (the same hash) takes the name, and
+    /// the page before is named by its whole hash (as 1.6.0 did). The name given.
+    fn add<'s>(&mut self, slots: &'s mut Vec<PageSlot>, mut slot: PageSlot, language: &str) -> &'s str {
+        use std::hash::BuildHasher;
+        let number = slots.len() as u32;
+        let mut len = language.len() + 8;
+        loop {
+            let short = &slot.full_hash[..len.min(slot.full_hash.len())];
+            let hash = self.hasher.hash_one(short);
+            let taken = self
+                .table
+                .find_mut(hash, |&i| &*slots[i as usize].name == short);
+            match taken {
+                Some(other) if slots[*other as usize].full_hash == slot.full_hash => {
+                    // These pages are identical: the page before is named by its hash.
+                    let before = &mut slots[*other as usize];
+                    before.name = before.full_hash.clone();
+                    *other = number;
+                    slot.name = short.into();
+                    break;
+                }
+                Some(_) if len < slot.full_hash.len() => len += 1,
+                Some(_) | None => {
+                    slot.name = short.into();
+                    let names = &*slots;
+                    let hasher = &self.hasher;
+                    self.table.insert_unique(hash, number, |&i| {
+                        hasher.hash_one(&*names[i as usize].name)
+                    });
+                    break;
+                }
+            }
+        }
+        slots.push(slot);
+        &slots[number as usize].name
+    }
 }
 
 #[derive(Debug)]
@@ -807,8 +863,8 @@ pub async fn build_indexes(
     // With a cache, the pages are all kept (the cache keeps them), and merged at the end.
     let mut all_pages: Vec<Arc<ProcessedPage>> = Vec::new();
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
-    let mut fragment_hashes: HashMap<String, IntermediaryPageData> = HashMap::new();
-    let mut fragments: Vec<(usize, (String, IntermediaryPageData))> = Vec::new();
+    let mut slots: Vec<PageSlot> = Vec::new();
+    let mut fragment_names = FragmentNames::default();
 
     // The metadata fields of every page: known before the records are fossicked, since a
     // record's metadata is given with it.
@@ -940,42 +996,24 @@ pub async fn build_indexes(
             }
 
             // Handle fragment hashing (must be sequential due to collision handling)
-            let encoded_page = IntermediaryPageData {
-                full_hash: page.full_hash.clone(),
+            // 1.6.0 looked at the same name again, for ever, when two pages were identical
+            // (the build hung).
+            debug_assert_eq!(slots.len(), page_number);
+            let slot = PageSlot {
+                name: Box::default(),
+                full_hash: page.full_hash.as_str().into(),
+                word_count: page.word_count as u32,
                 // A fragment given to the sink is not kept (its name is, below).
                 encoded_data: if sink.is_some() {
-                    String::new()
+                    Box::default()
                 } else {
-                    page.encoded_data.clone()
+                    page.encoded_data.as_str().into()
                 },
-                word_count: page.word_count,
-                page_number,
             };
-            let mut short_hash = &encoded_page.full_hash[0..=(language.len() + 7)];
-
-            // If we hit a collision, extend one until we stop colliding
-            // TODO: There are some collision issues here.
-            // If two builds match a collision in different orders the hashes will swap,
-            // which could return incorrect data due to files being cached.
-            while let Some(collision) = fragment_hashes.get(short_hash) {
-                if collision.full_hash == encoded_page.full_hash {
-                    // These pages are identical. Add both under the same hash.
-                    fragments.push((
-                        collision.word_count,
-                        (collision.full_hash.clone(), collision.clone()),
-                    ));
-                    // 1.6.0 looked at the same name again, for ever (two identical pages hung
-                    // the build).
-                    break;
-                } else {
-                    let new_length = short_hash.len();
-                    short_hash = &encoded_page.full_hash[0..=new_length];
-                }
-            }
+            let name = fragment_names.add(&mut slots, slot, &language);
             if sink.is_some() {
-                streamed.push((short_hash.to_string(), &page.encoded_data));
+                streamed.push((name.to_string(), &page.encoded_data));
             }
-            fragment_hashes.insert(short_hash.to_string(), encoded_page);
         }
         if let Some(sink) = sink {
             // The same bytes as `write_files` makes of a fragment it is given.
@@ -1062,15 +1100,9 @@ pub async fn build_indexes(
         });
     }
 
-    // Sized once: grown by doubling, a million pages' list was held twice over for a moment.
-    fragments.reserve_exact(fragment_hashes.len());
-    fragments.extend(
-        fragment_hashes
-            .into_iter()
-            .map(|(hash, frag)| (frag.word_count, (hash, frag))),
-    );
-    fragments.sort_by_cached_key(|(_, (_, fragment))| fragment.page_number);
-
+    // The pages are in their order already (1.6.0 sorted a list of them made from its map).
+    drop(fragment_names);
+    let fragments = slots;
     let page_count = fragments.len();
     let mut final_fragments = Vec::new();
 
@@ -1087,9 +1119,9 @@ pub async fn build_indexes(
         let mut group_hashes: BTreeSet<String> = BTreeSet::new();
         for chunk in fragments.chunks(group_size) {
             let mut group_map = BTreeMap::new();
-            for (_, (hash, frag)) in chunk {
+            for frag in chunk {
                 let val: serde_json::Value = serde_json::from_str(&frag.encoded_data).unwrap();
-                group_map.insert(hash.clone(), val);
+                group_map.insert(frag.name.to_string(), val);
             }
             let group_json = serde_json::to_string(&group_map).unwrap();
             let prefix = format!("{language}_group_");
@@ -1106,23 +1138,24 @@ pub async fn build_indexes(
 
             final_fragments.push((short_group_hash.to_string(), group_json));
 
-            for (word_count, (hash, _)) in chunk {
+            for frag in chunk {
                 meta.pages.push(MetaPage {
-                    hash: hash.clone(),
-                    word_count: *word_count as u32,
+                    hash: frag.name.to_string(),
+                    word_count: frag.word_count,
                     group_hash: short_group_hash.to_string(),
                 });
             }
         }
     } else {
         meta.pages.reserve_exact(fragments.len());
-        for (word_count, (hash, frag)) in fragments {
+        for frag in fragments {
+            let hash = frag.name.into_string();
             if sink.is_none() {
-                final_fragments.push((hash.clone(), frag.encoded_data));
+                final_fragments.push((hash.clone(), frag.encoded_data.into_string()));
             }
             meta.pages.push(MetaPage {
-                hash: hash.clone(),
-                word_count: word_count as u32,
+                hash,
+                word_count: frag.word_count,
                 group_hash: "".into(),
             });
         }
@@ -1209,8 +1242,8 @@ pub async fn build_indexes(
         None => {
             let merged = cache.as_mut().and_then(|c| c.merged.take());
             let words: Vec<Word> = match &merged {
-                Some(merged) => merged.shards.iter().flatten().collect(),
-                None => word_shards.iter().flatten().collect(),
+                Some(merged) => merged.shards.iter().flatten().map(|(w, i)| (&**w, &**i)).collect(),
+                None => word_shards.iter().flatten().map(|(w, i)| (&**w, &**i)).collect(),
             };
             // TODO: Parameterize these chunk sizes via byte size rather than word count
             let word_count = words.len();
@@ -1264,8 +1297,34 @@ pub async fn build_indexes(
     })
 }
 
-/// The chunks of word index encoded, named and compressed a group at a time.
+/// The chunks of word index encoded, named and compressed a group at a time: at most this
+/// many chunks in a group...
 pub(crate) const CHUNK_GROUP: usize = 16;
+/// ... and at most this many bytes of words' pages, unless a chunk alone weighs more. A word
+/// found on most pages of a large index is a chunk of its own, of tens of megabytes at a
+/// million pages: sixteen of them side by side in the sorted words, held at once with their
+/// encoded and compressed bytes, were the last peak of the build.
+pub(crate) const GROUP_BYTES: usize = 32 << 20;
+
+/// The groups of chunks encoded together, in order, as numbers of chunks: `CHUNK_GROUP`
+/// chunks at most, and no more than `budget` bytes of words' pages, unless a chunk alone
+/// weighs more (it is then a group of its own). `sizes` are the chunks' sizes.
+fn groups(sizes: &[usize], budget: usize) -> Vec<usize> {
+    let mut groups = Vec::new();
+    let (mut count, mut bytes) = (0, 0);
+    for &size in sizes {
+        if count > 0 && (count == CHUNK_GROUP || bytes + size > budget) {
+            groups.push(count);
+            (count, bytes) = (0, 0);
+        }
+        count += 1;
+        bytes += size;
+    }
+    if count > 0 {
+        groups.push(count);
+    }
+    groups
+}
 
 /// The name of a word index chunk whose full hash is `hash`: its first characters, more of
 /// them while `taken` says the name is another chunk's.
@@ -1284,11 +1343,11 @@ fn chunk_name<'h>(hash: &'h str, language: &str, taken: impl Fn(&str) -> bool) -
 }
 
 /// The word index chunks of `words` (every word of the index, each once) handed to `sink`
-/// as `write_files` would write them, `CHUNK_GROUP` at a time in their order: each group
+/// as `write_files` would write them, a group at a time in their order (`groups`): each group
 /// encoded in parallel, named in order (the names `build_indexes` gives them otherwise),
 /// compressed in parallel, its words freed. Fills the metadata's chunks; the number of words.
 fn stream_word_indexes(
-    mut words: Vec<(String, IndexedWord)>,
+    mut words: Vec<(Box<str>, Box<IndexedWord>)>,
     meta: &mut MetaIndex,
     (language, chunk_size): (&str, usize),
     sink: &crate::service::api::FragmentSink,
@@ -1296,17 +1355,26 @@ fn stream_word_indexes(
 ) -> Result<usize> {
     words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let word_count = words.len();
-    let lengths: Vec<usize> = {
-        let refs: Vec<Word> = words.iter().map(|(w, i)| (w, i)).collect();
+    // Each chunk's number of words and bytes of pages.
+    let (lengths, sizes): (Vec<usize>, Vec<usize>) = {
+        let refs: Vec<Word> = words.iter().map(|(w, i)| (&**w, &**i)).collect();
         let chunks = chunk_index(refs, chunk_size);
         meta.index_chunks = chunk_meta(&chunks);
-        chunks.iter().map(Vec::len).collect()
+        chunks
+            .iter()
+            .map(|chunk| (chunk.len(), chunk.iter().map(|(_, i)| i.size).sum::<usize>()))
+            .unzip()
     };
     let mut names: hashbrown::HashSet<String> = hashbrown::HashSet::new();
     let mut words = words.into_iter();
-    for (g, group) in lengths.chunks(CHUNK_GROUP).enumerate() {
-        let group: Vec<Vec<(String, IndexedWord)>> =
-            group.iter().map(|&n| words.by_ref().take(n).collect()).collect();
+    let mut lengths = lengths.into_iter();
+    let mut first = 0;
+    for count in groups(&sizes, GROUP_BYTES) {
+        let group: Vec<Vec<(Box<str>, Box<IndexedWord>)>> = lengths
+            .by_ref()
+            .take(count)
+            .map(|n| words.by_ref().take(n).collect())
+            .collect();
         let encoded: Vec<(Vec<u8>, String)> = group
             .into_par_iter()
             .map(|mut chunk| {
@@ -1315,7 +1383,7 @@ fn stream_word_indexes(
                         indexed.restore(spill, word_shard(word))?;
                     }
                 }
-                let refs: Vec<Word> = chunk.iter().map(|(w, i)| (w, i)).collect();
+                let refs: Vec<Word> = chunk.iter().map(|(w, i)| (&**w, &**i)).collect();
                 let word_index = encode_chunk(&refs);
                 let hash = format!("{}_{}", language, full_hash(&word_index));
                 Ok((word_index, hash))
@@ -1324,7 +1392,7 @@ fn stream_word_indexes(
         let mut named = Vec::with_capacity(encoded.len());
         for (k, (word_index, hash)) in encoded.into_iter().enumerate() {
             let name = chunk_name(&hash, language, |name| names.contains(name)).to_string();
-            meta.index_chunks[g * CHUNK_GROUP + k].hash = name.clone();
+            meta.index_chunks[first + k].hash = name.clone();
             names.insert(name.clone());
             named.push((name, word_index));
         }
@@ -1335,6 +1403,7 @@ fn stream_word_indexes(
             )
             .map_err(|e| anyhow::anyhow!(e))
         })?;
+        first += count;
     }
     Ok(word_count)
 }
@@ -1591,8 +1660,8 @@ fn chunk_meta(indexes: &[Vec<Word>]) -> Vec<MetaChunk> {
 
     for chunk in indexes.iter() {
         named_chunks.push(MetaChunk {
-            from: chunk.first().map_or("".into(), |w| w.0.clone()),
-            to: chunk.last().map_or("".into(), |w| w.0.clone()),
+            from: chunk.first().map_or("".into(), |w| w.0.to_string()),
+            to: chunk.last().map_or("".into(), |w| w.0.to_string()),
             hash: "".into(),
         });
     }
@@ -1815,7 +1884,7 @@ mod tests {
         let mut words: Vec<(String, Vec<u8>, usize)> = shards
             .iter()
             .flatten()
-            .map(|(w, i)| (w.clone(), encode_chunk(&[(w, i)]), i.size))
+            .map(|(w, i)| (w.to_string(), encode_chunk(&[(&**w, &**i)]), i.size))
             .collect();
         words.sort();
         words
@@ -1911,7 +1980,7 @@ mod tests {
             let mut expected: Vec<u8> = Vec::new();
             minicbor::encode(WordIndex { words: packed }, &mut expected).unwrap();
             let indexed = indexed(words);
-            let mut words: Vec<Word> = indexed.iter().map(|(w, i)| (w, i)).collect();
+            let mut words: Vec<Word> = indexed.iter().map(|(w, i)| (w.as_str(), i)).collect();
             words.sort_by(|a, b| a.0.cmp(b.0));
             assert_eq!(encode_chunk(&words), expected);
         }
@@ -1935,6 +2004,88 @@ mod tests {
             }
         }
         cuts
+    }
+
+    #[test]
+    fn groups_of_chunks_hold_their_budget_unless_a_chunk_alone_is_over_it() {
+        // A run of small chunks (groups of `CHUNK_GROUP`), then chunks of every kind: small,
+        // near the budget, over it.
+        let sizes: Vec<usize> = (0..500)
+            .map(|i| match i {
+                0..40 => 2,
+                _ => [3, 40, 97, 120, 250, 1][i * 7919 % 6] * (1 + i % 3),
+            })
+            .collect();
+        let budget = 100;
+        let groups = groups(&sizes, budget);
+        assert_eq!(groups.iter().sum::<usize>(), sizes.len());
+        let mut at = 0;
+        for &count in &groups {
+            assert!((1..=CHUNK_GROUP).contains(&count));
+            let group = &sizes[at..at + count];
+            if count > 1 {
+                assert!(group.iter().sum::<usize>() <= budget, "{group:?}");
+            }
+            at += count;
+            // A group ends because the next chunk would not fit, or at `CHUNK_GROUP`.
+            if let Some(next) = sizes.get(at) {
+                assert!(count == CHUNK_GROUP || group.iter().sum::<usize>() + next > budget);
+            }
+        }
+        assert!(groups.contains(&CHUNK_GROUP) && groups.contains(&1));
+    }
+
+    #[test]
+    fn fragments_are_named_as_1_6_0_named_them() {
+        // 1.6.0's naming, with its map by name and its list sorted by page at the end (and
+        // the stop on identical pages, without which it ran for ever).
+        fn named_by_1_6_0(hashes: &[String], language: &str) -> Vec<String> {
+            let mut by_name: HashMap<String, (String, usize)> = HashMap::new();
+            let mut pushed: Vec<(usize, String)> = Vec::new();
+            for (page, full) in hashes.iter().enumerate() {
+                let mut short = &full[0..=(language.len() + 7)];
+                while let Some((other, other_page)) = by_name.get(short) {
+                    if other == full {
+                        pushed.push((*other_page, other.clone()));
+                        break;
+                    }
+                    short = &full[0..=short.len()];
+                }
+                by_name.insert(short.to_string(), (full.clone(), page));
+            }
+            pushed.extend(by_name.into_iter().map(|(name, (_, page))| (page, name)));
+            pushed.sort_by_key(|(page, _)| *page);
+            pushed.into_iter().map(|(_, name)| name).collect()
+        }
+        // Hashes that share their first characters, some several times, some identical.
+        let mut seed = 7u64;
+        let mut hashes: Vec<String> = Vec::new();
+        for i in 0..5000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let n = seed >> 33;
+            let full = match i % 97 {
+                96 => hashes[(n as usize) % hashes.len()].clone(),
+                _ => format!("fr_{:07x}{:03x}", n % 300, n % 4096),
+            };
+            hashes.push(full);
+        }
+        let mut slots = Vec::new();
+        let mut names = FragmentNames::default();
+        for full in &hashes {
+            let slot = PageSlot {
+                name: Box::default(),
+                full_hash: full.as_str().into(),
+                word_count: 1,
+                encoded_data: Box::default(),
+            };
+            names.add(&mut slots, slot, "fr");
+        }
+        let ours: Vec<String> = slots.iter().map(|s| s.name.to_string()).collect();
+        let theirs = named_by_1_6_0(&hashes, "fr");
+        // Names made longer, and pages named by their whole hash, both met.
+        assert!(theirs.iter().any(|n| n.len() > 11 && !hashes.contains(n)));
+        assert!(theirs.iter().enumerate().any(|(i, n)| *n == hashes[i]));
+        assert_eq!(ours, theirs);
     }
 
     #[test]
@@ -1966,7 +2117,7 @@ mod tests {
     #[test]
     fn build_index_chunks() {
         let words = indexed(test_words());
-        let chunks = chunk_index(words.iter().map(|(w, i)| (w, i)).collect(), 8);
+        let chunks = chunk_index(words.iter().map(|(w, i)| (w.as_str(), i)).collect(), 8);
 
         assert_eq!(chunks.len(), 3);
         assert_eq!(chunks[0][0].0, "apple");
@@ -1978,7 +2129,7 @@ mod tests {
     #[test]
     fn build_index_chunks_from_variant_words() {
         let words = indexed(test_variant_words());
-        let chunks = chunk_index(words.iter().map(|(w, i)| (w, i)).collect(), 8);
+        let chunks = chunk_index(words.iter().map(|(w, i)| (w.as_str(), i)).collect(), 8);
 
         assert_eq!(chunks.len(), 3);
         assert_eq!(chunks[0][0].0, "apple");
@@ -1990,7 +2141,7 @@ mod tests {
     #[test]
     fn build_chunk_meta() {
         let words = indexed(test_words());
-        let chunks = chunk_index(words.iter().map(|(w, i)| (w, i)).collect(), 8);
+        let chunks = chunk_index(words.iter().map(|(w, i)| (w.as_str(), i)).collect(), 8);
         let meta = chunk_meta(&chunks);
         assert_eq!(meta.len(), 3);
         assert_eq!(
