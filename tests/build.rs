@@ -347,6 +347,56 @@ fn same_input_gives_byte_identical_output() {
     assert_eq!(by_default.bodies_spilled, 0);
 }
 
+/// A record whose YAML went to the scratch file with its body (a build past its budget) is
+/// placed by its warnings as one held in memory: the same warnings, at the same lines.
+#[test]
+fn records_kept_in_the_scratch_file_are_placed_as_records_held_in_memory() {
+    let site = copy_site(&repo());
+    // A front matter long enough to be packed, a summary left blank and a passage to fill in
+    // a value: warnings placed by reading the YAML again.
+    let filler: String = (0..12)
+        .map(|i| format!("  - /ancienne-adresse-de-la-cooperative-{i}/\n"))
+        .collect();
+    std::fs::write(
+        site.path().join("content/acteurs/placee.md"),
+        format!(
+            "---\ntitle: Coopérative placée\naliases:\n{filler}address: \"[à compléter : la rue]\"\nsummary: \"\"\n---\nCorps.\n"
+        ),
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let warnings = |bodies_in_memory| {
+        let hooks = pipeline::Hooks {
+            wait: pipeline::Wait::Yes,
+            on_wait: &|| {},
+            progress: &|_, _| {},
+            strict: false,
+            bodies_in_memory,
+        };
+        let report = pipeline::build_with(site.path(), &out, options(NOW), &hooks).unwrap();
+        let mine: Vec<String> = report
+            .warnings
+            .iter()
+            .filter(|d| d.path.ends_with("placee.md"))
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        (report.bodies_spilled, mine)
+    };
+    let (none, held) = warnings(pipeline::BODIES_IN_MEMORY);
+    let (spilled, kept) = warnings(0);
+    assert_eq!(none, 0);
+    assert!(spilled > 10, "{spilled} spilled");
+    assert!(
+        held.contains(&"16:11: texte à compléter : « [à compléter : la rue] »".to_string()),
+        "{held:?}"
+    );
+    assert!(
+        held.iter().any(|w| w.starts_with("17:1: résumé absent")),
+        "{held:?}"
+    );
+    assert_eq!(held, kept);
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_output_intact() {
     let site = copy_site(&repo());

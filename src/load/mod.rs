@@ -228,6 +228,7 @@ fn load_content(
         .map(|mut result| {
             if let Some(source) = result.as_mut().ok().and_then(Parsed::source_mut) {
                 source.body = bodies.keep(std::mem::take(&mut source.body));
+                source.yaml = bodies.keep(std::mem::take(&mut source.yaml));
             }
             result
         })

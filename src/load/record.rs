@@ -20,10 +20,12 @@ pub(super) fn parse_record<T: DeserializeOwned + Common>(
 ) -> FileResult {
     // A Markdown record's body: packed with what is found in it once its record is read.
     let mut body = "";
+    // The YAML text: packed too, once the record is read (`record`).
+    let mut yaml_text = text.as_str();
     let source = if is_yaml {
         Source {
             path: rel.to_path_buf(),
-            yaml: text,
+            yaml: Packed::default(),
             yaml_line: 1,
             body: Default::default(),
             body_line: 1,
@@ -37,9 +39,10 @@ pub(super) fn parse_record<T: DeserializeOwned + Common>(
     } else {
         let split = split_front_matter(&text, rel)?;
         body = split.body;
+        yaml_text = split.yaml;
         Source {
             path: rel.to_path_buf(),
-            yaml: split.yaml.to_string(),
+            yaml: Packed::default(),
             yaml_line: split.yaml_line,
             body: Default::default(),
             body_line: split.body_line,
@@ -51,14 +54,14 @@ pub(super) fn parse_record<T: DeserializeOwned + Common>(
             positions: Default::default(),
         }
     };
-    match yaml::parse_all::<T>(&source.yaml, rel, source.yaml_line) {
-        Ok(data) => record(data, source, body, stem, is_yaml)
+    match yaml::parse_all::<T>(yaml_text, rel, source.yaml_line) {
+        Ok(data) => record(data, source, yaml_text, body, stem, is_yaml)
             .map(wrap)
             .map_err(Box::<Unread>::from),
         Err(partial) => {
             let read = partial
                 .value
-                .and_then(|data| record(data, source, body, stem, is_yaml).ok());
+                .and_then(|data| record(data, source, yaml_text, body, stem, is_yaml).ok());
             Err(Box::new(Unread {
                 diagnostics: partial.diagnostics,
                 partial: read.map(wrap),
@@ -69,23 +72,26 @@ pub(super) fn parse_record<T: DeserializeOwned + Common>(
     }
 }
 
-/// A record from its parsed front matter: a `.yml` record's text is in its `body:` key, a
-/// Markdown record's after its front matter (`body`).
+/// A record from its parsed front matter (`yaml`): a `.yml` record's text is in its `body:`
+/// key, a Markdown record's after its front matter (`body`).
 fn record<T: Common>(
     mut data: T,
     mut source: Source,
+    yaml: &str,
     body: &str,
     stem: String,
     is_yaml: bool,
 ) -> Result<Arc<Entry<T>>, Diagnostic> {
+    source.yaml = Packed::new(yaml);
+    source.to_fill = crate::text::french::find_to_fill(yaml, 0).is_some();
     if is_yaml {
-        let hash = crate::model::text_hash(&[&source.yaml]);
+        let hash = crate::model::text_hash(&[yaml]);
         (source.front_hash, source.full_hash) = (hash, hash);
         // Held once, by the source.
         let Some(body) = data.take_body() else {
             return Ok(entry(data, source, "", stem));
         };
-        source.body_line = yaml::key_position(&source.yaml, "body").map_or(1, |(l, _)| l + 1);
+        source.body_line = yaml::key_position(yaml, "body").map_or(1, |(l, _)| l + 1);
         return Ok(entry(data, source, &body, stem));
     } else if data.common().body.is_some() {
         let (line, column) = source.key_position("body");
@@ -110,7 +116,7 @@ fn entry<T: Common>(data: T, mut source: Source, body: &str, stem: String) -> Ar
     let sort_key = crate::text::french::sort_key(c.title);
     source.body_images = crate::text::markdown::body_images(body);
     source.too_deep = crate::text::html::too_deep(body, crate::text::html::MAX_DEPTH);
-    source.to_fill = crate::text::french::find_to_fill(body, 0).is_some();
+    source.to_fill |= crate::text::french::find_to_fill(body, 0).is_some();
     source.body = Packed::new(body);
     Arc::new(Entry {
         data,

@@ -426,8 +426,9 @@ record!(
 pub struct Source {
     /// The file, relative to the site's folder (`content/acteurs/up-sceaux.md`).
     pub path: PathBuf,
-    /// The YAML text of the record (front matter, or the whole `.yaml` file).
-    pub yaml: String,
+    /// The YAML text of the record (front matter, or the whole `.yaml` file), held as its body
+    /// is (`yaml.text()` gives it back): read again only to say where a value is written.
+    pub yaml: crate::text::packed::Packed,
     /// The line of the file where `yaml` starts (1-based).
     pub yaml_line: usize,
     /// The Markdown body, held compressed (`body.text()` gives it back).
@@ -442,12 +443,21 @@ pub struct Source {
     pub body_images: Vec<crate::text::markdown::BodyImage>,
     /// Where the body's HTML nests deeper than `html::MAX_DEPTH`, if it does (found once too).
     pub too_deep: Option<usize>,
-    /// Whether the body holds a passage « [à compléter » (found once too: a check then reads
-    /// again only the bodies that do).
+    /// Whether the body or the YAML holds a passage « [à compléter » (found once too: a check
+    /// then reads again only the records that do).
     pub to_fill: bool,
-    /// What is known of where the YAML's values are (`value_position`), kept between calls:
-    /// made at the first (most records never need it; a directory holds a million of them).
-    pub positions: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<crate::yaml::Positions>>>,
+    /// The YAML text read back, with what is known of where its values are (`value_position`),
+    /// kept between calls: made at the first (most records never need it; a directory holds a
+    /// million of them).
+    pub positions: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<Located>>>,
+}
+
+/// A record's YAML text read back to say where its values are written, and what is known of
+/// where they are: a record with 40,000 wrong values reads its text back once, not 40,000 times.
+#[derive(Debug, Default)]
+pub struct Located {
+    yaml: String,
+    positions: crate::yaml::Positions,
 }
 
 /// A stable hash of some text (the same in every run), for change detection.
@@ -461,9 +471,24 @@ pub fn text_hash(parts: &[&str]) -> u64 {
 }
 
 impl Source {
+    /// `f` of the YAML text: the text `value_position` read back, if it did, else read back
+    /// for this call only.
+    pub fn with_yaml<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self.positions.get() {
+            Some(located) => f(&located.lock().unwrap_or_else(|e| e.into_inner()).yaml),
+            None => f(&self.yaml.text()),
+        }
+    }
+
     /// The position in the file of a top-level key, or of the start of the YAML if absent.
     pub fn key_position(&self, key: &str) -> (usize, usize) {
-        match crate::yaml::key_position(&self.yaml, key) {
+        self.in_file(self.with_yaml(|yaml| crate::yaml::key_position(yaml, key)))
+    }
+
+    /// A position in the YAML text (`yaml::key_position`) as a position in the file; the start
+    /// of the YAML if there is none.
+    pub fn in_file(&self, found: Option<(usize, usize)>) -> (usize, usize) {
+        match found {
             Some((l, c)) => (l + self.yaml_line - 1, c),
             None => (self.yaml_line.saturating_sub(1).max(1), 1),
         }
@@ -471,12 +496,17 @@ impl Source {
 
     /// The position in the file of `value` under a top-level key, else of the key.
     pub fn value_position(&self, key: &str, value: &str) -> (usize, usize) {
-        let found = self
-            .positions
-            .get_or_init(Default::default)
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .value(&self.yaml, key, value);
+        let located = self.positions.get_or_init(|| {
+            std::sync::Arc::new(std::sync::Mutex::new(Located {
+                yaml: self.yaml.text().into_owned(),
+                positions: Default::default(),
+            }))
+        });
+        let found = {
+            let mut located = located.lock().unwrap_or_else(|e| e.into_inner());
+            let Located { yaml, positions } = &mut *located;
+            positions.value(yaml, key, value)
+        };
         match found {
             Some((l, c)) => (l + self.yaml_line - 1, c),
             None => self.key_position(key),

@@ -61,8 +61,9 @@ impl Owner {
 
     /// A record's page: at its `slug:` line when the slug is written, else the file itself.
     pub fn record(src: &Source) -> Owner {
-        let at = crate::yaml::key_position(&src.yaml, "slug")
-            .map_or((0, 0), |_| src.key_position("slug"));
+        let at = src
+            .with_yaml(|yaml| crate::yaml::key_position(yaml, "slug"))
+            .map_or((0, 0), |at| src.in_file(Some(at)));
         Owner::at(OwnerKind::Record, src, at, "la fiche".into())
     }
 

@@ -11,35 +11,35 @@ use crate::model::{Common, Entry};
 pub fn check<T: Common + Pictures>(loaded: &Loaded, e: &Entry<T>, out: &mut Vec<Diagnostic>) {
     let src = &e.source;
     let c = e.data.common();
+    // Where each image is written is looked for only when it is wrong (the YAML is read
+    // again then).
     if let Some(cover) = c.image {
-        let (line, col) = src.value_position("image", &cover.src);
-        check_one(loaded, &src.path, line, col, &cover.src, out);
+        let at = || src.value_position("image", &cover.src);
+        check_one(loaded, &src.path, &at, &cover.src, out);
     }
     for (key, value) in e.data.pictures() {
-        let outer = if key == "logo" {
-            "logo"
-        } else if src.yaml.contains("program:") {
-            "program"
-        } else {
-            "speakers"
+        let at = || {
+            let outer = if key == "logo" {
+                "logo"
+            } else if src.with_yaml(|yaml| yaml.contains("program:")) {
+                "program"
+            } else {
+                "speakers"
+            };
+            src.value_position(outer, value)
         };
-        let (line, col) = src.value_position(outer, value);
-        check_one(loaded, &src.path, line, col, value, out);
+        check_one(loaded, &src.path, &at, value, out);
     }
     if src.body_images.is_empty() {
         return;
     }
     let body = src.body.text();
     for image in &src.body_images {
-        let (l, col) = crate::model::config::line_col(&body, image.offset);
-        check_one(
-            loaded,
-            &src.path,
-            l + src.body_line - 1,
-            col,
-            &image.src,
-            out,
-        );
+        let at = || {
+            let (l, col) = crate::model::config::line_col(&body, image.offset);
+            (l + src.body_line - 1, col)
+        };
+        check_one(loaded, &src.path, &at, &image.src, out);
     }
 }
 
@@ -56,15 +56,21 @@ fn exists(loaded: &Loaded, path: &str) -> bool {
 /// record's body images are checked.
 pub(super) fn check_data_text(loaded: &Loaded, file: &str, text: &str, out: &mut Vec<Diagnostic>) {
     for image in crate::text::markdown::body_images(text) {
-        check_one(loaded, std::path::Path::new(file), 0, 0, &image.src, out);
+        check_one(
+            loaded,
+            std::path::Path::new(file),
+            &|| (0, 0),
+            &image.src,
+            out,
+        );
     }
 }
 
+/// Checks the image `src`, written in `file` where `at` says (line, column).
 fn check_one(
     loaded: &Loaded,
     file: &std::path::Path,
-    line: usize,
-    col: usize,
+    at: &dyn Fn() -> (usize, usize),
     src: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -74,6 +80,7 @@ fn check_one(
         return;
     }
     if !src.starts_with('/') || src.starts_with("//") {
+        let (line, col) = at();
         out.push(
             Diagnostic::error(
                 file,
@@ -107,6 +114,7 @@ fn check_one(
                 .map(|a| format!("/{a}")),
         )
         .collect();
+    let (line, col) = at();
     let d = Diagnostic::error(file, line, col, format!("image introuvable : {src}"));
     let near = crate::diagnostic::closest(&path, candidates.iter().map(String::as_str))
         .filter(|c| strsim::jaro_winkler(c, &path) > 0.9);

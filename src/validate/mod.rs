@@ -310,8 +310,8 @@ fn check_common(section: Section, e: &dyn EntryView, aside: &[String], out: &mut
     }
     if section.requires_date() && c.date.is_none() && !aside.iter().any(|k| k == "date") {
         // `date:` left empty (as `ess-site new` writes it) points at its line.
-        let (line, col) = match crate::yaml::key_position(&src.yaml, "date") {
-            Some(_) => src.key_position("date"),
+        let (line, col) = match src.with_yaml(|yaml| crate::yaml::key_position(yaml, "date")) {
+            Some(at) => src.in_file(Some(at)),
             None => (src.yaml_line, 1),
         };
         out.push(

@@ -27,10 +27,10 @@ pub(super) fn warnings(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Ve
         if e.common().summary.is_none_or(|s| s.trim().is_empty()) {
             let src = e.source();
             // A summary written blank (`summary: ""`) is read as absent: point at it.
-            let (line, col) = match crate::yaml::key_position(&src.yaml, "summary") {
-                Some(_) => src.key_position("summary"),
-                None => src.key_position("title"),
-            };
+            let (line, col) = src.in_file(src.with_yaml(|yaml| {
+                crate::yaml::key_position(yaml, "summary")
+                    .or_else(|| crate::yaml::key_position(yaml, "title"))
+            }));
             out.push(
                 Diagnostic::warning(&src.path, line, col, "résumé absent ou vide")
                     .with_help("ajoutez `summary: …` : une ou deux phrases, montrées dans les listes et les flux RSS"),
@@ -251,13 +251,13 @@ fn placeholders(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 fn to_fill(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>) {
     for e in published(loaded, now) {
         let src = e.source();
-        // The body is looked at only if a mark was found in it when it was read.
-        let body = match src.to_fill {
-            true => src.body.text(),
-            false => "".into(),
-        };
+        // A record is looked at again only if a mark was found in it when it was read.
+        if !src.to_fill {
+            continue;
+        }
+        let (yaml, body) = (src.yaml.text(), src.body.text());
         // A YAML comment is not published: only what comes before it.
-        let yaml = src.yaml.lines().map(|l| match l.find(" #") {
+        let yaml = yaml.lines().map(|l| match l.find(" #") {
             Some(i) => &l[..i],
             None if l.trim_start().starts_with('#') => "",
             None => l,
@@ -322,11 +322,12 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
     old.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.path.cmp(&b.1.path)));
     let long = |d: chrono::NaiveDate| crate::text::french::date(d);
     for (last, src) in &old {
-        let key = ["checked", "updated", "date"]
-            .into_iter()
-            .find(|k| crate::yaml::key_position(&src.yaml, k).is_some())
-            .unwrap_or("title");
-        let (line, col) = src.key_position(key);
+        // At the first of these keys written, else at the title: the YAML read back once.
+        let (line, col) = src.in_file(src.with_yaml(|yaml| {
+            ["checked", "updated", "date", "title"]
+                .into_iter()
+                .find_map(|k| crate::yaml::key_position(yaml, k))
+        }));
         let said = match last {
             Some(last) => format!("fiche non vérifiée depuis le {}", long(*last)),
             None => "fiche sans date de vérification".to_string(),
