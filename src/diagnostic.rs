@@ -1,5 +1,6 @@
 //! The one type for everything the user reads about their content: `Diagnostic`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -13,15 +14,17 @@ pub enum Severity {
 /// A problem found in the site's files, pointing at the file, line and column.
 ///
 /// `line` and `column` are 1-based and count from the start of the file (not of the front
-/// matter block); 0 means "the whole file".
+/// matter block); 0 means "the whole file". A message or a hint that is the program's own
+/// words is not copied (`Cow`): a check of a national directory may say the same thing of a
+/// million records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub path: PathBuf,
     pub line: usize,
     pub column: usize,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Cow<'static, str>,
+    pub help: Option<Cow<'static, str>>,
 }
 
 impl Diagnostic {
@@ -30,7 +33,7 @@ impl Diagnostic {
         path: impl AsRef<Path>,
         line: usize,
         column: usize,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -47,7 +50,7 @@ impl Diagnostic {
         path: impl AsRef<Path>,
         line: usize,
         column: usize,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -56,7 +59,7 @@ impl Diagnostic {
     }
 
     /// Adds a hint saying how to fix the problem.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

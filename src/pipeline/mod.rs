@@ -198,7 +198,7 @@ fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     }
     for (d, n) in out.iter_mut().zip(repeats) {
         if n > 0 {
-            d.message.push_str(&format!(
+            d.message.to_mut().push_str(&format!(
                 " (et {n} autre{} page{})",
                 if n > 1 { "s" } else { "" },
                 if n > 1 { "s" } else { "" }
@@ -252,7 +252,7 @@ pub fn strict(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .map(|mut d| {
             if !d.is_error() {
                 d.severity = diagnostic::Severity::Error;
-                d.message.push_str(" (--strict)");
+                d.message.to_mut().push_str(" (--strict)");
             }
             d
         })

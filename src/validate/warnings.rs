@@ -328,9 +328,11 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
                 .into_iter()
                 .find_map(|k| crate::yaml::key_position(yaml, k))
         }));
-        let said = match last {
-            Some(last) => format!("fiche non vérifiée depuis le {}", long(*last)),
-            None => "fiche sans date de vérification".to_string(),
+        // One each, and a directory may hold a million: the words said of none are the
+        // program's own, not copies.
+        let said: std::borrow::Cow<'static, str> = match last {
+            Some(last) => format!("fiche non vérifiée depuis le {}", long(*last)).into(),
+            None => "fiche sans date de vérification".into(),
         };
         out.push(
             Diagnostic::warning(&src.path, line, col, said)

@@ -163,8 +163,9 @@ pub(super) fn owned(
     if entries.next().is_none() {
         return Ok(());
     }
-    let refuse =
-        |message: String, help: &str| Err(Diagnostic::error(output, 0, 0, message).with_help(help));
+    let refuse = |message: String, help: &'static str| {
+        Err(Diagnostic::error(output, 0, 0, message).with_help(help))
+    };
     let not_ours = || {
         refuse(
             "ce dossier contient des fichiers qu'ess-site n'a pas écrits : la construction ne les remplacera pas".into(),

@@ -95,7 +95,7 @@ pub fn parse_all<T: DeserializeOwned>(
         }
         // An anchor (`&nom`) defined in a key set aside is missing now, not in the file: its
         // references (`*nom`, `<<: *nom`) are no mistake of their own.
-        if current != text && Some(&d.message) == Some(&Syntax::Anchor.words().0.to_string()) {
+        if current != text && *d.message == *Syntax::Anchor.words().0 {
             break;
         }
         let recoverable = d.message.starts_with("clé inconnue")
@@ -114,11 +114,10 @@ pub fn parse_all<T: DeserializeOwned>(
         let block = match (&item, line) {
             (Some((key, index, original, lines)), _) => {
                 // The message names the item as the file has it, not as the rounds do.
-                d.message = d.message.replacen(
-                    &format!("{key}[{index}]"),
-                    &format!("{key}[{original}]"),
-                    1,
-                );
+                d.message = d
+                    .message
+                    .replacen(&format!("{key}[{index}]"), &format!("{key}[{original}]"), 1)
+                    .into();
                 items_aside.push((key.clone(), *original));
                 Some((lines.0, lines.1, key.clone()))
             }
