@@ -508,7 +508,7 @@ impl Source {
             positions.value(yaml, key, value)
         };
         match found {
-            Some((l, c)) => (l + self.yaml_line - 1, c),
+            Some(at) => self.in_file(Some(at)),
             None => self.key_position(key),
         }
     }

@@ -745,7 +745,9 @@ impl FragmentNames {
     /// Names the fragment of the page `slot`, numbered `slots.len()`, and adds it to `slots`:
     /// the first characters of its hash, more of them while another page's fragment has that
     /// name. A page identical to the page with that name (the same hash) takes the name, and
-    /// the page before is named by its whole hash (as 1.6.0 did). The name given.
+    /// the page before is named by its whole hash (as 1.6.0 did, except that 1.6.0 then
+    /// looked at the same name again, for ever: two identical pages hung the build). As in
+    /// 1.6.0, which of two pages gets the longer name depends on their order. The name given.
     fn add<'s>(&mut self, slots: &'s mut Vec<PageSlot>, mut slot: PageSlot, language: &str) -> &'s str {
         use std::hash::BuildHasher;
         let number = slots.len() as u32;
@@ -996,8 +998,6 @@ pub async fn build_indexes(
             }
 
             // Handle fragment hashing (must be sequential due to collision handling)
-            // 1.6.0 looked at the same name again, for ever, when two pages were identical
-            // (the build hung).
             debug_assert_eq!(slots.len(), page_number);
             let slot = PageSlot {
                 name: Box::default(),
