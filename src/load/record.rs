@@ -82,7 +82,7 @@ fn record<T: Common>(
     stem: String,
     is_yaml: bool,
 ) -> Result<Arc<Entry<T>>, Diagnostic> {
-    source.yaml = Packed::new(yaml);
+    source.yaml = Packed::plain(yaml);
     source.to_fill = crate::text::french::find_to_fill(yaml, 0).is_some();
     if is_yaml {
         let hash = crate::model::text_hash(&[yaml]);
@@ -108,7 +108,7 @@ fn record<T: Common>(
     Ok(entry(data, source, body, stem))
 }
 
-/// The record with its `body`, packed, and what is found once in its text: its body's images
+/// The record with its `body` (held as it is: the build's store packs it), and what is found once in its text: its body's images
 /// and nesting, the key its title sorts by (each save checks and sorts every record again).
 fn entry<T: Common>(data: T, mut source: Source, body: &str, stem: String) -> Arc<Entry<T>> {
     let c = data.common();
@@ -117,7 +117,7 @@ fn entry<T: Common>(data: T, mut source: Source, body: &str, stem: String) -> Ar
     source.body_images = crate::text::markdown::body_images(body);
     source.too_deep = crate::text::html::too_deep(body, crate::text::html::MAX_DEPTH);
     source.to_fill |= crate::text::french::find_to_fill(body, 0).is_some();
-    source.body = Packed::new(body);
+    source.body = Packed::plain(body);
     Arc::new(Entry {
         data,
         source,

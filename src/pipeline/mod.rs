@@ -236,7 +236,8 @@ pub struct Hooks<'a> {
     /// Warnings fail the build, as errors (`--strict`, for CI).
     pub strict: bool,
     /// How many bytes of the records' bodies (compressed) the build holds in memory; past
-    /// them, it keeps them in a scratch file beside the output (`BODIES_IN_MEMORY`).
+    /// them, it keeps them in a scratch file beside the output (`BODIES_IN_MEMORY`). The first
+    /// quarter of that in bodies is held as it is, not compressed.
     pub bodies_in_memory: usize,
 }
 

@@ -3,7 +3,9 @@
 //! held every body as it was (about half of a build's memory); compressed with LZ4, French prose
 //! takes two thirds as much, and it comes back in a few microseconds. Past a budget (`Store`),
 //! a build keeps the compressed texts in a scratch file on the output's disk rather than in
-//! memory: what the build holds then stops growing with the number of records.
+//! memory: what the build holds then stops growing with the number of records. A site's first
+//! texts are not compressed at all (`Store`'s plain budget): a town's site holds them all as
+//! they are, and spends no time packing and unpacking them.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -11,6 +13,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// Bodies shorter than this are kept as they are: LZ4 saves little on them.
 const SMALLEST: usize = 256;
+
+/// The bytes of text a store holds as they are before it compresses the others, where its
+/// budget does not say: the texts of a town's site (10,000 records hold about 50 MB of them),
+/// a few percent of a national directory's.
+const PLAIN: usize = 64 << 20;
 
 /// A text, compressed when that makes it smaller. `text()` gives it back as it was.
 #[derive(Clone)]
@@ -69,6 +76,11 @@ impl Packed {
         }
     }
 
+    /// `text` as it is, never compressed: what a file's reading gives; a `Store` decides.
+    pub fn plain(text: &str) -> Packed {
+        Packed::Plain(text.into())
+    }
+
     /// The text, as it was given.
     pub fn text(&self) -> Cow<'_, str> {
         match self {
@@ -106,11 +118,13 @@ fn unpack(bytes: &[u8], len: usize) -> String {
 /// Makes the scratch file of a store, on the disk that is to hold it.
 pub type MakeScratch = Box<dyn Fn() -> std::io::Result<std::fs::File> + Send + Sync>;
 
-/// Where a build's packed texts are kept: in memory up to `budget` bytes of them, then in a
-/// scratch file (made when first needed, gone when the last text in it is dropped). Which
-/// texts go to the file depends on the order the threads pack them in; what `text()` gives
-/// back never does.
+/// Where a build's texts are kept: as they are up to `plain` bytes of them, then compressed in
+/// memory up to `budget` bytes of LZ4, then in a scratch file (made when first needed, gone
+/// when the last text in it is dropped). Which texts are compressed, and which go to the file,
+/// depends on the order the threads keep them in; what `text()` gives back never does.
 pub struct Store {
+    plain: usize,
+    plain_held: AtomicUsize,
     budget: usize,
     held: AtomicUsize,
     spilled: AtomicUsize,
@@ -119,9 +133,12 @@ pub struct Store {
 }
 
 impl Store {
-    /// A store that holds every text in memory (the preview's, the editor's check's).
+    /// A store that holds every text in memory (the preview's, the editor's check's): the first
+    /// `PLAIN` bytes of them as they are, the others compressed.
     pub fn in_memory() -> Store {
         Store {
+            plain: PLAIN,
+            plain_held: AtomicUsize::new(0),
             budget: usize::MAX,
             held: AtomicUsize::new(0),
             spilled: AtomicUsize::new(0),
@@ -130,10 +147,13 @@ impl Store {
         }
     }
 
-    /// A store that holds `budget` bytes of packed texts in memory, and the others in the
-    /// file `make` makes. Should the file not be made or written, the texts stay in memory.
+    /// A store that holds a quarter of `budget` in texts as they are, `budget` bytes of packed
+    /// texts in memory, and the others in the file `make` makes. Should the file not be made
+    /// or written, the texts stay in memory.
     pub fn spilling(budget: usize, make: MakeScratch) -> Store {
         Store {
+            plain: budget / 4,
+            plain_held: AtomicUsize::new(0),
             budget,
             held: AtomicUsize::new(0),
             spilled: AtomicUsize::new(0),
@@ -142,13 +162,25 @@ impl Store {
         }
     }
 
-    /// `text`, packed (`Packed::new`), and in the scratch file once the budget is spent.
+    /// `text`, kept as `keep` keeps a text as it is.
     pub fn pack(&self, text: &str) -> Packed {
-        self.keep(Packed::new(text))
+        self.keep(Packed::plain(text))
     }
 
-    /// `packed`, moved to the scratch file once the budget is spent (if it is compressed).
+    /// `packed`, compressed once the plain budget is spent (if that makes it smaller), then
+    /// moved to the scratch file once the budget is spent.
     pub fn keep(&self, packed: Packed) -> Packed {
+        let packed = match packed {
+            Packed::Plain(text) if text.len() >= SMALLEST => {
+                let held = self.plain_held.fetch_add(text.len(), Ordering::Relaxed) + text.len();
+                if held <= self.plain {
+                    return Packed::Plain(text);
+                }
+                self.plain_held.fetch_sub(text.len(), Ordering::Relaxed);
+                Packed::new(&text)
+            }
+            other => other,
+        };
         let Packed::Lz4 { bytes, len } = &packed else {
             return packed;
         };
@@ -350,8 +382,29 @@ mod tests {
         let packed = store.pack(&text);
         assert!(matches!(packed, Packed::Lz4 { .. }));
         assert_eq!(packed.text(), text);
+    }
+
+    #[test]
+    fn a_store_holds_its_first_texts_as_they_are_and_compresses_the_others() {
+        let text = "Une épicerie solidaire ouverte à tous, du lundi au samedi. ".repeat(20);
+        // Room for three texts as they are, then compressed in memory (no file is made).
+        let store = Store::spilling(
+            text.len() * 4 * 3,
+            Box::new(|| Err(std::io::ErrorKind::PermissionDenied.into())),
+        );
+        let kept: Vec<Packed> = (0..10).map(|_| store.pack(&text)).collect();
+        let plain = kept
+            .iter()
+            .filter(|p| matches!(p, Packed::Plain(_)))
+            .count();
+        assert_eq!(plain, 3);
+        assert!(kept[3..].iter().all(|p| matches!(p, Packed::Lz4 { .. })));
+        assert!(kept.iter().all(|p| p.text() == text.as_str()));
+        // A short text is never compressed, and takes nothing from the budget.
+        assert!(matches!(store.pack("court"), Packed::Plain(_)));
+        // The preview's store holds a town's texts as they are.
         let memory = Store::in_memory();
-        assert!(matches!(memory.pack(&text), Packed::Lz4 { .. }));
+        assert!((0..100).all(|_| matches!(memory.pack(&text), Packed::Plain(_))));
     }
 
     #[test]

@@ -345,6 +345,18 @@ impl Staging {
     /// Makes the folders of `rel` inside the staging folder; a file of the kept output where
     /// one of them goes is removed first.
     fn make_folders(&self, rel: &Path) -> std::io::Result<()> {
+        // Most often only the file's own folder is missing (a page's folder, in its section's).
+        if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let dir = self.site.join(parent);
+            match std::fs::create_dir(&dir) {
+                Ok(()) => return readable_folder(&dir),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {
+                    return Ok(());
+                }
+                // A folder above it is missing too, or a file stands in the way.
+                Err(_) => {}
+            }
+        }
         let mut dir = self.site.clone();
         for part in rel.parent().into_iter().flat_map(Path::components) {
             dir.push(part);
