@@ -439,24 +439,30 @@ impl PagefindIndexes {
     }
 }
 
-/// The level of the index's gzip compression, by libdeflate. Measured on the fragments and
+/// The levels of the index's gzip compression, by libdeflate. Measured on the fragments and
 /// word indexes of a 10,000-page site (38.6 MB), one core: zlib (flate2, zlib-rs) at level 9
 /// (`Compression::best()`, used before) 16.29 MB in 1.93 s; zlib at 6, 16.38 MB in 1.05 s;
 /// libdeflate at 6, 16.41 MB in 0.70 s; at 1, 17.05 MB in 0.31 s. Measured again on the same
-/// site's files (`libdeflate-gzip -N`, the files one by one for the sizes, put end to end for
-/// the times): level 6, 16.49 MB in 0.56 s; 5, 16.53 MB in 0.43 s; 3, 16.81 MB in 0.32 s;
-/// 2, 16.91 MB (+2.5 %) in 0.26 s; 1, 17.14 MB (+3.9 %) in 0.16 s. Level 2: a reader's search
-/// fetches a few chunks and fragments, 2.5 % more of them; the build compresses them in less
-/// than half the time.
-const GZIP_LEVEL: i32 = 2;
+/// site's 10,198 files one by one (libdeflate 1.23): at 6, 16.49 MB in 0.55 s, of which the
+/// 10,017 files under `SMALL_FILE` (the pages' fragments, 24.9 MB) 11.35 MB in 0.29 s; at 1,
+/// those 11.49 MB (+1.2 %) in 0.18 s, and the large ones (the word index's chunks, read first
+/// by every search) 10 % larger. So a small file is compressed at level 1, where the
+/// compressor's setup is most of the time, a large one at 6: 16.63 MB (+0.9 %) in 0.44 s.
+const GZIP_LEVEL: i32 = 6;
+const GZIP_LEVEL_SMALL: i32 = 1;
+const SMALL_FILE: usize = 16 << 10;
+
+fn compressor(level: i32) -> std::cell::RefCell<libdeflater::Compressor> {
+    std::cell::RefCell::new(libdeflater::Compressor::new(
+        libdeflater::CompressionLvl::new(level).expect("a level libdeflate has"),
+    ))
+}
 
 thread_local! {
-    /// A compressor per thread: its state is large, and reused from file to file.
-    static COMPRESSOR: std::cell::RefCell<libdeflater::Compressor> = std::cell::RefCell::new(
-        libdeflater::Compressor::new(
-            libdeflater::CompressionLvl::new(GZIP_LEVEL).expect("a level libdeflate has"),
-        ),
-    );
+    /// The compressors of a thread: their state is large, and reused from file to file.
+    static COMPRESSOR: std::cell::RefCell<libdeflater::Compressor> = compressor(GZIP_LEVEL);
+    static COMPRESSOR_SMALL: std::cell::RefCell<libdeflater::Compressor> =
+        compressor(GZIP_LEVEL_SMALL);
 }
 
 /// A file of the index as `write_files` compresses it (for a fragment handed to a sink).
@@ -465,7 +471,8 @@ pub(crate) fn gzip_file(content: &[u8]) -> Vec<u8> {
 }
 
 /// `content_chunks`, each behind Pagefind's `pagefind_dcd` marker, gzipped. The same bytes
-/// on every machine for the same content (libdeflate's output depends on its level only).
+/// on every machine for the same content (libdeflate's output depends on its level only, and
+/// the level on the content's size).
 fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
     let mut content = Vec::with_capacity(
         content_chunks.iter().map(|c| c.len() + 12).sum::<usize>(),
@@ -474,7 +481,12 @@ fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
         content.extend_from_slice(b"pagefind_dcd");
         content.extend_from_slice(chunk);
     }
-    COMPRESSOR.with(|compressor| {
+    let by_size = if content.len() < SMALL_FILE {
+        &COMPRESSOR_SMALL
+    } else {
+        &COMPRESSOR
+    };
+    by_size.with(|compressor| {
         let mut compressor = compressor.borrow_mut();
         let mut out = vec![0; compressor.gzip_compress_bound(content.len())];
         let size = compressor
