@@ -365,10 +365,12 @@ impl PageWords {
     /// The words of `packed`, which must be sorted by word.
     fn of(packed: &[PackedWord]) -> PageWords {
         let mut bytes = Vec::new();
-        let put_entries = |bytes: &mut Vec<u8>, pages: &[PackedPage]| {
+        // One buffer for every entry's encoding, not one each.
+        let mut tail = Vec::new();
+        let mut put_entries = |bytes: &mut Vec<u8>, pages: &[PackedPage]| {
             put_varint(bytes, pages.len());
             for page in pages {
-                let mut tail = Vec::new();
+                tail.clear();
                 let _ = minicbor::encode(&page.locs, &mut tail);
                 let _ = minicbor::encode(&page.meta_locs, &mut tail);
                 put_varint(bytes, page.locs.len() + page.meta_locs.len() + 1);
@@ -1415,7 +1417,10 @@ const PAGE: usize = 0;
 /// Processes a page for the index: its words' entries, in the shard of each word. Independent
 /// of its place in the index, so that a build can reuse what the build before processed.
 fn process_page(mut page: FossickedData, meta_fields: &[String], language: &str) -> ProcessedPage {
-    let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
+    // Each word's entry by the word, which is moved in (not copied) and given to the entry at
+    // the end.
+    let mut local_word_map: HashMap<String, PackedWord> =
+        HashMap::with_capacity(page.word_data.len());
 
     // Meta field IDs were assigned per-page,
     // but need to be remapped to the global meta_fields order.
@@ -1426,6 +1431,19 @@ fn process_page(mut page: FossickedData, meta_fields: &[String], language: &str)
         .collect();
 
     for (word, positions) in page.word_data {
+        // Most words are written as they are normalised everywhere on a page: their positions
+        // are the entry as they are.
+        if positions.iter().all(|p| p.original_word.is_none()) {
+            local_word_map.insert(
+                word,
+                PackedWord {
+                    word: String::new(),
+                    pages: vec![positions_to_packed_page(positions, PAGE)],
+                    additional_variants: Vec::new(),
+                },
+            );
+            continue;
+        }
         // Group positions by original_word for this page
         let mut normalized_positions: Vec<FossickedWord> = Vec::new();
         let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
@@ -1445,9 +1463,9 @@ fn process_page(mut page: FossickedData, meta_fields: &[String], language: &str)
 
         let packed_word =
             local_word_map
-                .entry(word.clone())
+                .entry(word)
                 .or_insert_with(|| PackedWord {
-                    word: word.clone(),
+                    word: String::new(),
                     pages: Vec::new(),
                     additional_variants: Vec::new(),
                 });
@@ -1497,9 +1515,9 @@ fn process_page(mut page: FossickedData, meta_fields: &[String], language: &str)
 
         let packed_word =
             local_word_map
-                .entry(word.clone())
+                .entry(word)
                 .or_insert_with(|| PackedWord {
-                    word: word.clone(),
+                    word: String::new(),
                     pages: Vec::new(),
                     additional_variants: Vec::new(),
                 });
@@ -1570,8 +1588,10 @@ fn process_page(mut page: FossickedData, meta_fields: &[String], language: &str)
     let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
 
     let mut words: Vec<Vec<PackedWord>> = (0..WORD_SHARDS).map(|_| Vec::new()).collect();
-    for (word, packed) in local_word_map {
-        words[word_shard(&word)].push(packed);
+    for (word, mut packed) in local_word_map {
+        let shard = word_shard(&word);
+        packed.word = word;
+        words[shard].push(packed);
     }
     // Sorted, so that a word's entry is found in them by a search (`PageWords::get`).
     for shard in words.iter_mut() {
@@ -1595,7 +1615,9 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     // when we inline weight changes.
     // We then sort by position within each weight group,
     // which helps us delta encode the index.
-    positions.sort_by_cached_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
+    // Two positions with the same key are written the same: an unstable sort, with no list
+    // of keys made, gives the same entry.
+    positions.sort_unstable_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
 
     let mut current_weight = 25;
     let mut weighted_positions = Vec::with_capacity(positions.len());
