@@ -117,17 +117,18 @@ impl Doc {
 
     /// A block of text a person reads: a sentence of the content.
     pub(crate) fn text(&mut self, text: &str) {
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if text.is_empty() {
-            return;
-        }
         let content = &mut self.doc.content;
-        if !content.is_empty() {
-            content.push(' ');
+        // Its words, one space apart, escaped straight into the content.
+        let mut last = None;
+        for word in text.split_whitespace() {
+            if !content.is_empty() {
+                content.push(' ');
+            }
+            crate::text::html::escape_html_into(word, content);
+            last = Some(word);
         }
-        content.push_str(&crate::text::html::escape_html(&text));
         // Blocks read as sentences, and no phrase is found across two of them.
-        if !text.ends_with(['.', '!', '?', '…', ':', ';']) {
+        if last.is_some_and(|w| !w.ends_with(['.', '!', '?', '…', ':', ';'])) {
             content.push('.');
         }
     }

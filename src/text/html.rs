@@ -72,6 +72,12 @@ fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
 /// every URL unreadable (`&#x2F;acteurs&#x2F;`) for no safety gain inside quoted attributes.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
+    escape_html_into(input, &mut out);
+    out
+}
+
+/// `escape_html`, appended to `out`.
+pub fn escape_html_into(input: &str, out: &mut String) {
     // The five characters are ASCII: a byte scan copies the runs between them whole.
     let mut copied = 0;
     for (i, b) in input.bytes().enumerate() {
@@ -88,7 +94,6 @@ pub fn escape_html(input: &str) -> String {
         copied = i + 1;
     }
     out.push_str(&input[copied..]);
-    out
 }
 
 #[cfg(test)]

@@ -28,42 +28,23 @@ pub struct Previous {
 
 impl Previous {
     /// Reads the kept output at `site` (paths, kinds, inodes: one listing per folder, no `stat`
-    /// per file). Anything that is neither a file nor a folder (a symlink) is removed at once,
-    /// never followed.
+    /// per file, the folders listed in parallel). Anything that is neither a file nor a folder
+    /// (a symlink) is removed at once, never followed.
     #[cfg(unix)]
     pub fn scan(site: &Path) -> Option<Previous> {
-        use std::os::unix::fs::{DirEntryExt, MetadataExt};
+        use std::os::unix::fs::MetadataExt;
         // A real folder, not a symlink to one: nothing outside it is ever read or removed.
         let meta = std::fs::symlink_metadata(site).ok()?;
         if !meta.is_dir() {
             return None;
         }
-        let dev = meta.dev();
         let mut entries = HashMap::new();
-        let mut folders = vec![(site.to_path_buf(), String::new())];
-        while let Some((dir, rel)) = folders.pop() {
-            for e in std::fs::read_dir(&dir).ok()?.flatten() {
-                let name = e.file_name().to_str()?.to_string();
-                let path = if rel.is_empty() {
-                    name
-                } else {
-                    format!("{rel}/{name}")
-                };
-                match e.file_type() {
-                    Ok(t) if t.is_dir() => {
-                        entries.insert(path.clone(), Kept::Folder);
-                        folders.push((e.path(), path));
-                    }
-                    Ok(t) if t.is_file() => {
-                        entries.insert(path, Kept::File(e.ino()));
-                    }
-                    _ => std::fs::remove_file(e.path()).ok()?,
-                }
-            }
-        }
+        list(site, "", &mut |path, kept| {
+            entries.insert(path, kept);
+        })?;
         Some(Previous {
             entries,
-            dev,
+            dev: meta.dev(),
             written: Mutex::default(),
         })
     }
@@ -139,4 +120,41 @@ impl Previous {
             }
         }
     }
+}
+
+/// Gives `found` every file and folder under `dir` (`rel` inside the kept output), each folder's
+/// folders listed in parallel; `None` if one cannot be listed or a symlink cannot be removed.
+#[cfg(unix)]
+fn list(dir: &Path, rel: &str, found: &mut dyn FnMut(String, Kept)) -> Option<()> {
+    use rayon::prelude::*;
+    use std::os::unix::fs::DirEntryExt;
+    let mut folders = Vec::new();
+    for e in std::fs::read_dir(dir).ok()?.flatten() {
+        let name = e.file_name().to_str()?.to_string();
+        let path = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
+        match e.file_type() {
+            Ok(t) if t.is_dir() => {
+                found(path.clone(), Kept::Folder);
+                folders.push((e.path(), path));
+            }
+            Ok(t) if t.is_file() => found(path, Kept::File(e.ino())),
+            _ => std::fs::remove_file(e.path()).ok()?,
+        }
+    }
+    let below: Vec<Vec<(String, Kept)>> = folders
+        .par_iter()
+        .map(|(dir, rel)| {
+            let mut here = Vec::new();
+            list(dir, rel, &mut |path, kept| here.push((path, kept)))?;
+            Some(here)
+        })
+        .collect::<Option<_>>()?;
+    for (path, kept) in below.into_iter().flatten() {
+        found(path, kept);
+    }
+    Some(())
 }
