@@ -106,8 +106,9 @@ pub type Documents = Arc<Vec<Arc<Document>>>;
 pub struct Renderer<'a> {
     pub site: &'a Site,
     tera: Arc<Tera>,
-    /// `site` in templates: title, menu, base URL… serialised once.
-    globals: tera::Value,
+    /// `site` in templates: title, menu, base URL… serialised once, and given to every
+    /// page's rendering by reference (Tera looks there for what a page's context lacks).
+    shared: tera::Context,
     /// The URLs of the plan's HTML pages with their last change, for the sitemap (the plan is
     /// the pages' business: `pages::plan`).
     sitemap_of: SitemapOf<'a>,
@@ -135,7 +136,11 @@ impl<'a> Renderer<'a> {
         Renderer {
             site,
             tera,
-            globals: templates::globals(site),
+            shared: {
+                let mut shared = tera::Context::new();
+                shared.insert("site", &templates::globals(site));
+                shared
+            },
             trail_labels: templates::trail_labels(site),
             sitemap_of,
             sitemap_urls: OnceLock::new(),
@@ -197,7 +202,6 @@ impl<'a> Renderer<'a> {
         let source = source.map(|s| s.path.display().to_string());
         let mut context =
             context.map_err(|e| vec![template_error(&e, source.as_deref(), &self.site.theme)])?;
-        context.insert("site", &self.globals);
         context.insert("current_url", &url);
         if url != crate::model::url::HOME {
             context.insert("trail", &self.trail(url));
@@ -212,7 +216,7 @@ impl<'a> Renderer<'a> {
         // once whole (Tera writes only text).
         let mut html = Vec::with_capacity(PAGE_CAPACITY);
         self.tera
-            .render_to(template, &context, &mut html)
+            .render_to_shared(template, &context, &self.shared, &mut html)
             .map_err(|e| {
                 let page = page_name(source.as_deref(), url);
                 vec![template_error(&e, Some(&page), &self.site.theme)]

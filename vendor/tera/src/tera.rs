@@ -427,6 +427,21 @@ impl Tera {
         renderer.render_to(write)
     }
 
+    /// `render_to`, with values `shared` by every render: a variable the context does not
+    /// have is looked up there. A site's values shared by all its pages are then given by
+    /// reference, not copied into each page's context (ess-site's patch).
+    pub fn render_to_shared(
+        &self,
+        template_name: &str,
+        context: &Context,
+        shared: &Context,
+        write: impl Write,
+    ) -> Result<()> {
+        let template = self.get_template(template_name)?;
+        let renderer = Renderer::new(template, self, context).with_shared(shared);
+        renderer.render_to(write)
+    }
+
     /// Renders a one off template (for example a template coming from a user
     /// input) given a `Context` and an instance of Tera. This allows you to
     /// render templates using custom filters or functions.
@@ -945,6 +960,42 @@ mod tests {
     use super::Tera;
     use crate::context::Context;
     use serde_json::{json, Value as JsonValue};
+
+    // ess-site's patch: values shared by every render, by reference.
+    #[test]
+    fn shared_values_are_found_after_the_context_s_own_everywhere() {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(vec![
+            ("macros.html", "{% macro title() %}[{{ site.title }}]{% endmacro title %}"),
+            (
+                "base.html",
+                "{% import \"macros.html\" as m %}{{ site.title }}|{{ site.menu.1 }}|{{ m::title() }}|{% block main %}{% endblock main %}",
+            ),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block main %}{{ title }}|{{ lang }}|{% for x in site.menu %}{{ x }}{% endfor %}|{% if site.missing %}?{% endif %}{% endblock main %}",
+            ),
+        ])
+        .unwrap();
+        let mut shared = Context::new();
+        shared.insert("site", &json!({"title": "Site", "menu": ["a", "b"]}));
+        shared.insert("lang", &"fr");
+        shared.insert("title", &"shadowed");
+        let mut context = Context::new();
+        context.insert("title", &"Page");
+        let mut out = Vec::new();
+        tera.render_to_shared("page.html", &context, &shared, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "Site|b|[Site]|Page|fr|ab|");
+        // Without them, the same template fails as it always did.
+        assert!(tera.render("page.html", &context).is_err());
+        // The context dump holds both, the context's own first.
+        tera.add_raw_template("dump.html", "{{ __tera_context }}").unwrap();
+        let mut out = Vec::new();
+        tera.render_to_shared("dump.html", &context, &shared, &mut out).unwrap();
+        let dump = String::from_utf8(out).unwrap();
+        assert!(dump.contains("\"Page\"") && dump.contains("\"fr\""), "{}", dump);
+        assert!(!dump.contains("shadowed"), "{}", dump);
+    }
 
     #[test]
     fn test_get_inheritance_chain() {

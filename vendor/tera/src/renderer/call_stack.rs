@@ -15,22 +15,29 @@ use crate::Context;
 pub struct UserContext<'a> {
     /// Read-only context
     inner: &'a Context,
+    /// Values every render shares, looked up when `inner` does not have them (ess-site's
+    /// patch, PATCHED.md: given by reference, not copied into each render's context).
+    shared: Option<&'a Context>,
 }
 
 impl<'a> UserContext<'a> {
     /// Create an immutable user context to be used in the call stack
-    pub fn new(context: &'a Context) -> Self {
-        UserContext { inner: context }
+    pub fn new(context: &'a Context, shared: Option<&'a Context>) -> Self {
+        UserContext { inner: context, shared }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.inner.get(key).or_else(|| self.shared.and_then(|s| s.get(key)))
     }
 
     pub fn find_value(&self, key: &str) -> Option<&'a Value> {
-        self.inner.get(key)
+        self.get(key)
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
         let root = crate::context::unescape_segment(pointer.split('.').next().unwrap());
         let rest = &pointer[root.len() + 1..];
-        self.inner.get(root.as_ref()).and_then(|val| dotted_pointer(val, rest))
+        self.get(root.as_ref()).and_then(|val| dotted_pointer(val, rest))
     }
 }
 
@@ -50,10 +57,14 @@ pub struct CallStack<'a> {
 
 impl<'a> CallStack<'a> {
     /// Create the initial call stack
-    pub fn new(context: &'a Context, template: &'a Template) -> CallStack<'a> {
+    pub fn new(
+        context: &'a Context,
+        shared: Option<&'a Context>,
+        template: &'a Template,
+    ) -> CallStack<'a> {
         CallStack {
             stack: vec![StackFrame::new(FrameType::Origin, "ORIGIN", template)],
-            context: UserContext::new(context),
+            context: UserContext::new(context, shared),
         }
     }
 
@@ -256,7 +267,14 @@ impl<'a> CallStack<'a> {
         // If we are here we take the user context
         // and add the values found in the stack to it.
         // We do it this way as we can override global variable temporarily in forloops
-        let mut new_ctx = self.context.inner.clone();
+        let mut new_ctx = match self.context.shared {
+            Some(shared) => {
+                let mut both = shared.clone();
+                both.extend(self.context.inner.clone());
+                both
+            }
+            None => self.context.inner.clone(),
+        };
         for (key, val) in context {
             new_ctx.insert(key, &val)
         }

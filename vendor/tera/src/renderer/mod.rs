@@ -26,6 +26,8 @@ pub struct Renderer<'a> {
     tera: &'a Tera,
     /// Read-only context to be bound to template˝
     context: &'a Context,
+    /// Values shared by every render, looked up after `context` (ess-site's patch).
+    shared: Option<&'a Context>,
     /// If set rendering should be escaped
     should_escape: bool,
 }
@@ -42,7 +44,14 @@ impl<'a> Renderer<'a> {
             template.name.ends_with(ext)
         });
 
-        Renderer { template, tera, context, should_escape }
+        Renderer { template, tera, context, shared: None, should_escape }
+    }
+
+    /// `new`, with values `shared` by every render: looked up when `context` does not have
+    /// them, never copied (ess-site's patch).
+    pub fn with_shared(mut self, shared: &'a Context) -> Renderer<'a> {
+        self.shared = Some(shared);
+        self
     }
 
     /// Combines the context with the Template to generate the end result
@@ -55,7 +64,7 @@ impl<'a> Renderer<'a> {
     /// Combines the context with the Template to write the end result to output
     pub fn render_to(&self, mut output: impl Write) -> Result<()> {
         let mut processor =
-            Processor::new(self.template, self.tera, self.context, self.should_escape);
+            Processor::new(self.template, self.tera, self.context, self.shared, self.should_escape);
 
         processor.render(&mut output)
     }
