@@ -101,8 +101,15 @@ fn elides(before: &str) -> bool {
 /// apostrophe between two letters becomes the typographic one (« l’ESS », « aujourd’hui »), as
 /// does the one ending an elided word before a link or an emphasis (« l’[AMAP](…) »).
 pub fn typography(text: &str) -> String {
+    typography_cow(text).into_owned()
+}
+
+/// `typography`, borrowing `text` when it needs no change (most texts of a page: no copy).
+pub fn typography_cow(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 8);
+    // Made only when something is changed (grown as it is written).
+    let mut out = String::new();
+    let mut changed = false;
     let mut copied = 0; // text[..copied] is already in `out`
                         // Only ; : ! ?, digits (before a space) and the first byte of « and » (0xC2) can need a
                         // change; a table lookup skips every other byte with one predictable branch.
@@ -131,6 +138,7 @@ pub fn typography(text: &str) -> String {
                 if i > copied && bytes[i - 1] == b' ' {
                     out.push_str(&text[copied..i - 1]);
                     out.push(nb);
+                    changed = true;
                     copied = i;
                 }
             }
@@ -139,6 +147,7 @@ pub fn typography(text: &str) -> String {
             {
                 out.push_str(&text[copied..=i]);
                 out.push(NNBSP);
+                changed = true;
                 copied = i + 2;
             }
             b'\''
@@ -154,6 +163,7 @@ pub fn typography(text: &str) -> String {
             {
                 out.push_str(&text[copied..i]);
                 out.push('’');
+                changed = true;
                 copied = i + 1;
             }
             0xC2 if text[i..].starts_with('«') => {
@@ -162,11 +172,13 @@ pub fn typography(text: &str) -> String {
                 match text[after..].chars().next() {
                     Some(' ') => {
                         out.push(NBSP);
+                        changed = true;
                         copied = after + 1;
                     }
                     Some(NBSP) | None => copied = after,
                     Some(_) => {
                         out.push(NBSP);
+                        changed = true;
                         copied = after;
                     }
                 }
@@ -176,18 +188,23 @@ pub fn typography(text: &str) -> String {
                 if before == Some(' ') && i > copied {
                     out.push_str(&text[copied..i - 1]);
                     out.push(NBSP);
+                    changed = true;
                     copied = i;
                 } else if !matches!(before, Some(' ' | NBSP | NNBSP) | None) {
                     out.push_str(&text[copied..i]);
                     out.push(NBSP);
+                    changed = true;
                     copied = i;
                 }
             }
             _ => {}
         }
     }
+    if !changed {
+        return std::borrow::Cow::Borrowed(text);
+    }
     out.push_str(&text[copied..]);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether the text goes on with exactly three digits: a thousands group.

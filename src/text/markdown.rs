@@ -72,7 +72,12 @@ pub fn render_with(markdown: &str, video_hosts: &[String]) -> MarkdownHtml {
                 in_code = false;
                 events.push(event);
             }
-            Event::Text(t) if !in_code => events.push(Event::Text(CowStr::from(typography(&t)))),
+            Event::Text(t) if !in_code => {
+                events.push(Event::Text(match crate::text::french::typography_cow(&t) {
+                    std::borrow::Cow::Borrowed(_) => t,
+                    std::borrow::Cow::Owned(changed) => CowStr::from(changed),
+                }))
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
