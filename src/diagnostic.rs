@@ -237,7 +237,8 @@ pub fn walk_fr(e: &walkdir::Error) -> String {
 
 /// Sorts diagnostics by file, then position, so reports are stable from run to run.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
+    // In parallel: a directory of undated actors has a warning each.
+    rayon::slice::ParallelSliceMut::par_sort_by(diagnostics, |a, b| {
         (&a.path, a.line, a.column, a.severity, &a.message)
             .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
     });

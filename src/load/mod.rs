@@ -91,19 +91,34 @@ pub fn load_into(
     overlay: &Overlay,
     bodies: &Store,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let (loaded, diagnostics, ()) = load_beside(root, overlay, bodies, |_| ());
+    (loaded, diagnostics)
+}
+
+/// `load_into`, with `beside` run on the theme while the content is read (a build compiles
+/// the theme's templates meanwhile); what it gives, once the theme could be read.
+pub fn load_beside<R: Send + Default>(
+    root: &Path,
+    overlay: &Overlay,
+    bodies: &Store,
+    beside: impl FnOnce(&Theme) -> R + Send,
+) -> (Option<Loaded>, Vec<Diagnostic>, R) {
     let mut diagnostics = Vec::new();
     let config = match config(root) {
         Ok(c) => c,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, vec![d], R::default()),
     };
     let theme = match Theme::load(root, &config) {
         Ok(t) => std::sync::Arc::new(t),
         Err(mut ds) => {
             diagnostics.append(&mut ds);
-            return (None, diagnostics);
+            return (None, diagnostics, R::default());
         }
     };
-    let content = load_content(root, &config, overlay, bodies, &mut diagnostics);
+    let (content, made) = rayon::join(
+        || load_content(root, &config, overlay, bodies, &mut diagnostics),
+        || beside(&theme),
+    );
     (
         Some(Loaded {
             root: root.to_path_buf(),
@@ -112,6 +127,7 @@ pub fn load_into(
             content,
         }),
         diagnostics,
+        made,
     )
 }
 

@@ -89,8 +89,31 @@ fn prepare_with(
     overlay: &load::Overlay,
     bodies: &Store,
 ) -> (Option<Site>, Vec<Diagnostic>) {
+    let (site, diagnostics, ()) = prepare_beside(root, options, overlay, bodies, |_| ());
+    (site, diagnostics)
+}
+
+/// `prepare_with`, with `beside` run on the theme while the content is read
+/// (`load::load_beside`): what it gives, once the theme could be read.
+fn prepare_beside<R: Send + Default>(
+    root: &Path,
+    options: BuildOptions,
+    overlay: &load::Overlay,
+    bodies: &Store,
+    beside: impl FnOnce(&crate::load::theme::Theme) -> R + Send,
+) -> (Option<Site>, Vec<Diagnostic>, R) {
+    let (loaded, diagnostics, made) = load::load_beside(root, overlay, bodies, beside);
+    let (site, diagnostics) = checked(loaded, diagnostics, options);
+    (site, diagnostics, made)
+}
+
+/// The site assembled from what was read, once validated; every problem found.
+fn checked(
+    loaded: Option<load::Loaded>,
+    mut diagnostics: Vec<Diagnostic>,
+    options: BuildOptions,
+) -> (Option<Site>, Vec<Diagnostic>) {
     let now = options.now;
-    let (loaded, mut diagnostics) = load::load_into(root, overlay, bodies);
     let Some(loaded) = loaded else {
         diagnostic::sort(&mut diagnostics);
         return (None, diagnostics);
@@ -274,7 +297,10 @@ pub fn build_with(
         hooks.bodies_in_memory,
         Box::new(crate::write::scratch_beside(output)),
     );
-    let (site, mut diagnostics) = prepare_with(root, options, &[], &bodies);
+    // The theme's templates compiled while the content is read.
+    let (site, mut diagnostics, templates) = prepare_beside(root, options, &[], &bodies, |theme| {
+        Some(render::compile_templates(theme))
+    });
     if hooks.strict && !diagnostics.is_empty() {
         return Err(strict(diagnostics));
     }
@@ -287,7 +313,10 @@ pub fn build_with(
         diagnostics.extend(clashes);
         return Err(finish(diagnostics));
     }
-    let renderer = Renderer::new(&site, &jobs)?;
+    let renderer = match templates {
+        Some(tera) => Renderer::with_templates(&site, &jobs, tera?),
+        None => Renderer::new(&site, &jobs)?,
+    };
     let broken = crate::render::newsletter::check_intro_links(root, &renderer);
     if !broken.is_empty() {
         diagnostics.extend(broken);
@@ -332,7 +361,7 @@ pub fn build_with(
     let paths = staging.commit().map_err(|d| vec![d])?;
     site.theme.images.save();
     by_kind.sort_by_key(|(k, _)| KINDS.iter().position(|o| o == k));
-    Ok(BuildReport {
+    let report = BuildReport {
         files: paths.len(),
         pages,
         warnings: diagnostics,
@@ -340,7 +369,12 @@ pub fn build_with(
         written: paths,
         scheduled: site.scheduled.clone(),
         bodies_spilled: bodies.spilled(),
-    })
+    };
+    // The site's records freed on a thread of their own (tens of milliseconds at 10,000
+    // records, on one core): the command that asked for the build reports and ends meanwhile.
+    drop(renderer);
+    std::thread::spawn(move || drop((site, jobs, bodies)));
+    Ok(report)
 }
 
 /// The kinds of output of the build's summary, in its order.
@@ -436,29 +470,30 @@ fn render_all(
         }
         Ok(())
     };
-    // The files a folder's job hands over as it makes them (the search index's fragments),
-    // written at once rather than held until the job ends, and counted (a million of them make
-    // the index of a million records); only folders do (one at a time).
-    let streamed = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let write_streamed = |path: String, bytes: Vec<u8>| {
-        let out = render::Output {
-            path,
-            bytes,
-            links: Vec::new(),
-            from: None,
-        };
-        let mut paths = Vec::new();
-        write(out, &mut paths)?;
-        let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
-        streamed.0.fetch_add(paths.len(), Ordering::Relaxed);
-        streamed.1.fetch_add(pages, Ordering::Relaxed);
-        Ok(())
-    };
-    let handover = render::indexer::Handover {
-        write: &write_streamed,
-        scratch: std::sync::Arc::new(staging.scratch()),
-    };
+    let scratch: render::indexer::Scratch = std::sync::Arc::new(staging.scratch());
     let render_one = |job: &render::Job| {
+        // The files a folder's job hands over as it makes them (the search index's fragments,
+        // the map's groups), written at once rather than held until the job ends, and counted
+        // for this job (a million of them make the index of a million records).
+        let streamed = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let write_streamed = |path: String, bytes: Vec<u8>| {
+            let out = render::Output {
+                path,
+                bytes,
+                links: Vec::new(),
+                from: None,
+            };
+            let mut paths = Vec::new();
+            write(out, &mut paths)?;
+            let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
+            streamed.0.fetch_add(paths.len(), Ordering::Relaxed);
+            streamed.1.fetch_add(pages, Ordering::Relaxed);
+            Ok(())
+        };
+        let handover = render::indexer::Handover {
+            write: &write_streamed,
+            scratch: std::sync::Arc::clone(&scratch),
+        };
         // The paths of the file this job writes a piece at a time (an export), its own.
         let exported = std::sync::Mutex::new(Vec::new());
         let stream = |path: String, make: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
@@ -473,8 +508,8 @@ fn render_all(
             renderer.render_writing(job, job.is_folder().then_some(&handover), Some(&stream));
         // What this job streamed is its own, whether it ended well or not.
         let handed = (
-            streamed.0.swap(0, Ordering::Relaxed),
-            streamed.1.swap(0, Ordering::Relaxed),
+            streamed.0.load(Ordering::Relaxed),
+            streamed.1.load(Ordering::Relaxed),
         );
         let mut paths = exported.into_inner().unwrap_or_else(|e| e.into_inner());
         let result = rendered.and_then(|outputs| {
@@ -490,11 +525,14 @@ fn render_all(
         progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
         result
     };
-    // The folders (the search index) after the pages: the index then has every core to itself
-    // instead of sharing them with the pages (measured: the same wall time and peak within
-    // noise at 10,000 and 100,000 records; the index's own memory is what sets the peak).
-    let (late, early): (Vec<usize>, Vec<usize>) =
-        (0..jobs.len()).partition(|&i| jobs[i].is_folder());
+    // The search index after the pages: it then has every core to itself instead of sharing
+    // them with the pages (measured: the same wall time and peak within noise at 10,000 and
+    // 100,000 records; the index's own memory is what sets the peak). The other folders (the
+    // map's groups: one thread's long work) first among the pages, so that the pages fill the
+    // other cores meanwhile instead of one core working alone at the end.
+    let (late, mut early): (Vec<usize>, Vec<usize>) =
+        (0..jobs.len()).partition(|&i| jobs[i].uses_every_core());
+    early.sort_by_key(|&i| !jobs[i].is_folder());
     let mut results: Vec<(usize, _)> = early
         .par_iter()
         .map(|&i| (i, render_one(&jobs[i])))

@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::Section;
 use crate::text::french;
+use rayon::prelude::*;
 
 /// What a careful editor would want to know, without failing the build: a past event without
 /// replay, an image without alternative text, a record without summary.
@@ -321,24 +322,27 @@ fn stale(loaded: &Loaded, now: chrono::NaiveDateTime, out: &mut Vec<Diagnostic>)
     }
     old.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.path.cmp(&b.1.path)));
     let long = |d: chrono::NaiveDate| crate::text::french::date(d);
-    for (last, src) in &old {
-        // At the first of these keys written, else at the title: the YAML read back once.
-        let (line, col) = src.in_file(src.with_yaml(|yaml| {
-            ["checked", "updated", "date", "title"]
-                .into_iter()
-                .find_map(|k| crate::yaml::key_position(yaml, k))
-        }));
-        // One each, and a directory may hold a million: the words said of none are the
-        // program's own, not copies.
-        let said: std::borrow::Cow<'static, str> = match last {
-            Some(last) => format!("fiche non vérifiée depuis le {}", long(*last)).into(),
-            None => "fiche sans date de vérification".into(),
-        };
-        out.push(
+    // In parallel, in the same order: each warning's place is found in its record's YAML.
+    let warnings: Vec<Diagnostic> = old
+        .par_iter()
+        .map(|(last, src)| {
+            // At the first of these keys written, else at the title: the YAML read back once.
+            let (line, col) = src.in_file(src.with_yaml(|yaml| {
+                ["checked", "updated", "date", "title"]
+                    .into_iter()
+                    .find_map(|k| crate::yaml::key_position(yaml, k))
+            }));
+            // One each, and a directory may hold a million: the words said of none are the
+            // program's own, not copies.
+            let said: std::borrow::Cow<'static, str> = match last {
+                Some(last) => format!("fiche non vérifiée depuis le {}", long(*last)).into(),
+                None => "fiche sans date de vérification".into(),
+            };
             Diagnostic::warning(&src.path, line, col, said)
-                .with_help("vérifiez ses informations auprès de la structure, puis écrivez le jour de la vérification : `checked: AAAA-MM-JJ`"),
-        );
-    }
+                .with_help("vérifiez ses informations auprès de la structure, puis écrivez le jour de la vérification : `checked: AAAA-MM-JJ`")
+        })
+        .collect();
+    out.extend(warnings);
     let text = crate::load::source_text(&loaded.root, "site.toml");
     let line = text
         .lines()

@@ -74,6 +74,12 @@ pub trait Family {
         false
     }
 
+    /// Whether the job keeps every core busy on its own (the search index): a build runs it
+    /// after the other jobs, alone.
+    fn uses_every_core(&self) -> bool {
+        false
+    }
+
     /// Whether a live preview may make the output later, on a thread of its own, so that an
     /// edit is shown without waiting for it.
     fn deferrable(&self) -> bool {

@@ -131,6 +131,10 @@ impl Job {
         self.family().is_folder()
     }
 
+    pub fn uses_every_core(&self) -> bool {
+        self.family().uses_every_core()
+    }
+
     pub fn deferrable(&self) -> bool {
         self.family().deferrable()
     }

@@ -139,6 +139,10 @@ impl Family for Search {
         *self == Search::Index
     }
 
+    fn uses_every_core(&self) -> bool {
+        *self == Search::Index
+    }
+
     fn deferrable(&self) -> bool {
         *self == Search::Index
     }
